@@ -1,0 +1,41 @@
+/* main.c - the pgiam binary: with a command, the command-line front end; without
+ * one, the ncurses front end. */
+#include "cli.h"
+#include "tui.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: pgiam [--profiles DIR] [--profile NAME]      open the terminal UI\n"
+		"       pgiam COMMAND [OPTIONS]                      run one command\n"
+		"       pgiam COMMAND --help                         help on a command\n"
+		"\ncommands:\n");
+	for (const pgiam_cli_command *c = pgiam_cli_commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out, "\noptions:\n"
+		"  --help       this text\n"
+		"  --version    print the version\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+		printf("pgiam %s\n", PGIAM_VERSION);
+		return 0;
+	}
+	if (argc >= 2 && argv[1][0] != '-') {
+		for (const pgiam_cli_command *c = pgiam_cli_commands; c->name; c++)
+			if (!strcmp(c->name, argv[1]))
+				return c->run(argc - 1, argv + 1);
+		fprintf(stderr, "pgiam: unknown command '%s' (see pgiam --help)\n", argv[1]);
+		return 2;
+	}
+	return pgiam_tui_main(argc, argv);
+}

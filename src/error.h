@@ -1,0 +1,52 @@
+/* error.h - pgiam's error model.
+ *
+ * Every core function returns an int: 0 on success, a negative pgiam_error_code on
+ * failure. The function where the failure happens sets a one-line message with
+ * pgiam_error_set(); callers higher up do not overwrite it, they only read it with
+ * pgiam_error_last(). The message is thread-local (`pgiam check --all` runs
+ * profiles in parallel threads). Messages never contain secrets.
+ */
+#ifndef PGIAM_ERROR_H
+#define PGIAM_ERROR_H
+
+/* name, value, description: one table, so names and texts cannot drift apart. */
+#define PGIAM_ERROR_CODES(_) \
+	_(OK,         0,   "ok") \
+	_(ERROR,     -1,   "error") \
+	_(EINVAL,    -2,   "invalid input") \
+	_(ENOMEM,    -3,   "out of memory") \
+	_(ENOTFOUND, -4,   "not found") \
+	_(EIO,       -5,   "input/output error") \
+	_(ENET,      -6,   "network error") \
+	_(EAUTH,     -7,   "authentication refused") \
+	_(EEXPIRED,  -8,   "expired") \
+	_(ESERVER,   -9,   "server error") \
+	_(ECANCELLED, -10, "cancelled") \
+	_(EAGAIN,    -11,  "in progress") \
+	_(EDENIED,   -12,  "permission denied")
+
+typedef enum {
+#define PGIAM_ERROR_ENUM_(name, value, text) PGIAM_##name = value,
+	PGIAM_ERROR_CODES(PGIAM_ERROR_ENUM_)
+#undef PGIAM_ERROR_ENUM_
+} pgiam_error_code;
+
+/* Sets the thread's last error and returns code, so callers can write
+ * `return pgiam_error_set(PGIAM_EINVAL, "port %d is outside 1..65535", port);`. */
+int pgiam_error_set(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The last error message of this thread; "" when none. Lent, valid until the next
+ * pgiam_error_set/clear on this thread. */
+const char *pgiam_error_last(void);
+
+/* The code of the last error of this thread; 0 when none. */
+int pgiam_error_last_code(void);
+
+void pgiam_error_clear(void);
+
+/* The symbolic name ("EINVAL") and description of a code; never NULL. */
+const char *pgiam_error_name(int code);
+const char *pgiam_error_text(int code);
+
+#endif

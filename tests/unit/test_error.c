@@ -1,0 +1,95 @@
+/* test_error.c - the error model, the buffer and credential helpers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "creds.h"
+#include "error.h"
+#include "secure.h"
+
+static void test_set_returns_code_and_message(void **state)
+{
+	(void)state;
+	assert_int_equal(pgiam_error_set(PGIAM_EINVAL, "port %d is out of range", 70000), PGIAM_EINVAL);
+	assert_string_equal(pgiam_error_last(), "port 70000 is out of range");
+	assert_int_equal(pgiam_error_last_code(), PGIAM_EINVAL);
+	pgiam_error_clear();
+	assert_string_equal(pgiam_error_last(), "");
+	assert_int_equal(pgiam_error_last_code(), 0);
+}
+
+static void test_message_is_one_line(void **state)
+{
+	(void)state;
+	pgiam_error_set(PGIAM_ESERVER, "first\nsecond\r\nthird");
+	assert_null(strchr(pgiam_error_last(), '\n'));
+	assert_null(strchr(pgiam_error_last(), '\r'));
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(pgiam_error_name(PGIAM_ENOMEM), "ENOMEM");
+	assert_string_equal(pgiam_error_text(PGIAM_ENET), "network error");
+	assert_string_equal(pgiam_error_name(-999), "EUNKNOWN");
+}
+
+static void test_buf(void **state)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+	char *s;
+
+	(void)state;
+	assert_string_equal(pgiam_buf_cstr(&b), "");
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(pgiam_buf_printf(&b, "%d,", i), 0);
+	assert_int_equal(strncmp(pgiam_buf_cstr(&b), "0,1,2,", 6), 0);
+	assert_int_equal(b.len, strlen(b.ptr));
+	pgiam_buf_clear(&b);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(pgiam_buf_puts(&b, "abc"), 0);
+	s = pgiam_buf_detach(&b);
+	assert_string_equal(s, "abc");
+	assert_null(b.ptr);
+	free(s);
+	pgiam_buf_dispose(&b);
+}
+
+static void test_creds_mask_and_copy(void **state)
+{
+	pgiam_creds a = PGIAM_CREDS_INIT, b = PGIAM_CREDS_INIT;
+	char masked[64];
+
+	(void)state;
+	assert_int_equal(pgiam_creds_set(&a, "AKIDEXAMPLE12345", "secret", "tok", 100, "environment"), 0);
+	assert_int_equal(pgiam_creds_copy(&b, &a), 0);
+	assert_string_equal(b.session_token, "tok");
+	assert_int_equal(pgiam_creds_seconds_left(&b, 40), 60);
+	pgiam_creds_mask_akid(masked, sizeof(masked), a.access_key_id);
+	assert_string_equal(masked, "AKID…2345");
+	assert_null(strstr(masked, "EXAMPLE"));
+	assert_int_equal(pgiam_creds_set(&a, "", "x", NULL, 0, NULL), PGIAM_EINVAL);
+	pgiam_creds_dispose(&a);
+	pgiam_creds_dispose(&b);
+	assert_null(b.secret_access_key);
+	assert_true(pgiam_secure_streq("abc", "abc"));
+	assert_false(pgiam_secure_streq("abc", "abd"));
+	assert_false(pgiam_secure_streq("abc", "ab"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_set_returns_code_and_message),
+		cmocka_unit_test(test_message_is_one_line),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_creds_mask_and_copy),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
