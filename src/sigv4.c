@@ -228,8 +228,10 @@ static int header_set(header *h, const char *name, const char *value, size_t ord
 	for (const char *p = name; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c <= ' ' || c == ':' || c >= 0x7f)
-			return pgiam_error_set(PGIAM_EINVAL, "header name '%s' has a character not allowed in header names", name);
+		if (c <= ' ' || c == ':' || c >= 0x7f) {
+			error = pgiam_error_set(PGIAM_EINVAL, "a header name has a character not allowed in header names");
+			goto cleanup;
+		}
 		if ((error = pgiam_buf_putc(&n, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c))) < 0)
 			goto cleanup;
 	}
