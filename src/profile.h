@@ -100,7 +100,7 @@ int pgiam_profile_set(pgiam_profile *p, const char *key, const char *value);
 /* Renames the profile in memory (the name is checked by validation and by save). */
 int pgiam_profile_set_name(pgiam_profile *p, const char *name);
 
-/* Iterates over every key in file order, known and unknown: 0 and *key/*value for
+/* Iterates over every key in file order, known and unknown: 0 with *key and *value set for
  * index < count, PGIAM_ENOTFOUND past the end. */
 size_t pgiam_profile_entry_count(const pgiam_profile *p);
 int pgiam_profile_entry(const char **key, const char **value, const pgiam_profile *p,
