@@ -50,6 +50,26 @@ static void ini_error_install(void)
 	iniparser_set_error_callback(ini_error_cb);
 }
 
+/* iniparser reports "iniparser: syntax error in FILE (LINE):\n-> TEXT\n"; make that
+ * one line without the prefix: "syntax error in FILE (LINE): TEXT". */
+static const char *tidy_ini_error(void)
+{
+	char *s = ini_error;
+	size_t n;
+
+	if (!strncmp(s, "iniparser: ", 11))
+		memmove(s, s + 11, strlen(s + 11) + 1);
+	for (char *c = s; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	for (char *c = strstr(s, ": -> "); c; c = NULL)
+		memmove(c + 2, c + 5, strlen(c + 5) + 1);
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == ':'))
+		s[--n] = '\0';
+	return *s ? s : "iniparser could not read it";
+}
+
 /* --- small helpers ---------------------------------------------------------------- */
 
 static char *join_path(const char *dir, const char *name, const char *suffix)
@@ -310,14 +330,8 @@ int pgiam_profile_load(pgiam_profile **out, const char *path)
 	pthread_once(&ini_error_once, ini_error_install);
 	ini_error[0] = '\0';
 	if (!(d = iniparser_load(path))) {
-		char *nl;
-		/* iniparser reports "iniparser: syntax error in FILE (LINE):\n-> TEXT"; keep
-		 * the first line, which names the file and the line. */
-		if ((nl = strchr(ini_error, '\n')))
-			*nl = '\0';
-		error = pgiam_error_set(PGIAM_EINVAL, "%s: cannot parse the profile (%s); "
-			"expected an INI file with a [profile] section", path,
-			*ini_error ? ini_error : "iniparser failed");
+		error = pgiam_error_set(PGIAM_EINVAL, "%s: cannot parse the profile: %s; expected "
+			"KEY = VALUE lines under a [profile] line", path, tidy_ini_error());
 		goto cleanup;
 	}
 
@@ -641,8 +655,6 @@ int pgiam_profile__refresh(pgiam_profile *p)
 	}
 	if (!p->session_default && session_default(&p->session_default) < 0)
 		return PGIAM_ENOMEM;
-	/* refresh never fails on bad values: the hostport messages are for validation */
-	pgiam_error_clear();
 	return 0;
 }
 
@@ -743,10 +755,10 @@ cleanup:
 	return error;
 }
 
-static void write_entry(pgiam_buf *b, const pgiam_profile_entry_ *e)
+static int write_entry(pgiam_buf *b, const pgiam_profile_entry_ *e)
 {
 	char q = value_quote(e->value);
-	pgiam_buf_printf(b, "%s = %c%s%c\n", e->key, q, e->value, q);
+	return pgiam_buf_printf(b, "%s = %c%s%c\n", e->key, q, e->value, q);
 }
 
 static int write_all(int fd, const char *data, size_t len)
@@ -807,22 +819,25 @@ int pgiam_profile_save(const pgiam_profile *p, const char *dir)
 	/* keys outside any section first (iniparser reads them as ":key"), then
 	 * [profile], then any other sections, each in their original order */
 	for (size_t i = 0; i < p->count; i++)
-		if (!*p->entries[i].section)
-			write_entry(&b, &p->entries[i]);
-	pgiam_buf_puts(&b, "[" SECTION "]\n");
+		if (!*p->entries[i].section && write_entry(&b, &p->entries[i]) < 0)
+			goto cleanup;
+	if (pgiam_buf_puts(&b, "[" SECTION "]\n") < 0)
+		goto cleanup;
 	for (size_t i = 0; i < p->count; i++)
-		if (!strcmp(p->entries[i].section, SECTION))
-			write_entry(&b, &p->entries[i]);
+		if (!strcmp(p->entries[i].section, SECTION) && write_entry(&b, &p->entries[i]) < 0)
+			goto cleanup;
 	for (size_t i = 0; i < p->count; i++) {
 		const char *s = p->entries[i].section;
 		if (!*s || !strcmp(s, SECTION))
 			continue;
-		if (!last_section || strcmp(last_section, s))
-			pgiam_buf_printf(&b, "\n[%s]\n", s);
+		if ((!last_section || strcmp(last_section, s)) &&
+				pgiam_buf_printf(&b, "\n[%s]\n", s) < 0)
+			goto cleanup;
 		last_section = s;
-		write_entry(&b, &p->entries[i]);
+		if (write_entry(&b, &p->entries[i]) < 0)
+			goto cleanup;
 	}
-	if (pgiam_buf_puts(&b, "") < 0 || !(path = join_path(dir, p->name, ".ini")))
+	if (!(path = join_path(dir, p->name, ".ini")))
 		goto cleanup;
 	{
 		pgiam_buf t = PGIAM_BUF_INIT;
