@@ -72,6 +72,12 @@ static const char *tidy_ini_error(void)
 
 /* --- small helpers ---------------------------------------------------------------- */
 
+/* ASCII only, whatever the locale (the TUI sets one): names and keys are ASCII. */
+static int ascii_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 static char *join_path(const char *dir, const char *name, const char *suffix)
 {
 	pgiam_buf b = PGIAM_BUF_INIT;
@@ -91,7 +97,7 @@ static int key_valid(const char *key)
 	if (n == 0 || n > 31)
 		return 0;
 	for (const char *c = key; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.')
+		if (!ascii_alnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.')
 			return 0;
 	return 1;
 }
@@ -177,7 +183,8 @@ int pgiam_profile_dir(char **out, const char *override)
 {
 	const char *env = NULL;
 	const char *home = NULL;
-	struct passwd *pw = NULL;
+	struct passwd pwbuf, *pw = NULL;
+	char strings[1024];
 
 	*out = NULL;
 	if (override && *override)
@@ -189,7 +196,9 @@ int pgiam_profile_dir(char **out, const char *override)
 		return (*out = join_path(env, "pgiam/profiles", "")) ? 0 :
 			pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 	home = getenv("HOME");
-	if ((!home || !*home) && (pw = getpwuid(geteuid())))
+	/* getpwuid_r: profiles are loaded from parallel threads by `pgiam check --all` */
+	if ((!home || !*home) && getpwuid_r(geteuid(), &pwbuf, strings, sizeof(strings), &pw) == 0 &&
+			pw)
 		home = pw->pw_dir;
 	if (!home || !*home)
 		return pgiam_error_set(PGIAM_ENOTFOUND, "cannot find the profile directory: "
@@ -211,7 +220,7 @@ int pgiam_profile_name_check(const char *name, char *msg, size_t msglen)
 		why = "the profile name starts with a dot";
 	else
 		for (const char *c = name; *c; c++)
-			if (!isalnum((unsigned char)*c) && *c != '.' && *c != '_' && *c != '-') {
+			if (!ascii_alnum((unsigned char)*c) && *c != '.' && *c != '_' && *c != '-') {
 				why = "the profile name has a character other than A-Z a-z 0-9 . _ -";
 				break;
 			}
@@ -231,18 +240,24 @@ int pgiam_profile_name_check(const char *name, char *msg, size_t msglen)
 
 static int session_default(char **out)
 {
-	struct passwd *pw = getpwuid(geteuid());
-	const char *user = pw && pw->pw_name && *pw->pw_name ? pw->pw_name : getenv("USER");
+	struct passwd pwbuf, *pw = NULL;
+	char strings[1024];
+	const char *user = NULL;
 	pgiam_buf b = PGIAM_BUF_INIT;
 	int error = 0;
 
+	if (getpwuid_r(geteuid(), &pwbuf, strings, sizeof(strings), &pw) == 0 && pw &&
+			pw->pw_name && *pw->pw_name)
+		user = pw->pw_name;
+	else
+		user = getenv("USER");
 	if (!user || !*user)
 		user = "user";
 	if ((error = pgiam_buf_printf(&b, "pgiam-%s", user)) < 0)
 		goto cleanup;
 	/* STS accepts [\w+=,.@-] in a session name, at most 64 characters. */
 	for (char *c = b.ptr; *c; c++)
-		if (!isalnum((unsigned char)*c) && !strchr("_+=,.@-", *c))
+		if (!ascii_alnum((unsigned char)*c) && !strchr("_+=,.@-", *c))
 			*c = '-';
 	if (b.len > 64)
 		b.ptr[64] = '\0';

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -700,6 +701,46 @@ static void test_session_name_default_sanitised(void **state)
 	pgiam_profile_free(p);
 }
 
+/* `pgiam check --all` loads profiles from parallel threads: iniparser's error hook and
+ * the thread-local messages must not mix (run under ASan by tools/test). */
+static void *load_many(void *arg)
+{
+	char good[512], broken[512];
+	long failures = 0;
+
+	(void)arg;
+	snprintf(good, sizeof(good), "%s/base.ini", tmpdir);
+	snprintf(broken, sizeof(broken), "%s/broken.ini", tmpdir);
+	for (int i = 0; i < 200; i++) {
+		pgiam_profile *p = NULL;
+		if (pgiam_profile_load(&p, good) != 0 || pgiam_profile_validate(p, NULL, 0, NULL) != 0)
+			failures++;
+		pgiam_profile_free(p);
+		p = NULL;
+		if (pgiam_profile_load(&p, broken) != PGIAM_EINVAL ||
+				!strstr(pgiam_error_last(), "broken.ini (2)"))
+			failures++;
+	}
+	return (void *)failures;
+}
+
+static void test_parallel_loads(void **state)
+{
+	pthread_t t[4];
+	pgiam_profile *p = base_profile();
+
+	(void)state;
+	pgiam_profile_free(p);
+	write_file("broken.ini", "[profile]\nnot a key value line\n");
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, load_many, NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		void *r = NULL;
+		assert_int_equal(pthread_join(t[i], &r), 0);
+		assert_int_equal((long)r, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -721,6 +762,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_sections_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_and_dup, setup, teardown),
 		cmocka_unit_test(test_session_name_default_sanitised),
+		cmocka_unit_test_setup_teardown(test_parallel_loads, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
