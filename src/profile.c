@@ -1,6 +1,6 @@
 /* profile.c - the profile model: the profile directory, loading NAME.ini files with
- * iniparser, raw and typed access, listing, and atomic saving. Validation lives in
- * profile_check.c. */
+ * iniparser, raw and typed access, and listing. Validation lives in
+ * profile_check.c, saving in profile_save.c. */
 #include "profile_priv.h"
 
 #include "buf.h"
@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -78,7 +77,7 @@ static int ascii_alnum(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-static char *join_path(const char *dir, const char *name, const char *suffix)
+char *pgiam_profile__join(const char *dir, const char *name, const char *suffix)
 {
 	pgiam_buf b = PGIAM_BUF_INIT;
 
@@ -146,7 +145,7 @@ cleanup:
  * quotes (iniparser keeps everything between them, including ';', '#', '=' and
  * spaces), else in single quotes when the value holds a '"'. A value with both kinds
  * of quote or a control character cannot be represented. Returns the quote char or 0. */
-static char value_quote(const char *value)
+char pgiam_profile__quote(const char *value)
 {
 	for (const unsigned char *c = (const unsigned char *)value; *c; c++)
 		if (*c < 0x20 || *c == 0x7f)
@@ -158,9 +157,9 @@ static char value_quote(const char *value)
 	return 0;
 }
 
-static int value_check(const char *key, const char *value)
+int pgiam_profile__value_check(const char *key, const char *value)
 {
-	if (!value_quote(value))
+	if (!pgiam_profile__quote(value))
 		return pgiam_error_set(PGIAM_EINVAL, "%s: the value cannot be stored in a profile file "
 			"(it has a control character, or both ' and \"); expected printable text", key);
 	if (strlen(key) + strlen(value) + 5 > PGIAM_PROFILE_LINE_MAX)
@@ -193,7 +192,7 @@ int pgiam_profile_dir(char **out, const char *override)
 		return (*out = pgiam_strdup(env)) ? 0 : PGIAM_ENOMEM;
 	/* The XDG spec says relative values are invalid and must be ignored. */
 	if ((env = getenv("XDG_CONFIG_HOME")) && *env == '/')
-		return (*out = join_path(env, "pgiam/profiles", "")) ? 0 :
+		return (*out = pgiam_profile__join(env, "pgiam/profiles", "")) ? 0 :
 			pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 	home = getenv("HOME");
 	/* getpwuid_r: profiles are loaded from parallel threads by `pgiam check --all` */
@@ -203,7 +202,7 @@ int pgiam_profile_dir(char **out, const char *override)
 	if (!home || !*home)
 		return pgiam_error_set(PGIAM_ENOTFOUND, "cannot find the profile directory: "
 			"HOME is not set; pass --profiles DIR or set PGIAM_PROFILES");
-	return (*out = join_path(home, ".config/pgiam/profiles", "")) ? 0 :
+	return (*out = pgiam_profile__join(home, ".config/pgiam/profiles", "")) ? 0 :
 		pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 }
 
@@ -411,7 +410,7 @@ int pgiam_profile_load_named(pgiam_profile **out, const char *dir, const char *n
 	if ((error = pgiam_profile_name_check(name, NULL, 0)) < 0)
 		return pgiam_error_set(error, "profile \"%s\": %s", name ? name : "",
 			pgiam_error_last());
-	if (!(path = join_path(dir, name, ".ini")))
+	if (!(path = pgiam_profile__join(dir, name, ".ini")))
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 	if (access(path, F_OK) < 0 && errno == ENOENT) {
 		error = pgiam_error_set(PGIAM_ENOTFOUND, "no profile \"%s\" in %s (expected the file %s)",
@@ -506,7 +505,7 @@ int pgiam_profile_exists(const char *dir, const char *name)
 		pgiam_error_clear();
 		return 0;
 	}
-	if (!(path = join_path(dir, name, ".ini")))
+	if (!(path = pgiam_profile__join(dir, name, ".ini")))
 		return 0;
 	found = stat(path, &st) == 0;
 	free(path);
@@ -578,7 +577,7 @@ int pgiam_profile_set(pgiam_profile *p, const char *key, const char *value)
 		}
 		return pgiam_profile__refresh(p);
 	}
-	if ((error = value_check(key, value)) < 0)
+	if ((error = pgiam_profile__value_check(key, value)) < 0)
 		return error;
 	if (e) {
 		if (!(copy = pgiam_strdup(value)))
@@ -740,187 +739,4 @@ int pgiam_profile_allow_unverified_tls(const pgiam_profile *p)
 {
 	const char *v = get_nonempty(p, "allow_unverified_tls");
 	return v && pgiam_profile__bool(v) == 1;
-}
-
-/* --- saving ------------------------------------------------------------------------------ */
-
-static int mkdir_p(const char *dir)
-{
-	char *copy = pgiam_strdup(dir);
-	int error = 0;
-
-	if (!copy)
-		return PGIAM_ENOMEM;
-	for (char *c = copy + 1; ; c++) {
-		if (*c == '/' || *c == '\0') {
-			char saved = *c;
-			*c = '\0';
-			if (mkdir(copy, 0700) < 0 && errno != EEXIST) {
-				error = pgiam_error_set(PGIAM_EIO, "cannot create the profile directory "
-					"%s: %s", copy, strerror(errno));
-				goto cleanup;
-			}
-			*c = saved;
-			if (!saved)
-				break;
-		}
-	}
-cleanup:
-	free(copy);
-	return error;
-}
-
-static int write_entry(pgiam_buf *b, const pgiam_profile_entry_ *e)
-{
-	char q = value_quote(e->value);
-	return pgiam_buf_printf(b, "%s = %c%s%c\n", e->key, q, e->value, q);
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int pgiam_profile_save(const pgiam_profile *p, const char *dir)
-{
-	pgiam_profile_problem first;
-	size_t nproblems = 0;
-	pgiam_buf b = PGIAM_BUF_INIT;
-	char *path = NULL;
-	char *tmp = NULL;
-	const char *last_section = NULL;
-	int fd = -1, dfd = -1;
-	int error = 0;
-
-	if ((error = pgiam_profile_name_check(p->name, NULL, 0)) < 0)
-		return pgiam_error_set(PGIAM_EINVAL, "cannot save profile \"%s\": %s", p->name,
-			pgiam_error_last());
-	if (pgiam_profile_validate(p, &first, 1, &nproblems) > 0) {
-		pgiam_profile_problem *all = calloc(64, sizeof(*all));
-		size_t n = 0;
-		const char *msg = first.message;
-		/* report the first ERROR, not a warning that may come before it */
-		if (all) {
-			pgiam_profile_validate(p, all, 64, &n);
-			for (size_t i = 0; i < n; i++)
-				if (all[i].severity == PGIAM_PROBLEM_ERROR) {
-					msg = all[i].message;
-					break;
-				}
-		}
-		error = pgiam_error_set(PGIAM_EINVAL, "not saved: %s", msg);
-		free(all);
-		return error;
-	}
-	for (size_t i = 0; i < p->count; i++)
-		if ((error = value_check(p->entries[i].key, p->entries[i].value)) < 0)
-			return error;
-	if ((error = mkdir_p(dir)) < 0)
-		return error;
-
-	error = PGIAM_ENOMEM;
-	if (pgiam_buf_printf(&b, "# pgiam profile \"%s\" (written by pgiam; comments are not "
-			"kept)\n", p->name) < 0)
-		goto cleanup;
-	/* keys outside any section first (iniparser reads them as ":key"), then
-	 * [profile], then any other sections, each in their original order */
-	for (size_t i = 0; i < p->count; i++)
-		if (!*p->entries[i].section && write_entry(&b, &p->entries[i]) < 0)
-			goto cleanup;
-	if (pgiam_buf_puts(&b, "[" SECTION "]\n") < 0)
-		goto cleanup;
-	for (size_t i = 0; i < p->count; i++)
-		if (!strcmp(p->entries[i].section, SECTION) && write_entry(&b, &p->entries[i]) < 0)
-			goto cleanup;
-	for (size_t i = 0; i < p->count; i++) {
-		const char *s = p->entries[i].section;
-		if (!*s || !strcmp(s, SECTION))
-			continue;
-		if ((!last_section || strcmp(last_section, s)) &&
-				pgiam_buf_printf(&b, "\n[%s]\n", s) < 0)
-			goto cleanup;
-		last_section = s;
-		if (write_entry(&b, &p->entries[i]) < 0)
-			goto cleanup;
-	}
-	if (!(path = join_path(dir, p->name, ".ini")))
-		goto cleanup;
-	{
-		pgiam_buf t = PGIAM_BUF_INIT;
-		/* a dot name that never ends in .ini, so a listing never shows it */
-		if (pgiam_buf_printf(&t, "%s/.%s.ini.XXXXXX", dir, p->name) < 0) {
-			pgiam_buf_dispose(&t);
-			tmp = NULL;
-			goto cleanup;
-		}
-		tmp = pgiam_buf_detach(&t);
-		pgiam_buf_dispose(&t);
-		if (!tmp)
-			goto cleanup;
-	}
-	if ((fd = mkstemp(tmp)) < 0) {
-		error = pgiam_error_set(PGIAM_EIO, "cannot create a temporary file in %s: %s", dir,
-			strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto cleanup;
-	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, b.ptr, b.len) < 0 || fsync(fd) < 0) {
-		error = pgiam_error_set(PGIAM_EIO, "cannot write %s: %s", tmp, strerror(errno));
-		goto cleanup;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		error = pgiam_error_set(PGIAM_EIO, "cannot write %s: %s", tmp, strerror(errno));
-		goto cleanup;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		error = pgiam_error_set(PGIAM_EIO, "cannot rename %s to %s: %s", tmp, path,
-			strerror(errno));
-		goto cleanup;
-	}
-	free(tmp);
-	tmp = NULL;
-	/* the rename is durable only once the directory itself is synced */
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	error = 0;
-cleanup:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(path);
-	pgiam_buf_dispose(&b);
-	return error;
-}
-
-int pgiam_profile_delete(const char *dir, const char *name)
-{
-	char *path = NULL;
-	int error = 0;
-
-	if ((error = pgiam_profile_name_check(name, NULL, 0)) < 0)
-		return error;
-	if (!(path = join_path(dir, name, ".ini")))
-		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
-	if (unlink(path) < 0)
-		error = pgiam_error_set(errno == ENOENT ? PGIAM_ENOTFOUND : PGIAM_EIO,
-			"cannot delete profile \"%s\" (%s): %s", name, path, strerror(errno));
-	free(path);
-	return error;
 }

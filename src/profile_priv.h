@@ -43,6 +43,17 @@ int pgiam_profile__hostport(char **host, int *port, const char *value, char *msg
  * 0 when found, -1 when the host is not an RDS name. */
 int pgiam_profile__rds_region(char *buf, size_t buflen, const char *host);
 
+/* dir + "/" + name + suffix (one slash), or NULL with the last error set. */
+char *pgiam_profile__join(const char *dir, const char *name, const char *suffix);
+
+/* The quote character a value is written in so that iniparser reads it back
+ * unchanged, or 0 when it cannot be represented. */
+char pgiam_profile__quote(const char *value);
+
+/* 0 when key = value can be written and read back identically, else PGIAM_EINVAL with
+ * the last error saying why. */
+int pgiam_profile__value_check(const char *key, const char *value);
+
 /* Parses a boolean value: 1/0, or -1 when malformed. */
 int pgiam_profile__bool(const char *value);
 
