@@ -338,8 +338,18 @@ int pgiam_profile_load(pgiam_profile **out, const char *path)
 			strerror(errno));
 		goto cleanup;
 	}
-	fclose(f);
-	f = NULL;
+	{
+		/* iniparser would call the first line a syntax error, which hides the cause */
+		unsigned char bom[3] = { 0, 0, 0 };
+		size_t got = fread(bom, 1, 3, f);
+		fclose(f);
+		f = NULL;
+		if (got == 3 && bom[0] == 0xef && bom[1] == 0xbb && bom[2] == 0xbf) {
+			error = pgiam_error_set(PGIAM_EINVAL, "%s: the file starts with a UTF-8 "
+				"byte-order mark; expected plain UTF-8 text (save it without BOM)", path);
+			goto cleanup;
+		}
+	}
 
 	pthread_once(&ini_error_once, ini_error_install);
 	ini_error[0] = '\0';

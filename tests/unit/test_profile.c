@@ -240,6 +240,22 @@ static void test_load_failures(void **state)
 	assert_non_null(strstr(pgiam_error_last(), "syntax.ini"));
 	assert_non_null(strstr(pgiam_error_last(), "syntax error"));
 
+	write_file("bom.ini", "\xef\xbb\xbf[profile]\nendpoint = h:1\n");
+	snprintf(path, sizeof(path), "%s/bom.ini", tmpdir);
+	assert_int_equal(pgiam_profile_load(&p, path), PGIAM_EINVAL);
+	assert_non_null(strstr(pgiam_error_last(), "byte-order mark"));
+
+	/* Windows line ends are fine */
+	write_file("crlf.ini", "[profile]\r\nendpoint = h.example.com:5432\r\nregion = us-east-1\r\n"
+		"database = d\r\ndb_user = u\r\nexternal_id = \"x y\"\r\n");
+	snprintf(path, sizeof(path), "%s/crlf.ini", tmpdir);
+	assert_int_equal(pgiam_profile_load(&p, path), 0);
+	assert_string_equal(pgiam_profile_get(p, "db_user"), "u");
+	assert_string_equal(pgiam_profile_get(p, "external_id"), "x y");
+	assert_int_equal(pgiam_profile_port(p), 5432);
+	pgiam_profile_free(p);
+	p = NULL;
+
 	/* iniparser 4.1 refuses lines over 1022 characters */
 	memset(line, 'a', sizeof(line));
 	memcpy(line, "[profile]\nexternal_id = ", 24);
