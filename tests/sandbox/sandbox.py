@@ -430,7 +430,8 @@ def stop_postgres(ctx, timeout=15.0):
 
 def pam_self_test(ctx, port):
     """A 1300-byte junk password for an rds_iam user must reach the verifier whole:
-    proves the PAM chain (pam_wrapper or /etc/pam.d, module, verifier) works."""
+    proves the PAM chain (pam_wrapper or /etc/pam.d, module, verifier) works.
+    Returns "ok" or "unreached"; raises when the password arrives cut."""
     log = ctx.p("verifier.log")
     before = os.path.getsize(log) if os.path.exists(log) else 0
     junk = "selftest-" + "x" * 1291
@@ -444,7 +445,13 @@ def pam_self_test(ctx, port):
             lines = f.read().splitlines()
     except OSError:
         lines = []
-    return any("iam_ro_user REJECT" in line and "(token 1300 bytes)" in line for line in lines)
+    seen = [line for line in lines if "iam_ro_user REJECT" in line]
+    if not seen:
+        return "unreached"
+    if not any("(token 1300 bytes)" in line for line in seen):
+        raise SandboxError("the PAM module did not deliver a 1300-byte password whole to the "
+                           f"verifier: {seen[-1]}")
+    return "ok"
 
 
 def write_profiles(ctx, cfg):
@@ -623,7 +630,7 @@ def up(args, ctx):
         start_postgres(ctx, use_wrapper=True)
         psql_admin(ctx, cfg["pg_port"], file=os.path.join(HERE, "seed.sql"), db="postgres")
         cfg["pam"] = "pam_wrapper"
-        if not pam_self_test(ctx, cfg["pg_port"]):
+        if pam_self_test(ctx, cfg["pg_port"]) != "ok":
             if not ctx.root:
                 raise SandboxError("PAM through pam_wrapper does not reach the verifier and "
                                    "the /etc/pam.d fallback needs root:\n" + tail(ctx.p("postgres.log")))
@@ -636,7 +643,7 @@ def up(args, ctx):
                 f.write(pam_service_text(ctx))
             start_postgres(ctx, use_wrapper=False)
             cfg["pam"] = SYSTEM_PAM_FILE
-            if not pam_self_test(ctx, cfg["pg_port"]):
+            if pam_self_test(ctx, cfg["pg_port"]) != "ok":
                 raise SandboxError("the PAM chain does not reach the verifier:\n"
                                    + tail(ctx.p("postgres.log")))
         proc = start_daemon(ctx, "fwd", [PYTHON, ctx.p("tcp_forward.py"), "--port", "0",
@@ -702,9 +709,16 @@ def main(argv):
     ctx = Ctx(resolve_state_dir(args))
     ctx.lookup_user()
     # One up/down at a time per state directory.
-    with open(ctx.state.rstrip("/") + ".lock", "a") as lock:
+    lock_path = ctx.state.rstrip("/") + ".lock"
+    with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return up(args, ctx) if args.cmd == "up" else down(args, ctx)
+        rc = up(args, ctx) if args.cmd == "up" else down(args, ctx)
+        if not os.path.exists(ctx.state):
+            try:
+                os.unlink(lock_path)
+            except OSError:
+                pass
+        return rc
 
 
 if __name__ == "__main__":
