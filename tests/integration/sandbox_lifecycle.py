@@ -9,7 +9,7 @@ import os
 import stat
 import subprocess
 
-from sandbox_lib import SANDBOX, Failure, check, read_env_file
+from sandbox_lib import SANDBOX, Failure, assume_role, check, psql, read_env_file, token
 
 REQUIRED = ["PGIAM_SANDBOX_DIR", "PGIAM_SANDBOX_PROFILES", "PGIAM_DEMO_PROFILE",
             "PGIAM_SANDBOX_ENDPOINT_HOST", "PGIAM_SANDBOX_PG_PORT", "PGIAM_SANDBOX_FWD_PORT",
@@ -88,6 +88,20 @@ def main(state):
     r2 = subprocess.run(["psql", "-X", "-At", "-c", "SELECT count(*) FROM big_table",
                          env2["PGIAM_SANDBOX_ADMIN"]], capture_output=True, text=True)
     check(r.returncode == 0 and r2.stdout.strip() == "1000", "gen_big_table 1000 makes 1000 rows")
+
+    # restart_db: sessions drop, the same port comes back with IAM logins working.
+    admin = subprocess.Popen(["psql", "-X", "-At", "-c", "SELECT pg_sleep(30)",
+                              env2["PGIAM_SANDBOX_ADMIN"]], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    r = sandbox_cmd("restart_db", state, "--quiet")
+    check(r.returncode == 0, f"restart_db works ({r.stderr.strip()})")
+    check(admin.wait(timeout=20) != 0, "an open session dropped with the restart")
+    ro = assume_role(env2)
+    host, port = env2["PGIAM_SANDBOX_ENDPOINT_HOST"], int(env2["PGIAM_SANDBOX_PG_PORT"])
+    r = psql(env2, "iam_ro_user", token(ro, host, port, "iam_ro_user"), "SELECT current_user")
+    check(r.returncode == 0 and r.stdout.strip() == "iam_ro_user",
+          f"after the restart an IAM login works on the same port ({r.stderr.strip()})")
+
     r = subprocess.run([os.path.join(SANDBOX, "gen_big_table"), "many"], capture_output=True, text=True)
     check(r.returncode == 2 and "usage" in r.stderr, "gen_big_table refuses a bad row count")
 

@@ -692,6 +692,25 @@ def down(args, ctx):
     return 0
 
 
+def restart_db(args, ctx):
+    """Restarts PostgreSQL only (same port, data and PAM set-up): open sessions drop,
+    for tests of reconnection."""
+    try:
+        with open(ctx.p("sandbox.json"), encoding="utf-8") as f:
+            cfg = json.load(f)
+    except (OSError, ValueError):
+        print("sandbox: not up", file=sys.stderr)
+        return 1
+    stop_postgres(ctx)
+    try:
+        start_postgres(ctx, use_wrapper=cfg["pam"] == "pam_wrapper")
+    except SandboxError as e:
+        print(f"sandbox: restart failed: {e}", file=sys.stderr)
+        return 1
+    say(args, f"PostgreSQL restarted on 127.0.0.1:{cfg['pg_port']}")
+    return 0
+
+
 def main(argv):
     p = argparse.ArgumentParser(prog="sandbox", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -703,6 +722,9 @@ def main(argv):
     d.add_argument("--quiet", action="store_true")
     d.add_argument("--keep", action="store_true", help="keep the state directory (logs)")
     d.add_argument("--state-dir")
+    r = sub.add_parser("restart-db", help="restart PostgreSQL only (sessions drop)")
+    r.add_argument("--quiet", action="store_true")
+    r.add_argument("--state-dir")
     args = p.parse_args(argv)
     if args.cmd == "up" and args.big_rows is not None and args.big_rows < 0:
         p.error("--big-rows must be >= 0")
@@ -712,7 +734,7 @@ def main(argv):
     lock_path = ctx.state.rstrip("/") + ".lock"
     with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        rc = up(args, ctx) if args.cmd == "up" else down(args, ctx)
+        rc = {"up": up, "down": down, "restart-db": restart_db}[args.cmd](args, ctx)
         if not os.path.exists(ctx.state):
             try:
                 os.unlink(lock_path)

@@ -8,6 +8,7 @@ endpoint and its real port, not for the tunnel.
 usage: tcp_forward.py --port 0 --port-file FILE --target-host 127.0.0.1 --target-port N
                       [--host 127.0.0.1] [--max-connections N] [--log FILE]
 --max-connections 1 mimics SSM forwards that carry one TCP connection at a time.
+SIGUSR1 cuts every open connection (a network cut); the listener stays up.
 """
 import argparse
 import asyncio
@@ -42,6 +43,7 @@ async def pipe(reader, writer):
 
 async def main(args):
     active = 0
+    open_writers = set()
 
     async def handle(client_reader, client_writer):
         nonlocal active
@@ -60,8 +62,13 @@ async def main(args):
                 client_writer.close()
                 return
             log(args, f"open {peer}")
-            await asyncio.gather(pipe(client_reader, server_writer),
-                                 pipe(server_reader, client_writer))
+            pair = (client_writer, server_writer)
+            open_writers.add(pair)
+            try:
+                await asyncio.gather(pipe(client_reader, server_writer),
+                                     pipe(server_reader, client_writer))
+            finally:
+                open_writers.discard(pair)
             client_writer.close()
             server_writer.close()
             log(args, f"close {peer}")
@@ -80,6 +87,14 @@ async def main(args):
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+
+    def cut():
+        log(args, f"cutting {len(open_writers)} connection(s)")
+        for pair in list(open_writers):
+            for w in pair:
+                w.transport.abort()
+
+    loop.add_signal_handler(signal.SIGUSR1, cut)
     async with server:
         await stop.wait()
     log(args, "stopped")
