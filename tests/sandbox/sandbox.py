@@ -663,7 +663,7 @@ def up(args, ctx):
                                capture_output=True, text=True)
             if r.returncode != 0:
                 raise SandboxError(f"gen_big_table failed: {r.stderr.strip()}")
-    except (SandboxError, OSError, subprocess.SubprocessError) as e:
+    except (SandboxError, OSError, subprocess.SubprocessError, KeyboardInterrupt) as e:
         print(f"sandbox: up failed: {e}", file=sys.stderr)
         stop_all(ctx)
         if os.environ.get("PGIAM_SANDBOX_KEEP_FAILED"):
