@@ -5,6 +5,7 @@
 
 #include "awsfiles.h"
 #include "error.h"
+#include "http.h"
 #include "secure.h"
 #include "sts.h"
 
@@ -157,7 +158,9 @@ static int assume_profile_role(pgiam_creds *out, const pgiam_awsfiles *f, const 
 	cfg.endpoint = opts->sts_endpoint;
 	cfg.cancel = opts->cancel;
 	if ((error = pgiam_sts_assume_role(&assumed, &cfg, &source, &params)) < 0) {
-		error = pgiam_error_set(error, "AWS profile %s: %s", name, pgiam_error_last());
+		char prefix[300];
+		snprintf(prefix, sizeof(prefix), "AWS profile %s", name);
+		error = pgiam_http_error_prefix(error, prefix);
 		goto cleanup;
 	}
 	if (!(what = malloc(strlen(name) + strlen(role_arn) + strlen(source.source ? source.source : "") + 40))) {

@@ -122,7 +122,7 @@ int pgiam_chain_from_container(pgiam_creds *out, const volatile int *cancel)
 	req.no_proxy = 1;
 	req.cancel = cancel;
 	if ((error = pgiam_http_perform(&resp, &req)) < 0) {
-		error = pgiam_error_set(error, "container credentials: %s", pgiam_error_last());
+		error = pgiam_http_error_prefix(error, "container credentials");
 		goto cleanup;
 	}
 	if (resp.status != 200) {
@@ -199,7 +199,7 @@ int pgiam_chain_from_imds(pgiam_creds *out, const volatile int *cancel)
 	hdr.value = token;
 	if ((error = imds_get(&resp, base, "/latest/meta-data/iam/security-credentials/", "GET",
 		&hdr, cancel)) < 0) {
-		error = pgiam_error_set(error, "instance metadata: %s", pgiam_error_last());
+		error = pgiam_http_error_prefix(error, "instance metadata");
 		goto cleanup;
 	}
 	if (resp.status == 404) {
@@ -220,7 +220,7 @@ int pgiam_chain_from_imds(pgiam_creds *out, const volatile int *cancel)
 	}
 	snprintf(path, sizeof(path), "/latest/meta-data/iam/security-credentials/%s", role);
 	if ((error = imds_get(&resp, base, path, "GET", &hdr, cancel)) < 0) {
-		error = pgiam_error_set(error, "instance metadata: %s", pgiam_error_last());
+		error = pgiam_http_error_prefix(error, "instance metadata");
 		goto cleanup;
 	}
 	if (resp.status != 200) {

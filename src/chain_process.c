@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "http.h"
 #include "secure.h"
 #include "sts.h"
 
@@ -234,7 +235,7 @@ int pgiam_chain_run_process(pgiam_creds *out, const char *command, const char *w
 	int error = 0;
 
 	if ((error = pgiam_chain_split_command(&argv, command)) < 0) {
-		error = pgiam_error_set(PGIAM_EINVAL, "%s: %s", what, pgiam_error_last());
+		error = pgiam_http_error_prefix(PGIAM_EINVAL, what);
 		goto cleanup;
 	}
 	if (pipe2(outpipe, O_CLOEXEC) < 0 || pipe2(errpipe, O_CLOEXEC) < 0) {

@@ -272,6 +272,14 @@ cleanup:
 	return error;
 }
 
+int pgiam_http_error_prefix(int code, const char *prefix)
+{
+	char prev[1024];
+
+	snprintf(prev, sizeof(prev), "%s", pgiam_error_last());
+	return pgiam_error_set(code, "%s: %s", prefix, prev);
+}
+
 void pgiam_http_response_dispose(pgiam_http_response *resp)
 {
 	if (!resp)

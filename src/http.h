@@ -57,6 +57,11 @@ int pgiam_http_perform(pgiam_http_response *out, const pgiam_http_request *req);
 
 void pgiam_http_response_dispose(pgiam_http_response *resp);
 
+/* Re-sets the thread's last error as "PREFIX: <last error>" with code; returns code.
+ * (The last error cannot be passed to pgiam_error_set() directly: it is the buffer
+ * being written.) */
+int pgiam_http_error_prefix(int code, const char *prefix);
+
 /* The host[:port] part of an http(s) URL, for messages and the SigV4 Host header.
  * Copies into out; fails with PGIAM_EINVAL for a URL that is not http(s)://host... */
 int pgiam_http_url_host(char *out, size_t outlen, const char *url);

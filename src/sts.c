@@ -471,7 +471,11 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 			*cfg->attempts_made = attempt;
 		if ((error = pgiam_http_perform(resp, &req)) < 0) {
 			if (error == PGIAM_ENET)
-				pgiam_error_set(PGIAM_ENET, "STS %s: %s", action, pgiam_error_last());
+{
+				char prefix[2300];
+				snprintf(prefix, sizeof(prefix), "STS %s", action);
+				pgiam_http_error_prefix(PGIAM_ENET, prefix);
+			}
 			goto cleanup;
 		}
 		if (resp->status == 200)
