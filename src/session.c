@@ -28,9 +28,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* TEMPORARY until the foundation's token.c is merged. */
-#pragma weak pgiam_token_generate
-
 long long pgiam__session_now_ms(void)
 {
 	struct timespec ts;
@@ -390,9 +387,7 @@ static int after_worker(pgiam_session *s)
 		pgiam_token_params tp = { s->token_host, s->token_port, s->token_user,
 			s->token_region, time(NULL) + s->sign_time_offset };
 		step_begin(s, PGIAM_STEP_TOKEN, "");
-		if (!pgiam_token_generate)
-			error = pgiam_error_set(PGIAM_ERROR, "not built in yet");
-		else if ((error = pgiam_token_generate(&token, &tp, &s->job.creds)) < 0) {
+		if ((error = pgiam_token_generate(&token, &tp, &s->job.creds)) < 0) {
 			pgiam__session_fail(s, PGIAM_STEP_TOKEN, error, "token: %s", pgiam_error_last());
 			return connect_fail_state(s);
 		}
