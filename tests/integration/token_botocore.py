@@ -7,7 +7,6 @@ through the CRT (aws-c-auth); this test checks against botocore's own Python sig
 a second interpreter. Tokens are compared as URLs: same host:port, same path, same
 parameter multiset (decoded), same signature.
 """
-import datetime
 import json
 import os
 import random
