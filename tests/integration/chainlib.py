@@ -265,6 +265,14 @@ def botocore_token(token, akid, secret, session_token):
                                              DBUsername=q["DBUser"][0], Region=region)
 
 
+def same_token(a, b):
+    """Equal tokens up to the order of the query parameters (botocore does not sort
+    them in the URL; the signature covers the sorted canonical form)."""
+    from urllib.parse import parse_qs, urlsplit
+    pa, pb = urlsplit("https://" + a), urlsplit("https://" + b)
+    return (pa.netloc, pa.path, parse_qs(pa.query)) == (pb.netloc, pb.path, parse_qs(pb.query))
+
+
 def no_secrets(text, *secrets):
     for s in secrets:
         assert s not in text, "a secret leaked into the output"
