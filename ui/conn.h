@@ -63,7 +63,7 @@ typedef struct pgiam_conn_status {
 	pgiam_conn_state state;
 	int tls_verified;
 	int read_only;          /* the server enforces it */
-	char failure[400];      /* one line, when FAILED or LOST */
+	char failure[1600];     /* one line, when FAILED or LOST */
 } pgiam_conn_status;
 
 /* A query result, as text, owned by the connection. */
@@ -76,7 +76,7 @@ typedef struct pgiam_conn_result {
 	char tag[64];           /* command tag: "SELECT 3", "INSERT 0 1" */
 	int failed;
 	char sqlstate[6];
-	char message[512], detail[512], hint[512];
+	char message[512], detail[512], hint[1600];
 	int position;           /* 1-based character position in the SQL, 0 when none */
 	double seconds;
 } pgiam_conn_result;

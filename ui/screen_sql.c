@@ -43,7 +43,7 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 	int widths[64];
 	size_t ncols = r->ncols < 64 ? r->ncols : 64;
 	int y = area.y;
-	char line[1100];
+	char line[1700];
 
 	if (r->failed) {
 		snprintf(line, sizeof(line), "ERROR %s: %s", r->sqlstate[0] ? r->sqlstate : "-",
