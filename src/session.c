@@ -223,7 +223,7 @@ static void join_job(pgiam_session *s)
 	pgiam_creds_dispose(&s->job.creds);
 }
 
-static void join_cancel(pgiam_session *s)
+void pgiam__session_join_cancel(pgiam_session *s)
 {
 	if (s->cancel_joinable) {
 		pthread_join(s->cancel_thread, NULL);
@@ -296,7 +296,7 @@ int pgiam__session_start_connect(pgiam_session *s)
 	int error;
 
 	join_job(s);
-	join_cancel(s);
+	pgiam__session_join_cancel(s);
 	close_conn(s);
 	clear_error(s);
 	pthread_mutex_lock(&s->lock);
@@ -705,7 +705,7 @@ void pgiam_session_free(pgiam_session *s)
 			s->creds_cancel(s->creds_ctx);
 	}
 	join_job(s);
-	join_cancel(s);
+	pgiam__session_join_cancel(s);
 	close_conn(s);
 	for (n = s->head; n; n = next) {
 		next = n->next;
@@ -823,7 +823,7 @@ int pgiam_session_cancel(pgiam_session *s)
 	case ST_EXPLAIN:
 		if (s->cancel_requested)
 			return 0;
-		join_cancel(s);
+		pgiam__session_join_cancel(s);
 		/* PQcancel opens a new connection to the address this one went to (hostaddr,
 		 * so it goes through the tunnel too); it blocks, so it runs in a thread. */
 		if (!(c = PQgetCancel(s->conn)))

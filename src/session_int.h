@@ -116,6 +116,8 @@ int pgiam__session_fail(pgiam_session *s, pgiam_step step, int code, const char 
 	__attribute__((format(printf, 4, 5)));
 /* The connection dropped: close it, queue LOST, state ST_LOST. */
 void pgiam__session_lose(pgiam_session *s, const char *why);
+/* Waits for a cancel request still being delivered (PQcancel in its thread). */
+void pgiam__session_join_cancel(pgiam_session *s);
 /* Begins connecting (worker thread first). */
 int pgiam__session_start_connect(pgiam_session *s);
 
