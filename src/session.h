@@ -52,6 +52,8 @@ void pgiam_session_progress_report(pgiam_session_progress *p, pgiam_step step, i
 	const char *detail);
 /* Non-zero once the caller has cancelled. */
 int pgiam_session_progress_cancelled(const pgiam_session_progress *p);
+/* The same as a flag that blocking calls can poll (pgiam_auth_set_cancel, curl). */
+const volatile int *pgiam_session_progress_cancel_flag(const pgiam_session_progress *p);
 /* The time the connect began (what "now" means for credential freshness). */
 time_t pgiam_session_progress_now(const pgiam_session_progress *p);
 

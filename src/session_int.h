@@ -37,6 +37,7 @@ struct pgiam_session_progress {
 	pgiam_session *s;
 	unsigned gen;                /* the connect attempt this job belongs to */
 	atomic_int cancelled;
+	volatile int cancel_flag;    /* the same, for APIs that poll a volatile int */
 	atomic_int done;
 	time_t now;
 	int result;

@@ -4,14 +4,17 @@ restart and after a network cut (the tunnel's forward drops every connection) th
 next query reconnects with a fresh token, and the caller is told; cancel of
 pg_sleep(30) through the tunnel (the cancel request goes through hostaddr too).
 Always on a private sandbox (it restarts the database, which would disturb tests
-sharing one)."""
+sharing one). Also: a slow STS does not block the caller (the session answers while
+AssumeRole hangs) and a connect is cancellable in the middle of it."""
+import json
 import os
 import signal
 import subprocess
 import time
+import urllib.request
 
 import sqlproc
-from sandbox_lib import SANDBOX, VerifierLog, check, run
+from sandbox_lib import SANDBOX, VerifierLog, check, run, source_keys
 
 
 def main(env):
@@ -63,6 +66,31 @@ def main(env):
     finally:
         s.close()
 
+
+
+    # A slow STS: the credentials step runs in the worker; the caller keeps answering.
+    body = json.dumps({"slow_ms": 20000, "access_key_id": source_keys(env)[0]}).encode()
+    urllib.request.urlopen(urllib.request.Request(f"{env['PGIAM_SANDBOX_STS_URL']}/_sandbox/faults",
+                                                  data=body, method="POST"), timeout=10).read()
+    s = sqlproc.Interactive(["--profiles", pdir, "--profile", "sandbox-rw"], penv)
+    try:
+        s.wait_for(lambda e: e["event"] == "step" and e["step"] == "source credentials" and not e["done"])
+        t0 = time.monotonic()
+        s.send("\\info")
+        info = s.wait_event("info", timeout=5)
+        check(info["state"] == "connecting" and time.monotonic() - t0 < 2,
+              "while STS is slow, the session's loop still answers (state connecting)")
+        t0 = time.monotonic()
+        s.send("\\cancel")
+        s.wait_event("cancelled", timeout=5)
+        took = time.monotonic() - t0
+        check(took < 2, f"a connect is cancelled in the middle of AssumeRole ({took * 1000:.0f} ms)")
+        t0 = time.monotonic()
+        rc = s.close()
+        check(rc == 0 and time.monotonic() - t0 < 10,
+              f"and the process exits promptly: the HTTP call was abandoned ({time.monotonic() - t0:.1f} s)")
+    finally:
+        s.close()
 
 
 os.environ.pop("PGIAM_SANDBOX_ENV", None)  # a private sandbox, torn down after
