@@ -590,9 +590,10 @@ static void advance_connecting(pgiam_session *s)
 	 * the TCP connect is pending, it would take the connect for done. */
 	if (p.fd >= 0 && poll(&p, 1, 0) == 0) {
 		if (s->deadline_ms && pgiam__session_now_ms() >= s->deadline_ms) {
-			char why[128];
-			snprintf(why, sizeof(why), "timed out after %d s during %s",
-				s->connect_timeout, pgiam_step_name(s->reached));
+			char why[256];
+			snprintf(why, sizeof(why), "timed out after %d s: no answer from %s port %d "
+				"during %s", s->connect_timeout, s->info.hostaddr, s->info.tcp_port,
+				pgiam_step_name(s->reached));
 			if (s->reached == PGIAM_STEP_TCP)
 				connect_failed(s, why);
 			else
