@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SHA256_LEN 32
 #define ALGORITHM "AWS4-HMAC-SHA256"
