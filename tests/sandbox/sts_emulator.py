@@ -1,0 +1,753 @@
+#!/usr/bin/python3
+"""Local AWS STS emulator for pgiam's sandbox and tests (loopback only).
+
+Speaks the STS Query protocol (AssumeRole, GetCallerIdentity), verifies each
+request's SigV4 signature by recomputing it with botocore, enforces a per-role
+trust policy with an ExternalId condition, and answers AWS-shaped XML.  A
+private control API under /_sandbox/ lets tests look up issued credentials
+(the PostgreSQL token verifier uses it), inject faults and read counters.
+The contract (CLI, config, control API) is documented in docs/sts-emulator.md.
+
+Run with Debian's /usr/bin/python3 (it has python3-botocore).
+"""
+
+import argparse
+import base64
+import calendar
+import datetime
+import email.utils
+import hashlib
+import hmac
+import ipaddress
+import json
+import os
+import re
+import secrets
+import socket
+import ssl
+import string
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from xml.sax.saxutils import escape as xml_escape
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest, HTTPHeaders
+from botocore.credentials import Credentials
+
+STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+API_VERSION = "2011-06-15"
+SKEW_LIMIT = 300  # SigV4 allows about 5 minutes between the client and AWS
+CHAINED_MAX = 3600  # role chaining is limited to one hour
+AUTH_RE = re.compile(
+    r"^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*"
+    r"Signature=([0-9a-fA-F]+)\s*$")
+SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]*$")
+EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]*$")
+
+# code -> (HTTP status, Type) as AWS STS answers them.
+ERRORS = {
+    "AccessDenied": (403, "Sender"),
+    "InvalidClientTokenId": (403, "Sender"),
+    "SignatureDoesNotMatch": (403, "Sender"),
+    "IncompleteSignature": (400, "Sender"),
+    "MissingAuthenticationToken": (403, "Sender"),
+    "RequestTimeTooSkewed": (403, "Sender"),
+    "ExpiredToken": (400, "Sender"),
+    "ValidationError": (400, "Sender"),
+    "MissingParameter": (400, "Sender"),
+    "InvalidAction": (400, "Sender"),
+    "Throttling": (400, "Sender"),
+    "InternalFailure": (500, "Receiver"),
+}
+
+
+class StsError(Exception):
+    def __init__(self, code, message, detail=None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.detail = detail  # for the log only: why (never a secret)
+
+
+class VerifyingSigV4(SigV4Auth):
+    """botocore's SigV4 with the signed-header set taken from the request's
+    Authorization header instead of botocore's own selection rules."""
+
+    def __init__(self, credentials, service, region, signed):
+        super().__init__(credentials, service, region)
+        self._signed = signed
+
+    def headers_to_sign(self, request):
+        out = HTTPHeaders()
+        for name in self._signed:
+            for value in request.headers.get_all(name) or []:
+                out[name] = value
+        return out
+
+
+def iso_ms(ts):
+    """AWS-style timestamp with fractional seconds: 2026-11-29T10:00:00.123Z"""
+    dt = datetime.datetime.fromtimestamp(ts, tz=datetime.timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (dt.microsecond // 1000)
+
+
+def random_upper(n):
+    alphabet = string.ascii_uppercase + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(n))
+
+
+def new_session_token():
+    """800-1000 characters of base64 with '/', '+' and '=' like real tokens."""
+    while True:
+        raw = secrets.token_bytes(secrets.choice(range(610, 740, 3)) + 1)  # n % 3 == 2: one "="
+        tok = base64.b64encode(raw).decode()
+        if "/" in tok and "+" in tok and tok.endswith("=") and 800 <= len(tok) <= 1000:
+            return tok
+
+
+def new_secret_key():
+    while True:
+        key = base64.b64encode(secrets.token_bytes(30)).decode()
+        if "/" in key or "+" in key:
+            return key
+
+
+def parse_amz_date(value):
+    try:
+        return calendar.timegm(time.strptime(value, "%Y%m%dT%H%M%SZ"))
+    except (TypeError, ValueError):
+        return None
+
+
+class State:
+    """Everything the emulator knows, behind one lock."""
+
+    def __init__(self, config, log_path):
+        self.lock = threading.Lock()
+        self.log_lock = threading.Lock()
+        self.log_path = log_path
+        self.issued = {}  # AccessKeyId -> dict
+        self.set_config(config)
+        self.reset(clear_credentials=True)
+
+    def set_config(self, config):
+        validate_config(config)
+        with self.lock:
+            self.config = config
+            self.account = config["account"]
+            self.region = config["region"]
+            self.users = {u["access_key_id"]: u for u in config.get("users", [])}
+            self.roles = {r["arn"]: r for r in config.get("roles", [])}
+
+    def reset(self, clear_credentials=False):
+        with self.lock:
+            self.faults = []
+            self.skew = 0
+            self.stats = {"requests": 0, "actions": {}, "results": {}, "faults": {}}
+            if clear_credentials:
+                self.issued = {}
+
+    def now(self):
+        return time.time() + self.skew
+
+    def log(self, **fields):
+        if not self.log_path:
+            return
+        fields = {"time": iso_ms(time.time()), **fields}
+        line = json.dumps(fields, sort_keys=True) + "\n"
+        with self.log_lock:
+            with open(self.log_path, "a", encoding="utf-8") as f:
+                f.write(line)
+
+    def count(self, action, result):
+        with self.lock:
+            self.stats["requests"] += 1
+            self.stats["actions"][action] = self.stats["actions"].get(action, 0) + 1
+            per = self.stats["results"].setdefault(action, {})
+            per[result] = per.get(result, 0) + 1
+
+    def take_fault(self, akid):
+        """Pops one pending count-based fault that applies to this request."""
+        with self.lock:
+            for f in self.faults:
+                if f["remaining"] > 0 and f.get("access_key_id") in (None, akid):
+                    f["remaining"] -= 1
+                    kind = f["kind"]
+                    self.stats["faults"][kind] = self.stats["faults"].get(kind, 0) + 1
+                    self.faults = [x for x in self.faults if x["remaining"] > 0]
+                    return dict(f)
+        return None
+
+
+def validate_config(config):
+    if not isinstance(config, dict):
+        raise ValueError("config must be a JSON object")
+    for key in ("account", "region"):
+        if not isinstance(config.get(key), str) or not config[key]:
+            raise ValueError("config: %r is required (a string)" % key)
+    for u in config.get("users", []):
+        for key in ("arn", "access_key_id", "secret_access_key"):
+            if not isinstance(u.get(key), str) or not u[key]:
+                raise ValueError("config: every user needs %r" % key)
+    for r in config.get("roles", []):
+        if not isinstance(r.get("arn"), str) or ":role/" not in r["arn"]:
+            raise ValueError("config: every role needs an 'arn' of the form arn:aws:iam::ACCOUNT:role/NAME")
+        if not isinstance(r.get("trusted", []), list):
+            raise ValueError("config: a role's 'trusted' must be a list of ARNs")
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "pgiam-sts-emulator/1"
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # a stuck client does not hold its thread forever
+
+    def setup(self):
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(self.timeout)
+            self.request.do_handshake()
+        super().setup()
+
+    # -- plumbing -------------------------------------------------------------
+
+    @property
+    def state(self):
+        return self.server.state
+
+    def log_message(self, fmt, *args):  # the decision log replaces stderr chatter
+        pass
+
+    def date_time_string(self, timestamp=None):
+        # The Date header shows the emulator's (possibly skewed) clock.
+        return email.utils.formatdate(self.state.now() if timestamp is None else timestamp,
+                                      usegmt=True)
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0 or length > 1 << 20:
+            raise StsError("ValidationError", "Request body too large")
+        return self.rfile.read(length) if length else b""
+
+    def send(self, status, body, ctype):
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", getattr(self, "request_id", ""))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def send_json(self, status, obj):
+        self.send(status, json.dumps(obj, indent=1) + "\n", "application/json")
+
+    def send_sts_error(self, code, message):
+        status, etype = ERRORS.get(code, (400, "Sender"))
+        body = ('<ErrorResponse xmlns="%s">\n  <Error>\n    <Type>%s</Type>\n'
+                '    <Code>%s</Code>\n    <Message>%s</Message>\n  </Error>\n'
+                '  <RequestId>%s</RequestId>\n</ErrorResponse>\n'
+                % (STS_NS, etype, code, xml_escape(message), self.request_id))
+        self.send(status, body, "text/xml")
+
+    def do_GET(self):
+        self.dispatch("GET")
+
+    def do_POST(self):
+        self.dispatch("POST")
+
+    def dispatch(self, method):
+        self.request_id = str(uuid.uuid4())
+        path = urllib.parse.urlsplit(self.path).path
+        try:
+            if path.startswith("/_sandbox/"):
+                self.control(method, path)
+            else:
+                self.sts(method)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    # -- STS ------------------------------------------------------------------
+
+    def sts(self, method):
+        st = self.state
+        action, caller, akid = "?", None, None
+        try:
+            body = self.read_body() if method == "POST" else b""
+            parts = urllib.parse.urlsplit(self.path)
+            if parts.path != "/":
+                raise StsError("InvalidAction", "Unknown path %s" % parts.path[:100])
+            query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+            params = dict(query)
+            if method == "POST":
+                ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                if ctype != "application/x-www-form-urlencoded":
+                    raise StsError("InvalidAction", "Expected Content-Type application/x-www-form-urlencoded")
+                try:
+                    params.update(urllib.parse.parse_qsl(body.decode("utf-8"),
+                                                         keep_blank_values=True, strict_parsing=False))
+                except UnicodeDecodeError:
+                    raise StsError("ValidationError", "Request body is not UTF-8")
+            action = params.get("Action", "?")[:64]
+            akid = self.authorization_akid()
+
+            fault = st.take_fault(akid)
+            if fault:
+                self.apply_fault(fault, action)
+                if fault["kind"] != "slow":
+                    return
+
+            caller = self.authenticate(method, parts, query, body)
+            if "Version" not in params:
+                raise StsError("MissingParameter", "The request must contain the parameter Version")
+            if params["Version"] != API_VERSION:
+                raise StsError("InvalidAction", "Could not find operation %s for version %s"
+                               % (action, params["Version"][:20]))
+            if action == "AssumeRole":
+                xml, reason = self.assume_role(caller, params)
+            elif action == "GetCallerIdentity":
+                xml, reason = self.get_caller_identity(caller), "ok"
+            else:
+                raise StsError("InvalidAction", "Could not find operation %s for version %s"
+                               % (action, API_VERSION))
+            st.count(action, "ok")
+            st.log(action=action, caller=caller and caller["arn"], result="ok", reason=reason,
+                   status=200, request_id=self.request_id)
+            self.send(200, xml, "text/xml")
+        except StsError as e:
+            st.count(action, e.code)
+            st.log(action=action, caller=caller and caller["arn"], access_key_id=akid,
+                   result=e.code, reason=e.message + (" [%s]" % e.detail if e.detail else ""), status=ERRORS.get(e.code, (400,))[0],
+                   request_id=self.request_id)
+            self.send_sts_error(e.code, e.message)
+        except Exception as e:  # a bug in the emulator: say so, keep serving
+            st.count(action, "InternalFailure")
+            st.log(action=action, result="InternalFailure", reason="emulator error: %s" % type(e).__name__,
+                   status=500, request_id=self.request_id)
+            self.send_sts_error("InternalFailure", "An internal error occurred.")
+
+    def apply_fault(self, fault, action):
+        st = self.state
+        kind = fault["kind"]
+        st.log(action=action, result="fault:" + kind, reason="injected fault", request_id=self.request_id)
+        if kind == "throttle":
+            st.count(action, "Throttling")
+            self.send_sts_error("Throttling", "Rate exceeded")
+        elif kind == "error500":
+            st.count(action, "InternalFailure")
+            self.send_sts_error("InternalFailure", "An internal error occurred.")
+        elif kind == "malformed":
+            st.count(action, "malformed")
+            self.send(200, '<%sResponse xmlns="%s">\n  <%sResult>\n    <Credentials>\n'
+                      '      <AccessKeyId>ASIA' % (action, STS_NS, action), "text/xml")
+        elif kind == "slow":
+            time.sleep(fault["ms"] / 1000.0)
+
+    def authorization_akid(self):
+        m = AUTH_RE.match(self.headers.get("Authorization") or "")
+        return m.group(1).split("/")[0] if m else None
+
+    def authenticate(self, method, parts, query, body):
+        """Verifies SigV4 with botocore; returns the caller record."""
+        st = self.state
+        header = self.headers.get("Authorization")
+        if not header:
+            raise StsError("MissingAuthenticationToken", "Request is missing Authentication Token")
+        m = AUTH_RE.match(header)
+        if not m:
+            raise StsError("IncompleteSignature", "Authorization header requires 'Credential', "
+                           "'Signature' and 'SignedHeaders' parameters (AWS4-HMAC-SHA256).")
+        credential, signed_list, signature = m.group(1), m.group(2), m.group(3).lower()
+        scope = credential.split("/")
+        if len(scope) != 5 or scope[4] != "aws4_request":
+            raise StsError("IncompleteSignature", "Credential scope must be AKID/DATE/REGION/SERVICE/aws4_request")
+        akid, scope_date, scope_region, scope_service = scope[0], scope[1], scope[2], scope[3]
+        signed = signed_list.lower().split(";")
+        if "host" not in signed:
+            raise StsError("SignatureDoesNotMatch", "'Host' must be a 'SignedHeader' in the AWS Authorization.")
+        amz_date = self.headers.get("X-Amz-Date")
+        if amz_date is None:
+            raise StsError("IncompleteSignature", "Authorization header requires existence of "
+                           "either a 'X-Amz-Date' or a 'Date' header.")
+        ts = parse_amz_date(amz_date)
+        if ts is None:
+            raise StsError("IncompleteSignature", "X-Amz-Date must be in the ISO8601 basic format YYYYMMDDTHHMMSSZ")
+
+        caller = self.lookup_caller(akid)
+        if caller is None:
+            raise StsError("InvalidClientTokenId", "The security token included in the request is invalid.")
+        token = self.headers.get("X-Amz-Security-Token")
+        if caller.get("session_token") is not None and token != caller["session_token"]:
+            raise StsError("InvalidClientTokenId", "The security token included in the request is invalid.")
+        if caller.get("session_token") is None and token is not None:
+            raise StsError("InvalidClientTokenId", "The security token included in the request is invalid.")
+
+        now = st.now()
+        if ts < now - SKEW_LIMIT:
+            raise StsError("RequestTimeTooSkewed", "Signature expired: %s is now earlier than %s (%s - 5 min.)"
+                           % (amz_date, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now - SKEW_LIMIT)),
+                              time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))))
+        if ts > now + SKEW_LIMIT:
+            raise StsError("RequestTimeTooSkewed", "Signature not yet current: %s is still later than %s (%s + 5 min.)"
+                           % (amz_date, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now + SKEW_LIMIT)),
+                              time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))))
+        if scope_date != amz_date[:8]:
+            raise StsError("SignatureDoesNotMatch", "Date in Credential scope does not match YYYYMMDD from "
+                           "ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'."
+                           % (scope_date[:16], amz_date[:8], amz_date))
+        if scope_service != "sts":
+            raise StsError("SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'.")
+        if scope_region != st.region:
+            raise StsError("SignatureDoesNotMatch", "Credential should be scoped to a valid region, not '%s'. "
+                           % scope_region[:40])
+        for name in signed:
+            if self.headers.get(name) is None:
+                raise StsError("SignatureDoesNotMatch", "Signed header '%s' is missing from the request." % name[:40])
+        claimed = self.headers.get("X-Amz-Content-SHA256")
+        if claimed is not None and claimed != hashlib.sha256(body).hexdigest():
+            raise StsError("SignatureDoesNotMatch", "The provided 'x-amz-content-sha256' header does not "
+                           "match what was computed.")
+
+        headers = HTTPHeaders()
+        for name in signed:
+            for value in self.headers.get_all(name):
+                headers[name] = value
+        scheme = "https" if self.server.tls else "http"
+        url = urllib.parse.urlunsplit((scheme, self.headers.get("Host") or "localhost", parts.path, "", ""))
+        req = AWSRequest(method=method, url=url, headers=headers, data=body, params=query)
+        req.context["timestamp"] = amz_date
+        req.context["payload_signing_enabled"] = True
+        auth = VerifyingSigV4(Credentials(akid, caller["secret_access_key"], caller.get("session_token")),
+                              "sts", st.region, signed)
+        expected = auth.signature(auth.string_to_sign(req, auth.canonical_request(req)), req)
+        if not hmac.compare_digest(expected, signature):
+            raise StsError("SignatureDoesNotMatch", "The request signature we calculated does not match the "
+                           "signature you provided. Check your AWS Secret Access Key and signing method. "
+                           "Consult the service documentation for details.")
+        if caller.get("expired") or (caller.get("expires_at") is not None and caller["expires_at"] <= now):
+            raise StsError("ExpiredToken", "The security token included in the request is expired")
+        return caller
+
+    def lookup_caller(self, akid):
+        st = self.state
+        with st.lock:
+            user = st.users.get(akid)
+            if user is not None:
+                return {"kind": "user", "arn": user["arn"], "secret_access_key": user["secret_access_key"],
+                        "session_token": user.get("session_token"), "expired": bool(user.get("expired")),
+                        "user_id": user.get("user_id") or ("AIDA" + hashlib.sha256(user["arn"].encode())
+                                                           .hexdigest()[:17].upper())}
+            cred = st.issued.get(akid)
+            if cred is not None:
+                return {"kind": "assumed-role", "arn": cred["AssumedRoleArn"], "role_arn": cred["RoleArn"],
+                        "secret_access_key": cred["SecretAccessKey"], "session_token": cred["SessionToken"],
+                        "expires_at": cred["expires_at"], "expired": cred["force_expired"],
+                        "user_id": cred["AssumedRoleId"]}
+        return None
+
+    def assume_role(self, caller, params):
+        st = self.state
+        role_arn = params.get("RoleArn")
+        session = params.get("RoleSessionName")
+        external_id = params.get("ExternalId")
+        duration_raw = params.get("DurationSeconds")
+        errors = []
+        if role_arn is None:
+            errors.append("Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
+        elif not 20 <= len(role_arn) <= 2048:
+            errors.append("Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length %s"
+                          % (role_arn[:100], "greater than or equal to 20" if len(role_arn) < 20
+                             else "less than or equal to 2048"))
+        if session is None:
+            errors.append("Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null")
+        elif not 2 <= len(session) <= 64:
+            errors.append("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must have length %s"
+                          % (session[:100], "greater than or equal to 2" if len(session) < 2
+                             else "less than or equal to 64"))
+        elif not SESSION_NAME_RE.match(session):
+            errors.append("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy "
+                          "regular expression pattern: [\\w+=,.@-]*" % session)
+        if external_id is not None:
+            if not 2 <= len(external_id) <= 1224:
+                errors.append("Value '%s' at 'externalId' failed to satisfy constraint: Member must have length %s"
+                              % (external_id[:100], "greater than or equal to 2" if len(external_id) < 2
+                                 else "less than or equal to 1224"))
+            elif not EXTERNAL_ID_RE.match(external_id):
+                errors.append("Value '%s' at 'externalId' failed to satisfy constraint: Member must satisfy "
+                              "regular expression pattern: [\\w+=,.@:/-]*" % external_id[:100])
+        duration = 3600
+        if duration_raw is not None:
+            try:
+                duration = int(duration_raw)
+            except ValueError:
+                raise StsError("ValidationError", "Value '%s' for parameter DurationSeconds is invalid. "
+                               "Must be an integer." % duration_raw[:20])
+            if duration < 900:
+                errors.append("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have "
+                              "value greater than or equal to 900" % duration)
+            elif duration > 43200:
+                errors.append("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have "
+                              "value less than or equal to 43200" % duration)
+        if errors:
+            raise StsError("ValidationError", "%d validation error%s detected: %s"
+                           % (len(errors), "" if len(errors) == 1 else "s", "; ".join(errors)))
+
+        def denied(why):
+            return StsError("AccessDenied", "User: %s is not authorized to perform: sts:AssumeRole on resource: %s"
+                            % (caller["arn"], role_arn), why)
+        with st.lock:
+            role = st.roles.get(role_arn)
+        if role is None:
+            raise denied("no such role in the config")
+        trusted = role.get("trusted", [])
+        principals = [caller["arn"]] + ([caller["role_arn"]] if caller["kind"] == "assumed-role" else [])
+        if not any(p in trusted for p in principals):
+            raise denied("caller is not in the role's trusted principals")
+        if "external_id" in role and role["external_id"] is not None and external_id != role["external_id"]:
+            raise denied("ExternalId %s" % ("missing" if external_id is None else "does not match"))
+        if caller["kind"] == "assumed-role" and duration > CHAINED_MAX:
+            raise StsError("ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit "
+                           "for roles assumed by role chaining.")
+        if duration > int(role.get("max_session_duration", 3600)):
+            raise StsError("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set "
+                           "for this role.")
+
+        now = st.now()
+        expires_at = now + duration
+        role_name = role_arn.rsplit("/", 1)[1]
+        role_id = role.get("role_id") or ("AROA" + hashlib.sha256(role_arn.encode()).hexdigest()[:17].upper())
+        cred = {
+            "AccessKeyId": "ASIA" + random_upper(16),
+            "SecretAccessKey": new_secret_key(),
+            "SessionToken": new_session_token(),
+            "Expiration": iso_ms(expires_at),
+            "RoleArn": role_arn,
+            "AssumedRoleArn": "arn:aws:sts::%s:assumed-role/%s/%s" % (role_arn.split(":")[4], role_name, session),
+            "AssumedRoleId": "%s:%s" % (role_id, session),
+            "RdsDbConnect": list(role.get("rds_db_connect", [])),
+            "SourceArn": caller["arn"],
+            "DurationSeconds": duration,
+            "expires_at": expires_at,
+            "force_expired": False,
+        }
+        with st.lock:
+            st.issued[cred["AccessKeyId"]] = cred
+        xml = ('<AssumeRoleResponse xmlns="%s">\n  <AssumeRoleResult>\n    <Credentials>\n'
+               '      <AccessKeyId>%s</AccessKeyId>\n      <SecretAccessKey>%s</SecretAccessKey>\n'
+               '      <SessionToken>%s</SessionToken>\n      <Expiration>%s</Expiration>\n'
+               '    </Credentials>\n    <AssumedRoleUser>\n      <AssumedRoleId>%s</AssumedRoleId>\n'
+               '      <Arn>%s</Arn>\n    </AssumedRoleUser>\n  </AssumeRoleResult>\n'
+               '  <ResponseMetadata>\n    <RequestId>%s</RequestId>\n  </ResponseMetadata>\n'
+               '</AssumeRoleResponse>\n'
+               % (STS_NS, cred["AccessKeyId"], xml_escape(cred["SecretAccessKey"]),
+                  xml_escape(cred["SessionToken"]), cred["Expiration"], xml_escape(cred["AssumedRoleId"]),
+                  xml_escape(cred["AssumedRoleArn"]), self.request_id))
+        reason = "issued %s for %s as %s, %d s" % (cred["AccessKeyId"], role_arn, cred["AssumedRoleArn"], duration)
+        return xml, reason
+
+    def get_caller_identity(self, caller):
+        account = caller["arn"].split(":")[4]
+        return ('<GetCallerIdentityResponse xmlns="%s">\n  <GetCallerIdentityResult>\n'
+                '    <Arn>%s</Arn>\n    <UserId>%s</UserId>\n    <Account>%s</Account>\n'
+                '  </GetCallerIdentityResult>\n  <ResponseMetadata>\n    <RequestId>%s</RequestId>\n'
+                '  </ResponseMetadata>\n</GetCallerIdentityResponse>\n'
+                % (STS_NS, xml_escape(caller["arn"]), xml_escape(caller["user_id"]), account, self.request_id))
+
+    # -- control API ----------------------------------------------------------
+
+    def control(self, method, path):
+        st = self.state
+        if not ipaddress.ip_address(self.client_address[0].split("%")[0]).is_loopback:
+            self.send_json(403, {"error": "control API is loopback-only"})
+            return
+        body = self.read_control_body() if method == "POST" else None
+        if body is False:
+            return
+        rest = path[len("/_sandbox/"):]
+        if method == "GET" and rest.startswith("credentials/"):
+            akid = urllib.parse.unquote(rest[len("credentials/"):])
+            out = self.credential_json(akid)
+            if out is None:
+                self.send_json(404, {"error": "unknown access key id"})
+            else:
+                self.send_json(200, out)
+            st.log(action="_sandbox/credentials", access_key_id=akid, result="found" if out else "unknown")
+        elif method == "POST" and rest == "faults":
+            try:
+                self.add_faults(body)
+            except ValueError as e:
+                self.send_json(400, {"error": str(e)})
+                return
+            self.send_json(200, self.fault_summary())
+        elif method == "POST" and rest == "reset":
+            st.reset(clear_credentials=bool((body or {}).get("credentials")))
+            st.log(action="_sandbox/reset", result="ok")
+            self.send_json(200, {"ok": True})
+        elif method == "POST" and rest.startswith("expire/"):
+            akid = urllib.parse.unquote(rest[len("expire/"):])
+            with st.lock:
+                cred = st.issued.get(akid)
+                if cred is not None:
+                    cred["force_expired"] = True
+            st.log(action="_sandbox/expire", access_key_id=akid, result="ok" if cred else "unknown")
+            if cred is None:
+                self.send_json(404, {"error": "unknown access key id"})
+            else:
+                self.send_json(200, {"ok": True})
+        elif method == "GET" and rest == "stats":
+            with st.lock:
+                out = json.loads(json.dumps(st.stats))
+                out["issued"] = len(st.issued)
+            out.update(self.fault_summary())
+            self.send_json(200, out)
+        elif method == "POST" and rest == "config":
+            try:
+                st.set_config(body)
+            except (ValueError, TypeError, AttributeError) as e:
+                self.send_json(400, {"error": str(e)})
+                return
+            st.log(action="_sandbox/config", result="ok")
+            self.send_json(200, {"ok": True})
+        else:
+            self.send_json(404, {"error": "unknown control endpoint %s %s" % (method, path[:100])})
+
+    def read_control_body(self):
+        raw = self.read_body()
+        if not raw.strip():
+            return {}
+        try:
+            obj = json.loads(raw)
+        except ValueError:
+            self.send_json(400, {"error": "body is not JSON"})
+            return False
+        if not isinstance(obj, dict):
+            self.send_json(400, {"error": "body must be a JSON object"})
+            return False
+        return obj
+
+    def credential_json(self, akid):
+        st = self.state
+        now = st.now()
+        with st.lock:
+            cred = st.issued.get(akid)
+            if cred is not None:
+                out = {k: v for k, v in cred.items() if k not in ("expires_at", "force_expired")}
+                out["expired"] = cred["force_expired"] or cred["expires_at"] <= now
+                return out
+            user = st.users.get(akid)
+            if user is not None:
+                # Source keys, for tokens signed directly with them (no role).
+                return {"AccessKeyId": akid, "SecretAccessKey": user["secret_access_key"],
+                        "SessionToken": user.get("session_token"), "Expiration": user.get("expiration"),
+                        "RoleArn": None, "AssumedRoleArn": None, "UserArn": user["arn"],
+                        "RdsDbConnect": list(user.get("rds_db_connect", [])),
+                        "expired": bool(user.get("expired"))}
+        return None
+
+    def add_faults(self, body):
+        st = self.state
+        known = {"throttle", "error500", "slow_ms", "slow_count", "malformed", "skew_seconds", "access_key_id"}
+        unknown = set(body) - known
+        if unknown:
+            raise ValueError("unknown fault knob(s): %s" % ", ".join(sorted(unknown)))
+        for key in known - {"access_key_id"}:
+            if key in body and (not isinstance(body[key], (int, float)) or isinstance(body[key], bool)):
+                raise ValueError("%s must be a number" % key)
+        scope = body.get("access_key_id")
+        new = []
+        for kind in ("throttle", "error500", "malformed"):
+            if int(body.get(kind, 0)) > 0:
+                new.append({"kind": kind, "remaining": int(body[kind])})
+        if "slow_ms" in body:
+            new.append({"kind": "slow", "ms": max(0, int(body["slow_ms"])),
+                        "remaining": int(body.get("slow_count", 1))})
+        for f in new:
+            if scope is not None:
+                f["access_key_id"] = scope
+        with st.lock:
+            st.faults.extend(new)
+            if "skew_seconds" in body:
+                st.skew = float(body["skew_seconds"])
+        st.log(action="_sandbox/faults", result="ok", reason=json.dumps(body, sort_keys=True))
+
+    def fault_summary(self):
+        st = self.state
+        with st.lock:
+            pending = {}
+            for f in st.faults:
+                pending[f["kind"]] = pending.get(f["kind"], 0) + f["remaining"]
+            return {"pending_faults": pending, "skew_seconds": st.skew}
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def make_server(host, port, state, tls_cert=None, tls_key=None):
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        if host != "localhost":
+            raise SystemExit("sts_emulator: --host must be a loopback address, not %r" % host)
+        addr = ipaddress.ip_address("127.0.0.1")
+        host = "127.0.0.1"
+    if not addr.is_loopback:
+        raise SystemExit("sts_emulator: --host must be a loopback address (127.0.0.1 or ::1), not %s" % host)
+
+    class Srv(Server):
+        address_family = socket.AF_INET6 if addr.version == 6 else socket.AF_INET
+
+    srv = Srv((host, port), Handler)
+    srv.state = state
+    srv.tls = bool(tls_cert)
+    if tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(tls_cert, tls_key)
+        # The handshake runs in the request's thread (Handler.setup), so a
+        # client that never speaks TLS cannot stall the accept loop.
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
+    return srv
+
+
+def write_port_file(path, port):
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    with open(tmp, "w", encoding="ascii") as f:
+        f.write("%d\n" % port)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Local AWS STS emulator (loopback only).")
+    ap.add_argument("--config", required=True, help="JSON config: account, region, users, roles")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    ap.add_argument("--port-file", help="written with the port once listening")
+    ap.add_argument("--log", help="decision log, one JSON object per line")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    args = ap.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        ap.error("--tls-cert and --tls-key go together")
+    try:
+        with open(args.config, encoding="utf-8") as f:
+            config = json.load(f)
+        state = State(config, args.log)
+    except (OSError, ValueError) as e:
+        raise SystemExit("sts_emulator: config %s: %s" % (args.config, e))
+    srv = make_server(args.host, args.port, state, args.tls_cert, args.tls_key)
+    port = srv.server_address[1]
+    if args.port_file:
+        write_port_file(args.port_file, port)
+    state.log(action="_start", result="listening", reason="%s:%d%s" % (args.host, port, " tls" if srv.tls else ""))
+    try:
+        srv.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.server_close()
+
+
+if __name__ == "__main__":
+    main()
