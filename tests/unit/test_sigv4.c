@@ -387,6 +387,8 @@ static void test_bad_input(void **state)
 	assert_null(strstr(pgiam_error_last(), "Injected"));
 	req.headers = &badname;
 	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
+	req.headers = NULL;
+	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
 	req.header_count = 0;
 
 	opts.region = "";
