@@ -26,7 +26,6 @@ import secrets
 import socket
 import ssl
 import string
-import sys
 import threading
 import time
 import urllib.parse
