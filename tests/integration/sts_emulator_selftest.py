@@ -382,6 +382,41 @@ def run(tmp):
         s = stats()
         expect(s["requests"] == 1 and s["pending_faults"] == {}, str(s))
 
+    @check("faults: error injects any STS error (RegionDisabledException 403 with AWS's message)")
+    def _():
+        status, _ = http_json(port, "POST", "/_sandbox/faults", {"error": {"code": "RegionDisabledException"}})
+        expect(status == 200, "status %d" % status)
+        r = error_of(lambda: assume())
+        expect_error(r, "RegionDisabledException", 403)
+        expect("not activated in this region for account:%s" % ACCOUNT in r["Error"]["Message"], r["Error"]["Message"])
+        http_json(port, "POST", "/_sandbox/faults", {"error": {"code": "RequestLimitExceeded", "count": 2}})
+        for _i in range(2):
+            expect_error(error_of(demo.get_caller_identity), "RequestLimitExceeded", 400)
+        demo.get_caller_identity()
+        status, _ = http_json(port, "POST", "/_sandbox/faults", {"error": {"status": 400}})
+        expect(status == 400, "error without code accepted: %d" % status)
+
+    @check("faults: lifetime_seconds shortens issued credentials; expire in_seconds moves an expiry")
+    def _():
+        http_json(port, "POST", "/_sandbox/faults", {"lifetime_seconds": 60})
+        c = assume(DurationSeconds=3600)["Credentials"]
+        left = (c["Expiration"] - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+        expect(50 <= left <= 61, "lifetime 60 gave %.0f s" % left)
+        http_json(port, "POST", "/_sandbox/faults", {"lifetime_seconds": None})
+        c2 = assume(DurationSeconds=1800)["Credentials"]
+        left = (c2["Expiration"] - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+        expect(1780 <= left <= 1801, "lifetime reset gave %.0f s" % left)
+        tmpc = client(c2["AccessKeyId"], c2["SecretAccessKey"], c2["SessionToken"])
+        status, _ = http_json(port, "POST", "/_sandbox/expire/" + c2["AccessKeyId"], {"in_seconds": -1})
+        expect(status == 200, "expire in_seconds status %d" % status)
+        expect_error(error_of(tmpc.get_caller_identity), "ExpiredToken", 400)
+        http_json(port, "POST", "/_sandbox/expire/" + c2["AccessKeyId"], {"in_seconds": 120})
+        tmpc.get_caller_identity()
+        _, j = http_json(port, "GET", "/_sandbox/credentials/" + c2["AccessKeyId"])
+        left = (datetime.datetime.strptime(j["Expiration"], "%Y-%m-%dT%H:%M:%S.%fZ")
+                - datetime.datetime.utcnow()).total_seconds()
+        expect(j["expired"] is False and 100 <= left <= 121, "lookup after in_seconds=120: %r %.0f" % (j["expired"], left))
+
     def signed_raw(akid, secret, body, method="POST", query="", tamper=None):
         url = endpoint + "/" + (("?" + query) if query else "")
         headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"} if method == "POST" else {}

@@ -146,7 +146,8 @@ class State:
         with self.lock:
             self.faults = []
             self.skew = 0
-            self.stats = {"requests": 0, "actions": {}, "results": {}, "faults": {}}
+            self.lifetime = None  # when set, issued credentials last this long
+            self.stats = {"requests": 0, "actions": {}, "results": {}, "faults": {}, "by_access_key": {}}
             if clear_credentials:
                 self.issued = {}
 
@@ -162,8 +163,11 @@ class State:
             with open(self.log_path, "a", encoding="utf-8") as f:
                 f.write(line)
 
-    def count(self, action, result):
+    def count(self, action, result, akid=None):
         with self.lock:
+            if akid:
+                per_key = self.stats["by_access_key"].setdefault(akid, {})
+                per_key[action] = per_key.get(action, 0) + 1
             self.stats["requests"] += 1
             self.stats["actions"][action] = self.stats["actions"].get(action, 0) + 1
             per = self.stats["results"].setdefault(action, {})
@@ -242,8 +246,10 @@ class Handler(BaseHTTPRequestHandler):
     def send_json(self, status, obj):
         self.send(status, json.dumps(obj, indent=1) + "\n", "application/json")
 
-    def send_sts_error(self, code, message):
-        status, etype = ERRORS.get(code, (400, "Sender"))
+    def send_sts_error(self, code, message, status=None, etype=None):
+        known_status, known_type = ERRORS.get(code, (400, "Sender"))
+        status = status or known_status
+        etype = etype or known_type
         body = ('<ErrorResponse xmlns="%s">\n  <Error>\n    <Type>%s</Type>\n'
                 '    <Code>%s</Code>\n    <Message>%s</Message>\n  </Error>\n'
                 '  <RequestId>%s</RequestId>\n</ErrorResponse>\n'
@@ -293,7 +299,7 @@ class Handler(BaseHTTPRequestHandler):
 
             fault = st.take_fault(akid)
             if fault:
-                self.apply_fault(fault, action)
+                self.apply_fault(fault, action, akid)
                 if fault["kind"] != "slow":
                     return
 
@@ -310,36 +316,39 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 raise StsError("InvalidAction", "Could not find operation %s for version %s"
                                % (action, API_VERSION))
-            st.count(action, "ok")
+            st.count(action, "ok", akid)
             st.log(action=action, caller=caller and caller["arn"], result="ok", reason=reason,
                    status=200, request_id=self.request_id)
             self.send(200, xml, "text/xml")
         except StsError as e:
-            st.count(action, e.code)
+            st.count(action, e.code, akid)
             st.log(action=action, caller=caller and caller["arn"], access_key_id=akid,
                    result=e.code, reason=e.message + (" [%s]" % e.detail if e.detail else ""), status=ERRORS.get(e.code, (400,))[0],
                    request_id=self.request_id)
             self.send_sts_error(e.code, e.message)
         except Exception as e:  # a bug in the emulator: say so, keep serving
-            st.count(action, "InternalFailure")
+            st.count(action, "InternalFailure", akid)
             st.log(action=action, result="InternalFailure", reason="emulator error: %s" % type(e).__name__,
                    status=500, request_id=self.request_id)
             self.send_sts_error("InternalFailure", "An internal error occurred.")
 
-    def apply_fault(self, fault, action):
+    def apply_fault(self, fault, action, akid):
         st = self.state
         kind = fault["kind"]
         st.log(action=action, result="fault:" + kind, reason="injected fault", request_id=self.request_id)
         if kind == "throttle":
-            st.count(action, "Throttling")
+            st.count(action, "Throttling", akid)
             self.send_sts_error("Throttling", "Rate exceeded")
         elif kind == "error500":
-            st.count(action, "InternalFailure")
+            st.count(action, "InternalFailure", akid)
             self.send_sts_error("InternalFailure", "An internal error occurred.")
         elif kind == "malformed":
-            st.count(action, "malformed")
+            st.count(action, "malformed", akid)
             self.send(200, '<%sResponse xmlns="%s">\n  <%sResult>\n    <Credentials>\n'
                       '      <AccessKeyId>ASIA' % (action, STS_NS, action), "text/xml")
+        elif kind == "error":
+            st.count(action, fault["code"], akid)
+            self.send_sts_error(fault["code"], fault["message"], fault["status"], fault["type"])
         elif kind == "slow":
             time.sleep(fault["ms"] / 1000.0)
 
@@ -513,7 +522,10 @@ class Handler(BaseHTTPRequestHandler):
                            "for this role.")
 
         now = st.now()
-        expires_at = now + duration
+        with st.lock:
+            lifetime = st.lifetime
+        # The lifetime knob lets refresh tests get short-lived credentials.
+        expires_at = now + (lifetime if lifetime is not None else duration)
         role_name = role_arn.rsplit("/", 1)[1]
         role_id = role.get("role_id") or ("AROA" + hashlib.sha256(role_arn.encode()).hexdigest()[:17].upper())
         cred = {
@@ -585,10 +597,18 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"ok": True})
         elif method == "POST" and rest.startswith("expire/"):
             akid = urllib.parse.unquote(rest[len("expire/"):])
+            in_seconds = (body or {}).get("in_seconds")
+            if in_seconds is not None and (not isinstance(in_seconds, (int, float)) or isinstance(in_seconds, bool)):
+                self.send_json(400, {"error": "in_seconds must be a number"})
+                return
             with st.lock:
                 cred = st.issued.get(akid)
-                if cred is not None:
+                if cred is not None and in_seconds is None:
                     cred["force_expired"] = True
+                elif cred is not None:
+                    # Expires later (or earlier) than issued; the client is not told.
+                    cred["expires_at"] = st.now() + in_seconds
+                    cred["Expiration"] = iso_ms(cred["expires_at"])
             st.log(action="_sandbox/expire", access_key_id=akid, result="ok" if cred else "unknown")
             if cred is None:
                 self.send_json(404, {"error": "unknown access key id"})
@@ -646,11 +666,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def add_faults(self, body):
         st = self.state
-        known = {"throttle", "error500", "slow_ms", "slow_count", "malformed", "skew_seconds", "access_key_id"}
+        known = {"throttle", "error500", "slow_ms", "slow_count", "malformed", "skew_seconds", "access_key_id",
+                 "lifetime_seconds", "error"}
         unknown = set(body) - known
         if unknown:
             raise ValueError("unknown fault knob(s): %s" % ", ".join(sorted(unknown)))
-        for key in known - {"access_key_id"}:
+        for key in known - {"access_key_id", "error", "lifetime_seconds"}:
             if key in body and (not isinstance(body[key], (int, float)) or isinstance(body[key], bool)):
                 raise ValueError("%s must be a number" % key)
         scope = body.get("access_key_id")
@@ -658,6 +679,13 @@ class Handler(BaseHTTPRequestHandler):
         for kind in ("throttle", "error500", "malformed"):
             if int(body.get(kind, 0)) > 0:
                 new.append({"kind": kind, "remaining": int(body[kind])})
+        if "error" in body:
+            f = error_fault(body["error"])
+            f["message"] = f["message"].replace("{account}", st.account)
+            new.append(f)
+        life = body.get("lifetime_seconds")
+        if life is not None and (not isinstance(life, int) or isinstance(life, bool) or life < 1):
+            raise ValueError("lifetime_seconds must be a positive integer or null")
         if "slow_ms" in body:
             new.append({"kind": "slow", "ms": max(0, int(body["slow_ms"])),
                         "remaining": int(body.get("slow_count", 1))})
@@ -668,6 +696,8 @@ class Handler(BaseHTTPRequestHandler):
             st.faults.extend(new)
             if "skew_seconds" in body:
                 st.skew = float(body["skew_seconds"])
+            if "lifetime_seconds" in body:
+                st.lifetime = life
         st.log(action="_sandbox/faults", result="ok", reason=json.dumps(body, sort_keys=True))
 
     def fault_summary(self):
@@ -676,7 +706,37 @@ class Handler(BaseHTTPRequestHandler):
             pending = {}
             for f in st.faults:
                 pending[f["kind"]] = pending.get(f["kind"], 0) + f["remaining"]
-            return {"pending_faults": pending, "skew_seconds": st.skew}
+            return {"pending_faults": pending, "skew_seconds": st.skew, "lifetime_seconds": st.lifetime}
+
+
+KNOWN_MESSAGES = {
+    "RegionDisabledException": "STS is not activated in this region for account:{account}. Your account administrator "
+                               "can activate STS in this region using the IAM Console.",
+    "Throttling": "Rate exceeded",
+    "ThrottlingException": "Rate exceeded",
+    "RequestLimitExceeded": "Request limit exceeded.",
+    "InternalFailure": "An internal error occurred.",
+    "ServiceUnavailable": "Service is unavailable.",
+}
+
+
+def error_fault(spec):
+    """{"code", "message"?, "status"?, "type"?, "count"?} -> a pending fault."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("code"), str) or not spec["code"]:
+        raise ValueError("error must be an object with a 'code' string")
+    extra = set(spec) - {"code", "message", "status", "type", "count"}
+    if extra:
+        raise ValueError("error: unknown key(s) %s" % ", ".join(sorted(extra)))
+    status = spec.get("status") or ERRORS.get(spec["code"], (None,))[0] or (
+        403 if spec["code"] == "RegionDisabledException" else 400)
+    if not isinstance(status, int) or not 400 <= status <= 599:
+        raise ValueError("error.status must be an HTTP error status (400-599)")
+    count = spec.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise ValueError("error.count must be a positive integer")
+    message = spec.get("message") or KNOWN_MESSAGES.get(spec["code"], "Injected %s." % spec["code"])
+    return {"kind": "error", "remaining": count, "code": spec["code"], "status": status,
+            "type": spec.get("type") or ("Receiver" if status >= 500 else "Sender"), "message": message}
 
 
 class Server(ThreadingHTTPServer):
