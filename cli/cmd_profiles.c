@@ -1,10 +1,151 @@
-/* cmd_profiles.c - `pgiam profiles`. Placeholder until its issue lands. */
+/* cmd_profiles.c - `pgiam profiles`: lists the profiles of the profile directory with
+ * their endpoint, region, database user, role and read-only flag, and every
+ * validation problem on its own indented line. Invalid profiles are listed, not
+ * fatal (exit 0); only an unreadable directory fails (exit 1). */
 #include "cli.h"
+
+#include "error.h"
+#include "profile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PROBLEMS 32
+
+typedef struct {
+	char *name;
+	pgiam_profile *p;    /* NULL when the file could not be loaded */
+	char *load_error;
+} row;
+
+static void help(FILE *out)
+{
+	fprintf(out,
+		"usage: pgiam profiles [--profiles DIR]\n"
+		"\n"
+		"Lists the connection profiles (DIR/NAME.ini) with their endpoint, region,\n"
+		"database user, role and read-only flag, and each validation problem on its\n"
+		"own line. The directory is --profiles DIR, else $PGIAM_PROFILES, else\n"
+		"$XDG_CONFIG_HOME/pgiam/profiles, else ~/.config/pgiam/profiles.\n"
+		"\n"
+		"Exit status: 0 (also when some profiles are invalid), 1 when the directory\n"
+		"cannot be read, 2 for a usage error.\n");
+}
+
+static const char *or_dash(const char *s)
+{
+	return (s && *s) ? s : "-";
+}
+
+/* The role's name: the part after "role/" (with any path), or "-" without a role. */
+static const char *role_short(const pgiam_profile *p)
+{
+	const char *arn = pgiam_profile_get(p, "role_arn");
+	const char *r = arn ? strstr(arn, ":role/") : NULL;
+
+	if (!arn || !*arn)
+		return "-";
+	return r ? r + 6 : arn;
+}
+
+static int width(int current, const char *s)
+{
+	int n = (int)strlen(s);
+	return n > current ? n : current;
+}
 
 int pgiam_cmd_profiles(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	pgiam_cli_error("profiles", "not implemented yet");
-	return 2;
+	const char *override = NULL;
+	char *dir = NULL;
+	char **names = NULL;
+	size_t count = 0;
+	row *rows = NULL;
+	pgiam_profile_problem problems[MAX_PROBLEMS];
+	int wn = 4, we = 8, wr = 6, wu = 7, wl = 4;
+	int status = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			help(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--profiles") && i + 1 < argc) {
+			override = argv[++i];
+		} else if (!strncmp(argv[i], "--profiles=", 11)) {
+			override = argv[i] + 11;
+		} else {
+			char msg[256];
+			snprintf(msg, sizeof(msg), !strcmp(argv[i], "--profiles") ?
+				"%s needs a directory (see pgiam profiles --help)" :
+				"unknown argument \"%s\" (see pgiam profiles --help)", argv[i]);
+			pgiam_cli_error("profiles", msg);
+			return 2;
+		}
+	}
+
+	if (pgiam_profile_dir(&dir, override) < 0 ||
+			pgiam_profile_list(&names, &count, dir) < 0) {
+		pgiam_cli_error("profiles", NULL);
+		status = 1;
+		goto cleanup;
+	}
+	if (count == 0) {
+		printf("no profiles in %s (a profile is a NAME.ini file there; see "
+			"docs/profiles.md)\n", dir);
+		goto cleanup;
+	}
+	if (!(rows = calloc(count, sizeof(*rows)))) {
+		pgiam_cli_error("profiles", "out of memory");
+		status = 1;
+		goto cleanup;
+	}
+	for (size_t i = 0; i < count; i++) {
+		rows[i].name = names[i];
+		if (pgiam_profile_load_named(&rows[i].p, dir, names[i]) < 0) {
+			rows[i].load_error = strdup(pgiam_error_last());
+			continue;
+		}
+		wn = width(wn, names[i]);
+		we = width(we, or_dash(pgiam_profile_get(rows[i].p, "endpoint")));
+		wr = width(wr, or_dash(pgiam_profile_region(rows[i].p)));
+		wu = width(wu, or_dash(pgiam_profile_get(rows[i].p, "db_user")));
+		wl = width(wl, role_short(rows[i].p));
+	}
+	for (size_t i = 0; i < count; i++)
+		wn = width(wn, names[i]);
+
+	printf("profiles in %s\n", dir);
+	printf("%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", wn, "NAME", we, "ENDPOINT", wr, "REGION",
+		wu, "DB_USER", wl, "ROLE", "READ-ONLY");
+	for (size_t i = 0; i < count; i++) {
+		const pgiam_profile *p = rows[i].p;
+		size_t n = 0;
+		if (!p) {
+			printf("%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", wn, rows[i].name, we, "-", wr,
+				"-", wu, "-", wl, "-", "-");
+			printf("    error: %s\n", rows[i].load_error ? rows[i].load_error :
+				"cannot load the profile");
+			continue;
+		}
+		printf("%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", wn, rows[i].name,
+			we, or_dash(pgiam_profile_get(p, "endpoint")),
+			wr, or_dash(pgiam_profile_region(p)),
+			wu, or_dash(pgiam_profile_get(p, "db_user")),
+			wl, role_short(p),
+			pgiam_profile_read_only(p) ? "yes" : "no");
+		pgiam_profile_validate(p, problems, MAX_PROBLEMS, &n);
+		for (size_t k = 0; k < n; k++)
+			printf("    %s: %s\n", problems[k].severity == PGIAM_PROBLEM_ERROR ?
+				"error" : "warning", problems[k].message);
+	}
+
+cleanup:
+	for (size_t i = 0; rows && i < count; i++) {
+		pgiam_profile_free(rows[i].p);
+		free(rows[i].load_error);
+	}
+	free(rows);
+	pgiam_profile_names_free(names, count);
+	free(dir);
+	return status;
 }

@@ -67,6 +67,14 @@ void pgiam_sigv4_signed_dispose(pgiam_sigv4_signed *s);
 int pgiam_sigv4_presign(char **out, const pgiam_sigv4_request *req,
 	const pgiam_creds *creds, const pgiam_sigv4_options *opts);
 
+/* The canonical request and string to sign that pgiam_sigv4_sign_headers (presign 0)
+ * or pgiam_sigv4_presign (presign 1) build for the same arguments: for the known-answer
+ * tests and for explaining a SignatureDoesNotMatch. Either output may be NULL. The
+ * canonical request of a presign holds the session token: treat it as a secret. */
+int pgiam_sigv4_canonical(pgiam_buf *canonical_request, pgiam_buf *string_to_sign,
+	const pgiam_sigv4_request *req, const pgiam_creds *creds,
+	const pgiam_sigv4_options *opts, int presign);
+
 /* Appends the SigV4 URI encoding of s[0..len) to out; '/' kept literal when keep_slash. */
 int pgiam_sigv4_uri_encode(pgiam_buf *out, const char *s, size_t len, int keep_slash);
 

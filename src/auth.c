@@ -1,0 +1,290 @@
+/* auth.c - source credentials + AssumeRole with caching and refresh for one profile. */
+#include "auth.h"
+
+#include "chain.h"
+#include "error.h"
+#include "secure.h"
+#include "sts.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pgiam_auth {
+	pthread_mutex_t lock;
+	char *region, *role_arn, *external_id, *session_name, *source_profile, *sts_endpoint;
+	int duration;
+	pgiam_creds source;          /* cached source credentials */
+	pgiam_creds assumed;         /* cached assumed-role credentials */
+	char *assumed_arn;
+	char *caller_arn, *caller_account;
+	char *source_desc;
+	int assume_count;
+	const volatile int *cancel;
+	void (*event_cb)(void *ctx, const char *event);
+	void *event_ctx;
+};
+
+static void emit(pgiam_auth *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void emit(pgiam_auth *a, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!a->event_cb)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	a->event_cb(a->event_ctx, line);
+}
+
+static int dup_opt(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (src && *src && !(*dst = pgiam_strdup(src)))
+		return PGIAM_ENOMEM;
+	return 0;
+}
+
+int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts)
+{
+	pgiam_auth *a = NULL;
+	int error = 0;
+
+	*out = NULL;
+	if (!(a = calloc(1, sizeof(*a))))
+		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+	pthread_mutex_init(&a->lock, NULL);
+	if ((error = dup_opt(&a->region, opts->region)) < 0 ||
+	    (error = dup_opt(&a->role_arn, opts->role_arn)) < 0 ||
+	    (error = dup_opt(&a->external_id, opts->external_id)) < 0 ||
+	    (error = dup_opt(&a->session_name, opts->session_name ? opts->session_name : "pgiam")) < 0 ||
+	    (error = dup_opt(&a->source_profile, opts->source_profile)) < 0 ||
+	    (error = dup_opt(&a->sts_endpoint, opts->sts_endpoint)) < 0)
+		goto cleanup;
+	a->duration = opts->duration > 0 ? opts->duration : 3600;
+	*out = a;
+	a = NULL;
+
+cleanup:
+	pgiam_auth_free(a);
+	return error;
+}
+
+int pgiam_auth_new(pgiam_auth **out, const pgiam_profile *profile)
+{
+	pgiam_auth_options opts = PGIAM_AUTH_OPTIONS_INIT;
+
+	opts.region = pgiam_profile_region(profile);
+	opts.role_arn = pgiam_profile_role_arn(profile);
+	opts.external_id = pgiam_profile_external_id(profile);
+	opts.session_name = pgiam_profile_session_name(profile);
+	opts.duration = pgiam_profile_duration(profile);
+	opts.source_profile = pgiam_profile_source_profile(profile);
+	opts.sts_endpoint = pgiam_profile_sts_endpoint(profile);
+	return pgiam_auth_new_options(out, &opts);
+}
+
+static void format_hhmm(char *out, size_t len, time_t t)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, len, "%H:%M", &tm);
+}
+
+/* Source credentials valid for at least `margin` more seconds, cached. Lock held. */
+static int ensure_source(pgiam_auth *a, time_t now, long margin)
+{
+	pgiam_chain_options copts = PGIAM_CHAIN_OPTIONS_INIT;
+	pgiam_creds fresh = PGIAM_CREDS_INIT;
+	int error = 0;
+
+	if (a->source.access_key_id && pgiam_creds_seconds_left(&a->source, now) > margin)
+		return 0;
+	copts.aws_profile = a->source_profile;
+	copts.region = a->region;
+	copts.sts_endpoint = a->sts_endpoint;
+	copts.cancel = a->cancel;
+	if ((error = pgiam_chain_resolve(&fresh, &copts)) < 0)
+		return error;
+	if (fresh.expiration && pgiam_creds_seconds_left(&fresh, now) <= PGIAM_AUTH_MIN_LIFETIME) {
+		pgiam_creds_dispose(&fresh);
+		return pgiam_error_set(PGIAM_EEXPIRED,
+			"the source credentials (%s) expire within %d s: renew them",
+			fresh.source ? fresh.source : "?", PGIAM_AUTH_MIN_LIFETIME);
+	}
+	pgiam_creds_dispose(&a->source);
+	a->source = fresh;
+	free(a->source_desc);
+	a->source_desc = pgiam_strdup(a->source.source ? a->source.source : "unknown");
+	return 0;
+}
+
+/* AssumeRole with the source credentials. Lock held. */
+static int assume(pgiam_auth *a, time_t now, int refreshing)
+{
+	pgiam_sts_config cfg = PGIAM_STS_CONFIG_INIT;
+	pgiam_sts_assume_params params = { a->role_arn, a->session_name, a->external_id, a->duration };
+	pgiam_sts_assumed got = PGIAM_STS_ASSUMED_INIT;
+	char until[16];
+	int error = 0;
+
+	if ((error = ensure_source(a, now, PGIAM_AUTH_MIN_LIFETIME)) < 0)
+		goto cleanup;
+	cfg.region = a->region;
+	cfg.endpoint = a->sts_endpoint;
+	cfg.cancel = a->cancel;
+	a->assume_count++;
+	if ((error = pgiam_sts_assume_role(&got, &cfg, &a->source, &params)) < 0) {
+		/* temporary source credentials the server calls expired: drop them, so the
+		 * next attempt resolves the chain again */
+		if (error == PGIAM_EEXPIRED)
+			pgiam_creds_dispose(&a->source);
+		goto cleanup;
+	}
+	if (pgiam_creds_seconds_left(&got.creds, time(NULL)) <= PGIAM_AUTH_MIN_LIFETIME) {
+		error = pgiam_error_set(PGIAM_EEXPIRED,
+			"STS returned credentials for %s that expire within %d s: check the local clock",
+			a->role_arn, PGIAM_AUTH_MIN_LIFETIME);
+		goto cleanup;
+	}
+	pgiam_creds_dispose(&a->assumed);
+	a->assumed = got.creds;
+	memset(&got.creds, 0, sizeof(got.creds));
+	free(a->assumed_arn);
+	a->assumed_arn = got.assumed_arn;
+	got.assumed_arn = NULL;
+	format_hhmm(until, sizeof(until), a->assumed.expiration);
+	emit(a, "%s role %s until %s (source: %s)", refreshing ? "refreshed" : "assumed",
+		a->role_arn, until, a->source_desc ? a->source_desc : "?");
+
+cleanup:
+	pgiam_sts_assumed_dispose(&got);
+	return error;
+}
+
+int pgiam_auth_get(pgiam_creds *out, pgiam_auth *auth, time_t now)
+{
+	int error = 0;
+
+	pthread_mutex_lock(&auth->lock);
+	if (!auth->role_arn) {
+		/* temporary source creds are renewed on the same schedule as assumed ones */
+		if ((error = ensure_source(auth, now, PGIAM_AUTH_REFRESH_BEFORE)) < 0)
+			goto cleanup;
+		error = pgiam_creds_copy(out, &auth->source);
+		goto cleanup;
+	}
+	if (!auth->assumed.access_key_id ||
+	    pgiam_creds_seconds_left(&auth->assumed, now) <= PGIAM_AUTH_REFRESH_BEFORE) {
+		int refreshing = auth->assumed.access_key_id != NULL;
+		error = assume(auth, now, refreshing);
+		/* a failed refresh still leaves usable creds while they have a minute left */
+		if (error < 0 && !(refreshing &&
+		    pgiam_creds_seconds_left(&auth->assumed, now) > PGIAM_AUTH_MIN_LIFETIME))
+			goto cleanup;
+		if (error < 0)
+			emit(auth, "refresh of role %s failed, still using the current session: %s",
+				auth->role_arn, pgiam_error_last());
+		error = 0;
+	}
+	error = pgiam_creds_copy(out, &auth->assumed);
+
+cleanup:
+	pthread_mutex_unlock(&auth->lock);
+	return error;
+}
+
+int pgiam_auth_refresh(pgiam_auth *auth)
+{
+	int error = 0;
+	time_t now = time(NULL);
+
+	pthread_mutex_lock(&auth->lock);
+	pgiam_creds_dispose(&auth->source);
+	if (auth->role_arn)
+		error = assume(auth, now, auth->assumed.access_key_id != NULL);
+	else if ((error = ensure_source(auth, now, PGIAM_AUTH_MIN_LIFETIME)) == 0)
+		emit(auth, "refreshed source credentials (%s)", auth->source_desc);
+	pthread_mutex_unlock(&auth->lock);
+	return error;
+}
+
+int pgiam_auth_whoami(pgiam_auth *auth)
+{
+	pgiam_sts_config cfg = PGIAM_STS_CONFIG_INIT;
+	pgiam_sts_identity id = PGIAM_STS_IDENTITY_INIT;
+	int error = 0;
+
+	pthread_mutex_lock(&auth->lock);
+	if ((error = ensure_source(auth, time(NULL), PGIAM_AUTH_MIN_LIFETIME)) < 0)
+		goto cleanup;
+	cfg.region = auth->region;
+	cfg.endpoint = auth->sts_endpoint;
+	cfg.cancel = auth->cancel;
+	if ((error = pgiam_sts_get_caller_identity(&id, &cfg, &auth->source)) < 0)
+		goto cleanup;
+	free(auth->caller_arn);
+	free(auth->caller_account);
+	auth->caller_arn = id.arn;
+	auth->caller_account = id.account;
+	id.arn = id.account = NULL;
+
+cleanup:
+	pgiam_sts_identity_dispose(&id);
+	pthread_mutex_unlock(&auth->lock);
+	return error;
+}
+
+const char *pgiam_auth_source(const pgiam_auth *auth) { return auth->source_desc; }
+const char *pgiam_auth_caller_arn(const pgiam_auth *auth) { return auth->caller_arn; }
+const char *pgiam_auth_caller_account(const pgiam_auth *auth) { return auth->caller_account; }
+const char *pgiam_auth_assumed_arn(const pgiam_auth *auth) { return auth->assumed_arn; }
+const char *pgiam_auth_role_arn(const pgiam_auth *auth) { return auth->role_arn; }
+const char *pgiam_auth_session_name(const pgiam_auth *auth) { return auth->session_name; }
+int pgiam_auth_assume_count(const pgiam_auth *auth) { return auth->assume_count; }
+
+time_t pgiam_auth_session_expiry(const pgiam_auth *auth)
+{
+	return auth->role_arn ? auth->assumed.expiration : auth->source.expiration;
+}
+
+void pgiam_auth_set_cancel(pgiam_auth *auth, const volatile int *flag)
+{
+	pthread_mutex_lock(&auth->lock);
+	auth->cancel = flag;
+	pthread_mutex_unlock(&auth->lock);
+}
+
+void pgiam_auth_set_event_cb(pgiam_auth *auth, void (*cb)(void *ctx, const char *event), void *ctx)
+{
+	pthread_mutex_lock(&auth->lock);
+	auth->event_cb = cb;
+	auth->event_ctx = ctx;
+	pthread_mutex_unlock(&auth->lock);
+}
+
+void pgiam_auth_free(pgiam_auth *auth)
+{
+	if (!auth)
+		return;
+	pgiam_creds_dispose(&auth->source);
+	pgiam_creds_dispose(&auth->assumed);
+	free(auth->region);
+	free(auth->role_arn);
+	free(auth->external_id);
+	free(auth->session_name);
+	free(auth->source_profile);
+	free(auth->sts_endpoint);
+	free(auth->assumed_arn);
+	free(auth->caller_arn);
+	free(auth->caller_account);
+	free(auth->source_desc);
+	pthread_mutex_destroy(&auth->lock);
+	free(auth);
+}

@@ -1,0 +1,335 @@
+/* chain_process.c - credential_process: splitting the command like a shell (without
+ * one), running it, and reading its JSON; also the JSON of the container and instance
+ * metadata endpoints.
+ *
+ * The splitter is our own because the C library's wordexp() also expands $VARIABLES,
+ * ~ and globs, which botocore's shlex.split() does not: a command must mean the same
+ * thing to pgiam and to the AWS CLI.
+ */
+#include "chain.h"
+
+#include "buf.h"
+#include "error.h"
+#include "http.h"
+#include "secure.h"
+#include "sts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define PROCESS_MAX_OUTPUT (64 * 1024)
+#define PROCESS_TIMEOUT_MS (120 * 1000)
+
+void pgiam_chain_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}
+
+static int argv_push(char ***argv, size_t *n, pgiam_buf *word)
+{
+	char **grown = realloc(*argv, (*n + 2) * sizeof(char *));
+	char *w = NULL;
+
+	if (!grown)
+		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+	*argv = grown;
+	if (!(w = pgiam_buf_detach(word)))
+		return PGIAM_ENOMEM;
+	grown[(*n)++] = w;
+	grown[*n] = NULL;
+	return 0;
+}
+
+int pgiam_chain_split_command(char ***out_argv, const char *command)
+{
+	char **argv = NULL;
+	size_t n = 0;
+	pgiam_buf word = PGIAM_BUF_INIT;
+	int in_word = 0;
+	int error = 0;
+	const char *p = command;
+
+	*out_argv = NULL;
+	if (!command)
+		return pgiam_error_set(PGIAM_EINVAL, "no command given");
+	while (!error) {
+		char c = *p;
+		if (c == '\0' || c == ' ' || c == '\t' || c == '\n') {
+			if (in_word && (error = argv_push(&argv, &n, &word)) < 0)
+				break;
+			in_word = 0;
+			if (c == '\0')
+				break;
+			p++;
+		} else if (c == '\\') {
+			in_word = 1;
+			if (p[1] == '\0')
+				error = pgiam_buf_putc(&word, '\\'), p++;
+			else if (p[1] == '\n')
+				p += 2;  /* line continuation */
+			else
+				error = pgiam_buf_putc(&word, p[1]), p += 2;
+		} else if (c == '\'') {
+			const char *end = strchr(p + 1, '\'');
+			if (!end) {
+				error = pgiam_error_set(PGIAM_EINVAL,
+					"unbalanced single quote in the command '%.80s'", command);
+				break;
+			}
+			in_word = 1;
+			error = pgiam_buf_put(&word, p + 1, (size_t)(end - p - 1));
+			p = end + 1;
+		} else if (c == '"') {
+			in_word = 1;
+			p++;
+			while (*p && *p != '"' && !error) {
+				/* inside double quotes a backslash escapes only \ " $ ` and newline */
+				if (*p == '\\' && p[1] && strchr("\\\"$`\n", p[1])) {
+					if (p[1] != '\n')
+						error = pgiam_buf_putc(&word, p[1]);
+					p += 2;
+				} else
+					error = pgiam_buf_putc(&word, *p++);
+			}
+			if (!error && *p != '"') {
+				error = pgiam_error_set(PGIAM_EINVAL,
+					"unbalanced double quote in the command '%.80s'", command);
+				break;
+			}
+			p++;
+		} else {
+			in_word = 1;
+			error = pgiam_buf_putc(&word, c);
+			p++;
+		}
+	}
+	if (!error && n == 0)
+		error = pgiam_error_set(PGIAM_EINVAL, "the command is empty");
+	if (error < 0) {
+		pgiam_chain_argv_free(argv);
+		argv = NULL;
+	}
+	pgiam_buf_dispose(&word);
+	*out_argv = argv;
+	return error;
+}
+
+static const char *json_str(json_object *obj, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+int pgiam_chain_parse_json(pgiam_creds *out, const char *json, size_t len, int format,
+	const char *what)
+{
+	json_tokener *tok = NULL;
+	json_object *obj = NULL, *version = NULL;
+	const char *akid = NULL, *secret = NULL, *token = NULL, *exp = NULL, *code = NULL;
+	time_t expiration = 0;
+	int error = 0;
+
+	if (!(tok = json_tokener_new())) {
+		error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	obj = json_tokener_parse_ex(tok, json ? json : "", (int)len);
+	if (!obj || json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_is_type(obj, json_type_object)) {
+		error = pgiam_error_set(PGIAM_EINVAL, "%s did not print a JSON object with credentials", what);
+		goto cleanup;
+	}
+	if (format == 0) {
+		if (!json_object_object_get_ex(obj, "Version", &version) ||
+		    !json_object_is_type(version, json_type_int) || json_object_get_int(version) != 1) {
+			error = pgiam_error_set(PGIAM_EINVAL,
+				"%s printed JSON without \"Version\": 1 (the only version the AWS tools know)", what);
+			goto cleanup;
+		}
+		token = json_str(obj, "SessionToken");
+	} else {
+		token = json_str(obj, "Token");
+		code = json_str(obj, "Code");
+		if (code && strcmp(code, "Success") != 0) {
+			error = pgiam_error_set(PGIAM_EAUTH, "%s answered with Code %.60s instead of Success",
+				what, code);
+			goto cleanup;
+		}
+	}
+	akid = json_str(obj, "AccessKeyId");
+	secret = json_str(obj, "SecretAccessKey");
+	exp = json_str(obj, "Expiration");
+	if (!akid || !*akid || !secret || !*secret) {
+		error = pgiam_error_set(PGIAM_EINVAL, "%s gave no AccessKeyId and SecretAccessKey", what);
+		goto cleanup;
+	}
+	if (exp && *exp && pgiam_sts_parse_time(&expiration, exp) < 0) {
+		error = pgiam_error_set(PGIAM_EINVAL, "%s gave an unreadable Expiration '%.40s'", what, exp);
+		goto cleanup;
+	}
+	if (expiration && expiration <= time(NULL)) {
+		error = pgiam_error_set(PGIAM_EEXPIRED, "%s gave credentials that have already expired (%s)",
+			what, exp);
+		goto cleanup;
+	}
+	error = pgiam_creds_set(out, akid, secret, token, expiration, what);
+
+cleanup:
+	/* json-c keeps copies of the secret strings: they go with the object */
+	if (obj) {
+		json_object *s = NULL;
+		const char *keys[] = { "SecretAccessKey", "SessionToken", "Token" };
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (json_object_object_get_ex(obj, keys[i], &s) && json_object_is_type(s, json_type_string))
+				pgiam_wipe((void *)json_object_get_string(s), (size_t)json_object_get_string_len(s));
+		json_object_put(obj);
+	}
+	if (tok)
+		json_tokener_free(tok);
+	return error;
+}
+
+static void first_line(char *out, size_t outlen, const char *s)
+{
+	size_t n = 0;
+
+	while (*s == '\n' || *s == '\r' || *s == ' ')
+		s++;
+	n = strcspn(s, "\r\n");
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+int pgiam_chain_run_process(pgiam_creds *out, const char *command, const char *what,
+	const volatile int *cancel)
+{
+	char **argv = NULL;
+	int outpipe[2] = { -1, -1 }, errpipe[2] = { -1, -1 };
+	posix_spawn_file_actions_t fa;
+	int fa_init = 0;
+	pid_t pid = -1;
+	pgiam_buf sout = PGIAM_BUF_INIT, serr = PGIAM_BUF_INIT;
+	struct timespec start, now;
+	int status = 0, rc = 0;
+	int error = 0;
+
+	if ((error = pgiam_chain_split_command(&argv, command)) < 0) {
+		error = pgiam_http_error_prefix(PGIAM_EINVAL, what);
+		goto cleanup;
+	}
+	if (pipe2(outpipe, O_CLOEXEC) < 0 || pipe2(errpipe, O_CLOEXEC) < 0) {
+		error = pgiam_error_set(PGIAM_EIO, "%s: cannot create a pipe: %s", what, strerror(errno));
+		goto cleanup;
+	}
+	posix_spawn_file_actions_init(&fa);
+	fa_init = 1;
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, outpipe[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, errpipe[1], 2);
+	if ((rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ)) != 0) {
+		pid = -1;
+		error = pgiam_error_set(PGIAM_ENOTFOUND, "%s: cannot run '%s': %s", what, argv[0],
+			strerror(rc));
+		goto cleanup;
+	}
+	close(outpipe[1]);
+	close(errpipe[1]);
+	outpipe[1] = errpipe[1] = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (outpipe[0] >= 0 || errpipe[0] >= 0) {
+		struct pollfd fds[2] = { { outpipe[0], POLLIN, 0 }, { errpipe[0], POLLIN, 0 } };
+		char chunk[4096];
+		long elapsed = 0;
+
+		if (poll(fds, 2, 100) < 0 && errno != EINTR) {
+			error = pgiam_error_set(PGIAM_EIO, "%s: poll failed: %s", what, strerror(errno));
+			goto cleanup;
+		}
+		for (int i = 0; i < 2; i++) {
+			int *fd = i == 0 ? &outpipe[0] : &errpipe[0];
+			pgiam_buf *b = i == 0 ? &sout : &serr;
+			ssize_t n = 0;
+			if (*fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(*fd, chunk, sizeof(chunk));
+			if (n > 0 && b->len + (size_t)n <= PROCESS_MAX_OUTPUT)
+				pgiam_buf_put(b, chunk, (size_t)n);
+			else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+				close(*fd);
+				*fd = -1;
+			}
+			pgiam_wipe(chunk, sizeof(chunk));
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (cancel && *cancel) {
+			error = pgiam_error_set(PGIAM_ECANCELLED, "%s: cancelled", what);
+			goto cleanup;
+		}
+		if (elapsed > PROCESS_TIMEOUT_MS) {
+			error = pgiam_error_set(PGIAM_ENET, "%s: '%s' did not finish within %d s",
+				what, argv[0], PROCESS_TIMEOUT_MS / 1000);
+			goto cleanup;
+		}
+	}
+	while ((rc = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	pid = -1;
+	if (rc < 0) {
+		error = pgiam_error_set(PGIAM_EIO, "%s: waitpid failed: %s", what, strerror(errno));
+		goto cleanup;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char line[200];
+		first_line(line, sizeof(line), pgiam_buf_cstr(&serr));
+		if (WIFEXITED(status))
+			error = pgiam_error_set(PGIAM_EAUTH, "%s: '%s' failed with exit status %d%s%s",
+				what, argv[0], WEXITSTATUS(status), line[0] ? ": " : "", line);
+		else
+			error = pgiam_error_set(PGIAM_EAUTH, "%s: '%s' was killed by signal %d",
+				what, argv[0], WTERMSIG(status));
+		goto cleanup;
+	}
+	error = pgiam_chain_parse_json(out, pgiam_buf_cstr(&sout), sout.len, 0, what);
+
+cleanup:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (outpipe[i] >= 0)
+			close(outpipe[i]);
+		if (errpipe[i] >= 0)
+			close(errpipe[i]);
+	}
+	if (fa_init)
+		posix_spawn_file_actions_destroy(&fa);
+	pgiam_buf_dispose(&sout);
+	pgiam_buf_dispose(&serr);
+	pgiam_chain_argv_free(argv);
+	return error;
+}

@@ -1,0 +1,591 @@
+/* sts.c - AssumeRole and GetCallerIdentity over the STS Query protocol: form-encoded
+ * POST, SigV4 header signing, XML answers, retries for throttling and 5xx. */
+#include "sts.h"
+
+#include "error.h"
+#include "http.h"
+#include "secure.h"
+#include "sigv4.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init_once(void)
+{
+	/* libxml2 wants one initialisation before threads use it. */
+	xmlInitParser();
+}
+
+/* ---- endpoint ---- */
+
+int pgiam_sts_endpoint(char **out, const char *region, const char *override)
+{
+	const char *url = override;
+	const char *origin = "the profile's sts_endpoint";
+	char buf[256];
+	char host[512];
+	int error = 0;
+
+	*out = NULL;
+	if (!url || !*url) {
+		url = getenv("AWS_ENDPOINT_URL_STS");
+		origin = "AWS_ENDPOINT_URL_STS";
+	}
+	if (!url || !*url) {
+		url = getenv("AWS_ENDPOINT_URL");
+		origin = "AWS_ENDPOINT_URL";
+	}
+	if (!url || !*url) {
+		if (!region || !*region)
+			return pgiam_error_set(PGIAM_EINVAL,
+				"no region for STS: set region in the profile (or sts_endpoint)");
+		for (const char *p = region; *p; p++)
+			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
+				return pgiam_error_set(PGIAM_EINVAL,
+					"region '%s' is not a region name like ap-northeast-1", region);
+		snprintf(buf, sizeof(buf), "https://sts.%s.amazonaws.com%s", region,
+			strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
+		url = buf;
+		origin = "the default STS endpoint";
+	}
+	if ((error = pgiam_http_url_host(host, sizeof(host), url)) < 0)
+		return pgiam_error_set(PGIAM_EINVAL, "%s '%s' is not an http(s) URL", origin, url);
+	if (strncasecmp(url, "https://", 8) != 0 &&
+	    !(strncasecmp(url, "http://", 7) == 0 && pgiam_http_url_is_loopback(url)))
+		return pgiam_error_set(PGIAM_EINVAL,
+			"%s '%s' must use https (plain http is allowed only to a loopback address)",
+			origin, url);
+	if (!(*out = pgiam_strdup(url)))
+		return PGIAM_ENOMEM;
+	return 0;
+}
+
+/* ---- form encoding and time ---- */
+
+int pgiam_sts_form_encode(pgiam_buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int error = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && !error; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')
+			error = pgiam_buf_putc(out, (char)*p);
+		else if (*p == ' ')
+			error = pgiam_buf_putc(out, '+');
+		else {
+			char esc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			error = pgiam_buf_put(out, esc, 3);
+		}
+	}
+	return error;
+}
+
+int pgiam_sts_parse_time(time_t *out, const char *s)
+{
+	struct tm tm;
+	const char *p = NULL;
+	long offset = 0;
+
+	*out = 0;
+	memset(&tm, 0, sizeof(tm));
+	if (!s || !(p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+		goto bad;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'Z' || *p == 'z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1;
+		if (!isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]))
+			goto bad;
+		offset = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600L;
+		p += 3;
+		if (*p == ':')
+			p++;
+		if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1])) {
+			offset += ((p[0] - '0') * 10 + (p[1] - '0')) * 60L;
+			p += 2;
+		}
+		offset *= sign;
+	} else
+		goto bad;
+	if (*p)
+		goto bad;
+	*out = timegm(&tm) - offset;
+	return 0;
+bad:
+	return pgiam_error_set(PGIAM_EINVAL, "'%.64s' is not an ISO 8601 UTC time", s ? s : "");
+}
+
+/* ---- XML ---- */
+
+static xmlNodePtr child(xmlNodePtr n, const char *name)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* The text of root/a/b/c... (NULL-terminated path); a malloc'd copy or NULL. */
+static char *text_at(xmlNodePtr n, ...)
+{
+	va_list ap;
+	const char *name;
+	xmlChar *t = NULL;
+	char *copy = NULL;
+
+	va_start(ap, n);
+	while (n && (name = va_arg(ap, const char *)))
+		n = child(n, name);
+	va_end(ap);
+	if (!n || !(t = xmlNodeGetContent(n)))
+		return NULL;
+	copy = strdup((const char *)t);
+	pgiam_wipe(t, strlen((const char *)t));
+	xmlFree(t);
+	return copy;
+}
+
+static xmlDocPtr parse_xml(const char *xml, size_t len, const char *root_name)
+{
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root = NULL;
+
+	pthread_once(&xml_once, xml_init_once);
+	if (!xml || !len || len > (size_t)PGIAM_HTTP_MAX_BODY)
+		return NULL;
+	doc = xmlReadMemory(xml, (int)len, "sts.xml", NULL,
+		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc)
+		return NULL;
+	root = xmlDocGetRootElement(doc);
+	if (!root || strcmp((const char *)root->name, root_name) != 0) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static void snippet(char *out, size_t outlen, const char *body, size_t len)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < len && j + 1 < outlen && i < 60; i++)
+		out[j++] = isprint((unsigned char)body[i]) ? body[i] : ' ';
+	out[j] = '\0';
+}
+
+int pgiam_sts_parse_assume_role(pgiam_sts_assumed *out, const char *xml, size_t len)
+{
+	xmlDocPtr doc = parse_xml(xml, len, "AssumeRoleResponse");
+	xmlNodePtr res = NULL;
+	char *akid = NULL, *secret = NULL, *token = NULL, *exp = NULL, *arn = NULL, *id = NULL;
+	char *source = NULL;
+	time_t expiration = 0;
+	char snip[64];
+	int error = 0;
+
+	if (!doc) {
+		snippet(snip, sizeof(snip), xml, len);
+		error = pgiam_error_set(PGIAM_ESERVER,
+			"STS answered AssumeRole with something that is not an AssumeRoleResponse XML document: '%s'",
+			snip);
+		goto cleanup;
+	}
+	res = child(xmlDocGetRootElement(doc), "AssumeRoleResult");
+	akid = text_at(res, "Credentials", "AccessKeyId", NULL);
+	secret = text_at(res, "Credentials", "SecretAccessKey", NULL);
+	token = text_at(res, "Credentials", "SessionToken", NULL);
+	exp = text_at(res, "Credentials", "Expiration", NULL);
+	arn = text_at(res, "AssumedRoleUser", "Arn", NULL);
+	id = text_at(res, "AssumedRoleUser", "AssumedRoleId", NULL);
+	if (!akid || !*akid || !secret || !*secret || !token || !*token || !exp || !arn) {
+		error = pgiam_error_set(PGIAM_ESERVER,
+			"STS's AssumeRole answer lacks credentials, their expiration or the assumed role");
+		goto cleanup;
+	}
+	if (pgiam_sts_parse_time(&expiration, exp) < 0) {
+		error = pgiam_error_set(PGIAM_ESERVER,
+			"STS's AssumeRole answer has an unreadable Expiration '%.40s'", exp);
+		goto cleanup;
+	}
+	if (!(source = malloc(strlen(arn) + 16))) {
+		error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	sprintf(source, "assumed role %s", arn);
+	if ((error = pgiam_creds_set(&out->creds, akid, secret, token, expiration, source)) < 0)
+		goto cleanup;
+	free(out->assumed_arn);
+	free(out->assumed_role_id);
+	out->assumed_arn = arn;
+	out->assumed_role_id = id;
+	arn = id = NULL;
+
+cleanup:
+	free(akid);
+	pgiam_free_secret(secret);
+	pgiam_free_secret(token);
+	free(exp);
+	free(arn);
+	free(id);
+	free(source);
+	if (doc)
+		xmlFreeDoc(doc);
+	return error;
+}
+
+int pgiam_sts_parse_caller_identity(pgiam_sts_identity *out, const char *xml, size_t len)
+{
+	xmlDocPtr doc = parse_xml(xml, len, "GetCallerIdentityResponse");
+	xmlNodePtr res = NULL;
+	char snip[64];
+	int error = 0;
+
+	if (!doc) {
+		snippet(snip, sizeof(snip), xml, len);
+		return pgiam_error_set(PGIAM_ESERVER,
+			"STS answered GetCallerIdentity with something that is not a GetCallerIdentityResponse XML document: '%s'",
+			snip);
+	}
+	res = child(xmlDocGetRootElement(doc), "GetCallerIdentityResult");
+	pgiam_sts_identity_dispose(out);
+	out->arn = text_at(res, "Arn", NULL);
+	out->account = text_at(res, "Account", NULL);
+	out->user_id = text_at(res, "UserId", NULL);
+	if (!out->arn || !*out->arn) {
+		pgiam_sts_identity_dispose(out);
+		error = pgiam_error_set(PGIAM_ESERVER, "STS's GetCallerIdentity answer has no Arn");
+	}
+	xmlFreeDoc(doc);
+	return error;
+}
+
+static void copy_text(char *dst, size_t dstlen, xmlNodePtr n, const char *name)
+{
+	char *t = text_at(n, name, NULL);
+
+	snprintf(dst, dstlen, "%s", t ? t : "");
+	/* the message goes into one-line errors */
+	for (char *p = dst; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	free(t);
+}
+
+int pgiam_sts_parse_error(pgiam_sts_error *out, const char *xml, size_t len)
+{
+	xmlDocPtr doc = parse_xml(xml, len, "ErrorResponse");
+	xmlNodePtr err = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (!doc)
+		return PGIAM_EINVAL;
+	err = child(xmlDocGetRootElement(doc), "Error");
+	copy_text(out->type, sizeof(out->type), err, "Type");
+	copy_text(out->code, sizeof(out->code), err, "Code");
+	copy_text(out->message, sizeof(out->message), err, "Message");
+	xmlFreeDoc(doc);
+	return out->code[0] ? 0 : PGIAM_EINVAL;
+}
+
+int pgiam_sts_is_throttle(const char *code)
+{
+	return strcmp(code, "Throttling") == 0 || strcmp(code, "ThrottlingException") == 0 ||
+		strcmp(code, "RequestLimitExceeded") == 0 || strcmp(code, "TooManyRequestsException") == 0;
+}
+
+static void format_utc(char *out, size_t len, time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+int pgiam_sts_report_error(const pgiam_sts_error *err, const char *action, long status,
+	time_t server_date, time_t local_now, const char *source, int attempts)
+{
+	const char *code = err->code;
+	const char *src = source && *source ? source : "the source credentials";
+
+	if (strcmp(code, "AccessDenied") == 0)
+		return pgiam_error_set(PGIAM_EDENIED,
+			"STS denied %s: the role's trust policy does not allow this principal with this external ID "
+			"(check role_arn, external_id and the role's trust policy) (%s: %s)",
+			action, code, err->message);
+	if (strcmp(code, "ExpiredToken") == 0)
+		return pgiam_error_set(PGIAM_EEXPIRED,
+			"the source credentials (%s) have expired: renew them and try again (%s: %s)",
+			src, code, err->message);
+	if (strcmp(code, "InvalidClientTokenId") == 0)
+		return pgiam_error_set(PGIAM_EAUTH,
+			"STS does not recognise the source access key (%s): check that the key is active "
+			"and belongs to this partition/region (%s: %s)", src, code, err->message);
+	if (strcmp(code, "SignatureDoesNotMatch") == 0)
+		return pgiam_error_set(PGIAM_EAUTH,
+			"STS rejected the request signature: check the secret access key of %s (%s: %s)",
+			src, code, err->message);
+	if (strcmp(code, "RegionDisabledException") == 0)
+		return pgiam_error_set(PGIAM_EDENIED,
+			"STS is not activated in this region for the account: activate the region in IAM "
+			"account settings or use another region/sts_endpoint (%s: %s)", code, err->message);
+	if (strcmp(code, "ValidationError") == 0)
+		return pgiam_error_set(PGIAM_EINVAL,
+			"STS rejected the parameters of %s: check duration (at most the role's maximum "
+			"session duration), session_name and external_id (%s: %s)",
+			action, code, err->message);
+	if (strcmp(code, "RequestTimeTooSkewed") == 0 || strcmp(code, "RequestExpired") == 0 ||
+	    strcmp(code, "RequestInTheFuture") == 0) {
+		char local[40], server[40];
+		if (server_date > 0) {
+			format_utc(local, sizeof(local), local_now);
+			format_utc(server, sizeof(server), server_date);
+			return pgiam_error_set(PGIAM_EAUTH,
+				"the local clock is %+ld s off STS's (local %s, STS %s): fix the system clock (NTP) (%s: %s)",
+				(long)(local_now - server_date), local, server, code, err->message);
+		}
+		return pgiam_error_set(PGIAM_EAUTH,
+			"the local clock differs from STS's by more than 5 minutes: fix the system clock (NTP) (%s: %s)",
+			code, err->message);
+	}
+	if (pgiam_sts_is_throttle(code))
+		return pgiam_error_set(PGIAM_ESERVER,
+			"STS is throttling requests (gave up after %d attempts): try again later (%s: %s)",
+			attempts, code, err->message);
+	if (status >= 500)
+		return pgiam_error_set(PGIAM_ESERVER,
+			"STS had a server error (HTTP %ld, gave up after %d attempts): try again later (%s: %s)",
+			status, attempts, code[0] ? code : "no code", err->message);
+	return pgiam_error_set(PGIAM_ESERVER, "STS refused %s (HTTP %ld) (%s: %s)",
+		action, status, code[0] ? code : "no code", err->message);
+}
+
+/* ---- requests ---- */
+
+static void backoff_sleep(long base_ms, int attempt, const volatile int *cancel)
+{
+	struct timespec ts;
+	unsigned seed = 0;
+	long cap = base_ms << attempt;  /* attempt 1: 2*base, 2: 4*base */
+	long ms = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	seed = (unsigned)ts.tv_nsec ^ (unsigned)(size_t)&ts;
+	/* "equal jitter": half fixed, half random, so retries of parallel callers spread */
+	ms = cap / 2 + (long)(rand_r(&seed) % (unsigned)(cap / 2 + 1));
+	while (ms > 0 && !(cancel && *cancel)) {
+		long step = ms < 50 ? ms : 50;
+		struct timespec d = { 0, step * 1000000L };
+		nanosleep(&d, NULL);
+		ms -= step;
+	}
+}
+
+/* POSTs the form body to STS, retrying throttling and 5xx. On 200 *resp holds the
+ * answer; every other outcome sets the error. */
+static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
+	const pgiam_creds *source, const char *body, const char *action)
+{
+	char *url = NULL;
+	char host[512] = "";
+	char path[1024] = "/";
+	pgiam_sigv4_signed sig = PGIAM_SIGV4_SIGNED_INIT;
+	int max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts : PGIAM_STS_MAX_ATTEMPTS;
+	long base_ms = cfg->backoff_base_ms > 0 ? cfg->backoff_base_ms : 200;
+	int attempt = 0;
+	int error = 0;
+
+	if (cfg->attempts_made)
+		*cfg->attempts_made = 0;
+	if (!source || !source->access_key_id || !source->secret_access_key) {
+		error = pgiam_error_set(PGIAM_EINVAL, "no source credentials to call STS with");
+		goto cleanup;
+	}
+	if ((error = pgiam_sts_endpoint(&url, cfg->region, cfg->endpoint)) < 0 ||
+	    (error = pgiam_http_url_host(host, sizeof(host), url)) < 0)
+		goto cleanup;
+	{
+		/* the path as sent: what follows the authority, without query */
+		const char *p = strstr(url, "://");
+		p = p ? strchr(p + 3, '/') : NULL;
+		if (p && *p) {
+			snprintf(path, sizeof(path), "%.*s", (int)strcspn(p, "?#"), p);
+			if (!path[0])
+				strcpy(path, "/");
+		}
+	}
+
+	for (attempt = 1; attempt <= max_attempts; attempt++) {
+		static const char content_type[] = "application/x-www-form-urlencoded; charset=utf-8";
+		pgiam_sigv4_param sign_headers[] = { { "Content-Type", content_type } };
+		pgiam_sigv4_request sreq = { "POST", host, path, NULL, 0, sign_headers, 1,
+			body, strlen(body) };
+		pgiam_sigv4_options opts = PGIAM_SIGV4_OPTIONS_INIT;
+		pgiam_http_header hdrs[5];
+		size_t nh = 0;
+		pgiam_http_request req = PGIAM_HTTP_REQUEST_INIT;
+		pgiam_sts_error err;
+		time_t now = time(NULL);
+
+		opts.region = cfg->region && *cfg->region ? cfg->region : "us-east-1";
+		opts.service = "sts";
+		opts.time = now;
+		pgiam_sigv4_signed_dispose(&sig);
+		if ((error = pgiam_sigv4_sign_headers(&sig, &sreq, source, &opts)) < 0)
+			goto cleanup;
+		hdrs[nh++] = (pgiam_http_header){ "Host", host };
+		hdrs[nh++] = (pgiam_http_header){ "Content-Type", content_type };
+		hdrs[nh++] = (pgiam_http_header){ "X-Amz-Date", sig.amz_date };
+		hdrs[nh++] = (pgiam_http_header){ "Authorization", sig.authorization };
+		if (sig.security_token)
+			hdrs[nh++] = (pgiam_http_header){ "X-Amz-Security-Token", sig.security_token };
+		req.method = "POST";
+		req.url = url;
+		req.headers = hdrs;
+		req.header_count = nh;
+		req.body = body;
+		req.body_len = strlen(body);
+		req.connect_timeout_ms = cfg->connect_timeout_ms;
+		req.timeout_ms = cfg->timeout_ms;
+		req.ca_bundle = cfg->ca_bundle;
+		req.cancel = cfg->cancel;
+		pgiam_http_response_dispose(resp);
+		if (cfg->attempts_made)
+			*cfg->attempts_made = attempt;
+		if ((error = pgiam_http_perform(resp, &req)) < 0) {
+			if (error == PGIAM_ENET)
+{
+				char prefix[2300];
+				snprintf(prefix, sizeof(prefix), "STS %s", action);
+				pgiam_http_error_prefix(PGIAM_ENET, prefix);
+			}
+			goto cleanup;
+		}
+		if (resp->status == 200)
+			goto cleanup;
+
+		int parsed = pgiam_sts_parse_error(&err, resp->body.ptr, resp->body.len) == 0;
+		int retry = resp->status >= 500 || resp->status == 429 || (parsed && pgiam_sts_is_throttle(err.code));
+		if (retry && attempt < max_attempts && !(cfg->cancel && *cfg->cancel)) {
+			backoff_sleep(base_ms, attempt, cfg->cancel);
+			continue;
+		}
+		if (!parsed) {
+			char snip[64];
+			snippet(snip, sizeof(snip), resp->body.ptr ? resp->body.ptr : "", resp->body.len);
+			if (resp->status >= 500)
+				error = pgiam_error_set(PGIAM_ESERVER,
+					"STS had a server error (HTTP %ld, gave up after %d attempts): try again later ('%s')",
+					resp->status, attempt, snip);
+			else
+				error = pgiam_error_set(PGIAM_ESERVER,
+					"STS answered %s with HTTP %ld and no readable ErrorResponse: is %s an STS endpoint? ('%s')",
+					action, resp->status, url, snip);
+		} else
+			error = pgiam_sts_report_error(&err, action, resp->status, resp->date, now,
+				source->source, attempt);
+		goto cleanup;
+	}
+
+cleanup:
+	if (error < 0)
+		pgiam_http_response_dispose(resp);
+	pgiam_sigv4_signed_dispose(&sig);
+	free(url);
+	return error;
+}
+
+static int put_param(pgiam_buf *b, const char *name, const char *value)
+{
+	int error = 0;
+
+	if ((error = pgiam_buf_putc(b, '&')) < 0 || (error = pgiam_buf_puts(b, name)) < 0 ||
+	    (error = pgiam_buf_putc(b, '=')) < 0)
+		return error;
+	return pgiam_sts_form_encode(b, value);
+}
+
+int pgiam_sts_assume_role(pgiam_sts_assumed *out, const pgiam_sts_config *cfg,
+	const pgiam_creds *source, const pgiam_sts_assume_params *params)
+{
+	pgiam_buf body = PGIAM_BUF_INIT;
+	pgiam_http_response resp = PGIAM_HTTP_RESPONSE_INIT;
+	char action[2200];
+	char dur[16];
+	int error = 0;
+
+	if (!params->role_arn || !*params->role_arn || !params->session_name || !*params->session_name) {
+		error = pgiam_error_set(PGIAM_EINVAL, "AssumeRole needs a role ARN and a session name");
+		goto cleanup;
+	}
+	snprintf(action, sizeof(action), "AssumeRole of %s", params->role_arn);
+	snprintf(dur, sizeof(dur), "%d", params->duration > 0 ? params->duration : 3600);
+	if ((error = pgiam_buf_puts(&body, "Action=AssumeRole&Version=2011-06-15")) < 0 ||
+	    (error = put_param(&body, "RoleArn", params->role_arn)) < 0 ||
+	    (error = put_param(&body, "RoleSessionName", params->session_name)) < 0 ||
+	    (params->external_id && *params->external_id &&
+	     (error = put_param(&body, "ExternalId", params->external_id)) < 0) ||
+	    (error = put_param(&body, "DurationSeconds", dur)) < 0)
+		goto cleanup;
+	if ((error = sts_call(&resp, cfg, source, pgiam_buf_cstr(&body), action)) < 0)
+		goto cleanup;
+	error = pgiam_sts_parse_assume_role(out, resp.body.ptr, resp.body.len);
+
+cleanup:
+	pgiam_http_response_dispose(&resp);
+	pgiam_buf_dispose(&body);
+	return error;
+}
+
+int pgiam_sts_get_caller_identity(pgiam_sts_identity *out, const pgiam_sts_config *cfg,
+	const pgiam_creds *source)
+{
+	pgiam_http_response resp = PGIAM_HTTP_RESPONSE_INIT;
+	int error = 0;
+
+	if ((error = sts_call(&resp, cfg, source, "Action=GetCallerIdentity&Version=2011-06-15",
+		"GetCallerIdentity")) < 0)
+		goto cleanup;
+	error = pgiam_sts_parse_caller_identity(out, resp.body.ptr, resp.body.len);
+
+cleanup:
+	pgiam_http_response_dispose(&resp);
+	return error;
+}
+
+void pgiam_sts_assumed_dispose(pgiam_sts_assumed *a)
+{
+	if (!a)
+		return;
+	pgiam_creds_dispose(&a->creds);
+	free(a->assumed_arn);
+	free(a->assumed_role_id);
+	a->assumed_arn = a->assumed_role_id = NULL;
+}
+
+void pgiam_sts_identity_dispose(pgiam_sts_identity *id)
+{
+	if (!id)
+		return;
+	free(id->arn);
+	free(id->account);
+	free(id->user_id);
+	memset(id, 0, sizeof(*id));
+}

@@ -1,0 +1,104 @@
+/* sts.h - the AWS Security Token Service client: AssumeRole and GetCallerIdentity.
+ *
+ * Query protocol: a form-encoded POST to the regional endpoint, signed with SigV4
+ * (service "sts"), answered in XML (parsed with libxml2). Throttling and 5xx answers
+ * are retried (3 attempts, exponential backoff with jitter). Every failure becomes one
+ * line saying what to fix, followed by AWS's own code and message.
+ */
+#ifndef PGIAM_STS_H
+#define PGIAM_STS_H
+
+#include "buf.h"
+#include "creds.h"
+
+#include <stddef.h>
+#include <time.h>
+
+#define PGIAM_STS_MAX_ATTEMPTS 3
+
+typedef struct pgiam_sts_config {
+	const char *region;          /* signing region, e.g. "ap-northeast-1" */
+	const char *endpoint;        /* the profile's sts_endpoint, or NULL */
+	const char *ca_bundle;       /* NULL: $AWS_CA_BUNDLE or the system store */
+	long connect_timeout_ms;     /* 0: 5 s */
+	long timeout_ms;             /* 0: 20 s */
+	int max_attempts;            /* 0: PGIAM_STS_MAX_ATTEMPTS */
+	long backoff_base_ms;        /* 0: 200 ms; doubled per retry, with jitter */
+	const volatile int *cancel;  /* may be NULL */
+	int *attempts_made;          /* optional out: requests sent by the last call */
+} pgiam_sts_config;
+
+#define PGIAM_STS_CONFIG_INIT { NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL }
+
+typedef struct pgiam_sts_assume_params {
+	const char *role_arn;
+	const char *session_name;
+	const char *external_id;     /* may be NULL */
+	int duration;                /* seconds; 0: 3600 */
+} pgiam_sts_assume_params;
+
+typedef struct pgiam_sts_assumed {
+	pgiam_creds creds;           /* source is "assumed role ARN" */
+	char *assumed_arn;           /* arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION */
+	char *assumed_role_id;
+} pgiam_sts_assumed;
+
+#define PGIAM_STS_ASSUMED_INIT { PGIAM_CREDS_INIT, NULL, NULL }
+
+typedef struct pgiam_sts_identity {
+	char *arn;
+	char *account;
+	char *user_id;
+} pgiam_sts_identity;
+
+#define PGIAM_STS_IDENTITY_INIT { NULL, NULL, NULL }
+
+/* An ErrorResponse document, decoded. */
+typedef struct pgiam_sts_error {
+	char type[32];
+	char code[64];
+	char message[512];
+} pgiam_sts_error;
+
+/* The STS URL to use: override (the profile's sts_endpoint), else
+ * $AWS_ENDPOINT_URL_STS, else $AWS_ENDPOINT_URL, else https://sts.REGION.amazonaws.com
+ * (.amazonaws.com.cn for cn- regions). Only https, or http to a loopback address, is
+ * accepted. *out is malloc'd. */
+int pgiam_sts_endpoint(char **out, const char *region, const char *override);
+
+int pgiam_sts_assume_role(pgiam_sts_assumed *out, const pgiam_sts_config *cfg,
+	const pgiam_creds *source, const pgiam_sts_assume_params *params);
+
+int pgiam_sts_get_caller_identity(pgiam_sts_identity *out, const pgiam_sts_config *cfg,
+	const pgiam_creds *source);
+
+void pgiam_sts_assumed_dispose(pgiam_sts_assumed *a);
+void pgiam_sts_identity_dispose(pgiam_sts_identity *id);
+
+/* The building blocks, exposed for the unit tests. */
+
+/* Appends s form-encoded (application/x-www-form-urlencoded: space as '+', only
+ * A-Za-z0-9 and -_.~ literal). */
+int pgiam_sts_form_encode(pgiam_buf *out, const char *s);
+
+/* ISO 8601 UTC time ("2011-07-15T23:28:33Z", with or without fractional seconds, 'Z'
+ * or a +hh:mm offset) to UTC seconds. */
+int pgiam_sts_parse_time(time_t *out, const char *s);
+
+int pgiam_sts_parse_assume_role(pgiam_sts_assumed *out, const char *xml, size_t len);
+int pgiam_sts_parse_caller_identity(pgiam_sts_identity *out, const char *xml, size_t len);
+/* Fills *out from an ErrorResponse; PGIAM_EINVAL when xml is not one. */
+int pgiam_sts_parse_error(pgiam_sts_error *out, const char *xml, size_t len);
+
+/* 1 for the error codes AWS uses for throttling. */
+int pgiam_sts_is_throttle(const char *code);
+
+/* Sets the thread's last error for a failed STS answer and returns its code.
+ * action: "AssumeRole of ROLE" or "GetCallerIdentity"; status: HTTP status;
+ * server_date/local_now: the response's Date header and the local clock (for skew);
+ * source: the source credentials' description (may be NULL); attempts: how many
+ * requests were made. */
+int pgiam_sts_report_error(const pgiam_sts_error *err, const char *action, long status,
+	time_t server_date, time_t local_now, const char *source, int attempts);
+
+#endif
