@@ -15,9 +15,11 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import urllib.error
@@ -461,6 +463,38 @@ def run(tmp):
         r = subprocess.run([PY, STS, "--config", cfg_path, "--host", "0.0.0.0", "--port", "0"],
                            capture_output=True, text=True, timeout=30)
         expect(r.returncode != 0 and "loopback" in r.stderr, "rc %d: %s" % (r.returncode, r.stderr))
+
+    @check("IPv6 loopback ::1 works (Host header [::1]:port is signed and verified)")
+    def _():
+        if not socket.has_ipv6:
+            raise AssertionError("no IPv6 support in this Python")
+        try:
+            socket.socket(socket.AF_INET6).bind(("::1", 0))
+        except OSError:
+            print("     (::1 not configured here; skipped)")
+            return
+        p6 = start([STS, "--config", cfg_path, "--host", "::1"], os.path.join(tmp, "v6.port"))
+        r = client(*DEMO, url="http://[::1]:%d" % p6).get_caller_identity()
+        expect(r["Arn"].endswith(":user/pgiam-demo"), r["Arn"])
+
+    @check("concurrent AssumeRole calls from several threads all succeed with distinct keys")
+    def _():
+        results, errors = [], []
+
+        def worker():
+            try:
+                c = client(*DEMO)
+                for _i in range(3):
+                    results.append(assume(c)["Credentials"]["AccessKeyId"])
+            except Exception as e:  # collected and reported below
+                errors.append(repr(e))
+        threads = [threading.Thread(target=worker) for _i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        expect(not errors, "errors: %s" % errors[:2])
+        expect(len(results) == 24 and len(set(results)) == 24, "%d results, %d distinct" % (len(results), len(set(results))))
 
     @check("TLS: --tls-cert/--tls-key serve HTTPS that botocore verifies against the CA")
     def _():
