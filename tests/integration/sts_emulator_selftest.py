@@ -7,6 +7,7 @@ client and botocore's own credential providers.  Every check names what it
 expects; the processes are stopped at the end, failures included.
 """
 
+import ctypes
 import datetime
 import email.utils
 import http.client
@@ -85,9 +86,18 @@ def wait_for_file(path, proc, timeout=15.0):
     raise RuntimeError("no port file %s after %.0f s" % (path, timeout))
 
 
+def die_with_parent():
+    """Child side: get SIGTERM if this test process dies, even by SIGKILL."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def start(args, port_file):
     proc = subprocess.Popen([PY] + args + ["--port", "0", "--port-file", port_file],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=die_with_parent)
     procs.append(proc)
     return wait_for_file(port_file, proc)
 
@@ -128,6 +138,8 @@ def main():
             del os.environ[k]
     os.environ["AWS_CONFIG_FILE"] = os.devnull
     os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    # meson stops a test that runs too long with SIGTERM: clean up then too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     tmp = tempfile.mkdtemp(prefix="pgiam-stsemu-")
     try:
         run(tmp)

@@ -115,11 +115,28 @@ def new_secret_key():
             return key
 
 
+def amz_stamp(ts):
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(ts))
+
+
 def parse_amz_date(value):
     try:
         return calendar.timegm(time.strptime(value, "%Y%m%dT%H%M%SZ"))
     except (TypeError, ValueError):
         return None
+
+
+def field_errors(errors, name, value, lo, hi, pattern, required=False):
+    """Appends AWS's validation message for one string parameter, if it is bad."""
+    prefix = "Value '%s' at '%s' failed to satisfy constraint: Member must " % (str(value)[:100], name)
+    if value is None:
+        if required:
+            errors.append("Value null at '%s' failed to satisfy constraint: Member must not be null" % name)
+    elif not lo <= len(value) <= hi:
+        errors.append(prefix + "have length %s" % ("greater than or equal to %d" % lo if len(value) < lo
+                                                   else "less than or equal to %d" % hi))
+    elif pattern is not None and not pattern.match(value):
+        errors.append(prefix + "satisfy regular expression pattern: %s" % pattern.pattern[1:-1])
 
 
 class State:
@@ -392,14 +409,11 @@ class Handler(BaseHTTPRequestHandler):
             raise StsError("InvalidClientTokenId", "The security token included in the request is invalid.")
 
         now = st.now()
-        if ts < now - SKEW_LIMIT:
-            raise StsError("RequestTimeTooSkewed", "Signature expired: %s is now earlier than %s (%s - 5 min.)"
-                           % (amz_date, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now - SKEW_LIMIT)),
-                              time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))))
-        if ts > now + SKEW_LIMIT:
-            raise StsError("RequestTimeTooSkewed", "Signature not yet current: %s is still later than %s (%s + 5 min.)"
-                           % (amz_date, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now + SKEW_LIMIT)),
-                              time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))))
+        if abs(ts - now) > SKEW_LIMIT:
+            late = ts < now
+            raise StsError("RequestTimeTooSkewed", "Signature %s: %s is %s than %s (%s %s 5 min.)" % (
+                "expired" if late else "not yet current", amz_date, "now earlier" if late else "still later",
+                amz_stamp(now - SKEW_LIMIT if late else now + SKEW_LIMIT), amz_stamp(now), "-" if late else "+"))
         if scope_date != amz_date[:8]:
             raise StsError("SignatureDoesNotMatch", "Date in Credential scope does not match YYYYMMDD from "
                            "ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'."
@@ -461,29 +475,9 @@ class Handler(BaseHTTPRequestHandler):
         external_id = params.get("ExternalId")
         duration_raw = params.get("DurationSeconds")
         errors = []
-        if role_arn is None:
-            errors.append("Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
-        elif not 20 <= len(role_arn) <= 2048:
-            errors.append("Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length %s"
-                          % (role_arn[:100], "greater than or equal to 20" if len(role_arn) < 20
-                             else "less than or equal to 2048"))
-        if session is None:
-            errors.append("Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null")
-        elif not 2 <= len(session) <= 64:
-            errors.append("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must have length %s"
-                          % (session[:100], "greater than or equal to 2" if len(session) < 2
-                             else "less than or equal to 64"))
-        elif not SESSION_NAME_RE.match(session):
-            errors.append("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy "
-                          "regular expression pattern: [\\w+=,.@-]*" % session)
-        if external_id is not None:
-            if not 2 <= len(external_id) <= 1224:
-                errors.append("Value '%s' at 'externalId' failed to satisfy constraint: Member must have length %s"
-                              % (external_id[:100], "greater than or equal to 2" if len(external_id) < 2
-                                 else "less than or equal to 1224"))
-            elif not EXTERNAL_ID_RE.match(external_id):
-                errors.append("Value '%s' at 'externalId' failed to satisfy constraint: Member must satisfy "
-                              "regular expression pattern: [\\w+=,.@:/-]*" % external_id[:100])
+        field_errors(errors, "roleArn", role_arn, 20, 2048, None, required=True)
+        field_errors(errors, "roleSessionName", session, 2, 64, SESSION_NAME_RE, required=True)
+        field_errors(errors, "externalId", external_id, 2, 1224, EXTERNAL_ID_RE)
         duration = 3600
         if duration_raw is not None:
             try:
