@@ -24,6 +24,7 @@ import threading
 import time
 import traceback
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import botocore.session
@@ -457,6 +458,40 @@ def run(tmp):
         expect(status == 200 and "GetCallerIdentityResult" in text, text[:300])
         expect(text.startswith('<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'),
                text[:100])
+
+    @check("bad input gets a clear error document and the emulator keeps serving")
+    def _():
+        def raw(method, path, body=None, headers=None):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request(method, path, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            return resp.status, resp.read().decode(), resp.getheader("Date")
+
+        status, text, date = raw("POST", "/", "Action=GetCallerIdentity&Version=2011-06-15",
+                                 {"Content-Type": "application/x-www-form-urlencoded"})
+        expect(status == 403 and "<Code>MissingAuthenticationToken</Code>" in text, text[:300])
+        expect(date is not None and abs(email.utils.parsedate_to_datetime(date).timestamp() - time.time()) < 30,
+               "Date header %r" % date)
+        status, text, _ = raw("POST", "/", "Action=GetCallerIdentity", {
+            "Content-Type": "application/x-www-form-urlencoded", "Authorization": "AWS4-HMAC-SHA256 garbage"})
+        expect(status == 400 and "<Code>IncompleteSignature</Code>" in text, text[:300])
+        status, text, _ = raw("POST", "/", b"{}", {"Content-Type": "application/json"})
+        expect(status == 400 and "<Code>InvalidAction</Code>" in text, text[:300])
+        status, text = signed_raw(*DEMO, "Action=GetFederationToken&Version=2011-06-15")
+        expect(status == 400 and "<Code>InvalidAction</Code>" in text, text[:300])
+        status, text = signed_raw(*DEMO, "Action=GetCallerIdentity")
+        expect(status == 400 and "<Code>MissingParameter</Code>" in text, text[:300])
+        status, text = signed_raw(*DEMO, "Action=AssumeRole&Version=2011-06-15&RoleSessionName=ab"
+                                  "&RoleArn=" + urllib.parse.quote(ROLE, safe="") + "&DurationSeconds=soon")
+        expect(status == 400 and "<Code>ValidationError</Code>" in text and "DurationSeconds" in text, text[:300])
+        status, text, _ = raw("GET", "/_sandbox/nope")
+        expect(status == 404 and "unknown control endpoint" in text, text)
+        status, text, _ = raw("POST", "/_sandbox/faults", b"not json", {"Content-Type": "application/json"})
+        expect(status == 400 and "JSON" in text, text)
+        status, text, _ = raw("POST", "/_sandbox/config", json.dumps({"account": ACCOUNT}),
+                              {"Content-Type": "application/json"})
+        expect(status == 400 and "region" in text, text)
+        demo.get_caller_identity()
 
     @check("the decision log records decisions and never a secret or session token")
     def _():

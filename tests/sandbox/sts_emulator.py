@@ -249,9 +249,13 @@ class Handler(BaseHTTPRequestHandler):
                                       usegmt=True)
 
     def read_body(self):
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
         if length < 0 or length > 1 << 20:
-            raise StsError("ValidationError", "Request body too large")
+            self.close_connection = True  # the rest of the stream cannot be trusted
+            raise StsError("ValidationError", "Content-Length is missing a valid value or the body is over 1 MiB")
         return self.rfile.read(length) if length else b""
 
     def send(self, status, body, ctype):
@@ -287,7 +291,10 @@ class Handler(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         try:
             if path.startswith("/_sandbox/"):
-                self.control(method, path)
+                try:
+                    self.control(method, path)
+                except StsError as e:
+                    self.send_json(400, {"error": e.message})
             else:
                 self.sts(method)
         except (BrokenPipeError, ConnectionResetError):
