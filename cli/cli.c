@@ -10,6 +10,7 @@ const pgiam_cli_command pgiam_cli_commands[] = {
 	{ "policy",   "print the IAM policy, trust policy and SQL a profile needs", pgiam_cmd_policy },
 	{ "check",    "run the whole connection chain step by step",              pgiam_cmd_check },
 	{ "psql",     "start psql with a fresh token",                            pgiam_cmd_psql },
+	{ "sql",      "run SQL through a session, events as JSON lines (scripts, tests)", pgiam_cmd_sql },
 	{ NULL, NULL, NULL },
 };
 

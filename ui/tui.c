@@ -1,25 +1,98 @@
-/* tui.c - minimal ncurses shell: starts, shows a title, quits on q. Replaced by the
- * TUI issue. */
+/* tui.c - entry point of the ncurses front end: arguments, locale, then the loop.
+ *
+ *   pgiam [--profiles DIR] [--profile NAME]
+ *
+ * Without --profile the home screen (the profile manager) opens; with it pgiam
+ * connects at once. The hidden `--help-keys` prints the key table as Markdown (the
+ * source of docs/tui.md, so the documentation cannot drift from the code).
+ */
 #include "tui.h"
 
-#include <curses.h>
+#include "app.h"
+#include "error.h"
+#include "profile.h"
+
 #include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: pgiam [--profiles DIR] [--profile NAME]\n"
+		"  --profiles DIR   the profile directory (default $PGIAM_PROFILES, then\n"
+		"                   ~/.config/pgiam/profiles)\n"
+		"  --profile NAME   connect with this profile at once, skipping the home screen\n"
+		"  --help-keys      print every key of the terminal UI (Markdown)\n");
+}
+
+/* Takes "--opt VALUE" or "--opt=VALUE"; returns the value or NULL. */
+static const char *option_value(int argc, char **argv, int *i, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	if (!strncmp(argv[*i], opt, n) && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (!strcmp(argv[*i], opt)) {
+		if (*i + 1 >= argc)
+			return NULL;
+		return argv[++*i];
+	}
+	return NULL;
+}
 
 int pgiam_tui_main(int argc, char **argv)
 {
-	int ch;
+	pgiam_app *app = NULL;
+	const char *dir = NULL, *profile = NULL;
+	int status = 0;
 
-	(void)argc;
-	(void)argv;
 	setlocale(LC_ALL, "");
-	initscr();
-	cbreak();
-	noecho();
-	keypad(stdscr, TRUE);
-	mvprintw(0, 0, "pgiam %s - press q to quit", PGIAM_VERSION);
-	refresh();
-	while ((ch = getch()) != 'q' && ch != ERR)
-		;
-	endwin();
-	return 0;
+	for (int i = 1; i < argc; i++) {
+		const char *v = NULL;
+
+		if (!strcmp(argv[i], "--help-keys")) {
+			pgiam_actions_print_markdown(stdout);
+			return 0;
+		}
+		if (!strncmp(argv[i], "--profiles", 10) && (argv[i][10] == '\0' || argv[i][10] == '=')) {
+			if (!(v = option_value(argc, argv, &i, "--profiles"))) {
+				fprintf(stderr, "pgiam: --profiles needs a directory\n");
+				return 2;
+			}
+			dir = v;
+			continue;
+		}
+		if (!strncmp(argv[i], "--profile", 9) && (argv[i][9] == '\0' || argv[i][9] == '=')) {
+			if (!(v = option_value(argc, argv, &i, "--profile")) || !*v) {
+				fprintf(stderr, "pgiam: --profile needs a profile name\n");
+				return 2;
+			}
+			profile = v;
+			continue;
+		}
+		fprintf(stderr, "pgiam: unknown option '%s'\n", argv[i]);
+		usage(stderr);
+		return 2;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "pgiam: the terminal UI needs a terminal; for scripts use a "
+			"command (see pgiam --help)\n");
+		return 2;
+	}
+	app = pgiam_xcalloc(1, sizeof(*app));
+	if (pgiam_profile_dir(&app->profiles_dir, dir) < 0) {
+		fprintf(stderr, "pgiam: %s\n", pgiam_error_last());
+		free(app);
+		return 2;
+	}
+	app->start_profile = profile ? pgiam_xstrdup(profile) : NULL;
+	status = pgiam_loop_run(app);
+	if (app->conn)
+		pgiam_conn_free(app->conn);
+	free(app->profiles_dir);
+	free(app->start_profile);
+	free(app);
+	return status;
 }

@@ -1,0 +1,46 @@
+/* cli_session.h - what the commands that open a session share: the options that
+ * choose the connection (a profile, or explicit low-level settings for tests), opening
+ * the session, and the JSON form of its info and errors. */
+#ifndef PGIAM_CLI_SESSION_H
+#define PGIAM_CLI_SESSION_H
+
+#include "session.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+
+typedef struct pgiam_cli_session_opts {
+	const char *profile;
+	const char *profiles_dir;
+	pgiam_session_params p;     /* low-level settings (no profile) */
+	const char *password_env;   /* read a static password from this variable */
+	int creds_env;              /* sign with AWS_ACCESS_KEY_ID/… from the environment */
+	int read_only_set;
+	void *owned;                /* what open() allocated (profile, auth, strings) */
+} pgiam_cli_session_opts;
+
+#define PGIAM_CLI_SESSION_OPTS_INIT { NULL, NULL, PGIAM_SESSION_PARAMS_INIT, NULL, 0, 0, NULL }
+
+/* Consumes the option at argv[i] when it is one of ours: returns how many arguments
+ * it used (0: not ours), or -1 after printing an error. */
+int pgiam_cli_session_opt(pgiam_cli_session_opts *o, int argc, char **argv, int i);
+void pgiam_cli_session_usage(FILE *out);
+
+/* Builds the session parameters from the options (profile or low-level). Returns 0,
+ * or an exit status after printing the error. */
+int pgiam_cli_session_params(pgiam_session_params *out, pgiam_cli_session_opts *o);
+/* The same without printing: the message is in pgiam_error_last(). */
+int pgiam_cli_session_params_quiet(pgiam_session_params *out, pgiam_cli_session_opts *o);
+/* The profile loaded by the calls above (NULL without --profile); lent. */
+const struct pgiam_profile *pgiam_cli_session_profile(const pgiam_cli_session_opts *o);
+/* The profile names in the profile directory (for --all). */
+int pgiam_cli_session_list_profiles(char ***names, size_t *count, pgiam_cli_session_opts *o);
+void pgiam_cli_session_names_free(char **names, size_t count);
+/* Params, then a new session. Returns 0 or an exit status. */
+int pgiam_cli_session_open(pgiam_session **out, pgiam_cli_session_opts *o);
+void pgiam_cli_session_opts_dispose(pgiam_cli_session_opts *o);
+
+void pgiam_cli_session_info_json(json_object *o, const pgiam_session_info *i);
+void pgiam_cli_session_error_json(json_object *o, const pgiam_session_error *e);
+
+#endif

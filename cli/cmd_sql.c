@@ -1,0 +1,309 @@
+/* cmd_sql.c - `pgiam sql`: run statements through the session and print every event as
+ * a JSON line (connect steps, columns, rows, command tags, errors with SQLSTATE and
+ * their explanation, reconnects). For scripts, and for tests that drive the session
+ * without the TUI.
+ *
+ *   pgiam sql --profile NAME -c 'SELECT …'       one statement, then exit
+ *   pgiam sql --profile NAME < statements        one statement per line; a line
+ *                                                "\cancel" cancels the running one,
+ *                                                "\info" prints the session's state
+ *
+ * The exit status is 0 when everything succeeded, otherwise the number of the step of
+ * the last failure (as `pgiam check` numbers them: see docs/session.md).
+ */
+#include "cli.h"
+#include "cli_session.h"
+
+#include "error.h"
+#include "session.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+typedef struct sql_run {
+	long long t0;
+	int status;            /* exit status so far */
+	int saw_terminal;      /* the current statement produced DONE/ERROR/CANCELLED */
+} sql_run;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void emit(json_object *o, sql_run *run)
+{
+	json_object_object_add(o, "t_ms", json_object_new_int64(now_ms() - run->t0));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(stdout);
+	json_object_put(o);
+}
+
+static void emit_info(pgiam_session *s, sql_run *run)
+{
+	pgiam_session_info i;
+	json_object *o = json_object_new_object();
+
+	pgiam_session_get_info(&i, s);
+	json_object_object_add(o, "event", json_object_new_string("info"));
+	json_object_object_add(o, "state", json_object_new_string(
+		pgiam_session_state_name(pgiam_session_get_state(s))));
+	pgiam_cli_session_info_json(o, &i);
+	emit(o, run);
+}
+
+static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
+{
+	sql_run *run = ctx;
+	json_object *o = json_object_new_object();
+	json_object *a;
+	const pgiam_session_error *err;
+
+	switch (ev->kind) {
+	case PGIAM_SEV_NONE:
+		json_object_put(o);
+		return;
+	case PGIAM_SEV_STEP:
+		json_object_object_add(o, "event", json_object_new_string("step"));
+		json_object_object_add(o, "step", json_object_new_string(pgiam_step_name(ev->step)));
+		json_object_object_add(o, "number", json_object_new_int((int)ev->step + 1));
+		json_object_object_add(o, "done", json_object_new_boolean(ev->done));
+		if (ev->done)
+			json_object_object_add(o, "ms", json_object_new_int64(ev->ms));
+		json_object_object_add(o, "detail", json_object_new_string(ev->text));
+		break;
+	case PGIAM_SEV_CONNECTED:
+	case PGIAM_SEV_RECONNECTED: {
+		pgiam_session_info i;
+		pgiam_session_get_info(&i, s);
+		json_object_object_add(o, "event", json_object_new_string(
+			ev->kind == PGIAM_SEV_CONNECTED ? "connected" : "reconnected"));
+		json_object_object_add(o, "text", json_object_new_string(ev->text));
+		pgiam_cli_session_info_json(o, &i);
+		break;
+	}
+	case PGIAM_SEV_LOST:
+		json_object_object_add(o, "event", json_object_new_string("lost"));
+		json_object_object_add(o, "text", json_object_new_string(ev->text));
+		break;
+	case PGIAM_SEV_COLUMNS:
+		json_object_object_add(o, "event", json_object_new_string("columns"));
+		a = json_object_new_array();
+		for (int i = 0; i < ev->nfields; i++)
+			json_object_array_add(a, json_object_new_string(pgiam_session_column_name(s, i)));
+		json_object_object_add(o, "names", a);
+		break;
+	case PGIAM_SEV_ROW:
+		json_object_object_add(o, "event", json_object_new_string("row"));
+		a = json_object_new_array();
+		for (int i = 0; i < ev->nfields; i++)
+			json_object_array_add(a, ev->values[i] ? json_object_new_string(ev->values[i]) : NULL);
+		json_object_object_add(o, "values", a);
+		break;
+	case PGIAM_SEV_COMMAND:
+		json_object_object_add(o, "event", json_object_new_string("command"));
+		json_object_object_add(o, "tag", json_object_new_string(ev->text));
+		json_object_object_add(o, "rows", json_object_new_int64(ev->rows));
+		break;
+	case PGIAM_SEV_DONE:
+		json_object_object_add(o, "event", json_object_new_string("done"));
+		json_object_object_add(o, "rows", json_object_new_int64(ev->rows));
+		run->saw_terminal = 1;
+		break;
+	case PGIAM_SEV_CANCELLED:
+		json_object_object_add(o, "event", json_object_new_string("cancelled"));
+		json_object_object_add(o, "text", json_object_new_string(ev->text));
+		run->saw_terminal = 1;
+		break;
+	case PGIAM_SEV_ERROR:
+		err = pgiam_session_last_error(s);
+		json_object_object_add(o, "event", json_object_new_string("error"));
+		pgiam_cli_session_error_json(o, err);
+		run->status = (int)err->step + 1;
+		run->saw_terminal = 1;
+		break;
+	}
+	emit(o, run);
+}
+
+static void drain(pgiam_session *s, sql_run *run)
+{
+	pgiam_session_event ev;
+
+	while (pgiam_session_step(&ev, s), ev.kind != PGIAM_SEV_NONE)
+		on_event(&ev, s, run);
+}
+
+/* Starts one line of input: a statement or a backslash command. */
+static void start_line(pgiam_session *s, sql_run *run, char *line)
+{
+	json_object *o;
+
+	line[strcspn(line, "\r")] = '\0';
+	if (!*line)
+		return;
+	if (!strcmp(line, "\\info")) {
+		emit_info(s, run);
+		return;
+	}
+	if (!strcmp(line, "\\cancel")) {
+		pgiam_session_cancel(s);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "event", json_object_new_string("query"));
+	json_object_object_add(o, "sql", json_object_new_string(line));
+	emit(o, run);
+	run->saw_terminal = 0;
+	if (pgiam_session_query(s, line) < 0 && !run->saw_terminal) {
+		o = json_object_new_object();
+		json_object_object_add(o, "event", json_object_new_string("error"));
+		json_object_object_add(o, "step", json_object_new_string("query"));
+		json_object_object_add(o, "number", json_object_new_int(PGIAM_STEP_QUERY + 1));
+		json_object_object_add(o, "message", json_object_new_string(pgiam_error_last()));
+		emit(o, run);
+		run->status = PGIAM_STEP_QUERY + 1;
+	}
+}
+
+static int busy(pgiam_session *s)
+{
+	pgiam_session_state st = pgiam_session_get_state(s);
+
+	return st == PGIAM_SESSION_CONNECTING || st == PGIAM_SESSION_BUSY;
+}
+
+/* The event loop: the session's socket and stdin, one statement at a time. */
+static int loop(pgiam_session *s, sql_run *run, const char *command)
+{
+	char buf[65536];
+	size_t have = 0;
+	int eof = command != NULL;
+
+	if (command) {
+		char *copy = strdup(command);
+		if (!copy)
+			return 1;
+		start_line(s, run, copy);
+		free(copy);
+	}
+	for (;;) {
+		struct pollfd p[2];
+		int n = 0, in = -1, timeout;
+		char *nl;
+
+		drain(s, run);
+		if (interrupted) {
+			interrupted = 0;
+			if (busy(s))
+				pgiam_session_cancel(s);
+			else
+				break;
+			continue;
+		}
+		/* Complete lines: \cancel acts at once, statements wait for the idle session. */
+		while ((nl = memchr(buf, '\n', have))) {
+			*nl = '\0';
+			if (busy(s) && strcmp(buf, "\\cancel")) {
+				*nl = '\n';
+				break;
+			}
+			start_line(s, run, buf);
+			have -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, have);
+			drain(s, run);
+		}
+		if (eof && !busy(s)) {
+			if (have && !memchr(buf, '\n', have)) {
+				buf[have] = '\0';
+				start_line(s, run, buf);
+				have = 0;
+				continue;
+			}
+			break;
+		}
+		if ((p[n].fd = pgiam_session_socket(s)) >= 0) {
+			p[n].events = pgiam_session_want_write(s) ? POLLOUT : POLLIN;
+			p[n++].revents = 0;
+		}
+		if (!eof && have < sizeof(buf) - 1) {
+			in = n;
+			p[n].fd = 0;
+			p[n].events = POLLIN;
+			p[n++].revents = 0;
+		}
+		timeout = pgiam_session_timeout_ms(s);
+		if (poll(p, (nfds_t)n, timeout) < 0 && errno != EINTR)
+			return 1;
+		if (in >= 0 && (p[in].revents & (POLLIN | POLLHUP))) {
+			ssize_t r = read(0, buf + have, sizeof(buf) - 1 - have);
+			if (r <= 0)
+				eof = 1;
+			else
+				have += (size_t)r;
+		}
+	}
+	return 0;
+}
+
+int pgiam_cmd_sql(int argc, char **argv)
+{
+	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT;
+	pgiam_session *s = NULL;
+	const char *command = NULL;
+	struct sigaction sa;
+	sql_run run = { now_ms(), 0, 0 };
+	int rc = 0;
+
+	for (int i = 1; i < argc; i++) {
+		int used = pgiam_cli_session_opt(&opts, argc, argv, i);
+		if (used < 0)
+			return 2;
+		if (used > 0) {
+			i += used - 1;
+			continue;
+		}
+		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--command")) && i + 1 < argc) {
+			command = argv[++i];
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: pgiam sql --profile NAME [--profiles DIR] [-c SQL]\n"
+				"  Runs SQL (from -c, or one statement per line on stdin) and prints\n"
+				"  each event as a JSON line. On stdin, \\cancel cancels the running\n"
+				"  statement and \\info prints the session's state.\n");
+			pgiam_cli_session_usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "pgiam: sql: unknown option '%s' (see pgiam sql --help)\n", argv[i]);
+			return 2;
+		}
+	}
+	if ((rc = pgiam_cli_session_open(&s, &opts)) != 0)
+		return rc;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, NULL);  /* no SA_RESTART: poll returns and the loop cancels */
+	pgiam_session_connect(s);
+	if (loop(s, &run, command) != 0)
+		run.status = 1;
+	pgiam_session_free(s);
+	pgiam_cli_session_opts_dispose(&opts);
+	return run.status;
+}

@@ -1,0 +1,419 @@
+/* explain.c - one-line explanations of connection and statement failures.
+ *
+ * libpq reports connection failures as free text, so classifying them means looking
+ * for the phrases libpq and the server actually use (PostgreSQL 15 wording). The
+ * explanation of a permission error is worded from facts queried by the session.
+ */
+#include "explain.h"
+
+#include "error.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+const char *pgiam_step_name(pgiam_step step)
+{
+	switch (step) {
+#define PGIAM_STEP_NAME_(name, text) case PGIAM_STEP_##name: return text;
+	PGIAM_STEPS(PGIAM_STEP_NAME_)
+#undef PGIAM_STEP_NAME_
+	case PGIAM_STEP__COUNT:
+		break;
+	}
+	return "unknown step";
+}
+
+static int contains(const char *hay, const char *needle)
+{
+	return hay && strcasestr(hay, needle) != NULL;
+}
+
+pgiam_step pgiam_explain_connect_step(const char *msg, pgiam_step reached)
+{
+	if (contains(msg, "PAM authentication failed") ||
+	    contains(msg, "password authentication failed") ||
+	    contains(msg, "no pg_hba.conf entry") ||
+	    contains(msg, "pg_hba.conf rejects") ||
+	    contains(msg, "authentication failed") ||
+	    contains(msg, "password is too long"))
+		return PGIAM_STEP_AUTH;
+	if (contains(msg, "permission denied for database") ||
+	    contains(msg, "not permitted to log in") ||
+	    contains(msg, "too many connections for role") ||
+	    (contains(msg, "database \"") && contains(msg, "does not exist")))
+		return PGIAM_STEP_AUTHORIZATION;
+	if (contains(msg, "certificate") || contains(msg, "SSL") || contains(msg, "TLS") ||
+	    contains(msg, "does not match host name"))
+		return PGIAM_STEP_TLS;
+	if (contains(msg, "could not connect") || contains(msg, "Connection refused") ||
+	    contains(msg, "could not translate host name") || contains(msg, "timeout expired") ||
+	    contains(msg, "timed out") || contains(msg, "No route to host") ||
+	    contains(msg, "Network is unreachable"))
+		return PGIAM_STEP_TCP;
+	return reached;
+}
+
+void pgiam_explain_first_line(char *out, size_t outlen, const char *msg)
+{
+	const char *p = msg ? msg : "";
+	const char *best = NULL;
+	size_t n;
+
+	if (!outlen)
+		return;
+	/* libpq prefixes "connection to server at "h" (a), port p failed: " and the server
+	 * "FATAL:  "; the interesting part is after the last of those on the first line. */
+	for (;;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		const char *f = p;
+
+		if (len) {
+			const char *x = memmem(p, len, "failed:", 7);
+			if (x && x + 7 < p + len)
+				f = x + 7 + (x[7] == ' ');
+			else if (x)
+				f = NULL;  /* "…failed:" alone on its line: the reason follows */
+			if (f && !strncmp(f, "FATAL:  ", 8))
+				f += 8;
+			if (f && f < p + len) {
+				best = f;
+				n = len - (size_t)(f - p);
+				break;
+			}
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	if (!best) {
+		snprintf(out, outlen, "%s", "no message from libpq");
+		return;
+	}
+	while (n && isspace((unsigned char)best[n - 1]))
+		n--;
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, best, n);
+	out[n] = '\0';
+}
+
+int pgiam_explain_endpoint_region(char *out, size_t outlen, const char *host)
+{
+	const char *rds = host ? strstr(host, ".rds.amazonaws.com") : NULL;
+	const char *start;
+	size_t n;
+
+	if (!rds || rds == host)
+		return PGIAM_ENOTFOUND;
+	start = rds;
+	while (start > host && start[-1] != '.')
+		start--;
+	n = (size_t)(rds - start);
+	if (!n || n >= outlen)
+		return PGIAM_ENOTFOUND;
+	memcpy(out, start, n);
+	out[n] = '\0';
+	return 0;
+}
+
+static int same_host(const char *a, const char *b)
+{
+	return a && b && !strcasecmp(a, b);
+}
+
+int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *f)
+{
+	char region[64] = "";
+	int error = 0, n = 0;
+
+	if (f->password_login)
+		return pgiam_buf_puts(out, "the server refused the password for this user");
+	if (f->password_asked)
+		/* RDS (and the sandbox) use PAM only for members of rds_iam; anyone else gets
+		 * password authentication, which a token cannot pass. */
+		return pgiam_buf_printf(out, "the server used password authentication, not IAM: "
+			"user %s is most likely not granted rds_iam (GRANT rds_iam TO %s), or the "
+			"user name's case differs", f->db_user, f->db_user);
+
+	error |= pgiam_buf_printf(out, "the server refused the IAM token; usual causes: "
+		"(%d) user %s not granted rds_iam (GRANT rds_iam TO %s; unchecked: needs a login)",
+		++n, f->db_user, f->db_user);
+	error |= pgiam_buf_printf(out, "; (%d) the IAM policy's resource is not "
+		"arn:aws:rds-db:REGION:ACCOUNT:dbuser:DBI-RESOURCE-ID/%s or the role lacks "
+		"rds-db:connect (unchecked: see pgiam policy)", ++n, f->db_user);
+
+	if (pgiam_explain_endpoint_region(region, sizeof(region), f->endpoint_host) == 0)
+		error |= pgiam_buf_printf(out, "; (%d) token region %s vs endpoint region %s: %s",
+			++n, f->token_region, region,
+			f->token_region && !strcmp(f->token_region, region) ? "ok" : "MISMATCH");
+	else
+		error |= pgiam_buf_printf(out, "; (%d) token region %s (the endpoint name shows "
+			"no region: unchecked)", ++n, f->token_region);
+
+	if (!same_host(f->token_host, f->endpoint_host) || f->token_port != f->endpoint_port)
+		error |= pgiam_buf_printf(out, "; (%d) token signed for %s:%d but the endpoint is "
+			"%s:%d: MISMATCH%s", ++n, f->token_host, f->token_port, f->endpoint_host,
+			f->endpoint_port,
+			f->connect_host && same_host(f->token_host, f->connect_host) ?
+			" (signed for the tunnel's address, as naive clients do)" : "");
+	else
+		error |= pgiam_buf_printf(out, "; (%d) token signed for the endpoint %s:%d%s: ok",
+			++n, f->endpoint_host, f->endpoint_port,
+			f->connect_host ? ", not the tunnel" : "");
+
+	if (f->token_user && f->db_user && strcmp(f->token_user, f->db_user))
+		error |= pgiam_buf_printf(out, "; (%d) token signed for user %s but logging in as "
+			"%s: MISMATCH", ++n, f->token_user, f->db_user);
+
+	if (f->token_signed_at && f->now && (f->now - f->token_signed_at > 900 ||
+	    f->token_signed_at - f->now > 300))
+		error |= pgiam_buf_printf(out, "; (%d) token signed %+lds from now: EXPIRED or "
+			"clock skew", ++n, (long)(f->token_signed_at - f->now));
+	else
+		error |= pgiam_buf_printf(out, "; (%d) clock skew over 5 minutes between this "
+			"machine and AWS (unchecked: compare `date -u`)", ++n);
+
+	if (f->creds_expiration && f->creds_expiration <= f->now)
+		error |= pgiam_buf_printf(out, "; (%d) the credentials that signed the token "
+			"expired %lds ago: MISMATCH", ++n, (long)(f->now - f->creds_expiration));
+	else if (f->creds_expiration)
+		error |= pgiam_buf_printf(out, "; (%d) signing credentials valid for %lds more: "
+			"ok (unless revoked)", ++n, (long)(f->creds_expiration - f->now));
+	else
+		error |= pgiam_buf_printf(out, "; (%d) long-term signing keys: check they are "
+			"active", ++n);
+	return error ? PGIAM_ENOMEM : 0;
+}
+
+/* Skips whitespace and SQL comments (-- … and nested block comments). */
+static const char *skip_space(const char *p)
+{
+	for (;;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			int depth = 1;
+			p += 2;
+			while (*p && depth) {
+				if (p[0] == '/' && p[1] == '*')
+					depth++, p++;
+				else if (p[0] == '*' && p[1] == '/')
+					depth--, p++;
+				p++;
+			}
+		} else {
+			return p;
+		}
+	}
+}
+
+static size_t word_len(const char *p)
+{
+	size_t n = 0;
+
+	while (isalpha((unsigned char)p[n]) || p[n] == '_')
+		n++;
+	return n;
+}
+
+static void upper_word(char *out, size_t outlen, const char *p, size_t n)
+{
+	if (!outlen)
+		return;
+	if (n >= outlen)
+		n = outlen - 1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)toupper((unsigned char)p[i]);
+	out[n] = '\0';
+}
+
+/* After WITH: the first keyword at parenthesis depth 0 that starts a statement. */
+static const char *main_verb_after_with(const char *p, size_t *len)
+{
+	static const char *const verbs[] = { "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE",
+		"VALUES", "TABLE" };
+	int depth = 0;
+	char quote = 0;
+
+	for (; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')') {
+			depth--;
+		} else if (!depth && isalpha((unsigned char)*p) &&
+		           (p[-1] == ')' || isspace((unsigned char)p[-1]))) {
+			size_t n = word_len(p);
+			for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+				if (n == strlen(verbs[i]) && !strncasecmp(p, verbs[i], n)) {
+					*len = n;
+					return p;
+				}
+			p += n ? n - 1 : 0;
+		}
+	}
+	return NULL;
+}
+
+void pgiam_explain_statement_kind(char *out, size_t outlen, const char *sql)
+{
+	const char *p = skip_space(sql ? sql : "");
+	size_t n = word_len(p);
+
+	if (outlen)
+		out[0] = '\0';
+	if (!n)
+		return;
+	if (n == 4 && !strncasecmp(p, "WITH", 4)) {
+		const char *v = main_verb_after_with(p + 4, &n);
+		if (v)
+			p = v;
+		else
+			return;
+	}
+	if (n == 4 && !strncasecmp(p, "COPY", 4)) {
+		/* COPY t FROM … writes (INSERT), COPY t TO … reads. */
+		const char *q = p;
+		while ((q = strcasestr(q + 1, "FROM")) != NULL)
+			if (isspace((unsigned char)q[-1]) && !isalnum((unsigned char)q[4])) {
+				snprintf(out, outlen, "COPY FROM");
+				return;
+			}
+		snprintf(out, outlen, "COPY TO");
+		return;
+	}
+	upper_word(out, outlen, p, n);
+}
+
+int pgiam_explain_denied_object(char *kind, size_t kindlen, char *name, size_t namelen,
+	const char *msg)
+{
+	static const char *const prefixes[] = { "permission denied for ", "must be owner of " };
+	static const char *const kinds[] = { "materialized view", "foreign table", "table",
+		"view", "sequence", "schema", "database", "function", "procedure", "type",
+		"language", "large object", "tablespace", "relation", "column" };
+	const char *p = NULL;
+	size_t n;
+
+	for (size_t i = 0; i < 2 && !p; i++)
+		if ((p = msg ? strstr(msg, prefixes[i]) : NULL))
+			p += strlen(prefixes[i]);
+	if (!p)
+		return PGIAM_ENOTFOUND;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t k = strlen(kinds[i]);
+		if (strncmp(p, kinds[i], k) || p[k] != ' ')
+			continue;
+		p += k + 1;
+		n = strcspn(p, "\n");
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '.'))
+			n--;
+		if (*p == '"' && n >= 2 && p[n - 1] == '"')
+			p++, n -= 2;
+		if (!n || n >= namelen || k >= kindlen)
+			return PGIAM_ENOTFOUND;
+		memcpy(kind, kinds[i], k + 1);
+		memcpy(name, p, n);
+		name[n] = '\0';
+		return 0;
+	}
+	return PGIAM_ENOTFOUND;
+}
+
+const char *pgiam_explain_needed_privilege(const char *sk, const char *object_kind)
+{
+	static const char *const table_kinds[] = { "table", "view", "materialized view",
+		"foreign table", "relation" };
+	int is_table = 0;
+
+	for (size_t i = 0; i < sizeof(table_kinds) / sizeof(table_kinds[0]); i++)
+		is_table |= object_kind && !strcmp(object_kind, table_kinds[i]);
+	if (object_kind && !strcmp(object_kind, "schema"))
+		return sk && !strcmp(sk, "CREATE") ? "CREATE" : "USAGE";
+	if (object_kind && !strcmp(object_kind, "sequence"))
+		return "USAGE";
+	if (object_kind && !strcmp(object_kind, "function"))
+		return "EXECUTE";
+	if (!is_table || !sk)
+		return NULL;
+	if (!strcmp(sk, "SELECT") || !strcmp(sk, "TABLE") || !strcmp(sk, "VALUES") ||
+	    !strcmp(sk, "COPY TO"))
+		return "SELECT";
+	if (!strcmp(sk, "INSERT") || !strcmp(sk, "COPY FROM"))
+		return "INSERT";
+	if (!strcmp(sk, "UPDATE"))
+		return "UPDATE";
+	if (!strcmp(sk, "DELETE"))
+		return "DELETE";
+	if (!strcmp(sk, "TRUNCATE"))
+		return "TRUNCATE";
+	return NULL;
+}
+
+/* Whether the comma-separated list holds priv as one of its items. */
+static int list_has(const char *list, const char *priv)
+{
+	size_t n = strlen(priv);
+
+	for (const char *p = list; p && *p; ) {
+		p += strspn(p, ", ");
+		if (!strncmp(p, priv, n) && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		p += strcspn(p, ",");
+	}
+	return 0;
+}
+
+int pgiam_explain_permission(pgiam_buf *out, const pgiam_explain_denied *f)
+{
+	const char *sk = f->statement_kind && *f->statement_kind ? f->statement_kind : NULL;
+	const char *need = pgiam_explain_needed_privilege(sk, f->object_kind);
+	int error = 0;
+
+	error |= pgiam_buf_printf(out, "%s refused: role %s", sk ? sk : "statement",
+		f->role && *f->role ? f->role : "(unknown)");
+	if (f->member_of && *f->member_of)
+		error |= pgiam_buf_printf(out, " (member of %s)", f->member_of);
+	else
+		error |= pgiam_buf_puts(out, " (member of no other role)");
+	if (!f->object_kind || !f->object_name) {
+		error |= pgiam_buf_printf(out, " was refused: %s",
+			f->server_message ? f->server_message : "permission denied");
+		return error ? PGIAM_ENOMEM : 0;
+	}
+	if (need && f->held && list_has(f->held, need) && strcmp(need, "SELECT") &&
+	    !list_has(f->held, "SELECT"))
+		/* The statement's own privilege is there: reading columns (WHERE,
+		 * RETURNING, SET x = x + 1) is what needs the missing SELECT. */
+		error |= pgiam_buf_printf(out, " holds %s on %s %s but lacks SELECT, needed to "
+			"read its columns (WHERE, RETURNING or expressions)", need, f->object_kind,
+			f->object_name);
+	else if (need)
+		error |= pgiam_buf_printf(out, " lacks %s on %s %s", need, f->object_kind,
+			f->object_name);
+	else
+		error |= pgiam_buf_printf(out, " lacks a privilege on %s %s", f->object_kind,
+			f->object_name);
+	if (f->held)
+		error |= pgiam_buf_printf(out, "; it holds %s", *f->held ? f->held : "no privilege on it");
+	return error ? PGIAM_ENOMEM : 0;
+}
+
+int pgiam_explain_read_only(pgiam_buf *out, const char *sk)
+{
+	return pgiam_buf_printf(out, "%s refused: this session is read-only "
+		"(default_transaction_read_only is on, set by the profile's read_only = true); "
+		"the server enforces it", sk && *sk ? sk : "statement");
+}

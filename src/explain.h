@@ -1,0 +1,109 @@
+/* explain.h - turning libpq and server failures into one-line, actionable messages.
+ *
+ * Pure functions (no I/O, no libpq): they classify a connection failure into the step
+ * of the chain it belongs to, list the usual causes of an IAM ("PAM") authentication
+ * failure with what pgiam could check, parse a statement's kind and the object of a
+ * "permission denied" error, and word the explanation of a refused statement from
+ * facts the session gathered from the server. The session uses them; they are
+ * separate so that unit tests can drive them with table-driven cases.
+ */
+#ifndef PGIAM_EXPLAIN_H
+#define PGIAM_EXPLAIN_H
+
+#include "buf.h"
+
+#include <stddef.h>
+#include <time.h>
+
+/* The steps of the chain, in order; a failure always names one of them. The number
+ * (1-based position) is `pgiam check`'s exit status when that step fails. */
+#define PGIAM_STEPS(_) \
+	_(CREDENTIALS,   "source credentials") \
+	_(ASSUME_ROLE,   "AssumeRole") \
+	_(TOKEN,         "token") \
+	_(TCP,           "TCP connect") \
+	_(TLS,           "TLS") \
+	_(AUTH,          "authentication") \
+	_(AUTHORIZATION, "authorization") \
+	_(READY,         "session") \
+	_(QUERY,         "query")
+
+typedef enum pgiam_step {
+#define PGIAM_STEP_ENUM_(name, text) PGIAM_STEP_##name,
+	PGIAM_STEPS(PGIAM_STEP_ENUM_)
+#undef PGIAM_STEP_ENUM_
+	PGIAM_STEP__COUNT
+} pgiam_step;
+
+/* "TCP connect", "authentication", …; never NULL. */
+const char *pgiam_step_name(pgiam_step step);
+
+/* Which step a libpq connection failure belongs to, from its message and the last
+ * step the connection had begun (libpq's messages are not structured). */
+pgiam_step pgiam_explain_connect_step(const char *pq_message, pgiam_step reached);
+
+/* The first meaningful line of a libpq error message, without "FATAL:  " noise or
+ * "connection to server at … failed:" prefixes, into out (always NUL-terminated). */
+void pgiam_explain_first_line(char *out, size_t outlen, const char *pq_message);
+
+/* What pgiam knows when an IAM login is refused, to check the usual causes. */
+typedef struct pgiam_explain_auth {
+	const char *db_user;
+	const char *endpoint_host;  /* the name the token must be signed for */
+	int endpoint_port;
+	const char *connect_host;   /* tunnel address, NULL when none */
+	int connect_port;
+	const char *token_host;     /* what the token was actually signed for */
+	int token_port;
+	const char *token_user;
+	const char *token_region;
+	time_t token_signed_at;     /* 0 when unknown */
+	time_t creds_expiration;    /* 0 when the credentials do not expire */
+	time_t now;
+	int password_login;         /* a static password, not an IAM token */
+	int password_asked;         /* the server ran password (not PAM) authentication */
+} pgiam_explain_auth;
+
+/* Appends the list of usual causes of a refused IAM login, each marked with what
+ * pgiam checked ("MISMATCH", "ok", or unchecked). */
+int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *facts);
+
+/* The region in an RDS endpoint name (x.abc.REGION.rds.amazonaws.com[.cn]) into out;
+ * returns 0 when found, PGIAM_ENOTFOUND otherwise. */
+int pgiam_explain_endpoint_region(char *out, size_t outlen, const char *host);
+
+/* The statement's kind as an upper-case keyword ("SELECT", "INSERT", "UPDATE",
+ * "DELETE", "TRUNCATE", "CREATE", "COPY", …), skipping comments and the WITH clause
+ * of a data-modifying CTE; "" when it cannot tell. */
+void pgiam_explain_statement_kind(char *out, size_t outlen, const char *sql);
+
+/* Parses "permission denied for table customers" (PostgreSQL 15 wording; also
+ * "permission denied for schema/sequence/view/function/database X" and "must be owner
+ * of table X") into kind ("table") and name ("customers"). 0, or PGIAM_ENOTFOUND. */
+int pgiam_explain_denied_object(char *kind, size_t kindlen, char *name, size_t namelen,
+	const char *server_message);
+
+/* Facts the session gathered after a 42501 refusal. */
+typedef struct pgiam_explain_denied {
+	const char *statement_kind;  /* "INSERT", or "" when unknown */
+	const char *role;            /* current_user */
+	const char *member_of;       /* "readonly_role, rds_iam"; "" or NULL when none */
+	const char *object_kind;     /* "table" */
+	const char *object_name;     /* "public.customers" (qualified when known) */
+	const char *held;            /* "SELECT, REFERENCES"; "" when none; NULL unknown */
+	const char *server_message;  /* fallback when the object could not be parsed */
+} pgiam_explain_denied;
+
+/* "INSERT refused: role iam_ro_user (member of readonly_role, rds_iam) lacks INSERT on
+ * table public.customers; it holds SELECT". */
+int pgiam_explain_permission(pgiam_buf *out, const pgiam_explain_denied *facts);
+
+/* The privilege a statement kind needs on its target table ("INSERT" for INSERT,
+ * "SELECT" for SELECT, "INSERT" for COPY FROM…); NULL when not a table privilege. */
+const char *pgiam_explain_needed_privilege(const char *statement_kind, const char *object_kind);
+
+/* "INSERT refused: this session is read-only (default_transaction_read_only is on, set
+ * by the profile's read_only = true); the server enforces it". */
+int pgiam_explain_read_only(pgiam_buf *out, const char *statement_kind);
+
+#endif

@@ -1,0 +1,202 @@
+/* session.h - one database session over libpq, driven by the caller's event loop.
+ *
+ * A session connects with a fresh RDS IAM token for every new physical connection
+ * (never a reused one), over TLS verified against the profile's CA bundle and the
+ * endpoint's name even when TCP goes through a tunnel (connect_host). Nothing in here
+ * blocks the caller: credentials (which may call STS) and name resolution run in a
+ * worker thread that signals a pipe; libpq is used in its non-blocking mode. The
+ * caller polls pgiam_session_socket() (for writing when pgiam_session_want_write())
+ * with at most pgiam_session_timeout_ms(), then calls pgiam_session_step() until it
+ * returns an event of kind PGIAM_SEV_NONE:
+ *
+ *     pgiam_session_connect(s);                 or pgiam_session_query(s, "SELECT …");
+ *     for (;;) {
+ *         struct pollfd p = { pgiam_session_socket(s),
+ *                             pgiam_session_want_write(s) ? POLLOUT : POLLIN, 0 };
+ *         poll(&p, 1, pgiam_session_timeout_ms(s));
+ *         while (pgiam_session_step(&ev, s) == 0 && ev.kind != PGIAM_SEV_NONE)
+ *             show(&ev);
+ *     }
+ *
+ * While idle and connected the socket stays worth watching: a dropped connection is
+ * noticed there (PGIAM_SEV_LOST) and the next query reconnects with a new token
+ * (PGIAM_SEV_RECONNECTED). Failures name their step (explain.h) and carry the
+ * server's SQLSTATE, detail, hint and position (pgiam_session_last_error()); a
+ * refused statement (42501, 25006) is explained from the server's catalogs.
+ */
+#ifndef PGIAM_SESSION_H
+#define PGIAM_SESSION_H
+
+#include "creds.h"
+#include "explain.h"
+
+#include <time.h>
+
+typedef struct pgiam_session pgiam_session;
+
+/* Handed to a credentials callback: report sub-steps, see cancellation. */
+typedef struct pgiam_session_progress pgiam_session_progress;
+
+/* Called in the session's worker thread; may block (STS over HTTP). Fills *out with
+ * credentials that have more than a minute left, or returns a negative code with the
+ * last error set (in this thread: the session copies it). */
+typedef int (*pgiam_session_creds_fn)(pgiam_creds *out, pgiam_session_progress *progress,
+	void *ctx);
+/* Called in the caller's thread when a connect is cancelled while credentials are
+ * being fetched, so a blocked HTTP call can give up. */
+typedef void (*pgiam_session_cancel_fn)(void *ctx);
+
+/* Reports that a step began (done 0) or finished (done 1, detail shown to the user,
+ * never a secret). Thread-safe; steps are CREDENTIALS and ASSUME_ROLE. */
+void pgiam_session_progress_report(pgiam_session_progress *p, pgiam_step step, int done,
+	const char *detail);
+/* Non-zero once the caller has cancelled. */
+int pgiam_session_progress_cancelled(const pgiam_session_progress *p);
+/* The time the connect began (what "now" means for credential freshness). */
+time_t pgiam_session_progress_now(const pgiam_session_progress *p);
+
+typedef struct pgiam_session_params {
+	const char *host;          /* the endpoint name: the TLS name and the token's host */
+	int port;                  /* the endpoint port: the token's port */
+	const char *connect_host;  /* where TCP goes (a tunnel), NULL: host itself */
+	int connect_port;          /* 0: port */
+	const char *dbname;
+	const char *user;
+	const char *region;        /* the token's signing region */
+	const char *sslmode;       /* NULL: "verify-full" */
+	const char *sslrootcert;   /* the CA bundle; NULL: libpq's default */
+	int read_only;             /* the server enforces default_transaction_read_only */
+	int connect_timeout;       /* seconds for TCP+TLS+auth; 0: 15 */
+
+	pgiam_session_creds_fn creds;        /* NULL only with password */
+	void *creds_ctx;
+	pgiam_session_cancel_fn creds_cancel;
+
+	const char *password;      /* a static password instead of a token (not IAM) */
+
+	/* Deliberately wrong tokens, for tests and to show what naive clients do:
+	 * sign for another host/port/user/region, or at a shifted time. */
+	const char *sign_host;
+	int sign_port;
+	const char *sign_user;
+	const char *sign_region;
+	long sign_time_offset;
+} pgiam_session_params;
+
+#define PGIAM_SESSION_PARAMS_INIT { 0 }
+
+typedef enum pgiam_session_event_kind {
+	PGIAM_SEV_NONE = 0,      /* nothing now: poll, then step again */
+	PGIAM_SEV_STEP,          /* a connect step began (done 0) or finished (done 1) */
+	PGIAM_SEV_CONNECTED,     /* the first connection is ready */
+	PGIAM_SEV_RECONNECTED,   /* ready again after a lost connection, with a new token */
+	PGIAM_SEV_LOST,          /* the connection dropped; the next query reconnects */
+	PGIAM_SEV_COLUMNS,       /* a result's columns: pgiam_session_column_name() */
+	PGIAM_SEV_ROW,           /* one row: nfields values */
+	PGIAM_SEV_COMMAND,       /* one statement completed; text = command tag */
+	PGIAM_SEV_DONE,          /* the whole query finished; the session is idle */
+	PGIAM_SEV_ERROR,         /* a failure: pgiam_session_last_error() */
+	PGIAM_SEV_CANCELLED      /* the connect or query was cancelled */
+} pgiam_session_event_kind;
+
+/* An event; pointers are lent until the next pgiam_session_step(). */
+typedef struct pgiam_session_event {
+	pgiam_session_event_kind kind;
+	pgiam_step step;           /* STEP, ERROR: which step */
+	int done;                  /* STEP: 0 began, 1 finished */
+	long ms;                   /* STEP done: duration */
+	const char *text;          /* STEP detail, command tag, error line; never NULL */
+	int nfields;               /* COLUMNS, ROW */
+	const char *const *values; /* ROW: NULL for SQL NULL */
+	long long rows;            /* COMMAND, DONE: rows received */
+} pgiam_session_event;
+
+typedef enum pgiam_session_state {
+	PGIAM_SESSION_DISCONNECTED = 0,
+	PGIAM_SESSION_CONNECTING,
+	PGIAM_SESSION_READY,
+	PGIAM_SESSION_BUSY,        /* a query is running */
+	PGIAM_SESSION_LOST         /* dropped; the next query reconnects */
+} pgiam_session_state;
+
+typedef struct pgiam_session_error {
+	pgiam_step step;
+	int code;                  /* pgiam_error_code */
+	char message[1024];        /* the one-line message (same as pgiam_error_last()) */
+	char sqlstate[6];          /* "" when not from the server */
+	char server_message[512];
+	char detail[512];
+	char hint[512];
+	int position;              /* 1-based character position in the statement, 0 none */
+	char explanation[1024];    /* permission / read-only / IAM login explanation */
+} pgiam_session_error;
+
+typedef struct pgiam_session_info {
+	char endpoint[300];        /* host:port the token is signed for */
+	char hostaddr[64];         /* where TCP went */
+	int tcp_port;
+	char dbname[128];
+	char db_user[128];
+	char current_user[128];
+	char server_version[64];
+	int read_only_requested;
+	int read_only_enforced;    /* SHOW default_transaction_read_only said on */
+	int tls;                   /* 1 when the connection is TLS */
+	char tls_protocol[32];
+	char tls_cipher[64];
+	char tls_subject[256];     /* the server certificate's subject */
+	char tls_issuer[256];
+	char sslmode[16];
+	char ca_bundle[512];       /* what the certificate was verified against */
+	time_t token_signed_at;    /* 0 with a static password */
+	time_t token_expires_at;
+	time_t creds_expiration;   /* 0: long-term or unknown */
+	char creds_source[256];
+	unsigned connections;      /* physical connections made (each with its own token) */
+	unsigned reconnects;
+} pgiam_session_info;
+
+/* Creates a session (nothing is connected yet); params are copied. */
+int pgiam_session_new(pgiam_session **out, const pgiam_session_params *params);
+/* Closes the connection, joins worker threads, wipes secrets. NULL is allowed. */
+void pgiam_session_free(pgiam_session *s);
+
+/* Starts connecting (no-op when already ready). PGIAM_EAGAIN while busy. */
+int pgiam_session_connect(pgiam_session *s);
+/* Starts a query (one or more statements, simple protocol; rows come one by one so a
+ * large result never sits in memory). Connects or reconnects first when needed.
+ * PGIAM_EAGAIN while another query runs. */
+int pgiam_session_query(pgiam_session *s, const char *sql);
+/* Cancels the connect or query in progress (PQcancel through the same address, so it
+ * also works through connect_host); the outcome arrives as PGIAM_SEV_CANCELLED. */
+int pgiam_session_cancel(pgiam_session *s);
+
+/* The descriptor to poll, -1 when there is nothing to wait for. It can change between
+ * steps (worker pipe, then the connection's socket). */
+int pgiam_session_socket(const pgiam_session *s);
+int pgiam_session_want_write(const pgiam_session *s);
+/* Milliseconds until step() must be called even without activity (timeouts); -1 none. */
+int pgiam_session_timeout_ms(const pgiam_session *s);
+/* Advances the session and returns its next event in *ev (PGIAM_SEV_NONE: wait).
+ * Returns 0, or a negative code when the event is PGIAM_SEV_ERROR. */
+int pgiam_session_step(pgiam_session_event *ev, pgiam_session *s);
+
+pgiam_session_state pgiam_session_get_state(const pgiam_session *s);
+const char *pgiam_session_state_name(pgiam_session_state state);
+/* The current result's column names; lent until the next COLUMNS event. */
+const char *pgiam_session_column_name(const pgiam_session *s, int i);
+const pgiam_session_error *pgiam_session_last_error(const pgiam_session *s);
+void pgiam_session_get_info(pgiam_session_info *out, const pgiam_session *s);
+
+/* Runs the state machine until the connect or query finishes, calling cb for every
+ * event (cb may be NULL). For command-line use and for `pgiam check`; returns 0 or
+ * the negative code of the failure. */
+typedef void (*pgiam_session_event_fn)(const pgiam_session_event *ev, pgiam_session *s,
+	void *ctx);
+int pgiam_session_run(pgiam_session *s, pgiam_session_event_fn cb, void *ctx);
+
+/* For core modules (catalog, check) that issue their own parameterised queries while
+ * the session is READY: the libpq connection (NULL when not ready). Not for the UI. */
+struct pg_conn *pgiam_session_pgconn(pgiam_session *s);
+
+#endif

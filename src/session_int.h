@@ -1,0 +1,131 @@
+/* session_int.h - the session's private state, shared by session.c (lifecycle, events,
+ * worker thread, connecting) and session_query.c (queries, explanations). */
+#ifndef PGIAM_SESSION_INT_H
+#define PGIAM_SESSION_INT_H
+
+#include "session.h"
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+typedef enum st {
+	ST_IDLE = 0,      /* never connected, or closed after a failure/cancel */
+	ST_WORKER,        /* credentials + name resolution in the worker thread */
+	ST_CONNECTING,    /* PQconnectPoll */
+	ST_INFO,          /* the post-connect query (current_user, read-only, version) */
+	ST_READY,
+	ST_QUERY,
+	ST_EXPLAIN,       /* the follow-up query explaining a refusal */
+	ST_LOST
+} st;
+
+typedef struct ev_node {
+	struct ev_node *next;
+	pgiam_session_event_kind kind;
+	pgiam_step step;
+	int done;
+	long ms;
+	char *text;
+	PGresult *row;       /* ROW: the single-row result, owned */
+	long long rows;
+	int nfields;
+	int code;            /* ERROR */
+} ev_node;
+
+struct pgiam_session_progress {
+	pgiam_session *s;
+	unsigned gen;                /* the connect attempt this job belongs to */
+	atomic_int cancelled;
+	atomic_int done;
+	time_t now;
+	int result;
+	pgiam_step fail_step;
+	char message[1024];
+	pgiam_creds creds;
+	char hostaddr[64];
+	int pipe[2];
+	pthread_t thread;
+	int joinable;
+};
+
+struct pgiam_session {
+	/* parameters (copies) */
+	char *host, *connect_host, *dbname, *user, *region, *sslmode, *sslrootcert;
+	char *password, *sign_host, *sign_user, *sign_region;
+	int port, connect_port, read_only, connect_timeout, sign_port;
+	long sign_time_offset;
+	pgiam_session_creds_fn creds_fn;
+	void *creds_ctx;
+	pgiam_session_cancel_fn creds_cancel;
+
+	pthread_mutex_t lock;        /* guards the event queue and the step table */
+	ev_node *head, *tail;
+	ev_node *current;            /* the event last handed out (owns its text/row) */
+	const char **rowvals;
+	int rowvals_cap;
+
+	st state;
+	unsigned gen;
+	PGconn *conn;
+	int want_write;
+	int flushing;
+	int reconnecting;            /* this connect replaces a lost connection */
+	int ever_connected;
+	char *pending_sql;           /* to send once connected */
+	char *running_sql;
+	long long deadline_ms;       /* monotonic; 0 none */
+
+	pgiam_step reached;
+	long long step_t0[PGIAM_STEP__COUNT];
+	unsigned char begun[PGIAM_STEP__COUNT], finished[PGIAM_STEP__COUNT];
+
+	pgiam_session_progress job;
+	pthread_t cancel_thread;
+	int cancel_joinable;
+	int cancel_requested;
+
+	/* the query in progress */
+	char **colnames;
+	int ncols;
+	int got_columns;
+	int copy_out;
+	long long rows_in_set, rows_total;
+	int query_failed;
+
+	char notice[512];
+	char token_host[256], token_user[128], token_region[64];
+	int token_port;
+
+	pgiam_session_info info;
+	pgiam_session_error err;
+
+	void *owned;                 /* e.g. a profile session's auth, freed with it */
+	void (*owned_free)(void *);
+};
+
+long long pgiam__session_now_ms(void);
+/* Queues an event (text copied); returns 0 or PGIAM_ENOMEM. */
+int pgiam__session_push(pgiam_session *s, pgiam_session_event_kind kind, pgiam_step step,
+	const char *text);
+ev_node *pgiam__session_push_node(pgiam_session *s, pgiam_session_event_kind kind);
+/* Reports a step beginning (done 0) or ending (done 1) from the caller's thread. */
+void pgiam__session_step(pgiam_session *s, pgiam_step step, int done, const char *detail);
+/* Records a failure in s->err and the thread's last error, queues an ERROR event. */
+int pgiam__session_fail(pgiam_session *s, pgiam_step step, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The connection dropped: close it, queue LOST, state ST_LOST. */
+void pgiam__session_lose(pgiam_session *s, const char *why);
+/* Begins connecting (worker thread first). */
+int pgiam__session_start_connect(pgiam_session *s);
+
+/* session_query.c */
+int pgiam__session_send(pgiam_session *s, const char *sql);
+void pgiam__session_advance_query(pgiam_session *s);
+void pgiam__session_advance_idle(pgiam_session *s);
+int pgiam__session_send_info(pgiam_session *s);
+void pgiam__session_reset_columns(pgiam_session *s);
+/* Non-blocking check that an idle connection is still alive; 0 alive. */
+int pgiam__session_check_alive(pgiam_session *s);
+
+#endif

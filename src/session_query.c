@@ -1,0 +1,495 @@
+/* session_query.c - queries on a ready session: sending, reading rows one at a time,
+ * noticing a dropped connection, and explaining refusals.
+ *
+ * Rows come in libpq's single-row mode, so a large result never sits in memory and
+ * the caller sees the first rows at once. A statement refused with SQLSTATE 42501 is
+ * followed by one parameterised catalog query (role, memberships, the privileges the
+ * role holds on the object named in the error) before the error is reported, so the
+ * user reads "INSERT refused: role … lacks INSERT on table …; it holds SELECT".
+ */
+#include "session_int.h"
+
+#include "error.h"
+#include "secure.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The session's own first query: who we are, and whether the server enforces
+ * read-only (what SHOW default_transaction_read_only says). */
+static const char INFO_SQL[] =
+	"SELECT current_user::text, current_setting('server_version'), "
+	"current_setting('default_transaction_read_only')";
+
+/* $1 object name, $2 object kind (from the error message). */
+static const char EXPLAIN_SQL[] =
+	"SELECT current_user::text,"
+	" (SELECT coalesce(string_agg(r.rolname::text, ', ' ORDER BY r.rolname), '')"
+	"    FROM pg_roles r WHERE r.rolname <> current_user AND r.rolname !~ '^pg_'"
+	"     AND pg_has_role(current_user, r.oid, 'MEMBER')),"
+	" o.qualified, o.held, current_setting('default_transaction_read_only')"
+	" FROM (SELECT 1) AS one LEFT JOIN LATERAL ("
+	"  (SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qualified,"
+	"    (SELECT coalesce(string_agg(p, ', ' ORDER BY i), '') FROM unnest("
+	"       CASE WHEN c.relkind = 'S' THEN ARRAY['USAGE','SELECT','UPDATE']"
+	"       ELSE ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE','REFERENCES','TRIGGER'] END)"
+	"       WITH ORDINALITY AS t(p, i)"
+	"      WHERE CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(c.oid, p)"
+	"            ELSE has_table_privilege(c.oid, p) END) AS held"
+	"   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	"   WHERE $2 IN ('table', 'view', 'materialized view', 'foreign table', 'sequence', 'relation')"
+	"     AND c.relname = $1"
+	"   ORDER BY pg_table_is_visible(c.oid) DESC, n.nspname LIMIT 1)"
+	"  UNION ALL"
+	"  (SELECT quote_ident(n.nspname),"
+	"    (SELECT coalesce(string_agg(p, ', ' ORDER BY i), '') FROM unnest(ARRAY['USAGE','CREATE'])"
+	"       WITH ORDINALITY AS t(p, i) WHERE has_schema_privilege(n.oid, p))"
+	"   FROM pg_namespace n WHERE $2 = 'schema' AND n.nspname = $1)"
+	"  UNION ALL"
+	"  (SELECT quote_ident(d.datname),"
+	"    (SELECT coalesce(string_agg(p, ', ' ORDER BY i), '') FROM unnest(ARRAY['CONNECT','CREATE','TEMPORARY'])"
+	"       WITH ORDINALITY AS t(p, i) WHERE has_database_privilege(d.oid, p))"
+	"   FROM pg_database d WHERE $2 = 'database' AND d.datname = $1)"
+	" ) AS o ON true";
+
+void pgiam__session_reset_columns(pgiam_session *s)
+{
+	for (int i = 0; i < s->ncols; i++)
+		free(s->colnames[i]);
+	free(s->colnames);
+	s->colnames = NULL;
+	s->ncols = 0;
+	s->got_columns = 0;
+}
+
+static int set_columns(pgiam_session *s, const PGresult *res)
+{
+	int n = PQnfields(res);
+	ev_node *node;
+
+	pgiam__session_reset_columns(s);
+	if (n > 0 && !(s->colnames = calloc((size_t)n, sizeof(char *))))
+		return pgiam_error_set(PGIAM_ENOMEM, "out of memory reading columns");
+	for (int i = 0; i < n; i++) {
+		if (!(s->colnames[i] = pgiam_strdup(PQfname(res, i)))) {
+			s->ncols = i;
+			return PGIAM_ENOMEM;
+		}
+	}
+	s->ncols = n;
+	s->got_columns = 1;
+	if (!(node = pgiam__session_push_node(s, PGIAM_SEV_COLUMNS)))
+		return PGIAM_ENOMEM;
+	node->nfields = n;
+	return 0;
+}
+
+static void copy_field(char *out, size_t outlen, const PGresult *res, int field)
+{
+	const char *v = PQresultErrorField(res, field);
+
+	snprintf(out, outlen, "%s", v ? v : "");
+}
+
+/* Keeps the first error of a query (later ones are consequences of it). */
+static void record_error(pgiam_session *s, const PGresult *res)
+{
+	char pos[16];
+
+	s->query_failed = 1;
+	if (s->err.sqlstate[0] || s->err.server_message[0])
+		return;
+	copy_field(s->err.sqlstate, sizeof(s->err.sqlstate), res, PG_DIAG_SQLSTATE);
+	copy_field(s->err.server_message, sizeof(s->err.server_message), res,
+		PG_DIAG_MESSAGE_PRIMARY);
+	copy_field(s->err.detail, sizeof(s->err.detail), res, PG_DIAG_MESSAGE_DETAIL);
+	copy_field(s->err.hint, sizeof(s->err.hint), res, PG_DIAG_MESSAGE_HINT);
+	copy_field(pos, sizeof(pos), res, PG_DIAG_STATEMENT_POSITION);
+	s->err.position = atoi(pos);
+	if (!s->err.server_message[0])
+		pgiam_explain_first_line(s->err.server_message, sizeof(s->err.server_message),
+			PQresultErrorMessage(res));
+}
+
+/* The one-line message of a failed query. */
+static int fail_query(pgiam_session *s)
+{
+	char extra[1200] = "";
+	pgiam_session_error saved = s->err;
+	int code = !strcmp(s->err.sqlstate, "42501") || !strcmp(s->err.sqlstate, "25006") ?
+		PGIAM_EDENIED : PGIAM_ESERVER;
+
+	if (s->err.detail[0])
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "; detail: %s",
+			s->err.detail);
+	if (s->err.hint[0])
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "; hint: %s",
+			s->err.hint);
+	if (s->err.position)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			"; at character %d", s->err.position);
+	s->state = ST_READY;
+	if (s->err.explanation[0])
+		pgiam__session_fail(s, PGIAM_STEP_QUERY, code, "query: %s (SQLSTATE %s: %s)%s",
+			saved.explanation, saved.sqlstate, saved.server_message, extra);
+	else
+		pgiam__session_fail(s, PGIAM_STEP_QUERY, code, "query: %s (SQLSTATE %s)%s",
+			saved.server_message, saved.sqlstate[0] ? saved.sqlstate : "none", extra);
+	return code;
+}
+
+static void lost_in_query(pgiam_session *s)
+{
+	const char *why = PQerrorMessage(s->conn);
+	char line[512];
+
+	pgiam_explain_first_line(line, sizeof(line), s->notice[0] ? s->notice : why);
+	if (s->state == ST_INFO) {
+		pgiam__session_fail(s, PGIAM_STEP_READY, PGIAM_ENET, "session: connection lost "
+			"right after login: %s", line);
+		s->state = s->reconnecting ? ST_LOST : ST_IDLE;
+		PQfinish(s->conn);
+		s->conn = NULL;
+		free(s->pending_sql);
+		s->pending_sql = NULL;
+		return;
+	}
+	pgiam__session_fail(s, PGIAM_STEP_QUERY, PGIAM_ENET, "query: connection lost: %s; "
+		"the next query reconnects with a new token", line);
+	pgiam__session_lose(s, why);
+}
+
+int pgiam__session_send(pgiam_session *s, const char *sql)
+{
+	char *copy = pgiam_strdup(sql);
+
+	if (!copy)
+		return PGIAM_ENOMEM;
+	free(s->running_sql);
+	s->running_sql = copy;
+	memset(&s->err, 0, sizeof(s->err));
+	pgiam__session_reset_columns(s);
+	s->rows_in_set = s->rows_total = 0;
+	s->query_failed = 0;
+	s->copy_out = 0;
+	s->cancel_requested = 0;
+	s->notice[0] = '\0';
+	if (!PQsendQuery(s->conn, sql)) {
+		if (PQstatus(s->conn) == CONNECTION_BAD) {
+			/* Nothing reached the server: safe to reconnect and send it then. */
+			pgiam__session_lose(s, PQerrorMessage(s->conn));
+			free(s->pending_sql);
+			s->pending_sql = pgiam_strdup(sql);
+			s->reconnecting = 1;
+			return pgiam__session_start_connect(s);
+		}
+		s->state = ST_READY;
+		return pgiam__session_fail(s, PGIAM_STEP_QUERY, PGIAM_ESERVER, "query: %s",
+			PQerrorMessage(s->conn));
+	}
+	PQsetSingleRowMode(s->conn);
+	s->state = ST_QUERY;
+	s->flushing = 1;
+	s->want_write = 1;
+	return 0;
+}
+
+int pgiam__session_send_info(pgiam_session *s)
+{
+	pgiam__session_step(s, PGIAM_STEP_READY, 0, "");
+	memset(&s->err, 0, sizeof(s->err));
+	s->query_failed = 0;
+	if (!PQsendQuery(s->conn, INFO_SQL)) {
+		pgiam__session_fail(s, PGIAM_STEP_READY, PGIAM_ENET, "session: %s",
+			PQerrorMessage(s->conn));
+		PQfinish(s->conn);
+		s->conn = NULL;
+		s->state = s->reconnecting ? ST_LOST : ST_IDLE;
+		return PGIAM_ENET;
+	}
+	s->state = ST_INFO;
+	s->flushing = 1;
+	s->want_write = 1;
+	return 0;
+}
+
+static void start_explain(pgiam_session *s)
+{
+	char kind[32], name[256];
+	const char *params[2];
+
+	if (pgiam_explain_denied_object(kind, sizeof(kind), name, sizeof(name),
+	    s->err.server_message) != 0) {
+		snprintf(kind, sizeof(kind), "unknown");
+		name[0] = '\0';
+	}
+	params[0] = name;
+	params[1] = kind;
+	if (!PQsendQueryParams(s->conn, EXPLAIN_SQL, 2, NULL, params, NULL, NULL, 0)) {
+		fail_query(s);
+		return;
+	}
+	s->state = ST_EXPLAIN;
+	s->flushing = 1;
+	s->want_write = 1;
+}
+
+static void explain_result(pgiam_session *s, const PGresult *res)
+{
+	char sk[32], kind[32], name[256];
+	pgiam_buf out = PGIAM_BUF_INIT;
+	pgiam_explain_denied f;
+	int have_obj;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+		return;
+	pgiam_explain_statement_kind(sk, sizeof(sk), s->running_sql);
+	have_obj = pgiam_explain_denied_object(kind, sizeof(kind), name, sizeof(name),
+		s->err.server_message) == 0;
+	memset(&f, 0, sizeof(f));
+	f.statement_kind = sk;
+	f.role = PQgetvalue(res, 0, 0);
+	f.member_of = PQgetvalue(res, 0, 1);
+	f.object_kind = have_obj ? kind : NULL;
+	f.object_name = have_obj ? (PQgetisnull(res, 0, 2) ? name : PQgetvalue(res, 0, 2)) : NULL;
+	f.held = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
+	f.server_message = s->err.server_message;
+	if (pgiam_explain_permission(&out, &f) == 0)
+		snprintf(s->err.explanation, sizeof(s->err.explanation), "%s", pgiam_buf_cstr(&out));
+	pgiam_buf_dispose(&out);
+}
+
+static void info_result(pgiam_session *s, const PGresult *res)
+{
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) < 3)
+		return;
+	snprintf(s->info.current_user, sizeof(s->info.current_user), "%s", PQgetvalue(res, 0, 0));
+	snprintf(s->info.server_version, sizeof(s->info.server_version), "%s",
+		PQgetvalue(res, 0, 1));
+	s->info.read_only_enforced = !strcmp(PQgetvalue(res, 0, 2), "on");
+}
+
+static void handle_result(pgiam_session *s, PGresult *res)
+{
+	ev_node *n;
+
+	switch (PQresultStatus(res)) {
+	case PGRES_FATAL_ERROR:
+	case PGRES_NONFATAL_ERROR:
+	case PGRES_BAD_RESPONSE:
+		record_error(s, res);
+		break;
+	case PGRES_SINGLE_TUPLE:
+		if (s->state != ST_QUERY)
+			break;
+		if (!s->got_columns && set_columns(s, res) < 0)
+			break;
+		if ((n = pgiam__session_push_node(s, PGIAM_SEV_ROW))) {
+			n->row = res;
+			n->nfields = PQnfields(res);
+			res = NULL;
+		}
+		s->rows_in_set++;
+		s->rows_total++;
+		break;
+	case PGRES_TUPLES_OK:
+		if (s->state == ST_INFO) {
+			info_result(s, res);
+			break;
+		}
+		if (s->state == ST_EXPLAIN) {
+			explain_result(s, res);
+			break;
+		}
+		if (!s->got_columns)
+			set_columns(s, res);
+		/* fallthrough */
+	case PGRES_COMMAND_OK:
+		if (s->state == ST_QUERY && (n = pgiam__session_push_node(s, PGIAM_SEV_COMMAND))) {
+			const char *tuples = PQcmdTuples(res);
+			n->text = pgiam_strdup(PQcmdStatus(res));
+			n->rows = PQresultStatus(res) == PGRES_TUPLES_OK || !*tuples ?
+				s->rows_in_set : atoll(tuples);
+		}
+		s->got_columns = 0;
+		s->rows_in_set = 0;
+		break;
+	case PGRES_COPY_OUT:
+		s->copy_out = 1;
+		snprintf(s->err.server_message, sizeof(s->err.server_message),
+			"COPY … TO STDOUT is not supported here; use pgiam psql");
+		s->query_failed = 1;
+		break;
+	case PGRES_COPY_IN:
+		snprintf(s->err.server_message, sizeof(s->err.server_message),
+			"COPY … FROM STDIN is not supported here; use pgiam psql");
+		s->query_failed = 1;
+		PQputCopyEnd(s->conn, "COPY FROM STDIN is not supported by pgiam");
+		s->flushing = 1;
+		break;
+	case PGRES_EMPTY_QUERY:
+	case PGRES_COPY_BOTH:
+	case PGRES_PIPELINE_SYNC:
+	case PGRES_PIPELINE_ABORTED:
+		break;
+	}
+	PQclear(res);
+}
+
+static void finish(pgiam_session *s)
+{
+	char detail[512];
+	ev_node *n;
+
+	if (PQstatus(s->conn) == CONNECTION_BAD) {
+		lost_in_query(s);
+		return;
+	}
+	switch (s->state) {
+	case ST_INFO:
+		if (s->query_failed) {
+			pgiam__session_fail(s, PGIAM_STEP_READY, PGIAM_ESERVER, "session: %s",
+				s->err.server_message);
+			PQfinish(s->conn);
+			s->conn = NULL;
+			s->state = s->reconnecting ? ST_LOST : ST_IDLE;
+			return;
+		}
+		snprintf(detail, sizeof(detail), "current_user %s, PostgreSQL %s, read-only %s",
+			s->info.current_user, s->info.server_version,
+			s->info.read_only_enforced ? "enforced by the server" :
+			(s->read_only ? "REQUESTED BUT NOT ENFORCED" : "off"));
+		pgiam__session_step(s, PGIAM_STEP_READY, 1, detail);
+		s->state = ST_READY;
+		if (s->reconnecting || s->ever_connected) {
+			s->info.reconnects++;
+			pgiam__session_push(s, PGIAM_SEV_RECONNECTED, PGIAM_STEP_READY,
+				"reconnected (new token)");
+		} else {
+			pgiam__session_push(s, PGIAM_SEV_CONNECTED, PGIAM_STEP_READY, detail);
+		}
+		s->ever_connected = 1;
+		s->reconnecting = 0;
+		if (s->pending_sql) {
+			char *sql = s->pending_sql;
+			s->pending_sql = NULL;
+			pgiam__session_send(s, sql);
+			free(sql);
+		}
+		return;
+	case ST_EXPLAIN:
+		fail_query(s);
+		return;
+	case ST_QUERY:
+		if (!s->query_failed) {
+			s->state = ST_READY;
+			if ((n = pgiam__session_push_node(s, PGIAM_SEV_DONE)))
+				n->rows = s->rows_total;
+			return;
+		}
+		if (s->cancel_requested && !strcmp(s->err.sqlstate, "57014")) {
+			s->state = ST_READY;
+			pgiam__session_push(s, PGIAM_SEV_CANCELLED, PGIAM_STEP_QUERY,
+				"query cancelled");
+			return;
+		}
+		if (!strcmp(s->err.sqlstate, "25006")) {
+			pgiam_buf out = PGIAM_BUF_INIT;
+			char sk[32];
+			pgiam_explain_statement_kind(sk, sizeof(sk), s->running_sql);
+			if (pgiam_explain_read_only(&out, sk) == 0)
+				snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
+					pgiam_buf_cstr(&out));
+			pgiam_buf_dispose(&out);
+		} else if (!strcmp(s->err.sqlstate, "42501")) {
+			if (PQtransactionStatus(s->conn) != PQTRANS_INERROR) {
+				start_explain(s);
+				return;
+			}
+			snprintf(s->err.explanation, sizeof(s->err.explanation), "%s (inside a "
+				"failed transaction: ROLLBACK to see which privileges the role holds)",
+				s->err.server_message);
+		}
+		fail_query(s);
+		return;
+	case ST_IDLE:
+	case ST_WORKER:
+	case ST_CONNECTING:
+	case ST_READY:
+	case ST_LOST:
+		break;
+	}
+}
+
+void pgiam__session_advance_query(pgiam_session *s)
+{
+	PGresult *res;
+
+	if (s->flushing) {
+		int f = PQflush(s->conn);
+		if (f < 0) {
+			lost_in_query(s);
+			return;
+		}
+		s->flushing = f;
+		s->want_write = f;
+	}
+	if (!PQconsumeInput(s->conn)) {
+		lost_in_query(s);
+		return;
+	}
+	for (;;) {
+		if (s->copy_out) {
+			char *buf = NULL;
+			int n;
+			while ((n = PQgetCopyData(s->conn, &buf, 1)) > 0)
+				PQfreemem(buf);
+			if (n == 0)
+				return;
+			s->copy_out = 0;
+		}
+		if (PQisBusy(s->conn))
+			break;
+		if (!(res = PQgetResult(s->conn))) {
+			finish(s);
+			return;
+		}
+		handle_result(s, res);
+		if (s->head)
+			return;  /* hand the event out first; the next step continues */
+	}
+	if (PQstatus(s->conn) == CONNECTION_BAD)
+		lost_in_query(s);
+}
+
+void pgiam__session_advance_idle(pgiam_session *s)
+{
+	PGnotify *nt;
+
+	if (!PQconsumeInput(s->conn) || PQstatus(s->conn) == CONNECTION_BAD) {
+		pgiam__session_lose(s, PQerrorMessage(s->conn));
+		return;
+	}
+	PQisBusy(s->conn);  /* parses what arrived (a FATAL notice before a shutdown) */
+	while ((nt = PQnotifies(s->conn)))
+		PQfreemem(nt);
+}
+
+int pgiam__session_check_alive(pgiam_session *s)
+{
+	for (int i = 0; i < 8 && PQstatus(s->conn) != CONNECTION_BAD; i++) {
+		struct pollfd p = { PQsocket(s->conn), POLLIN, 0 };
+		if (poll(&p, 1, 0) <= 0)
+			break;
+		if (!PQconsumeInput(s->conn))
+			break;
+		PQisBusy(s->conn);
+	}
+	if (PQstatus(s->conn) == CONNECTION_BAD) {
+		pgiam__session_lose(s, PQerrorMessage(s->conn));
+		return -1;
+	}
+	return 0;
+}

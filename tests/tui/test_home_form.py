@@ -1,0 +1,99 @@
+"""test_home_form.py - the home screen and the profile form, driven in tmux:
+profiles listed from a temporary directory; a profile added through the form with an
+endpoint lacking its port (shown inline, then corrected), saved, listed and on disk
+with mode 0600; the help screen generated from the action table; resize to a too
+small terminal and back; quit with the terminal restored."""
+import os
+import stat
+
+from tuilib import BIN, Fail, Tmux, run, stty_sane, tempdir, write_profile
+
+ENDPOINT = "sample-db.abc123xyz.ap-northeast-1.rds.amazonaws.com"
+
+
+def main():
+    d = tempdir()
+    write_profile(d, "alpha", endpoint=ENDPOINT + ":5432", database="sample_db",
+                  db_user="iam_ro_user", role_arn="arn:aws:iam::123456789012:role/demo-ro",
+                  external_id="ext-1", read_only="true")
+    write_profile(d, "broken", endpoint="nohost")
+    stty_file = os.path.join(d, "stty.out")
+    t = Tmux(100, 30)
+    try:
+        t.start("%s --profiles %s; stty -a > %s; echo PGIAM-EXITED; sleep 60" % (BIN, d, stty_file))
+        s = t.wait_for(r"pgiam · Profiles")
+        t.wait_for(r"alpha\s+sample-db")
+        s = t.wait_for(r"broken")
+        if "demo-ro" not in s or " RO " not in s:
+            raise Fail("the alpha row lacks its role or RO flag:\n" + s)
+        if "error" not in s.split("broken", 1)[1].splitlines()[0]:
+            raise Fail("the broken profile does not show its errors:\n" + s)
+
+        # Help: generated from the action table.
+        t.send("?")
+        s = t.wait_for(r"pgiam · Help")
+        for text in ("Connect with the selected profile", "Delete the selected profile",
+                     "Show or mask the external ID", "Profile form"):
+            if text not in s and text not in t.screen():
+                # later lines: page down through the help
+                t.send("NPage")
+                t.wait_for(text)
+        t.send("q")
+        t.wait_for(r"pgiam · Profiles")
+
+        # Add a profile: an endpoint without a port is refused inline.
+        t.send("a")
+        t.wait_for(r"pgiam · New profile")
+        t.type("gamma")
+        t.send("Tab")
+        t.type(ENDPOINT)
+        t.wait_for(r"has no port")
+        t.send("Tab", "Tab")
+        t.type("sample_db")
+        t.send("Tab")
+        t.type("iam_ro_user")
+        t.wait_for(r"1 field has an error")
+        t.send("C-s")
+        t.wait_for(r"not saved")
+        if os.path.exists(os.path.join(d, "gamma.ini")):
+            raise Fail("a profile with errors was written")
+        # Correct it: back to the endpoint field, add the port.
+        t.send("BTab", "BTab", "BTab", "End")
+        t.type(":5432")
+        t.wait_for(r"No errors")
+        s = t.screen()
+        if "iam_ro_user" not in s or "sample_db" not in s:
+            raise Fail("typed values were lost while fixing the endpoint:\n" + s)
+        t.send("C-s")
+        t.wait_for(r"saved profile gamma")
+        t.wait_for(r"gamma\s+sample-db")
+        path = os.path.join(d, "gamma.ini")
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        if mode != 0o600:
+            raise Fail("gamma.ini has mode %o, expected 600" % mode)
+        with open(path) as f:
+            body = f.read()
+        if ENDPOINT + ":5432" not in body or "iam_ro_user" not in body:
+            raise Fail("gamma.ini lacks what was typed:\n" + body)
+
+        # Resize: too small shows a message; larger redraws the list.
+        t.resize(40, 10)
+        t.wait_for(r"Terminal too small")
+        t.resize(120, 35)
+        s = t.wait_for(r"gamma\s+sample-db")
+        if "too small" in s:
+            raise Fail("the too-small message stayed after enlarging:\n" + s)
+        if "LAST CHECK" not in s:
+            raise Fail("the header was not redrawn at 120 columns:\n" + s)
+
+        # Quit: the shell continues and the terminal modes are back.
+        t.send("q")
+        s = t.wait_for(r"PGIAM-EXITED")
+        if "pgiam · Profiles" in s:
+            raise Fail("the UI is still on screen after quitting:\n" + s)
+        stty_sane(stty_file)
+    finally:
+        t.kill()
+
+
+run(main)

@@ -1,0 +1,149 @@
+"""tuilib.py - drives the real pgiam binary in a private tmux server for the terminal
+tests: start it at a fixed size, send keys, capture the screen, and wait for text by
+polling with a timeout (never fixed sleeps)."""
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = os.environ.get("PGIAM_BIN", "")
+TIMEOUT = 20.0 if os.environ.get("PGIAM_UNDER_ASAN") else 10.0
+
+
+class Fail(Exception):
+    pass
+
+
+class Tmux:
+    def __init__(self, cols=100, rows=30):
+        self.sock = "pgiam-test-%d-%d" % (os.getpid(), id(self) % 10000)
+        self.cols, self.rows = cols, rows
+        self.started = False
+
+    def tmux(self, *args, check=True):
+        r = subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null"] + list(args),
+                           capture_output=True, text=True)
+        if check and r.returncode != 0:
+            raise Fail("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
+        return r.stdout
+
+    def start(self, shell_cmd, env=None):
+        """Runs shell_cmd with sh in a new detached session of cols x rows."""
+        full = dict(env or {})
+        prefix = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in full.items())
+        self.tmux("new-session", "-d", "-s", "t", "-x", str(self.cols), "-y", str(self.rows),
+                  "sh", "-c", (("env " + prefix + " ") if prefix else "") + "sh -c " +
+                  shlex.quote(shell_cmd))
+        self.tmux("set-option", "-t", "t", "remain-on-exit", "on")
+        self.started = True
+
+    def screen(self, escapes=False):
+        args = ["capture-pane", "-p", "-t", "t"]
+        if escapes:
+            args.insert(2, "-e")
+        return self.tmux(*args)
+
+    def send(self, *keys):
+        self.tmux("send-keys", "-t", "t", *keys)
+
+    def type(self, text):
+        self.tmux("send-keys", "-t", "t", "-l", text)
+
+    def resize(self, cols, rows):
+        self.tmux("resize-window", "-t", "t", "-x", str(cols), "-y", str(rows))
+
+    def pane_pid(self):
+        return int(self.tmux("display-message", "-p", "-t", "t", "#{pane_pid}").strip())
+
+    def wait_for(self, pattern, timeout=None, escapes=False, absent=False):
+        """Polls the screen until pattern (a regex) is found (or gone, with absent);
+        returns the screen. Raises Fail with the last screen on timeout."""
+        deadline = time.monotonic() + (timeout or TIMEOUT)
+        rx = re.compile(pattern)
+        last = ""
+        while time.monotonic() < deadline:
+            last = self.screen(escapes)
+            if bool(rx.search(last)) != absent:
+                return last
+            time.sleep(0.05)
+        raise Fail("timed out waiting for %s%r; screen was:\n%s" %
+                   ("absence of " if absent else "", pattern, last))
+
+    def kill(self):
+        if self.started:
+            self.tmux("kill-server", check=False)
+            self.started = False
+
+
+def child_pid(pid, timeout=None):
+    """The pgiam process under pid (the pane's shell), waiting for it to start."""
+    deadline = time.monotonic() + (timeout or TIMEOUT)
+    while time.monotonic() < deadline:
+        found = child_pid_once(pid)
+        if found:
+            return found
+        time.sleep(0.05)
+    raise Fail("no pgiam process under pid %d" % pid)
+
+
+def child_pid_once(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            for k in f.read().split():
+                with open("/proc/%s/cmdline" % k, "rb") as c:
+                    if b"pgiam" in c.read().split(b"\0")[0]:
+                        return int(k)
+                sub = child_pid_once(int(k))
+                if sub:
+                    return sub
+    except OSError:
+        pass
+    return None
+
+
+def stty_sane(path):
+    """Reads an `stty -a` dump and fails unless echo and icanon are on."""
+    deadline = time.monotonic() + TIMEOUT
+    text = ""
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            with open(path) as f:
+                text = f.read()
+            if text.strip():
+                break
+        time.sleep(0.05)
+    words = text.split()
+    for flag in ("echo", "icanon", "isig"):
+        if flag not in words:
+            raise Fail("terminal not restored: %s is off in\n%s" % (flag, text))
+
+
+def run(main):
+    """Runs a test function, printing a clear result; exit 0 pass, 1 fail, 77 skip."""
+    if not BIN:
+        print("PGIAM_BIN is not set", file=sys.stderr)
+        sys.exit(1)
+    try:
+        main()
+    except Fail as e:
+        print("FAIL: %s" % e, file=sys.stderr)
+        sys.exit(1)
+    print("ok")
+    sys.exit(0)
+
+
+def write_profile(d, name, **keys):
+    path = os.path.join(d, name + ".ini")
+    with open(path, "w") as f:
+        f.write("[profile]\n")
+        for k, v in keys.items():
+            f.write("%s = %s\n" % (k, v))
+    os.chmod(path, 0o600)
+    return path
+
+
+def tempdir():
+    return tempfile.mkdtemp(prefix="pgiam-tui-")

@@ -1,0 +1,104 @@
+/* actions.h - every key of the TUI, declared once: a named action, the scope where it
+ * applies, its help text and its default keys. The key dispatch (actions.c), the help
+ * screen (screen_help.c), `pgiam --help-keys` and docs/tui.md are all generated from
+ * this one table, so they cannot drift apart.
+ */
+#ifndef PGIAM_UI_ACTIONS_H
+#define PGIAM_UI_ACTIONS_H
+
+#include <curses.h>
+#include <stdio.h>
+
+#define PGIAM_CTRL(c) ((c) & 0x1f)
+#define PGIAM_KEY_ESC 27
+
+/* Scopes, in the order the help screen shows them: id, title. */
+#define PGIAM_SCOPES(_) \
+	_(GLOBAL,   "Everywhere") \
+	_(LIST,     "Lists and text views") \
+	_(PROFILES, "Profiles (home screen)") \
+	_(FORM,     "Profile form") \
+	_(EDIT,     "Text fields (form and SQL prompt)") \
+	_(CONNECT,  "Connecting") \
+	_(SQL,      "Connected: SQL prompt") \
+	_(CONFIRM,  "Questions")
+
+/* id, scope, help text, up to four keys (0 = none). Keys are curses key codes. */
+#define PGIAM_ACTIONS(_) \
+	_(HELP,        GLOBAL,   "Show this help: every key, by screen", '?', KEY_F(1), 0, 0) \
+	_(QUIT,        GLOBAL,   "Quit pgiam (the terminal is restored)", 'q', KEY_F(10), 0, 0) \
+	_(BACK,        GLOBAL,   "Go back; cancels the running operation first", PGIAM_KEY_ESC, 0, 0, 0) \
+	_(CANCEL,      GLOBAL,   "Cancel the running operation; quits when nothing runs", PGIAM_CTRL('c'), 0, 0, 0) \
+	_(LOG,         GLOBAL,   "Show the event log (roles assumed, tokens signed, reconnects)", 'L', KEY_F(3), 0, 0) \
+	_(REDRAW,      GLOBAL,   "Redraw the whole screen", PGIAM_CTRL('l'), 0, 0, 0) \
+	_(UP,          LIST,     "Move up one line", KEY_UP, 'k', 0, 0) \
+	_(DOWN,        LIST,     "Move down one line", KEY_DOWN, 'j', 0, 0) \
+	_(PAGE_UP,     LIST,     "Move up one page", KEY_PPAGE, 0, 0, 0) \
+	_(PAGE_DOWN,   LIST,     "Move down one page", KEY_NPAGE, ' ', 0, 0) \
+	_(FIRST,       LIST,     "Go to the first line", KEY_HOME, 'g', 0, 0) \
+	_(LAST,        LIST,     "Go to the last line", KEY_END, 'G', 0, 0) \
+	_(CONNECT,     PROFILES, "Connect with the selected profile", '\n', '\r', KEY_ENTER, 0) \
+	_(ADD,         PROFILES, "Add a profile (a form validated as you type)", 'a', 0, 0, 0) \
+	_(EDIT,        PROFILES, "Edit the selected profile", 'e', 0, 0, 0) \
+	_(DUPLICATE,   PROFILES, "Duplicate (copy) the selected profile into a new one", 'c', 0, 0, 0) \
+	_(DELETE,      PROFILES, "Delete the selected profile (asks first)", 'd', KEY_DC, 0, 0) \
+	_(CHECK,       PROFILES, "Test the whole chain step by step (pgiam check)", 't', 0, 0, 0) \
+	_(POLICY,      PROFILES, "Show the IAM policy, trust policy and SQL the profile needs", 'p', 0, 0, 0) \
+	_(RELOAD,      PROFILES, "Reload the profiles from disk", 'r', 0, 0, 0) \
+	_(FIELD_NEXT,  FORM,     "Next field", '\t', KEY_DOWN, '\n', '\r') \
+	_(FIELD_PREV,  FORM,     "Previous field", KEY_BTAB, KEY_UP, 0, 0) \
+	_(SAVE,        FORM,     "Save the profile (refused while a field has an error)", PGIAM_CTRL('s'), KEY_F(2), 0, 0) \
+	_(REVEAL,      FORM,     "Show or mask the external ID", PGIAM_CTRL('r'), 0, 0, 0) \
+	_(CURSOR_LEFT, EDIT,     "Cursor left", KEY_LEFT, PGIAM_CTRL('b'), 0, 0) \
+	_(CURSOR_RIGHT, EDIT,    "Cursor right", KEY_RIGHT, PGIAM_CTRL('f'), 0, 0) \
+	_(LINE_START,  EDIT,     "Cursor to the start of the text", KEY_HOME, PGIAM_CTRL('a'), 0, 0) \
+	_(LINE_END,    EDIT,     "Cursor to the end of the text", KEY_END, PGIAM_CTRL('e'), 0, 0) \
+	_(DEL_BACK,    EDIT,     "Delete the character before the cursor", KEY_BACKSPACE, 127, 8, 0) \
+	_(DEL_FWD,     EDIT,     "Delete the character under the cursor", KEY_DC, PGIAM_CTRL('d'), 0, 0) \
+	_(DEL_LINE,    EDIT,     "Clear the text", PGIAM_CTRL('u'), 0, 0, 0) \
+	_(RETRY,       CONNECT,  "Try connecting again", 'r', 0, 0, 0) \
+	_(RUN,         SQL,      "Run the SQL typed at the prompt", '\n', '\r', KEY_ENTER, 0) \
+	_(YES,         CONFIRM,  "Answer yes", 'y', 'Y', 0, 0) \
+	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0)
+
+typedef enum {
+#define PGIAM_SCOPE_ENUM_(id, title) PGIAM_SCOPE_##id,
+	PGIAM_SCOPES(PGIAM_SCOPE_ENUM_)
+#undef PGIAM_SCOPE_ENUM_
+	PGIAM_SCOPE__COUNT
+} pgiam_scope;
+
+typedef enum {
+	PGIAM_ACTION_NONE = 0,
+#define PGIAM_ACTION_ENUM_(id, scope, help, k1, k2, k3, k4) PGIAM_ACTION_##id,
+	PGIAM_ACTIONS(PGIAM_ACTION_ENUM_)
+#undef PGIAM_ACTION_ENUM_
+	PGIAM_ACTION__COUNT
+} pgiam_action;
+
+typedef struct pgiam_action_info {
+	const char *name;   /* "connect" */
+	pgiam_scope scope;
+	const char *help;
+	int keys[4];
+} pgiam_action_info;
+
+/* The table entry of an action (NULL for NONE). */
+const pgiam_action_info *pgiam_action_get(pgiam_action a);
+
+/* The action bound to key in the first of the scopes (tried in order) that binds it;
+ * GLOBAL is always tried last. NONE when the key means nothing there. */
+pgiam_action pgiam_action_lookup(int key, const pgiam_scope *scopes, size_t nscopes);
+
+const char *pgiam_scope_title(pgiam_scope s);
+
+/* A key's name as shown in help: "q", "Enter", "Ctrl-C", "F1", "PgUp". */
+void pgiam_key_label(char *out, size_t outlen, int key);
+
+/* The keys of an action as "q, F10". */
+void pgiam_action_keys_label(char *out, size_t outlen, pgiam_action a);
+
+/* Prints the table as Markdown (pgiam --help-keys; docs/tui.md is made from it). */
+void pgiam_actions_print_markdown(FILE *out);
+
+#endif

@@ -1,0 +1,141 @@
+/* app.h - the TUI application: its state, the screen stack, and the contract every
+ * screen follows.
+ *
+ * A screen is an ops table (open, draw, handle an action or typed text, tick, close).
+ * Handlers never draw: they change their model and return reaction flags (redraw,
+ * quit, push or pop a screen); the loop (loop.c) applies them and draws the top
+ * screen. Only drawing code (draw functions, draw.c, statusbar.c) calls curses output.
+ */
+#ifndef PGIAM_UI_APP_H
+#define PGIAM_UI_APP_H
+
+#include "actions.h"
+#include "colors.h"
+#include "conn.h"
+#include "eventlog.h"
+
+#include <time.h>
+#include <wchar.h>
+
+/* Reaction flags returned by handlers. */
+enum {
+	PGIAM_REACT_NONE = 0,
+	PGIAM_REACT_REDRAW = 1 << 0,
+	PGIAM_REACT_QUIT = 1 << 1,
+	PGIAM_REACT_POP = 1 << 2,   /* close the top screen */
+	PGIAM_REACT_PUSH = 1 << 3,  /* open the screen requested with pgiam_app_push */
+	PGIAM_REACT_UNHANDLED = 1 << 4,
+	PGIAM_REACT_POP_UNDER = 1 << 5, /* with POP: close the screen below it too */
+};
+
+/* Smallest terminal the layout works in; smaller shows a message. */
+#define PGIAM_MIN_COLS 60
+#define PGIAM_MIN_ROWS 12
+
+typedef struct pgiam_app pgiam_app;
+typedef struct pgiam_screen pgiam_screen;
+
+/* A rectangle of the terminal given to a screen's draw. */
+typedef struct pgiam_rect {
+	int y, x, h, w;
+} pgiam_rect;
+
+typedef struct pgiam_screen_ops {
+	const char *title;
+	pgiam_scope scopes[3];    /* tried in order, then GLOBAL */
+	size_t nscopes;
+	int text_input;           /* printable keys are text, not actions */
+	/* Sets up s->data from arg; 0 or a negative error (the screen is not opened). */
+	int (*open)(pgiam_screen *s, pgiam_app *app, void *arg);
+	void (*draw)(pgiam_screen *s, pgiam_app *app, pgiam_rect body);
+	unsigned (*action)(pgiam_screen *s, pgiam_app *app, pgiam_action a);
+	unsigned (*text)(pgiam_screen *s, pgiam_app *app, wchar_t ch);   /* may be NULL */
+	unsigned (*tick)(pgiam_screen *s, pgiam_app *app);             /* may be NULL */
+	/* Re-reads what the screen shows when it is on top again (may be NULL). */
+	unsigned (*resume)(pgiam_screen *s, pgiam_app *app);
+	void (*close)(pgiam_screen *s, pgiam_app *app);
+	/* Where the cursor goes (a text field), or 0 to hide it. */
+	int (*cursor)(pgiam_screen *s, pgiam_app *app, pgiam_rect body, int *y, int *x);
+} pgiam_screen_ops;
+
+struct pgiam_screen {
+	const pgiam_screen_ops *ops;
+	void *data;
+	const char *title;        /* set by open to override ops->title; lent by data */
+};
+
+#define PGIAM_SCREEN_STACK 8
+
+struct pgiam_app {
+	char *profiles_dir;          /* NULL: the core's default */
+	char *start_profile;         /* --profile NAME: connect at once */
+	pgiam_screen stack[PGIAM_SCREEN_STACK];
+	size_t depth;
+	const pgiam_screen_ops *push_ops;  /* requested by pgiam_app_push */
+	void *push_arg;
+	int rows, cols;
+	char message[400];           /* the message line; "" for the default hints */
+	pgiam_role message_role;
+	time_t message_until;
+	pgiam_eventlog log;
+	pgiam_conn *conn;            /* NULL when not connected */
+	int full_redraw;
+	char select_profile[80];     /* the home screen selects it when shown again */
+	struct {
+		char name[80];
+		char result[64];         /* "ok 0.4 s", "FAIL 5 TLS" */
+	} checks[32];                /* last check result per profile, this run */
+	size_t nchecks;
+};
+
+/* Asks the loop to open ops with arg; returns PGIAM_REACT_PUSH for the handler to
+ * return. */
+unsigned pgiam_app_push(pgiam_app *app, const pgiam_screen_ops *ops, void *arg);
+
+/* Shows a one-line message (sanitised when drawn) for a few seconds. */
+void pgiam_app_message(pgiam_app *app, pgiam_role role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Whether the status bar is shown (a connection exists). */
+int pgiam_app_connected(const pgiam_app *app);
+
+/* The screens. */
+extern const pgiam_screen_ops pgiam_screen_profiles;
+extern const pgiam_screen_ops pgiam_screen_form;
+extern const pgiam_screen_ops pgiam_screen_help;
+extern const pgiam_screen_ops pgiam_screen_log;
+extern const pgiam_screen_ops pgiam_screen_text;
+extern const pgiam_screen_ops pgiam_screen_confirm;
+extern const pgiam_screen_ops pgiam_screen_connect;
+extern const pgiam_screen_ops pgiam_screen_sql;
+
+/* Argument of pgiam_screen_text: a titled, scrollable text (lines split on '\n').
+ * The screen takes ownership of body (freed with free()). */
+typedef struct pgiam_text_arg {
+	const char *title;
+	char *body;
+} pgiam_text_arg;
+
+/* Argument of pgiam_screen_form. */
+enum { PGIAM_FORM_ADD, PGIAM_FORM_EDIT, PGIAM_FORM_DUPLICATE };
+typedef struct pgiam_form_arg {
+	int mode;
+	char name[80];               /* the profile to edit or duplicate */
+} pgiam_form_arg;
+
+/* Argument of pgiam_screen_confirm: the question and what a "yes" does. */
+typedef struct pgiam_confirm_arg {
+	char question[300];
+	unsigned (*yes)(pgiam_app *app, void *ctx);
+	void *ctx;
+} pgiam_confirm_arg;
+
+/* Runs the loop until quit; returns the exit status. */
+int pgiam_loop_run(pgiam_app *app);
+
+/* Out of memory in the UI: restores the terminal, says so, exits (htop's fail()). */
+void pgiam_ui_fail(const char *what) __attribute__((noreturn));
+void *pgiam_xcalloc(size_t n, size_t size);
+char *pgiam_xstrdup(const char *s);
+
+#endif

@@ -1,0 +1,606 @@
+/* conn.c - conn.h over the core: the profile (profile.h), credentials with the
+ * assumed role (auth.h) and the non-blocking session (session.h). The one UI file
+ * that talks to them.
+ *
+ * Threads: the session fetches credentials in its worker thread (conn_creds below),
+ * and auth may emit events there; those events are queued under a mutex and moved to
+ * the event log by pgiam_conn_advance() in the UI thread. A second, short-lived thread
+ * refreshes the assumed role before it expires while connected, so the next
+ * connection never waits for STS; it wakes the loop through a pipe.
+ */
+#include "conn.h"
+
+#include "auth.h"
+#include "error.h"
+#include "profile.h"
+#include "session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_ROWS 5000
+#define EVENT_QUEUE 16
+
+struct pgiam_conn {
+	pgiam_conn_status status;
+	pgiam_conn_step steps[PGIAM_CONN_STEP__COUNT];
+	pgiam_conn_result result;
+	size_t rows_cap;
+	struct timespec step_t0[PGIAM_CONN_STEP__COUNT];
+	struct timespec query_t0;
+	int querying;
+	int connecting;
+
+	pgiam_profile *profile;
+	pgiam_auth *auth;
+	pgiam_session *session;
+	pgiam_eventlog *log;
+	volatile int cancel_flag;     /* seen by auth's HTTP calls */
+	char role_arn[300];
+	time_t token_logged;          /* the token expiry already written to the log */
+
+	pthread_mutex_t lock;         /* guards events[] */
+	char events[EVENT_QUEUE][PGIAM_EVENTLOG_TEXT];
+	size_t nevents;
+
+	/* the role refresh thread */
+	pthread_t refresh_thread;
+	int refresh_running;
+	int refresh_pipe[2];
+	atomic_int refresh_done;
+	int refresh_result;
+	char refresh_error[300];
+	time_t refresh_last_try;
+};
+
+static const char *step_labels[] = {
+#define PGIAM_CONN_STEP_LABEL_(id, label) label,
+	PGIAM_CONN_STEPS(PGIAM_CONN_STEP_LABEL_)
+#undef PGIAM_CONN_STEP_LABEL_
+};
+
+const char *pgiam_conn_step_label(pgiam_conn_step_id id)
+{
+	return (int)id >= 0 && id < PGIAM_CONN_STEP__COUNT ? step_labels[id] : "";
+}
+
+static double since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* auth events arrive on whichever thread calls auth: queue them. */
+static void on_auth_event(void *ctx, const char *event)
+{
+	pgiam_conn *c = ctx;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->nevents < EVENT_QUEUE)
+		snprintf(c->events[c->nevents++], PGIAM_EVENTLOG_TEXT, "%s", event);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void drain_events(pgiam_conn *c)
+{
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < c->nevents; i++)
+		pgiam_eventlog_add(c->log, "%s", c->events[i]);
+	c->nevents = 0;
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void hhmmss(char *out, size_t outlen, time_t t)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	snprintf(out, outlen, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* The session's credentials callback (its worker thread). auth resolves the source
+ * credentials and assumes the role in one call, so the time of both shows on the
+ * credentials step; AssumeRole then reports what it got. */
+static int conn_creds(pgiam_creds *out, pgiam_session_progress *progress, void *ctx)
+{
+	pgiam_conn *c = ctx;
+	int before = pgiam_auth_assume_count(c->auth);
+	char detail[400];
+	char until[16];
+	int error = 0;
+
+	error = pgiam_auth_get(out, c->auth, pgiam_session_progress_now(progress));
+	if (error < 0) {
+		/* The source was resolved, so it is AssumeRole that failed. */
+		if (c->role_arn[0] && pgiam_auth_source(c->auth)) {
+			pgiam_session_progress_report(progress, PGIAM_STEP_CREDENTIALS, 1,
+				pgiam_auth_source(c->auth));
+			pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 0, "");
+		}
+		return error;
+	}
+	pgiam_session_progress_report(progress, PGIAM_STEP_CREDENTIALS, 1,
+		pgiam_auth_source(c->auth) ? pgiam_auth_source(c->auth) : "");
+	if (c->role_arn[0]) {
+		hhmmss(until, sizeof(until), pgiam_auth_session_expiry(c->auth));
+		snprintf(detail, sizeof(detail), "%s until %s%s",
+			pgiam_auth_assumed_arn(c->auth) ? pgiam_auth_assumed_arn(c->auth) : c->role_arn,
+			until, pgiam_auth_assume_count(c->auth) != before
+			? " (STS time counted above)" : " (session reused)");
+		pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 0, "");
+		pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 1, detail);
+	}
+	return 0;
+}
+
+static void conn_creds_cancel(void *ctx)
+{
+	pgiam_conn *c = ctx;
+
+	c->cancel_flag = 1;
+}
+
+static void result_clear(pgiam_conn *c)
+{
+	pgiam_conn_result *r = &c->result;
+
+	for (size_t i = 0; i < r->ncols; i++)
+		free(r->colnames[i]);
+	free(r->colnames);
+	for (size_t i = 0; i < r->nrows * r->ncols; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	memset(r, 0, sizeof(*r));
+	c->rows_cap = 0;
+}
+
+static void role_short(char *out, size_t outlen, const char *arn)
+{
+	const char *r = arn ? strstr(arn, ":role/") : NULL;
+	const char *last = r ? strrchr(r, '/') : NULL;
+
+	snprintf(out, outlen, "%s%s", last ? "role/" : "", last ? last + 1 : "");
+}
+
+int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, pgiam_eventlog *log)
+{
+	pgiam_conn *c = NULL;
+	pgiam_session_params p = PGIAM_SESSION_PARAMS_INIT;
+	pgiam_profile_problem problem;
+	size_t nproblems = 0;
+	int error = 0;
+
+	*out = NULL;
+	if (!(c = calloc(1, sizeof(*c))))
+		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+	pthread_mutex_init(&c->lock, NULL);
+	c->refresh_pipe[0] = c->refresh_pipe[1] = -1;
+	c->log = log;
+	snprintf(c->status.profile, sizeof(c->status.profile), "%s", name);
+	if ((error = pgiam_profile_load_named(&c->profile, dir, name)) < 0)
+		goto cleanup;
+	if (pgiam_profile_validate(c->profile, &problem, 1, &nproblems) > 0) {
+		error = pgiam_error_set(PGIAM_EINVAL, "%s", nproblems ? problem.message
+			: "the profile has errors; edit it first");
+		goto cleanup;
+	}
+	snprintf(c->status.db_user, sizeof(c->status.db_user), "%s",
+		pgiam_profile_db_user(c->profile));
+	snprintf(c->status.endpoint, sizeof(c->status.endpoint), "%s:%d",
+		pgiam_profile_host(c->profile), pgiam_profile_port(c->profile));
+	if (pgiam_profile_role_arn(c->profile)) {
+		snprintf(c->role_arn, sizeof(c->role_arn), "%s", pgiam_profile_role_arn(c->profile));
+		role_short(c->status.role_short, sizeof(c->status.role_short), c->role_arn);
+	}
+	if ((error = pgiam_auth_new(&c->auth, c->profile)) < 0)
+		goto cleanup;
+	pgiam_auth_set_cancel(c->auth, &c->cancel_flag);
+	pgiam_auth_set_event_cb(c->auth, on_auth_event, c);
+
+	p.host = pgiam_profile_host(c->profile);
+	p.port = pgiam_profile_port(c->profile);
+	p.connect_host = pgiam_profile_connect_host(c->profile);
+	p.connect_port = pgiam_profile_connect_port(c->profile);
+	p.dbname = pgiam_profile_database(c->profile);
+	p.user = pgiam_profile_db_user(c->profile);
+	p.region = pgiam_profile_region(c->profile);
+	p.sslmode = pgiam_profile_sslmode(c->profile);
+	p.sslrootcert = pgiam_profile_ca_bundle(c->profile);
+	p.read_only = pgiam_profile_read_only(c->profile);
+	p.creds = conn_creds;
+	p.creds_ctx = c;
+	p.creds_cancel = conn_creds_cancel;
+	if ((error = pgiam_session_new(&c->session, &p)) < 0)
+		goto cleanup;
+	if (!c->role_arn[0])
+		c->steps[PGIAM_CONN_STEP_ASSUME_ROLE].state = PGIAM_STEP_SKIPPED;
+	c->status.state = PGIAM_CONN_CONNECTING;
+	c->connecting = 1;
+	if ((error = pgiam_session_connect(c->session)) < 0)
+		goto cleanup;
+	*out = c;
+	c = NULL;
+cleanup:
+	pgiam_conn_free(c);
+	return error;
+}
+
+static void *refresh_main(void *arg)
+{
+	pgiam_conn *c = arg;
+	pgiam_creds creds = PGIAM_CREDS_INIT;
+	char ch = 'r';
+
+	/* auth refreshes the role when it is this close to expiry; the credentials are
+	 * only wanted for that side effect. */
+	c->refresh_result = pgiam_auth_get(&creds, c->auth, time(NULL));
+	if (c->refresh_result < 0)
+		snprintf(c->refresh_error, sizeof(c->refresh_error), "%s", pgiam_error_last());
+	pgiam_creds_dispose(&creds);
+	atomic_store(&c->refresh_done, 1);
+	if (write(c->refresh_pipe[1], &ch, 1) < 0)
+		return NULL;
+	return NULL;
+}
+
+/* Starts a background role refresh when the assumed session is within auth's refresh
+ * margin, at most every 30 s. */
+static void maybe_refresh(pgiam_conn *c)
+{
+	time_t now = time(NULL);
+
+	if (!c->role_arn[0] || c->refresh_running || !c->status.sts_expires ||
+	    c->status.state != PGIAM_CONN_CONNECTED ||
+	    c->status.sts_expires - now > PGIAM_AUTH_REFRESH_BEFORE ||
+	    now - c->refresh_last_try < 30)
+		return;
+	c->refresh_last_try = now;
+	if (c->refresh_pipe[0] < 0 && pipe2(c->refresh_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		return;
+	atomic_store(&c->refresh_done, 0);
+	if (pthread_create(&c->refresh_thread, NULL, refresh_main, c) == 0)
+		c->refresh_running = 1;
+}
+
+static void refresh_finish(pgiam_conn *c)
+{
+	char buf[16];
+
+	if (!c->refresh_running || !atomic_load(&c->refresh_done))
+		return;
+	pthread_join(c->refresh_thread, NULL);
+	c->refresh_running = 0;
+	while (read(c->refresh_pipe[0], buf, sizeof(buf)) > 0)
+		;
+	if (c->refresh_result < 0)
+		pgiam_eventlog_add(c->log, "refreshing the role failed: %s", c->refresh_error);
+	else
+		c->status.sts_expires = pgiam_auth_session_expiry(c->auth);
+}
+
+size_t pgiam_conn_pollfds(pgiam_conn *c, struct pollfd *fds, size_t max)
+{
+	size_t n = 0;
+	int fd = c->session ? pgiam_session_socket(c->session) : -1;
+
+	if (fd >= 0 && n < max) {
+		fds[n].fd = fd;
+		fds[n].events = pgiam_session_want_write(c->session) ? POLLOUT : POLLIN;
+		fds[n].revents = 0;
+		n++;
+	}
+	if (c->refresh_running && n < max) {
+		fds[n].fd = c->refresh_pipe[0];
+		fds[n].events = POLLIN;
+		fds[n].revents = 0;
+		n++;
+	}
+	return n;
+}
+
+int pgiam_conn_timeout_ms(pgiam_conn *c)
+{
+	return c->session ? pgiam_session_timeout_ms(c->session) : -1;
+}
+
+static pgiam_conn_step_id map_step(pgiam_step s)
+{
+	switch (s) {
+	case PGIAM_STEP_CREDENTIALS:
+		return PGIAM_CONN_STEP_CREDENTIALS;
+	case PGIAM_STEP_ASSUME_ROLE:
+		return PGIAM_CONN_STEP_ASSUME_ROLE;
+	case PGIAM_STEP_TOKEN:
+		return PGIAM_CONN_STEP_TOKEN;
+	case PGIAM_STEP_TCP:
+		return PGIAM_CONN_STEP_TCP;
+	case PGIAM_STEP_TLS:
+		return PGIAM_CONN_STEP_TLS;
+	case PGIAM_STEP_AUTH:
+	case PGIAM_STEP_AUTHORIZATION:
+	case PGIAM_STEP_READY:
+	case PGIAM_STEP_QUERY:
+	case PGIAM_STEP__COUNT:
+		return PGIAM_CONN_STEP_AUTH;
+	}
+	return PGIAM_CONN_STEP_AUTH;
+}
+
+/* The facts of a fresh connection, into the status bar and the log. */
+static void took_connection(pgiam_conn *c, int reconnect)
+{
+	pgiam_session_info info;
+	char at[16];
+
+	pgiam_session_get_info(&info, c->session);
+	c->status.state = PGIAM_CONN_CONNECTED;
+	c->status.token_expires = info.token_expires_at;
+	c->status.sts_expires = c->role_arn[0] ? pgiam_auth_session_expiry(c->auth)
+		: info.creds_expiration;
+	c->status.read_only = info.read_only_enforced;
+	c->status.tls_verified = info.tls && (!strcmp(info.sslmode, "verify-full") ||
+		!strcmp(info.sslmode, "verify-ca"));
+	c->status.failure[0] = '\0';
+	if (info.token_expires_at && info.token_expires_at != c->token_logged) {
+		hhmmss(at, sizeof(at), info.token_expires_at);
+		pgiam_eventlog_add(c->log, "token signed for %s, expires %s", info.endpoint, at);
+		c->token_logged = info.token_expires_at;
+	}
+	pgiam_eventlog_add(c->log, "%s %s as %s (%s%s%s)%s", reconnect ? "reconnected to"
+		: "connected to", info.endpoint, info.current_user[0] ? info.current_user : info.db_user,
+		info.tls ? info.tls_protocol : "no TLS", c->status.tls_verified
+		? ", certificate verified against " : "", c->status.tls_verified ? info.ca_bundle : "",
+		info.read_only_enforced ? ", read-only enforced by the server" : "");
+}
+
+static void query_failed(pgiam_conn *c, const pgiam_session_error *e, const char *text)
+{
+	pgiam_conn_result *r = &c->result;
+
+	r->failed = 1;
+	r->done = 1;
+	r->seconds = since(&c->query_t0);
+	snprintf(r->sqlstate, sizeof(r->sqlstate), "%s", e ? e->sqlstate : "");
+	snprintf(r->message, sizeof(r->message), "%s", e && e->server_message[0]
+		? e->server_message : text);
+	snprintf(r->detail, sizeof(r->detail), "%s", e ? e->detail : "");
+	if (e && e->explanation[0])
+		snprintf(r->hint, sizeof(r->hint), "%s%s%s", e->hint, e->hint[0] ? " " : "",
+			e->explanation);
+	else
+		snprintf(r->hint, sizeof(r->hint), "%s", e ? e->hint : "");
+	r->position = e ? e->position : 0;
+	c->querying = 0;
+}
+
+static void add_row(pgiam_conn *c, const pgiam_session_event *ev)
+{
+	pgiam_conn_result *r = &c->result;
+
+	if ((size_t)ev->nfields != r->ncols)
+		return;
+	if (r->nrows >= MAX_ROWS) {
+		r->truncated = 1;
+		return;
+	}
+	if (r->nrows == c->rows_cap) {
+		size_t cap = c->rows_cap ? c->rows_cap * 2 : 64;
+		char **cells = realloc(r->cells, cap * r->ncols * sizeof(*cells));
+
+		if (!cells) {
+			r->truncated = 1;
+			return;
+		}
+		r->cells = cells;
+		c->rows_cap = cap;
+	}
+	for (size_t i = 0; i < r->ncols; i++)
+		r->cells[r->nrows * r->ncols + i] = ev->values[i] ? strdup(ev->values[i]) : NULL;
+	r->nrows++;
+}
+
+static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
+{
+	pgiam_conn_step *sp = NULL;
+	const pgiam_session_error *e = NULL;
+	pgiam_conn_result *r = &c->result;
+
+	switch (ev->kind) {
+	case PGIAM_SEV_NONE:
+		break;
+	case PGIAM_SEV_STEP:
+		if (ev->step > PGIAM_STEP_AUTH)
+			break;
+		sp = &c->steps[map_step(ev->step)];
+		if (!ev->done) {
+			sp->state = PGIAM_STEP_RUNNING;
+			clock_gettime(CLOCK_MONOTONIC, &c->step_t0[map_step(ev->step)]);
+		} else {
+			sp->state = PGIAM_STEP_OK;
+			sp->seconds = (double)ev->ms / 1000.0;
+		}
+		snprintf(sp->detail, sizeof(sp->detail), "%s", ev->text);
+		if (c->status.state == PGIAM_CONN_LOST)
+			c->status.state = PGIAM_CONN_RECONNECTING;
+		break;
+	case PGIAM_SEV_CONNECTED:
+		c->connecting = 0;
+		took_connection(c, 0);
+		break;
+	case PGIAM_SEV_RECONNECTED:
+		took_connection(c, 1);
+		break;
+	case PGIAM_SEV_LOST:
+		c->status.state = PGIAM_CONN_LOST;
+		snprintf(c->status.failure, sizeof(c->status.failure), "%s", ev->text);
+		pgiam_eventlog_add(c->log, "connection lost (%s); the next query reconnects with "
+			"a new token", ev->text);
+		break;
+	case PGIAM_SEV_COLUMNS:
+		result_clear(c);
+		r->ncols = (size_t)ev->nfields;
+		r->colnames = calloc(r->ncols ? r->ncols : 1, sizeof(*r->colnames));
+		if (!r->colnames) {
+			r->ncols = 0;
+			break;
+		}
+		for (size_t i = 0; i < r->ncols; i++)
+			r->colnames[i] = strdup(pgiam_session_column_name(c->session, (int)i)
+				? pgiam_session_column_name(c->session, (int)i) : "?");
+		break;
+	case PGIAM_SEV_ROW:
+		add_row(c, ev);
+		break;
+	case PGIAM_SEV_COMMAND:
+		snprintf(r->tag, sizeof(r->tag), "%s", ev->text);
+		break;
+	case PGIAM_SEV_DONE:
+		r->done = 1;
+		r->seconds = since(&c->query_t0);
+		c->querying = 0;
+		break;
+	case PGIAM_SEV_ERROR:
+	case PGIAM_SEV_CANCELLED:
+		e = ev->kind == PGIAM_SEV_ERROR ? pgiam_session_last_error(c->session) : NULL;
+		if (c->connecting || ev->step < PGIAM_STEP_QUERY) {
+			pgiam_conn_step_id id = map_step(e ? e->step : ev->step);
+
+			/* The failing step stays on screen with its explanation. */
+			if (c->connecting) {
+				for (int i = 0; i < PGIAM_CONN_STEP__COUNT; i++)
+					if (c->steps[i].state == PGIAM_STEP_RUNNING)
+						id = (pgiam_conn_step_id)i;
+				if (e)
+					id = map_step(e->step);
+				c->steps[id].state = PGIAM_STEP_FAILED;
+				c->steps[id].seconds = since(&c->step_t0[id]);
+				snprintf(c->steps[id].detail, sizeof(c->steps[id].detail), "%s",
+					ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
+				c->status.state = PGIAM_CONN_FAILED;
+				c->connecting = 0;
+			} else {
+				c->status.state = PGIAM_CONN_LOST;
+			}
+			snprintf(c->status.failure, sizeof(c->status.failure), "%s%s%s",
+				ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text,
+				e && e->explanation[0] ? " \xE2\x80\x94 " : "", e ? e->explanation : "");
+			pgiam_eventlog_add(c->log, "connect failed: %s", ev->kind == PGIAM_SEV_CANCELLED
+				? "cancelled" : ev->text);
+		}
+		if (c->querying)
+			query_failed(c, e, ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
+		break;
+	}
+}
+
+int pgiam_conn_advance(pgiam_conn *c, const struct pollfd *fds, size_t nfds)
+{
+	pgiam_session_event ev;
+	int changed = 0;
+	int guard = 0;
+
+	(void)fds;
+	(void)nfds;
+	refresh_finish(c);
+	if (c->session) {
+		/* Bounded, so a flood of rows cannot starve the keyboard. */
+		while (guard++ < 2000) {
+			memset(&ev, 0, sizeof(ev));
+			pgiam_session_step(&ev, c->session);
+			if (ev.kind == PGIAM_SEV_NONE)
+				break;
+			handle_event(c, &ev);
+			changed = 1;
+		}
+	}
+	/* Steps still running show their time so far. */
+	for (int i = 0; i < PGIAM_CONN_STEP__COUNT; i++)
+		if (c->steps[i].state == PGIAM_STEP_RUNNING) {
+			c->steps[i].seconds = since(&c->step_t0[i]);
+			changed = 1;
+		}
+	pthread_mutex_lock(&c->lock);
+	if (c->nevents)
+		changed = 1;
+	pthread_mutex_unlock(&c->lock);
+	drain_events(c);
+	maybe_refresh(c);
+	return changed;
+}
+
+int pgiam_conn_busy(const pgiam_conn *c)
+{
+	return c->connecting || c->querying;
+}
+
+void pgiam_conn_cancel(pgiam_conn *c)
+{
+	if (c->session && pgiam_conn_busy(c)) {
+		c->cancel_flag = 1;
+		pgiam_session_cancel(c->session);
+	}
+}
+
+const pgiam_conn_status *pgiam_conn_status_of(const pgiam_conn *c)
+{
+	return &c->status;
+}
+
+const pgiam_conn_step *pgiam_conn_steps(const pgiam_conn *c)
+{
+	return c->steps;
+}
+
+int pgiam_conn_query(pgiam_conn *c, const char *sql)
+{
+	int error = 0;
+
+	if (c->querying)
+		return pgiam_error_set(PGIAM_EAGAIN, "a query is running; Esc cancels it");
+	result_clear(c);
+	c->cancel_flag = 0;
+	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
+	if ((error = pgiam_session_query(c->session, sql)) < 0)
+		return error;
+	c->querying = 1;
+	return 0;
+}
+
+const pgiam_conn_result *pgiam_conn_result_of(const pgiam_conn *c)
+{
+	return c->querying || c->result.done ? &c->result : NULL;
+}
+
+int pgiam_conn_can_query(const pgiam_conn *c)
+{
+	return c->session != NULL;
+}
+
+void pgiam_conn_free(pgiam_conn *c)
+{
+	if (!c)
+		return;
+	c->cancel_flag = 1;  /* a refresh in flight gives up its HTTP call */
+	if (c->refresh_running) {
+		pthread_join(c->refresh_thread, NULL);
+		c->refresh_running = 0;
+	}
+	if (c->refresh_pipe[0] >= 0)
+		close(c->refresh_pipe[0]);
+	if (c->refresh_pipe[1] >= 0)
+		close(c->refresh_pipe[1]);
+	pgiam_session_free(c->session);
+	pgiam_auth_free(c->auth);
+	pgiam_profile_free(c->profile);
+	result_clear(c);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}

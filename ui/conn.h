@@ -1,0 +1,119 @@
+/* conn.h - the TUI's view of one database connection: the integration point between
+ * the screens and the core's session (src/session.h) and chain (src/auth.h).
+ *
+ * Everything the screens need is here, in the UI's own words: the steps of the
+ * chain with their times, the status bar's facts, the descriptors the event loop
+ * polls, and query results as strings. conn.c is the only UI file that talks to the
+ * session API; the screens never do.
+ */
+#ifndef PGIAM_UI_CONN_H
+#define PGIAM_UI_CONN_H
+
+#include "eventlog.h"
+
+#include <poll.h>
+#include <stddef.h>
+#include <time.h>
+
+#define PGIAM_CONN_STEPS(_) \
+	_(CREDENTIALS, "source credentials") \
+	_(ASSUME_ROLE, "AssumeRole") \
+	_(TOKEN,       "auth token") \
+	_(TCP,         "TCP connect") \
+	_(TLS,         "TLS") \
+	_(AUTH,        "authentication")
+
+typedef enum {
+#define PGIAM_CONN_STEP_ENUM_(id, label) PGIAM_CONN_STEP_##id,
+	PGIAM_CONN_STEPS(PGIAM_CONN_STEP_ENUM_)
+#undef PGIAM_CONN_STEP_ENUM_
+	PGIAM_CONN_STEP__COUNT
+} pgiam_conn_step_id;
+
+typedef enum {
+	PGIAM_STEP_PENDING,
+	PGIAM_STEP_RUNNING,
+	PGIAM_STEP_OK,
+	PGIAM_STEP_FAILED,
+	PGIAM_STEP_SKIPPED,
+} pgiam_step_state;
+
+typedef struct pgiam_conn_step {
+	pgiam_step_state state;
+	double seconds;          /* time taken (so far, while running) */
+	char detail[320];        /* result or explanation; never a secret */
+} pgiam_conn_step;
+
+typedef enum {
+	PGIAM_CONN_CONNECTING,
+	PGIAM_CONN_CONNECTED,
+	PGIAM_CONN_RECONNECTING,
+	PGIAM_CONN_LOST,
+	PGIAM_CONN_FAILED,
+} pgiam_conn_state;
+
+/* The facts the status bar shows. Times are absolute (0 = unknown). */
+typedef struct pgiam_conn_status {
+	char profile[128];
+	char db_user[128];
+	char endpoint[300];     /* host:port */
+	char role_short[160];   /* "role/name" or "" without a role */
+	time_t token_expires;
+	time_t sts_expires;
+	pgiam_conn_state state;
+	int tls_verified;
+	int read_only;          /* the server enforces it */
+	char failure[1600];     /* one line, when FAILED or LOST */
+} pgiam_conn_status;
+
+/* A query result, as text, owned by the connection. */
+typedef struct pgiam_conn_result {
+	int done;               /* 0 while the query runs */
+	size_t ncols, nrows;
+	char **colnames;        /* ncols */
+	char **cells;           /* nrows * ncols, NULL for SQL NULL */
+	int truncated;          /* more rows than kept */
+	char tag[64];           /* command tag: "SELECT 3", "INSERT 0 1" */
+	int failed;
+	char sqlstate[6];
+	char message[512], detail[512], hint[1600];
+	int position;           /* 1-based character position in the SQL, 0 when none */
+	double seconds;
+} pgiam_conn_result;
+
+typedef struct pgiam_conn pgiam_conn;
+
+/* Starts connecting with profile `name` from `dir` (NULL: the default directory).
+ * Progress goes to log and to the steps. Fails only when nothing can start (no
+ * memory, profile unreadable); a chain failure shows as a FAILED step instead. */
+int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, pgiam_eventlog *log);
+
+/* Descriptors to poll now (at most max); returns how many were written. */
+size_t pgiam_conn_pollfds(pgiam_conn *c, struct pollfd *fds, size_t max);
+
+/* Milliseconds until the connection wants to be stepped even without I/O; -1 none. */
+int pgiam_conn_timeout_ms(pgiam_conn *c);
+
+/* Advances the work after poll (revents of the descriptors above, in the same order).
+ * Returns 1 when something the screens show changed. */
+int pgiam_conn_advance(pgiam_conn *c, const struct pollfd *fds, size_t nfds);
+
+/* Whether an operation (connecting, a query) is running; cancel stops it. */
+int pgiam_conn_busy(const pgiam_conn *c);
+void pgiam_conn_cancel(pgiam_conn *c);
+
+const pgiam_conn_status *pgiam_conn_status_of(const pgiam_conn *c);
+const pgiam_conn_step *pgiam_conn_steps(const pgiam_conn *c);
+const char *pgiam_conn_step_label(pgiam_conn_step_id id);
+
+/* Sends one SQL statement; the result fills in as it arrives. Returns 0 or a negative
+ * error (not connected, busy) with the last error set. */
+int pgiam_conn_query(pgiam_conn *c, const char *sql);
+const pgiam_conn_result *pgiam_conn_result_of(const pgiam_conn *c);
+
+/* Whether queries are possible with this build (the session API is linked). */
+int pgiam_conn_can_query(const pgiam_conn *c);
+
+void pgiam_conn_free(pgiam_conn *c);
+
+#endif

@@ -1,0 +1,29 @@
+/* draw.h - the few curses output helpers every screen uses. All text goes through
+ * pgiam_width_fit (width.h): measured by display width, cut with an ellipsis, made
+ * safe. Only draw code calls these; handlers never draw. */
+#ifndef PGIAM_UI_DRAW_H
+#define PGIAM_UI_DRAW_H
+
+#include "app.h"
+#include "colors.h"
+
+/* Draws s at (y, x) in at most cols columns with role; returns the columns used. */
+int pgiam_draw_text(int y, int x, int cols, pgiam_role role, const char *s);
+
+/* Like pgiam_draw_text, padded with spaces to exactly cols. */
+int pgiam_draw_field(int y, int x, int cols, pgiam_role role, const char *s);
+
+/* Fills cols cells of row y from x with spaces in role. */
+void pgiam_draw_fill(int y, int x, int cols, pgiam_role role);
+
+/* Draws a list of lines (split on '\n') with a scroll offset into body. */
+void pgiam_draw_lines(pgiam_rect body, const char *text, int top);
+
+/* Number of lines of text (split on '\n'). */
+int pgiam_text_line_count(const char *text);
+
+/* Moves a scroll position (top line) for a list action: up, down, pages, first,
+ * last. Returns PGIAM_REACT_REDRAW, or PGIAM_REACT_UNHANDLED for other actions. */
+unsigned pgiam_pager_action(int *top, int nlines, int page, pgiam_action a);
+
+#endif

@@ -1,0 +1,494 @@
+/* loop.c - the one event loop: keys, the clock, and the core's network work.
+ *
+ * ppoll() waits on stdin, the connection's descriptors and a timer that fires at the
+ * next second boundary, so countdowns move without keys and an idle pgiam wakes once
+ * a second. Signals are blocked except inside ppoll, and their handlers only set
+ * flags: SIGWINCH leads to a resize in this loop, SIGTERM/SIGINT/SIGHUP end it, and the
+ * terminal is restored on every way out (normal exit, fatal error, signal, crash).
+ */
+#include "app.h"
+
+#include "draw.h"
+#include "error.h"
+#include "statusbar.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define MAX_POLLFDS 8
+
+static volatile sig_atomic_t got_winch;
+static volatile sig_atomic_t got_term;
+static struct termios saved_tio;
+static int tio_saved;
+static int curses_active;
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	got_winch = 1;
+}
+
+static void on_term(int sig)
+{
+	got_term = sig;
+}
+
+/* A crash: only async-signal-safe calls. Restores the saved terminal modes, leaves
+ * the alternate screen, shows the cursor, then dies of the same signal. */
+static void on_fatal(int sig)
+{
+	static const char reset[] = "\033[0m\033[?25h\033[?1049l\r\n";
+
+	if (tio_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	if (write(STDOUT_FILENO, reset, sizeof(reset) - 1) < 0) {
+		/* nothing more can be done */
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void restore_terminal(void)
+{
+	if (curses_active) {
+		curses_active = 0;
+		endwin();
+	}
+}
+
+void pgiam_ui_fail(const char *what)
+{
+	restore_terminal();
+	fprintf(stderr, "pgiam: %s\n", what);
+	exit(1);
+}
+
+void *pgiam_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		pgiam_ui_fail("out of memory");
+	return p;
+}
+
+char *pgiam_xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (!p)
+		pgiam_ui_fail("out of memory");
+	return p;
+}
+
+unsigned pgiam_app_push(pgiam_app *app, const pgiam_screen_ops *ops, void *arg)
+{
+	app->push_ops = ops;
+	app->push_arg = arg;
+	return PGIAM_REACT_PUSH | PGIAM_REACT_REDRAW;
+}
+
+void pgiam_app_message(pgiam_app *app, pgiam_role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->message, sizeof(app->message), fmt, ap);
+	va_end(ap);
+	app->message_role = role;
+	app->message_until = time(NULL) + 8;
+}
+
+int pgiam_app_connected(const pgiam_app *app)
+{
+	return app->conn != NULL;
+}
+
+static void install_handler(int sig, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+/* Installs a crash handler unless someone (a sanitizer) already has one. */
+static void install_fatal(int sig)
+{
+	struct sigaction old;
+
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
+	    !(old.sa_flags & SA_SIGINFO))
+		install_handler(sig, on_fatal, SA_RESETHAND);
+}
+
+/* Sets up the terminal; the handlers go in first so that ncurses keeps its own
+ * SIGWINCH/SIGINT/SIGTERM handlers out (it only installs them over defaults). */
+static int terminal_start(sigset_t *wait_mask)
+{
+	sigset_t block;
+
+	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
+		tio_saved = 1;
+	install_handler(SIGWINCH, on_winch, 0);
+	install_handler(SIGTERM, on_term, 0);
+	install_handler(SIGINT, on_term, 0);
+	install_handler(SIGHUP, on_term, 0);
+	install_fatal(SIGSEGV);
+	install_fatal(SIGBUS);
+	install_fatal(SIGFPE);
+	install_fatal(SIGABRT);
+	sigemptyset(&block);
+	sigaddset(&block, SIGWINCH);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	sigdelset(wait_mask, SIGWINCH);
+	sigdelset(wait_mask, SIGTERM);
+	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGHUP);
+
+	if (!initscr())
+		return -1;
+	curses_active = 1;
+	atexit(restore_terminal);
+	raw();            /* Ctrl-C is a key (cancel), not a signal */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	pgiam_colors_init();
+	return 0;
+}
+
+static void update_size(pgiam_app *app)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+	    (ws.ws_row != LINES || ws.ws_col != COLS))
+		resize_term(ws.ws_row, ws.ws_col);
+	app->rows = LINES;
+	app->cols = COLS;
+	app->full_redraw = 1;
+}
+
+static int too_small(const pgiam_app *app)
+{
+	return app->rows < PGIAM_MIN_ROWS || app->cols < PGIAM_MIN_COLS;
+}
+
+static pgiam_screen *top(pgiam_app *app)
+{
+	return app->depth ? &app->stack[app->depth - 1] : NULL;
+}
+
+static void draw_too_small(pgiam_app *app)
+{
+	char line[96];
+	int y = app->rows > 4 ? app->rows / 2 - 2 : 0;
+
+	pgiam_draw_text(y++, 0, app->cols, PGIAM_ROLE_ERROR, "Terminal too small");
+	snprintf(line, sizeof(line), "it is %dx%d; pgiam needs %dx%d", app->cols, app->rows,
+		PGIAM_MIN_COLS, PGIAM_MIN_ROWS);
+	pgiam_draw_text(y++, 0, app->cols, PGIAM_ROLE_NORMAL, line);
+	pgiam_draw_text(y++, 0, app->cols, PGIAM_ROLE_DIM, "enlarge it, or q quits");
+}
+
+/* The bottom line: a recent message, or the first key of each action of the screen's
+ * own scope (from the action table, like the help screen). */
+static void draw_hints(pgiam_app *app, pgiam_screen *s)
+{
+	char line[512];
+	char key[32];
+	char name[32];
+	size_t used = 0;
+
+	if (app->message[0] && time(NULL) <= app->message_until) {
+		pgiam_draw_field(app->rows - 1, 0, app->cols, app->message_role, app->message);
+		return;
+	}
+	app->message[0] = '\0';
+	used += (size_t)snprintf(line, sizeof(line), "F1 help");
+	for (int a = PGIAM_ACTION_NONE + 1; a < PGIAM_ACTION__COUNT && used < sizeof(line); a++) {
+		const pgiam_action_info *info = pgiam_action_get((pgiam_action)a);
+		size_t k = 0;
+
+		if (!s->ops->nscopes || info->scope != s->ops->scopes[0])
+			continue;
+		pgiam_key_label(key, sizeof(key), info->keys[0]);
+		for (k = 0; info->name[k] && k + 1 < sizeof(name); k++)
+			name[k] = (char)(info->name[k] == '_' ? ' ' : info->name[k] | 0x20);
+		name[k] = '\0';
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "  %s %s", key, name);
+	}
+	if (used < sizeof(line))
+		snprintf(line + used, sizeof(line) - used, "  %s", s->ops->text_input
+			? "Esc back" : "q quit");
+	pgiam_draw_field(app->rows - 1, 0, app->cols, PGIAM_ROLE_DIM, line);
+}
+
+static void draw_all(pgiam_app *app)
+{
+	pgiam_screen *s = top(app);
+	pgiam_rect body;
+	int sb = 0;
+	int cy = 0, cx = 0;
+	int show_cursor = 0;
+	char title[300];
+
+	if (app->full_redraw) {
+		clearok(curscr, TRUE);
+		app->full_redraw = 0;
+	}
+	erase();
+	if (too_small(app) || !s) {
+		draw_too_small(app);
+		curs_set(0);
+		refresh();
+		return;
+	}
+	sb = pgiam_statusbar_rows(app);
+	snprintf(title, sizeof(title), " pgiam \xC2\xB7 %s", s->title ? s->title : s->ops->title);
+	pgiam_draw_field(0, 0, app->cols, PGIAM_ROLE_TITLE, title);
+	body.y = 1;
+	body.x = 0;
+	body.w = app->cols;
+	body.h = app->rows - 2 - sb;
+	s->ops->draw(s, app, body);
+	if (sb)
+		pgiam_statusbar_draw(app, app->rows - 1 - sb);
+	draw_hints(app, s);
+	if (s->ops->cursor)
+		show_cursor = s->ops->cursor(s, app, body, &cy, &cx);
+	curs_set(show_cursor ? 1 : 0);
+	if (show_cursor)
+		move(cy, cx);
+	refresh();
+}
+
+static unsigned open_screen(pgiam_app *app, const pgiam_screen_ops *ops, void *arg)
+{
+	pgiam_screen *s = NULL;
+
+	if (app->depth == PGIAM_SCREEN_STACK) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "too many screens open; go back first");
+		return PGIAM_REACT_REDRAW;
+	}
+	s = &app->stack[app->depth];
+	s->ops = ops;
+	s->data = NULL;
+	s->title = NULL;
+	if (ops->open && ops->open(s, app, arg) < 0) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last()[0]
+			? pgiam_error_last() : "cannot open that screen");
+		return PGIAM_REACT_REDRAW;
+	}
+	app->depth++;
+	return PGIAM_REACT_REDRAW;
+}
+
+static void close_top(pgiam_app *app)
+{
+	pgiam_screen *s = top(app);
+
+	if (!s)
+		return;
+	if (s->ops->close)
+		s->ops->close(s, app);
+	app->depth--;
+}
+
+/* Applies reaction flags; returns 1 when the loop must end. */
+static int apply(pgiam_app *app, unsigned r)
+{
+	if (r & PGIAM_REACT_QUIT)
+		return 1;
+	if (r & PGIAM_REACT_POP) {
+		close_top(app);
+		if ((r & PGIAM_REACT_POP_UNDER) && app->depth)
+			close_top(app);
+		if (!app->depth && !(r & PGIAM_REACT_PUSH))
+			return 1;
+		if (app->depth && top(app)->ops->resume)
+			top(app)->ops->resume(top(app), app);
+	}
+	if (r & PGIAM_REACT_PUSH) {
+		const pgiam_screen_ops *ops = app->push_ops;
+
+		app->push_ops = NULL;
+		if (ops)
+			open_screen(app, ops, app->push_arg);
+		if (!app->depth)
+			return 1;
+	}
+	return 0;
+}
+
+/* What the global actions do when the screen leaves them alone. */
+static unsigned global_action(pgiam_app *app, pgiam_action a)
+{
+	int busy = app->conn && pgiam_conn_busy(app->conn);
+
+	if (a == PGIAM_ACTION_HELP)
+		return pgiam_app_push(app, &pgiam_screen_help, NULL);
+	if (a == PGIAM_ACTION_LOG)
+		return pgiam_app_push(app, &pgiam_screen_log, NULL);
+	if (a == PGIAM_ACTION_QUIT)
+		return PGIAM_REACT_QUIT;
+	if (a == PGIAM_ACTION_REDRAW) {
+		app->full_redraw = 1;
+		return PGIAM_REACT_REDRAW;
+	}
+	if ((a == PGIAM_ACTION_CANCEL || a == PGIAM_ACTION_BACK) && busy) {
+		pgiam_conn_cancel(app->conn);
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "cancelled");
+		return PGIAM_REACT_REDRAW;
+	}
+	if (a == PGIAM_ACTION_CANCEL)
+		return app->depth > 1 ? PGIAM_REACT_POP : PGIAM_REACT_QUIT;
+	if (a == PGIAM_ACTION_BACK)
+		return app->depth > 1 ? PGIAM_REACT_POP : PGIAM_REACT_NONE;
+	return PGIAM_REACT_NONE;
+}
+
+static unsigned handle_key(pgiam_app *app, int status, wint_t ch)
+{
+	pgiam_screen *s = top(app);
+	pgiam_action a = PGIAM_ACTION_NONE;
+	unsigned r = PGIAM_REACT_NONE;
+	int key = (int)ch;
+
+	if (status == KEY_CODE_YES && key == KEY_RESIZE) {
+		update_size(app);
+		return PGIAM_REACT_REDRAW;
+	}
+	if (!s)
+		return PGIAM_REACT_QUIT;
+	if (too_small(app)) {
+		/* Only a way out works while nothing can be shown properly. */
+		if (key == 'q' || key == PGIAM_CTRL('c') || key == KEY_F(10))
+			return PGIAM_REACT_QUIT;
+		return PGIAM_REACT_NONE;
+	}
+	if (status == OK && s->ops->text_input && s->ops->text && ch >= 0x20 && ch != 0x7f)
+		return s->ops->text(s, app, (wchar_t)ch);
+	a = pgiam_action_lookup(key, s->ops->scopes, s->ops->nscopes);
+	if (a == PGIAM_ACTION_NONE)
+		return PGIAM_REACT_NONE;
+	r = s->ops->action(s, app, a);
+	if (r & PGIAM_REACT_UNHANDLED)
+		r = (r & ~(unsigned)PGIAM_REACT_UNHANDLED) | global_action(app, a);
+	return r;
+}
+
+static int ms_to_next_second(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int)(1000 - ts.tv_nsec / 1000000);
+}
+
+int pgiam_loop_run(pgiam_app *app)
+{
+	sigset_t wait_mask;
+	struct pollfd fds[MAX_POLLFDS];
+	time_t last_second = 0;
+	int dirty = 1;
+	int done = 0;
+
+	if (terminal_start(&wait_mask) < 0) {
+		fprintf(stderr, "pgiam: cannot start the terminal UI (is TERM set?)\n");
+		return 1;
+	}
+	update_size(app);
+	if (app->start_profile)
+		done = apply(app, open_screen(app, &pgiam_screen_profiles, NULL) |
+			pgiam_app_push(app, &pgiam_screen_connect, app->start_profile));
+	else
+		done = apply(app, open_screen(app, &pgiam_screen_profiles, NULL));
+	last_second = time(NULL);
+
+	while (!done && !got_term) {
+		size_t nconn = 0;
+		int timeout = 0;
+		struct timespec ts;
+		int rc = 0;
+
+		if (got_winch) {
+			got_winch = 0;
+			update_size(app);
+			dirty = 1;
+		}
+		if (dirty) {
+			draw_all(app);
+			dirty = 0;
+		}
+		fds[0].fd = STDIN_FILENO;
+		fds[0].events = POLLIN;
+		fds[0].revents = 0;
+		if (app->conn)
+			nconn = pgiam_conn_pollfds(app->conn, fds + 1, MAX_POLLFDS - 1);
+		timeout = ms_to_next_second();
+		if (app->conn) {
+			int t = pgiam_conn_timeout_ms(app->conn);
+
+			if (t >= 0 && t < timeout)
+				timeout = t;
+		}
+		ts.tv_sec = timeout / 1000;
+		ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
+		rc = ppoll(fds, 1 + nconn, &ts, &wait_mask);
+		if (rc < 0 && errno != EINTR)
+			break;
+		if (rc < 0)
+			continue;
+
+		if (app->conn && pgiam_conn_advance(app->conn, fds + 1, nconn))
+			dirty = 1;
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;  /* the terminal went away */
+		if (fds[0].revents & POLLIN) {
+			wint_t ch = 0;
+			int status;
+
+			while (!done && (status = get_wch(&ch)) != ERR) {
+				unsigned r = handle_key(app, status, ch);
+
+				if (r)
+					dirty = 1;
+				done = apply(app, r);
+			}
+		}
+		if (!done && top(app) && top(app)->ops->tick) {
+			unsigned r = top(app)->ops->tick(top(app), app);
+
+			if (r)
+				dirty = 1;
+			done = apply(app, r);
+		}
+		if (time(NULL) != last_second) {
+			last_second = time(NULL);
+			dirty = 1;  /* countdowns move; curses sends only what changed */
+		}
+	}
+	while (app->depth)
+		close_top(app);
+	restore_terminal();
+	return 0;
+}

@@ -1,0 +1,182 @@
+/* screen_connect.c - connecting: each step of the chain (credentials, AssumeRole,
+ * token, TCP, TLS, authentication) as it happens, with its time; a failure stays on
+ * screen with its explanation until the user goes back or retries. Once connected it
+ * hands the connection to the SQL screen. */
+#include "app.h"
+
+#include "draw.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct connect_view {
+	char name[80];
+	char title[120];
+	int handed_over;    /* the connection now belongs to the SQL screen */
+} connect_view;
+
+static unsigned start(connect_view *v, pgiam_app *app)
+{
+	if (app->conn) {
+		pgiam_conn_free(app->conn);
+		app->conn = NULL;
+	}
+	pgiam_eventlog_add(&app->log, "connecting with profile %s", v->name);
+	if (pgiam_conn_start(&app->conn, app->profiles_dir, v->name, &app->log) < 0) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
+		pgiam_eventlog_add(&app->log, "cannot connect with %s: %s", v->name,
+			pgiam_error_last());
+	}
+	return PGIAM_REACT_REDRAW;
+}
+
+static int connect_open(pgiam_screen *s, pgiam_app *app, void *arg)
+{
+	connect_view *v = pgiam_xcalloc(1, sizeof(*v));
+
+	snprintf(v->name, sizeof(v->name), "%s", arg ? (const char *)arg : "");
+	snprintf(v->title, sizeof(v->title), "Connecting: %s", v->name);
+	s->data = v;
+	s->title = v->title;
+	start(v, app);
+	return 0;
+}
+
+static const char *state_mark(pgiam_step_state st)
+{
+	switch (st) {
+	case PGIAM_STEP_PENDING:
+		return "  ";
+	case PGIAM_STEP_RUNNING:
+		return "..";
+	case PGIAM_STEP_OK:
+		return "ok";
+	case PGIAM_STEP_FAILED:
+		return "!!";
+	case PGIAM_STEP_SKIPPED:
+		return "--";
+	}
+	return "  ";
+}
+
+static pgiam_role state_role(pgiam_step_state st)
+{
+	switch (st) {
+	case PGIAM_STEP_PENDING:
+	case PGIAM_STEP_SKIPPED:
+		return PGIAM_ROLE_DIM;
+	case PGIAM_STEP_RUNNING:
+		return PGIAM_ROLE_WARN;
+	case PGIAM_STEP_OK:
+		return PGIAM_ROLE_OK;
+	case PGIAM_STEP_FAILED:
+		return PGIAM_ROLE_ERROR;
+	}
+	return PGIAM_ROLE_NORMAL;
+}
+
+static void connect_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
+{
+	connect_view *v = s->data;
+	const pgiam_conn_step *steps = NULL;
+	const pgiam_conn_status *st = NULL;
+	char line[1024];
+	int y = body.y + 1;
+
+	if (!app->conn) {
+		pgiam_draw_text(y, 2, body.w - 4, PGIAM_ROLE_ERROR, "Could not start connecting:");
+		pgiam_draw_text(y + 1, 2, body.w - 4, PGIAM_ROLE_ERROR, app->message);
+		pgiam_draw_text(y + 3, 2, body.w - 4, PGIAM_ROLE_DIM, "r retries, Esc goes back");
+		return;
+	}
+	steps = pgiam_conn_steps(app->conn);
+	st = pgiam_conn_status_of(app->conn);
+	snprintf(line, sizeof(line), "Profile %s: %s@%s", v->name, st->db_user, st->endpoint);
+	pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_HEADER, line);
+	for (int i = 0; i < PGIAM_CONN_STEP__COUNT && y < body.y + body.h - 3; i++) {
+		const pgiam_conn_step *sp = &steps[i];
+		char t[32] = "";
+
+		if (sp->state == PGIAM_STEP_OK || sp->state == PGIAM_STEP_FAILED ||
+		    sp->state == PGIAM_STEP_RUNNING)
+			snprintf(t, sizeof(t), "%6.2f s", sp->seconds);
+		snprintf(line, sizeof(line), "[%s] %-20s %9s", state_mark(sp->state),
+			pgiam_conn_step_label((pgiam_conn_step_id)i), t);
+		pgiam_draw_text(y, 2, 36, state_role(sp->state), line);
+		pgiam_draw_text(y, 39, body.w - 40, sp->state == PGIAM_STEP_FAILED
+			? PGIAM_ROLE_ERROR : PGIAM_ROLE_NORMAL, sp->detail);
+		y++;
+	}
+	y++;
+	if (st->state == PGIAM_CONN_FAILED) {
+		/* The explanation, wrapped over the remaining lines. */
+		const char *p = st->failure;
+		int w = body.w - 4;
+
+		pgiam_draw_text(y++, 2, w, PGIAM_ROLE_ERROR, "Not connected:");
+		while (*p && y < body.y + body.h - 1) {
+			size_t take = strlen(p);
+			char chunk[512];
+
+			if (take > (size_t)w)
+				take = (size_t)w;
+			/* break at a space when one is near */
+			if (take < strlen(p))
+				for (size_t k = take; k > (size_t)w / 2; k--)
+					if (p[k] == ' ') {
+						take = k;
+						break;
+					}
+			snprintf(chunk, sizeof(chunk), "%.*s", (int)take, p);
+			pgiam_draw_text(y++, 2, w, PGIAM_ROLE_NORMAL, chunk);
+			p += take;
+			while (*p == ' ')
+				p++;
+		}
+		pgiam_draw_text(body.y + body.h - 1, 2, body.w - 4, PGIAM_ROLE_DIM,
+			"r retries, Esc goes back, L shows the event log");
+	} else {
+		pgiam_draw_text(y, 2, body.w - 4, PGIAM_ROLE_DIM, "Esc or Ctrl-C cancels");
+	}
+}
+
+static unsigned connect_tick(pgiam_screen *s, pgiam_app *app)
+{
+	connect_view *v = s->data;
+
+	if (app->conn && pgiam_conn_status_of(app->conn)->state == PGIAM_CONN_CONNECTED &&
+	    !v->handed_over) {
+		v->handed_over = 1;
+		return PGIAM_REACT_POP | pgiam_app_push(app, &pgiam_screen_sql, NULL);
+	}
+	return PGIAM_REACT_NONE;
+}
+
+static unsigned connect_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
+{
+	connect_view *v = s->data;
+
+	if (a == PGIAM_ACTION_RETRY && (!app->conn || !pgiam_conn_busy(app->conn)))
+		return start(v, app);
+	return PGIAM_REACT_UNHANDLED;
+}
+
+static void connect_close(pgiam_screen *s, pgiam_app *app)
+{
+	connect_view *v = s->data;
+
+	if (!v->handed_over && app->conn) {
+		pgiam_conn_free(app->conn);
+		app->conn = NULL;
+	}
+	free(v);
+}
+
+const pgiam_screen_ops pgiam_screen_connect = {
+	.title = "Connecting",
+	.scopes = { PGIAM_SCOPE_CONNECT }, .nscopes = 1,
+	.open = connect_open, .draw = connect_draw, .action = connect_action,
+	.tick = connect_tick, .close = connect_close,
+};

@@ -1,0 +1,265 @@
+/* screen_sql.c - the connected view: a one-line SQL prompt, Enter runs it, rows
+ * appear above as they arrive, errors inline with SQLSTATE, detail, hint and the
+ * position. Esc cancels a running query; with nothing running it offers to
+ * disconnect. (Browsing and a real SQL editor are later issues.) */
+#include "app.h"
+
+#include "draw.h"
+#include "error.h"
+#include "width.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SQL_MAX 4096
+#define COL_MAX 40
+
+typedef struct sql_view {
+	char text[SQL_MAX];
+	size_t len, cursor;
+	char last_sql[SQL_MAX];
+	int top;          /* first result row shown */
+	int page;
+	int cursor_y, cursor_x;
+	char title[160];
+} sql_view;
+
+static int sql_open(pgiam_screen *s, pgiam_app *app, void *arg)
+{
+	sql_view *v = pgiam_xcalloc(1, sizeof(*v));
+
+	(void)arg;
+	snprintf(v->title, sizeof(v->title), "Connected: %s",
+		app->conn ? pgiam_conn_status_of(app->conn)->profile : "");
+	s->data = v;
+	s->title = v->title;
+	return 0;
+}
+
+static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area)
+{
+	int widths[64];
+	size_t ncols = r->ncols < 64 ? r->ncols : 64;
+	int y = area.y;
+	char line[1700];
+
+	if (r->failed) {
+		snprintf(line, sizeof(line), "ERROR %s: %s", r->sqlstate[0] ? r->sqlstate : "-",
+			r->message);
+		pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_ERROR, line);
+		if (r->position > 0 && y < area.y + area.h) {
+			snprintf(line, sizeof(line), "at character %d: %.60s", r->position,
+				(size_t)r->position <= strlen(v->last_sql) ? v->last_sql + r->position - 1 : "");
+			pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_WARN, line);
+		}
+		if (r->detail[0] && y < area.y + area.h) {
+			snprintf(line, sizeof(line), "DETAIL: %s", r->detail);
+			pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_NORMAL, line);
+		}
+		if (r->hint[0] && y < area.y + area.h) {
+			snprintf(line, sizeof(line), "HINT: %s", r->hint);
+			pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_NORMAL, line);
+		}
+		return;
+	}
+	if (!ncols) {
+		if (r->done)
+			pgiam_draw_text(y, area.x, area.w, PGIAM_ROLE_OK, r->tag[0] ? r->tag : "done");
+		return;
+	}
+	for (size_t c = 0; c < ncols; c++) {
+		widths[c] = (int)pgiam_width_of(r->colnames[c]);
+		for (size_t i = 0; i < r->nrows; i++) {
+			const char *cell = r->cells[i * r->ncols + c];
+			int w = (int)pgiam_width_of(cell ? cell : "NULL");
+
+			if (w > widths[c])
+				widths[c] = w;
+		}
+		if (widths[c] > COL_MAX)
+			widths[c] = COL_MAX;
+	}
+	{
+		int x = area.x;
+
+		for (size_t c = 0; c < ncols && x < area.x + area.w; c++) {
+			pgiam_draw_field(y, x, widths[c] < area.x + area.w - x ? widths[c]
+				: area.x + area.w - x, PGIAM_ROLE_HEADER, r->colnames[c]);
+			x += widths[c] + 2;
+		}
+		y++;
+	}
+	v->page = area.h - 2;
+	if (v->top > (int)r->nrows - 1)
+		v->top = r->nrows ? (int)r->nrows - 1 : 0;
+	for (size_t i = (size_t)v->top; i < r->nrows && y < area.y + area.h - 1; i++) {
+		int x = area.x;
+
+		for (size_t c = 0; c < ncols && x < area.x + area.w; c++) {
+			const char *cell = r->cells[i * r->ncols + c];
+			int w = widths[c] < area.x + area.w - x ? widths[c] : area.x + area.w - x;
+
+			pgiam_draw_field(y, x, w, cell ? PGIAM_ROLE_NORMAL : PGIAM_ROLE_DIM,
+				cell ? cell : "NULL");
+			x += widths[c] + 2;
+		}
+		y++;
+	}
+	if (r->done) {
+		snprintf(line, sizeof(line), "(%zu row%s%s) %s \xC2\xB7 %.3f s", r->nrows,
+			r->nrows == 1 ? "" : "s", r->truncated ? ", more not kept" : "", r->tag,
+			r->seconds);
+		pgiam_draw_text(area.y + area.h - 1, area.x, area.w, PGIAM_ROLE_DIM, line);
+	}
+}
+
+static void sql_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
+{
+	sql_view *v = s->data;
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	pgiam_rect area = { body.y + 1, 1, body.h - 3, body.w - 2 };
+	int prompt_y = body.y + body.h - 1;
+	const char *shown = v->text;
+	int cur = (int)pgiam_width_of_n(v->text, v->cursor);
+	int box = body.w - 7;
+
+	if (!app->conn || !pgiam_conn_can_query(app->conn))
+		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN,
+			"Queries need the core's session API, which this build does not have yet.");
+	else if (r && !r->done)
+		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN,
+			"running\xE2\x80\xA6 Esc or Ctrl-C cancels");
+	else
+		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM,
+			"Type SQL and press Enter. Esc disconnects, F3 shows the event log.");
+	if (r)
+		draw_result(v, r, area);
+	pgiam_draw_text(prompt_y, 0, 5, PGIAM_ROLE_KEY, "SQL> ");
+	/* Keep the cursor visible in a long statement. */
+	while (cur >= box && *shown) {
+		size_t next = pgiam_utf8_next(shown, strlen(shown), 0);
+
+		cur -= (int)pgiam_width_of_n(shown, next);
+		shown += next;
+	}
+	pgiam_draw_field(prompt_y, 5, box, PGIAM_ROLE_FIELD, shown);
+	v->cursor_y = prompt_y;
+	v->cursor_x = 5 + cur;
+}
+
+static int sql_cursor(pgiam_screen *s, pgiam_app *app, pgiam_rect body, int *y, int *x)
+{
+	sql_view *v = s->data;
+
+	(void)app;
+	(void)body;
+	*y = v->cursor_y;
+	*x = v->cursor_x;
+	return 1;
+}
+
+static unsigned disconnect_confirmed(pgiam_app *app, void *ctx)
+{
+	(void)ctx;
+	pgiam_eventlog_add(&app->log, "disconnected");
+	return PGIAM_REACT_POP;
+}
+
+static void delete_bytes(sql_view *v, size_t from, size_t to)
+{
+	memmove(v->text + from, v->text + to, v->len - to + 1);
+	v->len -= to - from;
+	v->cursor = from;
+}
+
+static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
+{
+	sql_view *v = s->data;
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	static pgiam_confirm_arg confirm;
+	unsigned pr;
+
+	if (a == PGIAM_ACTION_RUN) {
+		if (!v->len)
+			return PGIAM_REACT_NONE;
+		snprintf(v->last_sql, sizeof(v->last_sql), "%s", v->text);
+		if (pgiam_conn_query(app->conn, v->text) < 0) {
+			pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
+			return PGIAM_REACT_REDRAW;
+		}
+		v->top = 0;
+		return PGIAM_REACT_REDRAW;
+	}
+	if (a == PGIAM_ACTION_CURSOR_LEFT)
+		v->cursor = pgiam_utf8_prev(v->text, v->cursor);
+	else if (a == PGIAM_ACTION_CURSOR_RIGHT)
+		v->cursor = pgiam_utf8_next(v->text, v->len, v->cursor);
+	else if (a == PGIAM_ACTION_LINE_START)
+		v->cursor = 0;
+	else if (a == PGIAM_ACTION_LINE_END)
+		v->cursor = v->len;
+	else if (a == PGIAM_ACTION_DEL_BACK && v->cursor)
+		delete_bytes(v, pgiam_utf8_prev(v->text, v->cursor), v->cursor);
+	else if (a == PGIAM_ACTION_DEL_FWD && v->cursor < v->len)
+		delete_bytes(v, v->cursor, pgiam_utf8_next(v->text, v->len, v->cursor));
+	else if (a == PGIAM_ACTION_DEL_LINE)
+		delete_bytes(v, 0, v->len);
+	else if ((a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) &&
+		 !(app->conn && pgiam_conn_busy(app->conn))) {
+		memset(&confirm, 0, sizeof(confirm));
+		snprintf(confirm.question, sizeof(confirm.question),
+			"Disconnect and go back to the profiles?");
+		confirm.yes = disconnect_confirmed;
+		return pgiam_app_push(app, &pgiam_screen_confirm, &confirm);
+	} else if ((pr = pgiam_pager_action(&v->top, r ? (int)r->nrows + v->page - 1 : 0,
+			v->page, a)) != PGIAM_REACT_UNHANDLED)
+		return pr;
+	else
+		return PGIAM_REACT_UNHANDLED;
+	return PGIAM_REACT_REDRAW;
+}
+
+static unsigned sql_text(pgiam_screen *s, pgiam_app *app, wchar_t ch)
+{
+	sql_view *v = s->data;
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n;
+
+	(void)app;
+	memset(&st, 0, sizeof(st));
+	n = wcrtomb(mb, ch, &st);
+	if (n == (size_t)-1 || v->len + n >= sizeof(v->text))
+		return PGIAM_REACT_NONE;
+	memmove(v->text + v->cursor + n, v->text + v->cursor, v->len - v->cursor + 1);
+	memcpy(v->text + v->cursor, mb, n);
+	v->len += n;
+	v->cursor += n;
+	return PGIAM_REACT_REDRAW;
+}
+
+static unsigned sql_tick(pgiam_screen *s, pgiam_app *app)
+{
+	(void)s;
+	(void)app;
+	return PGIAM_REACT_NONE;
+}
+
+static void sql_close(pgiam_screen *s, pgiam_app *app)
+{
+	if (app->conn) {
+		pgiam_conn_free(app->conn);
+		app->conn = NULL;
+	}
+	free(s->data);
+}
+
+const pgiam_screen_ops pgiam_screen_sql = {
+	.title = "Connected",
+	.scopes = { PGIAM_SCOPE_SQL, PGIAM_SCOPE_EDIT, PGIAM_SCOPE_LIST }, .nscopes = 3,
+	.text_input = 1,
+	.open = sql_open, .draw = sql_draw, .action = sql_action, .text = sql_text,
+	.tick = sql_tick, .close = sql_close, .cursor = sql_cursor,
+};

@@ -1,0 +1,172 @@
+/* width.c - display width and the safe, cut-to-size form of text (see width.h). */
+#include "width.h"
+
+#include <langinfo.h>
+#include <string.h>
+#include <wchar.h>
+
+typedef struct glyph {
+	char rep[8];      /* what is sent to the terminal */
+	size_t replen;
+	int width;        /* columns it takes */
+	size_t consumed;  /* input bytes it stands for */
+} glyph;
+
+int pgiam_width_utf8_locale(void)
+{
+	static int cached = -1;
+
+	if (cached < 0) {
+		const char *cs = nl_langinfo(CODESET);
+		cached = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+	}
+	return cached;
+}
+
+static void set_rep(glyph *g, const char *rep, int width)
+{
+	g->replen = strlen(rep);
+	memcpy(g->rep, rep, g->replen);
+	g->width = width;
+}
+
+static void set_replacement(glyph *g)
+{
+	set_rep(g, pgiam_width_utf8_locale() ? "\xEF\xBF\xBD" : "?", 1);
+}
+
+/* Directional formatting characters can reorder what the terminal shows (a hostile
+ * table name could then look like another one), so they are never passed through. */
+static int is_bidi_control(wchar_t wc)
+{
+	return (wc >= 0x202A && wc <= 0x202E) || (wc >= 0x2066 && wc <= 0x2069);
+}
+
+/* Decodes the next character of s[0..n) (n > 0) into its safe representation. */
+static void next_glyph(glyph *g, const char *s, size_t n, int at_start)
+{
+	mbstate_t st;
+	wchar_t wc = 0;
+	size_t r;
+	int w;
+
+	memset(&st, 0, sizeof(st));
+	r = mbrtowc(&wc, s, n, &st);
+	g->consumed = 1;
+	if (r == (size_t)-1) {
+		set_replacement(g);
+		return;
+	}
+	if (r == (size_t)-2) {
+		g->consumed = n;
+		set_replacement(g);
+		return;
+	}
+	g->consumed = r == 0 ? 1 : r;
+	if (wc == L'\t') {
+		set_rep(g, " ", 1);
+		return;
+	}
+	if (wc < 0x20 || wc == 0x7f) {
+		char caret[3] = { '^', (char)(wc == 0x7f ? '?' : wc + 0x40), '\0' };
+		set_rep(g, caret, 2);
+		return;
+	}
+	if ((wc >= 0x80 && wc <= 0x9f) || is_bidi_control(wc)) {
+		set_replacement(g);
+		return;
+	}
+	w = wcwidth(wc);
+	/* Unprintable, or a combining mark with nothing to combine with (it would
+	 * attach to whatever the screen shows before it). */
+	if (w < 0 || (w == 0 && at_start) || g->consumed > sizeof(g->rep)) {
+		set_replacement(g);
+		return;
+	}
+	memcpy(g->rep, s, g->consumed);
+	g->replen = g->consumed;
+	g->width = w;
+}
+
+size_t pgiam_width_of_n(const char *s, size_t n)
+{
+	size_t total = 0;
+	size_t i = 0;
+	glyph g;
+
+	if (!s)
+		return 0;
+	while (i < n) {
+		next_glyph(&g, s + i, n - i, i == 0);
+		total += (size_t)g.width;
+		i += g.consumed;
+	}
+	return total;
+}
+
+size_t pgiam_width_of(const char *s)
+{
+	return s ? pgiam_width_of_n(s, strlen(s)) : 0;
+}
+
+int pgiam_width_fit(pgiam_buf *out, const char *s, int cols, unsigned flags)
+{
+	size_t n = s ? strlen(s) : 0;
+	size_t i = 0;
+	int used = 0;
+	int limit = cols;
+	int cut = 0;
+	int error = 0;
+	glyph g;
+
+	if (cols <= 0)
+		return 0;
+	if (pgiam_width_of_n(s, n) > (size_t)cols) {
+		cut = 1;
+		if (flags & PGIAM_FIT_ELLIPSIS)
+			limit = cols - 1;
+	}
+	while (i < n) {
+		next_glyph(&g, s + i, n - i, i == 0);
+		if (used + g.width > limit)
+			break;
+		if ((error = pgiam_buf_put(out, g.rep, g.replen)) < 0)
+			goto cleanup;
+		used += g.width;
+		i += g.consumed;
+	}
+	if (cut && (flags & PGIAM_FIT_ELLIPSIS)) {
+		if ((error = pgiam_buf_puts(out, pgiam_width_utf8_locale() ? "\xE2\x80\xA6" : "~")) < 0)
+			goto cleanup;
+		used++;
+	}
+	if (flags & PGIAM_FIT_PAD) {
+		while (used < cols) {
+			if ((error = pgiam_buf_putc(out, ' ')) < 0)
+				goto cleanup;
+			used++;
+		}
+	}
+cleanup:
+	return error < 0 ? error : used;
+}
+
+size_t pgiam_utf8_prev(const char *s, size_t pos)
+{
+	if (pos == 0)
+		return 0;
+	pos--;
+	while (pos > 0 && ((unsigned char)s[pos] & 0xC0) == 0x80)
+		pos--;
+	return pos;
+}
+
+size_t pgiam_utf8_next(const char *s, size_t len, size_t pos)
+{
+	if (pos >= len)
+		return len;
+	pos++;
+	while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
+		pos++;
+	return pos;
+}
