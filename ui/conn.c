@@ -489,9 +489,13 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 			} else {
 				c->status.state = PGIAM_CONN_LOST;
 			}
-			snprintf(c->status.failure, sizeof(c->status.failure), "%s%s%s",
-				ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text,
-				e && e->explanation[0] ? " \xE2\x80\x94 " : "", e ? e->explanation : "");
+			{
+				const char *text = ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text;
+				int explain = e && e->explanation[0] && !strstr(text, e->explanation);
+
+				snprintf(c->status.failure, sizeof(c->status.failure), "%s%s%s", text,
+					explain ? " \xE2\x80\x94 " : "", explain ? e->explanation : "");
+			}
 			pgiam_eventlog_add(c->log, "connect failed: %s", ev->kind == PGIAM_SEV_CANCELLED
 				? "cancelled" : ev->text);
 		}

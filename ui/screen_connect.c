@@ -118,17 +118,25 @@ static void connect_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		pgiam_draw_text(y++, 2, w, PGIAM_ROLE_ERROR, "Not connected:");
 		while (*p && y < body.y + body.h - 1) {
 			size_t take = strlen(p);
+			const char *item = NULL;
 			char chunk[512];
 
-			if (take > (size_t)w)
+			/* A numbered list of causes reads better one per line. */
+			for (const char *q = p + 1; *q && !item; q++)
+				if (q[0] == '(' && q[1] >= '1' && q[1] <= '9' && q[2] == ')' &&
+				    q[-1] == ' ')
+					item = q;
+			if (item && (size_t)(item - p) < take)
+				take = (size_t)(item - p);
+			if (take > (size_t)w) {
 				take = (size_t)w;
-			/* break at a space when one is near */
-			if (take < strlen(p))
+				/* break at a space when one is near */
 				for (size_t k = take; k > (size_t)w / 2; k--)
 					if (p[k] == ' ') {
 						take = k;
 						break;
 					}
+			}
 			snprintf(chunk, sizeof(chunk), "%.*s", (int)take, p);
 			pgiam_draw_text(y++, 2, w, PGIAM_ROLE_NORMAL, chunk);
 			p += take;

@@ -94,16 +94,9 @@ def main():
         t.wait_for(r"Disconnect")
         t.send("y")
         s = t.wait_for(r"pgiam · Profiles")
-        t.wait_for(r"sandbox-wrong-extid")
-        # select it: move to its row
-        for _ in range(20):
-            s = t.screen()
-            sel = [l for l in s.splitlines() if l.startswith("sandbox-wrong-extid")]
-            if sel:
-                break
-        names = [l.split()[0] for l in s.splitlines()[2:] if l.strip() and l.split()[0].startswith("sandbox")]
-        idx = names.index("sandbox-wrong-extid")
-        for _ in range(idx):
+        s = t.wait_for(r"sandbox-wrong-extid")
+        names = [l.split()[0] for l in s.splitlines()[2:] if l.startswith("sandbox")]
+        for _ in range(names.index("sandbox-wrong-extid")):
             t.send("Down")
         t.send("Enter")
         s = t.wait_for(r"Not connected", timeout=30)
