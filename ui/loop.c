@@ -425,7 +425,7 @@ int pgiam_loop_run(pgiam_app *app)
 	last_second = time(NULL);
 
 	while (!done && !got_term) {
-		size_t nconn = 0;
+		size_t nconn = 0, nscreen = 0;
 		int timeout = 0;
 		struct timespec ts;
 		int rc = 0;
@@ -444,6 +444,9 @@ int pgiam_loop_run(pgiam_app *app)
 		fds[0].revents = 0;
 		if (app->conn)
 			nconn = pgiam_conn_pollfds(app->conn, fds + 1, MAX_POLLFDS - 1);
+		if (top(app) && top(app)->ops->pollfds)
+			nscreen = top(app)->ops->pollfds(top(app), app, fds + 1 + nconn,
+				MAX_POLLFDS - 1 - nconn);
 		timeout = ms_to_next_second();
 		if (app->conn) {
 			int t = pgiam_conn_timeout_ms(app->conn);
@@ -453,7 +456,7 @@ int pgiam_loop_run(pgiam_app *app)
 		}
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
-		rc = ppoll(fds, 1 + nconn, &ts, &wait_mask);
+		rc = ppoll(fds, 1 + nconn + nscreen, &ts, &wait_mask);
 		if (rc < 0 && errno != EINTR)
 			break;
 		if (rc < 0)
