@@ -3,12 +3,16 @@
 
 #include "cli.h"
 #include "error.h"
+#include "profile.h"
+#include "session_profile.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct owned {
 	char *connect_host;
+	char *dir;
+	pgiam_profile *profile;
 } owned;
 
 static int int_arg(int *out, const char *name, const char *v, int min, int max)
@@ -33,8 +37,8 @@ int pgiam_cli_session_opt(pgiam_cli_session_opts *o, int argc, char **argv, int 
 	const char *a = argv[i], *v = NULL;
 	int n = 0;
 
-	if (!strcmp(a, "--read-only")) {
-		o->p.read_only = 1;
+	if (!strcmp(a, "--read-only") || !strcmp(a, "--no-read-only")) {
+		o->p.read_only = !strcmp(a, "--read-only");
 		o->read_only_set = 1;
 		return 1;
 	}
@@ -84,7 +88,7 @@ void pgiam_cli_session_usage(FILE *out)
 		"connection:\n"
 		"  --profile NAME          the profile to connect with\n"
 		"  --profiles DIR          where profiles live (default: pgiam's profile dir)\n"
-		"  --read-only             make the server enforce read-only for this session\n"
+		"  --read-only, --no-read-only   override the profile's read_only\n"
 		"low-level (testing, or without a profile):\n"
 		"  --host NAME --port N --dbname DB --user U --region R\n"
 		"  --connect-host H[:P] --connect-port P   TCP goes here (a tunnel)\n"
@@ -112,19 +116,55 @@ static int env_creds(pgiam_creds *out, pgiam_session_progress *progress, void *c
 	return error;
 }
 
-int pgiam_cli_session_params(pgiam_session_params *out, pgiam_cli_session_opts *o)
+static owned *get_owned(pgiam_cli_session_opts *o)
 {
-	owned *own = o->owned;
+	if (!o->owned)
+		o->owned = calloc(1, sizeof(owned));
+	return o->owned;
+}
 
-	if (!own && !(own = o->owned = calloc(1, sizeof(*own)))) {
-		pgiam_cli_error(NULL, "out of memory");
+/* The profile's settings with the command line's overrides on top. */
+static int from_profile(pgiam_session_params *out, pgiam_cli_session_opts *o, owned *own)
+{
+	pgiam_session_params p;
+	int error;
+
+	if (!own->dir && (error = pgiam_profile_dir(&own->dir, o->profiles_dir)) < 0)
+		return 65;
+	if (!own->profile &&
+	    (error = pgiam_profile_load_named(&own->profile, own->dir, o->profile)) < 0)
+		return 65;
+	if ((error = pgiam_session_params_from_profile(&p, own->profile)) < 0)
+		return 65;
+	if (o->read_only_set)
+		p.read_only = o->p.read_only;
+	if (o->p.connect_timeout)
+		p.connect_timeout = o->p.connect_timeout;
+	p.sign_host = o->p.sign_host;
+	p.sign_port = o->p.sign_port;
+	p.sign_user = o->p.sign_user;
+	p.sign_region = o->p.sign_region;
+	p.sign_time_offset = o->p.sign_time_offset;
+	*out = p;
+	return 0;
+}
+
+int pgiam_cli_session_params_quiet(pgiam_session_params *out, pgiam_cli_session_opts *o)
+{
+	owned *own = get_owned(o);
+
+	if (!own) {
+		pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 		return 1;
 	}
-	if (o->profile) {
-		pgiam_cli_error(NULL, "profiles are not available in this build yet");
-		return 65;
-	}
+	if (o->profile)
+		return from_profile(out, o, own);
 	*out = o->p;
+	if (!out->host || !out->port || !out->dbname || !out->user) {
+		pgiam_error_set(PGIAM_EINVAL, "--profile NAME is needed (or --host, --port, "
+			"--dbname and --user)");
+		return 64;
+	}
 	if (out->connect_host && strchr(out->connect_host, ':') &&
 	    !strchr(strchr(out->connect_host, ':') + 1, ':')) {
 		/* host:port in one option */
@@ -134,9 +174,11 @@ int pgiam_cli_session_params(pgiam_session_params *out, pgiam_cli_session_opts *
 		if (!c)
 			return 1;
 		*colon = '\0';
-		if (int_arg(&port, "--connect-host port", colon + 1, 1, 65535)) {
+		port = atoi(colon + 1);
+		if (port < 1 || port > 65535) {
+			pgiam_error_set(PGIAM_EINVAL, "--connect-host: bad port '%s'", colon + 1);
 			free(c);
-			return 2;
+			return 64;
 		}
 		free(own->connect_host);
 		own->connect_host = c;
@@ -146,27 +188,69 @@ int pgiam_cli_session_params(pgiam_session_params *out, pgiam_cli_session_opts *
 	if (o->password_env) {
 		out->password = getenv(o->password_env);
 		if (!out->password) {
-			fprintf(stderr, "pgiam: the variable %s is not set\n", o->password_env);
-			return 2;
+			pgiam_error_set(PGIAM_EINVAL, "the variable %s is not set", o->password_env);
+			return 64;
 		}
 	} else if (o->creds_env) {
 		out->creds = env_creds;
+	} else {
+		pgiam_error_set(PGIAM_EINVAL, "without a profile, say where credentials come from "
+			"(--creds-env or --password-env VAR)");
+		return 64;
 	}
 	return 0;
+}
+
+int pgiam_cli_session_params(pgiam_session_params *out, pgiam_cli_session_opts *o)
+{
+	int rc = pgiam_cli_session_params_quiet(out, o);
+
+	if (rc)
+		pgiam_cli_error(NULL, NULL);
+	return rc;
+}
+
+const pgiam_profile *pgiam_cli_session_profile(const pgiam_cli_session_opts *o)
+{
+	const owned *own = o->owned;
+
+	return own ? own->profile : NULL;
 }
 
 int pgiam_cli_session_open(pgiam_session **out, pgiam_cli_session_opts *o)
 {
 	pgiam_session_params p;
-	int rc;
+	int rc, error;
 
 	if ((rc = pgiam_cli_session_params(&p, o)) != 0)
 		return rc;
-	if (pgiam_session_new(out, &p) < 0) {
+	if (o->profile)
+		error = pgiam_session_new_profile(out, pgiam_cli_session_profile(o), &p);
+	else
+		error = pgiam_session_new(out, &p);
+	if (error < 0) {
 		pgiam_cli_error(NULL, NULL);
-		return 2;
+		return o->profile ? 65 : 64;
 	}
 	return 0;
+}
+
+int pgiam_cli_session_list_profiles(char ***names, size_t *count, pgiam_cli_session_opts *o)
+{
+	owned *own = get_owned(o);
+
+	if (!own || (!own->dir && pgiam_profile_dir(&own->dir, o->profiles_dir) < 0) ||
+	    pgiam_profile_list(names, count, own->dir) < 0) {
+		pgiam_cli_error(NULL, NULL);
+		return 65;
+	}
+	return 0;
+}
+
+void pgiam_cli_session_names_free(char **names, size_t count)
+{
+	if (names)
+		pgiam_profile_names_free(names, count);
 }
 
 void pgiam_cli_session_opts_dispose(pgiam_cli_session_opts *o)
@@ -175,6 +259,8 @@ void pgiam_cli_session_opts_dispose(pgiam_cli_session_opts *o)
 
 	if (own) {
 		free(own->connect_host);
+		free(own->dir);
+		pgiam_profile_free(own->profile);
 		free(own);
 	}
 	o->owned = NULL;

@@ -29,6 +29,13 @@ void pgiam_cli_session_usage(FILE *out);
 /* Builds the session parameters from the options (profile or low-level). Returns 0,
  * or an exit status after printing the error. */
 int pgiam_cli_session_params(pgiam_session_params *out, pgiam_cli_session_opts *o);
+/* The same without printing: the message is in pgiam_error_last(). */
+int pgiam_cli_session_params_quiet(pgiam_session_params *out, pgiam_cli_session_opts *o);
+/* The profile loaded by the calls above (NULL without --profile); lent. */
+const struct pgiam_profile *pgiam_cli_session_profile(const pgiam_cli_session_opts *o);
+/* The profile names in the profile directory (for --all). */
+int pgiam_cli_session_list_profiles(char ***names, size_t *count, pgiam_cli_session_opts *o);
+void pgiam_cli_session_names_free(char **names, size_t count);
 /* Params, then a new session. Returns 0 or an exit status. */
 int pgiam_cli_session_open(pgiam_session **out, pgiam_cli_session_opts *o);
 void pgiam_cli_session_opts_dispose(pgiam_cli_session_opts *o);

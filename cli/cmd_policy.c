@@ -1,10 +1,326 @@
-/* cmd_policy.c - `pgiam policy`. Placeholder until its issue lands. */
+/* cmd_policy.c - `pgiam policy --profile NAME [--json] [--snowflake] [--offline]`:
+ * what must exist on the AWS, database and (optionally) Snowflake side for a profile
+ * to work, as in the reference walkthrough. Unknown values become <placeholders>. */
 #include "cli.h"
+#include "cli_auth.h"
+
+#include "auth.h"
+#include "buf.h"
+#include "error.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define READONLY_ROLE "readonly_role"
+
+static void policy_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: pgiam policy --profile NAME [--profiles DIR] [--json] [--snowflake] [--offline]\n"
+		"Prints the IAM policy (rds-db:connect), the role's trust policy (sts:ExternalId),\n"
+		"and the SQL creating the IAM database user with a read-only role. --snowflake adds\n"
+		"the Snowflake network rule, security integration, secret and external access\n"
+		"integration. The source principal comes from GetCallerIdentity unless --offline.\n");
+}
+
+/* The field at index idx (0-based, ':'-separated) of an ARN, copied; "" when absent. */
+static void arn_field(char *out, size_t len, const char *arn, int idx)
+{
+	const char *p = arn;
+
+	out[0] = '\0';
+	for (int i = 0; p && i < idx; i++)
+		if ((p = strchr(p, ':')))
+			p++;
+	if (p)
+		snprintf(out, len, "%.*s", (int)strcspn(p, ":"), p);
+}
+
+/* An STS assumed-role ARN names the role session; trust policies name the role. */
+static void principal_from_caller(char *out, size_t len, const char *caller)
+{
+	char partition[32], account[32];
+	const char *res = strrchr(caller, ':');
+
+	arn_field(partition, sizeof(partition), caller, 1);
+	arn_field(account, sizeof(account), caller, 4);
+	if (res && strncmp(res + 1, "assumed-role/", 13) == 0) {
+		const char *name = res + 14;
+		snprintf(out, len, "arn:%s:iam::%s:role/%.*s", partition, account,
+			(int)strcspn(name, "/"), name);
+	} else
+		snprintf(out, len, "%s", caller);
+}
+
+/* A PostgreSQL identifier, quoted only when needed. */
+static void sql_ident(pgiam_buf *b, const char *s)
+{
+	int plain = *s && (islower((unsigned char)*s) || *s == '_');
+
+	for (const char *p = s; *p && plain; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_' || *p == '$'))
+			plain = 0;
+	if (plain) {
+		pgiam_buf_puts(b, s);
+		return;
+	}
+	pgiam_buf_putc(b, '"');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			pgiam_buf_putc(b, '"');
+		pgiam_buf_putc(b, *p);
+	}
+	pgiam_buf_putc(b, '"');
+}
+
+static void sql_literal(pgiam_buf *b, const char *s)
+{
+	pgiam_buf_putc(b, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			pgiam_buf_putc(b, '\'');
+		pgiam_buf_putc(b, *p);
+	}
+	pgiam_buf_putc(b, '\'');
+}
+
+static void build_sql(pgiam_buf *b, const char *database, const char *user)
+{
+	pgiam_buf_printf(b, "-- Run as the RDS master user, connected to database %s.\n", database);
+	pgiam_buf_puts(b, "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ");
+	sql_literal(b, READONLY_ROLE);
+	pgiam_buf_puts(b, ") THEN\n    CREATE ROLE " READONLY_ROLE ";\n  END IF;\n"
+		"  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ");
+	sql_literal(b, user);
+	pgiam_buf_puts(b, ") THEN\n    CREATE USER ");
+	sql_ident(b, user);
+	pgiam_buf_puts(b, " WITH LOGIN;\n  END IF;\nEND\n$$;\n");
+	pgiam_buf_puts(b, "GRANT CONNECT ON DATABASE ");
+	sql_ident(b, database);
+	pgiam_buf_puts(b, " TO " READONLY_ROLE ";\n"
+		"GRANT USAGE ON SCHEMA public TO " READONLY_ROLE ";\n"
+		"GRANT SELECT ON ALL TABLES IN SCHEMA public TO " READONLY_ROLE ";\n"
+		"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO " READONLY_ROLE ";\n"
+		"-- with rds_iam the user can only log in with an IAM token (no password)\n"
+		"GRANT rds_iam TO ");
+	sql_ident(b, user);
+	pgiam_buf_puts(b, ";\nGRANT " READONLY_ROLE " TO ");
+	sql_ident(b, user);
+	pgiam_buf_puts(b, ";\n");
+}
+
+static void snowflake_name(char *out, size_t len, const char *profile, const char *suffix)
+{
+	size_t j = 0;
+
+	j = (size_t)snprintf(out, len, "pgiam_");
+	for (const char *p = profile; *p && j + 1 < len; p++)
+		out[j++] = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+	out[j] = '\0';
+	snprintf(out + j, len - j, "_%s", suffix);
+}
+
+static void build_snowflake(pgiam_buf *b, const char *profile, const char *host, int port,
+	const char *role_arn)
+{
+	char rule[128], integ[128], secret[128], access[128];
+
+	snowflake_name(rule, sizeof(rule), profile, "rds_rule");
+	snowflake_name(integ, sizeof(integ), profile, "aws_iam");
+	snowflake_name(secret, sizeof(secret), profile, "aws_secret");
+	snowflake_name(access, sizeof(access), profile, "access");
+	pgiam_buf_printf(b,
+		"-- The port must be in VALUE_LIST: without it the rule means port 443.\n"
+		"CREATE OR REPLACE NETWORK RULE %s\n"
+		"  MODE = EGRESS\n"
+		"  TYPE = PRIVATE_HOST_PORT\n"
+		"  VALUE_LIST = ('%s:%d');\n"
+		"CREATE OR REPLACE SECURITY INTEGRATION %s\n"
+		"  TYPE = API_AUTHENTICATION\n"
+		"  AUTH_TYPE = AWS_IAM\n"
+		"  ENABLED = TRUE\n"
+		"  AWS_ROLE_ARN = '%s';\n"
+		"-- DESC SECURITY INTEGRATION %s; gives API_AWS_IAM_USER_ARN and API_AWS_EXTERNAL_ID:\n"
+		"-- put them in the role's trust policy (Principal and sts:ExternalId).\n"
+		"CREATE OR REPLACE SECRET %s\n"
+		"  TYPE = CLOUD_PROVIDER_TOKEN\n"
+		"  API_AUTHENTICATION = %s;\n"
+		"CREATE OR REPLACE EXTERNAL ACCESS INTEGRATION %s\n"
+		"  ALLOWED_NETWORK_RULES = (%s)\n"
+		"  ALLOWED_AUTHENTICATION_SECRETS = (%s)\n"
+		"  ENABLED = TRUE;\n",
+		rule, host, port, integ, role_arn, integ, secret, integ, access, rule, secret);
+}
+
+static json_object *iam_policy(const char *resource)
+{
+	json_object *doc = json_object_new_object();
+	json_object *stmts = json_object_new_array();
+	json_object *st = json_object_new_object();
+	json_object *actions = json_object_new_array();
+	json_object *resources = json_object_new_array();
+
+	json_object_array_add(actions, json_object_new_string("rds-db:connect"));
+	json_object_array_add(resources, json_object_new_string(resource));
+	json_object_object_add(st, "Effect", json_object_new_string("Allow"));
+	json_object_object_add(st, "Action", actions);
+	json_object_object_add(st, "Resource", resources);
+	json_object_array_add(stmts, st);
+	json_object_object_add(doc, "Version", json_object_new_string("2012-10-17"));
+	json_object_object_add(doc, "Statement", stmts);
+	return doc;
+}
+
+static json_object *trust_policy(const char *principal, const char *external_id)
+{
+	json_object *doc = json_object_new_object();
+	json_object *stmts = json_object_new_array();
+	json_object *st = json_object_new_object();
+	json_object *pr = json_object_new_object();
+	json_object *cond = json_object_new_object();
+	json_object *eq = json_object_new_object();
+
+	json_object_object_add(pr, "AWS", json_object_new_string(principal));
+	json_object_object_add(eq, "sts:ExternalId", json_object_new_string(external_id));
+	json_object_object_add(cond, "StringEquals", eq);
+	json_object_object_add(st, "Effect", json_object_new_string("Allow"));
+	json_object_object_add(st, "Principal", pr);
+	json_object_object_add(st, "Action", json_object_new_string("sts:AssumeRole"));
+	json_object_object_add(st, "Condition", cond);
+	json_object_array_add(stmts, st);
+	json_object_object_add(doc, "Version", json_object_new_string("2012-10-17"));
+	json_object_object_add(doc, "Statement", stmts);
+	return doc;
+}
 
 int pgiam_cmd_policy(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	pgiam_cli_error("policy", "not implemented yet");
-	return 2;
+	static const struct option longopts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "profiles", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "snowflake", no_argument, NULL, 's' },
+		{ "offline", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *dir = NULL;
+	int as_json = 0, snowflake = 0, offline = 0;
+	pgiam_profile *profile = NULL;
+	pgiam_auth *auth = NULL;
+	json_object *out = NULL, *iam = NULL, *trust = NULL;
+	pgiam_buf sql = PGIAM_BUF_INIT, sf = PGIAM_BUF_INIT;
+	char partition[32] = "", account[32] = "", resource[1024], principal[512];
+	const char *region = NULL, *role_arn = NULL, *user = NULL, *database = NULL;
+	const char *principal_note = NULL;
+	int status = 1;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:d:jsoh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': name = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'j': as_json = 1; break;
+		case 's': snowflake = 1; break;
+		case 'o': offline = 1; break;
+		case 'h': policy_usage(stdout); return 0;
+		default: policy_usage(stderr); return 2;
+		}
+	}
+	if (!name || optind < argc) {
+		policy_usage(stderr);
+		return 2;
+	}
+	if ((status = pgiam_cli_load_profile(&profile, "policy", dir, name)) != 0)
+		goto cleanup;
+	status = 1;
+
+	region = pgiam_profile_region(profile);
+	role_arn = pgiam_profile_role_arn(profile);
+	user = pgiam_profile_db_user(profile) ? pgiam_profile_db_user(profile) : "<db-user>";
+	database = pgiam_profile_database(profile) ? pgiam_profile_database(profile) : "<database>";
+	if (role_arn) {
+		arn_field(partition, sizeof(partition), role_arn, 1);
+		arn_field(account, sizeof(account), role_arn, 4);
+	}
+	if (!partition[0])
+		snprintf(partition, sizeof(partition), "%s", region && !strncmp(region, "cn-", 3) ? "aws-cn" :
+			region && !strncmp(region, "us-gov-", 7) ? "aws-us-gov" : "aws");
+	if (pgiam_profile_account_id(profile))
+		snprintf(account, sizeof(account), "%s", pgiam_profile_account_id(profile));
+	snprintf(resource, sizeof(resource), "arn:%s:rds-db:%s:%s:dbuser:%s/%s", partition,
+		region ? region : "<region>", account[0] ? account : "<account-id>",
+		pgiam_profile_dbi_resource_id(profile) ? pgiam_profile_dbi_resource_id(profile) :
+		"<dbi-resource-id>", user);
+
+	snprintf(principal, sizeof(principal), "<source-principal-arn>");
+	principal_note = offline ? "offline: replace with the ARN of the principal that assumes the role" :
+		NULL;
+	if (!offline) {
+		if (pgiam_auth_new(&auth, profile) == 0 && pgiam_auth_whoami(auth) == 0)
+			principal_from_caller(principal, sizeof(principal), pgiam_auth_caller_arn(auth));
+		else {
+			fprintf(stderr, "pgiam: policy: warning: cannot ask STS who the source principal is (%s); "
+				"using a placeholder\n", pgiam_error_last());
+			principal_note = "GetCallerIdentity failed: replace with the ARN of the principal that assumes the role";
+		}
+	}
+	iam = iam_policy(resource);
+	if (role_arn)
+		trust = trust_policy(principal, pgiam_profile_external_id(profile) ?
+			pgiam_profile_external_id(profile) : "<external-id>");
+	build_sql(&sql, database, user);
+	if (snowflake)
+		build_snowflake(&sf, name, pgiam_profile_host(profile) ? pgiam_profile_host(profile) : "<endpoint>",
+			pgiam_profile_port(profile), role_arn ? role_arn : "<role-arn>");
+
+	if (as_json) {
+		out = json_object_new_object();
+		json_object_object_add(out, "profile", json_object_new_string(name));
+		json_object_object_add(out, "role_arn", role_arn ? json_object_new_string(role_arn) : NULL);
+		json_object_object_add(out, "resource", json_object_new_string(resource));
+		json_object_object_add(out, "iam_policy", json_object_get(iam));
+		json_object_object_add(out, "trust_policy", trust ? json_object_get(trust) : NULL);
+		json_object_object_add(out, "source_principal", json_object_new_string(principal));
+		if (principal_note)
+			json_object_object_add(out, "source_principal_note", json_object_new_string(principal_note));
+		json_object_object_add(out, "sql", json_object_new_string(pgiam_buf_cstr(&sql)));
+		if (snowflake)
+			json_object_object_add(out, "snowflake_sql", json_object_new_string(pgiam_buf_cstr(&sf)));
+		printf("%s\n", json_object_to_json_string_ext(out,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	} else {
+		printf("# IAM policy to attach to %s\n%s\n\n", role_arn ? role_arn : "the source principal",
+			json_object_to_json_string_ext(iam, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+				JSON_C_TO_STRING_NOSLASHESCAPE));
+		if (trust)
+			printf("# Trust policy of %s%s%s\n%s\n\n", role_arn,
+				principal_note ? " -- " : "", principal_note ? principal_note : "",
+				json_object_to_json_string_ext(trust, JSON_C_TO_STRING_PRETTY |
+					JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+		else
+			printf("# No role_arn: the profile signs with the source credentials directly, no trust policy needed.\n\n");
+		printf("# SQL for the database\n%s", pgiam_buf_cstr(&sql));
+		if (snowflake)
+			printf("\n# Snowflake objects\n%s", pgiam_buf_cstr(&sf));
+	}
+	status = 0;
+
+cleanup:
+	if (out)
+		json_object_put(out);
+	if (iam)
+		json_object_put(iam);
+	if (trust)
+		json_object_put(trust);
+	pgiam_buf_dispose(&sql);
+	pgiam_buf_dispose(&sf);
+	pgiam_auth_free(auth);
+	pgiam_profile_free(profile);
+	return status;
 }

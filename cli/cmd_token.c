@@ -6,7 +6,9 @@
  *   --bench N                     sign N tokens in this process, print tokens/s.
  */
 #include "cli.h"
+#include "cli_auth.h"
 
+#include "auth.h"
 #include "creds.h"
 #include "error.h"
 #include "secure.h"
@@ -26,12 +28,16 @@ typedef struct token_opts {
 	const char *region;
 	const char *describe;
 	long bench;
+	const char *profile_name;   /* --profile NAME */
+	const char *profiles_dir;   /* --profiles DIR */
+	const pgiam_profile *profile;
 } token_opts;
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: pgiam token --hostname HOST --port PORT --username USER [--region REGION]\n"
+		"       pgiam token --profile NAME [--profiles DIR]\n"
 		"       pgiam token --describe TOKEN     (TOKEN '-' reads it from stdin)\n"
 		"\n"
 		"Prints an RDS IAM authentication token (valid 15 minutes) for HOST:PORT and the\n"
@@ -43,10 +49,16 @@ static void usage(FILE *out)
 		"  --port PORT       the endpoint's port, 1..65535\n"
 		"  --username USER   the database user (a role granted rds_iam)\n"
 		"  --region REGION   the endpoint's region; default $AWS_REGION, $AWS_DEFAULT_REGION\n"
+		"  --profile NAME    endpoint, user and region from profile NAME; source credentials\n"
+		"                    from the AWS chain, then the profile's role_arn assumed with its\n"
+		"                    external_id (see docs/credentials.md)\n"
+		"  --profiles DIR    the profile directory (default $PGIAM_PROFILES, then\n"
+		"                    $XDG_CONFIG_HOME/pgiam/profiles, ~/.config/pgiam/profiles)\n"
 		"  --describe TOKEN  print for whom, where and until when TOKEN was signed\n"
 		"  --help            this text\n"
 		"\n"
-		"credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN\n");
+		"credentials without --profile: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and\n"
+		"AWS_SESSION_TOKEN; with --profile: see docs/credentials.md\n");
 }
 
 /* Where the signing credentials come from: the one place to extend (profiles, chain). */
@@ -55,8 +67,16 @@ static int acquire_credentials(pgiam_creds *out, const token_opts *o)
 	const char *akid = getenv("AWS_ACCESS_KEY_ID");
 	const char *secret = getenv("AWS_SECRET_ACCESS_KEY");
 	const char *token = getenv("AWS_SESSION_TOKEN");
+	pgiam_auth *auth = NULL;
+	int error = 0;
 
-	(void)o;
+	if (o->profile) {
+		/* the chain, then AssumeRole with the profile's role and external ID */
+		if ((error = pgiam_auth_new(&auth, o->profile)) == 0)
+			error = pgiam_auth_get(out, auth, time(NULL));
+		pgiam_auth_free(auth);
+		return error;
+	}
 	if (!token || !*token)
 		token = getenv("AWS_SECURITY_TOKEN"); /* the legacy name botocore still reads */
 	if ((!akid || !*akid) && (!secret || !*secret))
@@ -205,10 +225,13 @@ int pgiam_cmd_token(int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "describe", required_argument, NULL, 'd' },
 		{ "bench", required_argument, NULL, 'b' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "profiles", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	token_opts o;
+	pgiam_profile *profile = NULL;
 	pgiam_creds creds = PGIAM_CREDS_INIT;
 	pgiam_token_params params;
 	char *tok = NULL;
@@ -226,6 +249,8 @@ int pgiam_cmd_token(int argc, char **argv)
 		case 'r': o.region = optarg; break;
 		case 'd': o.describe = optarg; break;
 		case 'b': o.bench = strtol(optarg, NULL, 10); break;
+		case 'P': o.profile_name = optarg; break;
+		case 'D': o.profiles_dir = optarg; break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -242,7 +267,7 @@ int pgiam_cmd_token(int argc, char **argv)
 		return 2;
 	}
 	if (o.describe) {
-		if (o.host || o.port || o.user || o.region) {
+		if (o.host || o.port || o.user || o.region || o.profile_name) {
 			pgiam_cli_error("token", "--describe takes no other option");
 			return 2;
 		}
@@ -251,6 +276,34 @@ int pgiam_cmd_token(int argc, char **argv)
 			return 1;
 		}
 		return 0;
+	}
+	if (o.profile_name) {
+		if (o.host || o.port || o.user || o.region) {
+			pgiam_cli_error("token", "--profile takes the endpoint, user and region from the profile: "
+				"give either --profile or --hostname/--port/--username/--region");
+			return 2;
+		}
+		if ((status = pgiam_cli_load_profile(&profile, "token", o.profiles_dir, o.profile_name)) != 0)
+			return status;
+		status = 1;
+		o.profile = profile;
+		params.host = pgiam_profile_host(profile);
+		params.port = pgiam_profile_port(profile);
+		params.db_user = pgiam_profile_db_user(profile);
+		params.region = pgiam_profile_region(profile);
+		if (!params.db_user || !params.region) {
+			error = pgiam_error_set(PGIAM_EINVAL, "profile %s has no %s", o.profile_name,
+				!params.db_user ? "db_user" : "region");
+			goto cleanup;
+		}
+		if ((error = test_time(&params.time)) < 0 ||
+		    (error = acquire_credentials(&creds, &o)) < 0)
+			goto cleanup;
+		goto sign;
+	}
+	if (o.profiles_dir) {
+		pgiam_cli_error("token", "--profiles needs --profile NAME");
+		return 2;
 	}
 	if (!o.host || !o.port || !o.user) {
 		pgiam_cli_error("token", "--hostname, --port and --username are required (see pgiam token --help)");
@@ -267,6 +320,7 @@ int pgiam_cmd_token(int argc, char **argv)
 	    (error = test_time(&params.time)) < 0 ||
 	    (error = acquire_credentials(&creds, &o)) < 0)
 		goto cleanup;
+sign:
 	if (o.bench > 0) {
 		if ((error = run_bench(&params, &creds, o.bench)) < 0)
 			goto cleanup;
@@ -286,5 +340,6 @@ cleanup:
 		pgiam_cli_error("token", NULL);
 	pgiam_free_secret(tok);
 	pgiam_creds_dispose(&creds);
+	pgiam_profile_free(profile);
 	return status;
 }

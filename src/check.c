@@ -4,6 +4,7 @@
 #include "check.h"
 
 #include "error.h"
+#include "session_profile.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -95,8 +96,12 @@ static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 			begin(c, id);
 			break;
 		}
-		if (id == PGIAM_CHECK_CREDENTIALS && c->o->auth_details)
-			c->o->auth_details(c->r, c->o->auth_ctx);
+		if (id == PGIAM_CHECK_ASSUME_ROLE && pgiam_session_auth(s)) {
+			pgiam_auth *a = pgiam_session_auth(s);
+			snprintf(c->r->assumed_arn, sizeof(c->r->assumed_arn), "%s",
+				pgiam_auth_assumed_arn(a) ? pgiam_auth_assumed_arn(a) : "");
+			c->r->session_expiry = pgiam_auth_session_expiry(a);
+		}
 		end(c, id, PGIAM_CHECK_PASS, ev->text);
 		c->r->steps[id].ms = ev->ms;
 		break;
@@ -185,7 +190,11 @@ int pgiam_check_run(pgiam_check_result *out, const pgiam_check_options *o)
 #undef PGIAM_CHECK_NAME_
 	if (!o->params)
 		return pgiam_error_set(PGIAM_EINVAL, "check: no connection parameters");
-	if ((error = pgiam_session_new(&s, o->params)) < 0)
+	if (o->profile)
+		error = pgiam_session_new_profile(&s, o->profile, o->params);
+	else
+		error = pgiam_session_new(&s, o->params);
+	if (error < 0)
 		return error;
 
 	pgiam_session_connect(s);

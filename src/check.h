@@ -72,12 +72,12 @@ typedef struct pgiam_check_options {
 	int iam;                           /* expect IAM login (rds_iam membership) */
 	pgiam_check_step_fn step_cb;
 	void *ctx;
-	/* Optional: AssumeRole details after the credentials step (from pgiam_auth). */
-	void (*auth_details)(pgiam_check_result *r, void *auth_ctx);
-	void *auth_ctx;
+	/* The profile, when params came from it (pgiam_session_params_from_profile):
+	 * credentials then come from its pgiam_auth (source chain, AssumeRole). */
+	const struct pgiam_profile *profile;
 } pgiam_check_options;
 
-#define PGIAM_CHECK_OPTIONS_INIT { NULL, NULL, 1, NULL, NULL, NULL, NULL }
+#define PGIAM_CHECK_OPTIONS_INIT { NULL, NULL, 1, NULL, NULL, NULL }
 
 /* Runs every step; fills *out. Returns 0 when all passed, otherwise the number of
  * the failing step (positive) with out->message set; negative only when the check

@@ -127,58 +127,64 @@ static int same_host(const char *a, const char *b)
 int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *f)
 {
 	char region[64] = "";
-	int error = 0;
+	int error = 0, n = 0;
 
 	if (f->password_login)
 		return pgiam_buf_puts(out, "the server refused the password for this user");
+	if (f->password_asked)
+		/* RDS (and the sandbox) use PAM only for members of rds_iam; anyone else gets
+		 * password authentication, which a token cannot pass. */
+		return pgiam_buf_printf(out, "the server used password authentication, not IAM: "
+			"user %s is most likely not granted rds_iam (GRANT rds_iam TO %s), or the "
+			"user name's case differs", f->db_user, f->db_user);
 
 	error |= pgiam_buf_printf(out, "the server refused the IAM token; usual causes: "
-		"(1) user %s not granted rds_iam (GRANT rds_iam TO %s; unchecked: needs a login)",
-		f->db_user, f->db_user);
-	error |= pgiam_buf_printf(out, "; (2) the IAM policy's resource is not "
+		"(%d) user %s not granted rds_iam (GRANT rds_iam TO %s; unchecked: needs a login)",
+		++n, f->db_user, f->db_user);
+	error |= pgiam_buf_printf(out, "; (%d) the IAM policy's resource is not "
 		"arn:aws:rds-db:REGION:ACCOUNT:dbuser:DBI-RESOURCE-ID/%s or the role lacks "
-		"rds-db:connect (unchecked: see pgiam policy)", f->db_user);
+		"rds-db:connect (unchecked: see pgiam policy)", ++n, f->db_user);
 
 	if (pgiam_explain_endpoint_region(region, sizeof(region), f->endpoint_host) == 0)
-		error |= pgiam_buf_printf(out, "; (3) token region %s vs endpoint region %s: %s",
-			f->token_region, region,
+		error |= pgiam_buf_printf(out, "; (%d) token region %s vs endpoint region %s: %s",
+			++n, f->token_region, region,
 			f->token_region && !strcmp(f->token_region, region) ? "ok" : "MISMATCH");
 	else
-		error |= pgiam_buf_printf(out, "; (3) token region %s (the endpoint name shows "
-			"no region: unchecked)", f->token_region);
+		error |= pgiam_buf_printf(out, "; (%d) token region %s (the endpoint name shows "
+			"no region: unchecked)", ++n, f->token_region);
 
 	if (!same_host(f->token_host, f->endpoint_host) || f->token_port != f->endpoint_port)
-		error |= pgiam_buf_printf(out, "; (4) token signed for %s:%d but the endpoint is "
-			"%s:%d: MISMATCH%s", f->token_host, f->token_port, f->endpoint_host,
+		error |= pgiam_buf_printf(out, "; (%d) token signed for %s:%d but the endpoint is "
+			"%s:%d: MISMATCH%s", ++n, f->token_host, f->token_port, f->endpoint_host,
 			f->endpoint_port,
 			f->connect_host && same_host(f->token_host, f->connect_host) ?
 			" (signed for the tunnel's address, as naive clients do)" : "");
 	else
-		error |= pgiam_buf_printf(out, "; (4) token signed for the endpoint %s:%d%s: ok",
-			f->endpoint_host, f->endpoint_port,
+		error |= pgiam_buf_printf(out, "; (%d) token signed for the endpoint %s:%d%s: ok",
+			++n, f->endpoint_host, f->endpoint_port,
 			f->connect_host ? ", not the tunnel" : "");
 
 	if (f->token_user && f->db_user && strcmp(f->token_user, f->db_user))
-		error |= pgiam_buf_printf(out, "; (5) token signed for user %s but logging in as "
-			"%s: MISMATCH", f->token_user, f->db_user);
+		error |= pgiam_buf_printf(out, "; (%d) token signed for user %s but logging in as "
+			"%s: MISMATCH", ++n, f->token_user, f->db_user);
 
 	if (f->token_signed_at && f->now && (f->now - f->token_signed_at > 900 ||
 	    f->token_signed_at - f->now > 300))
-		error |= pgiam_buf_printf(out, "; (6) token signed %+lds from now: EXPIRED or "
-			"clock skew", (long)(f->token_signed_at - f->now));
+		error |= pgiam_buf_printf(out, "; (%d) token signed %+lds from now: EXPIRED or "
+			"clock skew", ++n, (long)(f->token_signed_at - f->now));
 	else
-		error |= pgiam_buf_puts(out, "; (6) clock skew over 5 minutes between this "
-			"machine and AWS (unchecked: compare `date -u`)");
+		error |= pgiam_buf_printf(out, "; (%d) clock skew over 5 minutes between this "
+			"machine and AWS (unchecked: compare `date -u`)", ++n);
 
 	if (f->creds_expiration && f->creds_expiration <= f->now)
-		error |= pgiam_buf_printf(out, "; (7) the credentials that signed the token "
-			"expired %lds ago: MISMATCH", (long)(f->now - f->creds_expiration));
+		error |= pgiam_buf_printf(out, "; (%d) the credentials that signed the token "
+			"expired %lds ago: MISMATCH", ++n, (long)(f->now - f->creds_expiration));
 	else if (f->creds_expiration)
-		error |= pgiam_buf_printf(out, "; (7) signing credentials valid for %lds more: "
-			"ok (unless revoked)", (long)(f->creds_expiration - f->now));
+		error |= pgiam_buf_printf(out, "; (%d) signing credentials valid for %lds more: "
+			"ok (unless revoked)", ++n, (long)(f->creds_expiration - f->now));
 	else
-		error |= pgiam_buf_puts(out, "; (7) long-term signing keys: check they are "
-			"active");
+		error |= pgiam_buf_printf(out, "; (%d) long-term signing keys: check they are "
+			"active", ++n);
 	return error ? PGIAM_ENOMEM : 0;
 }
 

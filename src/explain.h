@@ -61,6 +61,7 @@ typedef struct pgiam_explain_auth {
 	time_t creds_expiration;    /* 0 when the credentials do not expire */
 	time_t now;
 	int password_login;         /* a static password, not an IAM token */
+	int password_asked;         /* the server ran password (not PAM) authentication */
 } pgiam_explain_auth;
 
 /* Appends the list of usual causes of a refused IAM login, each marked with what

@@ -147,9 +147,9 @@ cleanup:
  * of quote or a control character cannot be represented. Returns the quote char or 0. */
 char pgiam_profile__quote(const char *value)
 {
-	for (const unsigned char *c = (const unsigned char *)value; *c; c++)
-		if (*c < 0x20 || *c == 0x7f)
-			return 0;
+	/* other control characters survive inside quotes; line breaks cannot */
+	if (strpbrk(value, "\r\n"))
+		return 0;
 	if (!strchr(value, '"'))
 		return '"';
 	if (!strchr(value, '\''))
@@ -157,16 +157,32 @@ char pgiam_profile__quote(const char *value)
 	return 0;
 }
 
+int pgiam_profile__value_problem(const char *key, const char *value, char *msg,
+	size_t msglen)
+{
+	if (!pgiam_profile__quote(value)) {
+		snprintf(msg, msglen, "the value cannot be written back to a profile file (it "
+			"has a line break, or both ' and \"); expected one line with at most one "
+			"kind of quote");
+		return -1;
+	}
+	if (strlen(key) + strlen(value) + 5 > PGIAM_PROFILE_LINE_MAX) {
+		snprintf(msg, msglen, "the value is %zu characters, too long for one profile "
+			"line (iniparser reads at most %d characters a line); expected at most %zu",
+			strlen(value), PGIAM_PROFILE_LINE_MAX,
+			strlen(key) + 5 >= PGIAM_PROFILE_LINE_MAX ? (size_t)0 :
+			(size_t)PGIAM_PROFILE_LINE_MAX - 5 - strlen(key));
+		return -1;
+	}
+	return 0;
+}
+
 int pgiam_profile__value_check(const char *key, const char *value)
 {
-	if (!pgiam_profile__quote(value))
-		return pgiam_error_set(PGIAM_EINVAL, "%s: the value cannot be stored in a profile file "
-			"(it has a control character, or both ' and \"); expected printable text", key);
-	if (strlen(key) + strlen(value) + 5 > PGIAM_PROFILE_LINE_MAX)
-		return pgiam_error_set(PGIAM_EINVAL, "%s: the value is %zu characters, too long for "
-			"one profile line (iniparser reads at most %d characters a line); expected at most %zu",
-			key, strlen(value), PGIAM_PROFILE_LINE_MAX,
-			(size_t)PGIAM_PROFILE_LINE_MAX - 5 - strlen(key));
+	char msg[256];
+
+	if (pgiam_profile__value_problem(key, value, msg, sizeof(msg)) < 0)
+		return pgiam_error_set(PGIAM_EINVAL, "%s: %s", key, msg);
 	return 0;
 }
 

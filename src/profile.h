@@ -92,9 +92,9 @@ const char *pgiam_profile_get(const pgiam_profile *p, const char *key);
 
 /* Sets key to value (copied); a NULL value removes the key. Fails with PGIAM_EINVAL
  * for a key that is not 1-31 characters of [A-Za-z0-9_.-] or a value that cannot be
- * written to an INI file and read back identically (control characters, both kinds
- * of quote, or too long for iniparser's 1024-byte lines). Validity of the value
- * itself is a matter for pgiam_profile_validate(). */
+ * written to an INI file and read back identically (a line break, both kinds of
+ * quote, or too long for iniparser's 1024-byte lines). Validity of the value itself
+ * is a matter for pgiam_profile_validate(); an empty value counts as unset. */
 int pgiam_profile_set(pgiam_profile *p, const char *key, const char *value);
 
 /* Renames the profile in memory (the name is checked by validation and by save). */

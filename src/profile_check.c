@@ -74,6 +74,13 @@ static void add(sink *s, const char *key, const char *also, pgiam_problem_severi
 	va_start(ap, fmt);
 	vsnprintf(it->body, sizeof(it->body), fmt, ap);
 	va_end(ap);
+	/* messages quote values, and values may hold terminal escapes: show them as '?' */
+	for (char *c = it->body; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	for (char *c = it->key; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 }
 
 const pgiam_profile_key *pgiam_profile_keys(size_t *count)
@@ -452,7 +459,13 @@ static void check_all(sink *s, const pgiam_profile *p)
 			"expected the keys under a [profile] line");
 	for (size_t i = 0; i < p->count; i++) {
 		const pgiam_profile_entry_ *e = &p->entries[i];
-		if (strcmp(e->section, "profile"))
+		/* a valid profile must be savable: flag what cannot be written back */
+		if (pgiam_profile__value_problem(e->key, e->value, msg, sizeof(msg)) < 0)
+			add(s, e->key, NULL, PGIAM_PROBLEM_ERROR, "%s", msg);
+		if (!*e->section)
+			add(s, e->key, NULL, PGIAM_PROBLEM_WARNING, "is outside any section and is "
+				"ignored (kept on save); expected it under [profile]");
+		else if (strcmp(e->section, "profile"))
 			add(s, e->key, NULL, PGIAM_PROBLEM_WARNING, "is in section [%s], not "
 				"[profile], and is ignored (kept on save); expected it under [profile]",
 				e->section);

@@ -50,6 +50,10 @@ char *pgiam_profile__join(const char *dir, const char *name, const char *suffix)
  * unchanged, or 0 when it cannot be represented. */
 char pgiam_profile__quote(const char *value);
 
+/* The same without setting the last error: -1 and msg says why. */
+int pgiam_profile__value_problem(const char *key, const char *value, char *msg,
+	size_t msglen);
+
 /* 0 when key = value can be written and read back identically, else PGIAM_EINVAL with
  * the last error saying why. */
 int pgiam_profile__value_check(const char *key, const char *value);

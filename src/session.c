@@ -28,9 +28,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* TEMPORARY until the foundation's token.c is merged. */
-#pragma weak pgiam_token_generate
-
 long long pgiam__session_now_ms(void)
 {
 	struct timespec ts;
@@ -390,9 +387,7 @@ static int after_worker(pgiam_session *s)
 		pgiam_token_params tp = { s->token_host, s->token_port, s->token_user,
 			s->token_region, time(NULL) + s->sign_time_offset };
 		step_begin(s, PGIAM_STEP_TOKEN, "");
-		if (!pgiam_token_generate)
-			error = pgiam_error_set(PGIAM_ERROR, "not built in yet");
-		else if ((error = pgiam_token_generate(&token, &tp, &s->job.creds)) < 0) {
+		if ((error = pgiam_token_generate(&token, &tp, &s->job.creds)) < 0) {
 			pgiam__session_fail(s, PGIAM_STEP_TOKEN, error, "token: %s", pgiam_error_last());
 			return connect_fail_state(s);
 		}
@@ -506,8 +501,11 @@ static void track_connect(pgiam_session *s)
 	case CONNECTION_BAD:
 		return;
 	}
-	if (at > PGIAM_STEP_TCP && !s->finished[PGIAM_STEP_TCP])
-		step_done(s, PGIAM_STEP_TCP, s->info.hostaddr);
+	if (at > PGIAM_STEP_TCP && !s->finished[PGIAM_STEP_TCP]) {
+		snprintf(detail, sizeof(detail), "connected to %s port %d", s->info.hostaddr,
+			s->info.tcp_port);
+		step_done(s, PGIAM_STEP_TCP, detail);
+	}
 	if (at >= PGIAM_STEP_TLS && !s->begun[PGIAM_STEP_TLS])
 		step_begin(s, PGIAM_STEP_TLS, s->host);
 	if (at > PGIAM_STEP_TLS && !s->finished[PGIAM_STEP_TLS]) {
@@ -551,7 +549,8 @@ static int connect_failed(pgiam_session *s, const char *why)
 		pgiam_explain_auth f = { s->user, s->host, s->port, s->connect_host,
 			s->connect_port, s->token_host, s->token_port, s->token_user,
 			s->token_region, s->info.token_signed_at, s->info.creds_expiration,
-			time(NULL), s->password != NULL };
+			time(NULL), s->password != NULL,
+			strstr(line, "password authentication failed") != NULL };
 		pgiam_explain_auth_failure(&causes, &f);
 		snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
 			pgiam_buf_cstr(&causes));
@@ -728,6 +727,8 @@ void pgiam_session_free(pgiam_session *s)
 	free(s->sign_region);
 	free(s->pending_sql);
 	free(s->running_sql);
+	if (s->owned_free)
+		s->owned_free(s->owned);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

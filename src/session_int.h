@@ -99,6 +99,9 @@ struct pgiam_session {
 
 	pgiam_session_info info;
 	pgiam_session_error err;
+
+	void *owned;                 /* e.g. a profile session's auth, freed with it */
+	void (*owned_free)(void *);
 };
 
 long long pgiam__session_now_ms(void);

@@ -29,6 +29,21 @@ def run(args, env_extra=None, env_drop=()):
     return p.returncode, p.stdout, p.stderr
 
 
+def sandbox_env():
+    """The K=V pairs of the file tests/sandbox/up writes (export K='V' lines)."""
+    path = os.environ.get("PGIAM_SANDBOX_ENV")
+    values = {}
+    if not path or not os.path.exists(path):
+        return values
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("export ") and "=" in line:
+                k, v = line[len("export "):].split("=", 1)
+                values[k] = v.strip("'\"")
+    return values
+
+
 def write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
@@ -143,6 +158,16 @@ def main():
         check(ref and "sf-udf-rds-auth-role" in ref[0] and "iam_ro_user" in ref[0]
               and "ap-northeast-1.rds.amazonaws.com:5432" in ref[0],
               "reference example mirrors the walkthrough", out)
+
+        # the profiles the sandbox writes at runtime (when tools/test brought it up)
+        sandbox_profiles = sandbox_env().get("PGIAM_SANDBOX_PROFILES")
+        if sandbox_profiles and os.path.isdir(sandbox_profiles):
+            rc, out, _ = run(["profiles", "--profiles", sandbox_profiles])
+            errs = [l for l in out.splitlines() if l.startswith("    error")]
+            check(rc == 0 and not errs and "sandbox-ro" in out,
+                  "the sandbox's profiles validate without errors", out)
+        else:
+            print("note: sandbox not up; its profiles were not checked")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if failures:

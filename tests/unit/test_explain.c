@@ -140,7 +140,7 @@ static void test_auth_causes(void **state)
 {
 	pgiam_buf b = PGIAM_BUF_INIT;
 	pgiam_explain_auth f = { "iam_ro_user", "db.abc.ap-northeast-1.rds.amazonaws.com", 5432,
-		"127.0.0.1", 15432, "127.0.0.1", 15432, "iam_ro_user", "us-east-1", 1000, 900, 1100, 0 };
+		"127.0.0.1", 15432, "127.0.0.1", 15432, "iam_ro_user", "us-east-1", 1000, 900, 1100, 0, 0 };
 	(void)state;
 	assert_int_equal(pgiam_explain_auth_failure(&b, &f), 0);
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "rds_iam"));

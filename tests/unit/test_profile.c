@@ -592,7 +592,7 @@ static void test_round_trip_hostile_values(void **state)
 		"Ab+cD/eF=gH1==", "a;b", "a # not a comment", "x = y = z", "\"quoted\"",
 		"'single'", "it's", "  spaces around  ", "ends with backslash\\", "[section]",
 		"; leading semicolon", "# leading hash", "日本語の値", "=", "\\", "\"", "'",
-		"%s%n", "",
+		"%s%n", "", "tab\there", "esc\x1b[31mred", "del\x7f",
 	};
 	pgiam_profile *p = base_profile();
 	pgiam_profile *q = NULL;
@@ -627,7 +627,7 @@ static void test_round_trip_hostile_values(void **state)
 	assert_non_null(strstr(pgiam_error_last(), "too long"));
 	assert_int_equal(pgiam_profile_set(p, "x", "both ' and \""), PGIAM_EINVAL);
 	assert_int_equal(pgiam_profile_set(p, "x", "new\nline"), PGIAM_EINVAL);
-	assert_int_equal(pgiam_profile_set(p, "x", "tab\there"), PGIAM_EINVAL);
+	assert_int_equal(pgiam_profile_set(p, "x", "cr\rhere"), PGIAM_EINVAL);
 	assert_int_equal(pgiam_profile_set(p, "bad key", "v"), PGIAM_EINVAL);
 	assert_int_equal(pgiam_profile_set(p, "a:b", "v"), PGIAM_EINVAL);
 	pgiam_profile_free(p);
@@ -653,10 +653,34 @@ static void test_other_sections_kept(void **state)
 	assert_int_equal(pgiam_profile_load(&q, path), 0);
 	assert_int_equal(pgiam_profile_validate(q, pr, 8, &n), 0);
 	assert_int_equal(n, 2);
-	assert_non_null(strstr(pr[0].message, "stray"));
+	assert_non_null(strstr(pr[0].message, "stray: is outside any section"));
 	assert_non_null(strstr(pr[1].message, "[extra]"));
 	pgiam_profile_free(p);
 	pgiam_profile_free(q);
+
+	/* a value iniparser read but that cannot be written back is an error, so that a
+	 * profile without errors can always be saved */
+	write_file("unwritable.ini", "[profile]\nendpoint = h.example.com:5432\nregion = us-east-1\n"
+		"database = d\ndb_user = u\nnote = it's \"both\"\n");
+	snprintf(path, sizeof(path), "%s/unwritable.ini", tmpdir);
+	assert_int_equal(pgiam_profile_load(&p, path), 0);
+	assert_string_equal(pgiam_profile_get(p, "note"), "it's \"both\"");
+	assert_int_equal(pgiam_profile_validate(p, pr, 8, &n), 1);
+	assert_string_equal(pr[0].key, "note");
+	assert_non_null(strstr(pr[0].message, "cannot be written back"));
+	assert_int_equal(pgiam_profile_save(p, tmpdir), PGIAM_EINVAL);
+	pgiam_profile_free(p);
+
+	/* values are quoted in messages with terminal control characters made harmless */
+	write_file("esc.ini", "[profile]\nendpoint = h.example.com:5432\nregion = us-east-1\n"
+		"database = d\ndb_user = u\nrole_arn = \"\x1b]0;owned\x07\"\n");
+	snprintf(path, sizeof(path), "%s/esc.ini", tmpdir);
+	assert_int_equal(pgiam_profile_load(&p, path), 0);
+	assert_int_equal(pgiam_profile_validate(p, pr, 8, &n), 1);
+	assert_null(strchr(pr[0].message, '\x1b'));
+	assert_null(strchr(pr[0].message, '\x07'));
+	assert_non_null(strstr(pr[0].message, "?]0;owned?"));
+	pgiam_profile_free(p);
 
 	write_file("nosect.ini", "endpoint = h:1\n");
 	snprintf(path, sizeof(path), "%s/nosect.ini", tmpdir);

@@ -1,0 +1,140 @@
+/* session_profile.c - credentials for a profile's session through pgiam_auth, with
+ * the steps (source credentials, AssumeRole) reported as the worker thread runs them. */
+#include "session_profile.h"
+
+#include "error.h"
+#include "session_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct profile_ctx {
+	pgiam_auth *auth;
+	volatile int cancel;
+	int has_role;
+} profile_ctx;
+
+int pgiam_session_params_from_profile(pgiam_session_params *out, const pgiam_profile *profile)
+{
+	pgiam_profile_problem problem;
+	size_t count = 0;
+	pgiam_session_params p = PGIAM_SESSION_PARAMS_INIT;
+
+	if (pgiam_profile_validate(profile, &problem, 1, &count) > 0)
+		return pgiam_error_set(PGIAM_EINVAL, "%s", count ? problem.message :
+			"the profile has errors (see pgiam profiles)");
+	p.host = pgiam_profile_host(profile);
+	p.port = pgiam_profile_port(profile);
+	p.connect_host = pgiam_profile_connect_host(profile);
+	p.connect_port = pgiam_profile_connect_port(profile);
+	p.dbname = pgiam_profile_database(profile);
+	p.user = pgiam_profile_db_user(profile);
+	p.region = pgiam_profile_region(profile);
+	p.sslmode = pgiam_profile_sslmode(profile);
+	p.sslrootcert = pgiam_profile_ca_bundle(profile);
+	p.read_only = pgiam_profile_read_only(profile);
+	*out = p;
+	return 0;
+}
+
+static void fmt_until(char *out, size_t outlen, time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Runs in the session's worker thread. */
+static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, void *arg)
+{
+	profile_ctx *c = arg;
+	int before = pgiam_auth_assume_count(c->auth);
+	int error;
+	char detail[768], until[32];
+
+	c->cancel = 0;
+	/* pgiam_auth resolves the source and assumes the role in one call: the steps are
+	 * reported when it returns (the time shows on the credentials step). */
+	error = pgiam_auth_get(out, c->auth, pgiam_session_progress_now(progress));
+	if (error < 0) {
+		/* Expired source credentials show up at AssumeRole; they are the source's fault. */
+		int source_fault = !c->has_role || !pgiam_auth_source(c->auth) ||
+			(error == PGIAM_EEXPIRED && strstr(pgiam_error_last(), "source credentials"));
+		if (!source_fault) {
+			pgiam_session_progress_report(progress, PGIAM_STEP_CREDENTIALS, 1,
+				pgiam_auth_source(c->auth));
+			pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 0,
+				pgiam_auth_role_arn(c->auth));
+		}
+		return error;
+	}
+	pgiam_session_progress_report(progress, PGIAM_STEP_CREDENTIALS, 1,
+		pgiam_auth_source(c->auth));
+	if (c->has_role) {
+		pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 0,
+			pgiam_auth_role_arn(c->auth));
+		fmt_until(until, sizeof(until), pgiam_auth_session_expiry(c->auth));
+		snprintf(detail, sizeof(detail), "%s until %s%s",
+			pgiam_auth_assumed_arn(c->auth) ? pgiam_auth_assumed_arn(c->auth) : "?", until,
+			pgiam_auth_assume_count(c->auth) == before ? " (cached)" : "");
+		pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 1, detail);
+	}
+	return 0;
+}
+
+static void profile_cancel(void *arg)
+{
+	profile_ctx *c = arg;
+
+	c->cancel = 1;
+}
+
+static void profile_ctx_free(void *arg)
+{
+	profile_ctx *c = arg;
+
+	if (!c)
+		return;
+	pgiam_auth_free(c->auth);
+	free(c);
+}
+
+int pgiam_session_new_profile(pgiam_session **out, const pgiam_profile *profile,
+	const pgiam_session_params *params)
+{
+	pgiam_session_params p;
+	profile_ctx *c = NULL;
+	int error = 0;
+
+	*out = NULL;
+	if (params)
+		p = *params;
+	else if ((error = pgiam_session_params_from_profile(&p, profile)) < 0)
+		return error;
+	if (!(c = calloc(1, sizeof(*c))))
+		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+	if ((error = pgiam_auth_new(&c->auth, profile)) < 0)
+		goto cleanup;
+	pgiam_auth_set_cancel(c->auth, &c->cancel);
+	c->has_role = pgiam_profile_role_arn(profile) != NULL;
+	p.creds = profile_creds;
+	p.creds_ctx = c;
+	p.creds_cancel = profile_cancel;
+	p.password = NULL;
+	if ((error = pgiam_session_new(out, &p)) < 0)
+		goto cleanup;
+	(*out)->owned = c;
+	(*out)->owned_free = profile_ctx_free;
+	c = NULL;
+
+cleanup:
+	profile_ctx_free(c);
+	return error;
+}
+
+pgiam_auth *pgiam_session_auth(const pgiam_session *s)
+{
+	return s->owned_free == profile_ctx_free ? ((profile_ctx *)s->owned)->auth : NULL;
+}
