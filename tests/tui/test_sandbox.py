@@ -2,7 +2,8 @@
 STS emulator, IAM tokens checked by botocore): `pgiam --profile sandbox-ro` skips the
 home screen and connects, the status bar shows who and where, the READ-ONLY badge and
 a token countdown that decreases between two captures; a query shows rows, a refused
-INSERT its SQLSTATE; a profile with a wrong external ID fails at AssumeRole and the
+INSERT its SQLSTATE; the check screen runs every step of `pgiam check` and the list
+shows its result; a profile with a wrong external ID fails at AssumeRole and the
 failure stays on screen; the event log lists what happened; quitting restores the
 terminal. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
@@ -96,7 +97,20 @@ def main():
         s = t.wait_for(r"pgiam · Profiles")
         s = t.wait_for(r"sandbox-wrong-extid")
         names = [l.split()[0] for l in s.splitlines()[2:] if l.startswith("sandbox")]
-        for _ in range(names.index("sandbox-wrong-extid")):
+        # check (pgiam check) on sandbox-ro: every step, then the result in the list
+        for _ in range(names.index("sandbox-ro")):
+            t.send("Down")
+        t.send("t")
+        t.wait_for(r"pgiam · Check: sandbox-ro")
+        s = t.wait_for(r"every step passed|FAIL at step", timeout=30)
+        for text in ("source credentials", "AssumeRole", "TLS", "role memberships"):
+            if text not in s:
+                raise Fail("the check screen lacks %r:\n%s" % (text, s))
+        if "FAIL at step" in s:
+            raise Fail("pgiam check failed on sandbox-ro:\n" + s)
+        t.send("q")
+        t.wait_for(r"sandbox-ro .* ok \d")
+        for _ in range(names.index("sandbox-wrong-extid") - names.index("sandbox-ro")):
             t.send("Down")
         t.send("Enter")
         s = t.wait_for(r"Not connected", timeout=30)
