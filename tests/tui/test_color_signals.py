@@ -51,6 +51,7 @@ def main():
         if "pgiam · Profiles" in s:
             raise Fail("the UI stayed on screen after SIGTERM:\n" + s)
         stty_sane(stty1)
+        t.check_sanitizers()
     finally:
         t.kill()
 
@@ -72,6 +73,7 @@ def main():
         os.kill(child_pid(t.pane_pid()), signal.SIGINT)
         t.wait_for(r"PGIAM-EXITED")
         stty_sane(stty2)
+        t.check_sanitizers()
     finally:
         t.kill()
 

@@ -92,6 +92,7 @@ def main():
         if "pgiam · Profiles" in s:
             raise Fail("the UI is still on screen after quitting:\n" + s)
         stty_sane(stty_file)
+        t.check_sanitizers()
     finally:
         t.kill()
 

@@ -119,6 +119,7 @@ def main():
         t.send("F10")
         t.wait_for(r"PGIAM-EXITED")
         stty_sane(stty_file)
+        t.check_sanitizers()
     finally:
         t.kill()
 
