@@ -412,7 +412,9 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 	case PGIAM_SEV_ERROR:
 	case PGIAM_SEV_CANCELLED:
 		e = ev->kind == PGIAM_SEV_ERROR ? pgiam_session_last_error(c->session) : NULL;
-		if (c->connecting || ev->step < PGIAM_STEP_QUERY) {
+		/* A failure of the chain (connecting, or reconnecting for a query) is the
+		 * connection's; a refused or cancelled statement is only the query's. */
+		if (c->connecting || (e && e->step <= PGIAM_STEP_AUTH)) {
 			pgiam_conn_step_id id = map_step(e ? e->step : ev->step);
 
 			/* The failing step stays on screen with its explanation. */
@@ -441,8 +443,11 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 			pgiam_eventlog_add(c->log, "connect failed: %s", ev->kind == PGIAM_SEV_CANCELLED
 				? "cancelled" : ev->text);
 		}
-		if (c->querying)
+		if (c->querying) {
 			query_failed(c, e, ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
+			c->result.cancelled = ev->kind == PGIAM_SEV_CANCELLED ||
+				(e && !strcmp(e->sqlstate, "57014"));
+		}
 		break;
 	}
 }
@@ -521,6 +526,11 @@ int pgiam_conn_query(pgiam_conn *c, const char *sql)
 const pgiam_conn_result *pgiam_conn_result_of(const pgiam_conn *c)
 {
 	return c->querying || c->result.done ? &c->result : NULL;
+}
+
+double pgiam_conn_query_seconds(const pgiam_conn *c)
+{
+	return since(&c->query_t0);
 }
 
 int pgiam_conn_can_query(const pgiam_conn *c)

@@ -102,6 +102,12 @@ const pgiam_conn_result *pgiam_conn_result_of(const pgiam_conn *c)
 	return NULL;
 }
 
+double pgiam_conn_query_seconds(const pgiam_conn *c)
+{
+	(void)c;
+	return 0;
+}
+
 int pgiam_conn_can_query(const pgiam_conn *c)
 {
 	(void)c;

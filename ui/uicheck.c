@@ -43,7 +43,9 @@ typedef struct check_view {
 	char *text;
 	int top;
 	int page;
+	int nlines;
 	int remembered;
+	pgiam_wrapped wrapped;
 } check_view;
 
 static int check_open(pgiam_screen *s, pgiam_app *app, void *arg)
@@ -87,6 +89,7 @@ static unsigned check_tick(pgiam_screen *s, pgiam_app *app)
 	v->text = pgiam_checkjob_text(v->job);
 	if (!v->text)
 		pgiam_ui_fail("out of memory");
+	pgiam_wrapped_reset(&v->wrapped);
 	if (pgiam_checkjob_finished(v->job) && !v->remembered) {
 		v->remembered = 1;
 		pgiam_uicheck_remember(app, v->name, pgiam_checkjob_summary(v->job));
@@ -98,10 +101,12 @@ static unsigned check_tick(pgiam_screen *s, pgiam_app *app)
 static void check_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	check_view *v = s->data;
+	const char *text = pgiam_wrapped_get(&v->wrapped, v->text, body.w);
 
 	(void)app;
 	v->page = body.h;
-	pgiam_draw_lines(body, v->text, v->top);
+	v->nlines = pgiam_text_line_count(text);
+	pgiam_draw_lines(body, text, v->top);
 }
 
 static unsigned check_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
@@ -111,7 +116,7 @@ static unsigned check_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	(void)app;
 	if (a == PGIAM_ACTION_QUIT)
 		return PGIAM_REACT_POP;
-	return pgiam_pager_action(&v->top, pgiam_text_line_count(v->text), v->page, a);
+	return pgiam_pager_action(&v->top, v->nlines, v->page, a);
 }
 
 static void check_close(pgiam_screen *s, pgiam_app *app)
@@ -121,6 +126,7 @@ static void check_close(pgiam_screen *s, pgiam_app *app)
 	(void)app;
 	pgiam_checkjob_free(v->job);
 	free(v->text);
+	pgiam_wrapped_reset(&v->wrapped);
 	free(v);
 }
 

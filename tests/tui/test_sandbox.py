@@ -2,12 +2,14 @@
 STS emulator, IAM tokens checked by botocore): `pgiam --profile sandbox-ro` skips the
 home screen and connects, the status bar shows who and where, the READ-ONLY badge and
 a token countdown that decreases between two captures; a query shows rows, a refused
-INSERT its SQLSTATE; the check screen runs every step of `pgiam check` and the list
+INSERT its SQLSTATE; Esc cancels a slow query; a server restart shows as a lost
+connection and the next query reconnects (with a new token, in the event log); the check screen runs every step of `pgiam check` and the list
 shows its result; a profile with a wrong external ID fails at AssumeRole and the
 failure stays on screen; the event log lists what happened; quitting restores the
 terminal. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
 import re
+import subprocess
 import sys
 
 from tuilib import BIN, Fail, Tmux, run, stty_sane, tempdir
@@ -79,10 +81,30 @@ def main():
         t.send("Enter")
         t.wait_for(r"ERROR 25006|ERROR 42501")
 
+        # Esc cancels a running query at once; the connection stays.
+        t.send("C-u")
+        t.type("SELECT pg_sleep(30)")
+        t.send("Enter")
+        t.wait_for(r"running")
+        t.send("Escape")
+        t.wait_for(r"cancelled after", timeout=5)
+        t.wait_for(r"connected · TLS verified")
+
+        # The server restarts: the loss shows, the next query reconnects with a new token.
+        subprocess.run([os.path.join(os.environ["PGIAM_SOURCE_ROOT"], "tests", "sandbox",
+                                     "restart_db"), "--quiet"], check=True)
+        t.wait_for(r"connection lost", timeout=30)
+        t.send("C-u")
+        t.type("SELECT count(*) AS n FROM customers")
+        t.send("Enter")
+        t.wait_for(r"1 row", timeout=30)
+        t.wait_for(r"connected · TLS verified")
+
         # The event log: role assumed, token signed, connected; no secrets.
         t.send("F3")
         s = t.wait_for(r"pgiam · Event log")
-        for text in ("assumed role", "token signed", "connected to"):
+        for text in ("assumed role", "token signed", "connected to", "connection lost",
+                     "reconnected to"):
             if text not in s:
                 raise Fail("the event log lacks %r:\n%s" % (text, s))
         if re.search(r"X-Amz-Signature|ASIA[A-Z0-9]{12}|aws_secret", s):
