@@ -146,5 +146,20 @@ def main():
     finally:
         t.kill()
 
+    # --profile with a profile that does not exist: said on the connecting screen,
+    # which stays; Esc leads to the home screen.
+    t = Tmux(100, 30)
+    try:
+        t.start("%s --profiles %s --profile nosuch; echo PGIAM-EXITED; sleep 60" % (BIN, d))
+        s = t.wait_for(r"Could not start connecting")
+        t.wait_for(r"nosuch")
+        t.send("Escape")
+        t.wait_for(r"pgiam · Profiles")
+        t.send("q")
+        t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
+    finally:
+        t.kill()
+
 
 run(main)
