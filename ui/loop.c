@@ -41,20 +41,33 @@ static void on_term(int sig)
 	got_term = sig;
 }
 
-/* A crash: only async-signal-safe calls. Restores the saved terminal modes, leaves
- * the alternate screen, shows the cursor, then dies of the same signal. */
-static void on_fatal(int sig)
+/* After a crash: only async-signal-safe calls. Restores the saved terminal modes,
+ * leaves the alternate screen and shows the cursor. */
+static void crash_restore(void)
 {
 	static const char reset[] = "\033[0m\033[?25h\033[?1049l\r\n";
 
+	if (!curses_active)
+		return;
+	curses_active = 0;
 	if (tio_saved)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 	if (write(STDOUT_FILENO, reset, sizeof(reset) - 1) < 0) {
 		/* nothing more can be done */
 	}
+}
+
+/* A crash signal: restore the terminal, then die of the same signal. */
+static void on_fatal(int sig)
+{
+	crash_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
+
+/* Under a sanitizer, a report ends the process through the sanitizer's own exit path
+ * (its SEGV handler comes first): have it restore the terminal too. */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 
 static void restore_terminal(void)
 {
@@ -149,6 +162,8 @@ static int terminal_start(sigset_t *wait_mask)
 	install_fatal(SIGBUS);
 	install_fatal(SIGFPE);
 	install_fatal(SIGABRT);
+	if (__sanitizer_set_death_callback)
+		__sanitizer_set_death_callback(crash_restore);
 	sigemptyset(&block);
 	sigaddset(&block, SIGWINCH);
 	sigaddset(&block, SIGTERM);
