@@ -96,8 +96,33 @@ def crash(d):
         t.kill()
 
 
+def monochrome(d):
+    """A terminal without colours (vt100): attributes only, and the form still shows
+    which field is active and which has an error."""
+    stty4 = os.path.join(d, "stty4")
+    t = session(d, {"TERM": "vt100"}, stty4)
+    try:
+        s = t.wait_for(r"pgiam · Profiles", escapes=True)
+        if colour_params(t.screen(escapes=True)):
+            raise Fail("colours used on a vt100")
+        t.send("a")
+        t.wait_for(r"pgiam · New profile")
+        s = t.screen(escapes=True)
+        if colour_params(s) or not ({7, 4} & attrs(s)):
+            raise Fail("the form on a vt100 uses colours or no attributes:\n%r" % s[:600])
+        t.send("Escape")
+        t.wait_for(r"pgiam · Profiles")
+        t.send("q")
+        t.wait_for(r"PGIAM-EXITED")
+        stty_sane(stty4)
+        t.check_sanitizers()
+    finally:
+        t.kill()
+
+
 def all_tests():
     main()
+    monochrome(tempdir())
     crash(tempdir())
 
 
