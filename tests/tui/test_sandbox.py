@@ -2,11 +2,14 @@
 STS emulator, IAM tokens checked by botocore): `pgiam --profile sandbox-ro` skips the
 home screen and connects, the status bar shows who and where, the READ-ONLY badge and
 a token countdown that decreases between two captures; a query shows rows, a refused
-INSERT its SQLSTATE; a profile with a wrong external ID fails at AssumeRole and the
+INSERT its SQLSTATE; Esc cancels a slow query; a server restart shows as a lost
+connection and the next query reconnects (with a new token, in the event log); the check screen runs every step of `pgiam check` and the list
+shows its result; a profile with a wrong external ID fails at AssumeRole and the
 failure stays on screen; the event log lists what happened; quitting restores the
 terminal. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
 import re
+import subprocess
 import sys
 
 from tuilib import BIN, Fail, Tmux, run, stty_sane, tempdir
@@ -78,10 +81,30 @@ def main():
         t.send("Enter")
         t.wait_for(r"ERROR 25006|ERROR 42501")
 
+        # Esc cancels a running query at once; the connection stays.
+        t.send("C-u")
+        t.type("SELECT pg_sleep(30)")
+        t.send("Enter")
+        t.wait_for(r"running")
+        t.send("Escape")
+        t.wait_for(r"cancelled after", timeout=5)
+        t.wait_for(r"connected · TLS verified")
+
+        # The server restarts: the loss shows, the next query reconnects with a new token.
+        subprocess.run([os.path.join(os.environ["PGIAM_SOURCE_ROOT"], "tests", "sandbox",
+                                     "restart_db"), "--quiet"], check=True)
+        t.wait_for(r"connection lost", timeout=30)
+        t.send("C-u")
+        t.type("SELECT count(*) AS n FROM customers")
+        t.send("Enter")
+        t.wait_for(r"1 row", timeout=30)
+        t.wait_for(r"connected · TLS verified")
+
         # The event log: role assumed, token signed, connected; no secrets.
         t.send("F3")
         s = t.wait_for(r"pgiam · Event log")
-        for text in ("assumed role", "token signed", "connected to"):
+        for text in ("assumed role", "token signed", "connected to", "connection lost",
+                     "reconnected to"):
             if text not in s:
                 raise Fail("the event log lacks %r:\n%s" % (text, s))
         if re.search(r"X-Amz-Signature|ASIA[A-Z0-9]{12}|aws_secret", s):
@@ -94,16 +117,22 @@ def main():
         t.wait_for(r"Disconnect")
         t.send("y")
         s = t.wait_for(r"pgiam · Profiles")
-        t.wait_for(r"sandbox-wrong-extid")
-        # select it: move to its row
-        for _ in range(20):
-            s = t.screen()
-            sel = [l for l in s.splitlines() if l.startswith("sandbox-wrong-extid")]
-            if sel:
-                break
-        names = [l.split()[0] for l in s.splitlines()[2:] if l.strip() and l.split()[0].startswith("sandbox")]
-        idx = names.index("sandbox-wrong-extid")
-        for _ in range(idx):
+        s = t.wait_for(r"sandbox-wrong-extid")
+        names = [l.split()[0] for l in s.splitlines()[2:] if l.startswith("sandbox")]
+        # check (pgiam check) on sandbox-ro: every step, then the result in the list
+        for _ in range(names.index("sandbox-ro")):
+            t.send("Down")
+        t.send("t")
+        t.wait_for(r"pgiam · Check: sandbox-ro")
+        s = t.wait_for(r"every step passed|FAIL at step", timeout=30)
+        for text in ("source credentials", "AssumeRole", "TLS", "role memberships"):
+            if text not in s:
+                raise Fail("the check screen lacks %r:\n%s" % (text, s))
+        if "FAIL at step" in s:
+            raise Fail("pgiam check failed on sandbox-ro:\n" + s)
+        t.send("q")
+        t.wait_for(r"sandbox-ro .* ok \d")
+        for _ in range(names.index("sandbox-wrong-extid") - names.index("sandbox-ro")):
             t.send("Down")
         t.send("Enter")
         s = t.wait_for(r"Not connected", timeout=30)
@@ -112,6 +141,7 @@ def main():
         t.send("F10")
         t.wait_for(r"PGIAM-EXITED")
         stty_sane(stty_file)
+        t.check_sanitizers()
     finally:
         t.kill()
 
