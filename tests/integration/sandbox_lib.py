@@ -148,11 +148,14 @@ class VerifierLog:
     def mark(self):
         self.offset = os.path.getsize(self.path)
 
-    def find(self, user, verdict, code=None):
+    def find(self, user, verdict, code=None, contains=None):
+        # Other tests may log in to the same sandbox at the same time: callers that
+        # need their own line pass `contains` to pick it out.
         for line in self.lines():
             parts = line.split(" ", 4)
             if len(parts) >= 4 and parts[1] == user and parts[2] == verdict and (
-                    code is None or parts[3] == f"{code}:"):
+                    code is None or parts[3] == f"{code}:") and (
+                    contains is None or contains in line):
                 return line
         return None
 
