@@ -149,8 +149,8 @@ class VerifierLog:
         self.offset = os.path.getsize(self.path)
 
     def find(self, user, verdict, code=None, contains=None):
-        # Other tests may log in to the same sandbox at the same time: callers that
-        # need their own line pass `contains` to pick it out.
+        """The first new line for user with this verdict (and code, and text).
+        Other tests may log concurrently: match as precisely as you can."""
         for line in self.lines():
             parts = line.split(" ", 4)
             if len(parts) >= 4 and parts[1] == user and parts[2] == verdict and (
