@@ -47,21 +47,13 @@ AUTH_RE = re.compile(
 SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]*$")
 EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]*$")
 
-# code -> (HTTP status, Type) as AWS STS answers them.
-ERRORS = {
-    "AccessDenied": (403, "Sender"),
-    "InvalidClientTokenId": (403, "Sender"),
-    "SignatureDoesNotMatch": (403, "Sender"),
-    "IncompleteSignature": (400, "Sender"),
-    "MissingAuthenticationToken": (403, "Sender"),
-    "RequestTimeTooSkewed": (403, "Sender"),
-    "ExpiredToken": (400, "Sender"),
-    "ValidationError": (400, "Sender"),
-    "MissingParameter": (400, "Sender"),
-    "InvalidAction": (400, "Sender"),
-    "Throttling": (400, "Sender"),
-    "InternalFailure": (500, "Receiver"),
-}
+# code -> (HTTP status, Type) as AWS STS answers them; all Sender but InternalFailure.
+ERRORS = {code: (status, "Sender") for code, status in (
+    ("AccessDenied", 403), ("InvalidClientTokenId", 403), ("SignatureDoesNotMatch", 403),
+    ("IncompleteSignature", 400), ("MissingAuthenticationToken", 403), ("RequestTimeTooSkewed", 403),
+    ("ExpiredToken", 400), ("ValidationError", 400), ("MissingParameter", 400), ("InvalidAction", 400),
+    ("Throttling", 400))}
+ERRORS["InternalFailure"] = (500, "Receiver")
 
 
 class StsError(Exception):
@@ -577,8 +569,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(403, {"error": "control API is loopback-only"})
             return
         body = self.read_control_body() if method == "POST" else None
-        if body is False:
-            return
         rest = path[len("/_sandbox/"):]
         if method == "GET" and rest.startswith("credentials/"):
             akid = urllib.parse.unquote(rest[len("credentials/"):])
@@ -637,16 +627,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def read_control_body(self):
         raw = self.read_body()
-        if not raw.strip():
-            return {}
         try:
-            obj = json.loads(raw)
+            obj = json.loads(raw) if raw.strip() else {}
         except ValueError:
-            self.send_json(400, {"error": "body is not JSON"})
-            return False
+            obj = None
         if not isinstance(obj, dict):
-            self.send_json(400, {"error": "body must be a JSON object"})
-            return False
+            raise StsError("ValidationError", "body must be a JSON object")
         return obj
 
     def credential_json(self, akid):
