@@ -44,6 +44,7 @@ CHAINED_MAX = 3600  # role chaining is limited to one hour
 AUTH_RE = re.compile(
     r"^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*"
     r"Signature=([0-9a-fA-F]+)\s*$")
+ASSUMED_ARN_RE = re.compile(r"^arn:([\w-]+):sts::(\d{12}):assumed-role/([^/]+)/[^/]+$")
 SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]*$")
 EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]*$")
 
@@ -458,10 +459,14 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             user = st.users.get(akid)
             if user is not None:
-                return {"kind": "user", "arn": user["arn"], "secret_access_key": user["secret_access_key"],
-                        "session_token": user.get("session_token"), "expired": bool(user.get("expired")),
-                        "user_id": user.get("user_id") or ("AIDA" + hashlib.sha256(user["arn"].encode())
-                                                           .hexdigest()[:17].upper())}
+                out = {"kind": "user", "arn": user["arn"], "secret_access_key": user["secret_access_key"],
+                       "session_token": user.get("session_token"), "expired": bool(user.get("expired")),
+                       "user_id": user.get("user_id") or ("AIDA" + hashlib.sha256(user["arn"].encode())
+                                                          .hexdigest()[:17].upper())}
+                m = ASSUMED_ARN_RE.match(user["arn"])
+                if m:  # a configured role session (instance or task role): trust and chaining as a role
+                    out.update(kind="assumed-role", role_arn="arn:%s:iam::%s:role/%s" % m.groups())
+                return out
             cred = st.issued.get(akid)
             if cred is not None:
                 return {"kind": "assumed-role", "arn": cred["AssumedRoleArn"], "role_arn": cred["RoleArn"],
