@@ -465,7 +465,9 @@ class Handler(BaseHTTPRequestHandler):
                                                           .hexdigest()[:17].upper())}
                 m = ASSUMED_ARN_RE.match(user["arn"])
                 if m:  # a configured role session (instance or task role): trust and chaining as a role
-                    out.update(kind="assumed-role", role_arn="arn:%s:iam::%s:role/%s" % m.groups())
+                    role_arn = "arn:%s:iam::%s:role/%s" % m.groups()
+                    out.update(kind="assumed-role", role_arn=role_arn, user_id=user.get("user_id") or "AROA%s:%s" % (
+                        hashlib.sha256(role_arn.encode()).hexdigest()[:17].upper(), user["arn"].rsplit("/", 1)[1]))
                 return out
             cred = st.issued.get(akid)
             if cred is not None:
