@@ -587,7 +587,9 @@ def run(tmp):
         frozen = creds.get_frozen_credentials()
         expect(frozen.access_key == INSTANCE[0] and frozen.token == INSTANCE[2], "instance credentials")
         c = client(frozen.access_key, frozen.secret_key, frozen.token)
-        expect(c.get_caller_identity()["Arn"].endswith("assumed-role/bastion-instance-role/i-0sandbox"), "caller")
+        ci = c.get_caller_identity()
+        expect(ci["Arn"].endswith("assumed-role/bastion-instance-role/i-0sandbox"), "caller %s" % ci["Arn"])
+        expect(re.fullmatch(r"AROA[0-9A-F]{17}:i-0sandbox", ci["UserId"]), "UserId %s" % ci["UserId"])
         expect(assume(c)["Credentials"]["AccessKeyId"].startswith("ASIA"), "instance role assumes the DB role")
         # trusted through its role ARN; an instance-role session assuming a role is role chaining
         r = c.assume_role(RoleArn=CHAINED, RoleSessionName="from-instance", DurationSeconds=3600)
