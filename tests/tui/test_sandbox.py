@@ -4,7 +4,7 @@ home screen and connects, the status bar shows who and where, the READ-ONLY badg
 a token countdown that decreases between two captures; a query shows rows, a refused
 INSERT its SQLSTATE; Esc cancels a slow query; a server restart shows as a lost
 connection and the next query reconnects (with a new token, in the event log); the check screen runs every step of `pgiam check` and the list
-shows its result; a profile with a wrong external ID fails at AssumeRole and the
+shows its result; the policy view shows `pgiam policy`; a profile with a wrong external ID fails at AssumeRole and the
 failure stays on screen; the event log lists what happened; quitting restores the
 terminal. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
@@ -132,6 +132,13 @@ def main():
             raise Fail("pgiam check failed on sandbox-ro:\n" + s)
         t.send("q")
         t.wait_for(r"sandbox-ro .* ok \d")
+        # policy: `pgiam policy` itself, its output in a view
+        t.send("p")
+        t.wait_for(r"pgiam · Policy: sandbox-ro")
+        t.wait_for(r"rds-db:connect")
+        t.wait_for(r"dbuser:db-\w+/iam_ro_user")
+        t.send("q")
+        t.wait_for(r"pgiam · Profiles")
         for _ in range(names.index("sandbox-wrong-extid") - names.index("sandbox-ro")):
             t.send("Down")
         t.send("Enter")
