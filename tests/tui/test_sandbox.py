@@ -1,13 +1,14 @@
 """test_sandbox.py - the TUI against the local sandbox (real PostgreSQL with TLS, the
 STS emulator, IAM tokens checked by botocore): `pgiam --profile sandbox-ro` skips the
-home screen and connects, the status bar shows who and where, the READ-ONLY badge and
-a token countdown that decreases between two captures; a query shows rows, a refused
-INSERT its SQLSTATE; Japanese text lines up; hostile bytes are shown escaped;
-Esc cancels a slow query; a server restart shows as a lost
-connection and the next query reconnects (with a new token, in the event log); the check screen runs every step of `pgiam check` and the list
-shows its result; the policy view shows `pgiam policy`; a profile with a wrong external ID fails at AssumeRole and the
-failure stays on screen; the event log lists what happened; quitting restores the
-terminal. Skipped (77) without PGIAM_SANDBOX_ENV."""
+home screen and connects; the status bar shows who and where, the READ-ONLY badge and
+a token countdown that decreases between two captures; a query shows rows, Japanese
+text lines up, hostile bytes are shown escaped, a refused INSERT shows its SQLSTATE;
+Esc cancels a slow query; a server restart shows as a lost connection and the next
+query reconnects with a new token; the event log lists what happened, without
+secrets; the check screen runs every step of `pgiam check` and the list shows its
+result; the policy view shows `pgiam policy`; a profile with a wrong external ID fails
+at AssumeRole and the failure stays on screen; quitting restores the terminal.
+Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
 import re
 import subprocess
