@@ -59,6 +59,9 @@ static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, voi
 	/* pgiam_auth resolves the source and assumes the role in one call: the steps are
 	 * reported when it returns (the time shows on the credentials step). */
 	error = pgiam_auth_get(out, c->auth, pgiam_session_progress_now(progress));
+	/* Other users of the auth (a UI's background refresh) must not see this
+	 * attempt's cancel flag. */
+	pgiam_auth_set_cancel(c->auth, NULL);
 	if (error < 0) {
 		/* Expired source credentials show up at AssumeRole; they are the source's fault. */
 		int source_fault = !c->has_role || !pgiam_auth_source(c->auth) ||
