@@ -119,6 +119,12 @@ int pgiam__session_fail(pgiam_session *s, pgiam_step step, int code, const char 
 void pgiam__session_lose(pgiam_session *s, const char *why);
 /* Waits for a cancel request still being delivered (PQcancel in its thread). */
 void pgiam__session_join_cancel(pgiam_session *s);
+void pgiam__session_clear_error(pgiam_session *s);
+void pgiam__session_close_conn(pgiam_session *s);
+void pgiam__session_join_job(pgiam_session *s);
+/* session_connect.c: the worker finished or progressed; libpq's connect advanced. */
+void pgiam__session_advance_worker(pgiam_session *s);
+void pgiam__session_advance_connecting(pgiam_session *s);
 /* Begins connecting (worker thread first). */
 int pgiam__session_start_connect(pgiam_session *s);
 
