@@ -249,6 +249,8 @@ int pgiam_session_new(pgiam_session **out, const pgiam_session_params *p)
 	COPY_(sign_host, p->sign_host);
 	COPY_(sign_user, p->sign_user);
 	COPY_(sign_region, p->sign_region);
+	COPY_(account_id, p->account_id);
+	COPY_(dbi_resource_id, p->dbi_resource_id);
 #undef COPY_
 	s->port = p->port;
 	s->connect_port = p->connect_port;
@@ -309,6 +311,8 @@ void pgiam_session_free(pgiam_session *s)
 	free(s->sign_host);
 	free(s->sign_user);
 	free(s->sign_region);
+	free(s->account_id);
+	free(s->dbi_resource_id);
 	free(s->pending_sql);
 	free(s->running_sql);
 	if (s->owned_free)

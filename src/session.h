@@ -68,6 +68,8 @@ typedef struct pgiam_session_params {
 	const char *sslmode;       /* NULL: "verify-full" */
 	const char *sslrootcert;   /* the CA bundle; NULL: libpq's default */
 	int read_only;             /* the server enforces default_transaction_read_only */
+	const char *account_id;    /* for naming the IAM policy resource in explanations; */
+	const char *dbi_resource_id; /* NULL when unknown */
 	int connect_timeout;       /* seconds for TCP+TLS+auth; 0: 15 */
 
 	pgiam_session_creds_fn creds;        /* NULL only with password */

@@ -343,7 +343,8 @@ static int connect_failed(pgiam_session *s, const char *why)
 			s->connect_port, s->token_host, s->token_port, s->token_user,
 			s->token_region, s->info.token_signed_at, s->info.creds_expiration,
 			time(NULL), s->password != NULL,
-			strstr(line, "password authentication failed") != NULL };
+			strstr(line, "password authentication failed") != NULL,
+			s->account_id, s->dbi_resource_id };
 		pgiam_explain_auth_failure(&causes, &f);
 		snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
 			pgiam_buf_cstr(&causes));

@@ -53,7 +53,7 @@ struct pgiam_session_progress {
 struct pgiam_session {
 	/* parameters (copies) */
 	char *host, *connect_host, *dbname, *user, *region, *sslmode, *sslrootcert;
-	char *password, *sign_host, *sign_user, *sign_region;
+	char *password, *sign_host, *sign_user, *sign_region, *account_id, *dbi_resource_id;
 	int port, connect_port, read_only, connect_timeout, sign_port;
 	long sign_time_offset;
 	pgiam_session_creds_fn creds_fn;
