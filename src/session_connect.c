@@ -89,7 +89,8 @@ int pgiam__session_start_connect(pgiam_session *s)
 	int error;
 
 	pgiam__session_join_job(s);
-	pgiam__session_join_cancel(s);
+	pgiam__session_release_cancel(s);
+	s->deferred_until = 0;
 	pgiam__session_close_conn(s);
 	pgiam__session_clear_error(s);
 	pthread_mutex_lock(&s->lock);
@@ -150,7 +151,7 @@ static void notice_processor(void *arg, const char *message)
 /* The worker finished: sign a token and start libpq. */
 static int after_worker(pgiam_session *s)
 {
-	const char *kw[20], *val[20];
+	const char *kw[24], *val[24];
 	char port[16], timeout[16], detail[512], at[16];
 	char *token = NULL;
 	int i = 0, error = 0;
@@ -212,6 +213,12 @@ static int after_worker(pgiam_session *s)
 	kw[i] = "client_encoding";  val[i++] = "UTF8";
 	/* GSS encryption would be tried first when a Kerberos cache exists; IAM never uses it. */
 	kw[i] = "gssencmode";       val[i++] = "disable";
+	/* A tunnel or network that dies silently is noticed while idle, not at the
+	 * next query's TCP timeout. */
+	kw[i] = "keepalives";       val[i++] = "1";
+	kw[i] = "keepalives_idle";  val[i++] = "30";
+	kw[i] = "keepalives_interval"; val[i++] = "10";
+	kw[i] = "keepalives_count"; val[i++] = "3";
 	if (s->read_only) {
 		kw[i] = "options"; val[i++] = "-c default_transaction_read_only=on";
 	}
