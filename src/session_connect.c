@@ -310,11 +310,24 @@ static void track_connect(pgiam_session *s)
 		pgiam__session_step(s, PGIAM_STEP_TLS, 0, s->host);
 	if (at > PGIAM_STEP_TLS && !s->finished[PGIAM_STEP_TLS]) {
 		tls_details(s);
-		if (s->info.tls)
+		const char *bundle = s->sslrootcert ? s->sslrootcert : "~/.postgresql/root.crt";
+		/* libpq: with a root file, sslmode=require verifies the chain like verify-ca */
+		int require_ca = !strcmp(s->sslmode, "require") && s->sslrootcert &&
+			access(s->sslrootcert, R_OK) == 0;
+		s->info.tls_verified = !s->info.tls ? 0 : !strcmp(s->sslmode, "verify-full") ? 2 :
+			!strcmp(s->sslmode, "verify-ca") || require_ca ? 1 : 0;
+		if (s->info.tls && !strcmp(s->sslmode, "verify-full"))
 			snprintf(detail, sizeof(detail), "%s %s, server certificate %s, verified "
-				"(%s) for %s against %s", s->info.tls_protocol, s->info.tls_cipher,
-				s->info.tls_subject, s->sslmode, s->host,
-				s->sslrootcert ? s->sslrootcert : "the default root store");
+				"(verify-full) for %s against %s", s->info.tls_protocol,
+				s->info.tls_cipher, s->info.tls_subject, s->host, bundle);
+		else if (s->info.tls_verified == 1)
+			snprintf(detail, sizeof(detail), "%s %s, server certificate %s, chain verified "
+				"against %s, name NOT checked (sslmode %s)", s->info.tls_protocol,
+				s->info.tls_cipher, s->info.tls_subject, bundle, s->sslmode);
+		else if (s->info.tls)
+			snprintf(detail, sizeof(detail), "%s %s, server certificate %s NOT verified "
+				"(sslmode %s)", s->info.tls_protocol, s->info.tls_cipher,
+				s->info.tls_subject, s->sslmode);
 		else
 			snprintf(detail, sizeof(detail), "not encrypted (sslmode %s)", s->sslmode);
 		pgiam__session_step(s, PGIAM_STEP_TLS, 1, detail);

@@ -80,6 +80,15 @@ def main():
               and conn["ca_bundle"] == pg.ca and conn["sslmode"] == "verify-full",
               "TLS verified for the endpoint name against the given bundle")
 
+        req = list(base)
+        del req[req.index("--sslrootcert"):req.index(pg.ca) + 1]
+        rc, ev, _ = sqlproc.run(req + ["--user", "ro_user", "--sslmode", "require"], "SELECT 1", env)
+        tls = [e["detail"] for e in ev if e["event"] == "step" and e["step"] == "TLS" and e["done"]]
+        check(rc == 0 and "NOT verified (sslmode require)" in tls[0]
+              and sqlproc.first(ev, "connected")["tls_verified"] == "no",
+              "sslmode require: encrypted but reported as not verified")
+        check(conn["tls_verified"] == "verify-full", "verify-full reported as such")
+
         rc, ev, _ = sqlproc.run(base + ["--user", "ro_user"],
                                 "INSERT INTO customers (name, email, age) VALUES ('Eve', 'e@x', 1)", env)
         err = sqlproc.first(ev, "error")
