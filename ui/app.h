@@ -54,6 +54,8 @@ typedef struct pgiam_screen_ops {
 	/* Re-reads what the screen shows when it is on top again (may be NULL). */
 	unsigned (*resume)(pgiam_screen *s, pgiam_app *app);
 	void (*close)(pgiam_screen *s, pgiam_app *app);
+	/* Descriptors the screen's own background work wants polled (may be NULL). */
+	size_t (*pollfds)(pgiam_screen *s, pgiam_app *app, struct pollfd *fds, size_t max);
 	/* Where the cursor goes (a text field), or 0 to hide it. */
 	int (*cursor)(pgiam_screen *s, pgiam_app *app, pgiam_rect body, int *y, int *x);
 } pgiam_screen_ops;

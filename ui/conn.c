@@ -1,10 +1,10 @@
-/* conn.c - conn.h over the core: the profile (profile.h), credentials with the
- * assumed role (auth.h) and the non-blocking session (session.h). The one UI file
- * that talks to them.
+/* conn.c - conn.h over the core: the profile (profile.h), the non-blocking session
+ * made from it (session_profile.h), whose pgiam_auth (auth.h) assumes the role. The
+ * one UI file that talks to them.
  *
- * Threads: the session fetches credentials in its worker thread (conn_creds below),
- * and auth may emit events there; those events are queued under a mutex and moved to
- * the event log by pgiam_conn_advance() in the UI thread. A second, short-lived thread
+ * Threads: the session fetches credentials in its worker thread, and auth emits its
+ * events there; those events are queued under a mutex and moved to the event log by
+ * pgiam_conn_advance() in the UI thread. A second, short-lived thread
  * refreshes the assumed role before it expires while connected, so the next
  * connection never waits for STS; it wakes the loop through a pipe.
  */
@@ -14,6 +14,7 @@
 #include "error.h"
 #include "profile.h"
 #include "session.h"
+#include "session_profile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,10 +39,9 @@ struct pgiam_conn {
 	int connecting;
 
 	pgiam_profile *profile;
-	pgiam_auth *auth;
+	pgiam_auth *auth;             /* the session's (lent) */
 	pgiam_session *session;
 	pgiam_eventlog *log;
-	volatile int cancel_flag;     /* seen by auth's HTTP calls */
 	char role_arn[300];
 	time_t token_logged;          /* the token expiry already written to the log */
 
@@ -106,48 +106,6 @@ static void hhmmss(char *out, size_t outlen, time_t t)
 	snprintf(out, outlen, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-/* The session's credentials callback (its worker thread). auth resolves the source
- * credentials and assumes the role in one call, so the time of both shows on the
- * credentials step; AssumeRole then reports what it got. */
-static int conn_creds(pgiam_creds *out, pgiam_session_progress *progress, void *ctx)
-{
-	pgiam_conn *c = ctx;
-	int before = pgiam_auth_assume_count(c->auth);
-	char detail[400];
-	char until[16];
-	int error = 0;
-
-	error = pgiam_auth_get(out, c->auth, pgiam_session_progress_now(progress));
-	if (error < 0) {
-		/* The source was resolved, so it is AssumeRole that failed. */
-		if (c->role_arn[0] && pgiam_auth_source(c->auth)) {
-			pgiam_session_progress_report(progress, PGIAM_STEP_CREDENTIALS, 1,
-				pgiam_auth_source(c->auth));
-			pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 0, "");
-		}
-		return error;
-	}
-	pgiam_session_progress_report(progress, PGIAM_STEP_CREDENTIALS, 1,
-		pgiam_auth_source(c->auth) ? pgiam_auth_source(c->auth) : "");
-	if (c->role_arn[0]) {
-		hhmmss(until, sizeof(until), pgiam_auth_session_expiry(c->auth));
-		snprintf(detail, sizeof(detail), "%s until %s%s",
-			pgiam_auth_assumed_arn(c->auth) ? pgiam_auth_assumed_arn(c->auth) : c->role_arn,
-			until, pgiam_auth_assume_count(c->auth) != before
-			? " (STS time counted above)" : " (session reused)");
-		pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 0, "");
-		pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 1, detail);
-	}
-	return 0;
-}
-
-static void conn_creds_cancel(void *ctx)
-{
-	pgiam_conn *c = ctx;
-
-	c->cancel_flag = 1;
-}
-
 static void result_clear(pgiam_conn *c)
 {
 	pgiam_conn_result *r = &c->result;
@@ -173,7 +131,6 @@ static void role_short(char *out, size_t outlen, const char *arn)
 int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, pgiam_eventlog *log)
 {
 	pgiam_conn *c = NULL;
-	pgiam_session_params p = PGIAM_SESSION_PARAMS_INIT;
 	pgiam_profile_problem problem;
 	size_t nproblems = 0;
 	int error = 0;
@@ -200,26 +157,11 @@ int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, pgiam_
 		snprintf(c->role_arn, sizeof(c->role_arn), "%s", pgiam_profile_role_arn(c->profile));
 		role_short(c->status.role_short, sizeof(c->status.role_short), c->role_arn);
 	}
-	if ((error = pgiam_auth_new(&c->auth, c->profile)) < 0)
+	if ((error = pgiam_session_new_profile(&c->session, c->profile, NULL)) < 0)
 		goto cleanup;
-	pgiam_auth_set_cancel(c->auth, &c->cancel_flag);
-	pgiam_auth_set_event_cb(c->auth, on_auth_event, c);
-
-	p.host = pgiam_profile_host(c->profile);
-	p.port = pgiam_profile_port(c->profile);
-	p.connect_host = pgiam_profile_connect_host(c->profile);
-	p.connect_port = pgiam_profile_connect_port(c->profile);
-	p.dbname = pgiam_profile_database(c->profile);
-	p.user = pgiam_profile_db_user(c->profile);
-	p.region = pgiam_profile_region(c->profile);
-	p.sslmode = pgiam_profile_sslmode(c->profile);
-	p.sslrootcert = pgiam_profile_ca_bundle(c->profile);
-	p.read_only = pgiam_profile_read_only(c->profile);
-	p.creds = conn_creds;
-	p.creds_ctx = c;
-	p.creds_cancel = conn_creds_cancel;
-	if ((error = pgiam_session_new(&c->session, &p)) < 0)
-		goto cleanup;
+	c->auth = pgiam_session_auth(c->session);
+	if (c->auth)
+		pgiam_auth_set_event_cb(c->auth, on_auth_event, c);
 	if (!c->role_arn[0])
 		c->steps[PGIAM_CONN_STEP_ASSUME_ROLE].state = PGIAM_STEP_SKIPPED;
 	c->status.state = PGIAM_CONN_CONNECTING;
@@ -257,7 +199,7 @@ static void maybe_refresh(pgiam_conn *c)
 {
 	time_t now = time(NULL);
 
-	if (!c->role_arn[0] || c->refresh_running || !c->status.sts_expires ||
+	if (!c->role_arn[0] || !c->auth || c->refresh_running || !c->status.sts_expires ||
 	    c->status.state != PGIAM_CONN_CONNECTED ||
 	    c->status.sts_expires - now > PGIAM_AUTH_REFRESH_BEFORE ||
 	    now - c->refresh_last_try < 30)
@@ -282,7 +224,7 @@ static void refresh_finish(pgiam_conn *c)
 		;
 	if (c->refresh_result < 0)
 		pgiam_eventlog_add(c->log, "refreshing the role failed: %s", c->refresh_error);
-	else
+	else if (!pgiam_conn_busy(c))
 		c->status.sts_expires = pgiam_auth_session_expiry(c->auth);
 }
 
@@ -343,7 +285,7 @@ static void took_connection(pgiam_conn *c, int reconnect)
 	pgiam_session_get_info(&info, c->session);
 	c->status.state = PGIAM_CONN_CONNECTED;
 	c->status.token_expires = info.token_expires_at;
-	c->status.sts_expires = c->role_arn[0] ? pgiam_auth_session_expiry(c->auth)
+	c->status.sts_expires = c->role_arn[0] && c->auth ? pgiam_auth_session_expiry(c->auth)
 		: info.creds_expiration;
 	c->status.read_only = info.read_only_enforced;
 	c->status.tls_verified = info.tls && (!strcmp(info.sslmode, "verify-full") ||
@@ -470,7 +412,9 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 	case PGIAM_SEV_ERROR:
 	case PGIAM_SEV_CANCELLED:
 		e = ev->kind == PGIAM_SEV_ERROR ? pgiam_session_last_error(c->session) : NULL;
-		if (c->connecting || ev->step < PGIAM_STEP_QUERY) {
+		/* A failure of the chain (connecting, or reconnecting for a query) is the
+		 * connection's; a refused or cancelled statement is only the query's. */
+		if (c->connecting || (e && e->step <= PGIAM_STEP_AUTH)) {
 			pgiam_conn_step_id id = map_step(e ? e->step : ev->step);
 
 			/* The failing step stays on screen with its explanation. */
@@ -489,14 +433,21 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 			} else {
 				c->status.state = PGIAM_CONN_LOST;
 			}
-			snprintf(c->status.failure, sizeof(c->status.failure), "%s%s%s",
-				ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text,
-				e && e->explanation[0] ? " \xE2\x80\x94 " : "", e ? e->explanation : "");
+			{
+				const char *text = ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text;
+				int explain = e && e->explanation[0] && !strstr(text, e->explanation);
+
+				snprintf(c->status.failure, sizeof(c->status.failure), "%s%s%s", text,
+					explain ? " \xE2\x80\x94 " : "", explain ? e->explanation : "");
+			}
 			pgiam_eventlog_add(c->log, "connect failed: %s", ev->kind == PGIAM_SEV_CANCELLED
 				? "cancelled" : ev->text);
 		}
-		if (c->querying)
+		if (c->querying) {
 			query_failed(c, e, ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
+			c->result.cancelled = ev->kind == PGIAM_SEV_CANCELLED ||
+				(e && !strcmp(e->sqlstate, "57014"));
+		}
 		break;
 	}
 }
@@ -544,7 +495,6 @@ int pgiam_conn_busy(const pgiam_conn *c)
 void pgiam_conn_cancel(pgiam_conn *c)
 {
 	if (c->session && pgiam_conn_busy(c)) {
-		c->cancel_flag = 1;
 		pgiam_session_cancel(c->session);
 	}
 }
@@ -566,7 +516,6 @@ int pgiam_conn_query(pgiam_conn *c, const char *sql)
 	if (c->querying)
 		return pgiam_error_set(PGIAM_EAGAIN, "a query is running; Esc cancels it");
 	result_clear(c);
-	c->cancel_flag = 0;
 	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
 	if ((error = pgiam_session_query(c->session, sql)) < 0)
 		return error;
@@ -579,6 +528,11 @@ const pgiam_conn_result *pgiam_conn_result_of(const pgiam_conn *c)
 	return c->querying || c->result.done ? &c->result : NULL;
 }
 
+double pgiam_conn_query_seconds(const pgiam_conn *c)
+{
+	return since(&c->query_t0);
+}
+
 int pgiam_conn_can_query(const pgiam_conn *c)
 {
 	return c->session != NULL;
@@ -588,7 +542,6 @@ void pgiam_conn_free(pgiam_conn *c)
 {
 	if (!c)
 		return;
-	c->cancel_flag = 1;  /* a refresh in flight gives up its HTTP call */
 	if (c->refresh_running) {
 		pthread_join(c->refresh_thread, NULL);
 		c->refresh_running = 0;
@@ -597,8 +550,7 @@ void pgiam_conn_free(pgiam_conn *c)
 		close(c->refresh_pipe[0]);
 	if (c->refresh_pipe[1] >= 0)
 		close(c->refresh_pipe[1]);
-	pgiam_session_free(c->session);
-	pgiam_auth_free(c->auth);
+	pgiam_session_free(c->session);   /* frees its auth too */
 	pgiam_profile_free(c->profile);
 	result_clear(c);
 	pthread_mutex_destroy(&c->lock);

@@ -75,6 +75,7 @@ typedef struct pgiam_conn_result {
 	int truncated;          /* more rows than kept */
 	char tag[64];           /* command tag: "SELECT 3", "INSERT 0 1" */
 	int failed;
+	int cancelled;          /* failed because the user cancelled */
 	char sqlstate[6];
 	char message[512], detail[512], hint[1600];
 	int position;           /* 1-based character position in the SQL, 0 when none */
@@ -110,6 +111,9 @@ const char *pgiam_conn_step_label(pgiam_conn_step_id id);
  * error (not connected, busy) with the last error set. */
 int pgiam_conn_query(pgiam_conn *c, const char *sql);
 const pgiam_conn_result *pgiam_conn_result_of(const pgiam_conn *c);
+
+/* Seconds since the running query was sent. */
+double pgiam_conn_query_seconds(const pgiam_conn *c);
 
 /* Whether queries are possible with this build (the session API is linked). */
 int pgiam_conn_can_query(const pgiam_conn *c);

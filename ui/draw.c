@@ -82,3 +82,23 @@ void pgiam_draw_lines(pgiam_rect body, const char *text, int top)
 		p = nl ? nl + 1 : p + len;
 	}
 }
+
+const char *pgiam_wrapped_get(pgiam_wrapped *wr, const char *text, int w)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	if (wr->text && wr->width == w)
+		return wr->text;
+	free(wr->text);
+	if (pgiam_width_wrap(&b, text, w, 4) < 0 || !(wr->text = pgiam_buf_detach(&b)))
+		pgiam_ui_fail("out of memory while wrapping text");
+	wr->width = w;
+	return wr->text;
+}
+
+void pgiam_wrapped_reset(pgiam_wrapped *wr)
+{
+	free(wr->text);
+	wr->text = NULL;
+	wr->width = 0;
+}

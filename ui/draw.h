@@ -22,6 +22,16 @@ void pgiam_draw_lines(pgiam_rect body, const char *text, int top);
 /* Number of lines of text (split on '\n'). */
 int pgiam_text_line_count(const char *text);
 
+/* A text wrapped to a width, rebuilt only when the width or the text changes. */
+typedef struct pgiam_wrapped {
+	char *text;
+	int width;    /* 0: stale */
+} pgiam_wrapped;
+
+/* The text wrapped for width w (cached in *wr). Never NULL. */
+const char *pgiam_wrapped_get(pgiam_wrapped *wr, const char *text, int w);
+void pgiam_wrapped_reset(pgiam_wrapped *wr);
+
 /* Moves a scroll position (top line) for a list action: up, down, pages, first,
  * last. Returns PGIAM_REACT_REDRAW, or PGIAM_REACT_UNHANDLED for other actions. */
 unsigned pgiam_pager_action(int *top, int nlines, int page, pgiam_action a);

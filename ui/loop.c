@@ -41,20 +41,33 @@ static void on_term(int sig)
 	got_term = sig;
 }
 
-/* A crash: only async-signal-safe calls. Restores the saved terminal modes, leaves
- * the alternate screen, shows the cursor, then dies of the same signal. */
-static void on_fatal(int sig)
+/* After a crash: only async-signal-safe calls. Restores the saved terminal modes,
+ * leaves the alternate screen and shows the cursor. */
+static void crash_restore(void)
 {
 	static const char reset[] = "\033[0m\033[?25h\033[?1049l\r\n";
 
+	if (!curses_active)
+		return;
+	curses_active = 0;
 	if (tio_saved)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 	if (write(STDOUT_FILENO, reset, sizeof(reset) - 1) < 0) {
 		/* nothing more can be done */
 	}
+}
+
+/* A crash signal: restore the terminal, then die of the same signal. */
+static void on_fatal(int sig)
+{
+	crash_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
+
+/* Under a sanitizer, a report ends the process through the sanitizer's own exit path
+ * (its SEGV handler comes first): have it restore the terminal too. */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 
 static void restore_terminal(void)
 {
@@ -149,6 +162,8 @@ static int terminal_start(sigset_t *wait_mask)
 	install_fatal(SIGBUS);
 	install_fatal(SIGFPE);
 	install_fatal(SIGABRT);
+	if (__sanitizer_set_death_callback)
+		__sanitizer_set_death_callback(crash_restore);
 	sigemptyset(&block);
 	sigaddset(&block, SIGWINCH);
 	sigaddset(&block, SIGTERM);
@@ -425,7 +440,7 @@ int pgiam_loop_run(pgiam_app *app)
 	last_second = time(NULL);
 
 	while (!done && !got_term) {
-		size_t nconn = 0;
+		size_t nconn = 0, nscreen = 0;
 		int timeout = 0;
 		struct timespec ts;
 		int rc = 0;
@@ -444,6 +459,9 @@ int pgiam_loop_run(pgiam_app *app)
 		fds[0].revents = 0;
 		if (app->conn)
 			nconn = pgiam_conn_pollfds(app->conn, fds + 1, MAX_POLLFDS - 1);
+		if (top(app) && top(app)->ops->pollfds)
+			nscreen = top(app)->ops->pollfds(top(app), app, fds + 1 + nconn,
+				MAX_POLLFDS - 1 - nconn);
 		timeout = ms_to_next_second();
 		if (app->conn) {
 			int t = pgiam_conn_timeout_ms(app->conn);
@@ -453,7 +471,7 @@ int pgiam_loop_run(pgiam_app *app)
 		}
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
-		rc = ppoll(fds, 1 + nconn, &ts, &wait_mask);
+		rc = ppoll(fds, 1 + nconn + nscreen, &ts, &wait_mask);
 		if (rc < 0 && errno != EINTR)
 			break;
 		if (rc < 0)

@@ -15,6 +15,7 @@ typedef struct connect_view {
 	char name[80];
 	char title[120];
 	int handed_over;    /* the connection now belongs to the SQL screen */
+	char start_error[400];
 } connect_view;
 
 static unsigned start(connect_view *v, pgiam_app *app)
@@ -24,8 +25,9 @@ static unsigned start(connect_view *v, pgiam_app *app)
 		app->conn = NULL;
 	}
 	pgiam_eventlog_add(&app->log, "connecting with profile %s", v->name);
+	v->start_error[0] = '\0';
 	if (pgiam_conn_start(&app->conn, app->profiles_dir, v->name, &app->log) < 0) {
-		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
+		snprintf(v->start_error, sizeof(v->start_error), "%s", pgiam_error_last());
 		pgiam_eventlog_add(&app->log, "cannot connect with %s: %s", v->name,
 			pgiam_error_last());
 	}
@@ -87,7 +89,7 @@ static void connect_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 
 	if (!app->conn) {
 		pgiam_draw_text(y, 2, body.w - 4, PGIAM_ROLE_ERROR, "Could not start connecting:");
-		pgiam_draw_text(y + 1, 2, body.w - 4, PGIAM_ROLE_ERROR, app->message);
+		pgiam_draw_text(y + 1, 2, body.w - 4, PGIAM_ROLE_ERROR, v->start_error);
 		pgiam_draw_text(y + 3, 2, body.w - 4, PGIAM_ROLE_DIM, "r retries, Esc goes back");
 		return;
 	}
@@ -118,17 +120,25 @@ static void connect_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		pgiam_draw_text(y++, 2, w, PGIAM_ROLE_ERROR, "Not connected:");
 		while (*p && y < body.y + body.h - 1) {
 			size_t take = strlen(p);
+			const char *item = NULL;
 			char chunk[512];
 
-			if (take > (size_t)w)
+			/* A numbered list of causes reads better one per line. */
+			for (const char *q = p + 1; *q && !item; q++)
+				if (q[0] == '(' && q[1] >= '1' && q[1] <= '9' && q[2] == ')' &&
+				    q[-1] == ' ')
+					item = q;
+			if (item && (size_t)(item - p) < take)
+				take = (size_t)(item - p);
+			if (take > (size_t)w) {
 				take = (size_t)w;
-			/* break at a space when one is near */
-			if (take < strlen(p))
+				/* break at a space when one is near */
 				for (size_t k = take; k > (size_t)w / 2; k--)
 					if (p[k] == ' ') {
 						take = k;
 						break;
 					}
+			}
 			snprintf(chunk, sizeof(chunk), "%.*s", (int)take, p);
 			pgiam_draw_text(y++, 2, w, PGIAM_ROLE_NORMAL, chunk);
 			p += take;

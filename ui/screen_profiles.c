@@ -7,6 +7,7 @@
 #include "form.h"
 #include "profile.h"
 #include "uicheck.h"
+#include "width.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,29 @@ static unsigned profiles_resume(pgiam_screen *s, pgiam_app *app)
 	return PGIAM_REACT_REDRAW;
 }
 
+/* host:port cut in the middle, so the port stays visible: "sandbox-db.a…:5432". */
+static void endpoint_fit(char *out, size_t outlen, const char *endpoint, int cols)
+{
+	const char *colon = strrchr(endpoint, ':');
+	int port_w = colon ? (int)pgiam_width_of(colon) : 0;
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	if ((int)pgiam_width_of(endpoint) <= cols || !colon || cols < port_w + 4) {
+		snprintf(out, outlen, "%s", endpoint);
+		return;
+	}
+	{
+		char *host = strndup(endpoint, (size_t)(colon - endpoint));
+
+		if (!host)
+			pgiam_ui_fail("out of memory");
+		pgiam_width_fit(&b, host, cols - port_w, PGIAM_FIT_ELLIPSIS);
+		free(host);
+	}
+	snprintf(out, outlen, "%s%s", pgiam_buf_cstr(&b), colon);
+	pgiam_buf_dispose(&b);
+}
+
 typedef struct column {
 	const char *title;
 	int width;
@@ -140,8 +164,8 @@ static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	profiles_view *v = s->data;
 	column cols[] = {
-		{ "NAME", 16 }, { "ENDPOINT", 0 }, { "REGION", 14 }, { "DB USER", 14 },
-		{ "ROLE", 16 }, { "RO", 3 }, { "LAST CHECK", 16 },
+		{ "NAME", 20 }, { "ENDPOINT", 0 }, { "REGION", 14 }, { "DB USER", 14 },
+		{ "ROLE", 14 }, { "RO", 2 }, { "LAST CHECK", 12 },
 	};
 	size_t ncols = sizeof(cols) / sizeof(cols[0]);
 	int fixed = 0;
@@ -154,7 +178,7 @@ static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		/* Narrow terminals: drop the region and the role before the endpoint. */
 		cols[2].width = 0;
 		cols[4].width = 0;
-		cols[1].width = body.w - (fixed - 14 - 1 - 16 - 1) - 1;
+		cols[1].width = body.w - (fixed - 14 - 1 - 14 - 1) - 1;
 	}
 	{
 		int x = body.x;
@@ -185,6 +209,7 @@ static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		pgiam_role role = sel ? PGIAM_ROLE_SELECTED : PGIAM_ROLE_NORMAL;
 		const char *vals[7];
 		char check[64];
+		char ep[400];
 		int x = body.x;
 		const char *last = pgiam_uicheck_last(app, r->name);
 
@@ -193,7 +218,8 @@ static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		else
 			snprintf(check, sizeof(check), "%s", last ? last : "-");
 		vals[0] = r->name;
-		vals[1] = r->endpoint;
+		endpoint_fit(ep, sizeof(ep), r->endpoint, cols[1].width);
+		vals[1] = ep;
 		vals[2] = r->region;
 		vals[3] = r->db_user;
 		vals[4] = r->role;

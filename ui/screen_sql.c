@@ -45,9 +45,16 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 	int y = area.y;
 	char line[1700];
 
+	if (r->failed && r->cancelled) {
+		snprintf(line, sizeof(line), "cancelled after %.1f s", r->seconds);
+		pgiam_draw_text(y, area.x, area.w, PGIAM_ROLE_WARN, line);
+		return;
+	}
 	if (r->failed) {
-		snprintf(line, sizeof(line), "ERROR %s: %s", r->sqlstate[0] ? r->sqlstate : "-",
-			r->message);
+		if (r->sqlstate[0])
+			snprintf(line, sizeof(line), "ERROR %s: %s", r->sqlstate, r->message);
+		else
+			snprintf(line, sizeof(line), "ERROR: %s", r->message);
 		pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_ERROR, line);
 		if (r->position > 0 && y < area.y + area.h) {
 			snprintf(line, sizeof(line), "at character %d: %.60s", r->position,
@@ -128,9 +135,13 @@ static void sql_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	if (!app->conn || !pgiam_conn_can_query(app->conn))
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN,
 			"Queries need the core's session API, which this build does not have yet.");
-	else if (r && !r->done)
-		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN,
-			"running\xE2\x80\xA6 Esc or Ctrl-C cancels");
+	else if (r && !r->done) {
+		char running[96];
+
+		snprintf(running, sizeof(running), "running\xE2\x80\xA6 %.0f s \xC2\xB7 Esc or Ctrl-C "
+			"cancels", pgiam_conn_query_seconds(app->conn));
+		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN, running);
+	}
 	else
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM,
 			"Type SQL and press Enter. Esc disconnects, F3 shows the event log.");

@@ -16,6 +16,8 @@ typedef struct text_view {
 	int page;        /* body rows at the last draw */
 	int follow;      /* the log: stay at the end as lines arrive */
 	size_t log_count;
+	pgiam_wrapped wrapped;
+	int nlines;      /* of the wrapped text, at the last draw */
 } text_view;
 
 unsigned pgiam_pager_action(int *top, int nlines, int page, pgiam_action a)
@@ -63,21 +65,23 @@ static int text_open(pgiam_screen *s, pgiam_app *app, void *arg)
 static void text_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	text_view *v = s->data;
-	int n = pgiam_text_line_count(v->body);
+	const char *text = pgiam_wrapped_get(&v->wrapped, v->body, body.w);
+	int n = pgiam_text_line_count(text);
 
 	(void)app;
 	v->page = body.h;
+	v->nlines = n;
 	if (v->follow)
 		v->top = n - body.h > 0 ? n - body.h : 0;
 	if (v->top > n - body.h && n - body.h >= 0)
 		v->top = n - body.h;
-	pgiam_draw_lines(body, v->body, v->top);
+	pgiam_draw_lines(body, text, v->top);
 }
 
 static unsigned text_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 {
 	text_view *v = s->data;
-	unsigned r = pgiam_pager_action(&v->top, pgiam_text_line_count(v->body), v->page, a);
+	unsigned r = pgiam_pager_action(&v->top, v->nlines, v->page, a);
 
 	(void)app;
 	if (!(r & PGIAM_REACT_UNHANDLED))
@@ -93,6 +97,7 @@ static void text_close(pgiam_screen *s, pgiam_app *app)
 
 	(void)app;
 	free(v->body);
+	pgiam_wrapped_reset(&v->wrapped);
 	free(v);
 }
 
@@ -180,6 +185,7 @@ static unsigned log_tick(pgiam_screen *s, pgiam_app *app)
 	free(v->body);
 	v->body = log_text(app);
 	v->log_count = app->log.count;
+	pgiam_wrapped_reset(&v->wrapped);
 	return PGIAM_REACT_REDRAW;
 }
 

@@ -91,10 +91,11 @@ void pgiam_statusbar_draw(pgiam_app *app, int y)
 		pgiam_draw_text(y, end, 11, PGIAM_ROLE_BADGE_READONLY, " READ-ONLY ");
 	}
 	x = segment(y, x, end, PGIAM_ROLE_STATUS, st->profile);
-	snprintf(text, sizeof(text), "%s@%s", st->db_user, st->endpoint);
-	x = segment(y, x, end, PGIAM_ROLE_STATUS, text);
 	if (st->role_short[0])
 		x = segment(y, x, end, PGIAM_ROLE_STATUS, st->role_short);
+	/* last: a long endpoint name is what gets cut */
+	snprintf(text, sizeof(text), "%s@%s", st->db_user, st->endpoint);
+	x = segment(y, x, end, PGIAM_ROLE_STATUS, text);
 
 	/* Row 2: lifetimes and state. */
 	x = 0;

@@ -1,7 +1,10 @@
 /* width.c - display width and the safe, cut-to-size form of text (see width.h). */
 #include "width.h"
 
+#include "error.h"
+
 #include <langinfo.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -169,4 +172,87 @@ size_t pgiam_utf8_next(const char *s, size_t len, size_t pos)
 	while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
 		pos++;
 	return pos;
+}
+
+size_t pgiam_width_prefix(const char *s, int cols)
+{
+	size_t n = s ? strlen(s) : 0;
+	size_t i = 0;
+	int used = 0;
+	glyph g;
+
+	while (i < n) {
+		next_glyph(&g, s + i, n - i, i == 0);
+		if (used + g.width > cols)
+			break;
+		used += g.width;
+		i += g.consumed;
+	}
+	return i;
+}
+
+/* Wraps one line (no newline in it). */
+static int wrap_line(pgiam_buf *out, const char *line, size_t len, int cols, int indent)
+{
+	char *copy = strndup(line, len);
+	const char *p = copy;
+	int first = 1;
+	int error = 0;
+
+	if (!copy)
+		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+	do {
+		int avail = first ? cols : cols - indent;
+		size_t take = 0;
+
+		if (avail < 8)
+			avail = cols;  /* too narrow to indent */
+		if (!first)
+			for (int k = 0; k < cols - avail; k++)
+				if ((error = pgiam_buf_putc(out, ' ')) < 0)
+					goto cleanup;
+		if (pgiam_width_of(p) <= (size_t)avail) {
+			take = strlen(p);
+		} else {
+			take = pgiam_width_prefix(p, avail);
+			for (size_t k = take; k > take / 2; k--)
+				if (p[k] == ' ') {
+					take = k;
+					break;
+				}
+			if (!take)
+				take = pgiam_utf8_next(p, strlen(p), 0);
+		}
+		if ((error = pgiam_buf_put(out, p, take)) < 0 || (error = pgiam_buf_putc(out, '\n')) < 0)
+			goto cleanup;
+		p += take;
+		while (*p == ' ')
+			p++;
+		first = 0;
+	} while (*p);
+cleanup:
+	free(copy);
+	return error;
+}
+
+int pgiam_width_wrap(pgiam_buf *out, const char *text, int cols, int indent)
+{
+	const char *p = text ? text : "";
+	int error = 0;
+
+	if (cols < 1)
+		cols = 1;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len == 0)
+			error = pgiam_buf_putc(out, '\n');
+		else
+			error = wrap_line(out, p, len, cols, indent);
+		if (error < 0)
+			return error;
+		p += len + (nl ? 1 : 0);
+	}
+	return 0;
 }

@@ -30,6 +30,15 @@ size_t pgiam_width_of(const char *s);
  * pgiam_error_code (ENOMEM) with the last error set. */
 int pgiam_width_fit(pgiam_buf *out, const char *s, int cols, unsigned flags);
 
+/* Bytes of the longest prefix of s that fits in cols columns (whole characters, with
+ * their combining marks). */
+size_t pgiam_width_prefix(const char *s, int cols);
+
+/* Appends text to out with every line longer than cols columns wrapped, at a space
+ * when there is one in the second half of the line; continuation lines start with
+ * indent spaces. Returns 0 or PGIAM_ENOMEM. */
+int pgiam_width_wrap(pgiam_buf *out, const char *text, int cols, int indent);
+
 /* Byte offset of the character boundary before/after byte offset pos of valid UTF-8
  * text s of length len (used by text fields for cursor moves and deletes). */
 size_t pgiam_utf8_prev(const char *s, size_t pos);

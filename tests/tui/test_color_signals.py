@@ -1,5 +1,6 @@
 """test_color_signals.py - colours by role and NO_COLOR (attributes only), and the
-terminal restored when pgiam is ended by SIGTERM or SIGINT rather than a key."""
+terminal restored when pgiam is ended by SIGTERM or SIGINT rather than a key, or
+crashes (SIGSEGV)."""
 import os
 import re
 import signal
@@ -51,6 +52,7 @@ def main():
         if "pgiam · Profiles" in s:
             raise Fail("the UI stayed on screen after SIGTERM:\n" + s)
         stty_sane(stty1)
+        t.check_sanitizers()
     finally:
         t.kill()
 
@@ -72,8 +74,56 @@ def main():
         os.kill(child_pid(t.pane_pid()), signal.SIGINT)
         t.wait_for(r"PGIAM-EXITED")
         stty_sane(stty2)
+        t.check_sanitizers()
     finally:
         t.kill()
 
 
-run(main)
+def crash(d):
+    """A crash (SIGSEGV from outside, as a bug would raise it): the handler puts the
+    saved terminal modes back and leaves the alternate screen before dying."""
+    stty3 = os.path.join(d, "stty3")
+    t = session(d, {"TERM": "screen-256color"}, stty3)
+    try:
+        t.wait_for(r"pgiam · Profiles")
+        os.kill(child_pid(t.pane_pid()), signal.SIGSEGV)
+        s = t.wait_for(r"PGIAM-EXITED")
+        if "pgiam · Profiles" in s:
+            raise Fail("the UI stayed on screen after a crash:\n" + s)
+        stty_sane(stty3)
+        # (no sanitizer check: under ASan the crash is reported, as it should be)
+    finally:
+        t.kill()
+
+
+def monochrome(d):
+    """A terminal without colours (vt100): attributes only, and the form still shows
+    which field is active and which has an error."""
+    stty4 = os.path.join(d, "stty4")
+    t = session(d, {"TERM": "vt100"}, stty4)
+    try:
+        s = t.wait_for(r"pgiam · Profiles", escapes=True)
+        if colour_params(t.screen(escapes=True)):
+            raise Fail("colours used on a vt100")
+        t.send("a")
+        t.wait_for(r"pgiam · New profile")
+        s = t.screen(escapes=True)
+        if colour_params(s) or not ({7, 4} & attrs(s)):
+            raise Fail("the form on a vt100 uses colours or no attributes:\n%r" % s[:600])
+        t.send("Escape")
+        t.wait_for(r"pgiam · Profiles")
+        t.send("q")
+        t.wait_for(r"PGIAM-EXITED")
+        stty_sane(stty4)
+        t.check_sanitizers()
+    finally:
+        t.kill()
+
+
+def all_tests():
+    main()
+    monochrome(tempdir())
+    crash(tempdir())
+
+
+run(all_tests)

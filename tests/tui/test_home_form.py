@@ -1,10 +1,12 @@
 """test_home_form.py - the home screen and the profile form, driven in tmux:
 profiles listed from a temporary directory; a profile added through the form with an
 endpoint lacking its port (shown inline, then corrected), saved, listed and on disk
-with mode 0600; the help screen generated from the action table; resize to a too
+with mode 0600; edit (external ID masked until Ctrl-R), duplicate, delete with its
+question; the help screen generated from the action table; resize to a too
 small terminal and back; quit with the terminal restored."""
 import os
 import stat
+import time
 
 from tuilib import BIN, Fail, Tmux, run, stty_sane, tempdir, write_profile
 
@@ -76,6 +78,54 @@ def main():
         if ENDPOINT + ":5432" not in body or "iam_ro_user" not in body:
             raise Fail("gamma.ini lacks what was typed:\n" + body)
 
+        # Edit gamma: the external ID is masked until Ctrl-R; the change is saved.
+        rows = [l.split()[0] for l in t.screen().splitlines()[2:] if l.strip()]
+        sel = rows.index("gamma")
+        t.send("Home")
+        for _ in range(sel):
+            t.send("Down")
+        t.send("e")
+        t.wait_for(r"pgiam · Edit profile gamma")
+        for _ in range(6):   # name endpoint region database db_user role_arn -> external_id
+            t.send("Tab")
+        t.type("Xy+Z/=")
+        s = t.wait_for(r"external_id +••••••")
+        if "Xy+Z/=" in s:
+            raise Fail("the external ID is shown while masked:\n" + s)
+        t.send("C-r")
+        t.wait_for(r"external_id +Xy\+Z/=")
+        t.send("C-s")
+        t.wait_for(r"pgiam · Profiles")
+        deadline = time.monotonic() + 10
+        while True:
+            with open(path) as f:
+                if "Xy+Z/=" in f.read():
+                    break
+            if time.monotonic() > deadline:
+                raise Fail("the edited external ID was not saved")
+            time.sleep(0.05)
+
+        # Duplicate, then delete the copy (asks first).
+        t.send("c")
+        t.wait_for(r"pgiam · Copy of profile gamma")
+        t.send("C-s")
+        t.wait_for(r"saved profile gamma-copy")
+        if not os.path.exists(os.path.join(d, "gamma-copy.ini")):
+            raise Fail("the duplicate was not written")
+        t.wait_for(r"gamma-copy\s+sample-db")
+        t.send("d")
+        t.wait_for(r"Delete profile gamma-copy")
+        t.send("n")
+        t.wait_for(r"pgiam · Profiles")
+        if not os.path.exists(os.path.join(d, "gamma-copy.ini")):
+            raise Fail("answering no deleted the profile")
+        t.send("d")
+        t.wait_for(r"Delete profile gamma-copy")
+        t.send("y")
+        t.wait_for(r"deleted profile gamma-copy")
+        if os.path.exists(os.path.join(d, "gamma-copy.ini")):
+            raise Fail("the deleted profile is still on disk")
+
         # Resize: too small shows a message; larger redraws the list.
         t.resize(40, 10)
         t.wait_for(r"Terminal too small")
@@ -92,6 +142,22 @@ def main():
         if "pgiam · Profiles" in s:
             raise Fail("the UI is still on screen after quitting:\n" + s)
         stty_sane(stty_file)
+        t.check_sanitizers()
+    finally:
+        t.kill()
+
+    # --profile with a profile that does not exist: said on the connecting screen,
+    # which stays; Esc leads to the home screen.
+    t = Tmux(100, 30)
+    try:
+        t.start("%s --profiles %s --profile nosuch; echo PGIAM-EXITED; sleep 60" % (BIN, d))
+        s = t.wait_for(r"Could not start connecting")
+        t.wait_for(r"nosuch")
+        t.send("Escape")
+        t.wait_for(r"pgiam · Profiles")
+        t.send("q")
+        t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
     finally:
         t.kill()
 

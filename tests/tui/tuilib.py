@@ -31,8 +31,16 @@ class Tmux:
         return r.stdout
 
     def start(self, shell_cmd, env=None):
-        """Runs shell_cmd with sh in a new detached session of cols x rows."""
+        """Runs shell_cmd with sh in a new detached session of cols x rows. Under
+        AddressSanitizer its reports go to files, checked by check_sanitizers(): on a
+        terminal they would only scroll by."""
         full = dict(env or {})
+        if os.environ.get("PGIAM_UNDER_ASAN"):
+            self.asan_dir = tempfile.mkdtemp(prefix="pgiam-tui-asan-")
+            for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+                base = os.environ.get(var, "")
+                full[var] = (base + ":" if base else "") + "log_path=" + \
+                    os.path.join(self.asan_dir, var.split("_")[0].lower())
         prefix = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in full.items())
         self.tmux("new-session", "-d", "-s", "t", "-x", str(self.cols), "-y", str(self.rows),
                   "sh", "-c", (("env " + prefix + " ") if prefix else "") + "sh -c " +
@@ -71,6 +79,15 @@ class Tmux:
             time.sleep(0.05)
         raise Fail("timed out waiting for %s%r; screen was:\n%s" %
                    ("absence of " if absent else "", pattern, last))
+
+    def check_sanitizers(self):
+        """Fails when the sanitizers wrote a report during this session."""
+        d = getattr(self, "asan_dir", None)
+        if not d:
+            return
+        for name in sorted(os.listdir(d)):
+            with open(os.path.join(d, name), errors="replace") as f:
+                raise Fail("sanitizer report %s:\n%s" % (name, f.read()[:4000]))
 
     def kill(self):
         if self.started:

@@ -136,6 +136,26 @@ static void test_utf8_steps(void **state)
 	assert_int_equal(pgiam_utf8_prev(s, 0), 0);
 }
 
+static void test_prefix_and_wrap(void **state)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(pgiam_width_prefix("hello", 3), 3);
+	/* 作者 is 4 columns: 3 columns hold only the first character (3 bytes) */
+	assert_int_equal(pgiam_width_prefix("\xE4\xBD\x9C\xE8\x80\x85", 3), 3);
+	assert_int_equal(pgiam_width_prefix("\xE4\xBD\x9C\xE8\x80\x85", 4), 6);
+	assert_int_equal(pgiam_width_prefix("e\xCC\x81x", 1), 3);
+
+	assert_int_equal(pgiam_width_wrap(&b, "one two three four\nshort\n\nend", 10, 2), 0);
+	assert_string_equal(pgiam_buf_cstr(&b), "one two\n  three\n  four\nshort\n\nend\n");
+	pgiam_buf_clear(&b);
+	/* CJK wraps by width: 山田太郎 (8 columns) in 5 columns */
+	assert_int_equal(pgiam_width_wrap(&b, "\xE5\xB1\xB1\xE7\x94\xB0\xE5\xA4\xAA\xE9\x83\x8E", 5, 0), 0);
+	assert_string_equal(pgiam_buf_cstr(&b), "\xE5\xB1\xB1\xE7\x94\xB0\n\xE5\xA4\xAA\xE9\x83\x8E\n");
+	pgiam_buf_dispose(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_no_raw_control_bytes),
 		cmocka_unit_test(test_utf8_steps),
+		cmocka_unit_test(test_prefix_and_wrap),
 	};
 
 	return cmocka_run_group_tests(tests, setup_locale, NULL);
