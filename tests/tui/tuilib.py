@@ -35,6 +35,8 @@ class Tmux:
         AddressSanitizer its reports go to files, checked by check_sanitizers(): on a
         terminal they would only scroll by."""
         full = dict(env or {})
+        # A UTF-8 terminal unless the test says otherwise (CI may run with LANG unset).
+        full.setdefault("LANG", "C.UTF-8")
         if os.environ.get("PGIAM_UNDER_ASAN"):
             self.asan_dir = tempfile.mkdtemp(prefix="pgiam-tui-asan-")
             for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
