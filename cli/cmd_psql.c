@@ -1,10 +1,133 @@
-/* cmd_psql.c - `pgiam psql`. Placeholder until its issue lands. */
+/* cmd_psql.c - `pgiam psql --profile NAME [-- PSQL-ARGS]`: psql itself, with a fresh
+ * token and the profile's connection settings.
+ *
+ * Everything goes through libpq's environment variables, set only in psql's
+ * environment (never on its command line, where `ps` would show the token):
+ * PGHOST is the endpoint name (verify-full checks it), PGHOSTADDR where TCP goes
+ * (connect_host resolved to an IP, so a tunnel works with verify-full), PGPASSWORD
+ * the token. The token stays readable in /proc/PID/environ by the same user for as
+ * long as psql runs, as with any PGPASSWORD; it is only good for 15 minutes.
+ */
 #include "cli.h"
+#include "cli_session.h"
+
+#include "auth.h"
+#include "error.h"
+#include "secure.h"
+#include "session.h"
+#include "session_profile.h"
+#include "token.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int set(const char *name, const char *value)
+{
+	if (value && setenv(name, value, 1) != 0) {
+		fprintf(stderr, "pgiam: psql: cannot set %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	if (!value)
+		unsetenv(name);
+	return 0;
+}
 
 int pgiam_cmd_psql(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	pgiam_cli_error("psql", "not implemented yet");
-	return 2;
+	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT;
+	pgiam_session_params p;
+	pgiam_auth *auth = NULL;
+	pgiam_creds creds = PGIAM_CREDS_INIT;
+	char *token = NULL, hostaddr[64], port[16], timeout[16];
+	char **args = NULL;
+	const char *psql = getenv("PGIAM_PSQL") ? getenv("PGIAM_PSQL") : "psql";
+	int i, rc = 0, nargs = 0;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		int used = pgiam_cli_session_opt(&opts, argc, argv, i);
+		if (used < 0)
+			return 2;
+		if (used > 0) {
+			i += used - 1;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: pgiam psql --profile NAME [--profiles DIR] [--read-only] [-- PSQL-ARGS]\n"
+				"  Starts psql with a fresh token (in PGPASSWORD, in psql's environment\n"
+				"  only) and the profile's host, hostaddr, port, database, user, sslmode\n"
+				"  and CA bundle. $PGIAM_PSQL names another psql binary.\n");
+			return 0;
+		} else {
+			fprintf(stderr, "pgiam: psql: unknown option '%s' (arguments for psql go after --)\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	if (!opts.profile) {
+		pgiam_cli_error("psql", "--profile NAME is needed");
+		return 2;
+	}
+	if ((rc = pgiam_cli_session_params(&p, &opts)) != 0)
+		goto cleanup;
+	if (pgiam_auth_new(&auth, pgiam_cli_session_profile(&opts)) < 0 ||
+	    pgiam_auth_get(&creds, auth, time(NULL)) < 0) {
+		pgiam_cli_error("psql: credentials", NULL);
+		rc = 1;
+		goto cleanup;
+	}
+	{
+		pgiam_token_params tp = { p.host, p.port, p.user, p.region, time(NULL) };
+		if (pgiam_token_generate(&token, &tp, &creds) < 0) {
+			pgiam_cli_error("psql: token", NULL);
+			rc = 3;
+			goto cleanup;
+		}
+	}
+	if (pgiam_session_resolve(hostaddr, sizeof(hostaddr),
+	    p.connect_host ? p.connect_host : p.host) < 0) {
+		pgiam_cli_error("psql", NULL);
+		rc = 4;
+		goto cleanup;
+	}
+	snprintf(port, sizeof(port), "%d", p.connect_port ? p.connect_port : p.port);
+	snprintf(timeout, sizeof(timeout), "%d", p.connect_timeout ? p.connect_timeout : 15);
+	if (set("PGHOST", p.host) || set("PGHOSTADDR", hostaddr) || set("PGPORT", port) ||
+	    set("PGDATABASE", p.dbname) || set("PGUSER", p.user) ||
+	    set("PGSSLMODE", p.sslmode ? p.sslmode : "verify-full") ||
+	    set("PGSSLROOTCERT", p.sslrootcert) || set("PGAPPNAME", "pgiam") ||
+	    set("PGCONNECT_TIMEOUT", timeout) || set("PGGSSENCMODE", "disable") ||
+	    set("PGOPTIONS", p.read_only ? "-c default_transaction_read_only=on" : NULL) ||
+	    set("PGSERVICE", NULL) || set("PGPASSWORD", token)) {
+		rc = 1;
+		goto cleanup;
+	}
+	pgiam_free_secret(token);  /* the environment holds the copy psql reads */
+	token = NULL;
+	pgiam_creds_dispose(&creds);
+	pgiam_auth_free(auth);
+	auth = NULL;
+
+	if (!(args = calloc((size_t)(argc - i + 2), sizeof(char *)))) {
+		rc = 1;
+		goto cleanup;
+	}
+	args[nargs++] = (char *)psql;
+	for (int k = i + 1; k < argc; k++)
+		args[nargs++] = argv[k];
+	args[nargs] = NULL;
+	fflush(NULL);
+	execvp(psql, args);
+	fprintf(stderr, "pgiam: psql: cannot run %s: %s\n", psql, strerror(errno));
+	unsetenv("PGPASSWORD");
+	rc = 127;
+
+cleanup:
+	free(args);
+	pgiam_free_secret(token);
+	pgiam_creds_dispose(&creds);
+	pgiam_auth_free(auth);
+	pgiam_cli_session_opts_dispose(&opts);
+	return rc;
 }

@@ -233,7 +233,7 @@ static void join_cancel(pgiam_session *s)
 
 /* Resolves the address TCP goes to, so libpq never does a blocking lookup itself and
  * hostaddr is always an IP (libpq requires that). */
-static int resolve(char *out, size_t outlen, const char *name)
+int pgiam_session_resolve(char *out, size_t outlen, const char *name)
 {
 	struct addrinfo hints, *res = NULL;
 	int rc;
@@ -279,7 +279,7 @@ static void *worker_main(void *arg)
 	}
 	if (!error && atomic_load(&job->cancelled))
 		error = pgiam_error_set(PGIAM_ECANCELLED, "cancelled");
-	if (!error && (error = resolve(job->hostaddr, sizeof(job->hostaddr), name)) < 0)
+	if (!error && (error = pgiam_session_resolve(job->hostaddr, sizeof(job->hostaddr), name)) < 0)
 		job->fail_step = PGIAM_STEP_TCP;
 	if (error)
 		snprintf(job->message, sizeof(job->message), "%s",

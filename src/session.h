@@ -195,6 +195,10 @@ typedef void (*pgiam_session_event_fn)(const pgiam_session_event *ev, pgiam_sess
 	void *ctx);
 int pgiam_session_run(pgiam_session *s, pgiam_session_event_fn cb, void *ctx);
 
+/* Resolves a host name (or checks an address) to the numeric address libpq's hostaddr
+ * needs. Blocking (getaddrinfo): the session calls it from its worker thread. */
+int pgiam_session_resolve(char *out, size_t outlen, const char *name);
+
 /* For core modules (catalog, check) that issue their own parameterised queries while
  * the session is READY: the libpq connection (NULL when not ready). Not for the UI. */
 struct pg_conn *pgiam_session_pgconn(pgiam_session *s);

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SHA256_LEN 32
 #define ALGORITHM "AWS4-HMAC-SHA256"
@@ -324,6 +325,8 @@ static int validate(const pgiam_sigv4_request *req, const pgiam_creds *creds,
 		return pgiam_error_set(PGIAM_EINVAL, "signing needs a region and a service name");
 	if (strchr(opts->region, '/') || strchr(opts->service, '/'))
 		return pgiam_error_set(PGIAM_EINVAL, "region and service name may not contain '/'");
+	if ((req->header_count && !req->headers) || (req->query_count && !req->query))
+		return pgiam_error_set(PGIAM_EINVAL, "the request has a header or parameter count but no array");
 	if (req->payload_len && !req->payload)
 		return pgiam_error_set(PGIAM_EINVAL, "the request has a payload length but no payload");
 	if (presign && (opts->expires == 0 || opts->expires > MAX_EXPIRES))

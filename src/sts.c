@@ -338,6 +338,10 @@ int pgiam_sts_report_error(const pgiam_sts_error *err, const char *action, long 
 		return pgiam_error_set(PGIAM_EAUTH,
 			"STS does not recognise the source access key (%s): check that the key is active "
 			"and belongs to this partition/region (%s: %s)", src, code, err->message);
+	if (strcmp(code, "SignatureDoesNotMatch") == 0 && strstr(err->message, "region"))
+		return pgiam_error_set(PGIAM_EAUTH,
+			"STS rejected the signing region: the profile's region must be the region of the "
+			"STS endpoint (sts_endpoint) (%s: %s)", code, err->message);
 	if (strcmp(code, "SignatureDoesNotMatch") == 0)
 		return pgiam_error_set(PGIAM_EAUTH,
 			"STS rejected the request signature: check the secret access key of %s (%s: %s)",

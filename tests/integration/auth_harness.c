@@ -4,24 +4,79 @@
  *
  * usage: auth_harness REGION ROLE_ARN EXTERNAL_ID STS_URL DURATION
  * commands (one per line): "get SECONDS" (now + SECONDS), "getexp SECONDS" (session
- * expiry - SECONDS), "refresh", "quit". One JSON line is printed per command; access
+ * expiry - SECONDS), "refresh", "par N" (N threads call get at once on the same
+ * object), "quit". One JSON line is printed per command; access
  * key ids are printed (they are not secret), secrets never.
  */
 #include "auth.h"
 #include "error.h"
 
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 static json_object *events;
+static pthread_mutex_t events_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define MAX_THREADS 16
+
+typedef struct worker {
+	pgiam_auth *auth;
+	pgiam_creds creds;
+	int rc;
+} worker;
+
+static void *work(void *arg)
+{
+	worker *w = arg;
+
+	w->rc = pgiam_auth_get(&w->creds, w->auth, time(NULL));
+	return NULL;
+}
+
+/* N threads at once: all must get the same credentials from one AssumeRole. */
+static int parallel(pgiam_creds *out, pgiam_auth *auth, int n, int *distinct)
+{
+	worker w[MAX_THREADS];
+	pthread_t th[MAX_THREADS];
+	int rc = 0;
+
+	*distinct = 0;
+	if (n < 1 || n > MAX_THREADS)
+		return pgiam_error_set(PGIAM_EINVAL, "par takes 1..%d", MAX_THREADS);
+	for (int i = 0; i < n; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].auth = auth;
+		pthread_create(&th[i], NULL, work, &w[i]);
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < n; i++) {
+		int seen = 0;
+		if (w[i].rc < 0)
+			rc = pgiam_error_set(w[i].rc, "thread %d failed", i);
+		for (int j = 0; j < i && w[i].creds.access_key_id; j++)
+			if (w[j].creds.access_key_id && !strcmp(w[i].creds.access_key_id, w[j].creds.access_key_id))
+				seen = 1;
+		if (w[i].creds.access_key_id && !seen)
+			(*distinct)++;
+	}
+	if (rc == 0)
+		pgiam_creds_copy(out, &w[0].creds);
+	for (int i = 0; i < n; i++)
+		pgiam_creds_dispose(&w[i].creds);
+	return rc;
+}
 
 static void on_event(void *ctx, const char *event)
 {
 	(void)ctx;
+	pthread_mutex_lock(&events_lock);
 	json_object_array_add(events, json_object_new_string(event));
+	pthread_mutex_unlock(&events_lock);
 }
 
 int main(int argc, char **argv)
@@ -50,7 +105,7 @@ int main(int argc, char **argv)
 		pgiam_creds creds = PGIAM_CREDS_INIT;
 		json_object *out = json_object_new_object();
 		long arg = 0;
-		int rc = 0;
+		int rc = 0, distinct = -1;
 
 		if (strncmp(line, "quit", 4) == 0) {
 			json_object_put(out);
@@ -60,6 +115,8 @@ int main(int argc, char **argv)
 			rc = pgiam_auth_get(&creds, auth, time(NULL) + arg);
 		else if (sscanf(line, "getexp %ld", &arg) == 1)
 			rc = pgiam_auth_get(&creds, auth, pgiam_auth_session_expiry(auth) - arg);
+		else if (sscanf(line, "par %ld", &arg) == 1)
+			rc = parallel(&creds, auth, (int)arg, &distinct);
 		else if (strncmp(line, "refresh", 7) == 0)
 			rc = pgiam_auth_refresh(auth);
 		else
@@ -73,6 +130,8 @@ int main(int argc, char **argv)
 		}
 		json_object_object_add(out, "session_expiry", json_object_new_int64(pgiam_auth_session_expiry(auth)));
 		json_object_object_add(out, "assume_count", json_object_new_int(pgiam_auth_assume_count(auth)));
+		if (distinct >= 0)
+			json_object_object_add(out, "distinct", json_object_new_int(distinct));
 		json_object_object_add(out, "events", events);
 		events = json_object_new_array();
 		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN));

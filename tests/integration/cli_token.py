@@ -89,6 +89,12 @@ check("access key id: AKIA…MPLE" in d.stdout and "session token: no" in d.stdo
       "port:          443" in d.stdout and "user:          a@b" in d.stdout, f"describe 2: {d.stdout!r}")
 check("AKIAIOSFODNN7EXAMPLE" not in d.stdout, "access key id is masked")
 
+# decoded fields are untrusted: control characters never reach the terminal
+esc = token.replace("DBUser=mysqlUser", "DBUser=%1B%5B2J%07x")
+d = run(["token", "--describe", esc], {"PGIAM_TEST_TIME": "1735689601"})
+check(d.returncode == 0 and "user:          ?[2J?x" in d.stdout and "\x1b" not in d.stdout,
+      f"control characters in describe: {d.stdout!r}")
+
 for bad, needle in [("garbage", "not an RDS auth token"), ("", "not an RDS auth token: it is empty"),
                     ("h:5432/?Action=connect", "no DBUser"),
                     (token.replace("rds-db", "s3"), "not rds-db"),

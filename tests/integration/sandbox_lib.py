@@ -148,11 +148,14 @@ class VerifierLog:
     def mark(self):
         self.offset = os.path.getsize(self.path)
 
-    def find(self, user, verdict, code=None):
+    def find(self, user, verdict, code=None, contains=None):
+        """The first new line for user with this verdict (and code, and text).
+        Other tests may log concurrently: match as precisely as you can."""
         for line in self.lines():
             parts = line.split(" ", 4)
             if len(parts) >= 4 and parts[1] == user and parts[2] == verdict and (
-                    code is None or parts[3] == f"{code}:"):
+                    code is None or parts[3] == f"{code}:") and (
+                    contains is None or contains in line):
                 return line
         return None
 

@@ -83,8 +83,8 @@ def main(env):
           "a token from expired credentials is refused (creds-expired)")
 
     # The real-sized session token went through whole: the accepted line's length.
-    line = log.find("iam_ro_user", "ACCEPT")
-    check(line is not None and f"(token {len(tok)} bytes)" in line,
+    line = log.find("iam_ro_user", "ACCEPT", contains=f"(token {len(tok)} bytes)")
+    check(line is not None,
           f"the accepted token arrived whole ({len(tok)} bytes)")
 
 

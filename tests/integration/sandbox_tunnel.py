@@ -18,11 +18,13 @@ def main(env):
     ro = assume_role(env)
 
     log = VerifierLog(env)
-    r = psql(env, "iam_ro_user", token(ro, host, port, "iam_ro_user"),
-             "SELECT inet_server_port(), count(*) FROM customers", port=fwd)
+    tok = token(ro, host, port, "iam_ro_user")
+    r = psql(env, "iam_ro_user", tok, "SELECT inet_server_port(), count(*) FROM customers",
+             port=fwd)
     check(r.returncode == 0 and r.stdout.strip() == f"{port}|3",
           f"through the forwarder, a token for the endpoint works ({r.stderr.strip()})")
-    check(log.find("iam_ro_user", "ACCEPT") is not None, "the verifier accepted it")
+    check(log.find("iam_ro_user", "ACCEPT", contains=f"(token {len(tok)} bytes)") is not None,
+          "the verifier accepted it")
 
     log.mark()
     r = psql(env, "iam_ro_user", token(ro, "127.0.0.1", fwd, "iam_ro_user"), "SELECT 1",

@@ -76,6 +76,12 @@ def test_signature_does_not_match(box):
     no_secrets(p.stderr, "wrong" + ALICE_SECRET[5:])
 
 
+def test_signing_region_differs_from_sts(box):
+    box.role_profile(region="eu-west-1", endpoint="db.example.internal:5432")
+    expect_error(whoami(box, box.alice_env()), "the profile's region must be the region of the STS endpoint",
+                 "(SignatureDoesNotMatch: Credential should be scoped to a valid region")
+
+
 def test_validation_error_duration_above_role_max(box):
     box.role_profile(duration="7200")
     expect_error(whoami(box, box.alice_env()), "at most the role's maximum session duration",
@@ -198,7 +204,7 @@ def test_http_endpoint_must_be_loopback(box):
 if __name__ == "__main__":
     main([test_whoami_ok_and_external_id_survives, test_access_denied_wrong_external_id,
           test_access_denied_untrusted_principal, test_expired_source_credentials,
-          test_invalid_client_token_id, test_signature_does_not_match,
+          test_invalid_client_token_id, test_signature_does_not_match, test_signing_region_differs_from_sts,
           test_validation_error_duration_above_role_max, test_clock_skew_measured_from_date,
           test_region_disabled, test_throttling_retried_then_succeeds,
           test_throttling_gives_up_after_three, test_server_error_retried, test_malformed_xml,

@@ -91,6 +91,17 @@ def test_expired_assumed_session_is_refreshed_not_returned(box):
         h.close()
 
 
+def test_parallel_callers_share_one_assume_role(box):
+    # the TUI calls from a worker thread while the session may call too: one AssumeRole
+    h = Harness(box)
+    try:
+        r = h.cmd("par 8")
+        assert r["ok"] and r["distinct"] == 1 and r["assume_count"] == 1, r
+        assert box.sts.count("AssumeRole", "ok") == 1
+    finally:
+        h.close()
+
+
 if __name__ == "__main__":
     main([test_reuse_then_refresh, test_failed_refresh_keeps_session_until_last_minute,
-          test_expired_assumed_session_is_refreshed_not_returned])
+          test_expired_assumed_session_is_refreshed_not_returned, test_parallel_callers_share_one_assume_role])

@@ -26,7 +26,6 @@ import secrets
 import socket
 import ssl
 import string
-import sys
 import threading
 import time
 import urllib.parse
@@ -45,24 +44,17 @@ CHAINED_MAX = 3600  # role chaining is limited to one hour
 AUTH_RE = re.compile(
     r"^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*"
     r"Signature=([0-9a-fA-F]+)\s*$")
+ASSUMED_ARN_RE = re.compile(r"^arn:([\w-]+):sts::(\d{12}):assumed-role/([^/]+)/[^/]+$")
 SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]*$")
 EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]*$")
 
-# code -> (HTTP status, Type) as AWS STS answers them.
-ERRORS = {
-    "AccessDenied": (403, "Sender"),
-    "InvalidClientTokenId": (403, "Sender"),
-    "SignatureDoesNotMatch": (403, "Sender"),
-    "IncompleteSignature": (400, "Sender"),
-    "MissingAuthenticationToken": (403, "Sender"),
-    "RequestTimeTooSkewed": (403, "Sender"),
-    "ExpiredToken": (400, "Sender"),
-    "ValidationError": (400, "Sender"),
-    "MissingParameter": (400, "Sender"),
-    "InvalidAction": (400, "Sender"),
-    "Throttling": (400, "Sender"),
-    "InternalFailure": (500, "Receiver"),
-}
+# code -> (HTTP status, Type) as AWS STS answers them; all Sender but InternalFailure.
+ERRORS = {code: (status, "Sender") for code, status in (
+    ("AccessDenied", 403), ("InvalidClientTokenId", 403), ("SignatureDoesNotMatch", 403),
+    ("IncompleteSignature", 400), ("MissingAuthenticationToken", 403), ("RequestTimeTooSkewed", 403),
+    ("ExpiredToken", 400), ("ValidationError", 400), ("MissingParameter", 400), ("InvalidAction", 400),
+    ("Throttling", 400))}
+ERRORS["InternalFailure"] = (500, "Receiver")
 
 
 class StsError(Exception):
@@ -116,11 +108,28 @@ def new_secret_key():
             return key
 
 
+def amz_stamp(ts):
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(ts))
+
+
 def parse_amz_date(value):
     try:
         return calendar.timegm(time.strptime(value, "%Y%m%dT%H%M%SZ"))
     except (TypeError, ValueError):
         return None
+
+
+def field_errors(errors, name, value, lo, hi, pattern, required=False):
+    """Appends AWS's validation message for one string parameter, if it is bad."""
+    prefix = "Value '%s' at '%s' failed to satisfy constraint: Member must " % (str(value)[:100], name)
+    if value is None:
+        if required:
+            errors.append("Value null at '%s' failed to satisfy constraint: Member must not be null" % name)
+    elif not lo <= len(value) <= hi:
+        errors.append(prefix + "have length %s" % ("greater than or equal to %d" % lo if len(value) < lo
+                                                   else "less than or equal to %d" % hi))
+    elif pattern is not None and not pattern.match(value):
+        errors.append(prefix + "satisfy regular expression pattern: %s" % pattern.pattern[1:-1])
 
 
 class State:
@@ -147,7 +156,8 @@ class State:
         with self.lock:
             self.faults = []
             self.skew = 0
-            self.stats = {"requests": 0, "actions": {}, "results": {}, "faults": {}}
+            self.lifetime = None  # when set, issued credentials last this long
+            self.stats = {"requests": 0, "actions": {}, "results": {}, "faults": {}, "by_access_key": {}}
             if clear_credentials:
                 self.issued = {}
 
@@ -163,8 +173,11 @@ class State:
             with open(self.log_path, "a", encoding="utf-8") as f:
                 f.write(line)
 
-    def count(self, action, result):
+    def count(self, action, result, akid=None):
         with self.lock:
+            if akid:
+                per_key = self.stats["by_access_key"].setdefault(akid, {})
+                per_key[action] = per_key.get(action, 0) + 1
             self.stats["requests"] += 1
             self.stats["actions"][action] = self.stats["actions"].get(action, 0) + 1
             per = self.stats["results"].setdefault(action, {})
@@ -203,6 +216,9 @@ def validate_config(config):
 class Handler(BaseHTTPRequestHandler):
     server_version = "pgiam-sts-emulator/1"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus
+    # the client's delayed ACK adds ~40 ms to every keep-alive request.
+    disable_nagle_algorithm = True
     timeout = 30  # a stuck client does not hold its thread forever
 
     def setup(self):
@@ -226,9 +242,13 @@ class Handler(BaseHTTPRequestHandler):
                                       usegmt=True)
 
     def read_body(self):
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
         if length < 0 or length > 1 << 20:
-            raise StsError("ValidationError", "Request body too large")
+            self.close_connection = True  # the rest of the stream cannot be trusted
+            raise StsError("ValidationError", "Content-Length is missing a valid value or the body is over 1 MiB")
         return self.rfile.read(length) if length else b""
 
     def send(self, status, body, ctype):
@@ -243,8 +263,10 @@ class Handler(BaseHTTPRequestHandler):
     def send_json(self, status, obj):
         self.send(status, json.dumps(obj, indent=1) + "\n", "application/json")
 
-    def send_sts_error(self, code, message):
-        status, etype = ERRORS.get(code, (400, "Sender"))
+    def send_sts_error(self, code, message, status=None, etype=None):
+        known_status, known_type = ERRORS.get(code, (400, "Sender"))
+        status = status or known_status
+        etype = etype or known_type
         body = ('<ErrorResponse xmlns="%s">\n  <Error>\n    <Type>%s</Type>\n'
                 '    <Code>%s</Code>\n    <Message>%s</Message>\n  </Error>\n'
                 '  <RequestId>%s</RequestId>\n</ErrorResponse>\n'
@@ -262,7 +284,10 @@ class Handler(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         try:
             if path.startswith("/_sandbox/"):
-                self.control(method, path)
+                try:
+                    self.control(method, path)
+                except StsError as e:
+                    self.send_json(400, {"error": e.message})
             else:
                 self.sts(method)
         except (BrokenPipeError, ConnectionResetError):
@@ -294,7 +319,7 @@ class Handler(BaseHTTPRequestHandler):
 
             fault = st.take_fault(akid)
             if fault:
-                self.apply_fault(fault, action)
+                self.apply_fault(fault, action, akid)
                 if fault["kind"] != "slow":
                     return
 
@@ -311,36 +336,39 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 raise StsError("InvalidAction", "Could not find operation %s for version %s"
                                % (action, API_VERSION))
-            st.count(action, "ok")
+            st.count(action, "ok", akid)
             st.log(action=action, caller=caller and caller["arn"], result="ok", reason=reason,
                    status=200, request_id=self.request_id)
             self.send(200, xml, "text/xml")
         except StsError as e:
-            st.count(action, e.code)
+            st.count(action, e.code, akid)
             st.log(action=action, caller=caller and caller["arn"], access_key_id=akid,
                    result=e.code, reason=e.message + (" [%s]" % e.detail if e.detail else ""), status=ERRORS.get(e.code, (400,))[0],
                    request_id=self.request_id)
             self.send_sts_error(e.code, e.message)
         except Exception as e:  # a bug in the emulator: say so, keep serving
-            st.count(action, "InternalFailure")
+            st.count(action, "InternalFailure", akid)
             st.log(action=action, result="InternalFailure", reason="emulator error: %s" % type(e).__name__,
                    status=500, request_id=self.request_id)
             self.send_sts_error("InternalFailure", "An internal error occurred.")
 
-    def apply_fault(self, fault, action):
+    def apply_fault(self, fault, action, akid):
         st = self.state
         kind = fault["kind"]
         st.log(action=action, result="fault:" + kind, reason="injected fault", request_id=self.request_id)
         if kind == "throttle":
-            st.count(action, "Throttling")
+            st.count(action, "Throttling", akid)
             self.send_sts_error("Throttling", "Rate exceeded")
         elif kind == "error500":
-            st.count(action, "InternalFailure")
+            st.count(action, "InternalFailure", akid)
             self.send_sts_error("InternalFailure", "An internal error occurred.")
         elif kind == "malformed":
-            st.count(action, "malformed")
+            st.count(action, "malformed", akid)
             self.send(200, '<%sResponse xmlns="%s">\n  <%sResult>\n    <Credentials>\n'
                       '      <AccessKeyId>ASIA' % (action, STS_NS, action), "text/xml")
+        elif kind == "error":
+            st.count(action, fault["code"], akid)
+            self.send_sts_error(fault["code"], fault["message"], fault["status"], fault["type"])
         elif kind == "slow":
             time.sleep(fault["ms"] / 1000.0)
 
@@ -384,14 +412,11 @@ class Handler(BaseHTTPRequestHandler):
             raise StsError("InvalidClientTokenId", "The security token included in the request is invalid.")
 
         now = st.now()
-        if ts < now - SKEW_LIMIT:
-            raise StsError("RequestTimeTooSkewed", "Signature expired: %s is now earlier than %s (%s - 5 min.)"
-                           % (amz_date, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now - SKEW_LIMIT)),
-                              time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))))
-        if ts > now + SKEW_LIMIT:
-            raise StsError("RequestTimeTooSkewed", "Signature not yet current: %s is still later than %s (%s + 5 min.)"
-                           % (amz_date, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now + SKEW_LIMIT)),
-                              time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))))
+        if abs(ts - now) > SKEW_LIMIT:
+            late = ts < now
+            raise StsError("RequestTimeTooSkewed", "Signature %s: %s is %s than %s (%s %s 5 min.)" % (
+                "expired" if late else "not yet current", amz_date, "now earlier" if late else "still later",
+                amz_stamp(now - SKEW_LIMIT if late else now + SKEW_LIMIT), amz_stamp(now), "-" if late else "+"))
         if scope_date != amz_date[:8]:
             raise StsError("SignatureDoesNotMatch", "Date in Credential scope does not match YYYYMMDD from "
                            "ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'."
@@ -434,10 +459,16 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             user = st.users.get(akid)
             if user is not None:
-                return {"kind": "user", "arn": user["arn"], "secret_access_key": user["secret_access_key"],
-                        "session_token": user.get("session_token"), "expired": bool(user.get("expired")),
-                        "user_id": user.get("user_id") or ("AIDA" + hashlib.sha256(user["arn"].encode())
-                                                           .hexdigest()[:17].upper())}
+                out = {"kind": "user", "arn": user["arn"], "secret_access_key": user["secret_access_key"],
+                       "session_token": user.get("session_token"), "expired": bool(user.get("expired")),
+                       "user_id": user.get("user_id") or ("AIDA" + hashlib.sha256(user["arn"].encode())
+                                                          .hexdigest()[:17].upper())}
+                m = ASSUMED_ARN_RE.match(user["arn"])
+                if m:  # a configured role session (instance or task role): trust and chaining as a role
+                    role_arn = "arn:%s:iam::%s:role/%s" % m.groups()
+                    out.update(kind="assumed-role", role_arn=role_arn, user_id=user.get("user_id") or "AROA%s:%s" % (
+                        hashlib.sha256(role_arn.encode()).hexdigest()[:17].upper(), user["arn"].rsplit("/", 1)[1]))
+                return out
             cred = st.issued.get(akid)
             if cred is not None:
                 return {"kind": "assumed-role", "arn": cred["AssumedRoleArn"], "role_arn": cred["RoleArn"],
@@ -453,29 +484,9 @@ class Handler(BaseHTTPRequestHandler):
         external_id = params.get("ExternalId")
         duration_raw = params.get("DurationSeconds")
         errors = []
-        if role_arn is None:
-            errors.append("Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
-        elif not 20 <= len(role_arn) <= 2048:
-            errors.append("Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length %s"
-                          % (role_arn[:100], "greater than or equal to 20" if len(role_arn) < 20
-                             else "less than or equal to 2048"))
-        if session is None:
-            errors.append("Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null")
-        elif not 2 <= len(session) <= 64:
-            errors.append("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must have length %s"
-                          % (session[:100], "greater than or equal to 2" if len(session) < 2
-                             else "less than or equal to 64"))
-        elif not SESSION_NAME_RE.match(session):
-            errors.append("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy "
-                          "regular expression pattern: [\\w+=,.@-]*" % session)
-        if external_id is not None:
-            if not 2 <= len(external_id) <= 1224:
-                errors.append("Value '%s' at 'externalId' failed to satisfy constraint: Member must have length %s"
-                              % (external_id[:100], "greater than or equal to 2" if len(external_id) < 2
-                                 else "less than or equal to 1224"))
-            elif not EXTERNAL_ID_RE.match(external_id):
-                errors.append("Value '%s' at 'externalId' failed to satisfy constraint: Member must satisfy "
-                              "regular expression pattern: [\\w+=,.@:/-]*" % external_id[:100])
+        field_errors(errors, "roleArn", role_arn, 20, 2048, None, required=True)
+        field_errors(errors, "roleSessionName", session, 2, 64, SESSION_NAME_RE, required=True)
+        field_errors(errors, "externalId", external_id, 2, 1224, EXTERNAL_ID_RE)
         duration = 3600
         if duration_raw is not None:
             try:
@@ -514,7 +525,10 @@ class Handler(BaseHTTPRequestHandler):
                            "for this role.")
 
         now = st.now()
-        expires_at = now + duration
+        with st.lock:
+            lifetime = st.lifetime
+        # The lifetime knob lets refresh tests get short-lived credentials.
+        expires_at = now + (lifetime if lifetime is not None else duration)
         role_name = role_arn.rsplit("/", 1)[1]
         role_id = role.get("role_id") or ("AROA" + hashlib.sha256(role_arn.encode()).hexdigest()[:17].upper())
         cred = {
@@ -562,8 +576,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(403, {"error": "control API is loopback-only"})
             return
         body = self.read_control_body() if method == "POST" else None
-        if body is False:
-            return
         rest = path[len("/_sandbox/"):]
         if method == "GET" and rest.startswith("credentials/"):
             akid = urllib.parse.unquote(rest[len("credentials/"):])
@@ -586,10 +598,18 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"ok": True})
         elif method == "POST" and rest.startswith("expire/"):
             akid = urllib.parse.unquote(rest[len("expire/"):])
+            in_seconds = (body or {}).get("in_seconds")
+            if in_seconds is not None and (not isinstance(in_seconds, (int, float)) or isinstance(in_seconds, bool)):
+                self.send_json(400, {"error": "in_seconds must be a number"})
+                return
             with st.lock:
                 cred = st.issued.get(akid)
-                if cred is not None:
+                if cred is not None and in_seconds is None:
                     cred["force_expired"] = True
+                elif cred is not None:
+                    # Expires later (or earlier) than issued; the client is not told.
+                    cred["expires_at"] = st.now() + in_seconds
+                    cred["Expiration"] = iso_ms(cred["expires_at"])
             st.log(action="_sandbox/expire", access_key_id=akid, result="ok" if cred else "unknown")
             if cred is None:
                 self.send_json(404, {"error": "unknown access key id"})
@@ -614,16 +634,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def read_control_body(self):
         raw = self.read_body()
-        if not raw.strip():
-            return {}
         try:
-            obj = json.loads(raw)
+            obj = json.loads(raw) if raw.strip() else {}
         except ValueError:
-            self.send_json(400, {"error": "body is not JSON"})
-            return False
+            obj = None
         if not isinstance(obj, dict):
-            self.send_json(400, {"error": "body must be a JSON object"})
-            return False
+            raise StsError("ValidationError", "body must be a JSON object")
         return obj
 
     def credential_json(self, akid):
@@ -647,11 +663,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def add_faults(self, body):
         st = self.state
-        known = {"throttle", "error500", "slow_ms", "slow_count", "malformed", "skew_seconds", "access_key_id"}
+        known = {"throttle", "error500", "slow_ms", "slow_count", "malformed", "skew_seconds", "access_key_id",
+                 "lifetime_seconds", "error"}
         unknown = set(body) - known
         if unknown:
             raise ValueError("unknown fault knob(s): %s" % ", ".join(sorted(unknown)))
-        for key in known - {"access_key_id"}:
+        for key in known - {"access_key_id", "error", "lifetime_seconds"}:
             if key in body and (not isinstance(body[key], (int, float)) or isinstance(body[key], bool)):
                 raise ValueError("%s must be a number" % key)
         scope = body.get("access_key_id")
@@ -659,6 +676,13 @@ class Handler(BaseHTTPRequestHandler):
         for kind in ("throttle", "error500", "malformed"):
             if int(body.get(kind, 0)) > 0:
                 new.append({"kind": kind, "remaining": int(body[kind])})
+        if "error" in body:
+            f = error_fault(body["error"])
+            f["message"] = f["message"].replace("{account}", st.account)
+            new.append(f)
+        life = body.get("lifetime_seconds")
+        if life is not None and (not isinstance(life, int) or isinstance(life, bool) or life < 1):
+            raise ValueError("lifetime_seconds must be a positive integer or null")
         if "slow_ms" in body:
             new.append({"kind": "slow", "ms": max(0, int(body["slow_ms"])),
                         "remaining": int(body.get("slow_count", 1))})
@@ -669,6 +693,8 @@ class Handler(BaseHTTPRequestHandler):
             st.faults.extend(new)
             if "skew_seconds" in body:
                 st.skew = float(body["skew_seconds"])
+            if "lifetime_seconds" in body:
+                st.lifetime = life
         st.log(action="_sandbox/faults", result="ok", reason=json.dumps(body, sort_keys=True))
 
     def fault_summary(self):
@@ -677,7 +703,37 @@ class Handler(BaseHTTPRequestHandler):
             pending = {}
             for f in st.faults:
                 pending[f["kind"]] = pending.get(f["kind"], 0) + f["remaining"]
-            return {"pending_faults": pending, "skew_seconds": st.skew}
+            return {"pending_faults": pending, "skew_seconds": st.skew, "lifetime_seconds": st.lifetime}
+
+
+KNOWN_MESSAGES = {
+    "RegionDisabledException": "STS is not activated in this region for account:{account}. Your account administrator "
+                               "can activate STS in this region using the IAM Console.",
+    "Throttling": "Rate exceeded",
+    "ThrottlingException": "Rate exceeded",
+    "RequestLimitExceeded": "Request limit exceeded.",
+    "InternalFailure": "An internal error occurred.",
+    "ServiceUnavailable": "Service is unavailable.",
+}
+
+
+def error_fault(spec):
+    """{"code", "message"?, "status"?, "type"?, "count"?} -> a pending fault."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("code"), str) or not spec["code"]:
+        raise ValueError("error must be an object with a 'code' string")
+    extra = set(spec) - {"code", "message", "status", "type", "count"}
+    if extra:
+        raise ValueError("error: unknown key(s) %s" % ", ".join(sorted(extra)))
+    status = spec.get("status") or ERRORS.get(spec["code"], (None,))[0] or (
+        403 if spec["code"] == "RegionDisabledException" else 400)
+    if not isinstance(status, int) or not 400 <= status <= 599:
+        raise ValueError("error.status must be an HTTP error status (400-599)")
+    count = spec.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise ValueError("error.count must be a positive integer")
+    message = spec.get("message") or KNOWN_MESSAGES.get(spec["code"], "Injected %s." % spec["code"])
+    return {"kind": "error", "remaining": count, "code": spec["code"], "status": status,
+            "type": spec.get("type") or ("Receiver" if status >= 500 else "Sender"), "message": message}
 
 
 class Server(ThreadingHTTPServer):

@@ -162,6 +162,9 @@ static void test_error_mapping(void **state)
 		snprintf(expect_tail, sizeof(expect_tail), "(%s: the message)", cases[i].code);
 		assert_non_null(strstr(pgiam_error_last(), expect_tail));
 	}
+	assert_int_equal(error_for("SignatureDoesNotMatch",
+		"Credential should be scoped to a valid region, not 'us-east-1'.", 403, 0, 0), PGIAM_EAUTH);
+	assert_non_null(strstr(pgiam_error_last(), "the profile's region must be the region of the STS endpoint"));
 	assert_int_equal(error_for("InternalFailure", "boom", 500, 0, 0), PGIAM_ESERVER);
 	assert_non_null(strstr(pgiam_error_last(), "server error (HTTP 500"));
 }
