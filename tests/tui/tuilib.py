@@ -1,6 +1,7 @@
 """tuilib.py - drives the real pgiam binary in a private tmux server for the terminal
 tests: start it at a fixed size, send keys, capture the screen, and wait for text by
 polling with a timeout (never fixed sleeps)."""
+import itertools
 import os
 import re
 import shlex
@@ -17,9 +18,14 @@ class Fail(Exception):
     pass
 
 
+_sessions = itertools.count(1)
+
+
 class Tmux:
     def __init__(self, cols=100, rows=30):
-        self.sock = "pgiam-test-%d-%d" % (os.getpid(), id(self) % 10000)
+        # A private server per session: a name never reused within this test, so a
+        # server still shutting down cannot be confused with the next one.
+        self.sock = "pgiam-test-%d-%d" % (os.getpid(), next(_sessions))
         self.cols, self.rows = cols, rows
         self.started = False
 
