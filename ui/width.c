@@ -249,8 +249,13 @@ static int wrap_line(pgiam_buf *out, const char *line, size_t len, int cols, int
 					take = k;
 					break;
 				}
-			if (!take)
-				take = pgiam_utf8_next(p, strlen(p), 0);
+			if (!take) {
+				/* one character wider than the line: it goes alone */
+				glyph g;
+
+				next_glyph(&g, p, strlen(p), 1);
+				take = g.consumed;
+			}
 		}
 		if ((error = pgiam_buf_put(out, p, take)) < 0 || (error = pgiam_buf_putc(out, '\n')) < 0)
 			goto cleanup;
