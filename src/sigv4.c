@@ -7,6 +7,7 @@
  */
 #include "sigv4.h"
 
+#include "ascii.h"
 #include "error.h"
 #include "secure.h"
 
@@ -16,7 +17,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define SHA256_LEN 32
 #define ALGORITHM "AWS4-HMAC-SHA256"
@@ -233,7 +233,7 @@ static int header_set(header *h, const char *name, const char *value, size_t ord
 			error = pgiam_error_set(PGIAM_EINVAL, "a header name has a character not allowed in header names");
 			goto cleanup;
 		}
-		if ((error = pgiam_buf_putc(&n, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c))) < 0)
+		if ((error = pgiam_buf_putc(&n, (char)pgiam_ascii_tolower(c))) < 0)
 			goto cleanup;
 	}
 	for (const char *p = value ? value : ""; *p; p++) {
@@ -308,7 +308,7 @@ static void state_dispose(state *st)
 
 static int is_name(const char *s, const char *lower)
 {
-	return !strcasecmp(s, lower);
+	return !pgiam_ascii_casecmp(s, lower);
 }
 
 static int validate(const pgiam_sigv4_request *req, const pgiam_creds *creds,
