@@ -627,6 +627,10 @@ static void test_save_creates_dir(void **state)
 	assert_int_equal(pgiam_profile_delete(dir, "base"), 0);
 	assert_false(pgiam_profile_exists(dir, "base"));
 	assert_int_equal(pgiam_profile_delete(dir, "base"), PGIAM_ENOTFOUND);
+	/* an empty directory is refused, not taken as "/" */
+	assert_int_equal(pgiam_profile_save(p, ""), PGIAM_EINVAL);
+	assert_non_null(strstr(pgiam_error_last(), "no profile directory"));
+	assert_int_equal(pgiam_profile_delete("", "base"), PGIAM_EINVAL);
 	pgiam_profile_free(p);
 }
 
