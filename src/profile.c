@@ -392,7 +392,7 @@ int pgiam_profile_load(pgiam_profile **out, const char *path)
 	}
 	if (!(p->dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) :
 			strdup("."))) {
-		pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+		error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
 
@@ -410,7 +410,8 @@ int pgiam_profile_load(pgiam_profile **out, const char *path)
 		}
 		free(section);
 		if (!(section = strndup(k, (size_t)(colon - k)))) {
-			pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+			/* error is 0 after an earlier add_entry: set it, or this returns 0 and no profile */
+			error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 			goto cleanup;
 		}
 		if ((error = add_entry(p, section, colon + 1, d->val[i] ? d->val[i] : "")) < 0)
