@@ -562,7 +562,8 @@ void pgiam_sigv4_signed_dispose(pgiam_sigv4_signed *s)
 {
 	if (!s)
 		return;
-	free(s->authorization);
+	/* replayable for the signed request until it expires: wiped like a token */
+	pgiam_free_secret(s->authorization);
 	pgiam_free_secret(s->security_token);
 	memset(s, 0, sizeof(*s));
 }
@@ -593,6 +594,8 @@ int pgiam_sigv4_presign(char **out, const pgiam_sigv4_request *req,
 		error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 
 cleanup:
+	/* the signature is the part of a presigned URL that makes it usable */
+	pgiam_wipe(signature, sizeof(signature));
 	pgiam_buf_dispose(&query);
 	state_dispose(&st);
 	return error;
