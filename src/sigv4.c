@@ -21,6 +21,7 @@
 #define SHA256_LEN 32
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define MAX_EXPIRES 604800u /* seven days: the SigV4 limit for presigned requests */
+#define MAX_PARAMS 10000u   /* headers or query parameters; far above any real request */
 
 /* --- crypto: fetched once, shared read-only by every thread --- */
 
@@ -327,6 +328,9 @@ static int validate(const pgiam_sigv4_request *req, const pgiam_creds *creds,
 		return pgiam_error_set(PGIAM_EINVAL, "region and service name may not contain '/'");
 	if ((req->header_count && !req->headers) || (req->query_count && !req->query))
 		return pgiam_error_set(PGIAM_EINVAL, "the request has a header or parameter count but no array");
+	/* bounded, so that count + the signer's own entries cannot wrap */
+	if (req->header_count > MAX_PARAMS || req->query_count > MAX_PARAMS)
+		return pgiam_error_set(PGIAM_EINVAL, "the request has more than %u headers or query parameters", MAX_PARAMS);
 	if (req->payload_len && !req->payload)
 		return pgiam_error_set(PGIAM_EINVAL, "the request has a payload length but no payload");
 	if (presign && (opts->expires == 0 || opts->expires > MAX_EXPIRES))

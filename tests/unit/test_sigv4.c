@@ -364,6 +364,7 @@ static void test_bad_input(void **state)
 	pgiam_sigv4_param date = { "X-Amz-Date", "20990101T000000Z" };
 	pgiam_sigv4_param broken = { "X-Test", "a\r\nInjected: yes" };
 	pgiam_sigv4_param badname = { "Bad Name", "v" };
+	pgiam_sigv4_param good = { "X-Good", "v" };
 	char *q = NULL;
 
 	(void)state;
@@ -389,7 +390,16 @@ static void test_bad_input(void **state)
 	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
 	req.headers = NULL;
 	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
+	/* counts near SIZE_MAX must not wrap the signer's array sizes (count + 3, + 6) */
+	req.headers = &good;
+	req.header_count = SIZE_MAX - 1;
+	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
 	req.header_count = 0;
+	req.query = &good;
+	req.query_count = SIZE_MAX - 3;
+	assert_int_equal(pgiam_sigv4_presign(&q, &req, &creds, &opts), PGIAM_EINVAL);
+	req.query = NULL;
+	req.query_count = 0;
 
 	opts.region = "";
 	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
