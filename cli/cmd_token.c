@@ -275,13 +275,17 @@ int pgiam_cmd_token(int argc, char **argv)
 		case 'u': o.user = optarg; break;
 		case 'r': o.region = optarg; break;
 		case 'd': o.describe = optarg; break;
-		case 'b':
-			o.bench = strtol(optarg, NULL, 10);
-			if (o.bench < 1) {
+		case 'b': {
+			char *end = NULL;
+
+			errno = 0;
+			o.bench = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || o.bench < 1) {
 				pgiam_cli_error("token", "--bench needs a positive count");
 				return 2;
 			}
 			break;
+		}
 		case 'P': o.profile_name = optarg; break;
 		case 'D': o.profiles_dir = optarg; break;
 		case 'h':

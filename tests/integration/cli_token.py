@@ -129,6 +129,8 @@ expect_error(["token", "--port", "5432", "--username", "u", "--region", "us-east
 expect_error(["token", "--hostname", "h", "--port", "5432", "--username", "u"], "no region", rc=2)
 expect_error(["token", "--frobnicate"], "unknown option", rc=2)
 expect_error(["token", "--port"], "needs a value", rc=2)
+for count in ("5x", "0", "99999999999999999999"):
+    expect_error(["token", "--bench", count], "--bench needs a positive count", rc=2)
 expect_error(token_args() + ["extra"], "unexpected argument", rc=2)
 expect_error(["token", "--describe", "x", "--hostname", "h"], "takes no other option", rc=2)
 expect_error(token_args(), "PGIAM_TEST_TIME", {"PGIAM_TEST_TIME": "yesterday"})
