@@ -245,6 +245,9 @@ static void test_describe_rejects(void **state)
 		{ "20240826T220000Z", "20240826T250000Z", "X-Amz-Date" },
 		{ "X-Amz-Expires=900", "X-Amz-Expires=-1", "X-Amz-Expires" },
 		{ "X-Amz-Expires=900", "X-Amz-Expires=9000000", "X-Amz-Expires" },
+		{ "X-Amz-Expires=900", "X-Amz-Expires=604801", "X-Amz-Expires" },
+		{ "X-Amz-Expires=900", "X-Amz-Expires=0", "X-Amz-Expires" },
+		{ "X-Amz-Expires=900", "X-Amz-Expires=+900", "X-Amz-Expires" },
 		{ "&X-Amz-Signature=dd0c", "&X-Amz-Signature=DD0C", "64 hex" },
 		{ "&X-Amz-Signature=", "&X-Amz-Nope=", "no X-Amz-Signature" },
 		{ "DBUser=peccy", "DBUser=pe%00cy", "NUL" },
@@ -258,6 +261,18 @@ static void test_describe_rejects(void **state)
 		assert_int_equal(pgiam_token_describe(&info, tok, 0), PGIAM_EINVAL);
 		if (!strstr(pgiam_error_last(), edits[i].msg))
 			fail_msg("edit %zu: '%s' does not say '%s'", i, pgiam_error_last(), edits[i].msg);
+	}
+	/* the bounds themselves are accepted: 1 second and the SigV4 maximum of 7 days */
+	{
+		static const char *const ok[] = { "X-Amz-Expires=1&", "X-Amz-Expires=604800&" };
+		const char *at = strstr(base, "X-Amz-Expires=900&");
+
+		assert_non_null(at);
+		for (size_t i = 0; i < 2; i++) {
+			snprintf(tok, sizeof(tok), "%.*s%s%s", (int)(at - base), base, ok[i], at + 18);
+			assert_int_equal(pgiam_token_describe(&info, tok, 0), 0);
+			assert_int_equal(info.expires_at - info.signed_at, i ? 604800 : 1);
+		}
 	}
 }
 
