@@ -1,10 +1,12 @@
 /* uicheck.c - check and policy from the home screen (see uicheck.h). The check runs
- * in a thread (checkjob.c); its screen shows each step as it is reported. */
+ * in a thread (checkjob.c); its screen shows each step as it is reported. The policy
+ * is `pgiam policy` itself, run as a child process (subproc.c). */
 #include "uicheck.h"
 
 #include "checkjob.h"
 #include "draw.h"
 #include "error.h"
+#include "subproc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,10 +144,114 @@ unsigned pgiam_uicheck_run(pgiam_app *app, const char *name)
 	return pgiam_app_push(app, &check_screen, (void *)name);
 }
 
+/* `pgiam policy` for a profile: this binary's own command, its output shown as it
+ * comes (it may ask STS who the caller is, so it is not waited for). */
+typedef struct cmd_view {
+	pgiam_subproc proc;
+	char title[120];
+	char *text;
+	int top, page, nlines;
+	pgiam_wrapped wrapped;
+} cmd_view;
+
+static void cmd_rebuild(cmd_view *v)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	pgiam_buf_puts(&b, pgiam_buf_cstr(&v->proc.out));
+	if (!v->proc.done)
+		pgiam_buf_puts(&b, "\n\xE2\x80\xA6\n");
+	else if (v->proc.status != 0)
+		pgiam_buf_printf(&b, "\nerror: pgiam policy ended with status %d\n", v->proc.status);
+	free(v->text);
+	if (!(v->text = pgiam_buf_detach(&b)))
+		pgiam_ui_fail("out of memory");
+	pgiam_wrapped_reset(&v->wrapped);
+}
+
+static int cmd_open(pgiam_screen *s, pgiam_app *app, void *arg)
+{
+	cmd_view *v = pgiam_xcalloc(1, sizeof(*v));
+	char *argv[] = { "pgiam", "policy", "--profile", (char *)arg, "--profiles",
+		app->profiles_dir, NULL };
+	pgiam_subproc init = PGIAM_SUBPROC_INIT;
+
+	v->proc = init;
+	if (pgiam_subproc_start(&v->proc, argv) < 0) {
+		free(v);
+		return -1;
+	}
+	snprintf(v->title, sizeof(v->title), "Policy: %s", (const char *)arg);
+	cmd_rebuild(v);
+	s->data = v;
+	s->title = v->title;
+	return 0;
+}
+
+static size_t cmd_pollfds(pgiam_screen *s, pgiam_app *app, struct pollfd *fds, size_t max)
+{
+	cmd_view *v = s->data;
+
+	(void)app;
+	if (v->proc.fd < 0 || !max)
+		return 0;
+	fds[0].fd = v->proc.fd;
+	fds[0].events = POLLIN;
+	fds[0].revents = 0;
+	return 1;
+}
+
+static unsigned cmd_tick(pgiam_screen *s, pgiam_app *app)
+{
+	cmd_view *v = s->data;
+
+	(void)app;
+	if (!pgiam_subproc_read(&v->proc))
+		return PGIAM_REACT_NONE;
+	cmd_rebuild(v);
+	return PGIAM_REACT_REDRAW;
+}
+
+static void cmd_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
+{
+	cmd_view *v = s->data;
+	const char *text = pgiam_wrapped_get(&v->wrapped, v->text, body.w);
+
+	(void)app;
+	v->page = body.h;
+	v->nlines = pgiam_text_line_count(text);
+	pgiam_draw_lines(body, text, v->top);
+}
+
+static unsigned cmd_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
+{
+	cmd_view *v = s->data;
+
+	(void)app;
+	if (a == PGIAM_ACTION_QUIT)
+		return PGIAM_REACT_POP;
+	return pgiam_pager_action(&v->top, v->nlines, v->page, a);
+}
+
+static void cmd_close(pgiam_screen *s, pgiam_app *app)
+{
+	cmd_view *v = s->data;
+
+	(void)app;
+	pgiam_subproc_dispose(&v->proc);
+	free(v->text);
+	pgiam_wrapped_reset(&v->wrapped);
+	free(v);
+}
+
+static const pgiam_screen_ops policy_screen = {
+	.title = "Policy",
+	.scopes = { PGIAM_SCOPE_LIST }, .nscopes = 1,
+	.open = cmd_open, .draw = cmd_draw, .action = cmd_action, .tick = cmd_tick,
+	.pollfds = cmd_pollfds, .close = cmd_close,
+};
+
 unsigned pgiam_uicheck_policy(pgiam_app *app, const char *name)
 {
-	(void)name;
-	pgiam_app_message(app, PGIAM_ROLE_WARN,
-		"policy: the core has no policy function in this build yet");
-	return PGIAM_REACT_REDRAW;
+	return pgiam_app_push(app, &policy_screen, (void *)name);
 }

@@ -9,12 +9,7 @@ usage: tests/bench/sts_emulator.py [requests-per-kind] [threads]
 """
 import os
 import sys
-
-# tests/bench/token.py would shadow the standard library's `token` module (which
-# logging needs) because a script's own directory comes first on sys.path.
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
-
-import json  # noqa: E402
+import json
 import shutil
 import statistics
 import subprocess

@@ -170,7 +170,8 @@ def run(tmp):
             {"arn": ROLE, "external_id": EXTERNAL_ID, "max_session_duration": 3600, "rds_db_connect": [DB_ARN],
              "trusted": ["arn:aws:iam::%s:user/pgiam-demo" % ACCOUNT,
                          "arn:aws:sts::%s:assumed-role/bastion-instance-role/i-0sandbox" % ACCOUNT]},
-            {"arn": CHAINED, "max_session_duration": 43200, "trusted": [ROLE]},
+            {"arn": CHAINED, "max_session_duration": 43200,
+             "trusted": [ROLE, "arn:aws:iam::%s:role/bastion-instance-role" % ACCOUNT]},
         ],
     }
     cfg_path = os.path.join(tmp, "sts.json")
@@ -586,8 +587,15 @@ def run(tmp):
         frozen = creds.get_frozen_credentials()
         expect(frozen.access_key == INSTANCE[0] and frozen.token == INSTANCE[2], "instance credentials")
         c = client(frozen.access_key, frozen.secret_key, frozen.token)
-        expect(c.get_caller_identity()["Arn"].endswith("assumed-role/bastion-instance-role/i-0sandbox"), "caller")
+        ci = c.get_caller_identity()
+        expect(ci["Arn"].endswith("assumed-role/bastion-instance-role/i-0sandbox"), "caller %s" % ci["Arn"])
+        expect(re.fullmatch(r"AROA[0-9A-F]{17}:i-0sandbox", ci["UserId"]), "UserId %s" % ci["UserId"])
         expect(assume(c)["Credentials"]["AccessKeyId"].startswith("ASIA"), "instance role assumes the DB role")
+        # trusted through its role ARN; an instance-role session assuming a role is role chaining
+        r = c.assume_role(RoleArn=CHAINED, RoleSessionName="from-instance", DurationSeconds=3600)
+        expect(r["AssumedRoleUser"]["Arn"].endswith("assumed-role/chained-role/from-instance"), "trusted by role ARN")
+        expect_error(error_of(lambda: c.assume_role(RoleArn=CHAINED, RoleSessionName="x2", DurationSeconds=7200)),
+                     "ValidationError", 400)
         status, s = http_json(imds_port, "GET", "/_sandbox/stats")
         expect(s["token"] >= 1 and s["credentials"] >= 1, str(s))
 

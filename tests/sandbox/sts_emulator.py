@@ -44,24 +44,17 @@ CHAINED_MAX = 3600  # role chaining is limited to one hour
 AUTH_RE = re.compile(
     r"^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*"
     r"Signature=([0-9a-fA-F]+)\s*$")
+ASSUMED_ARN_RE = re.compile(r"^arn:([\w-]+):sts::(\d{12}):assumed-role/([^/]+)/[^/]+$")
 SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]*$")
 EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]*$")
 
-# code -> (HTTP status, Type) as AWS STS answers them.
-ERRORS = {
-    "AccessDenied": (403, "Sender"),
-    "InvalidClientTokenId": (403, "Sender"),
-    "SignatureDoesNotMatch": (403, "Sender"),
-    "IncompleteSignature": (400, "Sender"),
-    "MissingAuthenticationToken": (403, "Sender"),
-    "RequestTimeTooSkewed": (403, "Sender"),
-    "ExpiredToken": (400, "Sender"),
-    "ValidationError": (400, "Sender"),
-    "MissingParameter": (400, "Sender"),
-    "InvalidAction": (400, "Sender"),
-    "Throttling": (400, "Sender"),
-    "InternalFailure": (500, "Receiver"),
-}
+# code -> (HTTP status, Type) as AWS STS answers them; all Sender but InternalFailure.
+ERRORS = {code: (status, "Sender") for code, status in (
+    ("AccessDenied", 403), ("InvalidClientTokenId", 403), ("SignatureDoesNotMatch", 403),
+    ("IncompleteSignature", 400), ("MissingAuthenticationToken", 403), ("RequestTimeTooSkewed", 403),
+    ("ExpiredToken", 400), ("ValidationError", 400), ("MissingParameter", 400), ("InvalidAction", 400),
+    ("Throttling", 400))}
+ERRORS["InternalFailure"] = (500, "Receiver")
 
 
 class StsError(Exception):
@@ -466,10 +459,16 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             user = st.users.get(akid)
             if user is not None:
-                return {"kind": "user", "arn": user["arn"], "secret_access_key": user["secret_access_key"],
-                        "session_token": user.get("session_token"), "expired": bool(user.get("expired")),
-                        "user_id": user.get("user_id") or ("AIDA" + hashlib.sha256(user["arn"].encode())
-                                                           .hexdigest()[:17].upper())}
+                out = {"kind": "user", "arn": user["arn"], "secret_access_key": user["secret_access_key"],
+                       "session_token": user.get("session_token"), "expired": bool(user.get("expired")),
+                       "user_id": user.get("user_id") or ("AIDA" + hashlib.sha256(user["arn"].encode())
+                                                          .hexdigest()[:17].upper())}
+                m = ASSUMED_ARN_RE.match(user["arn"])
+                if m:  # a configured role session (instance or task role): trust and chaining as a role
+                    role_arn = "arn:%s:iam::%s:role/%s" % m.groups()
+                    out.update(kind="assumed-role", role_arn=role_arn, user_id=user.get("user_id") or "AROA%s:%s" % (
+                        hashlib.sha256(role_arn.encode()).hexdigest()[:17].upper(), user["arn"].rsplit("/", 1)[1]))
+                return out
             cred = st.issued.get(akid)
             if cred is not None:
                 return {"kind": "assumed-role", "arn": cred["AssumedRoleArn"], "role_arn": cred["RoleArn"],
@@ -577,8 +576,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(403, {"error": "control API is loopback-only"})
             return
         body = self.read_control_body() if method == "POST" else None
-        if body is False:
-            return
         rest = path[len("/_sandbox/"):]
         if method == "GET" and rest.startswith("credentials/"):
             akid = urllib.parse.unquote(rest[len("credentials/"):])
@@ -637,16 +634,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def read_control_body(self):
         raw = self.read_body()
-        if not raw.strip():
-            return {}
         try:
-            obj = json.loads(raw)
+            obj = json.loads(raw) if raw.strip() else {}
         except ValueError:
-            self.send_json(400, {"error": "body is not JSON"})
-            return False
+            obj = None
         if not isinstance(obj, dict):
-            self.send_json(400, {"error": "body must be a JSON object"})
-            return False
+            raise StsError("ValidationError", "body must be a JSON object")
         return obj
 
     def credential_json(self, akid):

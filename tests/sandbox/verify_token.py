@@ -183,7 +183,10 @@ def check(token, user, cfg):
         raise Reject("expired", f"token expired at {signed_at + datetime.timedelta(seconds=expires):%Y-%m-%dT%H:%M:%SZ}")
 
     creds = fetch_credentials(cfg["sts_url"], akid)
-    if creds.get("expired") or parse_time(creds["Expiration"]) <= now:
+    # Long-term keys of configured users have no Expiration: the session-token
+    # check below refuses them with its own reason.
+    expiration = creds.get("Expiration")
+    if creds.get("expired") or (expiration and parse_time(expiration) <= now):
         raise Reject("creds-expired", f"credentials {clean(akid)} expired at {clean(creds.get('Expiration'))}")
     if not creds.get("SessionToken"):
         raise Reject("session-token", f"access key {clean(akid)} is not a temporary (STS) credential")

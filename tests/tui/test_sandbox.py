@@ -1,16 +1,19 @@
 """test_sandbox.py - the TUI against the local sandbox (real PostgreSQL with TLS, the
 STS emulator, IAM tokens checked by botocore): `pgiam --profile sandbox-ro` skips the
-home screen and connects, the status bar shows who and where, the READ-ONLY badge and
-a token countdown that decreases between two captures; a query shows rows, a refused
-INSERT its SQLSTATE; Esc cancels a slow query; a server restart shows as a lost
-connection and the next query reconnects (with a new token, in the event log); the check screen runs every step of `pgiam check` and the list
-shows its result; a profile with a wrong external ID fails at AssumeRole and the
-failure stays on screen; the event log lists what happened; quitting restores the
-terminal. Skipped (77) without PGIAM_SANDBOX_ENV."""
+home screen and connects; the status bar shows who and where, the READ-ONLY badge and
+a token countdown that decreases between two captures; a query shows rows, Japanese
+text lines up, hostile bytes are shown escaped, a refused INSERT shows its SQLSTATE;
+Esc cancels a slow query; a server restart shows as a lost connection and the next
+query reconnects with a new token; the event log lists what happened, without
+secrets; the check screen runs every step of `pgiam check` and the list shows its
+result; the policy view shows `pgiam policy`; a profile with a wrong external ID fails
+at AssumeRole and the failure stays on screen; quitting restores the terminal.
+Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
 import re
 import subprocess
 import sys
+import unicodedata
 
 from tuilib import BIN, Fail, Tmux, run, stty_sane, tempdir
 
@@ -27,6 +30,10 @@ def sandbox_env():
             if m:
                 env[m.group(1)] = m.group(2)
     return env
+
+
+def display_width(text):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def token_seconds(screen):
@@ -76,6 +83,23 @@ def main():
         t.send("Enter")
         t.wait_for(r"Alice Smith")
         t.wait_for(r"3 rows")
+        # Japanese text: columns line up by display width (CJK takes two columns).
+        t.send("C-u")
+        t.type("SELECT name, email FROM customers_ja ORDER BY customer_id")
+        t.send("Enter")
+        s = t.wait_for(r"ichiro\.suzuki")
+        cols = set()
+        for line in s.splitlines():
+            m = re.search(r"(taro\.yamada|hanako\.sato|ichiro\.suzuki)", line)
+            if m:
+                cols.add(display_width(line[:m.start()]))
+        if len(cols) != 1:
+            raise Fail("the email column does not line up after CJK names %s:\n%s" % (cols, s))
+        # Hostile bytes from the server never reach the terminal raw.
+        t.send("C-u")
+        t.type("SELECT E'\\x1b]0;pwned\\x07' || 'x' AS v")
+        t.send("Enter")
+        t.wait_for(r"\^\[\]0;pwned\^Gx")
         t.send("C-u")
         t.type("INSERT INTO customers (name) VALUES ('x')")
         t.send("Enter")
@@ -132,6 +156,13 @@ def main():
             raise Fail("pgiam check failed on sandbox-ro:\n" + s)
         t.send("q")
         t.wait_for(r"sandbox-ro .* ok \d")
+        # policy: `pgiam policy` itself, its output in a view
+        t.send("p")
+        t.wait_for(r"pgiam · Policy: sandbox-ro")
+        t.wait_for(r"rds-db:connect")
+        t.wait_for(r"dbuser:db-\w+/iam_ro_user")
+        t.send("q")
+        t.wait_for(r"pgiam · Profiles")
         for _ in range(names.index("sandbox-wrong-extid") - names.index("sandbox-ro")):
             t.send("Down")
         t.send("Enter")

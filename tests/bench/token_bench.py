@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tests/bench/token.py - how fast tokens are signed.
+"""tests/bench/token_bench.py - how fast tokens are signed.
 
 1. In one process: `pgiam token --bench N` signs N tokens and reports tokens/s.
 2. Whole process, side by side on the same inputs: `pgiam token`,
@@ -8,7 +8,7 @@
 
 No network: credentials come from the environment (dummy keys), the config files are
 pointed at /dev/null, and token signing is local.
-usage: tests/bench/token.py [N-in-process] [R-runs]   (or PGIAM_BIN=... to pick the binary)
+usage: tests/bench/token_bench.py [N-in-process] [R-runs]   (or PGIAM_BIN=... to pick the binary)
 """
 import os
 import statistics
