@@ -71,6 +71,7 @@ struct pgiam_screen {
 struct pgiam_app {
 	char *profiles_dir;          /* NULL: the core's default */
 	char *start_profile;         /* --profile NAME: connect at once */
+	long token_age;              /* --token-age SECONDS (see pgiam_conn_start) */
 	pgiam_screen stack[PGIAM_SCREEN_STACK];
 	size_t depth;
 	const pgiam_screen_ops *push_ops;  /* requested by pgiam_app_push */

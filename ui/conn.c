@@ -128,8 +128,10 @@ static void role_short(char *out, size_t outlen, const char *arn)
 	snprintf(out, outlen, "%s%s", last ? "role/" : "", last ? last + 1 : "");
 }
 
-int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, pgiam_eventlog *log)
+int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, long token_age,
+	pgiam_eventlog *log)
 {
+	pgiam_session_params params = PGIAM_SESSION_PARAMS_INIT;
 	pgiam_conn *c = NULL;
 	pgiam_profile_problem problem;
 	size_t nproblems = 0;
@@ -157,7 +159,10 @@ int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, pgiam_
 		snprintf(c->role_arn, sizeof(c->role_arn), "%s", pgiam_profile_role_arn(c->profile));
 		role_short(c->status.role_short, sizeof(c->status.role_short), c->role_arn);
 	}
-	if ((error = pgiam_session_new_profile(&c->session, c->profile, NULL)) < 0)
+	if ((error = pgiam_session_params_from_profile(&params, c->profile)) < 0)
+		goto cleanup;
+	params.sign_time_offset = -token_age;
+	if ((error = pgiam_session_new_profile(&c->session, c->profile, &params)) < 0)
 		goto cleanup;
 	c->auth = pgiam_session_auth(c->session);
 	if (c->auth)

@@ -85,9 +85,12 @@ typedef struct pgiam_conn_result {
 typedef struct pgiam_conn pgiam_conn;
 
 /* Starts connecting with profile `name` from `dir` (NULL: the default directory).
- * Progress goes to log and to the steps. Fails only when nothing can start (no
- * memory, profile unreadable); a chain failure shows as a FAILED step instead. */
-int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, pgiam_eventlog *log);
+ * Progress goes to log and to the steps. token_age > 0 signs every token as if it
+ * were that many seconds old (`--token-age`, to watch a token expire while the
+ * connection stays open). Fails only when nothing can start (no memory, profile
+ * unreadable); a chain failure shows as a FAILED step instead. */
+int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, long token_age,
+	pgiam_eventlog *log);
 
 /* Descriptors to poll now (at most max); returns how many were written. */
 size_t pgiam_conn_pollfds(pgiam_conn *c, struct pollfd *fds, size_t max);

@@ -27,11 +27,13 @@ const char *pgiam_conn_step_label(pgiam_conn_step_id id)
 	return (int)id >= 0 && id < PGIAM_CONN_STEP__COUNT ? step_labels[id] : "";
 }
 
-int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, pgiam_eventlog *log)
+int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, long token_age,
+	pgiam_eventlog *log)
 {
 	pgiam_conn *c = calloc(1, sizeof(*c));
 
 	(void)dir;
+	(void)token_age;
 	if (!c)
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 	snprintf(c->status.profile, sizeof(c->status.profile), "%s", name);

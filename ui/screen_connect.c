@@ -26,7 +26,8 @@ static unsigned start(connect_view *v, pgiam_app *app)
 	}
 	pgiam_eventlog_add(&app->log, "connecting with profile %s", v->name);
 	v->start_error[0] = '\0';
-	if (pgiam_conn_start(&app->conn, app->profiles_dir, v->name, &app->log) < 0) {
+	if (pgiam_conn_start(&app->conn, app->profiles_dir, v->name, app->token_age,
+	    &app->log) < 0) {
 		snprintf(v->start_error, sizeof(v->start_error), "%s", pgiam_error_last());
 		pgiam_eventlog_add(&app->log, "cannot connect with %s: %s", v->name,
 			pgiam_error_last());

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LABEL_W 20
+#define LABEL_W 23
 
 typedef struct form_view {
 	pgiam_form form;

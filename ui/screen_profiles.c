@@ -171,14 +171,34 @@ static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	int fixed = 0;
 	int list_h = body.h - 3;
 
+	/* Columns as wide as their longest value (up to the widths above), so the
+	 * endpoint gets what is left. */
+	{
+		int longest[7] = { 4, 0, 6, 7, 4, 2, 10 };
+
+		for (size_t i = 0; i < v->count; i++) {
+			const profile_row *r = &v->rows[i];
+			const char *vals[7] = { r->name, "", r->region, r->db_user, r->role, "", "" };
+
+			for (size_t c = 0; c < ncols; c++) {
+				int w = (int)pgiam_width_of(vals[c]);
+
+				if (w > longest[c])
+					longest[c] = w;
+			}
+		}
+		for (size_t c = 0; c < ncols; c++)
+			if (c != 1 && longest[c] < cols[c].width)
+				cols[c].width = longest[c];
+	}
 	for (size_t c = 0; c < ncols; c++)
 		fixed += cols[c].width + 1;
 	cols[1].width = body.w - fixed - 1;
-	if (cols[1].width < 12) {
+	if (cols[1].width < 16) {
 		/* Narrow terminals: drop the region and the role before the endpoint. */
+		cols[1].width += cols[2].width + 1 + cols[4].width + 1;
 		cols[2].width = 0;
 		cols[4].width = 0;
-		cols[1].width = body.w - (fixed - 14 - 1 - 14 - 1) - 1;
 	}
 	{
 		int x = body.x;

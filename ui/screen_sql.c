@@ -38,6 +38,30 @@ static int sql_open(pgiam_screen *s, pgiam_app *app, void *arg)
 	return 0;
 }
 
+/* Draws text wrapped to the area from row y; returns the next free row. */
+static int draw_wrapped(pgiam_rect area, int y, pgiam_role role, const char *text)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+	const char *p = NULL;
+
+	if (pgiam_width_wrap(&b, text, area.w, 2) < 0)
+		pgiam_ui_fail("out of memory");
+	p = pgiam_buf_cstr(&b);
+	while (*p && y < area.y + area.h) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *one = strndup(p, len);
+
+		if (!one)
+			pgiam_ui_fail("out of memory");
+		pgiam_draw_text(y++, area.x, area.w, role, one);
+		free(one);
+		p += len + (nl ? 1 : 0);
+	}
+	pgiam_buf_dispose(&b);
+	return y;
+}
+
 static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area)
 {
 	int widths[64];
@@ -51,24 +75,22 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 		return;
 	}
 	if (r->failed) {
+		pgiam_buf rest = PGIAM_BUF_INIT;
+
 		if (r->sqlstate[0])
 			snprintf(line, sizeof(line), "ERROR %s: %s", r->sqlstate, r->message);
 		else
 			snprintf(line, sizeof(line), "ERROR: %s", r->message);
-		pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_ERROR, line);
-		if (r->position > 0 && y < area.y + area.h) {
-			snprintf(line, sizeof(line), "at character %d: %.60s", r->position,
+		y = draw_wrapped(area, y, PGIAM_ROLE_ERROR, line);
+		if (r->position > 0)
+			pgiam_buf_printf(&rest, "at character %d: %.60s\n", r->position,
 				(size_t)r->position <= strlen(v->last_sql) ? v->last_sql + r->position - 1 : "");
-			pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_WARN, line);
-		}
-		if (r->detail[0] && y < area.y + area.h) {
-			snprintf(line, sizeof(line), "DETAIL: %s", r->detail);
-			pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_NORMAL, line);
-		}
-		if (r->hint[0] && y < area.y + area.h) {
-			snprintf(line, sizeof(line), "HINT: %s", r->hint);
-			pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_NORMAL, line);
-		}
+		if (r->detail[0])
+			pgiam_buf_printf(&rest, "DETAIL: %s\n", r->detail);
+		if (r->hint[0])
+			pgiam_buf_printf(&rest, "HINT: %s\n", r->hint);
+		draw_wrapped(area, y, PGIAM_ROLE_NORMAL, pgiam_buf_cstr(&rest));
+		pgiam_buf_dispose(&rest);
 		return;
 	}
 	if (!ncols) {

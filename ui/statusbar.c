@@ -85,7 +85,8 @@ void pgiam_statusbar_draw(pgiam_app *app, int y)
 	pgiam_draw_fill(y, 0, app->cols, PGIAM_ROLE_STATUS);
 	pgiam_draw_fill(y + 1, 0, app->cols, PGIAM_ROLE_STATUS);
 
-	/* Row 1: who and where, with the badge kept visible at the right. */
+	/* Row 1: who, the role and its STS session, where (a long endpoint name is
+	 * what gets cut); the badge stays visible at the right. */
 	if (st->read_only) {
 		end = app->cols - 11;
 		pgiam_draw_text(y, end, 11, PGIAM_ROLE_BADGE_READONLY, " READ-ONLY ");
@@ -93,24 +94,21 @@ void pgiam_statusbar_draw(pgiam_app *app, int y)
 	x = segment(y, x, end, PGIAM_ROLE_STATUS, st->profile);
 	if (st->role_short[0])
 		x = segment(y, x, end, PGIAM_ROLE_STATUS, st->role_short);
-	/* last: a long endpoint name is what gets cut */
-	snprintf(text, sizeof(text), "%s@%s", st->db_user, st->endpoint);
-	x = segment(y, x, end, PGIAM_ROLE_STATUS, text);
-
-	/* Row 2: lifetimes and state. */
-	x = 0;
-	pgiam_countdown_token_text(text, sizeof(text), st->token_expires,
-		st->state == PGIAM_CONN_CONNECTED, now);
-	x = segment(y + 1, x, app->cols, st->token_expires
-		? pgiam_statusbar_role_of(pgiam_countdown_level_of((long)(st->token_expires - now)))
-		: PGIAM_ROLE_STATUS, text);
 	if (st->sts_expires) {
 		long secs = (long)(st->sts_expires - now);
 
 		pgiam_countdown_format(left, sizeof(left), secs);
-		snprintf(text, sizeof(text), "STS session %s", left);
-		x = segment(y + 1, x, app->cols,
-			pgiam_statusbar_role_of(pgiam_countdown_level_of(secs)), text);
+		snprintf(text, sizeof(text), "STS %s", left);
+		x = segment(y, x, end, pgiam_statusbar_role_of(pgiam_countdown_level_of(secs)), text);
 	}
-	x = segment(y + 1, x, app->cols, state_role(st), pgiam_statusbar_state_text(st));
+	snprintf(text, sizeof(text), "%s@%s", st->db_user, st->endpoint);
+	x = segment(y, x, end, PGIAM_ROLE_STATUS, text);
+
+	/* Row 2: the connection state, then the token (whose expiry text is long). */
+	x = segment(y + 1, 0, app->cols, state_role(st), pgiam_statusbar_state_text(st));
+	pgiam_countdown_token_text(text, sizeof(text), st->token_expires,
+		st->state == PGIAM_CONN_CONNECTED, now);
+	segment(y + 1, x, app->cols, st->token_expires
+		? pgiam_statusbar_role_of(pgiam_countdown_level_of((long)(st->token_expires - now)))
+		: PGIAM_ROLE_STATUS, text);
 }

@@ -1,6 +1,6 @@
 /* tui.c - entry point of the ncurses front end: arguments, locale, then the loop.
  *
- *   pgiam [--profiles DIR] [--profile NAME]
+ *   pgiam [--profiles DIR] [--profile NAME] [--token-age SECONDS]
  *
  * Without --profile the home screen (the profile manager) opens; with it pgiam
  * connects at once. The hidden `--help-keys` prints the key table as Markdown (the
@@ -24,7 +24,9 @@ static void usage(FILE *out)
 		"  --profiles DIR   the profile directory (default $PGIAM_PROFILES, then\n"
 		"                   ~/.config/pgiam/profiles)\n"
 		"  --profile NAME   connect with this profile at once, skipping the home screen\n"
-		"  --help-keys      print every key of the terminal UI (Markdown)\n");
+		"  --help-keys      print every key of the terminal UI (Markdown)\n"
+		"  --token-age S    sign tokens as if S seconds old (0..899): watch a token\n"
+		"                   expire while the connection stays open\n");
 }
 
 /* Takes "--opt VALUE" or "--opt=VALUE"; returns the value or NULL. */
@@ -46,6 +48,7 @@ int pgiam_tui_main(int argc, char **argv)
 {
 	pgiam_app *app = NULL;
 	const char *dir = NULL, *profile = NULL;
+	long token_age = 0;
 	int status = 0;
 
 	setlocale(LC_ALL, "");
@@ -72,6 +75,17 @@ int pgiam_tui_main(int argc, char **argv)
 			profile = v;
 			continue;
 		}
+		if (!strncmp(argv[i], "--token-age", 11) && (argv[i][11] == '\0' || argv[i][11] == '=')) {
+			char *end = NULL;
+
+			v = option_value(argc, argv, &i, "--token-age");
+			token_age = v ? strtol(v, &end, 10) : -1;
+			if (!v || !*v || *end || token_age < 0 || token_age > 899) {
+				fprintf(stderr, "pgiam: --token-age needs seconds in 0..899\n");
+				return 2;
+			}
+			continue;
+		}
 		fprintf(stderr, "pgiam: unknown option '%s'\n", argv[i]);
 		usage(stderr);
 		return 2;
@@ -88,6 +102,7 @@ int pgiam_tui_main(int argc, char **argv)
 		return 2;
 	}
 	app->start_profile = profile ? pgiam_xstrdup(profile) : NULL;
+	app->token_age = token_age;
 	status = pgiam_loop_run(app);
 	if (app->conn)
 		pgiam_conn_free(app->conn);

@@ -45,6 +45,33 @@ static int is_bidi_control(wchar_t wc)
 	return (wc >= 0x202A && wc <= 0x202E) || (wc >= 0x2066 && wc <= 0x2069);
 }
 
+/* Outside a UTF-8 locale the UI's own few symbols become ASCII, and any other UTF-8
+ * sequence one '?' (rather than one per byte). Returns 0 when s does not start with
+ * a complete UTF-8 sequence. */
+static int ascii_fallback(glyph *g, const char *s, size_t n)
+{
+	static const struct { const char *utf8; const char *ascii; } symbols[] = {
+		{ "\xC2\xB7", "." }, { "\xE2\x80\xA6", "~" }, { "\xE2\x94\x82", "|" },
+		{ "\xE2\x80\xA2", "*" }, { "\xE2\x80\x94", "-" },
+	};
+	unsigned char c = (unsigned char)s[0];
+	size_t len = c >= 0xF0 && c < 0xF8 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+
+	if (!len || c >= 0xF8 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			return 0;
+	g->consumed = len;
+	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
+		if (!strncmp(s, symbols[i].utf8, len) && strlen(symbols[i].utf8) == len) {
+			set_rep(g, symbols[i].ascii, 1);
+			return 1;
+		}
+	set_rep(g, "?", 1);
+	return 1;
+}
+
 /* Decodes the next character of s[0..n) (n > 0) into its safe representation. */
 static void next_glyph(glyph *g, const char *s, size_t n, int at_start)
 {
@@ -53,6 +80,8 @@ static void next_glyph(glyph *g, const char *s, size_t n, int at_start)
 	size_t r;
 	int w;
 
+	if ((unsigned char)s[0] >= 0x80 && !pgiam_width_utf8_locale() && ascii_fallback(g, s, n))
+		return;
 	memset(&st, 0, sizeof(st));
 	r = mbrtowc(&wc, s, n, &st);
 	g->consumed = 1;
@@ -220,8 +249,13 @@ static int wrap_line(pgiam_buf *out, const char *line, size_t len, int cols, int
 					take = k;
 					break;
 				}
-			if (!take)
-				take = pgiam_utf8_next(p, strlen(p), 0);
+			if (!take) {
+				/* one character wider than the line: it goes alone */
+				glyph g;
+
+				next_glyph(&g, p, strlen(p), 1);
+				take = g.consumed;
+			}
 		}
 		if ((error = pgiam_buf_put(out, p, take)) < 0 || (error = pgiam_buf_putc(out, '\n')) < 0)
 			goto cleanup;

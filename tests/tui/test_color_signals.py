@@ -120,8 +120,24 @@ def monochrome(d):
         t.kill()
 
 
+def ascii_locale(d):
+    """LANG=C: the UI's symbols fall back to ASCII, nothing shows as '?'."""
+    stty5 = os.path.join(d, "stty5")
+    t = session(d, {"TERM": "screen-256color", "LANG": "C", "LC_ALL": "C"}, stty5)
+    try:
+        s = t.wait_for(r"pgiam \. Profiles")
+        if "?" in s.splitlines()[0]:
+            raise Fail("the title shows '?' in the C locale:\n" + s)
+        t.send("q")
+        t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
+    finally:
+        t.kill()
+
+
 def all_tests():
     main()
+    ascii_locale(tempdir())
     monochrome(tempdir())
     crash(tempdir())
 

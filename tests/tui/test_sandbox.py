@@ -66,7 +66,7 @@ def main():
             raise Fail("--profile showed the home screen")
         s = t.wait_for(r"READ-ONLY")
         for text in ("sandbox-ro", "iam_ro_user@", "role/", "connected · TLS verified",
-                     "STS session"):
+                     "STS "):
             if text not in s:
                 raise Fail("the status bar lacks %r:\n%s" % (text, s))
         first = token_seconds(s)

@@ -1,6 +1,7 @@
 """tuilib.py - drives the real pgiam binary in a private tmux server for the terminal
 tests: start it at a fixed size, send keys, capture the screen, and wait for text by
 polling with a timeout (never fixed sleeps)."""
+import itertools
 import os
 import re
 import shlex
@@ -17,9 +18,14 @@ class Fail(Exception):
     pass
 
 
+_sessions = itertools.count(1)
+
+
 class Tmux:
     def __init__(self, cols=100, rows=30):
-        self.sock = "pgiam-test-%d-%d" % (os.getpid(), id(self) % 10000)
+        # A private server per session: a name never reused within this test, so a
+        # server still shutting down cannot be confused with the next one.
+        self.sock = "pgiam-test-%d-%d" % (os.getpid(), next(_sessions))
         self.cols, self.rows = cols, rows
         self.started = False
 
@@ -35,6 +41,8 @@ class Tmux:
         AddressSanitizer its reports go to files, checked by check_sanitizers(): on a
         terminal they would only scroll by."""
         full = dict(env or {})
+        # A UTF-8 terminal unless the test says otherwise (CI may run with LANG unset).
+        full.setdefault("LANG", "C.UTF-8")
         if os.environ.get("PGIAM_UNDER_ASAN"):
             self.asan_dir = tempfile.mkdtemp(prefix="pgiam-tui-asan-")
             for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
