@@ -158,10 +158,11 @@ static void print_text(const job *j, int steps_too)
 	}
 	if (j->rc == 0)
 		printf("%s: pass (%d steps, %ld ms)\n", r->name, PGIAM_CHECK__COUNT, r->total_ms);
+	else if (j->rc >= 1 && j->rc <= PGIAM_CHECK__COUNT && r->steps[j->rc - 1].name)
+		printf("%s: FAIL at step %d (%s)\n", r->name, j->rc, r->steps[j->rc - 1].name);
 	else
-		printf("%s: FAIL at step %d (%s)\n", r->name, j->rc,
-			j->rc >= 1 && j->rc <= PGIAM_CHECK__COUNT && r->steps[j->rc - 1].name ?
-			r->steps[j->rc - 1].name : "setup");
+		printf("%s: not checked (%s)\n", r->name, j->rc == 64 ? "usage error" :
+			j->rc == 65 ? "profile not found or invalid" : "internal error");
 }
 
 static void usage(FILE *out)
@@ -173,7 +174,8 @@ static void usage(FILE *out)
 #define PGIAM_CHECK_USAGE_(id, text) fprintf(out, "    %2d  %s\n", PGIAM_CHECK_##id + 1, text);
 	PGIAM_CHECK_STEPS(PGIAM_CHECK_USAGE_)
 #undef PGIAM_CHECK_USAGE_
-	fprintf(out, "  (64: usage error, 65: profile not found or invalid)\n");
+	fprintf(out, "  (64: usage error, 65: profile not found or invalid). With --all, the\n"
+		"  status of the first failing profile in name order.\n");
 	pgiam_cli_session_usage(out);
 }
 

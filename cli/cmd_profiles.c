@@ -54,6 +54,26 @@ static int width(int current, const char *s)
 	return n > current ? n : current;
 }
 
+/* Prints s with control characters as '?' (values and iniparser's messages quote the
+ * file, which may hold terminal escapes), padded to width when width > 0. */
+static void put_text(const char *s, int width)
+{
+	int n = 0;
+
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++, n++)
+		putchar(*c < 0x20 || *c == 0x7f ? '?' : *c);
+	for (; n < width; n++)
+		putchar(' ');
+}
+
+static void put_row(const int *widths, const char *const *cells, size_t ncells)
+{
+	for (size_t i = 0; i < ncells; i++) {
+		put_text(cells[i], i + 1 < ncells ? widths[i] : 0);
+		fputs(i + 1 < ncells ? "  " : "\n", stdout);
+	}
+}
+
 int pgiam_cmd_profiles(int argc, char **argv)
 {
 	const char *override = NULL;
@@ -63,6 +83,7 @@ int pgiam_cmd_profiles(int argc, char **argv)
 	row *rows = NULL;
 	pgiam_profile_problem problems[MAX_PROBLEMS];
 	int wn = 4, we = 8, wr = 6, wu = 7, wl = 4;
+	int widths[5];
 	int status = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -114,29 +135,38 @@ int pgiam_cmd_profiles(int argc, char **argv)
 	for (size_t i = 0; i < count; i++)
 		wn = width(wn, names[i]);
 
-	printf("profiles in %s\n", dir);
-	printf("%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", wn, "NAME", we, "ENDPOINT", wr, "REGION",
-		wu, "DB_USER", wl, "ROLE", "READ-ONLY");
+	widths[0] = wn, widths[1] = we, widths[2] = wr, widths[3] = wu, widths[4] = wl;
+	fputs("profiles in ", stdout);
+	put_text(dir, 0);
+	putchar('\n');
+	{
+		const char *const head[] = { "NAME", "ENDPOINT", "REGION", "DB_USER", "ROLE", "READ-ONLY" };
+		put_row(widths, head, 6);
+	}
 	for (size_t i = 0; i < count; i++) {
 		const pgiam_profile *p = rows[i].p;
 		size_t n = 0;
 		if (!p) {
-			printf("%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", wn, rows[i].name, we, "-", wr,
-				"-", wu, "-", wl, "-", "-");
-			printf("    error: %s\n", rows[i].load_error ? rows[i].load_error :
-				"cannot load the profile");
+			const char *const cells[] = { rows[i].name, "-", "-", "-", "-", "-" };
+			put_row(widths, cells, 6);
+			fputs("    error: ", stdout);
+			put_text(rows[i].load_error ? rows[i].load_error : "cannot load the profile", 0);
+			putchar('\n');
 			continue;
 		}
-		printf("%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", wn, rows[i].name,
-			we, or_dash(pgiam_profile_get(p, "endpoint")),
-			wr, or_dash(pgiam_profile_region(p)),
-			wu, or_dash(pgiam_profile_get(p, "db_user")),
-			wl, role_short(p),
-			pgiam_profile_read_only(p) ? "yes" : "no");
+		{
+			const char *const cells[] = { rows[i].name,
+				or_dash(pgiam_profile_get(p, "endpoint")), or_dash(pgiam_profile_region(p)),
+				or_dash(pgiam_profile_get(p, "db_user")), role_short(p),
+				pgiam_profile_read_only(p) ? "yes" : "no" };
+			put_row(widths, cells, 6);
+		}
 		pgiam_profile_validate(p, problems, MAX_PROBLEMS, &n);
-		for (size_t k = 0; k < n; k++)
-			printf("    %s: %s\n", problems[k].severity == PGIAM_PROBLEM_ERROR ?
-				"error" : "warning", problems[k].message);
+		for (size_t k = 0; k < n; k++) {
+			printf("    %s: ", problems[k].severity == PGIAM_PROBLEM_ERROR ? "error" : "warning");
+			put_text(problems[k].message, 0);
+			putchar('\n');
+		}
 	}
 
 cleanup:

@@ -219,10 +219,10 @@ static int loop(pgiam_session *s, sql_run *run, const char *command)
 				break;
 			continue;
 		}
-		/* Complete lines: \cancel acts at once, statements wait for the idle session. */
+		/* Complete lines: \cancel and \info act at once, statements wait for the idle session. */
 		while ((nl = memchr(buf, '\n', have))) {
 			*nl = '\0';
-			if (busy(s) && strcmp(buf, "\\cancel")) {
+			if (busy(s) && strcmp(buf, "\\cancel") && strcmp(buf, "\\info")) {
 				*nl = '\n';
 				break;
 			}

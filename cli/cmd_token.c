@@ -20,6 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+/* more than pgiam_token_describe() accepts, so an overlong line is refused there */
+#define STDIN_TOKEN_MAX 16384
 
 typedef struct token_opts {
 	const char *host;
@@ -140,18 +144,41 @@ static void print_time(const char *label, time_t t)
 	print_field(label, buf);
 }
 
+/* The first line of standard input, read with read(2) into one allocation: getline's
+ * reallocations and stdin's buffer would leave copies of the token in freed memory.
+ * A line longer than a token is cut and then refused by pgiam_token_describe(). */
 static int read_stdin_token(char **out)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, stdin);
+	size_t cap = STDIN_TOKEN_MAX + 2, n = 0;
+	char *line = malloc(cap), *nl = NULL;
+	ssize_t got;
 
-	if (n < 0) {
-		free(line);
+	*out = NULL;
+	if (!line)
+		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+	while (n < cap - 1 && !nl) {
+		if ((got = read(STDIN_FILENO, line + n, cap - 1 - n)) == 0)
+			break;
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int saved = errno;
+			pgiam_wipe(line, n);
+			free(line);
+			return pgiam_error_set(PGIAM_EIO, "cannot read standard input: %s", strerror(saved));
+		}
+		nl = memchr(line + n, '\n', (size_t)got);
+		n += (size_t)got;
+	}
+	if (nl)
+		n = (size_t)(nl - line);
+	line[n] = '\0';
+	while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
+		line[--n] = '\0';
+	if (!n) {
+		pgiam_free_secret(line);
 		return pgiam_error_set(PGIAM_EINVAL, "no token on standard input");
 	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
-		line[--n] = '\0';
 	*out = line;
 	return 0;
 }
@@ -248,13 +275,17 @@ int pgiam_cmd_token(int argc, char **argv)
 		case 'u': o.user = optarg; break;
 		case 'r': o.region = optarg; break;
 		case 'd': o.describe = optarg; break;
-		case 'b':
-			o.bench = strtol(optarg, NULL, 10);
-			if (o.bench < 1) {
+		case 'b': {
+			char *end = NULL;
+
+			errno = 0;
+			o.bench = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || o.bench < 1) {
 				pgiam_cli_error("token", "--bench needs a positive count");
 				return 2;
 			}
 			break;
+		}
 		case 'P': o.profile_name = optarg; break;
 		case 'D': o.profiles_dir = optarg; break;
 		case 'h':

@@ -8,6 +8,7 @@
 #include "error.h"
 
 #include <getopt.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -15,9 +16,66 @@
 static void whoami_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: pgiam whoami --profile NAME [--profiles DIR]\n"
+		"usage: pgiam whoami --profile NAME [--profiles DIR] [--json]\n"
 		"Shows the source credentials (provider and caller ARN), the assumed role ARN,\n"
 		"the role session name and when the session expires. Never prints secrets.\n");
+}
+
+static void format_expiry(char *out, size_t len, time_t exp, const char *fmt)
+{
+	struct tm tm;
+
+	gmtime_r(&exp, &tm);
+	strftime(out, len, fmt, &tm);
+}
+
+static void print_text(const char *name, pgiam_auth *auth, const char *masked)
+{
+	time_t exp = pgiam_auth_session_expiry(auth);
+	char when[64];
+
+	printf("profile:       %s\n", name);
+	printf("source:        %s\n", pgiam_auth_source(auth));
+	printf("caller:        %s\n", pgiam_auth_caller_arn(auth));
+	if (!pgiam_auth_role_arn(auth)) {
+		printf("role:          (none: the profile uses the source credentials directly)\n");
+		return;
+	}
+	format_expiry(when, sizeof(when), exp, "%Y-%m-%d %H:%M:%S UTC");
+	printf("role:          %s\n", pgiam_auth_role_arn(auth));
+	printf("assumed:       %s\n", pgiam_auth_assumed_arn(auth));
+	printf("session name:  %s\n", pgiam_auth_session_name(auth));
+	printf("access key:    %s\n", masked);
+	printf("expires:       %s (in %ld min)\n", when, (long)(exp - time(NULL)) / 60);
+}
+
+static json_object *str_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static void print_json(const char *name, pgiam_auth *auth, const char *masked)
+{
+	json_object *doc = json_object_new_object();
+	int role = pgiam_auth_role_arn(auth) != NULL;
+	char when[64];
+
+	json_object_object_add(doc, "profile", json_object_new_string(name));
+	json_object_object_add(doc, "source", str_or_null(pgiam_auth_source(auth)));
+	json_object_object_add(doc, "caller_arn", str_or_null(pgiam_auth_caller_arn(auth)));
+	json_object_object_add(doc, "account", str_or_null(pgiam_auth_caller_account(auth)));
+	json_object_object_add(doc, "role_arn", str_or_null(pgiam_auth_role_arn(auth)));
+	json_object_object_add(doc, "assumed_arn", role ? str_or_null(pgiam_auth_assumed_arn(auth)) : NULL);
+	json_object_object_add(doc, "session_name", role ? str_or_null(pgiam_auth_session_name(auth)) : NULL);
+	json_object_object_add(doc, "access_key", role ? json_object_new_string(masked) : NULL);
+	if (role) {
+		format_expiry(when, sizeof(when), pgiam_auth_session_expiry(auth), "%Y-%m-%dT%H:%M:%SZ");
+		json_object_object_add(doc, "expires", json_object_new_string(when));
+	} else
+		json_object_object_add(doc, "expires", NULL);
+	printf("%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+		JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
 }
 
 int pgiam_cmd_whoami(int argc, char **argv)
@@ -25,6 +83,7 @@ int pgiam_cmd_whoami(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "profiles", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -32,14 +91,16 @@ int pgiam_cmd_whoami(int argc, char **argv)
 	pgiam_profile *profile = NULL;
 	pgiam_auth *auth = NULL;
 	pgiam_creds creds = PGIAM_CREDS_INIT;
-	char masked[64];
+	char masked[64] = "";
+	int as_json = 0;
 	int status = 1;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:d:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:d:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': name = optarg; break;
+		case 'j': as_json = 1; break;
 		case 'd': dir = optarg; break;
 		case 'h': whoami_usage(stdout); return 0;
 		default: whoami_usage(stderr); return 2;
@@ -56,32 +117,16 @@ int pgiam_cmd_whoami(int argc, char **argv)
 		pgiam_cli_error("whoami", NULL);
 		goto cleanup;
 	}
-	printf("profile:       %s\n", name);
-	printf("source:        %s\n", pgiam_auth_source(auth));
-	printf("caller:        %s\n", pgiam_auth_caller_arn(auth));
-	if (!pgiam_auth_role_arn(auth)) {
-		printf("role:          (none: the profile uses the source credentials directly)\n");
-		status = 0;
-		goto cleanup;
-	}
-	printf("role:          %s\n", pgiam_auth_role_arn(auth));
-	if (pgiam_auth_get(&creds, auth, time(NULL)) < 0) {
+	if (pgiam_auth_role_arn(auth) && pgiam_auth_get(&creds, auth, time(NULL)) < 0) {
 		pgiam_cli_error("whoami", NULL);
 		goto cleanup;
 	}
-	{
-		time_t exp = pgiam_auth_session_expiry(auth);
-		struct tm tm;
-		char when[64];
-		long left = (long)(exp - time(NULL));
-		gmtime_r(&exp, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (creds.access_key_id)
 		pgiam_creds_mask_akid(masked, sizeof(masked), creds.access_key_id);
-		printf("assumed:       %s\n", pgiam_auth_assumed_arn(auth));
-		printf("session name:  %s\n", pgiam_auth_session_name(auth));
-		printf("access key:    %s\n", masked);
-		printf("expires:       %s (in %ld min)\n", when, left / 60);
-	}
+	if (as_json)
+		print_json(name, auth, masked);
+	else
+		print_text(name, auth, masked);
 	status = 0;
 
 cleanup:

@@ -57,7 +57,8 @@ int pgiam_auth_assume_count(const pgiam_auth *auth);          /* AssumeRole call
 
 void pgiam_auth_set_cancel(pgiam_auth *auth, const volatile int *flag);
 /* Events for the TUI's log ("assumed role X until HH:MM", "refreshed …"); no secrets.
- * Called on the thread that calls pgiam_auth_get/refresh. */
+ * Called on the thread that calls pgiam_auth_get/refresh, with the object's lock held:
+ * the callback may read the getters but must not call get/refresh/whoami. */
 void pgiam_auth_set_event_cb(pgiam_auth *auth, void (*cb)(void *ctx, const char *event), void *ctx);
 
 void pgiam_auth_free(pgiam_auth *auth);

@@ -104,14 +104,23 @@ int pgiam_awsfiles_load(pgiam_awsfiles **out)
 		creds && *creds ? creds : "~/.aws/credentials");
 }
 
+/* The files hold secret keys: wipe every value before iniparser frees it. */
+static void free_dict(dictionary *d)
+{
+	if (!d)
+		return;
+	for (ssize_t i = 0; i < d->size; i++)
+		if (d->val && d->val[i])
+			pgiam_wipe(d->val[i], strlen(d->val[i]));
+	iniparser_freedict(d);
+}
+
 void pgiam_awsfiles_free(pgiam_awsfiles *f)
 {
 	if (!f)
 		return;
-	if (f->config)
-		iniparser_freedict(f->config);
-	if (f->credentials)
-		iniparser_freedict(f->credentials);
+	free_dict(f->config);
+	free_dict(f->credentials);
 	free(f->config_path);
 	free(f->credentials_path);
 	free(f);

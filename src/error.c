@@ -10,11 +10,15 @@ static _Thread_local int last_code;
 
 int pgiam_error_set(int code, const char *fmt, ...)
 {
+	char message[sizeof(last_message)];
 	va_list ap;
 
+	/* Formatted aside first: callers add context by passing pgiam_error_last() as an
+	 * argument, and vsnprintf must not read the buffer it is writing. */
 	va_start(ap, fmt);
-	vsnprintf(last_message, sizeof(last_message), fmt, ap);
+	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
+	memcpy(last_message, message, sizeof(last_message));
 	/* One line only: a message is shown in a status bar and in a single stderr line. */
 	for (char *p = last_message; *p; p++)
 		if (*p == '\n' || *p == '\r')

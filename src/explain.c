@@ -141,9 +141,13 @@ int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *f)
 	error |= pgiam_buf_printf(out, "the server refused the IAM token; usual causes: "
 		"(%d) user %s not granted rds_iam (GRANT rds_iam TO %s; unchecked: needs a login)",
 		++n, f->db_user, f->db_user);
-	error |= pgiam_buf_printf(out, "; (%d) the IAM policy's resource is not "
-		"arn:aws:rds-db:REGION:ACCOUNT:dbuser:DBI-RESOURCE-ID/%s or the role lacks "
-		"rds-db:connect (unchecked: see pgiam policy)", ++n, f->db_user);
+	error |= pgiam_buf_printf(out, "; (%d) the role's policy does not allow rds-db:connect "
+		"on arn:%s:rds-db:%s:%s:dbuser:%s/%s (unchecked: see pgiam policy)", ++n,
+		f->token_region && !strncmp(f->token_region, "cn-", 3) ? "aws-cn" :
+		f->token_region && !strncmp(f->token_region, "us-gov-", 7) ? "aws-us-gov" : "aws",
+		f->token_region ? f->token_region : "REGION",
+		f->account_id ? f->account_id : "ACCOUNT",
+		f->dbi_resource_id ? f->dbi_resource_id : "DBI-RESOURCE-ID", f->db_user);
 
 	if (pgiam_explain_endpoint_region(region, sizeof(region), f->endpoint_host) == 0)
 		error |= pgiam_buf_printf(out, "; (%d) token region %s vs endpoint region %s: %s",

@@ -62,6 +62,8 @@ typedef struct pgiam_explain_auth {
 	time_t now;
 	int password_login;         /* a static password, not an IAM token */
 	int password_asked;         /* the server ran password (not PAM) authentication */
+	const char *account_id;     /* NULL when unknown */
+	const char *dbi_resource_id;
 } pgiam_explain_auth;
 
 /* Appends the list of usual causes of a refused IAM login, each marked with what

@@ -139,6 +139,8 @@ static int map_curl_error(CURLcode rc, const char *host, const char *detail, lon
 {
 	const char *d = detail && *detail ? detail : curl_easy_strerror(rc);
 
+	/* libcurl's enum has ~100 codes that all mean "the request failed": a default is
+	 * the point here, unlike in switches over pgiam's own enums */
 	switch (rc) {
 	case CURLE_ABORTED_BY_CALLBACK:
 		return pgiam_error_set(PGIAM_ECANCELLED, "request to %s cancelled", host);

@@ -3,11 +3,11 @@
  * profile_check.c, saving in profile_save.c. */
 #include "profile_priv.h"
 
+#include "ascii.h"
 #include "buf.h"
 #include "error.h"
 #include "secure.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -106,7 +106,7 @@ static pgiam_profile_entry_ *find_entry(const pgiam_profile *p, const char *sect
 {
 	for (size_t i = 0; i < p->count; i++)
 		if (!strcmp(p->entries[i].section, section) &&
-				!strcasecmp(p->entries[i].key, key))
+				!pgiam_ascii_casecmp(p->entries[i].key, key))
 			return &p->entries[i];
 	return NULL;
 }
@@ -130,8 +130,10 @@ static int add_entry(pgiam_profile *p, const char *section, const char *key,
 	if (!(e.section = pgiam_strdup(section)) || !(e.key = pgiam_strdup(key)) ||
 			!(e.value = pgiam_strdup(value)))
 		goto cleanup;
-	for (char *c = e.key; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
+	/* iniparser lowercases with the locale's tolower(), which leaves 'I' alone in a
+	 * Turkish locale: fold again, ASCII only */
+	pgiam_ascii_lower(e.section);
+	pgiam_ascii_lower(e.key);
 	p->entries[p->count++] = e;
 	return 0;
 cleanup:
@@ -390,7 +392,7 @@ int pgiam_profile_load(pgiam_profile **out, const char *path)
 	}
 	if (!(p->dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) :
 			strdup("."))) {
-		pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+		error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
 
@@ -402,13 +404,14 @@ int pgiam_profile_load(pgiam_profile **out, const char *path)
 		if (!k)
 			continue;
 		if (!(colon = strchr(k, ':'))) {
-			if (!strcmp(k, SECTION))
+			if (!pgiam_ascii_casecmp(k, SECTION))
 				p->has_section = 1;
 			continue;
 		}
 		free(section);
 		if (!(section = strndup(k, (size_t)(colon - k)))) {
-			pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+			/* error is 0 after an earlier add_entry: set it, or this returns 0 and no profile */
+			error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 			goto cleanup;
 		}
 		if ((error = add_entry(p, section, colon + 1, d->val[i] ? d->val[i] : "")) < 0)

@@ -3,6 +3,7 @@
  * and what is expected; pgiam_profile_validate() prefixes it with the file and key. */
 #include "profile_priv.h"
 
+#include "ascii.h"
 #include "error.h"
 #include "secure.h"
 
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -93,7 +93,7 @@ const pgiam_profile_key *pgiam_profile_keys(size_t *count)
 int pgiam_profile_key_known(const char *key)
 {
 	for (size_t i = 0; key && i < NKEYS; i++)
-		if (!strcasecmp(known_keys[i].key, key))
+		if (!pgiam_ascii_casecmp(known_keys[i].key, key))
 			return 1;
 	return 0;
 }
@@ -145,9 +145,9 @@ int pgiam_profile__bool(const char *v)
 	static const char *const no[] = { "false", "no", "off", "0" };
 
 	for (size_t i = 0; i < 4; i++) {
-		if (!strcasecmp(v, yes[i]))
+		if (!pgiam_ascii_casecmp(v, yes[i]))
 			return 1;
-		if (!strcasecmp(v, no[i]))
+		if (!pgiam_ascii_casecmp(v, no[i]))
 			return 0;
 	}
 	return -1;
@@ -161,7 +161,7 @@ int pgiam_profile__rds_region(char *buf, size_t buflen, const char *host)
 	for (size_t i = 0; i < 2; i++) {
 		size_t sn = strlen(suffixes[i]);
 		const char *end = NULL, *start = NULL;
-		if (hn <= sn || strcasecmp(host + hn - sn, suffixes[i]))
+		if (hn <= sn || pgiam_ascii_casecmp(host + hn - sn, suffixes[i]))
 			continue;
 		end = host + hn - sn;
 		for (start = end; start > host && start[-1] != '.'; start--)
@@ -169,7 +169,7 @@ int pgiam_profile__rds_region(char *buf, size_t buflen, const char *host)
 		if ((size_t)(end - start) + 1 > buflen || end == start)
 			return -1;
 		for (size_t k = 0; start + k < end; k++)
-			buf[k] = (char)tolower((unsigned char)start[k]);
+			buf[k] = (char)pgiam_ascii_tolower((unsigned char)start[k]);
 		buf[end - start] = '\0';
 		return region_shaped(buf) ? 0 : -1;
 	}
@@ -260,7 +260,7 @@ static int is_loopback_host(const char *host)
 	char buf[64];
 	size_t n = strlen(host);
 
-	if (!strcasecmp(host, "localhost"))
+	if (!pgiam_ascii_casecmp(host, "localhost"))
 		return 1;
 	if (inet_pton(AF_INET, host, a) == 1)
 		return a[0] == 127;
@@ -291,12 +291,12 @@ static void check_url(sink *s, const char *v)
 			curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		add(s, "sts_endpoint", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not a URL; expected "
 			"e.g. https://sts.ap-northeast-1.amazonaws.com", v);
-	} else if (!strcasecmp(scheme, "http")) {
+	} else if (!pgiam_ascii_casecmp(scheme, "http")) {
 		if (!is_loopback_host(host))
 			add(s, "sts_endpoint", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is plain http to "
 				"a non-loopback host; expected https (http is allowed only to "
 				"127.0.0.1, ::1 or localhost)", v);
-	} else if (strcasecmp(scheme, "https")) {
+	} else if (pgiam_ascii_casecmp(scheme, "https")) {
 		add(s, "sts_endpoint", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" has scheme %s; expected "
 			"an https URL", v, scheme);
 	}
@@ -563,7 +563,7 @@ int pgiam_profile_check_field(const pgiam_profile *context, const char *key,
 	check_all(s, p);
 	for (size_t i = 0; i < s->n; i++) {
 		const issue *it = &s->items[i];
-		if (strcasecmp(it->key, key) && strcasecmp(it->also, key))
+		if (pgiam_ascii_casecmp(it->key, key) && pgiam_ascii_casecmp(it->also, key))
 			continue;
 		if (!worst || (it->severity == PGIAM_PROBLEM_ERROR &&
 				worst->severity != PGIAM_PROBLEM_ERROR))

@@ -75,6 +75,9 @@ int pgiam_profile_save(const pgiam_profile *p, const char *dir)
 	int fd = -1, dfd = -1;
 	int error = 0;
 
+	/* "" would join to "/NAME.ini" and make mkdir_p read past its copy */
+	if (!dir || !*dir)
+		return pgiam_error_set(PGIAM_EINVAL, "cannot save profile \"%s\": no profile directory given", p->name);
 	if ((error = pgiam_profile_name_check(p->name, NULL, 0)) < 0)
 		return pgiam_error_set(PGIAM_EINVAL, "cannot save profile \"%s\": %s", p->name,
 			pgiam_error_last());
@@ -188,6 +191,8 @@ int pgiam_profile_delete(const char *dir, const char *name)
 	char *path = NULL;
 	int error = 0;
 
+	if (!dir || !*dir)
+		return pgiam_error_set(PGIAM_EINVAL, "cannot delete a profile: no profile directory given");
 	if ((error = pgiam_profile_name_check(name, NULL, 0)) < 0)
 		return error;
 	if (!(path = pgiam_profile__join(dir, name, ".ini")))

@@ -52,6 +52,8 @@ void pgiam_session_progress_report(pgiam_session_progress *p, pgiam_step step, i
 	const char *detail);
 /* Non-zero once the caller has cancelled. */
 int pgiam_session_progress_cancelled(const pgiam_session_progress *p);
+/* The same as a flag that blocking calls can poll (pgiam_auth_set_cancel, curl). */
+const volatile int *pgiam_session_progress_cancel_flag(const pgiam_session_progress *p);
 /* The time the connect began (what "now" means for credential freshness). */
 time_t pgiam_session_progress_now(const pgiam_session_progress *p);
 
@@ -66,6 +68,8 @@ typedef struct pgiam_session_params {
 	const char *sslmode;       /* NULL: "verify-full" */
 	const char *sslrootcert;   /* the CA bundle; NULL: libpq's default */
 	int read_only;             /* the server enforces default_transaction_read_only */
+	const char *account_id;    /* for naming the IAM policy resource in explanations; */
+	const char *dbi_resource_id; /* NULL when unknown */
 	int connect_timeout;       /* seconds for TCP+TLS+auth; 0: 15 */
 
 	pgiam_session_creds_fn creds;        /* NULL only with password */

@@ -37,6 +37,7 @@ struct pgiam_session_progress {
 	pgiam_session *s;
 	unsigned gen;                /* the connect attempt this job belongs to */
 	atomic_int cancelled;
+	volatile int cancel_flag;    /* the same, for APIs that poll a volatile int */
 	atomic_int done;
 	time_t now;
 	int result;
@@ -52,7 +53,7 @@ struct pgiam_session_progress {
 struct pgiam_session {
 	/* parameters (copies) */
 	char *host, *connect_host, *dbname, *user, *region, *sslmode, *sslrootcert;
-	char *password, *sign_host, *sign_user, *sign_region;
+	char *password, *sign_host, *sign_user, *sign_region, *account_id, *dbi_resource_id;
 	int port, connect_port, read_only, connect_timeout, sign_port;
 	long sign_time_offset;
 	pgiam_session_creds_fn creds_fn;
@@ -116,6 +117,14 @@ int pgiam__session_fail(pgiam_session *s, pgiam_step step, int code, const char 
 	__attribute__((format(printf, 4, 5)));
 /* The connection dropped: close it, queue LOST, state ST_LOST. */
 void pgiam__session_lose(pgiam_session *s, const char *why);
+/* Waits for a cancel request still being delivered (PQcancel in its thread). */
+void pgiam__session_join_cancel(pgiam_session *s);
+void pgiam__session_clear_error(pgiam_session *s);
+void pgiam__session_close_conn(pgiam_session *s);
+void pgiam__session_join_job(pgiam_session *s);
+/* session_connect.c: the worker finished or progressed; libpq's connect advanced. */
+void pgiam__session_advance_worker(pgiam_session *s);
+void pgiam__session_advance_connecting(pgiam_session *s);
 /* Begins connecting (worker thread first). */
 int pgiam__session_start_connect(pgiam_session *s);
 

@@ -11,7 +11,6 @@
 
 typedef struct profile_ctx {
 	pgiam_auth *auth;
-	volatile int cancel;
 	int has_role;
 } profile_ctx;
 
@@ -34,6 +33,8 @@ int pgiam_session_params_from_profile(pgiam_session_params *out, const pgiam_pro
 	p.sslmode = pgiam_profile_sslmode(profile);
 	p.sslrootcert = pgiam_profile_ca_bundle(profile);
 	p.read_only = pgiam_profile_read_only(profile);
+	p.account_id = pgiam_profile_account_id(profile);
+	p.dbi_resource_id = pgiam_profile_dbi_resource_id(profile);
 	*out = p;
 	return 0;
 }
@@ -54,10 +55,15 @@ static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, voi
 	int error;
 	char detail[768], until[32];
 
-	c->cancel = 0;
+	/* The flag belongs to this connect attempt: a cancel that comes before this
+	 * thread gets here is not lost. */
+	pgiam_auth_set_cancel(c->auth, pgiam_session_progress_cancel_flag(progress));
 	/* pgiam_auth resolves the source and assumes the role in one call: the steps are
 	 * reported when it returns (the time shows on the credentials step). */
 	error = pgiam_auth_get(out, c->auth, pgiam_session_progress_now(progress));
+	/* Other users of the auth (a UI's background refresh) must not see this
+	 * attempt's cancel flag. */
+	pgiam_auth_set_cancel(c->auth, NULL);
 	if (error < 0) {
 		/* Expired source credentials show up at AssumeRole; they are the source's fault. */
 		int source_fault = !c->has_role || !pgiam_auth_source(c->auth) ||
@@ -82,13 +88,6 @@ static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, voi
 		pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 1, detail);
 	}
 	return 0;
-}
-
-static void profile_cancel(void *arg)
-{
-	profile_ctx *c = arg;
-
-	c->cancel = 1;
 }
 
 static void profile_ctx_free(void *arg)
@@ -117,11 +116,10 @@ int pgiam_session_new_profile(pgiam_session **out, const pgiam_profile *profile,
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 	if ((error = pgiam_auth_new(&c->auth, profile)) < 0)
 		goto cleanup;
-	pgiam_auth_set_cancel(c->auth, &c->cancel);
 	c->has_role = pgiam_profile_role_arn(profile) != NULL;
 	p.creds = profile_creds;
 	p.creds_ctx = c;
-	p.creds_cancel = profile_cancel;
+	p.creds_cancel = NULL;  /* the progress's cancel flag reaches pgiam_auth */
 	p.password = NULL;
 	if ((error = pgiam_session_new(out, &p)) < 0)
 		goto cleanup;

@@ -167,6 +167,10 @@ int pgiam__session_send(pgiam_session *s, const char *sql)
 
 	if (!copy)
 		return PGIAM_ENOMEM;
+	/* The server signals the backend of a cancelled query twice (its pid and its
+	 * process group); a cancel request still in flight can hit the next statement.
+	 * Its connection closes once the signals are sent, so wait for it first. */
+	pgiam__session_join_cancel(s);
 	free(s->running_sql);
 	s->running_sql = copy;
 	memset(&s->err, 0, sizeof(s->err));
@@ -426,6 +430,7 @@ static void finish(pgiam_session *s)
 void pgiam__session_advance_query(pgiam_session *s)
 {
 	PGresult *res;
+	int consumed = 0;
 
 	if (s->flushing) {
 		int f = PQflush(s->conn);
@@ -436,22 +441,37 @@ void pgiam__session_advance_query(pgiam_session *s)
 		s->flushing = f;
 		s->want_write = f;
 	}
-	if (!PQconsumeInput(s->conn)) {
-		lost_in_query(s);
-		return;
-	}
+	/* Read from the socket only when libpq needs more: each PQconsumeInput moves the
+	 * unread part of libpq's buffer to its start, so reading once per row would make a
+	 * large result quadratic. */
 	for (;;) {
 		if (s->copy_out) {
 			char *buf = NULL;
 			int n;
 			while ((n = PQgetCopyData(s->conn, &buf, 1)) > 0)
 				PQfreemem(buf);
-			if (n == 0)
-				return;
+			if (n == 0) {
+				if (consumed)
+					return;
+				if (!PQconsumeInput(s->conn)) {
+					lost_in_query(s);
+					return;
+				}
+				consumed = 1;
+				continue;
+			}
 			s->copy_out = 0;
 		}
-		if (PQisBusy(s->conn))
-			break;
+		if (PQisBusy(s->conn)) {
+			if (consumed)
+				break;
+			if (!PQconsumeInput(s->conn)) {
+				lost_in_query(s);
+				return;
+			}
+			consumed = 1;
+			continue;
+		}
 		if (!(res = PQgetResult(s->conn))) {
 			finish(s);
 			return;

@@ -7,6 +7,7 @@
  */
 #include "sigv4.h"
 
+#include "ascii.h"
 #include "error.h"
 #include "secure.h"
 
@@ -16,11 +17,11 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define SHA256_LEN 32
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define MAX_EXPIRES 604800u /* seven days: the SigV4 limit for presigned requests */
+#define MAX_PARAMS 10000u   /* headers or query parameters; far above any real request */
 
 /* --- crypto: fetched once, shared read-only by every thread --- */
 
@@ -233,7 +234,7 @@ static int header_set(header *h, const char *name, const char *value, size_t ord
 			error = pgiam_error_set(PGIAM_EINVAL, "a header name has a character not allowed in header names");
 			goto cleanup;
 		}
-		if ((error = pgiam_buf_putc(&n, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c))) < 0)
+		if ((error = pgiam_buf_putc(&n, (char)pgiam_ascii_tolower(c))) < 0)
 			goto cleanup;
 	}
 	for (const char *p = value ? value : ""; *p; p++) {
@@ -308,7 +309,7 @@ static void state_dispose(state *st)
 
 static int is_name(const char *s, const char *lower)
 {
-	return !strcasecmp(s, lower);
+	return !pgiam_ascii_casecmp(s, lower);
 }
 
 static int validate(const pgiam_sigv4_request *req, const pgiam_creds *creds,
@@ -327,6 +328,9 @@ static int validate(const pgiam_sigv4_request *req, const pgiam_creds *creds,
 		return pgiam_error_set(PGIAM_EINVAL, "region and service name may not contain '/'");
 	if ((req->header_count && !req->headers) || (req->query_count && !req->query))
 		return pgiam_error_set(PGIAM_EINVAL, "the request has a header or parameter count but no array");
+	/* bounded, so that count + the signer's own entries cannot wrap */
+	if (req->header_count > MAX_PARAMS || req->query_count > MAX_PARAMS)
+		return pgiam_error_set(PGIAM_EINVAL, "the request has more than %u headers or query parameters", MAX_PARAMS);
 	if (req->payload_len && !req->payload)
 		return pgiam_error_set(PGIAM_EINVAL, "the request has a payload length but no payload");
 	if (presign && (opts->expires == 0 || opts->expires > MAX_EXPIRES))
@@ -562,7 +566,8 @@ void pgiam_sigv4_signed_dispose(pgiam_sigv4_signed *s)
 {
 	if (!s)
 		return;
-	free(s->authorization);
+	/* replayable for the signed request until it expires: wiped like a token */
+	pgiam_free_secret(s->authorization);
 	pgiam_free_secret(s->security_token);
 	memset(s, 0, sizeof(*s));
 }
@@ -593,6 +598,8 @@ int pgiam_sigv4_presign(char **out, const pgiam_sigv4_request *req,
 		error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 
 cleanup:
+	/* the signature is the part of a presigned URL that makes it usable */
+	pgiam_wipe(signature, sizeof(signature));
 	pgiam_buf_dispose(&query);
 	state_dispose(&st);
 	return error;

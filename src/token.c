@@ -287,7 +287,8 @@ int pgiam_token_describe(pgiam_token_info *out, const char *token, time_t now)
 	pgiam_token_info info;
 	pgiam_buf url = PGIAM_BUF_INIT;
 	CURLU *u = NULL;
-	char *host = NULL, *port = NULL, *path = NULL, *query = NULL, *user = NULL, *frag = NULL;
+	char *host = NULL, *port = NULL, *path = NULL, *user = NULL, *frag = NULL;
+	const char *query = NULL;
 	char *vals[P_COUNT] = { NULL };
 	long portnum;
 	int error = 0;
@@ -307,10 +308,14 @@ int pgiam_token_describe(pgiam_token_info *out, const char *token, time_t now)
 		token += 8;
 	else if (!strncmp(token, "http://", 7))
 		token += 7;
-	if (!strchr(token, '?'))
+	if (!(query = strchr(token, '?')))
 		return NOT_A_TOKEN("it has no query string (expected HOST:PORT/?Action=connect&...)");
+	/* Only HOST:PORT/ goes to curl: the query holds the signature and the session
+	 * token, and curl frees its copies of a URL without wiping them. */
+	if (strchr(++query, '#'))
+		return NOT_A_TOKEN("it has a user name or fragment part");
 
-	if ((error = pgiam_buf_printf(&url, "https://%s", token)) < 0)
+	if ((error = pgiam_buf_printf(&url, "https://%.*s", (int)(query - 1 - token), token)) < 0)
 		goto cleanup;
 	if (!(u = curl_url())) {
 		error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
@@ -326,8 +331,7 @@ int pgiam_token_describe(pgiam_token_info *out, const char *token, time_t now)
 		goto cleanup;
 	}
 	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_QUERY, &query, 0) != CURLUE_OK) {
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK) {
 		error = NOT_A_TOKEN("it is not HOST:PORT/?QUERY");
 		goto cleanup;
 	}
@@ -358,12 +362,9 @@ int pgiam_token_describe(pgiam_token_info *out, const char *token, time_t now)
 cleanup:
 	for (int i = 0; i < P_COUNT; i++)
 		pgiam_free_secret(vals[i]);
-	if (query)
-		pgiam_wipe(query, strlen(query));
 	curl_free(host);
 	curl_free(port);
 	curl_free(path);
-	curl_free(query);
 	curl_free(user);
 	curl_free(frag);
 	curl_url_cleanup(u);

@@ -14,6 +14,14 @@
 
 static char dir[64];
 
+/* The inputs' file is unlinked after each run; the directory goes at exit, so that
+ * every corpus replay in the test suite does not leave one behind in /tmp. */
+static void remove_dir(void)
+{
+	if (*dir)
+		rmdir(dir);
+}
+
 static void touch_accessors(const pgiam_profile *p)
 {
 	volatile size_t sink = 0;
@@ -52,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(dir, sizeof(dir), "/tmp/pgiam-fuzz-profile-XXXXXX");
 		if (!mkdtemp(dir))
 			abort();
+		atexit(remove_dir);
 	}
 	snprintf(path, sizeof(path), "%s/f.ini", dir);
 	if (!(f = fopen(path, "wb")))

@@ -182,8 +182,25 @@ def test_direct_profile_without_role(box):
     assert box.sts.count("AssumeRole") == 0
 
 
+def test_whoami_json(box):
+    box.role_profile()
+    p = box.run(["whoami", "--profile", "demo", "--json"], env=box.alice_env())
+    assert p.returncode == 0, p.stderr
+    no_secrets(p.stdout, ALICE_SECRET)
+    doc = json.loads(p.stdout)
+    assert doc["source"] == "environment" and doc["caller_arn"] == ALICE_ARN
+    assert doc["account"] == "123456789012" and doc["role_arn"] == ROLE_ARN
+    assert doc["assumed_arn"] == "arn:aws:sts::123456789012:assumed-role/sf-udf-rds-auth-role/chain-test"
+    assert doc["session_name"] == "chain-test" and doc["access_key"].startswith("ASIA")
+    assert doc["expires"].endswith("Z")
+    box.profile("direct")
+    doc = json.loads(box.run(["whoami", "--profile", "direct", "--json"], env=box.alice_env()).stdout)
+    assert doc["role_arn"] is None and doc["assumed_arn"] is None and doc["caller_arn"] == ALICE_ARN
+
+
 if __name__ == "__main__":
     main([test_environment, test_credentials_file_with_aws_profile, test_source_profile_wins_over_environment,
           test_config_credential_process, test_credential_process_failure_shows_stderr,
           test_role_chaining_in_config, test_container_full_uri_with_token, test_imds_v2,
-          test_nothing_configured, test_missing_aws_profile_is_an_error, test_direct_profile_without_role])
+          test_nothing_configured, test_missing_aws_profile_is_an_error, test_direct_profile_without_role,
+          test_whoami_json])

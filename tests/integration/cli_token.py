@@ -82,6 +82,15 @@ d = run(["token", "--describe", token], {"PGIAM_TEST_TIME": str(1735689601 + 100
 check("seconds left:  -100 (EXPIRED 100 s ago)" in d.stdout, f"expired: {d.stdout!r}")
 d = run(["token", "--describe", "-"], {"PGIAM_TEST_TIME": str(1735689601 + 1)}, stdin=token + "\n")
 check("seconds left:  899 (valid)" in d.stdout, f"describe from stdin: {d.stdout!r} {d.stderr!r}")
+# only the first line counts; CRLF and trailing spaces are trimmed, no newline is needed
+for text in (token + " \r\nsecond line\n", token):
+    d = run(["token", "--describe", "-"], {"PGIAM_TEST_TIME": str(1735689601 + 1)}, stdin=text)
+    check("seconds left:  899 (valid)" in d.stdout, f"describe from stdin {text[-20:]!r}: {d.stdout!r} {d.stderr!r}")
+for text, needle in (("", "no token on standard input"), ("\n" + token, "no token on standard input"),
+                     ("a" * 40000, "longer than 16384")):
+    d = run(["token", "--describe", "-"], stdin=text)
+    check(d.returncode == 1 and d.stdout == "" and d.stderr.count("\n") == 1 and needle in d.stderr,
+          f"describe from stdin {text[:10]!r}: rc={d.returncode} {d.stderr!r}")
 r = run(token_args(user="a@b", port="443"), {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
         "AWS_SECRET_ACCESS_KEY": SECRET, "PGIAM_TEST_TIME": "1724709600"})
 d = run(["token", "--describe", r.stdout.strip()], {"PGIAM_TEST_TIME": "1724709600"})
@@ -120,6 +129,8 @@ expect_error(["token", "--port", "5432", "--username", "u", "--region", "us-east
 expect_error(["token", "--hostname", "h", "--port", "5432", "--username", "u"], "no region", rc=2)
 expect_error(["token", "--frobnicate"], "unknown option", rc=2)
 expect_error(["token", "--port"], "needs a value", rc=2)
+for count in ("5x", "0", "99999999999999999999"):
+    expect_error(["token", "--bench", count], "--bench needs a positive count", rc=2)
 expect_error(token_args() + ["extra"], "unexpected argument", rc=2)
 expect_error(["token", "--describe", "x", "--hostname", "h"], "takes no other option", rc=2)
 expect_error(token_args(), "PGIAM_TEST_TIME", {"PGIAM_TEST_TIME": "yesterday"})

@@ -86,6 +86,21 @@ def main():
                                 "SELECT 1", env)
         check(rc == 7, "missing database: authorization step")
 
+        # a server that accepts TCP but never answers: our own deadline (libpq's
+        # connect_timeout does not apply to PQconnectPoll) names the step it hung in
+        import socket
+        with socket.socket() as mute:
+            mute.bind(("127.0.0.1", 0))
+            mute.listen(8)
+            hung = list(base)
+            hung[hung.index("127.0.0.1")] = f"127.0.0.1:{mute.getsockname()[1]}"
+            t0 = time.monotonic()
+            rc, ev, _ = sqlproc.run(hung + ["--user", "ro_user", "--connect-timeout", "1"], "SELECT 1", env)
+            took = time.monotonic() - t0
+            err = sqlproc.first(ev, "error")
+            check(rc == 5 and err["message"].startswith("TLS: timed out after 1 s") and "during TLS" in err["message"] and took < 5,
+                  f"a silent server times out at the TLS step ({took:.1f} s: {err['message'][:60]})")
+
         # restart mid-session, then cancel, in one interactive session
         s = sqlproc.Interactive(base + ["--user", "ro_user"], env)
         try:

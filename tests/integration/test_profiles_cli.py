@@ -109,6 +109,17 @@ def main():
         check(broken and broken[0].startswith("    error: ") and "syntax error" in broken[0],
               "the unparsable profile is listed with its error", out)
 
+        # values are untrusted text: terminal escapes in a file never reach the terminal
+        esc = os.path.join(tmp, "esc")
+        write(os.path.join(esc, "esc.ini"), "[profile]\nendpoint = \x1b[2Jdb.example.com:5432\n"
+              "region = eu-west-1\ndatabase = d\ndb_user = u\x1b[1mbold\x07\n"
+              "role_arn = arn:aws:iam::123456789012:role/\x1b[31mred\n")
+        write(os.path.join(esc, "escbroken.ini"), "[profile]\n\x1b[2J no equals\n")
+        rc, out, err = run(["profiles", "--profiles", esc])
+        check(rc == 0 and "\x1b" not in out and "\x07" not in out and "?[2Jdb.example.com" in out
+              and "u?[1mbold?" in out and "escbroken" in out,
+              "control characters in values are shown as '?'", repr(out))
+
         # directory resolution: PGIAM_PROFILES, XDG_CONFIG_HOME, HOME
         rc, out, _ = run(["profiles"], {"PGIAM_PROFILES": d})
         check(rc == 0 and "profiles in " + d in out and "good" in out, "PGIAM_PROFILES", out)

@@ -31,6 +31,18 @@ static void test_message_is_one_line(void **state)
 	assert_null(strchr(pgiam_error_last(), '\r'));
 }
 
+/* Callers add context to a lower-level message by passing pgiam_error_last() back in
+ * (profile load_named and save, auth); the formatter must not read the buffer it writes. */
+static void test_set_can_quote_last_message(void **state)
+{
+	(void)state;
+	pgiam_error_set(PGIAM_EINVAL, "the profile name is empty");
+	pgiam_error_set(PGIAM_EINVAL, "profile \"%s\": %s", "x", pgiam_error_last());
+	assert_string_equal(pgiam_error_last(), "profile \"x\": the profile name is empty");
+	pgiam_error_set(PGIAM_EIO, "%s", pgiam_error_last());
+	assert_string_equal(pgiam_error_last(), "profile \"x\": the profile name is empty");
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -87,6 +99,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_set_returns_code_and_message),
 		cmocka_unit_test(test_message_is_one_line),
+		cmocka_unit_test(test_set_can_quote_last_message),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_creds_mask_and_copy),

@@ -140,10 +140,12 @@ static void test_auth_causes(void **state)
 {
 	pgiam_buf b = PGIAM_BUF_INIT;
 	pgiam_explain_auth f = { "iam_ro_user", "db.abc.ap-northeast-1.rds.amazonaws.com", 5432,
-		"127.0.0.1", 15432, "127.0.0.1", 15432, "iam_ro_user", "us-east-1", 1000, 900, 1100, 0, 0 };
+		"127.0.0.1", 15432, "127.0.0.1", 15432, "iam_ro_user", "us-east-1", 1000, 900, 1100, 0, 0,
+		"123456789012", "db-ABC" };
 	(void)state;
 	assert_int_equal(pgiam_explain_auth_failure(&b, &f), 0);
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "rds_iam"));
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABC/iam_ro_user"));
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "token region us-east-1 vs endpoint region ap-northeast-1: MISMATCH"));
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "signed for 127.0.0.1:15432 but the endpoint is db.abc.ap-northeast-1.rds.amazonaws.com:5432: MISMATCH (signed for the tunnel's address"));
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "expired 200s ago: MISMATCH"));

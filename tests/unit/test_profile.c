@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <locale.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -216,6 +217,49 @@ static void test_keys_case_insensitive_values_keep_case(void **state)
 	assert_string_equal(pgiam_profile_get(p, "DB_User"), "IAM_User");
 	assert_string_equal(pgiam_profile_database(p), "Sample_DB");
 	assert_int_equal(pgiam_profile_validate(p, NULL, 0, NULL), 0);
+	pgiam_profile_free(p);
+}
+
+/* Switches LC_CTYPE to tr_TR.UTF-8 (where tolower('I') is 'I'), generating it with
+ * localedef into tmpdir when the system has not; 0 when that is not possible. */
+static int turkish_ctype(void)
+{
+	char cmd[1200], locpath[300];
+
+	if (setlocale(LC_CTYPE, "tr_TR.UTF-8"))
+		return 1;
+	snprintf(locpath, sizeof(locpath), "%s/locales", tmpdir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && localedef -i tr_TR -f UTF-8 '%s/tr_TR.UTF-8' "
+		">/dev/null 2>&1", locpath, locpath);
+	if (system(cmd) != 0)
+		return 0;
+	setenv("LOCPATH", locpath, 1);
+	return setlocale(LC_CTYPE, "tr_TR.UTF-8") != NULL;
+}
+
+/* The TUI runs under the user's locale; keys and sections still fold as ASCII there. */
+static void test_keys_case_insensitive_in_turkish_locale(void **state)
+{
+	pgiam_profile *p = NULL;
+	char path[512];
+	int errors;
+
+	(void)state;
+	if (!turkish_ctype())
+		skip();
+	write_file("tr.ini", "[PROFILE]\nENDPOINT = " REF_ENDPOINT "\nREGION = ap-northeast-1\n"
+		"DATABASE = sample_db\nDB_USER = iam_ro_user\n"
+		"ROLE_ARN = arn:aws:iam::123456789012:role/r\nEXTERNAL_ID = " REF_XID "\n"
+		"SESSION_NAME = mine\nREAD_ONLY = TRUE\n");
+	snprintf(path, sizeof(path), "%s/tr.ini", tmpdir);
+	assert_int_equal(pgiam_profile_load(&p, path), 0);
+	errors = pgiam_profile_validate(p, NULL, 0, NULL);
+	setlocale(LC_CTYPE, "C");
+	assert_int_equal(errors, 0);
+	assert_string_equal(pgiam_profile_external_id(p), REF_XID);
+	assert_string_equal(pgiam_profile_session_name(p), "mine");
+	assert_string_equal(pgiam_profile_get(p, "EXTERNAL_ID"), REF_XID);
+	assert_true(pgiam_profile_read_only(p));
 	pgiam_profile_free(p);
 }
 
@@ -583,6 +627,10 @@ static void test_save_creates_dir(void **state)
 	assert_int_equal(pgiam_profile_delete(dir, "base"), 0);
 	assert_false(pgiam_profile_exists(dir, "base"));
 	assert_int_equal(pgiam_profile_delete(dir, "base"), PGIAM_ENOTFOUND);
+	/* an empty directory is refused, not taken as "/" */
+	assert_int_equal(pgiam_profile_save(p, ""), PGIAM_EINVAL);
+	assert_non_null(strstr(pgiam_error_last(), "no profile directory"));
+	assert_int_equal(pgiam_profile_delete("", "base"), PGIAM_EINVAL);
 	pgiam_profile_free(p);
 }
 
@@ -788,6 +836,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_name_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_reference_and_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys_case_insensitive_values_keep_case, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keys_case_insensitive_in_turkish_locale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_required_unless_rds, setup, teardown),

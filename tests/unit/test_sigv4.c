@@ -364,6 +364,8 @@ static void test_bad_input(void **state)
 	pgiam_sigv4_param date = { "X-Amz-Date", "20990101T000000Z" };
 	pgiam_sigv4_param broken = { "X-Test", "a\r\nInjected: yes" };
 	pgiam_sigv4_param badname = { "Bad Name", "v" };
+	pgiam_sigv4_param good = { "X-Good", "v" };
+	pgiam_sigv4_param cr = { "X-Test", "a\rInjected: yes" };
 	char *q = NULL;
 
 	(void)state;
@@ -387,9 +389,21 @@ static void test_bad_input(void **state)
 	assert_null(strstr(pgiam_error_last(), "Injected"));
 	req.headers = &badname;
 	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
+	req.headers = &cr;
+	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
+	assert_non_null(strstr(pgiam_error_last(), "line break"));
 	req.headers = NULL;
 	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
+	/* counts near SIZE_MAX must not wrap the signer's array sizes (count + 3, + 6) */
+	req.headers = &good;
+	req.header_count = SIZE_MAX - 1;
+	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
 	req.header_count = 0;
+	req.query = &good;
+	req.query_count = SIZE_MAX - 3;
+	assert_int_equal(pgiam_sigv4_presign(&q, &req, &creds, &opts), PGIAM_EINVAL);
+	req.query = NULL;
+	req.query_count = 0;
 
 	opts.region = "";
 	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
@@ -398,8 +412,33 @@ static void test_bad_input(void **state)
 	assert_int_equal(pgiam_sigv4_sign_headers(&s, &req, &creds, &opts), PGIAM_EINVAL);
 	assert_null(s.authorization);
 
+	/* a '/' in the key id would shift the fields of the credential scope */
+	req.host = "example.amazonaws.com";
+	assert_int_equal(pgiam_creds_set(&creds, "AKID/EXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", NULL, 0, NULL), 0);
+	assert_int_equal(pgiam_sigv4_presign(&q, &req, &creds, &opts), PGIAM_EINVAL);
+	assert_non_null(strstr(pgiam_error_last(), "access key id"));
+
 	/* nothing secret in any message */
 	assert_null(strstr(pgiam_error_last(), "wJalr"));
+	pgiam_creds_dispose(&creds);
+}
+
+/* Parameters with the same name are ordered by value (after encoding). */
+static void test_query_same_name_sorted_by_value(void **state)
+{
+	pgiam_sigv4_param params[] = { { "a", "2" }, { "b", "x" }, { "a", "1" }, { "a", "10" } };
+	pgiam_sigv4_request req;
+	pgiam_creds creds = PGIAM_CREDS_INIT;
+	pgiam_sigv4_options opts;
+	pgiam_buf creq = PGIAM_BUF_INIT;
+
+	(void)state;
+	vanilla(&req, &creds, &opts, NULL);
+	req.query = params;
+	req.query_count = 4;
+	assert_int_equal(pgiam_sigv4_canonical(&creq, NULL, &req, &creds, &opts, 0), 0);
+	assert_non_null(strstr(creq.ptr, "GET\n/\na=1&a=10&a=2&b=x\n"));
+	pgiam_buf_dispose(&creq);
 	pgiam_creds_dispose(&creds);
 }
 
@@ -497,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_presign_token_placement),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_path_normalization),
+		cmocka_unit_test(test_query_same_name_sorted_by_value),
 		cmocka_unit_test(test_sts_assume_role_matches_botocore),
 	};
 

@@ -128,6 +128,8 @@ static void test_bad_input(void **state)
 		{ "h", 5432, "", "us-east-1", "user name is empty" },
 		{ "h", 5432, NULL, "us-east-1", "user name is empty" },
 		{ "h", 5432, "a\nb", "us-east-1", "control character" },
+		{ "h", 5432, "a\x1f", "us-east-1", "control character" },
+		{ "h", 5432, "a\x7f", "us-east-1", "control character" },
 		{ "h", 5432, "u", "", "not a region name" },
 		{ "h", 5432, "u", NULL, "not a region name" },
 		{ "h", 5432, "u", "US-EAST-1", "not a region name" },
@@ -135,6 +137,7 @@ static void test_bad_input(void **state)
 		{ "h", 5432, "u", "useast1", "not a region name" },
 		{ "h", 5432, "u", "us/east-1", "not a region name" },
 		{ "h", 5432, "u", "us-east-1 ", "not a region name" },
+		{ "h", 5432, "u", "us-aaaaaaaaaaaaaaaaaaaaaaaaaaaa-1", "not a region name" }, /* 33 */
 	};
 	char longhost[300], longuser[70];
 
@@ -243,8 +246,13 @@ static void test_describe_rejects(void **state)
 		{ "rds-db", "s3", "signed for service 's3'" },
 		{ "20240826T220000Z", "20240830T220000Z", "differs from X-Amz-Date" },
 		{ "20240826T220000Z", "20240826T250000Z", "X-Amz-Date" },
+		{ "20240826T220000Z", "20240230T220000Z", "not a YYYYMMDDTHHMMSSZ" },
+		{ "20240826T220000Z", "20240800T220000Z", "not a YYYYMMDDTHHMMSSZ" },
 		{ "X-Amz-Expires=900", "X-Amz-Expires=-1", "X-Amz-Expires" },
 		{ "X-Amz-Expires=900", "X-Amz-Expires=9000000", "X-Amz-Expires" },
+		{ "X-Amz-Expires=900", "X-Amz-Expires=604801", "X-Amz-Expires" },
+		{ "X-Amz-Expires=900", "X-Amz-Expires=0", "X-Amz-Expires" },
+		{ "X-Amz-Expires=900", "X-Amz-Expires=+900", "X-Amz-Expires" },
 		{ "&X-Amz-Signature=dd0c", "&X-Amz-Signature=DD0C", "64 hex" },
 		{ "&X-Amz-Signature=", "&X-Amz-Nope=", "no X-Amz-Signature" },
 		{ "DBUser=peccy", "DBUser=pe%00cy", "NUL" },
@@ -258,6 +266,18 @@ static void test_describe_rejects(void **state)
 		assert_int_equal(pgiam_token_describe(&info, tok, 0), PGIAM_EINVAL);
 		if (!strstr(pgiam_error_last(), edits[i].msg))
 			fail_msg("edit %zu: '%s' does not say '%s'", i, pgiam_error_last(), edits[i].msg);
+	}
+	/* the bounds themselves are accepted: 1 second and the SigV4 maximum of 7 days */
+	{
+		static const char *const ok[] = { "X-Amz-Expires=1&", "X-Amz-Expires=604800&" };
+		const char *at = strstr(base, "X-Amz-Expires=900&");
+
+		assert_non_null(at);
+		for (size_t i = 0; i < 2; i++) {
+			snprintf(tok, sizeof(tok), "%.*s%s%s", (int)(at - base), base, ok[i], at + 18);
+			assert_int_equal(pgiam_token_describe(&info, tok, 0), 0);
+			assert_int_equal(info.expires_at - info.signed_at, i ? 604800 : 1);
+		}
 	}
 }
 
