@@ -30,11 +30,12 @@ def sandbox_env():
 
 
 def token_bg(screen_esc):
-    """The background colour (SGR 40-47) in effect where "token " is drawn."""
+    """The background colour (SGR 40-47) in effect where the status bar's "token mm:ss"
+    is drawn."""
     bg = None
     pos = 0
     for m in SGR.finditer(screen_esc):
-        if "token " in SGR.sub("", screen_esc[pos:m.start()]):
+        if re.search(r"token \d\d:\d\d", SGR.sub("", screen_esc[pos:m.start()])):
             return bg
         for p in re.split(r"[;:]", m.group(1)):
             if p.isdigit() and (40 <= int(p) <= 47 or int(p) in (0, 49)):
