@@ -103,6 +103,13 @@ class Tmux:
         if self.started:
             self.tmux("kill-server", check=False)
             self.started = False
+        # kill-server can leave the socket file behind
+        path = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"), "tmux-%d" % os.getuid(),
+                            self.sock)
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def child_pid(pid, timeout=None):
