@@ -28,7 +28,7 @@
 	_(HELP,        GLOBAL,   "Show this help: every key, by screen", '?', KEY_F(1), 0, 0) \
 	_(QUIT,        GLOBAL,   "Quit pgiam (the terminal is restored)", 'q', KEY_F(10), 0, 0) \
 	_(BACK,        GLOBAL,   "Go back; cancels the running operation first", PGIAM_KEY_ESC, 0, 0, 0) \
-	_(CANCEL,      GLOBAL,   "Cancel the running operation; quits when nothing runs", PGIAM_CTRL('c'), 0, 0, 0) \
+	_(CANCEL,      GLOBAL,   "Cancel the running operation; otherwise back (quits on the home screen)", PGIAM_CTRL('c'), 0, 0, 0) \
 	_(LOG,         GLOBAL,   "Show the event log (roles assumed, tokens signed, reconnects)", 'L', KEY_F(3), 0, 0) \
 	_(REDRAW,      GLOBAL,   "Redraw the whole screen", PGIAM_CTRL('l'), 0, 0, 0) \
 	_(UP,          LIST,     "Move up one line", KEY_UP, 'k', 0, 0) \

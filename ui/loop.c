@@ -253,7 +253,8 @@ static void draw_hints(pgiam_app *app, pgiam_screen *s)
 	}
 	if (used < sizeof(line))
 		snprintf(line + used, sizeof(line) - used, "  %s", s->ops->text_input
-			? "Esc back" : "q quit");
+			? "Esc back  F10 quit" : s->ops->nscopes && s->ops->scopes[0] == PGIAM_SCOPE_LIST
+			? "q close" : "q quit");
 	pgiam_draw_field(app->rows - 1, 0, app->cols, PGIAM_ROLE_DIM, line);
 }
 
@@ -359,10 +360,13 @@ static unsigned global_action(pgiam_app *app, pgiam_action a)
 {
 	int busy = app->conn && pgiam_conn_busy(app->conn);
 
+	/* Help and the log open once, not stacked on themselves. */
 	if (a == PGIAM_ACTION_HELP)
-		return pgiam_app_push(app, &pgiam_screen_help, NULL);
+		return top(app)->ops == &pgiam_screen_help ? PGIAM_REACT_NONE
+			: pgiam_app_push(app, &pgiam_screen_help, NULL);
 	if (a == PGIAM_ACTION_LOG)
-		return pgiam_app_push(app, &pgiam_screen_log, NULL);
+		return top(app)->ops == &pgiam_screen_log ? PGIAM_REACT_NONE
+			: pgiam_app_push(app, &pgiam_screen_log, NULL);
 	if (a == PGIAM_ACTION_QUIT)
 		return PGIAM_REACT_QUIT;
 	if (a == PGIAM_ACTION_REDRAW) {

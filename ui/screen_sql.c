@@ -150,6 +150,24 @@ static void sql_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
 	pgiam_rect area = { body.y + 1, 1, body.h - 3, body.w - 2 };
 	int prompt_y = body.y + body.h - 1;
+	int panel = body.h >= 16 ? 2 : 0;  /* the latest events, when there is room */
+
+	area.h -= panel ? panel + 1 : 0;
+	if (panel) {
+		char line[PGIAM_EVENTLOG_TEXT + 16];
+		size_t n = app->log.count;
+
+		pgiam_draw_text(prompt_y - panel - 1, 1, body.w - 2, PGIAM_ROLE_DIM,
+			"\xE2\x94\x80 events (F3: all) \xE2\x94\x80");
+		for (int i = 0; i < panel; i++) {
+			size_t k = n >= (size_t)panel ? n - (size_t)panel + (size_t)i : (size_t)i;
+
+			if (k >= n)
+				break;
+			pgiam_eventlog_format(line, sizeof(line), pgiam_eventlog_at(&app->log, k));
+			pgiam_draw_text(prompt_y - panel + i, 1, body.w - 2, PGIAM_ROLE_DIM, line);
+		}
+	}
 	const char *shown = v->text;
 	int cur = (int)pgiam_width_of_n(v->text, v->cursor);
 	int box = body.w - 7;

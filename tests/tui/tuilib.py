@@ -1,10 +1,12 @@
 """tuilib.py - drives the real pgiam binary in a private tmux server for the terminal
 tests: start it at a fixed size, send keys, capture the screen, and wait for text by
 polling with a timeout (never fixed sleeps)."""
+import atexit
 import itertools
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,7 +46,7 @@ class Tmux:
         # A UTF-8 terminal unless the test says otherwise (CI may run with LANG unset).
         full.setdefault("LANG", "C.UTF-8")
         if os.environ.get("PGIAM_UNDER_ASAN"):
-            self.asan_dir = tempfile.mkdtemp(prefix="pgiam-tui-asan-")
+            self.asan_dir = tempdir()
             for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
                 base = os.environ.get(var, "")
                 full[var] = (base + ":" if base else "") + "log_path=" + \
@@ -101,6 +103,13 @@ class Tmux:
         if self.started:
             self.tmux("kill-server", check=False)
             self.started = False
+        # kill-server can leave the socket file behind
+        path = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"), "tmux-%d" % os.getuid(),
+                            self.sock)
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def child_pid(pid, timeout=None):
@@ -171,4 +180,7 @@ def write_profile(d, name, **keys):
 
 
 def tempdir():
-    return tempfile.mkdtemp(prefix="pgiam-tui-")
+    """A temporary directory removed when the test ends."""
+    d = tempfile.mkdtemp(prefix="pgiam-tui-")
+    atexit.register(shutil.rmtree, d, True)
+    return d
