@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static void usage(FILE *out)
 {
@@ -22,6 +23,11 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* Secrets (keys, session tokens, auth tokens) live in this process's memory: a
+	 * crash must not write them to a core file. */
+	const struct rlimit no_core = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &no_core);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
 		return 0;
