@@ -13,15 +13,14 @@ proc = subprocess.Popen([binary, "token", "--describe", "-"], stdin=subprocess.P
 try:
     deadline = time.monotonic() + 10
     limit = None
-    while time.monotonic() < deadline and limit is None:
+    # pgiam sets the limit first thing in main(): poll until it has (or time is up).
+    while time.monotonic() < deadline and limit != ("0", "0"):
         with open(f"/proc/{proc.pid}/limits") as f:
             for line in f:
                 if line.startswith("Max core file size"):
                     soft, hard = line.split()[4:6]
-                    # Popen's child starts as our fork: wait until pgiam itself set it.
-                    if os.path.realpath(f"/proc/{proc.pid}/exe") == os.path.realpath(binary):
-                        limit = (soft, hard)
-        if limit is None:
+                    limit = (soft, hard)
+        if limit != ("0", "0"):
             time.sleep(0.05)
     if limit != ("0", "0"):
         print(f"FAIL: core file size limit of a running pgiam is {limit}, expected 0 0")
