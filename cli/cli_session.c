@@ -283,6 +283,8 @@ void pgiam_cli_session_info_json(json_object *o, const pgiam_session_info *i)
 	json_object_object_add(o, "read_only_requested", json_object_new_boolean(i->read_only_requested));
 	json_object_object_add(o, "read_only_enforced", json_object_new_boolean(i->read_only_enforced));
 	json_object_object_add(o, "tls", json_object_new_boolean(i->tls));
+	json_object_object_add(o, "tls_verified", json_object_new_string(
+		i->tls_verified == 2 ? "verify-full" : i->tls_verified == 1 ? "verify-ca" : "no"));
 	add_str(o, "tls_protocol", i->tls_protocol);
 	add_str(o, "tls_cipher", i->tls_cipher);
 	add_str(o, "tls_subject", i->tls_subject);

@@ -227,6 +227,7 @@ int pgiam_profile_dir(char **out, const char *override)
 int pgiam_profile_name_check(const char *name, char *msg, size_t msglen)
 {
 	const char *why = NULL;
+	char text[256];
 	size_t n = name ? strlen(name) : 0;
 
 	if (n == 0)
@@ -246,11 +247,11 @@ int pgiam_profile_name_check(const char *name, char *msg, size_t msglen)
 			msg[0] = '\0';
 		return 0;
 	}
-	if (msg && msglen)
-		snprintf(msg, msglen, "%s; expected 1-%d characters of A-Z a-z 0-9 . _ -, "
-			"not starting with a dot", why, PGIAM_PROFILE_NAME_MAX);
-	return pgiam_error_set(PGIAM_EINVAL, "%s; expected 1-%d characters of A-Z a-z 0-9 . _ -, "
+	snprintf(text, sizeof(text), "%s; expected 1-%d characters of A-Z a-z 0-9 . _ -, "
 		"not starting with a dot", why, PGIAM_PROFILE_NAME_MAX);
+	if (msg && msglen)
+		snprintf(msg, msglen, "%s", text);
+	return pgiam_error_set(PGIAM_EINVAL, "%s", text);
 }
 
 /* --- life cycle ---------------------------------------------------------------------- */

@@ -5,6 +5,7 @@
 
 #include "ascii.h"
 #include "error.h"
+#include "http.h"
 #include "secure.h"
 
 #include <arpa/inet.h>
@@ -254,29 +255,6 @@ int pgiam_profile__hostport(char **host, int *port, const char *value, char *msg
 	return 0;
 }
 
-static int is_loopback_host(const char *host)
-{
-	unsigned char a[16];
-	char buf[64];
-	size_t n = strlen(host);
-
-	if (!pgiam_ascii_casecmp(host, "localhost"))
-		return 1;
-	if (inet_pton(AF_INET, host, a) == 1)
-		return a[0] == 127;
-	/* curl gives IPv6 hosts in brackets */
-	if (n >= 2 && n < sizeof(buf) && host[0] == '[' && host[n - 1] == ']') {
-		memcpy(buf, host + 1, n - 2);
-		buf[n - 2] = '\0';
-		host = buf;
-	}
-	if (inet_pton(AF_INET6, host, a) == 1) {
-		static const unsigned char one[16] = { [15] = 1 };
-		return !memcmp(a, one, 16);
-	}
-	return 0;
-}
-
 static void check_url(sink *s, const char *v)
 {
 	CURLU *u = curl_url();
@@ -292,7 +270,8 @@ static void check_url(sink *s, const char *v)
 		add(s, "sts_endpoint", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not a URL; expected "
 			"e.g. https://sts.ap-northeast-1.amazonaws.com", v);
 	} else if (!pgiam_ascii_casecmp(scheme, "http")) {
-		if (!is_loopback_host(host))
+		/* the same test sts.c applies when it sends the request */
+		if (!pgiam_http_url_is_loopback(v))
 			add(s, "sts_endpoint", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is plain http to "
 				"a non-loopback host; expected https (http is allowed only to "
 				"127.0.0.1, ::1 or localhost)", v);

@@ -209,12 +209,44 @@ void pgiam__session_join_job(pgiam_session *s)
 	pgiam_creds_dispose(&s->job.creds);
 }
 
-void pgiam__session_join_cancel(pgiam_session *s)
+/* A cancel request runs PQcancel (blocking: a new connection to the same address)
+ * in a detached thread; the request is shared by the thread and the session and
+ * freed by whichever lets go last, so a request that never gets through (a forward
+ * that takes one connection at a time) never holds anything up. */
+struct cancel_req {
+	PGcancel *c;
+	atomic_int done;
+	atomic_int refs;
+};
+
+static void cancel_req_release(struct cancel_req *r)
 {
-	if (s->cancel_joinable) {
-		pthread_join(s->cancel_thread, NULL);
-		s->cancel_joinable = 0;
+	if (r && atomic_fetch_sub(&r->refs, 1) == 1) {
+		PQfreeCancel(r->c);
+		free(r);
 	}
+}
+
+static void *cancel_main(void *arg)
+{
+	struct cancel_req *r = arg;
+	char errbuf[256];
+
+	PQcancel(r->c, errbuf, sizeof(errbuf));
+	atomic_store(&r->done, 1);
+	cancel_req_release(r);
+	return NULL;
+}
+
+void pgiam__session_release_cancel(pgiam_session *s)
+{
+	cancel_req_release(s->cancel);
+	s->cancel = NULL;
+}
+
+int pgiam__session_cancel_pending(const pgiam_session *s)
+{
+	return s->cancel && !atomic_load(&s->cancel->done);
 }
 
 int pgiam_session_new(pgiam_session **out, const pgiam_session_params *p)
@@ -291,7 +323,7 @@ void pgiam_session_free(pgiam_session *s)
 			s->creds_cancel(s->creds_ctx);
 	}
 	pgiam__session_join_job(s);
-	pgiam__session_join_cancel(s);
+	pgiam__session_release_cancel(s);
 	pgiam__session_close_conn(s);
 	for (n = s->head; n; n = next) {
 		next = n->next;
@@ -357,6 +389,18 @@ int pgiam_session_query(pgiam_session *s, const char *sql)
 			return pgiam_error_set(PGIAM_EAGAIN, "a query is already waiting for the connection");
 		break;
 	case ST_READY:
+		if (s->pending_sql)
+			return pgiam_error_set(PGIAM_EAGAIN, "a query is already waiting");
+		if (pgiam__session_cancel_pending(s)) {
+			/* The server signals a cancelled backend twice (pid and process group):
+			 * a cancel request still in flight can hit the next statement. Wait for
+			 * it, up to a second, without blocking the caller. */
+			if (!(copy = pgiam_strdup(sql)))
+				return PGIAM_ENOMEM;
+			s->pending_sql = copy;
+			s->deferred_until = pgiam__session_now_ms() + 1000;
+			return 0;
+		}
 		if (pgiam__session_check_alive(s) == 0)
 			return pgiam__session_send(s, sql);
 		break;
@@ -375,19 +419,11 @@ int pgiam_session_query(pgiam_session *s, const char *sql)
 	return 0;
 }
 
-static void *cancel_main(void *arg)
-{
-	PGcancel *c = arg;
-	char errbuf[256];
-
-	PQcancel(c, errbuf, sizeof(errbuf));
-	PQfreeCancel(c);
-	return NULL;
-}
-
 int pgiam_session_cancel(pgiam_session *s)
 {
-	PGcancel *c = NULL;
+	struct cancel_req *r = NULL;
+	pthread_attr_t attr;
+	pthread_t thread;
 	int error;
 
 	switch (s->state) {
@@ -412,21 +448,38 @@ int pgiam_session_cancel(pgiam_session *s)
 	case ST_EXPLAIN:
 		if (s->cancel_requested)
 			return 0;
-		pgiam__session_join_cancel(s);
+		pgiam__session_release_cancel(s);
 		/* PQcancel opens a new connection to the address this one went to (hostaddr,
-		 * so it goes through the tunnel too); it blocks, so it runs in a thread. */
-		if (!(c = PQgetCancel(s->conn)))
+		 * so it goes through the tunnel too). */
+		if (!(r = calloc(1, sizeof(*r))) || !(r->c = PQgetCancel(s->conn))) {
+			free(r);
 			return pgiam_error_set(PGIAM_ERROR, "query: cannot build a cancel request");
-		if ((error = pthread_create(&s->cancel_thread, NULL, cancel_main, c)) != 0) {
-			PQfreeCancel(c);
+		}
+		atomic_init(&r->refs, 2);
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		error = pthread_create(&thread, &attr, cancel_main, r);
+		pthread_attr_destroy(&attr);
+		if (error != 0) {
+			PQfreeCancel(r->c);
+			free(r);
 			return pgiam_error_set(PGIAM_ERROR, "query: cannot start a thread: %s",
 				strerror(error));
 		}
-		s->cancel_joinable = 1;
+		s->cancel = r;
 		s->cancel_requested = 1;
 		return 0;
-	case ST_IDLE:
 	case ST_READY:
+		if (s->deferred_until) {
+			/* the statement waiting for the previous cancel is dropped */
+			s->deferred_until = 0;
+			free(s->pending_sql);
+			s->pending_sql = NULL;
+			return pgiam__session_push(s, PGIAM_SEV_CANCELLED, PGIAM_STEP_QUERY,
+				"query cancelled");
+		}
+		break;
+	case ST_IDLE:
 	case ST_LOST:
 		break;
 	}
@@ -462,6 +515,8 @@ int pgiam_session_timeout_ms(const pgiam_session *s)
 
 	if (s->head)
 		return 0;
+	if (s->deferred_until)
+		return 10;
 	if (!s->deadline_ms)
 		return -1;
 	left = s->deadline_ms - pgiam__session_now_ms();
@@ -483,6 +538,24 @@ static void advance(pgiam_session *s)
 		pgiam__session_advance_query(s);
 		break;
 	case ST_READY:
+		if (s->deferred_until) {
+			if (pgiam__session_cancel_pending(s) &&
+			    pgiam__session_now_ms() < s->deferred_until)
+				break;
+			s->deferred_until = 0;
+			pgiam__session_release_cancel(s);
+			if (pgiam__session_check_alive(s) == 0) {
+				char *sql = s->pending_sql;
+				s->pending_sql = NULL;
+				pgiam__session_send(s, sql);
+				free(sql);
+			} else {
+				/* lost meanwhile: reconnect, then send */
+				s->reconnecting = 1;
+				pgiam__session_start_connect(s);
+			}
+			break;
+		}
 		pgiam__session_advance_idle(s);
 		break;
 	case ST_IDLE:
@@ -557,7 +630,7 @@ pgiam_session_state pgiam_session_get_state(const pgiam_session *s)
 	case ST_INFO:
 		return PGIAM_SESSION_CONNECTING;
 	case ST_READY:
-		return PGIAM_SESSION_READY;
+		return s->deferred_until ? PGIAM_SESSION_BUSY : PGIAM_SESSION_READY;
 	case ST_QUERY:
 	case ST_EXPLAIN:
 		return PGIAM_SESSION_BUSY;
@@ -615,7 +688,8 @@ int pgiam_session_run(pgiam_session *s, pgiam_session_event_fn cb, void *ctx)
 		}
 		if (r < 0 && ev.kind == PGIAM_SEV_NONE)
 			return r;
-		if (s->state == ST_READY || s->state == ST_IDLE || s->state == ST_LOST)
+		if ((s->state == ST_READY && !s->deferred_until) || s->state == ST_IDLE ||
+		    s->state == ST_LOST)
 			break;
 		{
 			struct pollfd p = { pgiam_session_socket(s),

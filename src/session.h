@@ -146,6 +146,8 @@ typedef struct pgiam_session_info {
 	int read_only_requested;
 	int read_only_enforced;    /* SHOW default_transaction_read_only said on */
 	int tls;                   /* 1 when the connection is TLS */
+	int tls_verified;          /* 2 chain and name (verify-full), 1 chain only
+	                              (verify-ca), 0 not verified: show it as such */
 	char tls_protocol[32];
 	char tls_cipher[64];
 	char tls_subject[256];     /* the server certificate's subject */

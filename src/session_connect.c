@@ -89,7 +89,8 @@ int pgiam__session_start_connect(pgiam_session *s)
 	int error;
 
 	pgiam__session_join_job(s);
-	pgiam__session_join_cancel(s);
+	pgiam__session_release_cancel(s);
+	s->deferred_until = 0;
 	pgiam__session_close_conn(s);
 	pgiam__session_clear_error(s);
 	pthread_mutex_lock(&s->lock);
@@ -150,7 +151,7 @@ static void notice_processor(void *arg, const char *message)
 /* The worker finished: sign a token and start libpq. */
 static int after_worker(pgiam_session *s)
 {
-	const char *kw[20], *val[20];
+	const char *kw[24], *val[24];
 	char port[16], timeout[16], detail[512], at[16];
 	char *token = NULL;
 	int i = 0, error = 0;
@@ -212,6 +213,12 @@ static int after_worker(pgiam_session *s)
 	kw[i] = "client_encoding";  val[i++] = "UTF8";
 	/* GSS encryption would be tried first when a Kerberos cache exists; IAM never uses it. */
 	kw[i] = "gssencmode";       val[i++] = "disable";
+	/* A tunnel or network that dies silently is noticed while idle, not at the
+	 * next query's TCP timeout. */
+	kw[i] = "keepalives";       val[i++] = "1";
+	kw[i] = "keepalives_idle";  val[i++] = "30";
+	kw[i] = "keepalives_interval"; val[i++] = "10";
+	kw[i] = "keepalives_count"; val[i++] = "3";
 	if (s->read_only) {
 		kw[i] = "options"; val[i++] = "-c default_transaction_read_only=on";
 	}
@@ -303,11 +310,24 @@ static void track_connect(pgiam_session *s)
 		pgiam__session_step(s, PGIAM_STEP_TLS, 0, s->host);
 	if (at > PGIAM_STEP_TLS && !s->finished[PGIAM_STEP_TLS]) {
 		tls_details(s);
-		if (s->info.tls)
+		const char *bundle = s->sslrootcert ? s->sslrootcert : "~/.postgresql/root.crt";
+		/* libpq: with a root file, sslmode=require verifies the chain like verify-ca */
+		int require_ca = !strcmp(s->sslmode, "require") && s->sslrootcert &&
+			access(s->sslrootcert, R_OK) == 0;
+		s->info.tls_verified = !s->info.tls ? 0 : !strcmp(s->sslmode, "verify-full") ? 2 :
+			!strcmp(s->sslmode, "verify-ca") || require_ca ? 1 : 0;
+		if (s->info.tls && !strcmp(s->sslmode, "verify-full"))
 			snprintf(detail, sizeof(detail), "%s %s, server certificate %s, verified "
-				"(%s) for %s against %s", s->info.tls_protocol, s->info.tls_cipher,
-				s->info.tls_subject, s->sslmode, s->host,
-				s->sslrootcert ? s->sslrootcert : "the default root store");
+				"(verify-full) for %s against %s", s->info.tls_protocol,
+				s->info.tls_cipher, s->info.tls_subject, s->host, bundle);
+		else if (s->info.tls_verified == 1)
+			snprintf(detail, sizeof(detail), "%s %s, server certificate %s, chain verified "
+				"against %s, name NOT checked (sslmode %s)", s->info.tls_protocol,
+				s->info.tls_cipher, s->info.tls_subject, bundle, s->sslmode);
+		else if (s->info.tls)
+			snprintf(detail, sizeof(detail), "%s %s, server certificate %s NOT verified "
+				"(sslmode %s)", s->info.tls_protocol, s->info.tls_cipher,
+				s->info.tls_subject, s->sslmode);
 		else
 			snprintf(detail, sizeof(detail), "not encrypted (sslmode %s)", s->sslmode);
 		pgiam__session_step(s, PGIAM_STEP_TLS, 1, detail);

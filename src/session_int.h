@@ -82,8 +82,8 @@ struct pgiam_session {
 	unsigned char begun[PGIAM_STEP__COUNT], finished[PGIAM_STEP__COUNT];
 
 	pgiam_session_progress job;
-	pthread_t cancel_thread;
-	int cancel_joinable;
+	struct cancel_req *cancel;   /* the last cancel request, while we still care */
+	long long deferred_until;    /* a statement waits for that request (0: none) */
 	int cancel_requested;
 
 	/* the query in progress */
@@ -117,8 +117,10 @@ int pgiam__session_fail(pgiam_session *s, pgiam_step step, int code, const char 
 	__attribute__((format(printf, 4, 5)));
 /* The connection dropped: close it, queue LOST, state ST_LOST. */
 void pgiam__session_lose(pgiam_session *s, const char *why);
-/* Waits for a cancel request still being delivered (PQcancel in its thread). */
-void pgiam__session_join_cancel(pgiam_session *s);
+/* Forgets the last cancel request (its detached thread finishes on its own). */
+void pgiam__session_release_cancel(pgiam_session *s);
+/* 1 while a cancel request is still being delivered. */
+int pgiam__session_cancel_pending(const pgiam_session *s);
 void pgiam__session_clear_error(pgiam_session *s);
 void pgiam__session_close_conn(pgiam_session *s);
 void pgiam__session_join_job(pgiam_session *s);

@@ -167,10 +167,7 @@ int pgiam__session_send(pgiam_session *s, const char *sql)
 
 	if (!copy)
 		return PGIAM_ENOMEM;
-	/* The server signals the backend of a cancelled query twice (its pid and its
-	 * process group); a cancel request still in flight can hit the next statement.
-	 * Its connection closes once the signals are sent, so wait for it first. */
-	pgiam__session_join_cancel(s);
+	pgiam__session_release_cancel(s);
 	free(s->running_sql);
 	s->running_sql = copy;
 	memset(&s->err, 0, sizeof(s->err));

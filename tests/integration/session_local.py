@@ -4,7 +4,9 @@ named by step, reconnect after a server restart, cancel, and the tunnel (hostadd
 path with verify-full. The IAM token path is tested against the sandbox
 (session_sandbox.py)."""
 import os
+import socket
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -12,6 +14,44 @@ import pglocal  # noqa: E402
 import sqlproc  # noqa: E402
 
 failures = []
+
+
+class OneConnectionForward:
+    """A forward that serves one TCP connection at a time, like some SSM port
+    forwards: a second connection (a cancel request) waits in the backlog."""
+
+    def __init__(self, port):
+        self.lsock = socket.socket()
+        self.lsock.bind(("127.0.0.1", 0))
+        self.lsock.listen(8)
+        self.port = self.lsock.getsockname()[1]
+        self.target = port
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                c, _ = self.lsock.accept()
+            except OSError:
+                return
+            u = socket.create_connection(("127.0.0.1", self.target))
+            done = threading.Event()
+
+            def pump(a, b):
+                try:
+                    while True:
+                        d = a.recv(65536)
+                        if not d:
+                            break
+                        b.sendall(d)
+                except OSError:
+                    pass
+                done.set()
+            threading.Thread(target=pump, args=(c, u), daemon=True).start()
+            threading.Thread(target=pump, args=(u, c), daemon=True).start()
+            done.wait()  # only then the next connection
+            c.close()
+            u.close()
 
 
 def check(cond, what):
@@ -39,6 +79,15 @@ def main():
         check(conn and conn["tls"] and conn["tls_subject"] == "/CN=" + pg.host
               and conn["ca_bundle"] == pg.ca and conn["sslmode"] == "verify-full",
               "TLS verified for the endpoint name against the given bundle")
+
+        req = list(base)
+        del req[req.index("--sslrootcert"):req.index(pg.ca) + 1]
+        rc, ev, _ = sqlproc.run(req + ["--user", "ro_user", "--sslmode", "require"], "SELECT 1", env)
+        tls = [e["detail"] for e in ev if e["event"] == "step" and e["step"] == "TLS" and e["done"]]
+        check(rc == 0 and "NOT verified (sslmode require)" in tls[0]
+              and sqlproc.first(ev, "connected")["tls_verified"] == "no",
+              "sslmode require: encrypted but reported as not verified")
+        check(conn["tls_verified"] == "verify-full", "verify-full reported as such")
 
         rc, ev, _ = sqlproc.run(base + ["--user", "ro_user"],
                                 "INSERT INTO customers (name, email, age) VALUES ('Eve', 'e@x', 1)", env)
@@ -127,6 +176,33 @@ def main():
             check(s.wait_event("done", "error")["event"] == "done", "session usable after cancel")
         finally:
             s.close()
+        # cancel through a forward that takes one connection at a time: the cancel
+        # request cannot pass, and the session must not freeze waiting for it
+        fwd = OneConnectionForward(pg.port)
+        one = list(base)
+        one[one.index("127.0.0.1")] = f"127.0.0.1:{fwd.port}"
+        s = sqlproc.Interactive(one + ["--user", "ro_user"], env)
+        try:
+            s.wait_event("connected")
+            s.send("SELECT pg_sleep(2)")
+            s.wait_event("query")
+            s.send("\\cancel")
+            ev = s.wait_event("done", "cancelled", "error", timeout=10)
+            check(ev["event"] == "done", "a one-connection forward: the cancel cannot pass, the query ends normally")
+            t0 = time.monotonic()
+            s.send("SELECT 1")
+            s.send("\\info")
+            info = s.wait_event("info", timeout=10)
+            check(time.monotonic() - t0 < 0.5 and info["state"] == "busy",
+                  "the next statement waits for the stuck cancel without blocking the loop")
+            s.wait_event("done", timeout=10)
+            took = time.monotonic() - t0
+            check(took < 2.5, f"and only for a bounded time ({took:.2f} s)")
+        finally:
+            t0 = time.monotonic()
+            rc = s.close()
+            check(rc == 0 and time.monotonic() - t0 < 5, "and the process exits promptly")
+            fwd.lsock.close()
     if failures:
         print(f"{len(failures)} failure(s)")
         sys.exit(1)

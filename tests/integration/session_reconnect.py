@@ -40,6 +40,23 @@ def main(env):
               f"server restart ({lost['text']}): the next query reconnects with a fresh token")
         check(s.wait_event("done", "error")["event"] == "done", "and the query runs")
         check(log.find("iam_ro_user", "ACCEPT") is not None, "the new token was verified by the server")
+
+        # a restart while a statement runs: it fails (not re-sent), then the next reconnects
+        s.send("SELECT pg_sleep(30)")
+        s.wait_event("query")
+        time.sleep(0.3)  # the statement reaches the server; not waiting for a result
+        subprocess.run([os.path.join(SANDBOX, "restart_db"), "--quiet",
+                        "--state-dir", env["PGIAM_SANDBOX_DIR"]], check=True, timeout=60)
+        err = s.wait_event("error", "done", timeout=30)
+        s.wait_event("lost", timeout=10)
+        check(err["event"] == "error" and err["step"] == "query"
+              and "terminating connection" in err["message"],
+              f"a restart during a statement fails it with the server's reason ({err.get('message', '')[:70]})")
+        s.send("SELECT 1")
+        ev = s.wait_event("reconnected", "error")
+        check(ev["event"] == "reconnected" and ev["connections"] == 3,
+              "and the next statement reconnects with another fresh token")
+        s.wait_event("done")
     finally:
         s.close()
 

@@ -6,11 +6,12 @@ own message (and refused by the verifier for that reason), expired source
 credentials, the tunnel (verify-full through connect_host; a naive token signed for
 the forward is refused). Restarts and network cuts are in session_reconnect.py,
 on a private sandbox."""
+import json
 import os
 import urllib.request
 
 import sqlproc
-from sandbox_lib import VerifierLog, assume_role, check, run
+from sandbox_lib import VerifierLog, assume_role, check, run, source_keys
 
 
 def main(env):
@@ -18,9 +19,13 @@ def main(env):
     pdir = env["PGIAM_SANDBOX_PROFILES"]
     log = VerifierLog(env)
 
+    outputs = []
+
     def sql(profile, statement, *extra, e=None):
-        return sqlproc.run(["--profiles", pdir, "--profile", profile] + list(extra),
-                           statement, e or penv)
+        rc, ev, err = sqlproc.run(["--profiles", pdir, "--profile", profile] + list(extra),
+                                  statement, e or penv)
+        outputs.append(json.dumps(ev) + err)
+        return rc, ev, err
 
     rc, ev, err = sql("sandbox-ro", "SELECT name FROM customers ORDER BY customer_id", "--no-read-only")
     rows = [e["values"][0] for e in ev if e["event"] == "row"]
@@ -94,6 +99,12 @@ def main(env):
     check(rc == 1 and e["step"] == "source credentials" and "expired" in e["message"],
           f"expired source credentials: refused at the credentials step ({e['message'][:90]}…)")
     check(len(messages | {e["message"]}) == len(cases) + 1, "with a message of its own")
+
+    secret = source_keys(env)[1]
+    leaks = [o for o in outputs for w in ("X-Amz-Signature", "X-Amz-Security-Token",
+                                         "X-Amz-Credential", secret, src["SecretAccessKey"],
+                                         src["SessionToken"][:40]) if w in o]
+    check(not leaks, "no token, secret key or session token in any output or error message")
 
     # The tunnel: verify-full against the endpoint name through connect_host.
     fwd = int(env["PGIAM_SANDBOX_FWD_PORT"])

@@ -188,6 +188,22 @@ static void test_load_reference_and_defaults(void **state)
 	/* relative ca_bundle is taken from the profile's directory */
 	snprintf(expect, sizeof(expect), "%s/ap-northeast-1-bundle.pem", tmpdir);
 	assert_string_equal(pgiam_profile_ca_bundle(p), expect);
+	/* "~/" is $HOME, an absolute path stays as it is */
+	{
+		char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+
+		setenv("HOME", "/home/someone", 1);
+		assert_int_equal(pgiam_profile_set(p, "ca_bundle", "~/certs/b.pem"), 0);
+		assert_string_equal(pgiam_profile_ca_bundle(p), "/home/someone/certs/b.pem");
+		assert_int_equal(pgiam_profile_set(p, "ca_bundle", "/etc/b.pem"), 0);
+		assert_string_equal(pgiam_profile_ca_bundle(p), "/etc/b.pem");
+		if (home)
+			setenv("HOME", home, 1);
+		else
+			unsetenv("HOME");
+		free(home);
+		assert_int_equal(pgiam_profile_set(p, "ca_bundle", "ap-northeast-1-bundle.pem"), 0);
+	}
 	/* region derived from an RDS endpoint when unset */
 	assert_int_equal(pgiam_profile_set(p, "region", NULL), 0);
 	assert_string_equal(pgiam_profile_region(p), "ap-northeast-1");
@@ -334,6 +350,9 @@ static const rule_case rules[] = {
 	{ "endpoint", ":5432", 2, "endpoint", "no host" },
 	{ "endpoint", "postgres://host:5432", 2, "endpoint", "scheme" },
 	{ "endpoint", "bad_host!:5432", 2, "endpoint", "host name" },
+	{ "endpoint", ".host:5432", 2, "endpoint", "host name" },
+	{ "endpoint", "-host:5432", 2, "endpoint", "host name" },
+	{ "endpoint", "a..b:5432", 2, "endpoint", "host name" },
 	{ "endpoint", NULL, 2, "endpoint", "missing" },
 	{ "region", "us-east-1", 1, "region", "PAM authentication failed" },
 	{ "region", "Tokyo", 2, "region", "region" },
