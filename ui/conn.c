@@ -204,8 +204,11 @@ static void maybe_refresh(pgiam_conn *c)
 {
 	time_t now = time(NULL);
 
+	/* Connected, or lost (the next query reconnects): either way the next
+	 * connection should not wait for STS. */
 	if (!c->role_arn[0] || !c->auth || c->refresh_running || !c->status.sts_expires ||
-	    c->status.state != PGIAM_CONN_CONNECTED ||
+	    (c->status.state != PGIAM_CONN_CONNECTED && c->status.state != PGIAM_CONN_LOST) ||
+	    pgiam_conn_busy(c) ||
 	    c->status.sts_expires - now > PGIAM_AUTH_REFRESH_BEFORE ||
 	    now - c->refresh_last_try < 30)
 		return;
