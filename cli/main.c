@@ -21,13 +21,22 @@ static void usage(FILE *out)
 		"  --version    print the version\n");
 }
 
+/* Secret keys, session tokens and auth tokens live in this process's memory: a crash
+ * must not write them to a core file (systemd-coredump and apport honour the limit
+ * too). Only the soft limit, so a user can still raise it for a child they debug. */
+static void no_core_files(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_CORE, &rl) == 0) {
+		rl.rlim_cur = 0;
+		setrlimit(RLIMIT_CORE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	/* Secrets (keys, session tokens, auth tokens) live in this process's memory: a
-	 * crash must not write them to a core file. */
-	const struct rlimit no_core = { 0, 0 };
-
-	setrlimit(RLIMIT_CORE, &no_core);
+	no_core_files();
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
 		return 0;

@@ -2,8 +2,10 @@
 --describe, every bad-input error (one line on stderr, non-zero exit, no token on
 stdout), missing credentials, --help, and that no secret ever reaches stderr."""
 import os
+import resource
 import subprocess
 import sys
+import time
 
 BIN = os.environ["PGIAM_BIN"]
 HOST = "prod-instance.us-east-1.rds.amazonaws.com"
@@ -150,6 +152,29 @@ check(r.returncode == 0 and "usage: pgiam token --hostname HOST --port PORT" in 
       "--describe TOKEN" in r.stdout and "AWS_SECRET_ACCESS_KEY" in r.stdout, f"--help: {r.stdout!r}")
 r = run(["--help"])
 check(r.returncode == 0 and "token" in r.stdout, "pgiam --help lists token")
+
+# --- no core files: secrets live in the process (its soft RLIMIT_CORE is 0) ---
+# `token --describe -` blocks reading stdin: poll its limits until set, then end it.
+# It starts with core files allowed (soft = hard), so the check means something here.
+def allow_cores():
+    hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+    resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+
+
+if resource.getrlimit(resource.RLIMIT_CORE)[1] == 0:
+    print("note: the hard core-file limit is 0 here; the no-core-files check cannot fail")
+p = subprocess.Popen([BIN, "token", "--describe", "-"], stdin=subprocess.PIPE,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=allow_cores)
+core = None
+deadline = time.monotonic() + 10
+while time.monotonic() < deadline:
+    with open(f"/proc/{p.pid}/limits") as f:
+        core = next((l.split()[4] for l in f if l.startswith("Max core file size")), None)
+    if core == "0":
+        break
+    time.sleep(0.01)
+p.communicate(b"\n", timeout=10)
+check(core == "0", f"pgiam runs with core files off (soft limit {core!r})")
 
 if failures:
     for f in failures:

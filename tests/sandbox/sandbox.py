@@ -422,8 +422,10 @@ def stop_postgres(ctx, timeout=15.0):
     while pid_alive(pid, pgdata) and time.monotonic() < deadline:
         time.sleep(0.05)
     if pid_alive(pid, pgdata):
-        os.kill(pid, signal.SIGQUIT)
-        time.sleep(0.5)
+        os.kill(pid, signal.SIGQUIT)  # immediate shutdown; polled, not a fixed wait
+        deadline = time.monotonic() + 5
+        while pid_alive(pid, pgdata) and time.monotonic() < deadline:
+            time.sleep(0.05)
         if pid_alive(pid, pgdata):
             os.kill(pid, signal.SIGKILL)
 

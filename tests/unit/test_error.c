@@ -69,7 +69,25 @@ static void test_buf(void **state)
 	assert_string_equal(s, "abc");
 	assert_null(b.ptr);
 	free(s);
+	s = pgiam_buf_detach(&b); /* an empty buffer detaches as "", never NULL */
+	assert_string_equal(s, "");
+	free(s);
 	pgiam_buf_dispose(&b);
+
+	/* clear keeps the memory but wipes what it held (a buffer may hold a secret) */
+	assert_int_equal(pgiam_buf_puts(&b, "secret"), 0);
+	pgiam_buf_clear(&b);
+	assert_non_null(b.ptr);
+	for (size_t i = 0; i < b.cap; i++)
+		assert_int_equal(b.ptr[i], 0);
+	/* growing moves the contents to a new block without losing them */
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(pgiam_buf_putc(&b, (char)('a' + i % 26)), 0);
+	assert_int_equal(b.len, 200);
+	assert_int_equal(b.ptr[199], 'a' + 199 % 26);
+	assert_int_equal(b.ptr[200], '\0');
+	pgiam_buf_dispose(&b);
+	assert_null(b.ptr);
 }
 
 static void test_creds_mask_and_copy(void **state)
