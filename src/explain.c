@@ -6,12 +6,11 @@
  */
 #include "explain.h"
 
+#include "ascii.h"
 #include "error.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 const char *pgiam_step_name(pgiam_step step)
 {
@@ -27,7 +26,7 @@ const char *pgiam_step_name(pgiam_step step)
 
 static int contains(const char *hay, const char *needle)
 {
-	return hay && strcasestr(hay, needle) != NULL;
+	return hay && pgiam_ascii_casestr(hay, needle) != NULL;
 }
 
 pgiam_step pgiam_explain_connect_step(const char *msg, pgiam_step reached)
@@ -92,7 +91,7 @@ void pgiam_explain_first_line(char *out, size_t outlen, const char *msg)
 		snprintf(out, outlen, "%s", "no message from libpq");
 		return;
 	}
-	while (n && isspace((unsigned char)best[n - 1]))
+	while (n && pgiam_ascii_isspace((unsigned char)best[n - 1]))
 		n--;
 	if (n >= outlen)
 		n = outlen - 1;
@@ -121,7 +120,7 @@ int pgiam_explain_endpoint_region(char *out, size_t outlen, const char *host)
 
 static int same_host(const char *a, const char *b)
 {
-	return a && b && !strcasecmp(a, b);
+	return a && b && !pgiam_ascii_casecmp(a, b);
 }
 
 int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *f)
@@ -196,7 +195,7 @@ int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *f)
 static const char *skip_space(const char *p)
 {
 	for (;;) {
-		while (*p && isspace((unsigned char)*p))
+		while (*p && pgiam_ascii_isspace((unsigned char)*p))
 			p++;
 		if (p[0] == '-' && p[1] == '-') {
 			while (*p && *p != '\n')
@@ -221,7 +220,7 @@ static size_t word_len(const char *p)
 {
 	size_t n = 0;
 
-	while (isalpha((unsigned char)p[n]) || p[n] == '_')
+	while (pgiam_ascii_isalpha((unsigned char)p[n]) || p[n] == '_')
 		n++;
 	return n;
 }
@@ -233,7 +232,7 @@ static void upper_word(char *out, size_t outlen, const char *p, size_t n)
 	if (n >= outlen)
 		n = outlen - 1;
 	for (size_t i = 0; i < n; i++)
-		out[i] = (char)toupper((unsigned char)p[i]);
+		out[i] = (char)pgiam_ascii_toupper((unsigned char)p[i]);
 	out[n] = '\0';
 }
 
@@ -257,11 +256,11 @@ static const char *main_verb_after_with(const char *p, size_t *len)
 			depth++;
 		} else if (*p == ')') {
 			depth--;
-		} else if (!depth && isalpha((unsigned char)*p) &&
-		           (p[-1] == ')' || isspace((unsigned char)p[-1]))) {
+		} else if (!depth && pgiam_ascii_isalpha((unsigned char)*p) &&
+		           (p[-1] == ')' || pgiam_ascii_isspace((unsigned char)p[-1]))) {
 			size_t n = word_len(p);
 			for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-				if (n == strlen(verbs[i]) && !strncasecmp(p, verbs[i], n)) {
+				if (n == strlen(verbs[i]) && !pgiam_ascii_ncasecmp(p, verbs[i], n)) {
 					*len = n;
 					return p;
 				}
@@ -280,18 +279,18 @@ void pgiam_explain_statement_kind(char *out, size_t outlen, const char *sql)
 		out[0] = '\0';
 	if (!n)
 		return;
-	if (n == 4 && !strncasecmp(p, "WITH", 4)) {
+	if (n == 4 && !pgiam_ascii_ncasecmp(p, "WITH", 4)) {
 		const char *v = main_verb_after_with(p + 4, &n);
 		if (v)
 			p = v;
 		else
 			return;
 	}
-	if (n == 4 && !strncasecmp(p, "COPY", 4)) {
+	if (n == 4 && !pgiam_ascii_ncasecmp(p, "COPY", 4)) {
 		/* COPY t FROM … writes (INSERT), COPY t TO … reads. */
 		const char *q = p;
-		while ((q = strcasestr(q + 1, "FROM")) != NULL)
-			if (isspace((unsigned char)q[-1]) && !isalnum((unsigned char)q[4])) {
+		while ((q = pgiam_ascii_casestr(q + 1, "FROM")) != NULL)
+			if (pgiam_ascii_isspace((unsigned char)q[-1]) && !pgiam_ascii_isalnum((unsigned char)q[4])) {
 				snprintf(out, outlen, "COPY FROM");
 				return;
 			}

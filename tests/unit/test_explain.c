@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "error.h"
 #include "explain.h"
+#include "unit_locale.h"
 
 static void test_connect_step(void **state)
 {
@@ -85,6 +86,25 @@ static void test_statement_kind(void **state)
 		 * the privilege check then names SELECT-side facts anyway. Documented. */
 		assert_string_equal(out, cases[i].want);
 	}
+}
+
+/* In a single-byte Turkish locale tolower('I') is 0xFD and toupper('i') 0xDD: SQL
+ * keywords still compare and print as ASCII. */
+static void test_statement_kind_in_single_byte_locale(void **state)
+{
+	char with[32], ins[32], spaced[32];
+
+	(void)state;
+	if (!pgiam_test_turkish_latin5())
+		skip();
+	pgiam_explain_statement_kind(with, sizeof(with), "with x as (select 1) insert into t select 1");
+	pgiam_explain_statement_kind(ins, sizeof(ins), "insert into t values (1)");
+	/* 0xA0 is a no-break space there, not white space to PostgreSQL */
+	pgiam_explain_statement_kind(spaced, sizeof(spaced), "\xa0" "delete from t");
+	setlocale(LC_CTYPE, "C");
+	assert_string_equal(with, "INSERT");
+	assert_string_equal(ins, "INSERT");
+	assert_string_equal(spaced, "");
 }
 
 static void test_denied_object(void **state)
@@ -186,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_first_line),
 		cmocka_unit_test(test_endpoint_region),
 		cmocka_unit_test(test_statement_kind),
+		cmocka_unit_test(test_statement_kind_in_single_byte_locale),
 		cmocka_unit_test(test_denied_object),
 		cmocka_unit_test(test_permission_wording),
 		cmocka_unit_test(test_auth_causes),
