@@ -474,8 +474,7 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 		if (cfg->attempts_made)
 			*cfg->attempts_made = attempt;
 		if ((error = pgiam_http_perform(resp, &req)) < 0) {
-			if (error == PGIAM_ENET)
-{
+			if (error == PGIAM_ENET) {
 				char prefix[2300];
 				snprintf(prefix, sizeof(prefix), "STS %s", action);
 				pgiam_http_error_prefix(PGIAM_ENET, prefix);
