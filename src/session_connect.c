@@ -121,9 +121,12 @@ int pgiam__session_start_connect(pgiam_session *s)
 	return 0;
 }
 
-/* A connect attempt failed: record it and go back to disconnected (or lost). */
+/* A connect attempt failed: record it and go back to disconnected (or lost). The
+ * worker's credentials (secret keys) go now, not at the next attempt: a failed
+ * session can sit on screen for hours. */
 static int connect_fail_state(pgiam_session *s)
 {
+	pgiam_creds_dispose(&s->job.creds);
 	pgiam__session_close_conn(s);
 	s->state = s->reconnecting ? ST_LOST : ST_IDLE;
 	free(s->pending_sql);
