@@ -369,8 +369,6 @@ static int connect_failed(pgiam_session *s, const char *why)
 			strstr(line, "password authentication failed") != NULL,
 			s->account_id, s->dbi_resource_id };
 		pgiam_explain_auth_failure(&causes, &f);
-		snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
-			pgiam_buf_cstr(&causes));
 		pgiam__session_fail(s, step, PGIAM_EAUTH, "authentication: %s: %s", line,
 			pgiam_buf_cstr(&causes));
 		snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
