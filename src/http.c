@@ -208,8 +208,9 @@ int pgiam_http_perform(pgiam_http_response *out, const pgiam_http_request *req)
 		}
 		snprintf(line, n, "%s: %s", req->headers[i].name, req->headers[i].value);
 		tmp = curl_slist_append(hdrs, line);
-		/* header values can be session tokens */
-		memset(line, 0, n);
+		/* header values can be session tokens; a memset before free() may be
+		 * optimised away */
+		pgiam_wipe(line, n);
 		free(line);
 		line = NULL;
 		if (!tmp) {
