@@ -58,6 +58,8 @@ static int container_auth_token(char **out)
 		if (!fp)
 			return pgiam_error_set(PGIAM_EIO,
 				"cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", file, strerror(errno));
+		/* unbuffered: stdio's buffer would be one more copy of the token, freed unwiped */
+		setvbuf(fp, NULL, _IONBF, 0);
 		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && !error)
 			error = pgiam_buf_put(&b, chunk, n);
 		pgiam_wipe(chunk, sizeof(chunk));
