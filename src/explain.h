@@ -15,16 +15,20 @@
 #include <stddef.h>
 #include <time.h>
 
-/* The steps of the chain, in order; a failure always names one of them. The number
- * (1-based position) is `pgiam check`'s exit status when that step fails. */
-#define PGIAM_STEPS(_) \
+/* The steps of the chain up to a login, in order: shared with `pgiam check`'s steps
+ * (check.h), whose 1-based position is its exit status when that step fails. */
+#define PGIAM_STEPS_TO_LOGIN(_) \
 	_(CREDENTIALS,   "source credentials") \
 	_(ASSUME_ROLE,   "AssumeRole") \
 	_(TOKEN,         "token") \
 	_(TCP,           "TCP connect") \
 	_(TLS,           "TLS") \
 	_(AUTH,          "authentication") \
-	_(AUTHORIZATION, "authorization") \
+	_(AUTHORIZATION, "authorization")
+
+/* The steps of a session, in order; a failure always names one of them. */
+#define PGIAM_STEPS(_) \
+	PGIAM_STEPS_TO_LOGIN(_) \
 	_(READY,         "session") \
 	_(QUERY,         "query")
 
