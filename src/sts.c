@@ -182,6 +182,23 @@ static xmlDocPtr parse_xml(const char *xml, size_t len, const char *root_name)
 	return doc;
 }
 
+/* Wipes the text under n (the Credentials element) in the parsed tree before it is
+ * freed: libxml2 keeps its own copy of the secret key and session token there. Text
+ * held in the document's dictionary is shared and left alone (none is, without
+ * XML_PARSE_COMPACT or a dictionary for text). */
+static void wipe_text(xmlDocPtr doc, xmlNodePtr n)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next) {
+		int shared = c->content == (xmlChar *)&c->properties ||
+			(doc->dict && xmlDictOwns(doc->dict, c->content) == 1);
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+		    c->content && !shared)
+			pgiam_wipe(c->content, strlen((const char *)c->content));
+		else if (c->type == XML_ELEMENT_NODE)
+			wipe_text(doc, c);
+	}
+}
+
 static void snippet(char *out, size_t outlen, const char *body, size_t len)
 {
 	size_t j = 0;
@@ -246,8 +263,10 @@ cleanup:
 	free(arn);
 	free(id);
 	free(source);
-	if (doc)
+	if (doc) {
+		wipe_text(doc, child(res, "Credentials"));
 		xmlFreeDoc(doc);
+	}
 	return error;
 }
 
