@@ -296,11 +296,32 @@ int pgiam_sts_parse_caller_identity(pgiam_sts_identity *out, const char *xml, si
 	return error;
 }
 
+/* AWS's SignatureDoesNotMatch message goes on, after a blank line, with "The
+ * Canonical String for this request should have been" and the canonical request,
+ * whose signed x-amz-security-token header is the caller's session token. Only the
+ * first sentence block is kept, and nothing from a canonical request in any case. */
+static void trim_message(char *msg)
+{
+	static const char *const cuts[] = { "\n\n", "\r\n\r\n", "The Canonical String",
+		"x-amz-security-token", "X-Amz-Security-Token", "The String-to-Sign" };
+	size_t n = strlen(msg);
+
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		const char *at = strstr(msg, cuts[i]);
+		if (at && (size_t)(at - msg) < n)
+			n = (size_t)(at - msg);
+	}
+	while (n && (msg[n - 1] == ' ' || msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		n--;
+	msg[n] = '\0';
+}
+
 static void copy_text(char *dst, size_t dstlen, xmlNodePtr n, const char *name)
 {
 	char *t = text_at(n, name, NULL);
 
 	snprintf(dst, dstlen, "%s", t ? t : "");
+	trim_message(dst);
 	/* the message goes into one-line errors */
 	for (char *p = dst; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
