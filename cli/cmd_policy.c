@@ -88,17 +88,30 @@ static void sql_literal(pgiam_buf *b, const char *s)
 	pgiam_buf_putc(b, '\'');
 }
 
+/* A dollar-quote tag for a DO body that holds user: "$$", or "$pgiam$", "$pgiam1$"…
+ * when the name itself contains it (a name is not trusted to keep the body closed). */
+static void dollar_tag(char *out, size_t outlen, const char *user)
+{
+	snprintf(out, outlen, "$$");
+	for (int i = 0; strstr(user, out); i++)
+		snprintf(out, outlen, i ? "$pgiam%d$" : "$pgiam$", i);
+}
+
 static void build_sql(pgiam_buf *b, const char *database, const char *user)
 {
+	char tag[32];
+
+	dollar_tag(tag, sizeof(tag), user);
 	pgiam_buf_printf(b, "-- Run as the RDS master user, connected to database %s.\n", database);
-	pgiam_buf_puts(b, "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ");
+	pgiam_buf_printf(b, "DO %s\nBEGIN\n  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ",
+		tag);
 	sql_literal(b, READONLY_ROLE);
 	pgiam_buf_puts(b, ") THEN\n    CREATE ROLE " READONLY_ROLE ";\n  END IF;\n"
 		"  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ");
 	sql_literal(b, user);
 	pgiam_buf_puts(b, ") THEN\n    CREATE USER ");
 	sql_ident(b, user);
-	pgiam_buf_puts(b, " WITH LOGIN;\n  END IF;\nEND\n$$;\n");
+	pgiam_buf_printf(b, " WITH LOGIN;\n  END IF;\nEND\n%s;\n", tag);
 	pgiam_buf_puts(b, "GRANT CONNECT ON DATABASE ");
 	sql_ident(b, database);
 	pgiam_buf_puts(b, " TO " READONLY_ROLE ";\n"
