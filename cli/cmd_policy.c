@@ -56,10 +56,35 @@ static void principal_from_caller(char *out, size_t len, const char *caller)
 		snprintf(out, len, "%s", caller);
 }
 
+/* PostgreSQL 15's reserved keywords and those that cannot name a database
+ * (type_func_name): as identifiers they must be quoted (CREATE USER "user"). */
+static int pg_keyword(const char *s)
+{
+	static const char *const words[] = { "all", "analyse", "analyze", "and", "any",
+		"array", "as", "asc", "asymmetric", "authorization", "binary", "both", "case",
+		"cast", "check", "collate", "collation", "column", "concurrently", "constraint",
+		"create", "cross", "current_catalog", "current_date", "current_role",
+		"current_schema", "current_time", "current_timestamp", "current_user", "default",
+		"deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch",
+		"for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike",
+		"in", "initially", "inner", "intersect", "into", "is", "isnull", "join",
+		"lateral", "leading", "left", "like", "limit", "localtime", "localtimestamp",
+		"natural", "not", "notnull", "null", "offset", "on", "only", "or", "order",
+		"outer", "overlaps", "placing", "primary", "references", "returning", "right",
+		"select", "session_user", "similar", "some", "symmetric", "table", "tablesample",
+		"then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic",
+		"verbose", "when", "where", "window", "with" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(s, words[i]))
+			return 1;
+	return 0;
+}
+
 /* A PostgreSQL identifier, quoted only when needed. */
 static void sql_ident(pgiam_buf *b, const char *s)
 {
-	int plain = *s && (islower((unsigned char)*s) || *s == '_');
+	int plain = *s && (islower((unsigned char)*s) || *s == '_') && !pg_keyword(s);
 
 	for (const char *p = s; *p && plain; p++)
 		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_' || *p == '$'))

@@ -92,6 +92,11 @@ def test_no_role_and_quoted_identifiers(box):
     assert 'CREATE USER "IamUser" WITH LOGIN' in doc["sql"]
     assert 'GRANT CONNECT ON DATABASE "Sales-DB" TO readonly_role' in doc["sql"]
     assert "rolname = 'IamUser'" in doc["sql"]
+    # reserved words are quoted too: CREATE USER user is a syntax error
+    box.profile("reserved", db_user="user", database="order")
+    sql = policy_json(box, "reserved", "--offline")["sql"]
+    assert 'CREATE USER "user" WITH LOGIN' in sql and 'GRANT rds_iam TO "user"' in sql, sql
+    assert 'GRANT CONNECT ON DATABASE "order" TO' in sql, sql
 
 
 def test_dollar_quote_stays_closed(box):
