@@ -36,6 +36,18 @@ static int set(const char *name, const char *value)
 	return 0;
 }
 
+/* Wipes and removes the token this command put in PGPASSWORD. setenv's copy is the
+ * string getenv returns, and glibc's unsetenv only unlinks it (it is never freed), so
+ * it is wiped in place first. */
+static void unset_token(void)
+{
+	char *v = getenv("PGPASSWORD");
+
+	if (v)
+		pgiam_wipe(v, strlen(v));
+	unsetenv("PGPASSWORD");
+}
+
 int pgiam_cmd_psql(int argc, char **argv)
 {
 	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT;
@@ -45,7 +57,7 @@ int pgiam_cmd_psql(int argc, char **argv)
 	char *token = NULL, hostaddr[64], port[16], timeout[16];
 	char **args = NULL;
 	const char *psql = getenv("PGIAM_PSQL") ? getenv("PGIAM_PSQL") : "psql";
-	int i, rc = 0, nargs = 0;
+	int i, rc = 0, nargs = 0, token_in_env = 0;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		int used = pgiam_cli_session_opt(&opts, argc, argv, i);
@@ -99,10 +111,15 @@ int pgiam_cmd_psql(int argc, char **argv)
 	    set("PGSSLROOTCERT", p.sslrootcert) || set("PGAPPNAME", "pgiam") ||
 	    set("PGCONNECT_TIMEOUT", timeout) || set("PGGSSENCMODE", "disable") ||
 	    set("PGOPTIONS", p.read_only ? "-c default_transaction_read_only=on" : NULL) ||
-	    set("PGSERVICE", NULL) || set("PGPASSWORD", token)) {
+	    set("PGSERVICE", NULL)) {
 		rc = 1;
 		goto cleanup;
 	}
+	if (set("PGPASSWORD", token)) {
+		rc = 1;
+		goto cleanup;
+	}
+	token_in_env = 1;
 	pgiam_free_secret(token);  /* the environment holds the copy psql reads */
 	token = NULL;
 	pgiam_creds_dispose(&creds);
@@ -120,10 +137,11 @@ int pgiam_cmd_psql(int argc, char **argv)
 	fflush(NULL);
 	execvp(psql, args);
 	fprintf(stderr, "pgiam: psql: cannot run %s: %s\n", psql, strerror(errno));
-	unsetenv("PGPASSWORD");
 	rc = 127;
 
 cleanup:
+	if (token_in_env)
+		unset_token();
 	free(args);
 	pgiam_free_secret(token);
 	pgiam_creds_dispose(&creds);

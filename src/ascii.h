@@ -9,9 +9,42 @@
 #ifndef PGIAM_ASCII_H
 #define PGIAM_ASCII_H
 
+#include <stddef.h>
+
 static inline int pgiam_ascii_tolower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static inline int pgiam_ascii_isdigit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int pgiam_ascii_islower(int c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static inline int pgiam_ascii_isalpha(int c)
+{
+	return pgiam_ascii_islower(pgiam_ascii_tolower(c));
+}
+
+static inline int pgiam_ascii_isalnum(int c)
+{
+	return pgiam_ascii_isalpha(c) || pgiam_ascii_isdigit(c);
+}
+
+/* The C locale's white space: space, \t, \n, \v, \f, \r (not NBSP and the like). */
+static inline int pgiam_ascii_isspace(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static inline int pgiam_ascii_toupper(int c)
+{
+	return pgiam_ascii_islower(c) ? c - ('a' - 'A') : c;
 }
 
 /* strcasecmp for ASCII letters only; other bytes compare as they are. */
@@ -24,6 +57,34 @@ static inline int pgiam_ascii_casecmp(const char *a, const char *b)
 		y++;
 	}
 	return pgiam_ascii_tolower(*x) - pgiam_ascii_tolower(*y);
+}
+
+/* strncasecmp for ASCII letters only. */
+static inline int pgiam_ascii_ncasecmp(const char *a, const char *b, size_t n)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+
+	for (; n; n--, x++, y++) {
+		int d = pgiam_ascii_tolower(*x) - pgiam_ascii_tolower(*y);
+		if (d || !*x)
+			return d;
+	}
+	return 0;
+}
+
+/* strcasestr for ASCII letters only: the first place needle occurs in hay, or NULL. */
+static inline const char *pgiam_ascii_casestr(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while (needle[n])
+		n++;
+	for (;; hay++) {
+		if (!pgiam_ascii_ncasecmp(hay, needle, n))
+			return hay;
+		if (!*hay)
+			return NULL;
+	}
 }
 
 /* Lowercases the ASCII letters of s in place. */

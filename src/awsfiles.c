@@ -1,6 +1,7 @@
 /* awsfiles.c - loading the AWS shared config and credentials files with iniparser. */
 #include "awsfiles.h"
 
+#include "ascii.h"
 #include "error.h"
 #include "secure.h"
 
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -146,7 +146,7 @@ static int has_section(dictionary *d, const char *section)
 		return 0;
 	for (int i = 0; i < iniparser_getnsec(d); i++) {
 		const char *s = iniparser_getsecname(d, i);
-		if (s && strcasecmp(s, section) == 0)
+		if (s && pgiam_ascii_casecmp(s, section) == 0)
 			return 1;
 	}
 	return 0;

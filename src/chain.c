@@ -3,6 +3,7 @@
  * metadata providers (chain_metadata.c). */
 #include "chain.h"
 
+#include "ascii.h"
 #include "awsfiles.h"
 #include "error.h"
 #include "http.h"
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #define MAX_ROLE_CHAIN 5
@@ -118,7 +118,7 @@ static int assume_profile_role(pgiam_creds *out, const pgiam_awsfiles *f, const 
 	}
 	if (src_profile && *src_profile) {
 		/* a profile naming itself takes its own static keys as the source (botocore) */
-		if (strcasecmp(src_profile, name) == 0) {
+		if (pgiam_ascii_casecmp(src_profile, name) == 0) {
 			error = static_keys(&source, f, PGIAM_AWSFILE_CREDENTIALS, name);
 			if (error == PGIAM_ENOTFOUND)
 				error = static_keys(&source, f, PGIAM_AWSFILE_CONFIG, name);
@@ -251,7 +251,7 @@ int pgiam_chain_resolve(pgiam_creds *out, const pgiam_chain_options *opts)
 		goto cleanup;
 
 	snprintf(tried, sizeof(tried), "instance metadata (%s)",
-		getenv("AWS_EC2_METADATA_DISABLED") && strcasecmp(getenv("AWS_EC2_METADATA_DISABLED"), "true") == 0 ?
+		getenv("AWS_EC2_METADATA_DISABLED") && pgiam_ascii_casecmp(getenv("AWS_EC2_METADATA_DISABLED"), "true") == 0 ?
 		"disabled by AWS_EC2_METADATA_DISABLED" : "no answer");
 	error = pgiam_error_set(PGIAM_ENOTFOUND,
 		"no AWS source credentials found: tried the environment, AWS profile '%s' in %s and %s, "

@@ -2,6 +2,7 @@
  * credentials (ECS/EKS) and EC2 instance metadata (IMDSv2). */
 #include "chain.h"
 
+#include "ascii.h"
 #include "error.h"
 #include "http.h"
 #include "secure.h"
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define CONTAINER_HOST "http://169.254.170.2"
 #define IMDS_DEFAULT "http://169.254.169.254"
@@ -20,7 +20,7 @@
 static int env_true(const char *name)
 {
 	const char *v = getenv(name);
-	return v && strcasecmp(v, "true") == 0;
+	return v && pgiam_ascii_casecmp(v, "true") == 0;
 }
 
 /* FULL_URI may only point at https, loopback, or the ECS/EKS link-local agents. */
@@ -31,7 +31,7 @@ static int full_uri_allowed(const char *url)
 
 	if (pgiam_http_url_host(host, sizeof(host), url) < 0)
 		return 0;
-	if (strncasecmp(url, "https://", 8) == 0 || pgiam_http_url_is_loopback(url))
+	if (pgiam_ascii_ncasecmp(url, "https://", 8) == 0 || pgiam_http_url_is_loopback(url))
 		return 1;
 	if (host[0] == '[') {
 		if ((colon = strstr(host, "]:")))
@@ -39,7 +39,7 @@ static int full_uri_allowed(const char *url)
 	} else if ((colon = strchr(host, ':')))
 		*colon = '\0';
 	return strcmp(host, "169.254.170.2") == 0 || strcmp(host, "169.254.170.23") == 0 ||
-		strcasecmp(host, "[fd00:ec2::23]") == 0;
+		pgiam_ascii_casecmp(host, "[fd00:ec2::23]") == 0;
 }
 
 /* Reads the authorization token: the file wins over the variable (botocore). */
@@ -58,6 +58,8 @@ static int container_auth_token(char **out)
 		if (!fp)
 			return pgiam_error_set(PGIAM_EIO,
 				"cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", file, strerror(errno));
+		/* unbuffered: stdio's buffer would be one more copy of the token, freed unwiped */
+		setvbuf(fp, NULL, _IONBF, 0);
 		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && !error)
 			error = pgiam_buf_put(&b, chunk, n);
 		pgiam_wipe(chunk, sizeof(chunk));

@@ -208,6 +208,10 @@ cleanup:
 	return error;
 }
 
+/* The first line of a helper's stderr, made fit for a one-line error that the CLI
+ * prints and the TUI draws: at most outlen - 1 bytes without cutting a UTF-8
+ * sequence, and control characters (C0, DEL and UTF-8-encoded C1, so terminal escape
+ * sequences among them) turned into spaces. */
 static void first_line(char *out, size_t outlen, const char *s)
 {
 	size_t n = 0;
@@ -215,9 +219,21 @@ static void first_line(char *out, size_t outlen, const char *s)
 	while (*s == '\n' || *s == '\r' || *s == ' ')
 		s++;
 	n = strcspn(s, "\r\n");
-	if (n >= outlen)
+	if (n >= outlen) {
 		n = outlen - 1;
-	memcpy(out, s, n);
+		while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9F) {
+			out[i] = out[i + 1] = ' ';
+			i++;
+			continue;
+		}
+		out[i] = c < 0x20 || c == 0x7F ? ' ' : (char)c;
+	}
 	out[n] = '\0';
 }
 

@@ -13,13 +13,7 @@
 #include "session.h"
 
 #define PGIAM_CHECK_STEPS(_) \
-	_(CREDENTIALS,   "source credentials") \
-	_(ASSUME_ROLE,   "AssumeRole") \
-	_(TOKEN,         "token") \
-	_(TCP,           "TCP connect") \
-	_(TLS,           "TLS") \
-	_(AUTH,          "authentication") \
-	_(AUTHORIZATION, "authorization") \
+	PGIAM_STEPS_TO_LOGIN(_) \
 	_(VERSION,       "server version") \
 	_(CURRENT_USER,  "current_user") \
 	_(MEMBERSHIPS,   "role memberships") \

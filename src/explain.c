@@ -6,12 +6,11 @@
  */
 #include "explain.h"
 
+#include "ascii.h"
 #include "error.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 const char *pgiam_step_name(pgiam_step step)
 {
@@ -27,7 +26,7 @@ const char *pgiam_step_name(pgiam_step step)
 
 static int contains(const char *hay, const char *needle)
 {
-	return hay && strcasestr(hay, needle) != NULL;
+	return hay && pgiam_ascii_casestr(hay, needle) != NULL;
 }
 
 pgiam_step pgiam_explain_connect_step(const char *msg, pgiam_step reached)
@@ -92,7 +91,7 @@ void pgiam_explain_first_line(char *out, size_t outlen, const char *msg)
 		snprintf(out, outlen, "%s", "no message from libpq");
 		return;
 	}
-	while (n && isspace((unsigned char)best[n - 1]))
+	while (n && pgiam_ascii_isspace((unsigned char)best[n - 1]))
 		n--;
 	if (n >= outlen)
 		n = outlen - 1;
@@ -121,7 +120,7 @@ int pgiam_explain_endpoint_region(char *out, size_t outlen, const char *host)
 
 static int same_host(const char *a, const char *b)
 {
-	return a && b && !strcasecmp(a, b);
+	return a && b && !pgiam_ascii_casecmp(a, b);
 }
 
 int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *f)
@@ -196,7 +195,7 @@ int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *f)
 static const char *skip_space(const char *p)
 {
 	for (;;) {
-		while (*p && isspace((unsigned char)*p))
+		while (*p && pgiam_ascii_isspace((unsigned char)*p))
 			p++;
 		if (p[0] == '-' && p[1] == '-') {
 			while (*p && *p != '\n')
@@ -221,7 +220,7 @@ static size_t word_len(const char *p)
 {
 	size_t n = 0;
 
-	while (isalpha((unsigned char)p[n]) || p[n] == '_')
+	while (pgiam_ascii_isalpha((unsigned char)p[n]) || p[n] == '_')
 		n++;
 	return n;
 }
@@ -233,7 +232,7 @@ static void upper_word(char *out, size_t outlen, const char *p, size_t n)
 	if (n >= outlen)
 		n = outlen - 1;
 	for (size_t i = 0; i < n; i++)
-		out[i] = (char)toupper((unsigned char)p[i]);
+		out[i] = (char)pgiam_ascii_toupper((unsigned char)p[i]);
 	out[n] = '\0';
 }
 
@@ -257,11 +256,11 @@ static const char *main_verb_after_with(const char *p, size_t *len)
 			depth++;
 		} else if (*p == ')') {
 			depth--;
-		} else if (!depth && isalpha((unsigned char)*p) &&
-		           (p[-1] == ')' || isspace((unsigned char)p[-1]))) {
+		} else if (!depth && pgiam_ascii_isalpha((unsigned char)*p) &&
+		           (p[-1] == ')' || pgiam_ascii_isspace((unsigned char)p[-1]))) {
 			size_t n = word_len(p);
 			for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-				if (n == strlen(verbs[i]) && !strncasecmp(p, verbs[i], n)) {
+				if (n == strlen(verbs[i]) && !pgiam_ascii_ncasecmp(p, verbs[i], n)) {
 					*len = n;
 					return p;
 				}
@@ -280,18 +279,18 @@ void pgiam_explain_statement_kind(char *out, size_t outlen, const char *sql)
 		out[0] = '\0';
 	if (!n)
 		return;
-	if (n == 4 && !strncasecmp(p, "WITH", 4)) {
+	if (n == 4 && !pgiam_ascii_ncasecmp(p, "WITH", 4)) {
 		const char *v = main_verb_after_with(p + 4, &n);
 		if (v)
 			p = v;
 		else
 			return;
 	}
-	if (n == 4 && !strncasecmp(p, "COPY", 4)) {
+	if (n == 4 && !pgiam_ascii_ncasecmp(p, "COPY", 4)) {
 		/* COPY t FROM … writes (INSERT), COPY t TO … reads. */
 		const char *q = p;
-		while ((q = strcasestr(q + 1, "FROM")) != NULL)
-			if (isspace((unsigned char)q[-1]) && !isalnum((unsigned char)q[4])) {
+		while ((q = pgiam_ascii_casestr(q + 1, "FROM")) != NULL)
+			if (pgiam_ascii_isspace((unsigned char)q[-1]) && !pgiam_ascii_isalnum((unsigned char)q[4])) {
 				snprintf(out, outlen, "COPY FROM");
 				return;
 			}
@@ -299,6 +298,99 @@ void pgiam_explain_statement_kind(char *out, size_t outlen, const char *sql)
 		return;
 	}
 	upper_word(out, outlen, p, n);
+}
+
+/* One identifier at p, as PostgreSQL reads it: "quoted" (with "" for a quote) kept as
+ * is, else unquoted and folded to lower case (ASCII only, as the server does for
+ * multibyte encodings). The end of it, or NULL when there is none or it does not fit. */
+static const char *read_identifier(char *out, size_t outlen, const char *p)
+{
+	size_t n = 0;
+
+	if (*p == '"') {
+		for (p++; *p; p++) {
+			if (*p == '"' && p[1] != '"')
+				break;
+			if (*p == '"')
+				p++;
+			if (n + 1 >= outlen)
+				return NULL;
+			out[n++] = *p;
+		}
+		if (*p != '"' || !n)
+			return NULL;
+		out[n] = '\0';
+		return p + 1;
+	}
+	if (!(pgiam_ascii_isalpha((unsigned char)*p) || *p == '_' || (unsigned char)*p >= 0x80))
+		return NULL;
+	for (; pgiam_ascii_isalnum((unsigned char)*p) || *p == '_' || *p == '$' ||
+	     (unsigned char)*p >= 0x80; p++) {
+		if (n + 1 >= outlen)
+			return NULL;
+		out[n++] = (char)pgiam_ascii_tolower((unsigned char)*p);
+	}
+	out[n] = '\0';
+	return p;
+}
+
+/* Skips the keyword kw (and the space after it) at p when it is there. */
+static const char *skip_keyword(const char *p, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	if (word_len(p) == n && !pgiam_ascii_ncasecmp(p, kw, n))
+		return skip_space(p + n);
+	return p;
+}
+
+int pgiam_explain_write_target(char *schema, size_t schemalen, char *table, size_t tablelen,
+	const char *sql)
+{
+	char part[3][128];
+	const char *p = skip_space(sql ? sql : "");
+	const char *q = NULL;
+	size_t n = word_len(p);
+	int parts = 0;
+
+	if (!schemalen || !tablelen)
+		return PGIAM_ENOTFOUND;
+	schema[0] = table[0] = '\0';
+	if (n == 4 && !pgiam_ascii_ncasecmp(p, "WITH", 4) && !(p = main_verb_after_with(p + 4, &n)))
+		return PGIAM_ENOTFOUND;
+	if (n == 6 && !pgiam_ascii_ncasecmp(p, "INSERT", 6)) {
+		if ((q = skip_keyword(skip_space(p + 6), "INTO")) == skip_space(p + 6))
+			return PGIAM_ENOTFOUND;
+	} else if (n == 6 && !pgiam_ascii_ncasecmp(p, "UPDATE", 6)) {
+		q = skip_keyword(skip_space(p + 6), "ONLY");
+	} else if (n == 6 && !pgiam_ascii_ncasecmp(p, "DELETE", 6)) {
+		if ((q = skip_keyword(skip_space(p + 6), "FROM")) == skip_space(p + 6))
+			return PGIAM_ENOTFOUND;
+		q = skip_keyword(q, "ONLY");
+	} else if (n == 8 && !pgiam_ascii_ncasecmp(p, "TRUNCATE", 8)) {
+		q = skip_keyword(skip_keyword(skip_space(p + 8), "TABLE"), "ONLY");
+	} else {
+		return PGIAM_ENOTFOUND;
+	}
+	/* [catalog.][schema.]table: the last part is the table, the one before the schema */
+	for (;;) {
+		if (!(q = read_identifier(part[parts], sizeof(part[0]), q)))
+			return PGIAM_ENOTFOUND;
+		parts++;
+		q = skip_space(q);
+		if (*q != '.' || parts == 3)
+			break;
+		q = skip_space(q + 1);
+	}
+	if (*q == '.')
+		return PGIAM_ENOTFOUND;
+	if (strlen(part[parts - 1]) >= tablelen ||
+	    (parts > 1 && strlen(part[parts - 2]) >= schemalen))
+		return PGIAM_ENOTFOUND;
+	strcpy(table, part[parts - 1]);
+	if (parts > 1)
+		strcpy(schema, part[parts - 2]);
+	return 0;
 }
 
 int pgiam_explain_denied_object(char *kind, size_t kindlen, char *name, size_t namelen,
@@ -420,4 +512,32 @@ int pgiam_explain_read_only(pgiam_buf *out, const char *sk)
 	return pgiam_buf_printf(out, "%s refused: this session is read-only "
 		"(default_transaction_read_only is on, set by the profile's read_only = true); "
 		"the server enforces it", sk && *sk ? sk : "statement");
+}
+
+int pgiam_explain_read_only_held(pgiam_buf *out, const pgiam_explain_denied *f)
+{
+	const char *sk = f->statement_kind && *f->statement_kind ? f->statement_kind : NULL;
+	const char *need = pgiam_explain_needed_privilege(sk, "table");
+	int error = 0;
+
+	if ((error = pgiam_explain_read_only(out, sk)) < 0 || !need || !f->object_name ||
+	    !f->held)
+		return error;
+	if (list_has(f->held, need))
+		error |= pgiam_buf_puts(out, "; role ");
+	else
+		error |= pgiam_buf_puts(out, "; besides, role ");
+	error |= pgiam_buf_puts(out, f->role && *f->role ? f->role : "(unknown)");
+	if (f->member_of && *f->member_of)
+		error |= pgiam_buf_printf(out, " (member of %s)", f->member_of);
+	if (list_has(f->held, need))
+		error |= pgiam_buf_printf(out, " holds %s on %s, so the refusal is only the "
+			"session's read-only setting", need, f->object_name);
+	else if (*f->held)
+		error |= pgiam_buf_printf(out, " holds only %s on %s, so without read-only it "
+			"would be refused too", f->held, f->object_name);
+	else
+		error |= pgiam_buf_printf(out, " holds no privilege on %s, so without read-only "
+			"it would be refused too", f->object_name);
+	return error ? PGIAM_ENOMEM : 0;
 }

@@ -15,16 +15,20 @@
 #include <stddef.h>
 #include <time.h>
 
-/* The steps of the chain, in order; a failure always names one of them. The number
- * (1-based position) is `pgiam check`'s exit status when that step fails. */
-#define PGIAM_STEPS(_) \
+/* The steps of the chain up to a login, in order: shared with `pgiam check`'s steps
+ * (check.h), whose 1-based position is its exit status when that step fails. */
+#define PGIAM_STEPS_TO_LOGIN(_) \
 	_(CREDENTIALS,   "source credentials") \
 	_(ASSUME_ROLE,   "AssumeRole") \
 	_(TOKEN,         "token") \
 	_(TCP,           "TCP connect") \
 	_(TLS,           "TLS") \
 	_(AUTH,          "authentication") \
-	_(AUTHORIZATION, "authorization") \
+	_(AUTHORIZATION, "authorization")
+
+/* The steps of a session, in order; a failure always names one of them. */
+#define PGIAM_STEPS(_) \
+	PGIAM_STEPS_TO_LOGIN(_) \
 	_(READY,         "session") \
 	_(QUERY,         "query")
 
@@ -107,5 +111,21 @@ const char *pgiam_explain_needed_privilege(const char *statement_kind, const cha
 /* "INSERT refused: this session is read-only (default_transaction_read_only is on, set
  * by the profile's read_only = true); the server enforces it". */
 int pgiam_explain_read_only(pgiam_buf *out, const char *statement_kind);
+
+/* The table an INSERT INTO / UPDATE [ONLY] / DELETE FROM [ONLY] / TRUNCATE [TABLE]
+ * [ONLY] statement writes (also after a WITH clause; TRUNCATE's first table), as
+ * PostgreSQL reads the name: quoted parts kept, unquoted ones folded to lower case.
+ * schema is "" for an unqualified name. 0, or PGIAM_ENOTFOUND (not such a statement,
+ * or a name too long for the buffers). */
+int pgiam_explain_write_target(char *schema, size_t schemalen, char *table, size_t tablelen,
+	const char *sql);
+
+/* pgiam_explain_read_only's wording, then, when the facts name the target table and
+ * what the role holds on it, whether the role could write it without read-only:
+ * "…; besides, role iam_ro_user (member of rds_iam, readonly_role) holds only SELECT
+ * on public.customers, so without read-only it would be refused too", or "…; role
+ * iam_rw_user holds INSERT on public.customers, so the refusal is only the session's
+ * read-only setting". Uses statement_kind, role, member_of, object_name and held. */
+int pgiam_explain_read_only_held(pgiam_buf *out, const pgiam_explain_denied *facts);
 
 #endif

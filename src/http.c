@@ -2,6 +2,7 @@
  * a cancel flag and one-line network error messages. */
 #include "http.h"
 
+#include "ascii.h"
 #include "error.h"
 #include "secure.h"
 
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc = CURLE_OK;
@@ -59,7 +59,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
 	/* A new status line (redirect, 100-continue) starts a new header block. */
 	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0)
 		ctx->resp->date = 0;
-	if (n > 5 && strncasecmp(data, "Date:", 5) == 0) {
+	if (n > 5 && pgiam_ascii_ncasecmp(data, "Date:", 5) == 0) {
 		memcpy(line, data + 5, len - 5);
 		line[len - 5] = '\0';
 		time_t t = curl_getdate(line, NULL);
@@ -122,7 +122,7 @@ int pgiam_http_url_is_loopback(const char *url)
 		return 0;
 	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		loop = strcmp(host, "[::1]") == 0 || strcasecmp(host, "localhost") == 0 ||
+		loop = strcmp(host, "[::1]") == 0 || pgiam_ascii_casecmp(host, "localhost") == 0 ||
 			strncmp(host, "127.", 4) == 0;
 		/* 127.x must be a dotted quad, not a name like 127.example.com */
 		if (strncmp(host, "127.", 4) == 0)
@@ -208,8 +208,9 @@ int pgiam_http_perform(pgiam_http_response *out, const pgiam_http_request *req)
 		}
 		snprintf(line, n, "%s: %s", req->headers[i].name, req->headers[i].value);
 		tmp = curl_slist_append(hdrs, line);
-		/* header values can be session tokens */
-		memset(line, 0, n);
+		/* header values can be session tokens; a memset before free() may be
+		 * optimised away */
+		pgiam_wipe(line, n);
 		free(line);
 		line = NULL;
 		if (!tmp) {

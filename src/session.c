@@ -27,6 +27,16 @@ long long pgiam__session_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Called with s->lock held: n goes to the end of the event queue. */
+static void append_locked(pgiam_session *s, ev_node *n)
+{
+	if (s->tail)
+		s->tail->next = n;
+	else
+		s->head = n;
+	s->tail = n;
+}
+
 ev_node *pgiam__session_push_node(pgiam_session *s, pgiam_session_event_kind kind)
 {
 	ev_node *n = calloc(1, sizeof(*n));
@@ -37,11 +47,7 @@ ev_node *pgiam__session_push_node(pgiam_session *s, pgiam_session_event_kind kin
 	}
 	n->kind = kind;
 	pthread_mutex_lock(&s->lock);
-	if (s->tail)
-		s->tail->next = n;
-	else
-		s->head = n;
-	s->tail = n;
+	append_locked(s, n);
 	pthread_mutex_unlock(&s->lock);
 	return n;
 }
@@ -110,11 +116,7 @@ static void report(pgiam_session *s, unsigned gen, pgiam_step step, int done, co
 		step_begin_locked(s, step, n);
 	}
 	n->text = copy;
-	if (s->tail)
-		s->tail->next = n;
-	else
-		s->head = n;
-	s->tail = n;
+	append_locked(s, n);
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -121,9 +121,12 @@ int pgiam__session_start_connect(pgiam_session *s)
 	return 0;
 }
 
-/* A connect attempt failed: record it and go back to disconnected (or lost). */
+/* A connect attempt failed: record it and go back to disconnected (or lost). The
+ * worker's credentials (secret keys) go now, not at the next attempt: a failed
+ * session can sit on screen for hours. */
 static int connect_fail_state(pgiam_session *s)
 {
+	pgiam_creds_dispose(&s->job.creds);
 	pgiam__session_close_conn(s);
 	s->state = s->reconnecting ? ST_LOST : ST_IDLE;
 	free(s->pending_sql);
@@ -366,8 +369,6 @@ static int connect_failed(pgiam_session *s, const char *why)
 			strstr(line, "password authentication failed") != NULL,
 			s->account_id, s->dbi_resource_id };
 		pgiam_explain_auth_failure(&causes, &f);
-		snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
-			pgiam_buf_cstr(&causes));
 		pgiam__session_fail(s, step, PGIAM_EAUTH, "authentication: %s: %s", line,
 			pgiam_buf_cstr(&causes));
 		snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",

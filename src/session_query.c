@@ -5,7 +5,9 @@
  * the caller sees the first rows at once. A statement refused with SQLSTATE 42501 is
  * followed by one parameterised catalog query (role, memberships, the privileges the
  * role holds on the object named in the error) before the error is reported, so the
- * user reads "INSERT refused: role … lacks INSERT on table …; it holds SELECT".
+ * user reads "INSERT refused: role … lacks INSERT on table …; it holds SELECT". A
+ * write refused by a read-only session (25006) gets the same query on the statement's
+ * target table, to say whether the role could write it at all.
  */
 #include "session_int.h"
 
@@ -23,7 +25,8 @@ static const char INFO_SQL[] =
 	"SELECT current_user::text, current_setting('server_version'), "
 	"current_setting('default_transaction_read_only')";
 
-/* $1 object name, $2 object kind (from the error message). */
+/* $1 object name, $2 object kind (from the error message or the statement), $3 its
+ * schema ("" when unqualified: the one visible on the search path comes first). */
 static const char EXPLAIN_SQL[] =
 	"SELECT current_user::text,"
 	" (SELECT coalesce(string_agg(r.rolname::text, ', ' ORDER BY r.rolname), '')"
@@ -40,7 +43,7 @@ static const char EXPLAIN_SQL[] =
 	"            ELSE has_table_privilege(c.oid, p) END) AS held"
 	"   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	"   WHERE $2 IN ('table', 'view', 'materialized view', 'foreign table', 'sequence', 'relation')"
-	"     AND c.relname = $1"
+	"     AND c.relname = $1 AND ($3::text = '' OR n.nspname::text = $3)"
 	"   ORDER BY pg_table_is_visible(c.oid) DESC, n.nspname LIMIT 1)"
 	"  UNION ALL"
 	"  (SELECT quote_ident(n.nspname),"
@@ -216,19 +219,30 @@ int pgiam__session_send_info(pgiam_session *s)
 	return 0;
 }
 
+/* Sends EXPLAIN_SQL about the object of a refusal: for 42501 the one named in the
+ * server's message, for 25006 the table the statement writes (when it can be read
+ * from the statement; otherwise the refusal is reported as it is). */
 static void start_explain(pgiam_session *s)
 {
-	char kind[32], name[256];
-	const char *params[2];
+	char kind[32], name[256], schema[256] = "";
+	const char *params[3];
 
-	if (pgiam_explain_denied_object(kind, sizeof(kind), name, sizeof(name),
+	if (!strcmp(s->err.sqlstate, "25006")) {
+		if (pgiam_explain_write_target(schema, sizeof(schema), name, sizeof(name),
+		    s->running_sql) != 0) {
+			fail_query(s);
+			return;
+		}
+		snprintf(kind, sizeof(kind), "table");
+	} else if (pgiam_explain_denied_object(kind, sizeof(kind), name, sizeof(name),
 	    s->err.server_message) != 0) {
 		snprintf(kind, sizeof(kind), "unknown");
 		name[0] = '\0';
 	}
 	params[0] = name;
 	params[1] = kind;
-	if (!PQsendQueryParams(s->conn, EXPLAIN_SQL, 2, NULL, params, NULL, NULL, 0)) {
+	params[2] = schema;
+	if (!PQsendQueryParams(s->conn, EXPLAIN_SQL, 3, NULL, params, NULL, NULL, 0)) {
 		fail_query(s);
 		return;
 	}
@@ -247,12 +261,24 @@ static void explain_result(pgiam_session *s, const PGresult *res)
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
 		return;
 	pgiam_explain_statement_kind(sk, sizeof(sk), s->running_sql);
-	have_obj = pgiam_explain_denied_object(kind, sizeof(kind), name, sizeof(name),
-		s->err.server_message) == 0;
 	memset(&f, 0, sizeof(f));
 	f.statement_kind = sk;
 	f.role = PQgetvalue(res, 0, 0);
 	f.member_of = PQgetvalue(res, 0, 1);
+	if (!strcmp(s->err.sqlstate, "25006")) {
+		/* no such table: the plain read-only explanation, already set, stands */
+		if (PQgetisnull(res, 0, 2))
+			return;
+		f.object_name = PQgetvalue(res, 0, 2);
+		f.held = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
+		if (pgiam_explain_read_only_held(&out, &f) == 0)
+			snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
+				pgiam_buf_cstr(&out));
+		pgiam_buf_dispose(&out);
+		return;
+	}
+	have_obj = pgiam_explain_denied_object(kind, sizeof(kind), name, sizeof(name),
+		s->err.server_message) == 0;
 	f.object_kind = have_obj ? kind : NULL;
 	f.object_name = have_obj ? (PQgetisnull(res, 0, 2) ? name : PQgetvalue(res, 0, 2)) : NULL;
 	f.held = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
@@ -404,6 +430,10 @@ static void finish(pgiam_session *s)
 				snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
 					pgiam_buf_cstr(&out));
 			pgiam_buf_dispose(&out);
+			if (PQtransactionStatus(s->conn) != PQTRANS_INERROR) {
+				start_explain(s);
+				return;
+			}
 		} else if (!strcmp(s->err.sqlstate, "42501")) {
 			if (PQtransactionStatus(s->conn) != PQTRANS_INERROR) {
 				start_explain(s);

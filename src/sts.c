@@ -2,12 +2,12 @@
  * POST, SigV4 header signing, XML answers, retries for throttling and 5xx. */
 #include "sts.h"
 
+#include "ascii.h"
 #include "error.h"
 #include "http.h"
 #include "secure.h"
 #include "sigv4.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
@@ -50,7 +49,8 @@ int pgiam_sts_endpoint(char **out, const char *region, const char *override)
 			return pgiam_error_set(PGIAM_EINVAL,
 				"no region for STS: set region in the profile (or sts_endpoint)");
 		for (const char *p = region; *p; p++)
-			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
+			if (!(pgiam_ascii_islower((unsigned char)*p) ||
+			      pgiam_ascii_isdigit((unsigned char)*p) || *p == '-'))
 				return pgiam_error_set(PGIAM_EINVAL,
 					"region '%s' is not a region name like ap-northeast-1", region);
 		snprintf(buf, sizeof(buf), "https://sts.%s.amazonaws.com%s", region,
@@ -60,8 +60,8 @@ int pgiam_sts_endpoint(char **out, const char *region, const char *override)
 	}
 	if ((error = pgiam_http_url_host(host, sizeof(host), url)) < 0)
 		return pgiam_error_set(PGIAM_EINVAL, "%s '%s' is not an http(s) URL", origin, url);
-	if (strncasecmp(url, "https://", 8) != 0 &&
-	    !(strncasecmp(url, "http://", 7) == 0 && pgiam_http_url_is_loopback(url)))
+	if (pgiam_ascii_ncasecmp(url, "https://", 8) != 0 &&
+	    !(pgiam_ascii_ncasecmp(url, "http://", 7) == 0 && pgiam_http_url_is_loopback(url)))
 		return pgiam_error_set(PGIAM_EINVAL,
 			"%s '%s' must use https (plain http is allowed only to a loopback address)",
 			origin, url);
@@ -78,7 +78,7 @@ int pgiam_sts_form_encode(pgiam_buf *out, const char *s)
 	int error = 0;
 
 	for (const unsigned char *p = (const unsigned char *)s; *p && !error; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')
+		if (pgiam_ascii_isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')
 			error = pgiam_buf_putc(out, (char)*p);
 		else if (*p == ' ')
 			error = pgiam_buf_putc(out, '+');
@@ -102,22 +102,22 @@ int pgiam_sts_parse_time(time_t *out, const char *s)
 		goto bad;
 	if (*p == '.') {
 		p++;
-		if (!isdigit((unsigned char)*p))
+		if (!pgiam_ascii_isdigit((unsigned char)*p))
 			goto bad;
-		while (isdigit((unsigned char)*p))
+		while (pgiam_ascii_isdigit((unsigned char)*p))
 			p++;
 	}
 	if (*p == 'Z' || *p == 'z')
 		p++;
 	else if (*p == '+' || *p == '-') {
 		int sign = *p == '-' ? -1 : 1;
-		if (!isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]))
+		if (!pgiam_ascii_isdigit((unsigned char)p[1]) || !pgiam_ascii_isdigit((unsigned char)p[2]))
 			goto bad;
 		offset = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600L;
 		p += 3;
 		if (*p == ':')
 			p++;
-		if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1])) {
+		if (pgiam_ascii_isdigit((unsigned char)p[0]) && pgiam_ascii_isdigit((unsigned char)p[1])) {
 			offset += ((p[0] - '0') * 10 + (p[1] - '0')) * 60L;
 			p += 2;
 		}
@@ -187,7 +187,7 @@ static void snippet(char *out, size_t outlen, const char *body, size_t len)
 	size_t j = 0;
 
 	for (size_t i = 0; i < len && j + 1 < outlen && i < 60; i++)
-		out[j++] = isprint((unsigned char)body[i]) ? body[i] : ' ';
+		out[j++] = body[i] >= 0x20 && body[i] < 0x7f ? body[i] : ' ';
 	out[j] = '\0';
 }
 
@@ -474,8 +474,7 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 		if (cfg->attempts_made)
 			*cfg->attempts_made = attempt;
 		if ((error = pgiam_http_perform(resp, &req)) < 0) {
-			if (error == PGIAM_ENET)
-{
+			if (error == PGIAM_ENET) {
 				char prefix[2300];
 				snprintf(prefix, sizeof(prefix), "STS %s", action);
 				pgiam_http_error_prefix(PGIAM_ENET, prefix);

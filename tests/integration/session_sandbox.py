@@ -54,6 +54,24 @@ def main(env):
     check(sqlproc.first(ev, "connected")["read_only_enforced"] is True and e["sqlstate"] == "25006"
           and "this session is read-only" in e["explanation"],
           "read_only = true: the server enforces it (25006, explained)")
+    check(e["explanation"].endswith("; besides, role iam_ro_user (member of rds_iam, readonly_role) "
+                                    "holds only SELECT on public.customers, so without read-only it "
+                                    "would be refused too"),
+          f"the read-only refusal also says the role could not write the table anyway ({e['explanation']})")
+    rc, ev, _ = sql("sandbox-ro", 'INSERT INTO "public".Customers (name) VALUES (\'Mallory\')')
+    e = sqlproc.first(ev, "error")
+    check(e and e["sqlstate"] == "25006" and "holds only SELECT on public.customers" in e["explanation"],
+          f"a quoted, schema-qualified, mixed-case target is found too ({e and e['explanation']})")
+    rc, ev, _ = sql("sandbox-rw", "UPDATE customers SET age = age WHERE false", "--read-only")
+    e = sqlproc.first(ev, "error")
+    check(e and e["sqlstate"] == "25006" and e["explanation"].endswith(
+          "; role iam_rw_user (member of rds_iam) holds UPDATE on public.customers, so the refusal "
+          "is only the session's read-only setting"),
+          f"a role that may write is told only read-only refused it ({e and e['explanation']})")
+    rc, ev, _ = sql("sandbox-ro", "DELETE FROM no_such_table")
+    e = sqlproc.first(ev, "error")
+    check(e and e["sqlstate"] in ("25006", "42P01") and "besides" not in e["message"],
+          f"an unknown target adds nothing ({e and e['message']})")
 
     rc, ev, _ = sql("sandbox-rw", "BEGIN; INSERT INTO customers (name, email, age) VALUES "
                     "('Dave Test', 'dave@example.com', 41) RETURNING name; ROLLBACK")

@@ -234,6 +234,24 @@ static void test_run_process(void **state)
 		NULL), PGIAM_EAUTH);
 	assert_non_null(strstr(pgiam_error_last(), "exit status 3: first line of trouble"));
 	assert_null(strstr(pgiam_error_last(), "second"));
+	/* a hostile or noisy helper: terminal escapes, a C1 CSI, a line far too long, cut
+	 * inside a UTF-8 sequence */
+	assert_int_equal(pgiam_chain_run_process(&c, "/bin/sh -c 'printf \"\\033]0;t\\007\\033[31mred"
+		"\\302\\2332J\\tx\\177 %0176d\\303\\251tail\\n\" 0 >&2; exit 1'", "p", NULL),
+		PGIAM_EAUTH);
+	{
+		const char *m = strstr(pgiam_error_last(), "exit status 1: ");
+		assert_non_null(m);
+		m += strlen("exit status 1: ");
+		for (const unsigned char *p = (const unsigned char *)m; *p; p++) {
+			assert_true(*p >= 0x20 && *p != 0x7F);
+			assert_false(p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F);
+		}
+		assert_true(strlen(m) < 200);
+		assert_non_null(strstr(m, "red"));
+		assert_null(strstr(m, "tail"));
+		assert_int_not_equal((unsigned char)m[strlen(m) - 1], 0xC3);
+	}
 	assert_int_equal(pgiam_chain_run_process(&c, "/nonexistent/tool --x", "p", NULL), PGIAM_ENOTFOUND);
 	assert_non_null(strstr(pgiam_error_last(), "cannot run '/nonexistent/tool'"));
 	assert_int_equal(pgiam_chain_run_process(&c, "/bin/echo not-json", "p", NULL), PGIAM_EINVAL);

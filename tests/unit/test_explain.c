@@ -5,12 +5,14 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "error.h"
 #include "explain.h"
+#include "unit_locale.h"
 
 static void test_connect_step(void **state)
 {
@@ -87,6 +89,25 @@ static void test_statement_kind(void **state)
 	}
 }
 
+/* In a single-byte Turkish locale tolower('I') is 0xFD and toupper('i') 0xDD: SQL
+ * keywords still compare and print as ASCII. */
+static void test_statement_kind_in_single_byte_locale(void **state)
+{
+	char with[32], ins[32], spaced[32];
+
+	(void)state;
+	if (!pgiam_test_turkish_latin5())
+		skip();
+	pgiam_explain_statement_kind(with, sizeof(with), "with x as (select 1) insert into t select 1");
+	pgiam_explain_statement_kind(ins, sizeof(ins), "insert into t values (1)");
+	/* 0xA0 is a no-break space there, not white space to PostgreSQL */
+	pgiam_explain_statement_kind(spaced, sizeof(spaced), "\xa0" "delete from t");
+	setlocale(LC_CTYPE, "C");
+	assert_string_equal(with, "INSERT");
+	assert_string_equal(ins, "INSERT");
+	assert_string_equal(spaced, "");
+}
+
 static void test_denied_object(void **state)
 {
 	static const struct { const char *msg, *kind, *name; int rc; } cases[] = {
@@ -132,6 +153,76 @@ static void test_permission_wording(void **state)
 		pgiam_buf b = PGIAM_BUF_INIT;
 		assert_int_equal(pgiam_explain_permission(&b, &cases[i].f), 0);
 		assert_string_equal(pgiam_buf_cstr(&b), cases[i].want);
+		pgiam_buf_dispose(&b);
+	}
+}
+
+/* The table a write names, as PostgreSQL reads it: that is what the read-only
+ * explanation asks the server about. */
+static void test_write_target(void **state)
+{
+	static const struct { const char *sql, *schema, *table; int rc; } cases[] = {
+		{ "INSERT INTO customers (name) VALUES ('x')", "", "customers", 0 },
+		{ "insert into Public.Customers values (1)", "public", "customers", 0 },
+		{ "INSERT INTO \"Sales\".\"Big \"\"Q\"\" Table\"(a) VALUES (1)", "Sales", "Big \"Q\" Table", 0 },
+		{ "  /* c */ -- x\n update ONLY public . customers set age = 1", "public", "customers", 0 },
+		{ "UPDATE t AS x SET a = 1", "", "t", 0 },
+		{ "delete from only s.t where a = 1", "s", "t", 0 },
+		{ "DELETE FROM sample_db.public.customers", "public", "customers", 0 },
+		{ "TRUNCATE customers, orders", "", "customers", 0 },
+		{ "truncate table only \"T\"", "", "T", 0 },
+		{ "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", "", "t", 0 },
+		{ "insert into t\xc3\xa4" "ble values (1)", "", "t\xc3\xa4" "ble", 0 },
+		{ "SELECT * FROM customers", NULL, NULL, PGIAM_ENOTFOUND },
+		{ "INSERT t VALUES (1)", NULL, NULL, PGIAM_ENOTFOUND },
+		{ "DELETE customers", NULL, NULL, PGIAM_ENOTFOUND },
+		{ "INSERT INTO \"unterminated", NULL, NULL, PGIAM_ENOTFOUND },
+		{ "INSERT INTO \"\" VALUES (1)", NULL, NULL, PGIAM_ENOTFOUND },
+		{ "INSERT INTO a.b.c.d VALUES (1)", NULL, NULL, PGIAM_ENOTFOUND },
+		{ "UPDATE (x)", NULL, NULL, PGIAM_ENOTFOUND },
+		{ "", NULL, NULL, PGIAM_ENOTFOUND },
+		{ NULL, NULL, NULL, PGIAM_ENOTFOUND },
+	};
+	char schema[64], table[64], tiny[4];
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = pgiam_explain_write_target(schema, sizeof(schema), table, sizeof(table),
+			cases[i].sql);
+		if (rc != cases[i].rc)
+			fail_msg("case %zu (%s): %d", i, cases[i].sql ? cases[i].sql : "NULL", rc);
+		if (!cases[i].rc) {
+			assert_string_equal(schema, cases[i].schema);
+			assert_string_equal(table, cases[i].table);
+		}
+	}
+	assert_int_equal(pgiam_explain_write_target(schema, sizeof(schema), tiny, sizeof(tiny),
+		"INSERT INTO customers VALUES (1)"), PGIAM_ENOTFOUND);
+}
+
+static void test_read_only_wording(void **state)
+{
+	static const char ro[] = " refused: this session is read-only (default_transaction_read_only "
+		"is on, set by the profile's read_only = true); the server enforces it";
+	static const struct { pgiam_explain_denied f; const char *want; } cases[] = {
+		{ { "INSERT", "iam_ro_user", "rds_iam, readonly_role", NULL, "public.customers", "SELECT", NULL },
+		  "; besides, role iam_ro_user (member of rds_iam, readonly_role) holds only SELECT on "
+		  "public.customers, so without read-only it would be refused too" },
+		{ { "INSERT", "iam_rw_user", "rds_iam", NULL, "public.customers", "SELECT, INSERT, UPDATE, DELETE", NULL },
+		  "; role iam_rw_user (member of rds_iam) holds INSERT on public.customers, so the refusal "
+		  "is only the session's read-only setting" },
+		{ { "TRUNCATE", "u", "", NULL, "s.t", "", NULL },
+		  "; besides, role u holds no privilege on s.t, so without read-only it would be refused too" },
+		{ { "DELETE", "u", NULL, NULL, "s.t", NULL, NULL }, "" },
+		{ { "DELETE", "u", NULL, NULL, NULL, "DELETE", NULL }, "" },
+		{ { "CREATE", "u", NULL, NULL, "s.t", "SELECT", NULL }, "" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pgiam_buf b = PGIAM_BUF_INIT;
+		char want[512];
+		snprintf(want, sizeof(want), "%s%s%s", cases[i].f.statement_kind, ro, cases[i].want);
+		assert_int_equal(pgiam_explain_read_only_held(&b, &cases[i].f), 0);
+		assert_string_equal(pgiam_buf_cstr(&b), want);
 		pgiam_buf_dispose(&b);
 	}
 }
@@ -186,8 +277,11 @@ int main(void)
 		cmocka_unit_test(test_first_line),
 		cmocka_unit_test(test_endpoint_region),
 		cmocka_unit_test(test_statement_kind),
+		cmocka_unit_test(test_statement_kind_in_single_byte_locale),
 		cmocka_unit_test(test_denied_object),
 		cmocka_unit_test(test_permission_wording),
+		cmocka_unit_test(test_write_target),
+		cmocka_unit_test(test_read_only_wording),
 		cmocka_unit_test(test_auth_causes),
 		cmocka_unit_test(test_step_names),
 	};

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "error.h"
 #include "sts.h"
+#include "unit_locale.h"
 
 static void test_form_encode_keeps_plus_slash_equals(void **state)
 {
@@ -235,6 +236,29 @@ static void test_endpoint(void **state)
 	assert_int_equal(pgiam_sts_endpoint(&url, "US East", NULL), PGIAM_EINVAL);
 }
 
+/* The TUI runs under the user's locale: in a single-byte one, ctype calls take 0xE7
+ * ('ç') for a letter, so it would go out unencoded and pass as a region name. */
+static void test_ascii_only_in_single_byte_locale(void **state)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+	char *url = NULL;
+	int encoded, region;
+
+	(void)state;
+	if (!pgiam_test_turkish_latin5())
+		skip();
+	unsetenv("AWS_ENDPOINT_URL_STS");
+	unsetenv("AWS_ENDPOINT_URL");
+	encoded = pgiam_sts_form_encode(&b, "x\xe7I");
+	region = pgiam_sts_endpoint(&url, "ap-\xe7-1", NULL);
+	setlocale(LC_CTYPE, "C");
+	free(url);
+	assert_int_equal(encoded, 0);
+	assert_string_equal(pgiam_buf_cstr(&b), "x%E7I");
+	assert_int_equal(region, PGIAM_EINVAL);
+	pgiam_buf_dispose(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_error_message_is_one_line),
 		cmocka_unit_test(test_not_an_error_response),
 		cmocka_unit_test(test_endpoint),
+		cmocka_unit_test(test_ascii_only_in_single_byte_locale),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
