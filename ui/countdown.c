@@ -39,12 +39,14 @@ void pgiam_countdown_token_text(char *out, size_t outlen, time_t expires_at, int
 		snprintf(out, outlen, "token -");
 		return;
 	}
+	if (!connected) {
+		/* The last connection's token means nothing once it is gone. */
+		snprintf(out, outlen, "token: the next connection signs a new one");
+		return;
+	}
 	if (secs <= 0) {
-		if (connected)
-			snprintf(out, outlen, "token expired \xC2\xB7 connection stays open \xC2\xB7 "
-				"next connection signs a new one");
-		else
-			snprintf(out, outlen, "token expired \xC2\xB7 a new one is signed on connect");
+		snprintf(out, outlen, "token expired \xC2\xB7 connection stays open \xC2\xB7 "
+			"next connection signs a new one");
 		return;
 	}
 	pgiam_countdown_format(left, sizeof(left), secs);
