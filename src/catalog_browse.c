@@ -138,8 +138,8 @@ int pgiam_catalog_columns_sql(pgiam_buf *out, const char *schema, const char *ta
 
 	if ((error = pgiam_buf_puts(out,
 	    "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,"
-	    " (SELECT array_position(i.indkey::int2[], a.attnum) FROM pg_index i"
-	    "   WHERE i.indrelid = c.oid AND i.indisprimary),"
+	    " (SELECT k.n FROM pg_index i, unnest(i.indkey::int2[]) WITH ORDINALITY AS k(att, n)"
+	    "   WHERE i.indrelid = c.oid AND i.indisprimary AND k.att = a.attnum),"
 	    " c.relkind::text"
 	    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	    " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
@@ -165,15 +165,18 @@ size_t pgiam_catalog_page_keys(const pgiam_browse_table *t)
 	return 0;
 }
 
-/* The key columns as a list: "k1", "k2" (ctid for CTID), each with a suffix. */
+/* The key columns as a list: t."k1", t."k2" (t.ctid for CTID), each with a suffix.
+ * Always qualified with the table's alias: in ORDER BY a bare name would mean the
+ * output column of that name, the key cast to text, and sort 10 before 9. */
 static int key_list(pgiam_buf *out, const pgiam_browse_table *t, const char *suffix)
 {
 	int error = 0;
 
 	if (t->keykind == PGIAM_BROWSE_KEY_CTID)
-		return pgiam_buf_printf(out, "ctid%s", suffix);
+		return pgiam_buf_printf(out, "t.ctid%s", suffix);
 	for (size_t i = 0; i < t->nkeys; i++) {
 		if ((i && (error = pgiam_buf_puts(out, ", ")) < 0) ||
+		    (error = pgiam_buf_puts(out, "t.")) < 0 ||
 		    (error = pgiam_catalog_quote_ident(out, t->keys[i])) < 0 ||
 		    (error = pgiam_buf_puts(out, suffix)) < 0)
 			return error;
@@ -208,7 +211,7 @@ int pgiam_catalog_page_sql(pgiam_buf *out, int *reversed, const pgiam_browse_tab
 	    (error = pgiam_buf_puts(out, ", ")) < 0))
 		return error;
 	for (size_t i = 0; i < t->ncolumns; i++) {
-		if ((error = pgiam_buf_puts(out, i ? ", left(" : "left(")) < 0 ||
+		if ((error = pgiam_buf_puts(out, i ? ", left(t." : "left(t.")) < 0 ||
 		    (error = pgiam_catalog_quote_ident(out, t->columns[i])) < 0 ||
 		    (error = pgiam_buf_printf(out, "::text, %zu)", cell_max + 1)) < 0)
 			return error;
@@ -216,7 +219,8 @@ int pgiam_catalog_page_sql(pgiam_buf *out, int *reversed, const pgiam_browse_tab
 	if ((error = pgiam_buf_puts(out, " FROM ")) < 0 ||
 	    (error = pgiam_catalog_quote_ident(out, t->schema)) < 0 ||
 	    (error = pgiam_buf_putc(out, '.')) < 0 ||
-	    (error = pgiam_catalog_quote_ident(out, t->table)) < 0)
+	    (error = pgiam_catalog_quote_ident(out, t->table)) < 0 ||
+	    (error = pgiam_buf_puts(out, " AS t")) < 0)
 		return error;
 
 	if (t->keykind == PGIAM_BROWSE_KEY_OFFSET) {

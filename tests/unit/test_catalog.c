@@ -1,7 +1,8 @@
 /* test_catalog.c - the browser's SQL builders (catalog_browse.c): identifier and
  * literal quoting with hostile names, and keyset page queries in every direction.
  * Pure string building; the same statements run against the sandbox in
- * tests/tui/test_browse.py. */
+ * tests/tui/test_browse.py. Key columns are always qualified (t."id"): in ORDER BY a bare
+ * "id" would name the output column, the key as text, and page in text order. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -99,8 +100,8 @@ static void expect_page(const pgiam_browse_table *t, pgiam_browse_dir dir,
 	pgiam_buf_dispose(&b);
 }
 
-#define SELECT_COLS "left(\"id\"::text, 11), left(\"Name \"\"x\"\"\"::text, 11), " \
-	"left(\"メモ\"::text, 11) FROM \"my schema\".\"T\"\"1\""
+#define SELECT_COLS "left(t.\"id\"::text, 11), left(t.\"Name \"\"x\"\"\"::text, 11), " \
+	"left(t.\"メモ\"::text, 11) FROM \"my schema\".\"T\"\"1\" AS t"
 
 static void test_page_pk(void **state)
 {
@@ -111,18 +112,18 @@ static void test_page_pk(void **state)
 	(void)state;
 	assert_int_equal((int)pgiam_catalog_page_keys(&t), 2);
 	expect_page(&t, PGIAM_BROWSE_FIRST, NULL,
-		"SELECT \"tenant\"::text, \"id\"::text, " SELECT_COLS
-		" ORDER BY \"tenant\", \"id\" LIMIT 200", 0);
+		"SELECT t.\"tenant\"::text, t.\"id\"::text, " SELECT_COLS
+		" ORDER BY t.\"tenant\", t.\"id\" LIMIT 200", 0);
 	expect_page(&t, PGIAM_BROWSE_NEXT, last,
-		"SELECT \"tenant\"::text, \"id\"::text, " SELECT_COLS
-		" WHERE (\"tenant\", \"id\") > ('a''b', '7') ORDER BY \"tenant\", \"id\" LIMIT 200", 0);
+		"SELECT t.\"tenant\"::text, t.\"id\"::text, " SELECT_COLS
+		" WHERE (t.\"tenant\", t.\"id\") > ('a''b', '7') ORDER BY t.\"tenant\", t.\"id\" LIMIT 200", 0);
 	expect_page(&t, PGIAM_BROWSE_PREV, last,
-		"SELECT \"tenant\"::text, \"id\"::text, " SELECT_COLS
-		" WHERE (\"tenant\", \"id\") < ('a''b', '7') ORDER BY \"tenant\" DESC, \"id\" DESC"
+		"SELECT t.\"tenant\"::text, t.\"id\"::text, " SELECT_COLS
+		" WHERE (t.\"tenant\", t.\"id\") < ('a''b', '7') ORDER BY t.\"tenant\" DESC, t.\"id\" DESC"
 		" LIMIT 200", 1);
 	expect_page(&t, PGIAM_BROWSE_LAST, NULL,
-		"SELECT \"tenant\"::text, \"id\"::text, " SELECT_COLS
-		" ORDER BY \"tenant\" DESC, \"id\" DESC LIMIT 200", 1);
+		"SELECT t.\"tenant\"::text, t.\"id\"::text, " SELECT_COLS
+		" ORDER BY t.\"tenant\" DESC, t.\"id\" DESC LIMIT 200", 1);
 }
 
 static void test_page_ctid_offset(void **state)
@@ -133,10 +134,10 @@ static void test_page_ctid_offset(void **state)
 	const char *const off[] = { "400" };
 
 	(void)state;
-	expect_page(&t, PGIAM_BROWSE_NEXT, tid, "SELECT ctid::text, " SELECT_COLS
-		" WHERE (ctid) > ('(3,14)') ORDER BY ctid LIMIT 50", 0);
-	expect_page(&t, PGIAM_BROWSE_LAST, NULL, "SELECT ctid::text, " SELECT_COLS
-		" ORDER BY ctid DESC LIMIT 50", 1);
+	expect_page(&t, PGIAM_BROWSE_NEXT, tid, "SELECT t.ctid::text, " SELECT_COLS
+		" WHERE (t.ctid) > ('(3,14)') ORDER BY t.ctid LIMIT 50", 0);
+	expect_page(&t, PGIAM_BROWSE_LAST, NULL, "SELECT t.ctid::text, " SELECT_COLS
+		" ORDER BY t.ctid DESC LIMIT 50", 1);
 	t.keykind = PGIAM_BROWSE_KEY_OFFSET;
 	assert_int_equal((int)pgiam_catalog_page_keys(&t), 0);
 	expect_page(&t, PGIAM_BROWSE_NEXT, off, "SELECT " SELECT_COLS " LIMIT 50 OFFSET 400", 0);
