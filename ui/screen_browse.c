@@ -52,7 +52,7 @@ typedef struct browse_view {
 	size_t limit;
 	int at_end, at_start;
 	int hcol;                    /* first column shown */
-	char note[300];              /* status of the last page read */
+	pgiam_text_arg record;       /* the record screen's argument (read when pushed) */
 	char title[600];
 } browse_view;
 
@@ -459,7 +459,6 @@ static unsigned show_record(browse_view *v, pgiam_app *app, const pgiam_conn_res
 	size_t nk = v->keykind == PGIAM_BROWSE_KEY_PK ? v->nkeys :
 		v->keykind == PGIAM_BROWSE_KEY_CTID ? 1 : 0;
 	pgiam_buf b = PGIAM_BUF_INIT;
-	pgiam_text_arg *arg = NULL;
 	size_t raw;
 
 	if (!v->have_page || !r || (size_t)v->sel >= r->nrows)
@@ -474,13 +473,12 @@ static unsigned show_record(browse_view *v, pgiam_app *app, const pgiam_conn_res
 		    "\xE2\x80\xA6 (cut: longer than 2000 characters)" : "") < 0)
 			pgiam_ui_fail("out of memory");
 	}
-	arg = pgiam_xcalloc(1, sizeof(*arg));
-	arg->title = "Record";
-	arg->body = pgiam_buf_detach(&b);
-	if (!arg->body)
+	v->record.title = "Record";
+	v->record.body = pgiam_buf_detach(&b);   /* the text screen takes it */
+	if (!v->record.body)
 		pgiam_ui_fail("out of memory");
 	pgiam_buf_dispose(&b);
-	return pgiam_app_push(app, &pgiam_screen_text, arg);
+	return pgiam_app_push(app, &pgiam_screen_text, &v->record);
 }
 
 static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
