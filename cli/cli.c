@@ -11,6 +11,7 @@ const pgiam_cli_command pgiam_cli_commands[] = {
 	{ "check",    "run the whole connection chain step by step",              pgiam_cmd_check },
 	{ "psql",     "start psql with a fresh token",                            pgiam_cmd_psql },
 	{ "sql",      "run SQL through a session, events as JSON lines (scripts, tests)", pgiam_cmd_sql },
+	{ "browse",   "list schemas, tables, columns or a keyset page of rows as JSON lines", pgiam_cmd_browse },
 	{ NULL, NULL, NULL },
 };
 

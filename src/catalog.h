@@ -1,10 +1,12 @@
 /* catalog.h - what the server says about the logged-in user: identity, role
  * memberships (is rds_iam among them) and a privilege summary for the tables of the
  * session's database. Blocking calls on a READY session, for `pgiam check` (which the
- * TUI runs in a thread); every query is parameterised. Browsing comes later. */
+ * TUI runs in a thread); every query is parameterised. Browsing: the SQL builders
+ * below (catalog_browse.c). */
 #ifndef PGIAM_CATALOG_H
 #define PGIAM_CATALOG_H
 
+#include "buf.h"
 #include "session.h"
 
 #include <stddef.h>
@@ -48,5 +50,79 @@ void pgiam_catalog_privileges_dispose(pgiam_catalog_privileges *p);
 
 /* "SELECT, INSERT" for a privilege mask ("" for none) into out. */
 void pgiam_catalog_privs_str(char *out, size_t outlen, unsigned privs);
+
+/* --- Browsing (catalog_browse.c): pure SQL builders, no connection needed.
+ *
+ * The TUI runs these statements through the session's non-blocking query path, so
+ * the screen never waits and Esc cancels them. Identifiers are quoted as
+ * PQescapeIdentifier does for the session's client encoding (UTF8, which the session
+ * always sets): wrapped in double quotes, inner double quotes doubled; invalid UTF-8
+ * is refused. Values (keys of the boundary row) are quoted as PQescapeLiteral does:
+ * single quotes doubled, and the E'' form with backslashes doubled when the value
+ * holds a backslash, so the result does not depend on standard_conforming_strings.
+ * Values are untyped literals, so the server reads them as the key column's type.
+ *
+ * Result columns:
+ *   schemas: name, tables (tables, views, materialized views, foreign tables), usage
+ *            ("t"/"f": has_schema_privilege USAGE). System schemas last.
+ *   tables:  name, kind ("table", "view", …), estimated rows (pg_class.reltuples, never
+ *            COUNT(*); -1 when never analysed), size (pg_size_pretty of the total
+ *            relation size), then SELECT, INSERT, UPDATE, DELETE as "t"/"f"
+ *            (has_table_privilege for the current role).
+ *   columns: name, type (format_type), nullable "t"/"f", position in the primary key
+ *            (1-based, "" when not part of it), relkind ("r", "v", …).
+ *   page:    the key columns as text first (pgiam_catalog_page_keys() of them), then
+ *            every column as text cut to cell_max + 1 characters (so a longer value is
+ *            known to be cut), at most `limit` rows. */
+int pgiam_catalog_quote_ident(pgiam_buf *out, const char *name);
+int pgiam_catalog_quote_literal(pgiam_buf *out, const char *value);
+
+int pgiam_catalog_schemas_sql(pgiam_buf *out);
+int pgiam_catalog_tables_sql(pgiam_buf *out, const char *schema);
+int pgiam_catalog_columns_sql(pgiam_buf *out, const char *schema, const char *table);
+
+typedef enum pgiam_browse_dir {
+	PGIAM_BROWSE_FIRST = 0,   /* the first page */
+	PGIAM_BROWSE_NEXT,        /* the page after the row whose key is `bound` */
+	PGIAM_BROWSE_PREV,        /* the page before the row whose key is `bound` */
+	PGIAM_BROWSE_LAST         /* the last page */
+} pgiam_browse_dir;
+
+typedef enum pgiam_browse_keykind {
+	PGIAM_BROWSE_KEY_PK = 0,  /* keyset on the primary key: stable and indexed */
+	PGIAM_BROWSE_KEY_CTID,    /* no primary key: keyset on ctid (physical position;
+	                             an UPDATE or VACUUM FULL moves rows, so a row can
+	                             show twice or be skipped while paging) */
+	PGIAM_BROWSE_KEY_OFFSET   /* no ctid (views): OFFSET, bound = the row offset;
+	                             deep pages cost more, LAST is not available */
+} pgiam_browse_keykind;
+
+#define PGIAM_BROWSE_PAGE_ROWS 200
+#define PGIAM_BROWSE_CELL_MAX 2000
+
+typedef struct pgiam_browse_table {
+	const char *schema, *table;
+	const char *const *columns;   /* every column to show, in order */
+	size_t ncolumns;
+	const char *const *keys;      /* PK: the primary key's columns, in index order */
+	size_t nkeys;
+	pgiam_browse_keykind keykind;
+	size_t limit;                 /* rows per page: 1..PGIAM_BROWSE_PAGE_ROWS */
+	size_t cell_max;              /* characters per cell kept; 0: PGIAM_BROWSE_CELL_MAX */
+} pgiam_browse_table;
+
+/* How many key columns lead each row of a page (nkeys, 1 for ctid, 0 for offset). */
+size_t pgiam_catalog_page_keys(const pgiam_browse_table *t);
+
+/* Builds the query of one page into out. bound: the boundary row's key values
+ * (pgiam_catalog_page_keys() of them, as received) for NEXT and PREV; for OFFSET the
+ * offset of the page's first row as a decimal string, with any dir but LAST. Sets
+ * *reversed when the rows arrive last row first (PREV and LAST read backwards so they
+ * use the index too); the caller shows them in reverse. */
+int pgiam_catalog_page_sql(pgiam_buf *out, int *reversed, const pgiam_browse_table *t,
+	pgiam_browse_dir dir, const char *const *bound);
+
+/* Characters (not bytes) in a UTF-8 value: more than cell_max means it was cut. */
+size_t pgiam_catalog_utf8_chars(const char *s);
 
 #endif

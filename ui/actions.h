@@ -21,6 +21,7 @@
 	_(EDIT,     "Text fields (form and SQL prompt)") \
 	_(CONNECT,  "Connecting") \
 	_(SQL,      "Connected: SQL prompt") \
+	_(BROWSE,   "Browser (schemas, tables, rows)") \
 	_(CONFIRM,  "Questions")
 
 /* id, scope, help text, up to four keys (0 = none). Keys are curses key codes. */
@@ -58,6 +59,15 @@
 	_(DEL_LINE,    EDIT,     "Clear the text", PGIAM_CTRL('u'), 0, 0, 0) \
 	_(RETRY,       CONNECT,  "Try connecting again", 'r', 0, 0, 0) \
 	_(RUN,         SQL,      "Run the SQL typed at the prompt", '\n', '\r', KEY_ENTER, 0) \
+	_(BROWSE,      SQL,      "Browse schemas and tables (keyset paging: any table size, constant memory)", KEY_F(5), 0, 0, 0) \
+	_(OPEN,        BROWSE,   "Open the selected schema or table; on a row, show the whole record", '\n', '\r', KEY_ENTER, 0) \
+	_(NEXT_PAGE,   BROWSE,   "Rows: the next page (keyset: after the last key shown)", KEY_NPAGE, ' ', 0, 0) \
+	_(PREV_PAGE,   BROWSE,   "Rows: the previous page (before the first key shown)", KEY_PPAGE, 0, 0, 0) \
+	_(FIRST_PAGE,  BROWSE,   "Rows: the first page", KEY_HOME, 'g', 0, 0) \
+	_(LAST_PAGE,   BROWSE,   "Rows: the last page (read backwards on the key)", KEY_END, 'G', 0, 0) \
+	_(SCROLL_LEFT, BROWSE,   "Rows: scroll the columns left", KEY_LEFT, 'h', 0, 0) \
+	_(SCROLL_RIGHT, BROWSE,  "Rows: scroll the columns right", KEY_RIGHT, 'l', 0, 0) \
+	_(REFRESH,     BROWSE,   "Read the list or the page again", 'r', KEY_F(5), 0, 0) \
 	_(YES,         CONFIRM,  "Answer yes", 'y', 'Y', 0, 0) \
 	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0)
 

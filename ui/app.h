@@ -111,6 +111,7 @@ extern const pgiam_screen_ops pgiam_screen_text;
 extern const pgiam_screen_ops pgiam_screen_confirm;
 extern const pgiam_screen_ops pgiam_screen_connect;
 extern const pgiam_screen_ops pgiam_screen_sql;
+extern const pgiam_screen_ops pgiam_screen_browse;
 
 /* Argument of pgiam_screen_text: a titled, scrollable text (lines split on '\n').
  * The screen takes ownership of body (freed with free()). */

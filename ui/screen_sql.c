@@ -184,7 +184,7 @@ static void sql_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	}
 	else
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM,
-			"Type SQL and press Enter. Esc disconnects, F3 shows the event log.");
+			"Type SQL and press Enter. F5 browses, Esc disconnects, F3 shows the event log.");
 	if (r)
 		draw_result(v, r, area);
 	pgiam_draw_text(prompt_y, 0, 5, PGIAM_ROLE_KEY, "SQL> ");
@@ -232,6 +232,8 @@ static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	static pgiam_confirm_arg confirm;
 	unsigned pr;
 
+	if (a == PGIAM_ACTION_BROWSE)
+		return pgiam_app_push(app, &pgiam_screen_browse, NULL);
 	if (a == PGIAM_ACTION_RUN) {
 		if (!v->len)
 			return PGIAM_REACT_NONE;

@@ -1,0 +1,594 @@
+/* screen_browse.c - the schema and table browser: schemas (with table counts) ->
+ * tables of a schema (kind, estimated rows, size, the role's S I U D privileges) ->
+ * the rows of a table, one keyset page at a time -> one record shown vertically.
+ *
+ * Every statement is built by the core (catalog.h: quoted identifiers and literals)
+ * and runs through the connection's non-blocking query path, so the screen keeps
+ * moving and Esc cancels. A page is as many rows as the screen shows (at most
+ * PGIAM_BROWSE_PAGE_ROWS) and is the only result held: memory does not grow with the
+ * table. Pages are read on the primary key (ctid without one, OFFSET for views). */
+#include "app.h"
+
+#include "catalog.h"
+#include "draw.h"
+#include "error.h"
+#include "width.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COL_MAX 30
+
+enum level { LV_SCHEMAS, LV_TABLES, LV_ROWS };
+enum pending { Q_NONE, Q_SCHEMAS, Q_TABLES, Q_COLUMNS, Q_PAGE };
+
+typedef struct item {
+	char *name;
+	char info[96];      /* tables count; kind · rows · size */
+	char privs[8];      /* "SIUD" with '-' for what is not held */
+} item;
+
+typedef struct browse_view {
+	enum level level;
+	enum pending pending;
+	item *items;
+	size_t nitems;
+	int sel, top;
+	int page;           /* visible list lines */
+	char schema[256], table[256];
+	int schema_sel;     /* selection to restore when going back */
+
+	/* the table being read */
+	char **cols, **types;
+	size_t ncols;
+	char **keys;
+	size_t nkeys;
+	pgiam_browse_keykind keykind;
+	unsigned long long offset;   /* OFFSET kind: the page's first row */
+	pgiam_browse_dir dir;        /* of the page being read */
+	int reversed;                /* the result's rows are last first */
+	int have_page;               /* the result is the current page */
+	size_t limit;
+	int at_end, at_start;
+	int hcol;                    /* first column shown */
+	pgiam_text_arg record;       /* the record screen's argument (read when pushed) */
+	char title[600];
+} browse_view;
+
+static void free_items(browse_view *v)
+{
+	for (size_t i = 0; i < v->nitems; i++)
+		free(v->items[i].name);
+	free(v->items);
+	v->items = NULL;
+	v->nitems = 0;
+}
+
+static void free_table(browse_view *v)
+{
+	for (size_t i = 0; i < v->ncols; i++) {
+		free(v->cols[i]);
+		free(v->types[i]);
+	}
+	for (size_t i = 0; i < v->nkeys; i++)
+		free(v->keys[i]);
+	free(v->cols);
+	free(v->types);
+	free(v->keys);
+	v->cols = v->types = v->keys = NULL;
+	v->ncols = v->nkeys = 0;
+	v->have_page = 0;
+}
+
+static void set_title(browse_view *v)
+{
+	if (v->level == LV_SCHEMAS)
+		snprintf(v->title, sizeof(v->title), "Browse: schemas");
+	else if (v->level == LV_TABLES)
+		snprintf(v->title, sizeof(v->title), "Browse: %s", v->schema);
+	else
+		snprintf(v->title, sizeof(v->title), "Browse: %s.%s", v->schema, v->table);
+}
+
+/* Runs sql (built by the core into b, which is disposed) for what. */
+static unsigned run(browse_view *v, pgiam_app *app, pgiam_buf *b, int built,
+	enum pending what)
+{
+	if (built < 0) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
+		pgiam_buf_dispose(b);
+		return PGIAM_REACT_REDRAW;
+	}
+	if (!app->conn || pgiam_conn_query(app->conn, pgiam_buf_cstr(b)) < 0) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", app->conn ? pgiam_error_last() :
+			"not connected");
+		pgiam_buf_dispose(b);
+		return PGIAM_REACT_REDRAW;
+	}
+	pgiam_buf_dispose(b);
+	v->pending = what;
+	v->have_page = 0;
+	return PGIAM_REACT_REDRAW;
+}
+
+static unsigned load_schemas(browse_view *v, pgiam_app *app)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	return run(v, app, &b, pgiam_catalog_schemas_sql(&b), Q_SCHEMAS);
+}
+
+static unsigned load_tables(browse_view *v, pgiam_app *app)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	return run(v, app, &b, pgiam_catalog_tables_sql(&b, v->schema), Q_TABLES);
+}
+
+static unsigned load_columns(browse_view *v, pgiam_app *app)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	return run(v, app, &b, pgiam_catalog_columns_sql(&b, v->schema, v->table), Q_COLUMNS);
+}
+
+/* The key values of the shown row i of the current page (lent from the result). */
+static const char *const *row_keys(browse_view *v, const pgiam_conn_result *r, size_t i)
+{
+	size_t raw = v->reversed ? r->nrows - 1 - i : i;
+
+	return (const char *const *)&r->cells[raw * r->ncols];
+}
+
+static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
+{
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	pgiam_browse_table t = { v->schema, v->table, (const char *const *)v->cols, v->ncols,
+		(const char *const *)v->keys, v->nkeys, v->keykind, v->limit, 0 };
+	pgiam_buf b = PGIAM_BUF_INIT;
+	const char *const *bound = NULL;
+	char off[32];
+	const char *offs[1] = { off };
+	int built;
+
+	if (v->keykind == PGIAM_BROWSE_KEY_OFFSET) {
+		if (dir == PGIAM_BROWSE_LAST) {
+			pgiam_app_message(app, PGIAM_ROLE_WARN, "%s has no key to read it "
+				"backwards: page forward instead", v->table);
+			return PGIAM_REACT_REDRAW;
+		}
+		if (dir == PGIAM_BROWSE_FIRST)
+			v->offset = 0;
+		else if (dir == PGIAM_BROWSE_NEXT)
+			v->offset += v->limit;
+		else
+			v->offset = v->offset > v->limit ? v->offset - v->limit : 0;
+		snprintf(off, sizeof(off), "%llu", v->offset);
+		bound = offs;
+	} else if (dir == PGIAM_BROWSE_NEXT || dir == PGIAM_BROWSE_PREV) {
+		if (!v->have_page || !r || !r->nrows)
+			return load_page(v, app, dir == PGIAM_BROWSE_NEXT ? PGIAM_BROWSE_LAST :
+				PGIAM_BROWSE_FIRST);
+		bound = row_keys(v, r, dir == PGIAM_BROWSE_NEXT ? r->nrows - 1 : 0);
+	}
+	v->dir = dir;
+	built = pgiam_catalog_page_sql(&b, &v->reversed, &t, dir, bound);
+	return run(v, app, &b, built, Q_PAGE);
+}
+
+static int browse_open(pgiam_screen *s, pgiam_app *app, void *arg)
+{
+	browse_view *v = pgiam_xcalloc(1, sizeof(*v));
+
+	(void)arg;
+	s->data = v;
+	set_title(v);
+	s->title = v->title;
+	load_schemas(v, app);
+	return 0;
+}
+
+static char *cell(const pgiam_conn_result *r, size_t row, size_t col)
+{
+	const char *c = r->cells[row * r->ncols + col];
+
+	return pgiam_xstrdup(c ? c : "");
+}
+
+/* A list result arrived: keep it in the view (the connection's result is reused). */
+static void take_list(browse_view *v, const pgiam_conn_result *r)
+{
+	free_items(v);
+	v->items = pgiam_xcalloc(r->nrows ? r->nrows : 1, sizeof(item));
+	v->nitems = r->nrows;
+	for (size_t i = 0; i < r->nrows; i++) {
+		item *it = &v->items[i];
+
+		it->name = cell(r, i, 0);
+		if (v->pending == Q_SCHEMAS) {
+			const char *usage = r->cells[i * r->ncols + 2];
+			snprintf(it->info, sizeof(it->info), "%s table%s%s", r->cells[i * r->ncols + 1],
+				strcmp(r->cells[i * r->ncols + 1], "1") ? "s" : "",
+				usage && !strcmp(usage, "t") ? "" : " \xC2\xB7 no USAGE");
+		} else {
+			const char *est = r->cells[i * r->ncols + 2];
+			char rows[40];
+
+			const char *kind = r->cells[i * r->ncols + 1];
+
+			if (kind && (!strcmp(kind, "view") || !strcmp(kind, "foreign table")))
+				rows[0] = '\0';   /* nothing stored, nothing estimated */
+			else if (!est || est[0] == '-')
+				snprintf(rows, sizeof(rows), "? rows (not analysed)");
+			else
+				snprintf(rows, sizeof(rows), "~%s rows", est);
+			snprintf(it->info, sizeof(it->info), "%-17s %-24s %s",
+				r->cells[i * r->ncols + 1] ? r->cells[i * r->ncols + 1] : "",
+				rows, r->cells[i * r->ncols + 3] ? r->cells[i * r->ncols + 3] : "");
+			for (int p = 0; p < 4; p++) {
+				const char *h = r->cells[i * r->ncols + 4 + (size_t)p];
+				it->privs[p] = h && !strcmp(h, "t") ? "SIUD"[p] : '-';
+			}
+		}
+	}
+	v->sel = v->top = 0;
+}
+
+static void take_columns(browse_view *v, const pgiam_conn_result *r)
+{
+	size_t maxpos = 0;
+	const char *relkind = r->nrows ? r->cells[4] : "r";
+
+	free_table(v);
+	v->cols = pgiam_xcalloc(r->nrows + 1, sizeof(char *));
+	v->types = pgiam_xcalloc(r->nrows + 1, sizeof(char *));
+	v->keys = pgiam_xcalloc(r->nrows + 1, sizeof(char *));
+	v->ncols = r->nrows;
+	for (size_t i = 0; i < r->nrows; i++) {
+		const char *pos = r->cells[i * r->ncols + 3];
+
+		v->cols[i] = cell(r, i, 0);
+		v->types[i] = cell(r, i, 1);
+		if (pos && *pos && (size_t)atoi(pos) > maxpos)
+			maxpos = (size_t)atoi(pos);
+	}
+	for (size_t k = 1; k <= maxpos; k++)
+		for (size_t i = 0; i < r->nrows; i++) {
+			const char *pos = r->cells[i * r->ncols + 3];
+			if (pos && *pos && (size_t)atoi(pos) == k)
+				v->keys[v->nkeys++] = cell(r, i, 0);
+		}
+	if (v->nkeys)
+		v->keykind = PGIAM_BROWSE_KEY_PK;
+	else if (relkind && (!strcmp(relkind, "r") || !strcmp(relkind, "m")))
+		v->keykind = PGIAM_BROWSE_KEY_CTID;
+	else
+		v->keykind = PGIAM_BROWSE_KEY_OFFSET;
+}
+
+/* After a page arrived: what the status line says, and whether it was an edge. */
+static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+{
+	if (v->dir == PGIAM_BROWSE_NEXT && !r->nrows && v->keykind != PGIAM_BROWSE_KEY_OFFSET) {
+		pgiam_app_message(app, PGIAM_ROLE_DIM, "that was the last page");
+		return load_page(v, app, PGIAM_BROWSE_LAST);
+	}
+	if (v->dir == PGIAM_BROWSE_PREV && r->nrows < v->limit &&
+	    v->keykind != PGIAM_BROWSE_KEY_OFFSET)
+		return load_page(v, app, PGIAM_BROWSE_FIRST);
+	if (v->keykind == PGIAM_BROWSE_KEY_OFFSET && v->dir == PGIAM_BROWSE_NEXT && !r->nrows &&
+	    v->offset) {
+		pgiam_app_message(app, PGIAM_ROLE_DIM, "that was the last page");
+		v->offset = v->offset > v->limit ? v->offset - 2 * v->limit : 0;
+		return load_page(v, app, PGIAM_BROWSE_NEXT);
+	}
+	v->have_page = 1;
+	v->at_start = v->dir == PGIAM_BROWSE_FIRST ||
+		(v->keykind == PGIAM_BROWSE_KEY_OFFSET && !v->offset);
+	v->at_end = v->dir == PGIAM_BROWSE_LAST || r->nrows < v->limit;
+	if (v->sel >= (int)r->nrows)
+		v->sel = r->nrows ? (int)r->nrows - 1 : 0;
+	return PGIAM_REACT_REDRAW;
+}
+
+static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
+{
+	browse_view *v = s->data;
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	enum pending was = v->pending;
+
+	if (was == Q_NONE || !r || !r->done)
+		return PGIAM_REACT_NONE;
+	v->pending = Q_NONE;
+	if (r->failed)
+		return PGIAM_REACT_REDRAW;  /* drawn from the result */
+	switch (was) {
+	case Q_SCHEMAS:
+	case Q_TABLES:
+		v->pending = was;
+		take_list(v, r);
+		v->pending = Q_NONE;
+		if (was == Q_SCHEMAS)
+			v->sel = v->schema_sel < (int)v->nitems ? v->schema_sel : 0;
+		return PGIAM_REACT_REDRAW;
+	case Q_COLUMNS:
+		take_columns(v, r);
+		if (!v->ncols) {
+			pgiam_app_message(app, PGIAM_ROLE_WARN, "%s has no columns to show", v->table);
+			return PGIAM_REACT_REDRAW;
+		}
+		v->sel = 0;
+		v->hcol = 0;
+		return load_page(v, app, PGIAM_BROWSE_FIRST);
+	case Q_PAGE:
+		return took_page(v, app, r);
+	case Q_NONE:
+		break;
+	}
+	return PGIAM_REACT_NONE;
+}
+
+static void draw_list(browse_view *v, pgiam_rect body)
+{
+	int y = body.y + 1;
+	char line[1200];
+
+	if (v->level == LV_TABLES) {
+		snprintf(line, sizeof(line), "%-4s  %-32s %-17s %-24s %s", "SIUD", "table",
+			"kind", "estimated rows", "size");
+		pgiam_draw_field(y++, 1, body.w - 2, PGIAM_ROLE_HEADER, line);
+	}
+	v->page = body.y + body.h - y;
+	if (v->sel < v->top)
+		v->top = v->sel;
+	if (v->sel >= v->top + v->page)
+		v->top = v->sel - v->page + 1;
+	for (int i = v->top; i < (int)v->nitems && y < body.y + body.h; i++, y++) {
+		item *it = &v->items[i];
+		pgiam_role role = i == v->sel ? PGIAM_ROLE_SELECTED : PGIAM_ROLE_NORMAL;
+		int x = 1;
+
+		pgiam_draw_fill(y, 1, body.w - 2, role);
+		if (v->level == LV_TABLES) {
+			pgiam_draw_field(y, x, 4, it->privs[0] == 'S' ? role : PGIAM_ROLE_WARN,
+				it->privs);
+			x += 6;
+		}
+		x += pgiam_draw_field(y, x, 32 < body.w - 2 - x ? 32 : body.w - 2 - x, role,
+			it->name) + 1;
+		if (x < body.w - 1)
+			pgiam_draw_text(y, x, body.w - 1 - x, role, it->info);
+	}
+}
+
+/* Display widths of the columns from the header and the page's cells. */
+static int col_width(browse_view *v, const pgiam_conn_result *r, size_t c, size_t nk)
+{
+	int w = (int)pgiam_width_of(v->cols[c]);
+
+	for (size_t i = 0; i < r->nrows; i++) {
+		const char *x = r->cells[i * r->ncols + nk + c];
+		int cw = (int)pgiam_width_of(x ? x : "\xE2\x88\x85");
+		if (cw > w)
+			w = cw;
+	}
+	return w > COL_MAX ? COL_MAX : w;
+}
+
+static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect body)
+{
+	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys });
+	int y = body.y + 1, x = 1;
+	int widths[256];
+	size_t shown = v->ncols < 256 ? v->ncols : 256;
+
+	if (r->ncols != nk + v->ncols)
+		return;
+	for (size_t c = 0; c < shown; c++)
+		widths[c] = col_width(v, r, c, nk);
+	for (size_t c = (size_t)v->hcol; c < shown && x < body.w - 1; c++) {
+		int w = widths[c] < body.w - 1 - x ? widths[c] : body.w - 1 - x;
+		pgiam_draw_field(y, x, w, PGIAM_ROLE_HEADER, v->cols[c]);
+		x += widths[c] + 2;
+	}
+	y++;
+	v->page = body.y + body.h - 1 - y;
+	for (size_t i = 0; i < r->nrows && y < body.y + body.h - 1; i++, y++) {
+		size_t raw = v->reversed ? r->nrows - 1 - i : i;
+		pgiam_role sel = (int)i == v->sel ? PGIAM_ROLE_SELECTED : PGIAM_ROLE_NORMAL;
+
+		x = 1;
+		pgiam_draw_fill(y, 1, body.w - 2, sel);
+		for (size_t c = (size_t)v->hcol; c < shown && x < body.w - 1; c++) {
+			const char *cv = r->cells[raw * r->ncols + nk + c];
+			int w = widths[c] < body.w - 1 - x ? widths[c] : body.w - 1 - x;
+
+			/* NULL is a symbol in the dim role, never text a value could hold. */
+			pgiam_draw_field(y, x, w, cv ? sel : PGIAM_ROLE_DIM, cv ? cv : "\xE2\x88\x85");
+			x += widths[c] + 2;
+		}
+	}
+}
+
+static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
+{
+	browse_view *v = s->data;
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	char line[700];
+	static const char *const how[] = { "primary key", "ctid (no primary key: rows that "
+		"move while paging can repeat or be missed)", "offset (a view: no key)" };
+
+	if (v->pending != Q_NONE && r && !r->done) {
+		snprintf(line, sizeof(line), "reading\xE2\x80\xA6 %.1f s \xC2\xB7 Esc cancels",
+			pgiam_conn_query_seconds(app->conn));
+		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN, line);
+		return;
+	}
+	if (r && r->failed && v->pending == Q_NONE && !v->have_page &&
+	    !(v->level != LV_ROWS && v->nitems)) {
+		if (r->cancelled)
+			snprintf(line, sizeof(line), "cancelled \xC2\xB7 r reads again, Esc goes back");
+		else
+			snprintf(line, sizeof(line), "ERROR %s: %s", r->sqlstate, r->message);
+		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_ERROR, line);
+		if (r->hint[0])
+			pgiam_draw_text(body.y + 1, 1, body.w - 2, PGIAM_ROLE_NORMAL, r->hint);
+		return;
+	}
+	if (v->level != LV_ROWS) {
+		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM, v->level == LV_SCHEMAS ?
+			"Enter opens a schema \xC2\xB7 Esc goes back" :
+			"S I U D: SELECT INSERT UPDATE DELETE held by the role \xC2\xB7 Enter opens");
+		draw_list(v, body);
+		return;
+	}
+	if (!v->have_page || !r)
+		return;
+	snprintf(line, sizeof(line), "%zu row%s%s%s \xC2\xB7 paged by %s \xC2\xB7 Enter: record, "
+		"\xE2\x86\x90\xE2\x86\x92 columns %d/%zu", r->nrows, r->nrows == 1 ? "" : "s",
+		v->at_start ? " \xC2\xB7 first page" : "", v->at_end ? " \xC2\xB7 last page" : "",
+		how[v->keykind], v->hcol + 1, v->ncols);
+	pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM, line);
+	draw_rows(v, r, body);
+}
+
+static unsigned show_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+{
+	size_t nk = v->keykind == PGIAM_BROWSE_KEY_PK ? v->nkeys :
+		v->keykind == PGIAM_BROWSE_KEY_CTID ? 1 : 0;
+	pgiam_buf b = PGIAM_BUF_INIT;
+	size_t raw;
+
+	if (!v->have_page || !r || (size_t)v->sel >= r->nrows)
+		return PGIAM_REACT_NONE;
+	raw = v->reversed ? r->nrows - 1 - (size_t)v->sel : (size_t)v->sel;
+	for (size_t c = 0; c < v->ncols; c++) {
+		const char *cv = r->cells[raw * r->ncols + nk + c];
+
+		if (pgiam_buf_printf(&b, "%s (%s)\n  %s%s\n", v->cols[c], v->types[c],
+		    cv ? cv : "\xE2\x88\x85 NULL",
+		    cv && pgiam_catalog_utf8_chars(cv) > PGIAM_BROWSE_CELL_MAX ?
+		    "\xE2\x80\xA6 (cut: longer than 2000 characters)" : "") < 0)
+			pgiam_ui_fail("out of memory");
+	}
+	v->record.title = "Record";
+	v->record.body = pgiam_buf_detach(&b);   /* the text screen takes it */
+	if (!v->record.body)
+		pgiam_ui_fail("out of memory");
+	pgiam_buf_dispose(&b);
+	return pgiam_app_push(app, &pgiam_screen_text, &v->record);
+}
+
+static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
+{
+	browse_view *v = s->data;
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	int n = v->level == LV_ROWS ? (v->have_page && r ? (int)r->nrows : 0) : (int)v->nitems;
+
+	if ((a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) && app->conn &&
+	    pgiam_conn_busy(app->conn)) {
+		pgiam_conn_cancel(app->conn);
+		return PGIAM_REACT_REDRAW;
+	}
+	if (v->pending != Q_NONE && a != PGIAM_ACTION_BACK && a != PGIAM_ACTION_CANCEL)
+		return PGIAM_REACT_NONE;   /* one statement at a time */
+	if (a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) {
+		v->pending = Q_NONE;
+		if (v->level == LV_SCHEMAS)
+			return PGIAM_REACT_POP;
+		if (v->level == LV_ROWS) {
+			free_table(v);
+			v->level = LV_TABLES;
+			set_title(v);
+			return load_tables(v, app);
+		}
+		v->level = LV_SCHEMAS;
+		set_title(v);
+		return load_schemas(v, app);
+	} else if (a == PGIAM_ACTION_OPEN) {
+		if (v->level == LV_ROWS)
+			return show_record(v, app, r);
+		if (v->sel < 0 || v->sel >= (int)v->nitems)
+			return PGIAM_REACT_NONE;
+		if (v->level == LV_SCHEMAS) {
+			snprintf(v->schema, sizeof(v->schema), "%s", v->items[v->sel].name);
+			v->schema_sel = v->sel;
+			v->level = LV_TABLES;
+			set_title(v);
+			return load_tables(v, app);
+		}
+		snprintf(v->table, sizeof(v->table), "%s", v->items[v->sel].name);
+		v->level = LV_ROWS;
+		v->limit = v->page > 3 ? (size_t)v->page - 2 : 1;
+		if (v->limit > PGIAM_BROWSE_PAGE_ROWS)
+			v->limit = PGIAM_BROWSE_PAGE_ROWS;
+		set_title(v);
+		return load_columns(v, app);
+	} else if (a == PGIAM_ACTION_REFRESH) {
+		if (v->level == LV_SCHEMAS)
+			return load_schemas(v, app);
+		if (v->level == LV_TABLES)
+			return load_tables(v, app);
+		return load_columns(v, app);
+	} else if (a == PGIAM_ACTION_UP) {
+		v->sel -= v->sel > 0;
+		return PGIAM_REACT_REDRAW;
+	} else if (a == PGIAM_ACTION_DOWN) {
+		v->sel += v->sel < n - 1;
+		return PGIAM_REACT_REDRAW;
+	} else if (a == PGIAM_ACTION_NEXT_PAGE || a == PGIAM_ACTION_PREV_PAGE ||
+	    a == PGIAM_ACTION_FIRST_PAGE || a == PGIAM_ACTION_LAST_PAGE) {
+		if (v->level != LV_ROWS) {
+			static const pgiam_action list[] = { PGIAM_ACTION_PAGE_DOWN,
+				PGIAM_ACTION_PAGE_UP, PGIAM_ACTION_FIRST, PGIAM_ACTION_LAST };
+			pgiam_action la = list[a - PGIAM_ACTION_NEXT_PAGE];
+			v->sel = la == PGIAM_ACTION_FIRST ? 0 : la == PGIAM_ACTION_LAST ? n - 1 :
+				v->sel + (la == PGIAM_ACTION_PAGE_DOWN ? v->page : -v->page);
+			if (v->sel >= n)
+				v->sel = n - 1;
+			if (v->sel < 0)
+				v->sel = 0;
+			return PGIAM_REACT_REDRAW;
+		}
+		if (!v->ncols)
+			return PGIAM_REACT_NONE;
+		if (a == PGIAM_ACTION_NEXT_PAGE && v->have_page && v->at_end) {
+			pgiam_app_message(app, PGIAM_ROLE_DIM, "this is the last page");
+			return PGIAM_REACT_REDRAW;
+		}
+		if (a == PGIAM_ACTION_PREV_PAGE && v->have_page && v->at_start) {
+			pgiam_app_message(app, PGIAM_ROLE_DIM, "this is the first page");
+			return PGIAM_REACT_REDRAW;
+		}
+		return load_page(v, app, a == PGIAM_ACTION_NEXT_PAGE ? PGIAM_BROWSE_NEXT :
+			a == PGIAM_ACTION_PREV_PAGE ? PGIAM_BROWSE_PREV :
+			a == PGIAM_ACTION_FIRST_PAGE ? PGIAM_BROWSE_FIRST : PGIAM_BROWSE_LAST);
+	} else if (a == PGIAM_ACTION_SCROLL_LEFT) {
+		v->hcol -= v->hcol > 0;
+		return PGIAM_REACT_REDRAW;
+	} else if (a == PGIAM_ACTION_SCROLL_RIGHT) {
+		v->hcol += v->hcol + 1 < (int)v->ncols;
+		return PGIAM_REACT_REDRAW;
+	}
+	return PGIAM_REACT_UNHANDLED;
+}
+
+static void browse_close(pgiam_screen *s, pgiam_app *app)
+{
+	browse_view *v = s->data;
+
+	if (app->conn && pgiam_conn_busy(app->conn))
+		pgiam_conn_cancel(app->conn);
+	free_items(v);
+	free_table(v);
+	free(v);
+}
+
+const pgiam_screen_ops pgiam_screen_browse = {
+	.title = "Browse",
+	.scopes = { PGIAM_SCOPE_BROWSE, PGIAM_SCOPE_LIST }, .nscopes = 2,
+	.open = browse_open, .draw = browse_draw, .action = browse_action,
+	.tick = browse_tick, .close = browse_close,
+};
