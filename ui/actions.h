@@ -58,6 +58,8 @@
 	_(DEL_LINE,    EDIT,     "Clear the text", PGIAM_CTRL('u'), 0, 0, 0) \
 	_(RETRY,       CONNECT,  "Try connecting again", 'r', 0, 0, 0) \
 	_(RUN,         SQL,      "Run the SQL typed at the prompt", '\n', '\r', KEY_ENTER, 0) \
+	_(HISTORY_PREV, SQL,     "Recall the previous statement (what was typed is kept)", KEY_UP, PGIAM_CTRL('p'), 0, 0) \
+	_(HISTORY_NEXT, SQL,     "Recall the next statement, then what was being typed", KEY_DOWN, PGIAM_CTRL('n'), 0, 0) \
 	_(YES,         CONFIRM,  "Answer yes", 'y', 'Y', 0, 0) \
 	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0)
 
