@@ -162,6 +162,20 @@ static int imds_get(pgiam_http_response *resp, const char *base, const char *pat
 	return pgiam_http_perform(resp, &req);
 }
 
+/* An IAM role name ([\w+=,.@-], 1-64): it goes into the next URL, the source's
+ * description and error messages, so nothing else (no '/', no control characters). */
+static int role_name_ok(const char *role)
+{
+	size_t n = strlen(role);
+
+	if (!n || n > 64)
+		return 0;
+	for (const char *p = role; *p; p++)
+		if (!pgiam_ascii_isalnum((unsigned char)*p) && !strchr("+=,.@_-", *p))
+			return 0;
+	return 1;
+}
+
 int pgiam_chain_from_imds(pgiam_creds *out, const volatile int *cancel)
 {
 	const char *ep = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
@@ -216,7 +230,7 @@ int pgiam_chain_from_imds(pgiam_creds *out, const volatile int *cancel)
 	}
 	snprintf(role, sizeof(role), "%.*s", (int)strcspn(pgiam_buf_cstr(&resp.body), "\r\n"),
 		pgiam_buf_cstr(&resp.body));
-	if (!role[0] || strchr(role, '/') || strchr(role, '?') || strchr(role, '#')) {
+	if (!role_name_ok(role)) {
 		error = pgiam_error_set(PGIAM_ESERVER, "instance metadata at %s gave no usable role name", base);
 		goto cleanup;
 	}

@@ -158,6 +158,19 @@ def test_imds_v2(box):
     assert meta.stats() == st
 
 
+def test_imds_role_name_checked(box):
+    # the role name goes into the next URL and into messages: an odd one is refused
+    meta = Emulator(mkdir(box, "imds-odd"), config={
+        "access_key_id": ALICE_AKID, "secret_access_key": ALICE_SECRET,
+        "role_name": "odd\x1b[31mrole"}, script="metadata_emulator.py", extra=["--mode", "imds"])
+    box.others.append(meta)
+    box.role_profile()
+    p = box.run(["whoami", "--profile", "demo"],
+                env=box.env(AWS_EC2_METADATA_DISABLED=None, AWS_EC2_METADATA_SERVICE_ENDPOINT=meta.url))
+    assert p.returncode == 1 and "gave no usable role name" in p.stderr, p.stderr
+    assert "\x1b" not in p.stderr and meta.stats().get("credentials", 0) == 0, p.stderr
+
+
 def test_nothing_configured(box):
     box.role_profile()
     p = box.run(["whoami", "--profile", "demo"], env=box.env())
@@ -202,5 +215,6 @@ if __name__ == "__main__":
     main([test_environment, test_credentials_file_with_aws_profile, test_source_profile_wins_over_environment,
           test_config_credential_process, test_credential_process_failure_shows_stderr,
           test_role_chaining_in_config, test_container_full_uri_with_token, test_imds_v2,
+          test_imds_role_name_checked,
           test_nothing_configured, test_missing_aws_profile_is_an_error, test_direct_profile_without_role,
           test_whoami_json])
