@@ -46,6 +46,8 @@ typedef struct browse_view {
 	size_t nkeys;
 	pgiam_browse_keykind keykind;
 	unsigned long long offset;   /* OFFSET kind: the page's first row */
+	int offset_same;             /* the next OFFSET read keeps the offset */
+	int rows_shown;              /* rows the grid showed at the last draw */
 	pgiam_browse_dir dir;        /* of the page being read */
 	int reversed;                /* the result's rows are last first */
 	int have_page;               /* the result is the current page */
@@ -152,6 +154,11 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 	const char *offs[1] = { off };
 	int built;
 
+	/* A page is what the screen shows now (it may have been resized). */
+	if (v->rows_shown > 0)
+		v->limit = (size_t)v->rows_shown < PGIAM_BROWSE_PAGE_ROWS ?
+			(size_t)v->rows_shown : PGIAM_BROWSE_PAGE_ROWS;
+	t.limit = v->limit;
 	if (v->keykind == PGIAM_BROWSE_KEY_OFFSET) {
 		if (dir == PGIAM_BROWSE_LAST) {
 			pgiam_app_message(app, PGIAM_ROLE_WARN, "%s has no key to read it "
@@ -160,10 +167,11 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 		}
 		if (dir == PGIAM_BROWSE_FIRST)
 			v->offset = 0;
-		else if (dir == PGIAM_BROWSE_NEXT)
+		else if (dir == PGIAM_BROWSE_NEXT && !v->offset_same)
 			v->offset += v->limit;
 		else
 			v->offset = v->offset > v->limit ? v->offset - v->limit : 0;
+		v->offset_same = 0;
 		snprintf(off, sizeof(off), "%llu", v->offset);
 		bound = offs;
 	} else if (dir == PGIAM_BROWSE_NEXT || dir == PGIAM_BROWSE_PREV) {
@@ -280,7 +288,8 @@ static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_resul
 	if (v->keykind == PGIAM_BROWSE_KEY_OFFSET && v->dir == PGIAM_BROWSE_NEXT && !r->nrows &&
 	    v->offset) {
 		pgiam_app_message(app, PGIAM_ROLE_DIM, "that was the last page");
-		v->offset = v->offset > v->limit ? v->offset - 2 * v->limit : 0;
+		v->offset -= v->limit;   /* back to the page it came from, read again */
+		v->offset_same = 1;
 		return load_page(v, app, PGIAM_BROWSE_NEXT);
 	}
 	v->have_page = 1;
@@ -395,6 +404,7 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 	}
 	y++;
 	v->page = body.y + body.h - 1 - y;
+	v->rows_shown = v->page;
 	for (size_t i = 0; i < r->nrows && y < body.y + body.h - 1; i++, y++) {
 		size_t raw = v->reversed ? r->nrows - 1 - i : i;
 		pgiam_role sel = (int)i == v->sel ? PGIAM_ROLE_SELECTED : PGIAM_ROLE_NORMAL;
@@ -521,7 +531,8 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		}
 		snprintf(v->table, sizeof(v->table), "%s", v->items[v->sel].name);
 		v->level = LV_ROWS;
-		v->limit = v->page > 3 ? (size_t)v->page - 2 : 1;
+		v->rows_shown = 0;
+		v->limit = v->page > 2 ? (size_t)v->page - 1 : 1;
 		if (v->limit > PGIAM_BROWSE_PAGE_ROWS)
 			v->limit = PGIAM_BROWSE_PAGE_ROWS;
 		set_title(v);

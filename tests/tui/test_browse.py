@@ -177,11 +177,13 @@ def main():
         # A view has no key: OFFSET pages, and End says it cannot.
         select_line(t, r"\bbrowse_view\s+view")
         t.send("Enter")
-        s = t.wait_for(r"\n\s*22\s+label 22\s")
+        s = t.wait_for(r"(\d+) rows · first page")
+        per = int(re.search(r"(\d+) rows · first page", s).group(1))
+        s = t.wait_for(r"\n\s*%d\s+label %d\s" % (per, per))
         if "paged by offset" not in s or not re.search(r"\n\s*1\s+label 1\s", s):
             raise Fail("browse_view's first page:\n" + s)
         t.send("NPage")
-        s = t.wait_for(r"\n\s*23\s+label 23\s")
+        s = t.wait_for(r"\n\s*%d\s+label %d\s" % (per + 1, per + 1))
         t.send("PPage")
         t.wait_for(r"rows · first page")
         t.send("End")
@@ -234,6 +236,17 @@ def main():
         t.wait_for(r"rows · first page")
         # (the screen can be captured half drawn: poll until the rows are there too)
         wait_first_id(t, lambda i: i == 1, "the first page after Home")
+        # A smaller terminal: the next page read is as long as the screen shows.
+        t.resize(100, 20)
+        t.wait_for(r"READ-ONLY")   # redrawn at the new size (tmux cut the old bottom)
+        t.send("NPage")
+        s = t.wait_for(r"(\d+) rows · paged")
+        small = int(re.search(r"(\d+) rows · paged", s).group(1))
+        if not 0 < small < per:
+            raise Fail("after a resize the page is %d rows (was %d):\n%s" % (small, per, s))
+        t.resize(100, 30)
+        t.send("Home")
+        wait_first_id(t, lambda i: i == 1, "the first page after the resize")
         t.send("Right")
         t.wait_for(r"columns 2/")
         t.send("Left")
