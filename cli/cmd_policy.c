@@ -56,10 +56,35 @@ static void principal_from_caller(char *out, size_t len, const char *caller)
 		snprintf(out, len, "%s", caller);
 }
 
+/* PostgreSQL 15's reserved keywords and those that cannot name a database
+ * (type_func_name): as identifiers they must be quoted (CREATE USER "user"). */
+static int pg_keyword(const char *s)
+{
+	static const char *const words[] = { "all", "analyse", "analyze", "and", "any",
+		"array", "as", "asc", "asymmetric", "authorization", "binary", "both", "case",
+		"cast", "check", "collate", "collation", "column", "concurrently", "constraint",
+		"create", "cross", "current_catalog", "current_date", "current_role",
+		"current_schema", "current_time", "current_timestamp", "current_user", "default",
+		"deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch",
+		"for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike",
+		"in", "initially", "inner", "intersect", "into", "is", "isnull", "join",
+		"lateral", "leading", "left", "like", "limit", "localtime", "localtimestamp",
+		"natural", "not", "notnull", "null", "offset", "on", "only", "or", "order",
+		"outer", "overlaps", "placing", "primary", "references", "returning", "right",
+		"select", "session_user", "similar", "some", "symmetric", "table", "tablesample",
+		"then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic",
+		"verbose", "when", "where", "window", "with" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(s, words[i]))
+			return 1;
+	return 0;
+}
+
 /* A PostgreSQL identifier, quoted only when needed. */
 static void sql_ident(pgiam_buf *b, const char *s)
 {
-	int plain = *s && (islower((unsigned char)*s) || *s == '_');
+	int plain = *s && (islower((unsigned char)*s) || *s == '_') && !pg_keyword(s);
 
 	for (const char *p = s; *p && plain; p++)
 		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_' || *p == '$'))
@@ -88,17 +113,30 @@ static void sql_literal(pgiam_buf *b, const char *s)
 	pgiam_buf_putc(b, '\'');
 }
 
+/* A dollar-quote tag for a DO body that holds user: "$$", or "$pgiam$", "$pgiam1$"…
+ * when the name itself contains it (a name is not trusted to keep the body closed). */
+static void dollar_tag(char *out, size_t outlen, const char *user)
+{
+	snprintf(out, outlen, "$$");
+	for (int i = 0; strstr(user, out); i++)
+		snprintf(out, outlen, i ? "$pgiam%d$" : "$pgiam$", i);
+}
+
 static void build_sql(pgiam_buf *b, const char *database, const char *user)
 {
+	char tag[32];
+
+	dollar_tag(tag, sizeof(tag), user);
 	pgiam_buf_printf(b, "-- Run as the RDS master user, connected to database %s.\n", database);
-	pgiam_buf_puts(b, "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ");
+	pgiam_buf_printf(b, "DO %s\nBEGIN\n  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ",
+		tag);
 	sql_literal(b, READONLY_ROLE);
 	pgiam_buf_puts(b, ") THEN\n    CREATE ROLE " READONLY_ROLE ";\n  END IF;\n"
 		"  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ");
 	sql_literal(b, user);
 	pgiam_buf_puts(b, ") THEN\n    CREATE USER ");
 	sql_ident(b, user);
-	pgiam_buf_puts(b, " WITH LOGIN;\n  END IF;\nEND\n$$;\n");
+	pgiam_buf_printf(b, " WITH LOGIN;\n  END IF;\nEND\n%s;\n", tag);
 	pgiam_buf_puts(b, "GRANT CONNECT ON DATABASE ");
 	sql_ident(b, database);
 	pgiam_buf_puts(b, " TO " READONLY_ROLE ";\n"

@@ -16,6 +16,8 @@ static void usage(FILE *out)
 		"\ncommands:\n");
 	for (const pgiam_cli_command *c = pgiam_cli_commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out, "\nterminal UI options:\n");
+	pgiam_tui_options_usage(out);
 	fprintf(out, "\noptions:\n"
 		"  --help       this text\n"
 		"  --version    print the version\n");

@@ -251,7 +251,8 @@ int pgiam_chain_resolve(pgiam_creds *out, const pgiam_chain_options *opts)
 		goto cleanup;
 
 	snprintf(tried, sizeof(tried), "instance metadata (%s)",
-		getenv("AWS_EC2_METADATA_DISABLED") && pgiam_ascii_casecmp(getenv("AWS_EC2_METADATA_DISABLED"), "true") == 0 ?
+		getenv("AWS_EC2_METADATA_DISABLED") &&
+		pgiam_ascii_casecmp(getenv("AWS_EC2_METADATA_DISABLED"), "true") == 0 ?
 		"disabled by AWS_EC2_METADATA_DISABLED" : "no answer");
 	error = pgiam_error_set(PGIAM_ENOTFOUND,
 		"no AWS source credentials found: tried the environment, AWS profile '%s' in %s and %s, "

@@ -203,8 +203,17 @@ cleanup:
 				pgiam_wipe((void *)json_object_get_string(s), (size_t)json_object_get_string_len(s));
 		json_object_put(obj);
 	}
-	if (tok)
+	if (tok) {
+#if JSON_C_MAJOR_VERSION == 0 && JSON_C_MINOR_VERSION <= 17
+		/* The tokener collects each string in one buffer it reuses from the start:
+		 * the tail of the session token outlives the shorter strings parsed after
+		 * it, and json_tokener_free frees it unwiped. (The struct is public up to
+		 * json-c 0.17; a later json-c that hides it needs another way.) */
+		if (tok->pb && tok->pb->buf)
+			pgiam_wipe(tok->pb->buf, (size_t)tok->pb->size);
+#endif
 		json_tokener_free(tok);
+	}
 	return error;
 }
 

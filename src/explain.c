@@ -300,6 +300,78 @@ void pgiam_explain_statement_kind(char *out, size_t outlen, const char *sql)
 	upper_word(out, outlen, p, n);
 }
 
+/* The end of the dollar-quote opening tag at p ($$ or $tag$), or NULL when p does not
+ * start one ($1 is a parameter, a$b an identifier: the caller checks what precedes). */
+static const char *dollar_tag_end(const char *p)
+{
+	const char *q = p + 1;
+
+	if (*p != '$' || pgiam_ascii_isdigit((unsigned char)*q))
+		return NULL;
+	while (pgiam_ascii_isalnum((unsigned char)*q) || *q == '_' || (unsigned char)*q >= 0x80)
+		q++;
+	return *q == '$' ? q + 1 : NULL;
+}
+
+const char *pgiam_explain_nth_statement(const char *sql, int n)
+{
+	const char *p = skip_space(sql ? sql : "");
+	const char *start = p;
+	int depth = 0, index = 0;
+
+	if (n < 0)
+		return NULL;
+	while (*p) {
+		const char *tag_end = NULL;
+		if (*p == '\'' || *p == '"') {
+			/* E'…' strings take backslash escapes; '' and "" double the quote */
+			int backslash = *p == '\'' && p > start && (p[-1] == 'E' || p[-1] == 'e') &&
+				!(p - 1 > start && (pgiam_ascii_isalnum((unsigned char)p[-2]) ||
+				p[-2] == '_'));
+			char quote = *p++;
+			for (; *p; p++) {
+				if (backslash && *p == '\\' && p[1]) {
+					p++;
+				} else if (*p == quote) {
+					if (p[1] != quote)
+						break;
+					p++;
+				}
+			}
+			if (*p)
+				p++;
+		} else if ((p[0] == '-' && p[1] == '-') || (p[0] == '/' && p[1] == '*')) {
+			p = skip_space(p);
+		} else if (*p == '$' && !(p > start && (pgiam_ascii_isalnum((unsigned char)p[-1]) ||
+		           p[-1] == '_' || (unsigned char)p[-1] >= 0x80)) &&
+		           (tag_end = dollar_tag_end(p))) {
+			size_t len = (size_t)(tag_end - p);
+			const char *close = tag_end;
+			while (*close && strncmp(close, p, len))
+				close++;
+			p = *close ? close + len : close;
+		} else if (*p == '(') {
+			depth++;
+			p++;
+		} else if (*p == ')') {
+			depth -= depth > 0;
+			p++;
+		} else if (*p == ';' && !depth) {
+			if (index == n)
+				return start;
+			/* empty statements (";;") are not statements to the server either */
+			do
+				p = skip_space(p + 1);
+			while (*p == ';');
+			index++;
+			start = p;
+		} else {
+			p++;
+		}
+	}
+	return index == n && *start ? start : NULL;
+}
+
 /* One identifier at p, as PostgreSQL reads it: "quoted" (with "" for a quote) kept as
  * is, else unquoted and folded to lower case (ASCII only, as the server does for
  * multibyte encodings). The end of it, or NULL when there is none or it does not fit. */

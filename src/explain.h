@@ -83,6 +83,13 @@ int pgiam_explain_endpoint_region(char *out, size_t outlen, const char *host);
  * of a data-modifying CTE; "" when it cannot tell. */
 void pgiam_explain_statement_kind(char *out, size_t outlen, const char *sql);
 
+/* The start of the n-th (0-based) statement of a query string as the server splits
+ * it: at semicolons outside strings ('…', E'…', "…", $tag$…$tag$), comments and
+ * parentheses, empty statements not counted. NULL when there are not that many. A
+ * multi-statement query fails at the statement after those that completed, so this
+ * names the statement a refusal is about. */
+const char *pgiam_explain_nth_statement(const char *sql, int n);
+
 /* Parses "permission denied for table customers" (PostgreSQL 15 wording; also
  * "permission denied for schema/sequence/view/function/database X" and "must be owner
  * of table X") into kind ("table") and name ("customers"). 0, or PGIAM_ENOTFOUND. */

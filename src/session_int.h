@@ -93,6 +93,7 @@ struct pgiam_session {
 	int copy_out;
 	long long rows_in_set, rows_total;
 	int query_failed;
+	int stmts_done;              /* statements of the query string that completed */
 
 	char notice[512];
 	char token_host[256], token_user[128], token_region[64];

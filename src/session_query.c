@@ -177,6 +177,7 @@ int pgiam__session_send(pgiam_session *s, const char *sql)
 	pgiam__session_reset_columns(s);
 	s->rows_in_set = s->rows_total = 0;
 	s->query_failed = 0;
+	s->stmts_done = 0;
 	s->copy_out = 0;
 	s->cancel_requested = 0;
 	s->notice[0] = '\0';
@@ -219,6 +220,15 @@ int pgiam__session_send_info(pgiam_session *s)
 	return 0;
 }
 
+/* The statement of the running query string that failed: the one after those that
+ * completed ("BEGIN; INSERT …" fails at the INSERT). */
+static const char *failed_statement(const pgiam_session *s)
+{
+	const char *stmt = pgiam_explain_nth_statement(s->running_sql, s->stmts_done);
+
+	return stmt ? stmt : s->running_sql;
+}
+
 /* Sends EXPLAIN_SQL about the object of a refusal: for 42501 the one named in the
  * server's message, for 25006 the table the statement writes (when it can be read
  * from the statement; otherwise the refusal is reported as it is). */
@@ -229,7 +239,7 @@ static void start_explain(pgiam_session *s)
 
 	if (!strcmp(s->err.sqlstate, "25006")) {
 		if (pgiam_explain_write_target(schema, sizeof(schema), name, sizeof(name),
-		    s->running_sql) != 0) {
+		    failed_statement(s)) != 0) {
 			fail_query(s);
 			return;
 		}
@@ -260,7 +270,7 @@ static void explain_result(pgiam_session *s, const PGresult *res)
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
 		return;
-	pgiam_explain_statement_kind(sk, sizeof(sk), s->running_sql);
+	pgiam_explain_statement_kind(sk, sizeof(sk), failed_statement(s));
 	memset(&f, 0, sizeof(f));
 	f.statement_kind = sk;
 	f.role = PQgetvalue(res, 0, 0);
@@ -334,6 +344,8 @@ static void handle_result(pgiam_session *s, PGresult *res)
 			set_columns(s, res);
 		/* fallthrough */
 	case PGRES_COMMAND_OK:
+		if (s->state == ST_QUERY)
+			s->stmts_done++;
 		if (s->state == ST_QUERY && (n = pgiam__session_push_node(s, PGIAM_SEV_COMMAND))) {
 			const char *tuples = PQcmdTuples(res);
 			n->text = pgiam_strdup(PQcmdStatus(res));
@@ -425,7 +437,7 @@ static void finish(pgiam_session *s)
 		if (!strcmp(s->err.sqlstate, "25006")) {
 			pgiam_buf out = PGIAM_BUF_INIT;
 			char sk[32];
-			pgiam_explain_statement_kind(sk, sizeof(sk), s->running_sql);
+			pgiam_explain_statement_kind(sk, sizeof(sk), failed_statement(s));
 			if (pgiam_explain_read_only(&out, sk) == 0)
 				snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
 					pgiam_buf_cstr(&out));

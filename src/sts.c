@@ -182,6 +182,23 @@ static xmlDocPtr parse_xml(const char *xml, size_t len, const char *root_name)
 	return doc;
 }
 
+/* Wipes the text under n (the Credentials element) in the parsed tree before it is
+ * freed: libxml2 keeps its own copy of the secret key and session token there. Text
+ * held in the document's dictionary is shared and left alone (none is, without
+ * XML_PARSE_COMPACT or a dictionary for text). */
+static void wipe_text(xmlDocPtr doc, xmlNodePtr n)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next) {
+		int shared = c->content == (xmlChar *)&c->properties ||
+			(doc->dict && xmlDictOwns(doc->dict, c->content) == 1);
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+		    c->content && !shared)
+			pgiam_wipe(c->content, strlen((const char *)c->content));
+		else if (c->type == XML_ELEMENT_NODE)
+			wipe_text(doc, c);
+	}
+}
+
 static void snippet(char *out, size_t outlen, const char *body, size_t len)
 {
 	size_t j = 0;
@@ -246,8 +263,10 @@ cleanup:
 	free(arn);
 	free(id);
 	free(source);
-	if (doc)
+	if (doc) {
+		wipe_text(doc, child(res, "Credentials"));
 		xmlFreeDoc(doc);
+	}
 	return error;
 }
 
@@ -277,11 +296,32 @@ int pgiam_sts_parse_caller_identity(pgiam_sts_identity *out, const char *xml, si
 	return error;
 }
 
+/* AWS's SignatureDoesNotMatch message goes on, after a blank line, with "The
+ * Canonical String for this request should have been" and the canonical request,
+ * whose signed x-amz-security-token header is the caller's session token. Only the
+ * first sentence block is kept, and nothing from a canonical request in any case. */
+static void trim_message(char *msg)
+{
+	static const char *const cuts[] = { "\n\n", "\r\n\r\n", "The Canonical String",
+		"x-amz-security-token", "X-Amz-Security-Token", "The String-to-Sign" };
+	size_t n = strlen(msg);
+
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		const char *at = strstr(msg, cuts[i]);
+		if (at && (size_t)(at - msg) < n)
+			n = (size_t)(at - msg);
+	}
+	while (n && (msg[n - 1] == ' ' || msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		n--;
+	msg[n] = '\0';
+}
+
 static void copy_text(char *dst, size_t dstlen, xmlNodePtr n, const char *name)
 {
 	char *t = text_at(n, name, NULL);
 
 	snprintf(dst, dstlen, "%s", t ? t : "");
+	trim_message(dst);
 	/* the message goes into one-line errors */
 	for (char *p = dst; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')

@@ -60,6 +60,8 @@
 	_(RETRY,       CONNECT,  "Try connecting again", 'r', 0, 0, 0) \
 	_(RUN,         SQL,      "Run the SQL typed at the prompt", '\n', '\r', KEY_ENTER, 0) \
 	_(BROWSE,      SQL,      "Browse schemas and tables (keyset paging: any table size, constant memory)", KEY_F(5), 0, 0, 0) \
+	_(HISTORY_PREV, SQL,     "Recall the previous statement (what was typed is kept)", KEY_UP, PGIAM_CTRL('p'), 0, 0) \
+	_(HISTORY_NEXT, SQL,     "Recall the next statement, then what was being typed", KEY_DOWN, PGIAM_CTRL('n'), 0, 0) \
 	_(OPEN,        BROWSE,   "Open the selected schema or table; on a row, show the whole record", '\n', '\r', KEY_ENTER, 0) \
 	_(NEXT_PAGE,   BROWSE,   "Rows: the next page (keyset: after the last key shown)", KEY_NPAGE, ' ', 0, 0) \
 	_(PREV_PAGE,   BROWSE,   "Rows: the previous page (before the first key shown)", KEY_PPAGE, 0, 0, 0) \

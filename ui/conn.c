@@ -57,6 +57,7 @@ struct pgiam_conn {
 	int refresh_result;
 	char refresh_error[300];
 	time_t refresh_last_try;
+	int refresh_unseen;           /* refreshed while busy: the STS countdown is stale */
 };
 
 static const char *step_labels[] = {
@@ -232,8 +233,18 @@ static void refresh_finish(pgiam_conn *c)
 		;
 	if (c->refresh_result < 0)
 		pgiam_eventlog_add(c->log, "refreshing the role failed: %s", c->refresh_error);
-	else if (!pgiam_conn_busy(c))
-		c->status.sts_expires = pgiam_auth_session_expiry(c->auth);
+	else
+		c->refresh_unseen = 1;
+}
+
+/* The refreshed expiry is read once nothing else uses auth (a connect might be
+ * assuming the role on its thread). */
+static void refresh_show(pgiam_conn *c)
+{
+	if (!c->refresh_unseen || pgiam_conn_busy(c) || c->refresh_running)
+		return;
+	c->refresh_unseen = 0;
+	c->status.sts_expires = pgiam_auth_session_expiry(c->auth);
 }
 
 size_t pgiam_conn_pollfds(pgiam_conn *c, struct pollfd *fds, size_t max)
@@ -491,6 +502,7 @@ int pgiam_conn_advance(pgiam_conn *c, const struct pollfd *fds, size_t nfds)
 		changed = 1;
 	pthread_mutex_unlock(&c->lock);
 	drain_events(c);
+	refresh_show(c);
 	maybe_refresh(c);
 	return changed;
 }

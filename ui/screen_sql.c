@@ -1,11 +1,13 @@
 /* screen_sql.c - the connected view: a one-line SQL prompt, Enter runs it, rows
  * appear above as they arrive, errors inline with SQLSTATE, detail, hint and the
- * position. Esc cancels a running query; with nothing running it offers to
- * disconnect. (Browsing and a real SQL editor are later issues.) */
+ * position. After Enter the line is cleared and the statement goes into the
+ * history (Up/Down, history.h). Esc cancels a running query; with nothing running it
+ * offers to disconnect. (Browsing and a real SQL editor are later issues.) */
 #include "app.h"
 
 #include "draw.h"
 #include "error.h"
+#include "history.h"
 #include "width.h"
 
 #include <limits.h>
@@ -20,6 +22,7 @@ typedef struct sql_view {
 	char text[SQL_MAX];
 	size_t len, cursor;
 	char last_sql[SQL_MAX];
+	pgiam_history history;
 	int top;          /* first result row shown */
 	int page;
 	int cursor_y, cursor_x;
@@ -225,6 +228,14 @@ static void delete_bytes(sql_view *v, size_t from, size_t to)
 	v->cursor = from;
 }
 
+/* Replaces the prompt's text, the cursor at its end. */
+static void set_text(sql_view *v, const char *text)
+{
+	snprintf(v->text, sizeof(v->text), "%s", text);
+	v->len = strlen(v->text);
+	v->cursor = v->len;
+}
+
 static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 {
 	sql_view *v = s->data;
@@ -238,11 +249,27 @@ static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		if (!v->len)
 			return PGIAM_REACT_NONE;
 		snprintf(v->last_sql, sizeof(v->last_sql), "%s", v->text);
+		/* Not sent (busy, no session): the text stays to be run again. */
 		if (pgiam_conn_query(app->conn, v->text) < 0) {
 			pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
 			return PGIAM_REACT_REDRAW;
 		}
+		/* As psql does: into the history, and a clear line for the next one (a
+		 * statement the server refuses comes back with Up). */
+		if (pgiam_history_add(&v->history, v->text) < 0)
+			pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
+		set_text(v, "");
 		v->top = 0;
+		return PGIAM_REACT_REDRAW;
+	}
+	if (a == PGIAM_ACTION_HISTORY_PREV || a == PGIAM_ACTION_HISTORY_NEXT) {
+		const char *recalled = a == PGIAM_ACTION_HISTORY_PREV
+			? pgiam_history_prev(&v->history, v->text)
+			: pgiam_history_next(&v->history, v->text);
+
+		if (!recalled)
+			return PGIAM_REACT_NONE;
+		set_text(v, recalled);
 		return PGIAM_REACT_REDRAW;
 	}
 	if (a == PGIAM_ACTION_CURSOR_LEFT)
@@ -306,6 +333,7 @@ static void sql_close(pgiam_screen *s, pgiam_app *app)
 		pgiam_conn_free(app->conn);
 		app->conn = NULL;
 	}
+	pgiam_history_dispose(&((sql_view *)s->data)->history);
 	free(s->data);
 }
 

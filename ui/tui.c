@@ -3,8 +3,8 @@
  *   pgiam [--profiles DIR] [--profile NAME] [--token-age SECONDS]
  *
  * Without --profile the home screen (the profile manager) opens; with it pgiam
- * connects at once. The hidden `--help-keys` prints the key table as Markdown (the
- * source of docs/tui.md, so the documentation cannot drift from the code).
+ * connects at once. `--help-keys` prints the key table as Markdown (the source of
+ * docs/tui.md, so the documentation cannot drift from the code).
  */
 #include "tui.h"
 
@@ -18,13 +18,21 @@
 #include <string.h>
 #include <unistd.h>
 
-static void usage(FILE *out)
+void pgiam_tui_options_usage(FILE *out)
 {
-	fprintf(out, "usage: pgiam [--profiles DIR] [--profile NAME]\n"
+	fprintf(out,
 		"  --profiles DIR   the profile directory (default $PGIAM_PROFILES, then\n"
 		"                   ~/.config/pgiam/profiles)\n"
 		"  --profile NAME   connect with this profile at once, skipping the home screen\n"
-		"  --help-keys      print every key of the terminal UI (Markdown)\n"
+		"  --help-keys      print every key of the terminal UI (Markdown) and exit\n");
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: pgiam [--profiles DIR] [--profile NAME]\n");
+	pgiam_tui_options_usage(out);
+	/* a demonstration (and test) aid, so not in `pgiam --help`: docs/tui.md */
+	fprintf(out,
 		"  --token-age S    sign tokens as if S seconds old (0..899): watch a token\n"
 		"                   expire while the connection stays open\n");
 }

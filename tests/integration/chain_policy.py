@@ -92,6 +92,20 @@ def test_no_role_and_quoted_identifiers(box):
     assert 'CREATE USER "IamUser" WITH LOGIN' in doc["sql"]
     assert 'GRANT CONNECT ON DATABASE "Sales-DB" TO readonly_role' in doc["sql"]
     assert "rolname = 'IamUser'" in doc["sql"]
+    # reserved words are quoted too: CREATE USER user is a syntax error
+    box.profile("reserved", db_user="user", database="order")
+    sql = policy_json(box, "reserved", "--offline")["sql"]
+    assert 'CREATE USER "user" WITH LOGIN' in sql and 'GRANT rds_iam TO "user"' in sql, sql
+    assert 'GRANT CONNECT ON DATABASE "order" TO' in sql, sql
+
+
+def test_dollar_quote_stays_closed(box):
+    # a user name must not end the DO block's dollar quote (the script runs as master)
+    for user, tag in (("a$$b", "$pgiam$"), ("x$$y$pgiam$z", "$pgiam1$")):
+        box.profile("dollar", db_user=user)
+        sql = policy_json(box, "dollar", "--offline")["sql"]
+        body = sql.split("DO " + tag + "\n", 1)[1].split("\nEND\n" + tag + ";\n", 1)[0]
+        assert tag not in body and ("rolname = '%s'" % user) in body, sql
 
 
 def test_text_output_and_usage(box):
@@ -108,5 +122,5 @@ def test_text_output_and_usage(box):
 
 if __name__ == "__main__":
     main([test_offline_placeholders, test_known_ids_and_principal_from_sts,
-          test_assumed_role_source_becomes_role_principal, test_sts_failure_falls_back_to_placeholder,
+          test_dollar_quote_stays_closed, test_assumed_role_source_becomes_role_principal, test_sts_failure_falls_back_to_placeholder,
           test_snowflake, test_no_role_and_quoted_identifiers, test_text_output_and_usage])

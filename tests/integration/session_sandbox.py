@@ -68,6 +68,11 @@ def main(env):
           "; role iam_rw_user (member of rds_iam) holds UPDATE on public.customers, so the refusal "
           "is only the session's read-only setting"),
           f"a role that may write is told only read-only refused it ({e and e['explanation']})")
+    rc, ev, _ = sql("sandbox-ro", "SET application_name = 'a;b'; INSERT INTO customers (name) VALUES ('M')")
+    e = sqlproc.first(ev, "error")
+    check(e and e["sqlstate"] == "25006" and e["explanation"].startswith("INSERT refused")
+          and "holds only SELECT on public.customers" in e["explanation"],
+          f"in a multi-statement string the refused statement is the one explained ({e and e['explanation']})")
     rc, ev, _ = sql("sandbox-ro", "DELETE FROM no_such_table")
     e = sqlproc.first(ev, "error")
     check(e and e["sqlstate"] in ("25006", "42P01") and "besides" not in e["message"],

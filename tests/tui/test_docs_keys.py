@@ -1,6 +1,8 @@
 """test_docs_keys.py - docs/tui.md's key reference is exactly what `pgiam --help-keys`
-prints from the action table, so the documentation cannot drift from the code."""
+prints from the action table, so the documentation cannot drift from the code; and
+`pgiam --help` lists the terminal UI's options a user needs."""
 import os
+import re
 import subprocess
 
 from tuilib import BIN, Fail, run
@@ -20,6 +22,10 @@ def main():
     if block != out:
         raise Fail("docs/tui.md's keys differ from `pgiam --help-keys`; regenerate the "
                    "block between the markers")
+    usage = subprocess.run([BIN, "--help"], capture_output=True, text=True, check=True).stdout
+    for opt in ("--profiles DIR", "--profile NAME", "--help-keys"):
+        if not re.search(r"(?m)^\s+%s\s+\S" % re.escape(opt), usage):
+            raise Fail("pgiam --help does not describe %s:\n%s" % (opt, usage))
 
 
 run(main)

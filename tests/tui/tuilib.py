@@ -184,3 +184,50 @@ def tempdir():
     d = tempfile.mkdtemp(prefix="pgiam-tui-")
     atexit.register(shutil.rmtree, d, True)
     return d
+
+
+def sandbox_env():
+    """The sandbox's variables (PGIAM_SANDBOX_ENV), or exit 77 (skipped) without it."""
+    path = os.environ.get("PGIAM_SANDBOX_ENV")
+    if not path or not os.path.exists(path):
+        print("skipped: the sandbox is not up (PGIAM_SANDBOX_ENV unset)")
+        sys.exit(77)
+    env = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"export (\w+)='(.*)'$", line.strip())
+            if m:
+                env[m.group(1)] = m.group(2)
+    return env
+
+
+def sts_control(env, path, body=None):
+    """A request to the STS emulator's control API (loopback); returns the JSON answer."""
+    import json
+    import urllib.request
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(env["PGIAM_SANDBOX_STS_URL"] + path, data=data,
+                                 method="POST" if data is not None else "GET",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read().decode())
+
+
+def admin_sql(env, sql):
+    """Runs sql as the sandbox's superuser (psql over its unix socket); returns stdout."""
+    r = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                        env["PGIAM_SANDBOX_ADMIN"], "-c", sql],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise Fail("psql: %s" % r.stderr.strip())
+    return r.stdout
+
+
+def sts_seconds(screen):
+    """The STS session's remaining life in the status bar ("STS mm:ss" or h:mm:ss)."""
+    m = re.search(r"STS (\d+):(\d\d)(?::(\d\d))?", screen)
+    if not m:
+        return None
+    if m.group(3):
+        return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
+    return int(m.group(1)) * 60 + int(m.group(2))

@@ -199,6 +199,44 @@ static void test_write_target(void **state)
 		"INSERT INTO customers VALUES (1)"), PGIAM_ENOTFOUND);
 }
 
+/* Which statement of a query string failed: the server runs them in order and stops
+ * at the first error, after n completed ones. */
+static void test_nth_statement(void **state)
+{
+	static const struct { const char *sql; int n; const char *want; } cases[] = {
+		{ "BEGIN; INSERT INTO t VALUES (1); COMMIT", 1, "INSERT INTO t VALUES (1); COMMIT" },
+		{ "BEGIN; INSERT INTO t VALUES (1); COMMIT", 2, "COMMIT" },
+		{ "BEGIN; INSERT INTO t VALUES (1); COMMIT", 3, NULL },
+		{ "  SELECT 1", 0, "SELECT 1" },
+		{ "SELECT 1;", 1, NULL },
+		{ "SELECT 1;; ;\n -- c\n ; DELETE FROM t", 1, "DELETE FROM t" },
+		{ "SELECT 'a;b', \"c;d\", 'it''s;'; UPDATE t SET a = 1", 1, "UPDATE t SET a = 1" },
+		{ "SELECT E'\\';'; TRUNCATE t", 1, "TRUNCATE t" },
+		{ "SELECT '\\'; TRUNCATE t", 1, "TRUNCATE t" },
+		{ "DO $$ BEGIN; PERFORM 1; END $$; INSERT INTO t VALUES (2)", 1, "INSERT INTO t VALUES (2)" },
+		{ "DO $f$ a $$ ; $f$; DELETE FROM t", 1, "DELETE FROM t" },
+		{ "SELECT $1; DELETE FROM t", 1, "DELETE FROM t" },
+		{ "SELECT a$b; DELETE FROM t", 1, "DELETE FROM t" },
+		{ "/* x; y */ SELECT 1; /* z */ DELETE FROM t", 1, "DELETE FROM t" },
+		{ "CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2); DELETE FROM t", 1,
+		  "DELETE FROM t" },
+		{ "SELECT 'unterminated; DELETE FROM t", 1, NULL },
+		{ "", 0, NULL },
+		{ NULL, 0, NULL },
+		{ "SELECT 1", -1, NULL },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = pgiam_explain_nth_statement(cases[i].sql, cases[i].n);
+		if (!cases[i].want) {
+			if (got)
+				fail_msg("case %zu: got '%s', want NULL", i, got);
+		} else if (!got || strcmp(got, cases[i].want)) {
+			fail_msg("case %zu: got '%s', want '%s'", i, got ? got : "NULL", cases[i].want);
+		}
+	}
+}
+
 static void test_read_only_wording(void **state)
 {
 	static const char ro[] = " refused: this session is read-only (default_transaction_read_only "
@@ -281,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_denied_object),
 		cmocka_unit_test(test_permission_wording),
 		cmocka_unit_test(test_write_target),
+		cmocka_unit_test(test_nth_statement),
 		cmocka_unit_test(test_read_only_wording),
 		cmocka_unit_test(test_auth_causes),
 		cmocka_unit_test(test_step_names),

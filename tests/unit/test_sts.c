@@ -141,6 +141,34 @@ static int error_for(const char *code, const char *message, long status, time_t 
 		status, server_date, now, "environment", 1);
 }
 
+/* AWS's SignatureDoesNotMatch goes on with the canonical request, whose signed
+ * x-amz-security-token header is the caller's session token: never in a message. */
+static void test_error_message_drops_canonical_request(void **state)
+{
+	static const char xml[] =
+		"<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code>"
+		"<Message>The request signature we calculated does not match the signature you "
+		"provided. Check your AWS Secret Access Key and signing method. Consult the service "
+		"documentation for details.\n\nThe Canonical String for this request should have "
+		"been\n'POST\n/\n\ncontent-type:application/x-www-form-urlencoded; charset=utf-8\n"
+		"host:sts.amazonaws.com\nx-amz-date:20240101T000000Z\nx-amz-security-token:"
+		"IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN\n\ncontent-type;host;x-amz-date;"
+		"x-amz-security-token\nabc'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256"
+		"\n20240101T000000Z\n20240101/us-east-1/sts/aws4_request\ndef'\n</Message></Error>"
+		"</ErrorResponse>";
+	pgiam_sts_error err;
+
+	(void)state;
+	assert_int_equal(pgiam_sts_parse_error(&err, xml, strlen(xml)), 0);
+	assert_string_equal(err.message, "The request signature we calculated does not match the "
+		"signature you provided. Check your AWS Secret Access Key and signing method. Consult "
+		"the service documentation for details.");
+	assert_int_equal(pgiam_sts_report_error(&err, "AssumeRole", 403, 0, 0, "environment", 1),
+		PGIAM_EAUTH);
+	assert_null(strstr(pgiam_error_last(), "EXAMPLESESSIONTOKEN"));
+	assert_null(strstr(pgiam_error_last(), "Canonical"));
+}
+
 static void test_error_mapping(void **state)
 {
 	static const struct { const char *code; int want; const char *fix; } cases[] = {
@@ -268,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_parse_assume_role_rejects_garbage),
 		cmocka_unit_test(test_parse_caller_identity),
 		cmocka_unit_test(test_error_mapping),
+		cmocka_unit_test(test_error_message_drops_canonical_request),
 		cmocka_unit_test(test_skew_is_measured_from_date),
 		cmocka_unit_test(test_error_message_is_one_line),
 		cmocka_unit_test(test_not_an_error_response),

@@ -1,0 +1,86 @@
+"""test_sql_prompt.py - the SQL prompt behaves like psql's, against the sandbox: after
+Enter the line is cleared (typing never appends to the last statement) and the
+statement goes into a history; Up/Down recall statements without losing the draft
+being typed; a statement the server refuses comes back with Up, editable, and runs
+once fixed; help lists the history keys. Skipped (77) without PGIAM_SANDBOX_ENV."""
+import re
+
+from tuilib import BIN, Fail, Tmux, run, sandbox_env
+
+EMPTY = r"(?m)^SQL>\s*$"
+
+
+def prompt(t, text):
+    """Waits until the prompt line holds exactly text."""
+    return t.wait_for(r"(?m)^SQL> %s\s*$" % re.escape(text))
+
+
+def main():
+    env = sandbox_env()
+    env["TERM"] = "screen-256color"
+    t = Tmux(100, 30)
+    try:
+        t.start("%s --profiles %s --profile sandbox-ro; echo PGIAM-EXITED; sleep 60" %
+                (BIN, env["PGIAM_SANDBOX_PROFILES"]), env=env)
+        s = t.wait_for(r"connected · TLS verified|Not connected", timeout=30)
+        if "Not connected" in s:
+            raise Fail("sandbox-ro did not connect:\n" + s)
+        first = "SELECT name FROM customers ORDER BY customer_id"
+        t.type(first)
+        t.send("Enter")
+        t.wait_for(r"Charlie Brown")
+        t.wait_for(EMPTY)
+        # the next statement starts on a clear line
+        t.type("SELECT 2 AS two")
+        prompt(t, "SELECT 2 AS two")
+        t.send("Enter")
+        s = t.wait_for(r"(?m)^ two\s*$")
+        if "customersSELECT" in s:
+            raise Fail("the second statement was appended to the first:\n" + s)
+        t.wait_for(EMPTY)
+        # Up/Down walk the history; the draft being typed is kept
+        t.type("SELECT 'dra")
+        t.send("Up")
+        prompt(t, "SELECT 2 AS two")
+        t.send("Up")
+        prompt(t, first)
+        t.send("Up")          # nothing older: stays
+        prompt(t, first)
+        t.send("Down")
+        prompt(t, "SELECT 2 AS two")
+        t.send("Down")
+        prompt(t, "SELECT 'dra")
+        t.send("C-u")
+        t.wait_for(EMPTY)
+        # a refused statement: the line is cleared, Up brings it back to fix
+        t.type("SELEC oops")
+        t.send("Enter")
+        t.wait_for(r"ERROR 42601")
+        t.wait_for(EMPTY)
+        t.send("Up")
+        prompt(t, "SELEC oops")
+        t.send("BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
+        t.type("T 3 AS three")
+        prompt(t, "SELECT 3 AS three")
+        t.send("Enter")
+        t.wait_for(r"(?m)^ three\s*$")
+        t.wait_for(EMPTY)
+        t.send("C-p")
+        prompt(t, "SELECT 3 AS three")
+        t.send("C-n")
+        t.wait_for(EMPTY)
+        # help shows the keys
+        t.send("F1")
+        t.wait_for(r"pgiam · Help")
+        t.send("G")
+        t.wait_for(r"Up, Ctrl-P\s+Recall the previous statement")
+        t.send("q")
+        t.wait_for(r"Type SQL and press Enter")
+        t.send("F10")
+        t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
+    finally:
+        t.kill()
+
+
+run(main)
