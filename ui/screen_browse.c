@@ -48,6 +48,7 @@ typedef struct browse_view {
 	unsigned long long offset;   /* OFFSET kind: the page's first row */
 	int offset_same;             /* the next OFFSET read keeps the offset */
 	int rows_shown;              /* rows the grid showed at the last draw */
+	int list_cut;                /* the list has more entries than the UI keeps */
 	pgiam_browse_dir dir;        /* of the page being read */
 	int reversed;                /* the result's rows are last first */
 	int have_page;               /* the result is the current page */
@@ -241,6 +242,7 @@ static void take_list(browse_view *v, const pgiam_conn_result *r)
 		}
 	}
 	v->sel = v->top = 0;
+	v->list_cut = r->truncated;
 }
 
 static void take_columns(browse_view *v, const pgiam_conn_result *r)
@@ -450,6 +452,8 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	if (v->level != LV_ROWS) {
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM, v->level == LV_SCHEMAS ?
 			"Enter opens a schema \xC2\xB7 Esc goes back" :
+			v->list_cut ? "S I U D: SELECT INSERT UPDATE DELETE held by the role \xC2\xB7 "
+			"only the first tables (by name) are listed" :
 			"S I U D: SELECT INSERT UPDATE DELETE held by the role \xC2\xB7 Enter opens");
 		draw_list(v, body);
 		return;

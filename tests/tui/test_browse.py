@@ -270,6 +270,9 @@ def main():
         t.check_sanitizers()
     finally:
         t.kill()
+        admin(env, "DROP VIEW IF EXISTS public.browse_view, public.browse_slow;"
+                   "DROP TABLE IF EXISTS public.browse_secret, public.browse_nopk,"
+                   " public.\"Weird \"\"name\"\" é\"")
 
 
 if __name__ == "__main__":
