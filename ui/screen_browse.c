@@ -407,6 +407,8 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 	y++;
 	v->page = body.y + body.h - 1 - y;
 	v->rows_shown = v->page;
+	if (v->sel >= v->page)
+		v->sel = v->page > 0 ? v->page - 1 : 0;   /* the terminal got smaller */
 	for (size_t i = 0; i < r->nrows && y < body.y + body.h - 1; i++, y++) {
 		size_t raw = v->reversed ? r->nrows - 1 - i : i;
 		pgiam_role sel = (int)i == v->sel ? PGIAM_ROLE_SELECTED : PGIAM_ROLE_NORMAL;
