@@ -61,6 +61,9 @@ void pgiam_catalog_privs_str(char *out, size_t outlen, unsigned privs);
  * single quotes doubled, and the E'' form with backslashes doubled when the value
  * holds a backslash, so the result does not depend on standard_conforming_strings.
  * Values are untyped literals, so the server reads them as the key column's type.
+ * Pure functions so that the UI (which never links libpq calls) can build them and
+ * tests can check them without a server; tests/unit/test_catalog.c checks they give
+ * exactly PQescapeIdentifier's and PQescapeLiteral's text.
  *
  * Result columns:
  *   schemas: name, tables (tables, views, materialized views, foreign tables), usage
