@@ -244,7 +244,14 @@ def main():
         small = int(re.search(r"(\d+) rows · paged", s).group(1))
         if not 0 < small < per:
             raise Fail("after a resize the page is %d rows (was %d):\n%s" % (small, per, s))
+        # The smallest layout, and smaller: no crash, the message, then back.
+        t.resize(60, 12)
+        t.send("End")
+        t.wait_for(r"user 5000\b")
+        t.resize(40, 8)
+        t.wait_for(r"(?i)too small")
         t.resize(100, 30)
+        t.wait_for(r"READ-ONLY")   # redrawn (a key sent before the resize lands is dropped)
         t.send("Home")
         wait_first_id(t, lambda i: i == 1, "the first page after the resize")
         t.send("Right")
