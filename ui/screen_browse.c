@@ -37,7 +37,6 @@ typedef struct browse_view {
 	int sel, top;
 	int page;           /* visible list lines */
 	char schema[256], table[256];
-	int schema_sel;     /* selection to restore when going back */
 
 	/* the table being read */
 	char **cols, **types;
@@ -320,8 +319,10 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 		v->pending = was;
 		take_list(v, r);
 		v->pending = Q_NONE;
-		if (was == Q_SCHEMAS)
-			v->sel = v->schema_sel < (int)v->nitems ? v->schema_sel : 0;
+		/* Back from a level: select again what was opened from here. */
+		for (size_t i = 0; i < v->nitems; i++)
+			if (!strcmp(v->items[i].name, was == Q_SCHEMAS ? v->schema : v->table))
+				v->sel = (int)i;
 		return PGIAM_REACT_REDRAW;
 	case Q_COLUMNS:
 		take_columns(v, r);
@@ -521,6 +522,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 			return load_tables(v, app);
 		}
 		v->level = LV_SCHEMAS;
+		v->table[0] = '\0';
 		set_title(v);
 		return load_schemas(v, app);
 	} else if (a == PGIAM_ACTION_OPEN) {
@@ -530,7 +532,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 			return PGIAM_REACT_NONE;
 		if (v->level == LV_SCHEMAS) {
 			snprintf(v->schema, sizeof(v->schema), "%s", v->items[v->sel].name);
-			v->schema_sel = v->sel;
+			v->table[0] = '\0';
 			v->level = LV_TABLES;
 			set_title(v);
 			return load_tables(v, app);

@@ -143,6 +143,11 @@ def main():
                 raise Fail("customers lacks %r:\n%s" % (text, s))
         t.send("Escape")
         t.wait_for(r"S I U D")
+        # back on the list, the table just left is still the selected one
+        t.send("Enter")
+        t.wait_for(r"Browse: public\.customers\b")
+        t.send("Escape")
+        t.wait_for(r"S I U D")
 
         # customers_ja: the email column lines up after double-width names.
         select_line(t, r"\bcustomers_ja\s+table")
