@@ -19,6 +19,7 @@
 #include <string.h>
 
 #define COL_MAX 30
+#define GRID_COLS 256   /* columns the grid shows (the record view shows all) */
 
 enum level { LV_SCHEMAS, LV_TABLES, LV_ROWS };
 enum pending { Q_NONE, Q_SCHEMAS, Q_TABLES, Q_COLUMNS, Q_PAGE };
@@ -393,8 +394,8 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
 		.nkeys = v->nkeys });
 	int y = body.y + 1, x = 1;
-	int widths[256];
-	size_t shown = v->ncols < 256 ? v->ncols : 256;
+	int widths[GRID_COLS];
+	size_t shown = v->ncols < GRID_COLS ? v->ncols : GRID_COLS;
 
 	if (r->ncols != nk + v->ncols)
 		return;
@@ -588,7 +589,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		v->hcol -= v->hcol > 0;
 		return PGIAM_REACT_REDRAW;
 	} else if (a == PGIAM_ACTION_SCROLL_RIGHT) {
-		v->hcol += v->hcol + 1 < (int)v->ncols;
+		v->hcol += v->hcol + 1 < (int)(v->ncols < GRID_COLS ? v->ncols : GRID_COLS);
 		return PGIAM_REACT_REDRAW;
 	}
 	return PGIAM_REACT_UNHANDLED;
