@@ -176,9 +176,9 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 		snprintf(off, sizeof(off), "%llu", v->offset);
 		bound = offs;
 	} else if (dir == PGIAM_BROWSE_NEXT || dir == PGIAM_BROWSE_PREV) {
+		/* No page to page from (cancelled, failed, empty): start again. */
 		if (!v->have_page || !r || !r->nrows)
-			return load_page(v, app, dir == PGIAM_BROWSE_NEXT ? PGIAM_BROWSE_LAST :
-				PGIAM_BROWSE_FIRST);
+			return load_page(v, app, PGIAM_BROWSE_FIRST);
 		bound = row_keys(v, r, dir == PGIAM_BROWSE_NEXT ? r->nrows - 1 : 0);
 	}
 	v->dir = dir;
@@ -312,8 +312,16 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 	if (was == Q_NONE || !r || !r->done)
 		return PGIAM_REACT_NONE;
 	v->pending = Q_NONE;
-	if (r->failed)
-		return PGIAM_REACT_REDRAW;  /* drawn from the result */
+	if (r->failed) {
+		/* Drawn from the result where there is nothing else to show; said here too,
+		 * for a list that stays on screen. */
+		if (r->cancelled)
+			pgiam_app_message(app, PGIAM_ROLE_WARN, "cancelled");
+		else
+			pgiam_app_message(app, PGIAM_ROLE_ERROR, "ERROR %s: %s", r->sqlstate,
+				r->message);
+		return PGIAM_REACT_REDRAW;
+	}
 	switch (was) {
 	case Q_SCHEMAS:
 	case Q_TABLES:
