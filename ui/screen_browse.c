@@ -389,8 +389,11 @@ static int col_width(browse_view *v, const pgiam_conn_result *r, size_t c, size_
 	int w = (int)pgiam_width_of(v->cols[c]);
 
 	for (size_t i = 0; i < r->nrows; i++) {
-		const char *x = r->cells[i * r->ncols + nk + c];
-		int cw = (int)pgiam_width_of(x ? x : "\xE2\x88\x85");
+		const char *x = r->cells[i * r->ncols + nk + c] ? r->cells[i * r->ncols + nk + c] :
+			"\xE2\x88\x85";
+		/* measured only as far as the column can grow: cells hold up to 2000
+		 * characters, and this runs on every draw */
+		int cw = (int)pgiam_width_of_n(x, pgiam_width_prefix(x, COL_MAX + 1));
 		if (cw > w)
 			w = cw;
 	}
