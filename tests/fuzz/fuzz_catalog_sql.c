@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pgiam_catalog_columns_sql(&b, parts[0], parts[1]) == 0)
 		check_sql(pgiam_buf_cstr(&b));
 	for (int kind = 0; kind < 3; kind++) {
-		for (int dir = 0; dir < 4; dir++) {
+		for (int dir = 0; dir <= PGIAM_BROWSE_ROW; dir++) {
 			pgiam_browse_table t = { parts[0], parts[1], (const char *const *)cols, nc,
 				(const char *const *)keys, nk, (pgiam_browse_keykind)kind,
 				1 + size % PGIAM_BROWSE_PAGE_ROWS, size % 5 };

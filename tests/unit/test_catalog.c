@@ -158,6 +158,14 @@ static void test_page_pk(void **state)
 	expect_page(&t, PGIAM_BROWSE_LAST, NULL,
 		"SELECT t.\"tenant\"::text, t.\"id\"::text, " SELECT_COLS
 		" ORDER BY t.\"tenant\" DESC, t.\"id\" DESC LIMIT 200", 1);
+	expect_page(&t, PGIAM_BROWSE_AT, last,
+		"SELECT t.\"tenant\"::text, t.\"id\"::text, " SELECT_COLS
+		" WHERE (t.\"tenant\", t.\"id\") >= ('a''b', '7') ORDER BY t.\"tenant\", t.\"id\""
+		" LIMIT 200", 0);
+	expect_page(&t, PGIAM_BROWSE_ROW, last,
+		"SELECT t.\"tenant\"::text, t.\"id\"::text, " SELECT_COLS
+		" WHERE (t.\"tenant\", t.\"id\") = ('a''b', '7') ORDER BY t.\"tenant\", t.\"id\""
+		" LIMIT 1", 0);
 }
 
 static void test_page_ctid_offset(void **state)
@@ -197,6 +205,15 @@ static void test_page_refused(void **state)
 	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_FIRST, NULL), PGIAM_EINVAL);
 	t.keykind = PGIAM_BROWSE_KEY_OFFSET;
 	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_LAST, NULL), PGIAM_EINVAL);
+	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_ROW, badoff), PGIAM_EINVAL);
+	t.keykind = PGIAM_BROWSE_KEY_PK;
+	t.nkeys = 2;
+	t.cell_max = PGIAM_BROWSE_RECORD_MAX + 1;
+	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_FIRST, NULL), PGIAM_EINVAL);
+	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_ROW, NULL), PGIAM_EINVAL);
+	t.cell_max = 0;
+	t.nkeys = 0;
+	t.keykind = PGIAM_BROWSE_KEY_OFFSET;
 	pgiam_buf_clear(&b);
 	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_NEXT, badoff), PGIAM_EINVAL);
 	t.keykind = PGIAM_BROWSE_KEY_PK;
