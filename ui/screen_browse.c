@@ -22,7 +22,7 @@
 #define GRID_COLS 256   /* columns the grid shows (the record view shows all) */
 
 enum level { LV_SCHEMAS, LV_TABLES, LV_ROWS };
-enum pending { Q_NONE, Q_SCHEMAS, Q_TABLES, Q_COLUMNS, Q_PAGE };
+enum pending { Q_NONE, Q_SCHEMAS, Q_TABLES, Q_COLUMNS, Q_PAGE, Q_RECORD };
 
 typedef struct item {
 	char *name;
@@ -56,6 +56,8 @@ typedef struct browse_view {
 	int at_end, at_start;
 	int hcol;                    /* first column shown */
 	pgiam_text_arg record;       /* the record screen's argument (read when pushed) */
+	char **reread;               /* the page's first key, to read it again after a
+	                                whole record replaced it (NULL: nothing to do) */
 	char title[600];
 } browse_view;
 
@@ -68,8 +70,17 @@ static void free_items(browse_view *v)
 	v->nitems = 0;
 }
 
+static void free_reread(browse_view *v)
+{
+	for (size_t i = 0; v->reread && v->reread[i]; i++)
+		free(v->reread[i]);
+	free(v->reread);
+	v->reread = NULL;
+}
+
 static void free_table(browse_view *v)
 {
+	free_reread(v);
 	for (size_t i = 0; i < v->ncols; i++) {
 		free(v->cols[i]);
 		free(v->types[i]);
@@ -175,6 +186,8 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 		v->offset_same = 0;
 		snprintf(off, sizeof(off), "%llu", v->offset);
 		bound = offs;
+	} else if (dir == PGIAM_BROWSE_AT) {
+		bound = (const char *const *)v->reread;
 	} else if (dir == PGIAM_BROWSE_NEXT || dir == PGIAM_BROWSE_PREV) {
 		/* No page to page from (cancelled, failed, empty): start again. */
 		if (!v->have_page || !r || !r->nrows)
@@ -183,6 +196,8 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 	}
 	v->dir = dir;
 	built = pgiam_catalog_page_sql(&b, &v->reversed, &t, dir, bound);
+	if (dir == PGIAM_BROWSE_AT)
+		free_reread(v);
 	return run(v, app, &b, built, Q_PAGE);
 }
 
@@ -295,13 +310,17 @@ static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_resul
 		return load_page(v, app, PGIAM_BROWSE_NEXT);
 	}
 	v->have_page = 1;
-	v->at_start = v->dir == PGIAM_BROWSE_FIRST ||
-		(v->keykind == PGIAM_BROWSE_KEY_OFFSET && !v->offset);
+	if (v->dir != PGIAM_BROWSE_AT)   /* the same page again: the same start */
+		v->at_start = v->dir == PGIAM_BROWSE_FIRST ||
+			(v->keykind == PGIAM_BROWSE_KEY_OFFSET && !v->offset);
 	v->at_end = v->dir == PGIAM_BROWSE_LAST || r->nrows < v->limit;
 	if (v->sel >= (int)r->nrows)
 		v->sel = r->nrows ? (int)r->nrows - 1 : 0;
 	return PGIAM_REACT_REDRAW;
 }
+
+static unsigned push_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r,
+	size_t raw, size_t cut_at);
 
 static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 {
@@ -344,6 +363,12 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 		return load_page(v, app, PGIAM_BROWSE_FIRST);
 	case Q_PAGE:
 		return took_page(v, app, r);
+	case Q_RECORD:
+		if (r->nrows == 1)
+			return push_record(v, app, r, 0, PGIAM_BROWSE_RECORD_MAX);
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "the row is gone (deleted or moved "
+			"since the page was read)");
+		return load_page(v, app, PGIAM_BROWSE_AT);
 	case Q_NONE:
 		break;
 	}
@@ -483,23 +508,23 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	draw_rows(v, r, body);
 }
 
-static unsigned show_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+/* The record view's text from row raw of r, whose values were cut at cut_at. */
+static unsigned push_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r,
+	size_t raw, size_t cut_at)
 {
-	size_t nk = v->keykind == PGIAM_BROWSE_KEY_PK ? v->nkeys :
-		v->keykind == PGIAM_BROWSE_KEY_CTID ? 1 : 0;
+	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys });
 	pgiam_buf b = PGIAM_BUF_INIT;
-	size_t raw;
 
-	if (!v->have_page || !r || (size_t)v->sel >= r->nrows)
+	if (r->ncols != nk + v->ncols)
 		return PGIAM_REACT_NONE;
-	raw = v->reversed ? r->nrows - 1 - (size_t)v->sel : (size_t)v->sel;
 	for (size_t c = 0; c < v->ncols; c++) {
 		const char *cv = r->cells[raw * r->ncols + nk + c];
 
 		if (pgiam_buf_printf(&b, "%s (%s)\n  %s%s\n", v->cols[c], v->types[c],
 		    cv ? cv : "\xE2\x88\x85 NULL",
-		    cv && pgiam_catalog_utf8_chars(cv) > PGIAM_BROWSE_CELL_MAX ?
-		    "\xE2\x80\xA6 (cut: longer than 2000 characters)" : "") < 0)
+		    cv && pgiam_catalog_utf8_chars(cv) > cut_at ?
+		    "\xE2\x80\xA6 (cut: a longer value than pgiam shows)" : "") < 0)
 			pgiam_ui_fail("out of memory");
 	}
 	v->record.title = "Record";
@@ -508,6 +533,49 @@ static unsigned show_record(browse_view *v, pgiam_app *app, const pgiam_conn_res
 		pgiam_ui_fail("out of memory");
 	pgiam_buf_dispose(&b);
 	return pgiam_app_push(app, &pgiam_screen_text, &v->record);
+}
+
+/* Enter on a row: the record from the page, or, when a value on the page was cut, the
+ * whole row read again by its key (the page is read again when the record closes). */
+static unsigned show_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+{
+	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys });
+	pgiam_browse_table t = { v->schema, v->table, (const char *const *)v->cols, v->ncols,
+		(const char *const *)v->keys, v->nkeys, v->keykind, 1, PGIAM_BROWSE_RECORD_MAX };
+	pgiam_buf b = PGIAM_BUF_INIT;
+	size_t raw;
+	int cut = 0, rev = 0, built;
+
+	if (!v->have_page || !r || (size_t)v->sel >= r->nrows || r->ncols != nk + v->ncols)
+		return PGIAM_REACT_NONE;
+	raw = v->reversed ? r->nrows - 1 - (size_t)v->sel : (size_t)v->sel;
+	for (size_t c = nk; c < r->ncols; c++) {
+		const char *cv = r->cells[raw * r->ncols + c];
+		cut |= cv && pgiam_catalog_utf8_chars(cv) > PGIAM_BROWSE_CELL_MAX;
+	}
+	if (!cut || v->keykind == PGIAM_BROWSE_KEY_OFFSET)
+		return push_record(v, app, r, raw, PGIAM_BROWSE_CELL_MAX);
+	built = pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_ROW,
+		(const char *const *)&r->cells[raw * r->ncols]);
+	free_reread(v);
+	v->reread = pgiam_xcalloc(nk + 1, sizeof(char *));
+	{
+		const char *const *first = row_keys(v, r, 0);
+		for (size_t i = 0; i < nk; i++)
+			v->reread[i] = pgiam_xstrdup(first[i]);
+	}
+	return run(v, app, &b, built, Q_RECORD);
+}
+
+/* Back from the record view: read the page again if the record replaced it. */
+static unsigned browse_resume(pgiam_screen *s, pgiam_app *app)
+{
+	browse_view *v = s->data;
+
+	if (v->level == LV_ROWS && v->reread && v->pending == Q_NONE)
+		return load_page(v, app, PGIAM_BROWSE_AT);
+	return PGIAM_REACT_NONE;
 }
 
 static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
@@ -621,5 +689,5 @@ const pgiam_screen_ops pgiam_screen_browse = {
 	.title = "Browse",
 	.scopes = { PGIAM_SCOPE_BROWSE, PGIAM_SCOPE_LIST }, .nscopes = 2,
 	.open = browse_open, .draw = browse_draw, .action = browse_action,
-	.tick = browse_tick, .close = browse_close,
+	.tick = browse_tick, .resume = browse_resume, .close = browse_close,
 };

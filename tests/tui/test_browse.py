@@ -62,8 +62,12 @@ def prepare(env):
                "CREATE TABLE IF NOT EXISTS public.browse_nopk (n int, label text);"
                "TRUNCATE public.browse_nopk;"
                "INSERT INTO public.browse_nopk SELECT x, 'nopk ' || x FROM generate_series(1, 60) x;"
-               "GRANT SELECT ON public.browse_view, public.browse_slow, public.browse_nopk"
-               " TO readonly_role")
+               "CREATE TABLE IF NOT EXISTS public.browse_long (id int PRIMARY KEY, s text, v text);"
+               "TRUNCATE public.browse_long;"
+               "INSERT INTO public.browse_long VALUES (1, 'one', 'short'),"
+               " (2, 'two', repeat('x', 3000) || 'END-OF-VALUE'), (3, 'three', 'short');"
+               "GRANT SELECT ON public.browse_view, public.browse_slow, public.browse_nopk,"
+               " public.browse_long TO readonly_role")
 
 
 def select_line(t, pattern):
@@ -179,6 +183,25 @@ def main():
         t.send("Escape")
         t.wait_for(r"S I U D")
 
+        # A value longer than the grid keeps: Enter reads the whole row by its key,
+        # and the page is read again when the record closes.
+        select_line(t, r"\bbrowse_long\s+table")
+        t.send("Enter")
+        t.wait_for(r"\n\s*3\s+three")
+        t.send("Down")
+        t.send("Enter")
+        t.wait_for(r"pgiam · Record")
+        t.send("End")
+        s = t.wait_for(r"END-OF-VALUE")
+        if "(cut" in s:
+            raise Fail("the whole value was not read:\n" + s)
+        t.send("Escape")
+        s = t.wait_for(r"\n\s*3\s+three")
+        if "first page" not in s:
+            raise Fail("the page read again lost its place:\n" + s)
+        t.send("Escape")
+        t.wait_for(r"S I U D")
+
         # A view has no key: OFFSET pages, and End says it cannot.
         select_line(t, r"\bbrowse_view\s+view")
         t.send("Enter")
@@ -283,7 +306,7 @@ def main():
     finally:
         t.kill()
         admin(env, "DROP VIEW IF EXISTS public.browse_view, public.browse_slow;"
-                   "DROP TABLE IF EXISTS public.browse_secret, public.browse_nopk,"
+                   "DROP TABLE IF EXISTS public.browse_secret, public.browse_nopk, public.browse_long,"
                    " public.\"Weird \"\"name\"\" é\"")
 
 
