@@ -61,6 +61,9 @@ void pgiam_catalog_privs_str(char *out, size_t outlen, unsigned privs);
  * single quotes doubled, and the E'' form with backslashes doubled when the value
  * holds a backslash, so the result does not depend on standard_conforming_strings.
  * Values are untyped literals, so the server reads them as the key column's type.
+ * Pure functions so that the UI (which never links libpq calls) can build them and
+ * tests can check them without a server; tests/unit/test_catalog.c checks they give
+ * exactly PQescapeIdentifier's and PQescapeLiteral's text.
  *
  * Result columns:
  *   schemas: name, tables (tables, views, materialized views, foreign tables), usage
@@ -85,7 +88,11 @@ typedef enum pgiam_browse_dir {
 	PGIAM_BROWSE_FIRST = 0,   /* the first page */
 	PGIAM_BROWSE_NEXT,        /* the page after the row whose key is `bound` */
 	PGIAM_BROWSE_PREV,        /* the page before the row whose key is `bound` */
-	PGIAM_BROWSE_LAST         /* the last page */
+	PGIAM_BROWSE_LAST,        /* the last page */
+	PGIAM_BROWSE_AT,          /* the page that starts at the row whose key is `bound`
+	                             (to read a page again) */
+	PGIAM_BROWSE_ROW          /* only the row whose key is `bound` (a whole record:
+	                             with a larger cell_max) */
 } pgiam_browse_dir;
 
 typedef enum pgiam_browse_keykind {
@@ -99,6 +106,7 @@ typedef enum pgiam_browse_keykind {
 
 #define PGIAM_BROWSE_PAGE_ROWS 200
 #define PGIAM_BROWSE_CELL_MAX 2000
+#define PGIAM_BROWSE_RECORD_MAX 65536   /* characters per value of one record */
 
 typedef struct pgiam_browse_table {
 	const char *schema, *table;
@@ -108,14 +116,15 @@ typedef struct pgiam_browse_table {
 	size_t nkeys;
 	pgiam_browse_keykind keykind;
 	size_t limit;                 /* rows per page: 1..PGIAM_BROWSE_PAGE_ROWS */
-	size_t cell_max;              /* characters per cell kept; 0: PGIAM_BROWSE_CELL_MAX */
+	size_t cell_max;              /* characters per cell kept; 0: PGIAM_BROWSE_CELL_MAX;
+	                                 at most PGIAM_BROWSE_RECORD_MAX */
 } pgiam_browse_table;
 
 /* How many key columns lead each row of a page (nkeys, 1 for ctid, 0 for offset). */
 size_t pgiam_catalog_page_keys(const pgiam_browse_table *t);
 
 /* Builds the query of one page into out. bound: the boundary row's key values
- * (pgiam_catalog_page_keys() of them, as received) for NEXT and PREV; for OFFSET the
+ * (pgiam_catalog_page_keys() of them, as received) for NEXT, PREV, AT and ROW; for OFFSET the
  * offset of the page's first row as a decimal string, with any dir but LAST. Sets
  * *reversed when the rows arrive last row first (PREV and LAST read backwards so they
  * use the index too); the caller shows them in reverse. */

@@ -190,6 +190,9 @@ int pgiam_catalog_page_sql(pgiam_buf *out, int *reversed, const pgiam_browse_tab
 	size_t nkeys = pgiam_catalog_page_keys(t);
 	size_t cell_max = t->cell_max ? t->cell_max : PGIAM_BROWSE_CELL_MAX;
 	int backwards = dir == PGIAM_BROWSE_PREV || dir == PGIAM_BROWSE_LAST;
+	int keyed = dir == PGIAM_BROWSE_NEXT || dir == PGIAM_BROWSE_PREV ||
+		dir == PGIAM_BROWSE_AT || dir == PGIAM_BROWSE_ROW;
+	static const char *const ops[] = { "", ") > (", ") < (", "", ") >= (", ") = (" };
 	int error = 0;
 
 	*reversed = 0;
@@ -201,9 +204,14 @@ int pgiam_catalog_page_sql(pgiam_buf *out, int *reversed, const pgiam_browse_tab
 	if (t->keykind == PGIAM_BROWSE_KEY_OFFSET && dir == PGIAM_BROWSE_LAST)
 		return pgiam_error_set(PGIAM_EINVAL, "page: the last page of a relation without "
 			"a key needs a count; page forward instead");
-	if ((dir == PGIAM_BROWSE_NEXT || dir == PGIAM_BROWSE_PREV ||
-	     t->keykind == PGIAM_BROWSE_KEY_OFFSET) && !bound)
+	if (t->keykind == PGIAM_BROWSE_KEY_OFFSET && dir == PGIAM_BROWSE_ROW)
+		return pgiam_error_set(PGIAM_EINVAL, "page: a relation without a key has no "
+			"way to read one row again");
+	if ((keyed || t->keykind == PGIAM_BROWSE_KEY_OFFSET) && !bound)
 		return pgiam_error_set(PGIAM_EINVAL, "page: no boundary key");
+	if (cell_max > PGIAM_BROWSE_RECORD_MAX || (int)dir < 0 || dir > PGIAM_BROWSE_ROW)
+		return pgiam_error_set(PGIAM_EINVAL, "page: %zu characters per value (at most "
+			"%d) or an unknown direction", cell_max, PGIAM_BROWSE_RECORD_MAX);
 
 	if ((error = pgiam_buf_puts(out, "SELECT ")) < 0)
 		return error;
@@ -233,11 +241,11 @@ int pgiam_catalog_page_sql(pgiam_buf *out, int *reversed, const pgiam_browse_tab
 		return pgiam_buf_printf(out, " LIMIT %zu OFFSET %llu", t->limit, off);
 	}
 
-	if (dir == PGIAM_BROWSE_NEXT || dir == PGIAM_BROWSE_PREV) {
+	if (keyed) {
 		/* A row comparison: (k1, k2) > ('v1', 'v2') reads the primary key's index. */
 		if ((error = pgiam_buf_puts(out, " WHERE (")) < 0 ||
 		    (error = key_list(out, t, "")) < 0 ||
-		    (error = pgiam_buf_puts(out, dir == PGIAM_BROWSE_NEXT ? ") > (" : ") < (")) < 0)
+		    (error = pgiam_buf_puts(out, ops[dir])) < 0)
 			return error;
 		for (size_t i = 0; i < nkeys; i++) {
 			if (!bound[i])
@@ -252,7 +260,8 @@ int pgiam_catalog_page_sql(pgiam_buf *out, int *reversed, const pgiam_browse_tab
 	}
 	if ((error = pgiam_buf_puts(out, " ORDER BY ")) < 0 ||
 	    (error = key_list(out, t, backwards ? " DESC" : "")) < 0 ||
-	    (error = pgiam_buf_printf(out, " LIMIT %zu", t->limit)) < 0)
+	    (error = pgiam_buf_printf(out, " LIMIT %zu", dir == PGIAM_BROWSE_ROW ? 1 :
+	    t->limit)) < 0)
 		return error;
 	*reversed = backwards;
 	return 0;

@@ -19,9 +19,10 @@
 #include <string.h>
 
 #define COL_MAX 30
+#define GRID_COLS 256   /* columns the grid shows (the record view shows all) */
 
 enum level { LV_SCHEMAS, LV_TABLES, LV_ROWS };
-enum pending { Q_NONE, Q_SCHEMAS, Q_TABLES, Q_COLUMNS, Q_PAGE };
+enum pending { Q_NONE, Q_SCHEMAS, Q_TABLES, Q_COLUMNS, Q_PAGE, Q_RECORD };
 
 typedef struct item {
 	char *name;
@@ -37,7 +38,6 @@ typedef struct browse_view {
 	int sel, top;
 	int page;           /* visible list lines */
 	char schema[256], table[256];
-	int schema_sel;     /* selection to restore when going back */
 
 	/* the table being read */
 	char **cols, **types;
@@ -46,6 +46,9 @@ typedef struct browse_view {
 	size_t nkeys;
 	pgiam_browse_keykind keykind;
 	unsigned long long offset;   /* OFFSET kind: the page's first row */
+	int offset_same;             /* the next OFFSET read keeps the offset */
+	int rows_shown;              /* rows the grid showed at the last draw */
+	int list_cut;                /* the list has more entries than the UI keeps */
 	pgiam_browse_dir dir;        /* of the page being read */
 	int reversed;                /* the result's rows are last first */
 	int have_page;               /* the result is the current page */
@@ -53,6 +56,8 @@ typedef struct browse_view {
 	int at_end, at_start;
 	int hcol;                    /* first column shown */
 	pgiam_text_arg record;       /* the record screen's argument (read when pushed) */
+	char **reread;               /* the page's first key, to read it again after a
+	                                whole record replaced it (NULL: nothing to do) */
 	char title[600];
 } browse_view;
 
@@ -65,8 +70,17 @@ static void free_items(browse_view *v)
 	v->nitems = 0;
 }
 
+static void free_reread(browse_view *v)
+{
+	for (size_t i = 0; v->reread && v->reread[i]; i++)
+		free(v->reread[i]);
+	free(v->reread);
+	v->reread = NULL;
+}
+
 static void free_table(browse_view *v)
 {
+	free_reread(v);
 	for (size_t i = 0; i < v->ncols; i++) {
 		free(v->cols[i]);
 		free(v->types[i]);
@@ -152,6 +166,11 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 	const char *offs[1] = { off };
 	int built;
 
+	/* A page is what the screen shows now (it may have been resized). */
+	if (v->rows_shown > 0)
+		v->limit = (size_t)v->rows_shown < PGIAM_BROWSE_PAGE_ROWS ?
+			(size_t)v->rows_shown : PGIAM_BROWSE_PAGE_ROWS;
+	t.limit = v->limit;
 	if (v->keykind == PGIAM_BROWSE_KEY_OFFSET) {
 		if (dir == PGIAM_BROWSE_LAST) {
 			pgiam_app_message(app, PGIAM_ROLE_WARN, "%s has no key to read it "
@@ -160,20 +179,25 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 		}
 		if (dir == PGIAM_BROWSE_FIRST)
 			v->offset = 0;
-		else if (dir == PGIAM_BROWSE_NEXT)
+		else if (dir == PGIAM_BROWSE_NEXT && !v->offset_same)
 			v->offset += v->limit;
 		else
 			v->offset = v->offset > v->limit ? v->offset - v->limit : 0;
+		v->offset_same = 0;
 		snprintf(off, sizeof(off), "%llu", v->offset);
 		bound = offs;
+	} else if (dir == PGIAM_BROWSE_AT) {
+		bound = (const char *const *)v->reread;
 	} else if (dir == PGIAM_BROWSE_NEXT || dir == PGIAM_BROWSE_PREV) {
+		/* No page to page from (cancelled, failed, empty): start again. */
 		if (!v->have_page || !r || !r->nrows)
-			return load_page(v, app, dir == PGIAM_BROWSE_NEXT ? PGIAM_BROWSE_LAST :
-				PGIAM_BROWSE_FIRST);
+			return load_page(v, app, PGIAM_BROWSE_FIRST);
 		bound = row_keys(v, r, dir == PGIAM_BROWSE_NEXT ? r->nrows - 1 : 0);
 	}
 	v->dir = dir;
 	built = pgiam_catalog_page_sql(&b, &v->reversed, &t, dir, bound);
+	if (dir == PGIAM_BROWSE_AT)
+		free_reread(v);
 	return run(v, app, &b, built, Q_PAGE);
 }
 
@@ -233,6 +257,7 @@ static void take_list(browse_view *v, const pgiam_conn_result *r)
 		}
 	}
 	v->sel = v->top = 0;
+	v->list_cut = r->truncated;
 }
 
 static void take_columns(browse_view *v, const pgiam_conn_result *r)
@@ -280,17 +305,22 @@ static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_resul
 	if (v->keykind == PGIAM_BROWSE_KEY_OFFSET && v->dir == PGIAM_BROWSE_NEXT && !r->nrows &&
 	    v->offset) {
 		pgiam_app_message(app, PGIAM_ROLE_DIM, "that was the last page");
-		v->offset = v->offset > v->limit ? v->offset - 2 * v->limit : 0;
+		v->offset -= v->limit;   /* back to the page it came from, read again */
+		v->offset_same = 1;
 		return load_page(v, app, PGIAM_BROWSE_NEXT);
 	}
 	v->have_page = 1;
-	v->at_start = v->dir == PGIAM_BROWSE_FIRST ||
-		(v->keykind == PGIAM_BROWSE_KEY_OFFSET && !v->offset);
+	if (v->dir != PGIAM_BROWSE_AT)   /* the same page again: the same start */
+		v->at_start = v->dir == PGIAM_BROWSE_FIRST ||
+			(v->keykind == PGIAM_BROWSE_KEY_OFFSET && !v->offset);
 	v->at_end = v->dir == PGIAM_BROWSE_LAST || r->nrows < v->limit;
 	if (v->sel >= (int)r->nrows)
 		v->sel = r->nrows ? (int)r->nrows - 1 : 0;
 	return PGIAM_REACT_REDRAW;
 }
+
+static unsigned push_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r,
+	size_t raw, size_t cut_at);
 
 static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 {
@@ -301,16 +331,26 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 	if (was == Q_NONE || !r || !r->done)
 		return PGIAM_REACT_NONE;
 	v->pending = Q_NONE;
-	if (r->failed)
-		return PGIAM_REACT_REDRAW;  /* drawn from the result */
+	if (r->failed) {
+		/* Drawn from the result where there is nothing else to show; said here too,
+		 * for a list that stays on screen. */
+		if (r->cancelled)
+			pgiam_app_message(app, PGIAM_ROLE_WARN, "cancelled");
+		else
+			pgiam_app_message(app, PGIAM_ROLE_ERROR, "ERROR %s: %s", r->sqlstate,
+				r->message);
+		return PGIAM_REACT_REDRAW;
+	}
 	switch (was) {
 	case Q_SCHEMAS:
 	case Q_TABLES:
 		v->pending = was;
 		take_list(v, r);
 		v->pending = Q_NONE;
-		if (was == Q_SCHEMAS)
-			v->sel = v->schema_sel < (int)v->nitems ? v->schema_sel : 0;
+		/* Back from a level: select again what was opened from here. */
+		for (size_t i = 0; i < v->nitems; i++)
+			if (!strcmp(v->items[i].name, was == Q_SCHEMAS ? v->schema : v->table))
+				v->sel = (int)i;
 		return PGIAM_REACT_REDRAW;
 	case Q_COLUMNS:
 		take_columns(v, r);
@@ -323,6 +363,12 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 		return load_page(v, app, PGIAM_BROWSE_FIRST);
 	case Q_PAGE:
 		return took_page(v, app, r);
+	case Q_RECORD:
+		if (r->nrows == 1)
+			return push_record(v, app, r, 0, PGIAM_BROWSE_RECORD_MAX);
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "the row is gone (deleted or moved "
+			"since the page was read)");
+		return load_page(v, app, PGIAM_BROWSE_AT);
 	case Q_NONE:
 		break;
 	}
@@ -368,8 +414,11 @@ static int col_width(browse_view *v, const pgiam_conn_result *r, size_t c, size_
 	int w = (int)pgiam_width_of(v->cols[c]);
 
 	for (size_t i = 0; i < r->nrows; i++) {
-		const char *x = r->cells[i * r->ncols + nk + c];
-		int cw = (int)pgiam_width_of(x ? x : "\xE2\x88\x85");
+		const char *x = r->cells[i * r->ncols + nk + c] ? r->cells[i * r->ncols + nk + c] :
+			"\xE2\x88\x85";
+		/* measured only as far as the column can grow: cells hold up to 2000
+		 * characters, and this runs on every draw */
+		int cw = (int)pgiam_width_of_n(x, pgiam_width_prefix(x, COL_MAX + 1));
 		if (cw > w)
 			w = cw;
 	}
@@ -381,8 +430,8 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
 		.nkeys = v->nkeys });
 	int y = body.y + 1, x = 1;
-	int widths[256];
-	size_t shown = v->ncols < 256 ? v->ncols : 256;
+	int widths[GRID_COLS];
+	size_t shown = v->ncols < GRID_COLS ? v->ncols : GRID_COLS;
 
 	if (r->ncols != nk + v->ncols)
 		return;
@@ -395,6 +444,9 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 	}
 	y++;
 	v->page = body.y + body.h - 1 - y;
+	v->rows_shown = v->page;
+	if (v->sel >= v->page)
+		v->sel = v->page > 0 ? v->page - 1 : 0;   /* the terminal got smaller */
 	for (size_t i = 0; i < r->nrows && y < body.y + body.h - 1; i++, y++) {
 		size_t raw = v->reversed ? r->nrows - 1 - i : i;
 		pgiam_role sel = (int)i == v->sel ? PGIAM_ROLE_SELECTED : PGIAM_ROLE_NORMAL;
@@ -440,6 +492,8 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	if (v->level != LV_ROWS) {
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM, v->level == LV_SCHEMAS ?
 			"Enter opens a schema \xC2\xB7 Esc goes back" :
+			v->list_cut ? "S I U D: SELECT INSERT UPDATE DELETE held by the role \xC2\xB7 "
+			"only the first tables (by name) are listed" :
 			"S I U D: SELECT INSERT UPDATE DELETE held by the role \xC2\xB7 Enter opens");
 		draw_list(v, body);
 		return;
@@ -454,23 +508,23 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	draw_rows(v, r, body);
 }
 
-static unsigned show_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+/* The record view's text from row raw of r, whose values were cut at cut_at. */
+static unsigned push_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r,
+	size_t raw, size_t cut_at)
 {
-	size_t nk = v->keykind == PGIAM_BROWSE_KEY_PK ? v->nkeys :
-		v->keykind == PGIAM_BROWSE_KEY_CTID ? 1 : 0;
+	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys });
 	pgiam_buf b = PGIAM_BUF_INIT;
-	size_t raw;
 
-	if (!v->have_page || !r || (size_t)v->sel >= r->nrows)
+	if (r->ncols != nk + v->ncols)
 		return PGIAM_REACT_NONE;
-	raw = v->reversed ? r->nrows - 1 - (size_t)v->sel : (size_t)v->sel;
 	for (size_t c = 0; c < v->ncols; c++) {
 		const char *cv = r->cells[raw * r->ncols + nk + c];
 
 		if (pgiam_buf_printf(&b, "%s (%s)\n  %s%s\n", v->cols[c], v->types[c],
 		    cv ? cv : "\xE2\x88\x85 NULL",
-		    cv && pgiam_catalog_utf8_chars(cv) > PGIAM_BROWSE_CELL_MAX ?
-		    "\xE2\x80\xA6 (cut: longer than 2000 characters)" : "") < 0)
+		    cv && pgiam_catalog_utf8_chars(cv) > cut_at ?
+		    "\xE2\x80\xA6 (cut: a longer value than pgiam shows)" : "") < 0)
 			pgiam_ui_fail("out of memory");
 	}
 	v->record.title = "Record";
@@ -479,6 +533,49 @@ static unsigned show_record(browse_view *v, pgiam_app *app, const pgiam_conn_res
 		pgiam_ui_fail("out of memory");
 	pgiam_buf_dispose(&b);
 	return pgiam_app_push(app, &pgiam_screen_text, &v->record);
+}
+
+/* Enter on a row: the record from the page, or, when a value on the page was cut, the
+ * whole row read again by its key (the page is read again when the record closes). */
+static unsigned show_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+{
+	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys });
+	pgiam_browse_table t = { v->schema, v->table, (const char *const *)v->cols, v->ncols,
+		(const char *const *)v->keys, v->nkeys, v->keykind, 1, PGIAM_BROWSE_RECORD_MAX };
+	pgiam_buf b = PGIAM_BUF_INIT;
+	size_t raw;
+	int cut = 0, rev = 0, built;
+
+	if (!v->have_page || !r || (size_t)v->sel >= r->nrows || r->ncols != nk + v->ncols)
+		return PGIAM_REACT_NONE;
+	raw = v->reversed ? r->nrows - 1 - (size_t)v->sel : (size_t)v->sel;
+	for (size_t c = nk; c < r->ncols; c++) {
+		const char *cv = r->cells[raw * r->ncols + c];
+		cut |= cv && pgiam_catalog_utf8_chars(cv) > PGIAM_BROWSE_CELL_MAX;
+	}
+	if (!cut || v->keykind == PGIAM_BROWSE_KEY_OFFSET)
+		return push_record(v, app, r, raw, PGIAM_BROWSE_CELL_MAX);
+	built = pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_ROW,
+		(const char *const *)&r->cells[raw * r->ncols]);
+	free_reread(v);
+	v->reread = pgiam_xcalloc(nk + 1, sizeof(char *));
+	{
+		const char *const *first = row_keys(v, r, 0);
+		for (size_t i = 0; i < nk; i++)
+			v->reread[i] = pgiam_xstrdup(first[i]);
+	}
+	return run(v, app, &b, built, Q_RECORD);
+}
+
+/* Back from the record view: read the page again if the record replaced it. */
+static unsigned browse_resume(pgiam_screen *s, pgiam_app *app)
+{
+	browse_view *v = s->data;
+
+	if (v->level == LV_ROWS && v->reread && v->pending == Q_NONE)
+		return load_page(v, app, PGIAM_BROWSE_AT);
+	return PGIAM_REACT_NONE;
 }
 
 static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
@@ -505,6 +602,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 			return load_tables(v, app);
 		}
 		v->level = LV_SCHEMAS;
+		v->table[0] = '\0';
 		set_title(v);
 		return load_schemas(v, app);
 	} else if (a == PGIAM_ACTION_OPEN) {
@@ -514,14 +612,15 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 			return PGIAM_REACT_NONE;
 		if (v->level == LV_SCHEMAS) {
 			snprintf(v->schema, sizeof(v->schema), "%s", v->items[v->sel].name);
-			v->schema_sel = v->sel;
+			v->table[0] = '\0';
 			v->level = LV_TABLES;
 			set_title(v);
 			return load_tables(v, app);
 		}
 		snprintf(v->table, sizeof(v->table), "%s", v->items[v->sel].name);
 		v->level = LV_ROWS;
-		v->limit = v->page > 3 ? (size_t)v->page - 2 : 1;
+		v->rows_shown = 0;
+		v->limit = v->page > 2 ? (size_t)v->page - 1 : 1;
 		if (v->limit > PGIAM_BROWSE_PAGE_ROWS)
 			v->limit = PGIAM_BROWSE_PAGE_ROWS;
 		set_title(v);
@@ -569,7 +668,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		v->hcol -= v->hcol > 0;
 		return PGIAM_REACT_REDRAW;
 	} else if (a == PGIAM_ACTION_SCROLL_RIGHT) {
-		v->hcol += v->hcol + 1 < (int)v->ncols;
+		v->hcol += v->hcol + 1 < (int)(v->ncols < GRID_COLS ? v->ncols : GRID_COLS);
 		return PGIAM_REACT_REDRAW;
 	}
 	return PGIAM_REACT_UNHANDLED;
@@ -590,5 +689,5 @@ const pgiam_screen_ops pgiam_screen_browse = {
 	.title = "Browse",
 	.scopes = { PGIAM_SCOPE_BROWSE, PGIAM_SCOPE_LIST }, .nscopes = 2,
 	.open = browse_open, .draw = browse_draw, .action = browse_action,
-	.tick = browse_tick, .close = browse_close,
+	.tick = browse_tick, .resume = browse_resume, .close = browse_close,
 };

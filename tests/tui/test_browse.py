@@ -62,8 +62,12 @@ def prepare(env):
                "CREATE TABLE IF NOT EXISTS public.browse_nopk (n int, label text);"
                "TRUNCATE public.browse_nopk;"
                "INSERT INTO public.browse_nopk SELECT x, 'nopk ' || x FROM generate_series(1, 60) x;"
-               "GRANT SELECT ON public.browse_view, public.browse_slow, public.browse_nopk"
-               " TO readonly_role")
+               "CREATE TABLE IF NOT EXISTS public.browse_long (id int PRIMARY KEY, s text, v text);"
+               "TRUNCATE public.browse_long;"
+               "INSERT INTO public.browse_long VALUES (1, 'one', 'short'),"
+               " (2, 'two', repeat('x', 3000) || 'END-OF-VALUE'), (3, 'three', 'short');"
+               "GRANT SELECT ON public.browse_view, public.browse_slow, public.browse_nopk,"
+               " public.browse_long TO readonly_role")
 
 
 def select_line(t, pattern):
@@ -143,6 +147,11 @@ def main():
                 raise Fail("customers lacks %r:\n%s" % (text, s))
         t.send("Escape")
         t.wait_for(r"S I U D")
+        # back on the list, the table just left is still the selected one
+        t.send("Enter")
+        t.wait_for(r"Browse: public\.customers\b")
+        t.send("Escape")
+        t.wait_for(r"S I U D")
 
         # customers_ja: the email column lines up after double-width names.
         select_line(t, r"\bcustomers_ja\s+table")
@@ -174,14 +183,35 @@ def main():
         t.send("Escape")
         t.wait_for(r"S I U D")
 
+        # A value longer than the grid keeps: Enter reads the whole row by its key,
+        # and the page is read again when the record closes.
+        select_line(t, r"\bbrowse_long\s+table")
+        t.send("Enter")
+        t.wait_for(r"\n\s*3\s+three")
+        t.send("Down")
+        t.send("Enter")
+        t.wait_for(r"pgiam · Record")
+        t.send("End")
+        s = t.wait_for(r"END-OF-VALUE")
+        if "(cut" in s:
+            raise Fail("the whole value was not read:\n" + s)
+        t.send("Escape")
+        s = t.wait_for(r"\n\s*3\s+three")
+        if "first page" not in s:
+            raise Fail("the page read again lost its place:\n" + s)
+        t.send("Escape")
+        t.wait_for(r"S I U D")
+
         # A view has no key: OFFSET pages, and End says it cannot.
         select_line(t, r"\bbrowse_view\s+view")
         t.send("Enter")
-        s = t.wait_for(r"\n\s*22\s+label 22\s")
+        s = t.wait_for(r"(\d+) rows · first page")
+        per = int(re.search(r"(\d+) rows · first page", s).group(1))
+        s = t.wait_for(r"\n\s*%d\s+label %d\s" % (per, per))
         if "paged by offset" not in s or not re.search(r"\n\s*1\s+label 1\s", s):
             raise Fail("browse_view's first page:\n" + s)
         t.send("NPage")
-        s = t.wait_for(r"\n\s*23\s+label 23\s")
+        s = t.wait_for(r"\n\s*%d\s+label %d\s" % (per + 1, per + 1))
         t.send("PPage")
         t.wait_for(r"rows · first page")
         t.send("End")
@@ -234,6 +264,24 @@ def main():
         t.wait_for(r"rows · first page")
         # (the screen can be captured half drawn: poll until the rows are there too)
         wait_first_id(t, lambda i: i == 1, "the first page after Home")
+        # A smaller terminal: the next page read is as long as the screen shows.
+        t.resize(100, 20)
+        t.wait_for(r"READ-ONLY")   # redrawn at the new size (tmux cut the old bottom)
+        t.send("NPage")
+        s = t.wait_for(r"(\d+) rows · paged")
+        small = int(re.search(r"(\d+) rows · paged", s).group(1))
+        if not 0 < small < per:
+            raise Fail("after a resize the page is %d rows (was %d):\n%s" % (small, per, s))
+        # The smallest layout, and smaller: no crash, the message, then back.
+        t.resize(60, 12)
+        t.send("End")
+        t.wait_for(r"user 5000\b")
+        t.resize(40, 8)
+        t.wait_for(r"(?i)too small")
+        t.resize(100, 30)
+        t.wait_for(r"READ-ONLY")   # redrawn (a key sent before the resize lands is dropped)
+        t.send("Home")
+        wait_first_id(t, lambda i: i == 1, "the first page after the resize")
         t.send("Right")
         t.wait_for(r"columns 2/")
         t.send("Left")
@@ -257,6 +305,9 @@ def main():
         t.check_sanitizers()
     finally:
         t.kill()
+        admin(env, "DROP VIEW IF EXISTS public.browse_view, public.browse_slow;"
+                   "DROP TABLE IF EXISTS public.browse_secret, public.browse_nopk, public.browse_long,"
+                   " public.\"Weird \"\"name\"\" é\"")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 /* test_catalog.c - the browser's SQL builders (catalog_browse.c): identifier and
- * literal quoting with hostile names, and keyset page queries in every direction.
+ * literal quoting with hostile names (the same text as libpq's PQescapeIdentifier and
+ * PQescapeLiteral), and keyset page queries in every direction.
  * Pure string building; the same statements run against the sandbox in
  * tests/tui/test_browse.py. Key columns are always qualified (t."id"): in ORDER BY a bare
  * "id" would name the output column, the key as text, and page in text order. */
@@ -15,6 +16,8 @@
 #include "buf.h"
 #include "catalog.h"
 #include "error.h"
+
+#include <libpq-fe.h>
 
 static void expect_ident(const char *name, const char *want)
 {
@@ -65,6 +68,37 @@ static void test_quote_literal(void **state)
 	expect_literal("山田", "'山田'");
 	assert_int_equal(pgiam_catalog_quote_literal(&b, "\xFF"), PGIAM_EINVAL);
 	pgiam_buf_dispose(&b);
+}
+
+/* The quoting is libpq's: the same text as PQescapeIdentifier and PQescapeLiteral
+ * (on a connection object that never connects: a socket directory that does not
+ * exist; the escape functions need only its encoding settings). */
+static void test_same_as_libpq(void **state)
+{
+	static const char *const samples[] = { "customers", "Mixed Case", "a\"b",
+		"\"; DROP TABLE x; --", "顧客 テーブル", "it's", "O'Brien\\x", "\\", "''",
+		"\"\"", "e\xCC\x81", "tab\there", "emoji \xF0\x9F\x98\x80" };
+	PGconn *conn = PQconnectStart("host=/nonexistent-pgiam-test dbname=x");
+
+	(void)state;
+	assert_non_null(conn);
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		pgiam_buf b = PGIAM_BUF_INIT;
+		char *want = PQescapeIdentifier(conn, samples[i], strlen(samples[i]));
+
+		assert_non_null(want);
+		assert_int_equal(pgiam_catalog_quote_ident(&b, samples[i]), 0);
+		assert_string_equal(pgiam_buf_cstr(&b), want);
+		PQfreemem(want);
+		pgiam_buf_clear(&b);
+		want = PQescapeLiteral(conn, samples[i], strlen(samples[i]));
+		assert_non_null(want);
+		assert_int_equal(pgiam_catalog_quote_literal(&b, samples[i]), 0);
+		assert_string_equal(pgiam_buf_cstr(&b), want);
+		PQfreemem(want);
+		pgiam_buf_dispose(&b);
+	}
+	PQfinish(conn);
 }
 
 static void test_listing_sql(void **state)
@@ -124,6 +158,14 @@ static void test_page_pk(void **state)
 	expect_page(&t, PGIAM_BROWSE_LAST, NULL,
 		"SELECT t.\"tenant\"::text, t.\"id\"::text, " SELECT_COLS
 		" ORDER BY t.\"tenant\" DESC, t.\"id\" DESC LIMIT 200", 1);
+	expect_page(&t, PGIAM_BROWSE_AT, last,
+		"SELECT t.\"tenant\"::text, t.\"id\"::text, " SELECT_COLS
+		" WHERE (t.\"tenant\", t.\"id\") >= ('a''b', '7') ORDER BY t.\"tenant\", t.\"id\""
+		" LIMIT 200", 0);
+	expect_page(&t, PGIAM_BROWSE_ROW, last,
+		"SELECT t.\"tenant\"::text, t.\"id\"::text, " SELECT_COLS
+		" WHERE (t.\"tenant\", t.\"id\") = ('a''b', '7') ORDER BY t.\"tenant\", t.\"id\""
+		" LIMIT 1", 0);
 }
 
 static void test_page_ctid_offset(void **state)
@@ -163,6 +205,15 @@ static void test_page_refused(void **state)
 	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_FIRST, NULL), PGIAM_EINVAL);
 	t.keykind = PGIAM_BROWSE_KEY_OFFSET;
 	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_LAST, NULL), PGIAM_EINVAL);
+	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_ROW, badoff), PGIAM_EINVAL);
+	t.keykind = PGIAM_BROWSE_KEY_PK;
+	t.nkeys = 2;
+	t.cell_max = PGIAM_BROWSE_RECORD_MAX + 1;
+	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_FIRST, NULL), PGIAM_EINVAL);
+	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_ROW, NULL), PGIAM_EINVAL);
+	t.cell_max = 0;
+	t.nkeys = 0;
+	t.keykind = PGIAM_BROWSE_KEY_OFFSET;
 	pgiam_buf_clear(&b);
 	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_NEXT, badoff), PGIAM_EINVAL);
 	t.keykind = PGIAM_BROWSE_KEY_PK;
@@ -185,6 +236,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quote_ident),
 		cmocka_unit_test(test_quote_literal),
+		cmocka_unit_test(test_same_as_libpq),
 		cmocka_unit_test(test_listing_sql),
 		cmocka_unit_test(test_page_pk),
 		cmocka_unit_test(test_page_ctid_offset),
