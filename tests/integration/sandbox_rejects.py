@@ -5,8 +5,6 @@ its own reason: another region, port, user or host, expired, dated in the future
 X-Amz-Expires over 900, a wrong signature, a swapped session token, an unknown or
 expired access key, a role whose policy does not cover the user, a URL scheme."""
 import datetime
-import json
-import os
 import sys
 import urllib.parse
 import urllib.request

@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 
-from chainlib import (ALICE_AKID, ALICE_SECRET, BUILD_ROOT, EXTERNAL_ID, REGION, ROLE_ARN, main)
+from chainlib import (BUILD_ROOT, EXTERNAL_ID, REGION, ROLE_ARN, main)
 
 HARNESS = os.path.join(BUILD_ROOT, "tests", "auth_harness")
 

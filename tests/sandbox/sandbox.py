@@ -386,7 +386,7 @@ timezone = 'UTC'
     write_file(ctx, os.path.join(pgdata, "sandbox.conf"), conf, 0o600)
     with open(os.path.join(pgdata, "postgresql.conf"), "a", encoding="utf-8") as f:
         f.write("\ninclude 'sandbox.conf'\n")
-    hba = [f"# pg_hba.conf: written by tests/sandbox/up (first match wins)",
+    hba = ["# pg_hba.conf: written by tests/sandbox/up (first match wins)",
            f"local   all  {ADMIN}  trust",
            "local   all  all  reject"]
     addrs = ["127.0.0.1/32"] + (["::1/128"] if ipv6 else [])

@@ -3,7 +3,6 @@ it. A loopback listener accepts TCP and never answers, so TLS hangs; credentials
 dummy keys from the environment (the token is signed locally, nothing leaves the
 machine). The running step's time keeps moving between two captures without a key;
 Esc cancels (the step says so and stays on screen), r retries, Ctrl-C cancels too."""
-import os
 import re
 import socket
 import threading

@@ -12,24 +12,9 @@ Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
 import re
 import subprocess
-import sys
 import unicodedata
 
-from tuilib import BIN, Fail, Tmux, run, stty_sane, tempdir
-
-
-def sandbox_env():
-    path = os.environ.get("PGIAM_SANDBOX_ENV")
-    if not path or not os.path.exists(path):
-        print("skipped: the sandbox is not up (PGIAM_SANDBOX_ENV unset)")
-        sys.exit(77)
-    env = {}
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"export (\w+)='(.*)'$", line.strip())
-            if m:
-                env[m.group(1)] = m.group(2)
-    return env
+from tuilib import BIN, Fail, Tmux, run, sandbox_env, stty_sane, tempdir
 
 
 def display_width(text):

@@ -8,25 +8,10 @@ says. A server restart then forces a new connection, which gets a newly signed t
 import os
 import re
 import subprocess
-import sys
 
-from tuilib import BIN, Fail, Tmux, run, stty_sane, tempdir
+from tuilib import BIN, Fail, Tmux, run, sandbox_env, stty_sane, tempdir
 
 SGR = re.compile(r"\x1b\[([0-9;:]*)m")
-
-
-def sandbox_env():
-    path = os.environ.get("PGIAM_SANDBOX_ENV")
-    if not path or not os.path.exists(path):
-        print("skipped: the sandbox is not up (PGIAM_SANDBOX_ENV unset)")
-        sys.exit(77)
-    env = {}
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"export (\w+)='(.*)'$", line.strip())
-            if m:
-                env[m.group(1)] = m.group(2)
-    return env
 
 
 def token_bg(screen_esc):
