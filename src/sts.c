@@ -226,12 +226,12 @@ int pgiam_sts_parse_assume_role(pgiam_sts_assumed *out, const char *xml, size_t 
 		goto cleanup;
 	}
 	res = child(xmlDocGetRootElement(doc), "AssumeRoleResult");
-	akid = text_at(res, "Credentials", "AccessKeyId", NULL);
-	secret = text_at(res, "Credentials", "SecretAccessKey", NULL);
-	token = text_at(res, "Credentials", "SessionToken", NULL);
-	exp = text_at(res, "Credentials", "Expiration", NULL);
-	arn = text_at(res, "AssumedRoleUser", "Arn", NULL);
-	id = text_at(res, "AssumedRoleUser", "AssumedRoleId", NULL);
+	akid = text_at(res, "Credentials", "AccessKeyId", (const char *)NULL);
+	secret = text_at(res, "Credentials", "SecretAccessKey", (const char *)NULL);
+	token = text_at(res, "Credentials", "SessionToken", (const char *)NULL);
+	exp = text_at(res, "Credentials", "Expiration", (const char *)NULL);
+	arn = text_at(res, "AssumedRoleUser", "Arn", (const char *)NULL);
+	id = text_at(res, "AssumedRoleUser", "AssumedRoleId", (const char *)NULL);
 	if (!akid || !*akid || !secret || !*secret || !token || !*token || !exp || !arn) {
 		error = pgiam_error_set(PGIAM_ESERVER,
 			"STS's AssumeRole answer lacks credentials, their expiration or the assumed role");
@@ -285,9 +285,9 @@ int pgiam_sts_parse_caller_identity(pgiam_sts_identity *out, const char *xml, si
 	}
 	res = child(xmlDocGetRootElement(doc), "GetCallerIdentityResult");
 	pgiam_sts_identity_dispose(out);
-	out->arn = text_at(res, "Arn", NULL);
-	out->account = text_at(res, "Account", NULL);
-	out->user_id = text_at(res, "UserId", NULL);
+	out->arn = text_at(res, "Arn", (const char *)NULL);
+	out->account = text_at(res, "Account", (const char *)NULL);
+	out->user_id = text_at(res, "UserId", (const char *)NULL);
 	if (!out->arn || !*out->arn) {
 		pgiam_sts_identity_dispose(out);
 		error = pgiam_error_set(PGIAM_ESERVER, "STS's GetCallerIdentity answer has no Arn");
@@ -318,7 +318,7 @@ static void trim_message(char *msg)
 
 static void copy_text(char *dst, size_t dstlen, xmlNodePtr n, const char *name)
 {
-	char *t = text_at(n, name, NULL);
+	char *t = text_at(n, name, (const char *)NULL);
 
 	snprintf(dst, dstlen, "%s", t ? t : "");
 	trim_message(dst);
