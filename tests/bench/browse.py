@@ -50,7 +50,7 @@ def timed(t, keys, pattern, timeout=120):
 def main():
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1000000
     pages = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-    env = test_browse.sandbox_env()
+    env = tuilib.sandbox_env()
     if test_browse.admin(env, "SELECT coalesce(max(id), 0) FROM big_table") != str(rows):
         subprocess.run([os.path.join(root, "tests/sandbox/gen_big_table"), str(rows)],
                        check=True, capture_output=True, env=dict(os.environ, **env))

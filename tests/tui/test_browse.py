@@ -9,24 +9,10 @@ are shown escaped. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
 import re
 import subprocess
-import sys
+import time
 import unicodedata
 
-from tuilib import BIN, Fail, Tmux, run
-
-
-def sandbox_env():
-    path = os.environ.get("PGIAM_SANDBOX_ENV")
-    if not path or not os.path.exists(path):
-        print("skipped: the sandbox is not up (PGIAM_SANDBOX_ENV unset)")
-        sys.exit(77)
-    env = {}
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"export (\w+)='(.*)'$", line.strip())
-            if m:
-                env[m.group(1)] = m.group(2)
-    return env
+from tuilib import BIN, TIMEOUT, Fail, Tmux, run, sandbox_env
 
 
 def display_width(text):
@@ -88,8 +74,6 @@ def select_line(t, pattern):
 
 def wait_first_id(t, pred, what):
     """Polls until the first row's id satisfies pred; returns (id, screen)."""
-    import time
-    from tuilib import TIMEOUT
     deadline = time.monotonic() + TIMEOUT
     s = ""
     while time.monotonic() < deadline:
