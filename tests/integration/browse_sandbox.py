@@ -11,9 +11,10 @@ A refused table answers 42501 with the explanation. Skipped (77) without
 PGIAM_SANDBOX_ENV."""
 import json
 import os
-import re
 import subprocess
 import sys
+
+from sandbox_lib import Failure, sandbox
 
 BIN = os.environ.get("PGIAM_BIN", "")
 
@@ -23,20 +24,6 @@ TABLE = 'Tab "le" 表'
 
 class Fail(Exception):
     pass
-
-
-def sandbox_env():
-    path = os.environ.get("PGIAM_SANDBOX_ENV")
-    if not path or not os.path.exists(path):
-        print("skipped: the sandbox is not up (PGIAM_SANDBOX_ENV unset)")
-        sys.exit(77)
-    env = {}
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"export (\w+)='(.*)'$", line.strip())
-            if m:
-                env[m.group(1)] = m.group(2)
-    return env
 
 
 def qi(name):
@@ -95,7 +82,12 @@ def walk_backward(env, table, limit=7, schema=SCHEMA):
 def main():
     if not BIN:
         raise Fail("PGIAM_BIN is not set")
-    env = sandbox_env()
+    # The shared sandbox (PGIAM_SANDBOX_ENV), or a private one for this test.
+    with sandbox() as env:
+        browse_all(env)
+
+
+def browse_all(env):
     tenants = ["a", "B", "b", "O'Brien\\x", "é", "東京", "Z z"]
     values = ", ".join("(%s, %d, 'v %s %d')" % ("'" + t.replace("'", "''") + "'", n,
                                                 t.replace("'", "''"), n)
@@ -186,6 +178,6 @@ def main():
 if __name__ == "__main__":
     try:
         main()
-    except Fail as e:
+    except (Fail, Failure) as e:
         print("FAIL: %s" % e)
         sys.exit(1)

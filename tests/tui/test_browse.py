@@ -10,13 +10,8 @@ import os
 import re
 import subprocess
 import time
-import unicodedata
 
-from tuilib import BIN, TIMEOUT, Fail, Tmux, run, sandbox_env
-
-
-def display_width(text):
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+from tuilib import BIN, TIMEOUT, display_width, Fail, run, sandbox_env, Tmux
 
 
 def admin(env, sql):

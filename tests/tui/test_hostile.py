@@ -9,17 +9,12 @@ refuses invalid UTF-8 in text, so that case is covered by tests/unit/test_width.
 The row is deleted at the end, pass or fail. Runs alone (it changes customers, which
 other tests count). Skipped (77) without PGIAM_SANDBOX_ENV."""
 import re
-import unicodedata
 
-from tuilib import BIN, Fail, Tmux, admin_sql, run, sandbox_env
+from tuilib import BIN, admin_sql, display_width, Fail, run, sandbox_env, Tmux
 
 EMAIL = "hostile@tui-test.invalid"
 # What is typed at the prompt: PostgreSQL's escape string makes the bytes.
 NAME_SQL = r"E'A\x1b[2JB\x1b]0;pwned\x07C\u009b31mD\rE\u202eF山田太郎'"
-
-
-def display_width(text):
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def lines_seen(screen):

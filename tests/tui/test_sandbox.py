@@ -12,13 +12,8 @@ Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
 import re
 import subprocess
-import unicodedata
 
-from tuilib import BIN, Fail, Tmux, run, sandbox_env, stty_sane, tempdir
-
-
-def display_width(text):
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+from tuilib import BIN, display_width, Fail, run, sandbox_env, stty_sane, tempdir, Tmux
 
 
 def token_seconds(screen):

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import time
 
 BIN = os.environ.get("PGIAM_BIN", "")
@@ -184,6 +185,11 @@ def tempdir():
     d = tempfile.mkdtemp(prefix="pgiam-tui-")
     atexit.register(shutil.rmtree, d, True)
     return d
+
+
+def display_width(text):
+    """Terminal columns of text as the tests count them (East Asian wide = 2)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def sandbox_env():
