@@ -243,12 +243,19 @@ static int wrap_line(pgiam_buf *out, const char *line, size_t len, int cols, int
 		if (pgiam_width_of(p) <= (size_t)avail) {
 			take = strlen(p);
 		} else {
+			size_t cut = 0;
+
 			take = pgiam_width_prefix(p, avail);
-			for (size_t k = take; k > take / 2; k--)
-				if (p[k] == ' ') {
-					take = k;
-					break;
-				}
+			for (size_t k = take; k > take / 2 && !cut; k--)
+				if (p[k] == ' ')
+					cut = k;
+			/* ARNs, paths and lists have no spaces: rather after a separator
+			 * than in the middle of a name. */
+			for (size_t k = take; k > take / 2 && !cut; k--)
+				if (p[k - 1] == '/' || p[k - 1] == ',')
+					cut = k;
+			if (cut)
+				take = cut;
 			if (!take) {
 				/* one character wider than the line: it goes alone */
 				glyph g;

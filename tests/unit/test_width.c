@@ -153,6 +153,10 @@ static void test_prefix_and_wrap(void **state)
 	/* CJK wraps by width: 山田太郎 (8 columns) in 5 columns */
 	assert_int_equal(pgiam_width_wrap(&b, "\xE5\xB1\xB1\xE7\x94\xB0\xE5\xA4\xAA\xE9\x83\x8E", 5, 0), 0);
 	assert_string_equal(pgiam_buf_cstr(&b), "\xE5\xB1\xB1\xE7\x94\xB0\n\xE5\xA4\xAA\xE9\x83\x8E\n");
+	pgiam_buf_clear(&b);
+	/* no space in reach: an ARN breaks after a '/', not inside a name */
+	assert_int_equal(pgiam_width_wrap(&b, "ok arn:aws:sts::1:assumed-role/sf-role/pgiam-root", 40, 0), 0);
+	assert_string_equal(pgiam_buf_cstr(&b), "ok arn:aws:sts::1:assumed-role/sf-role/\npgiam-root\n");
 	pgiam_buf_dispose(&b);
 }
 
