@@ -126,7 +126,8 @@ static int ensure_source(pgiam_auth *a, time_t now, long margin)
 }
 
 /* AssumeRole with the source credentials. Lock held. */
-static int assume(pgiam_auth *a, time_t now, int refreshing)
+static int assume(pgiam_auth *a, time_t now, int refreshing,
+	pgiam_auth_assume_fn on_assume, void *ctx)
 {
 	pgiam_sts_config cfg = PGIAM_STS_CONFIG_INIT;
 	pgiam_sts_assume_params params = { a->role_arn, a->session_name, a->external_id, a->duration };
@@ -136,6 +137,8 @@ static int assume(pgiam_auth *a, time_t now, int refreshing)
 
 	if ((error = ensure_source(a, now, PGIAM_AUTH_MIN_LIFETIME)) < 0)
 		goto cleanup;
+	if (on_assume)
+		on_assume(ctx, a->source_desc);
 	cfg.region = a->region;
 	cfg.endpoint = a->sts_endpoint;
 	cfg.cancel = a->cancel;
@@ -170,6 +173,12 @@ cleanup:
 
 int pgiam_auth_get(pgiam_creds *out, pgiam_auth *auth, time_t now)
 {
+	return pgiam_auth_get_progress(out, auth, now, NULL, NULL);
+}
+
+int pgiam_auth_get_progress(pgiam_creds *out, pgiam_auth *auth, time_t now,
+	pgiam_auth_assume_fn on_assume, void *ctx)
+{
 	int error = 0;
 
 	pthread_mutex_lock(&auth->lock);
@@ -183,7 +192,7 @@ int pgiam_auth_get(pgiam_creds *out, pgiam_auth *auth, time_t now)
 	if (!auth->assumed.access_key_id ||
 	    pgiam_creds_seconds_left(&auth->assumed, now) <= PGIAM_AUTH_REFRESH_BEFORE) {
 		int refreshing = auth->assumed.access_key_id != NULL;
-		error = assume(auth, now, refreshing);
+		error = assume(auth, now, refreshing, on_assume, ctx);
 		/* a failed refresh still leaves usable creds while they have a minute left */
 		if (error < 0 && !(refreshing &&
 		    pgiam_creds_seconds_left(&auth->assumed, now) > PGIAM_AUTH_MIN_LIFETIME))
@@ -208,7 +217,7 @@ int pgiam_auth_refresh(pgiam_auth *auth)
 	pthread_mutex_lock(&auth->lock);
 	pgiam_creds_dispose(&auth->source);
 	if (auth->role_arn)
-		error = assume(auth, now, auth->assumed.access_key_id != NULL);
+		error = assume(auth, now, auth->assumed.access_key_id != NULL, NULL, NULL);
 	else if ((error = ensure_source(auth, now, PGIAM_AUTH_MIN_LIFETIME)) == 0)
 		emit(auth, "refreshed source credentials (%s)", auth->source_desc);
 	pthread_mutex_unlock(&auth->lock);

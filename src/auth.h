@@ -55,6 +55,15 @@ const char *pgiam_auth_session_name(const pgiam_auth *auth);
 time_t pgiam_auth_session_expiry(const pgiam_auth *auth);     /* 0 if none */
 int pgiam_auth_assume_count(const pgiam_auth *auth);          /* AssumeRole calls made */
 
+/* Called by pgiam_auth_get_progress once the source credentials are ready and just
+ * before AssumeRole is sent (not when cached credentials are returned), so a caller
+ * can time the two steps apart. Same thread and lock rules as the event callback. */
+typedef void (*pgiam_auth_assume_fn)(void *ctx, const char *source);
+
+/* pgiam_auth_get, telling on_assume (may be NULL) when AssumeRole starts. */
+int pgiam_auth_get_progress(pgiam_creds *out, pgiam_auth *auth, time_t now,
+	pgiam_auth_assume_fn on_assume, void *ctx);
+
 void pgiam_auth_set_cancel(pgiam_auth *auth, const volatile int *flag);
 /* Events for the TUI's log ("assumed role X until HH:MM", "refreshed …"); no secrets.
  * Called on the thread that calls pgiam_auth_get/refresh, with the object's lock held:

@@ -77,17 +77,19 @@ static void free_node(ev_node *n)
 }
 
 /* Called with s->lock held: a step begins (events keep the order they happen in). */
-static void step_begin_locked(pgiam_session *s, pgiam_step step, ev_node *n)
+static void step_begin_locked(pgiam_session *s, pgiam_step step, ev_node *n, long long at_ms)
 {
 	s->begun[step] = 1;
-	s->step_t0[step] = pgiam__session_now_ms();
+	s->step_t0[step] = at_ms;
 	if (step >= PGIAM_STEP_TCP && step <= PGIAM_STEP_AUTH)
 		s->reached = step;
 	n->kind = PGIAM_SEV_STEP;
 	n->step = step;
 }
 
-static void report(pgiam_session *s, unsigned gen, pgiam_step step, int done, const char *detail)
+/* at_ms: when it happened (pgiam__session_now_ms clock); 0 means now. */
+static void report(pgiam_session *s, unsigned gen, pgiam_step step, int done, const char *detail,
+	long long at_ms)
 {
 	ev_node *n = calloc(1, sizeof(*n));
 	char *copy = pgiam_strdup(detail ? detail : "");
@@ -104,16 +106,18 @@ static void report(pgiam_session *s, unsigned gen, pgiam_step step, int done, co
 		free(copy);
 		return;
 	}
+	if (!at_ms)
+		at_ms = pgiam__session_now_ms();
 	if (done && !s->begun[step])
-		s->step_t0[step] = pgiam__session_now_ms();
+		s->step_t0[step] = at_ms;
 	if (done) {
 		s->begun[step] = s->finished[step] = 1;
 		n->kind = PGIAM_SEV_STEP;
 		n->step = step;
 		n->done = 1;
-		n->ms = pgiam__session_now_ms() - s->step_t0[step];
+		n->ms = at_ms - s->step_t0[step];
 	} else {
-		step_begin_locked(s, step, n);
+		step_begin_locked(s, step, n, at_ms);
 	}
 	n->text = copy;
 	append_locked(s, n);
@@ -122,15 +126,26 @@ static void report(pgiam_session *s, unsigned gen, pgiam_step step, int done, co
 
 void pgiam__session_step(pgiam_session *s, pgiam_step step, int done, const char *detail)
 {
-	report(s, s->gen, step, done, detail);
+	report(s, s->gen, step, done, detail, 0);
 }
 
 void pgiam_session_progress_report(pgiam_session_progress *p, pgiam_step step, int done,
 	const char *detail)
 {
+	pgiam_session_progress_report_at(p, step, done, detail, 0);
+}
+
+long long pgiam_session_progress_clock_ms(void)
+{
+	return pgiam__session_now_ms();
+}
+
+void pgiam_session_progress_report_at(pgiam_session_progress *p, pgiam_step step, int done,
+	const char *detail, long long at_ms)
+{
 	char c = 'p';
 
-	report(p->s, p->gen, step, done, detail);
+	report(p->s, p->gen, step, done, detail, at_ms);
 	/* Wake the caller's poll so progress shows while STS is still answering. */
 	if (write(p->pipe[1], &c, 1) < 0 && errno != EAGAIN)
 		return;

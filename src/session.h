@@ -50,6 +50,12 @@ typedef void (*pgiam_session_cancel_fn)(void *ctx);
  * never a secret). Thread-safe; steps are CREDENTIALS and ASSUME_ROLE. */
 void pgiam_session_progress_report(pgiam_session_progress *p, pgiam_step step, int done,
 	const char *detail);
+/* The same for something that happened at at_ms (pgiam_session_progress_clock_ms),
+ * so a step can be timed after the fact; 0 means now. */
+void pgiam_session_progress_report_at(pgiam_session_progress *p, pgiam_step step, int done,
+	const char *detail, long long at_ms);
+/* The monotonic millisecond clock the steps are timed with. */
+long long pgiam_session_progress_clock_ms(void);
 /* Non-zero once the caller has cancelled. */
 int pgiam_session_progress_cancelled(const pgiam_session_progress *p);
 /* The same as a flag that blocking calls can poll (pgiam_auth_set_cancel, curl). */

@@ -47,10 +47,20 @@ static void fmt_until(char *out, size_t outlen, time_t t)
 	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* When AssumeRole was sent: the credentials step ends and the AssumeRole step
+ * begins there, so each shows its own time. Reported only once pgiam_auth returns,
+ * because a failure there may still be the source credentials' (expired). */
+static void on_assume(void *arg, const char *source)
+{
+	(void)source;
+	*(long long *)arg = pgiam_session_progress_clock_ms();
+}
+
 /* Runs in the session's worker thread. */
 static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, void *arg)
 {
 	profile_ctx *c = arg;
+	long long assume_at = 0;
 	int before = pgiam_auth_assume_count(c->auth);
 	int error;
 	char detail[768], until[32];
@@ -58,9 +68,10 @@ static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, voi
 	/* The flag belongs to this connect attempt: a cancel that comes before this
 	 * thread gets here is not lost. */
 	pgiam_auth_set_cancel(c->auth, pgiam_session_progress_cancel_flag(progress));
-	/* pgiam_auth resolves the source and assumes the role in one call: the steps are
-	 * reported when it returns (the time shows on the credentials step). */
-	error = pgiam_auth_get(out, c->auth, pgiam_session_progress_now(progress));
+	/* pgiam_auth resolves the source and assumes the role in one call; on_assume
+	 * notes when AssumeRole was sent (never, when the credentials were cached). */
+	error = pgiam_auth_get_progress(out, c->auth, pgiam_session_progress_now(progress),
+		on_assume, &assume_at);
 	/* Other users of the auth (a UI's background refresh) must not see this
 	 * attempt's cancel flag. */
 	pgiam_auth_set_cancel(c->auth, NULL);
@@ -69,18 +80,18 @@ static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, voi
 		int source_fault = !c->has_role || !pgiam_auth_source(c->auth) ||
 			(error == PGIAM_EEXPIRED && strstr(pgiam_error_last(), "source credentials"));
 		if (!source_fault) {
-			pgiam_session_progress_report(progress, PGIAM_STEP_CREDENTIALS, 1,
-				pgiam_auth_source(c->auth));
-			pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 0,
-				pgiam_auth_role_arn(c->auth));
+			pgiam_session_progress_report_at(progress, PGIAM_STEP_CREDENTIALS, 1,
+				pgiam_auth_source(c->auth), assume_at);
+			pgiam_session_progress_report_at(progress, PGIAM_STEP_ASSUME_ROLE, 0,
+				pgiam_auth_role_arn(c->auth), assume_at);
 		}
 		return error;
 	}
-	pgiam_session_progress_report(progress, PGIAM_STEP_CREDENTIALS, 1,
-		pgiam_auth_source(c->auth));
+	pgiam_session_progress_report_at(progress, PGIAM_STEP_CREDENTIALS, 1,
+		pgiam_auth_source(c->auth), assume_at);
 	if (c->has_role) {
-		pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 0,
-			pgiam_auth_role_arn(c->auth));
+		pgiam_session_progress_report_at(progress, PGIAM_STEP_ASSUME_ROLE, 0,
+			pgiam_auth_role_arn(c->auth), assume_at);
 		fmt_until(until, sizeof(until), pgiam_auth_session_expiry(c->auth));
 		snprintf(detail, sizeof(detail), "%s until %s%s",
 			pgiam_auth_assumed_arn(c->auth) ? pgiam_auth_assumed_arn(c->auth) : "?", until,
