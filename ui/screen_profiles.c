@@ -21,7 +21,8 @@ typedef struct profile_row {
 	char role[160];
 	int read_only;
 	int errors;               /* validation errors */
-	char problem[256];        /* the first of them */
+	int warnings;             /* validation warnings (a missing CA bundle…) */
+	char problem[256];        /* the first error, else the first warning */
 } profile_row;
 
 typedef struct profiles_view {
@@ -55,7 +56,7 @@ static void role_short(char *out, size_t outlen, const char *arn)
 static void fill_row(profile_row *row, const char *dir, const char *name)
 {
 	pgiam_profile *p = NULL;
-	pgiam_profile_problem problem;
+	pgiam_profile_problem problems[16];
 	size_t nproblems = 0;
 	const char *v = NULL;
 
@@ -73,9 +74,17 @@ static void fill_row(profile_row *row, const char *dir, const char *name)
 		(v = pgiam_profile_get(p, "db_user")) ? v : "-");
 	role_short(row->role, sizeof(row->role), pgiam_profile_get(p, "role_arn"));
 	row->read_only = pgiam_profile_read_only(p);
-	row->errors = pgiam_profile_validate(p, &problem, 1, &nproblems);
-	if (row->errors > 0 && nproblems)
-		snprintf(row->problem, sizeof(row->problem), "%s", problem.message);
+	row->errors = pgiam_profile_validate(p, problems, 16, &nproblems);
+	/* A warning (e.g. a CA bundle that cannot be read) is shown too: `pgiam
+	 * profiles` prints it, and the connection will fail on it. */
+	for (size_t i = 0; i < nproblems; i++) {
+		int is_error = problems[i].severity == PGIAM_PROBLEM_ERROR;
+
+		if (!is_error)
+			row->warnings++;
+		if (!row->problem[0] && (is_error || row->errors == 0))
+			snprintf(row->problem, sizeof(row->problem), "%s", problems[i].message);
+	}
 	pgiam_profile_free(p);
 }
 
@@ -235,6 +244,9 @@ static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 
 		if (r->errors > 0)
 			snprintf(check, sizeof(check), "%d error%s", r->errors, r->errors == 1 ? "" : "s");
+		else if (!last && r->warnings > 0)
+			snprintf(check, sizeof(check), "%d warning%s", r->warnings,
+				r->warnings == 1 ? "" : "s");
 		else
 			snprintf(check, sizeof(check), "%s", last ? last : "-");
 		vals[0] = r->name;
@@ -254,14 +266,16 @@ static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 				continue;
 			if (!sel && c == 6)
 				cr = r->errors > 0 || (last && !strncmp(last, "FAIL", 4)) ? PGIAM_ROLE_ERROR
-					: last ? PGIAM_ROLE_OK : PGIAM_ROLE_DIM;
+					: last ? PGIAM_ROLE_OK : r->warnings > 0 ? PGIAM_ROLE_WARN
+					: PGIAM_ROLE_DIM;
 			pgiam_draw_field(body.y + 1 + i, x, cols[c].width, cr, vals[c]);
 			x += cols[c].width + 1;
 		}
 	}
 	/* The selected profile's first problem, so a broken profile says why. */
-	if (v->rows[v->selected].errors > 0)
-		pgiam_draw_text(body.y + body.h - 1, 1, body.w - 2, PGIAM_ROLE_ERROR,
+	if (v->rows[v->selected].problem[0])
+		pgiam_draw_text(body.y + body.h - 1, 1, body.w - 2,
+			v->rows[v->selected].errors > 0 ? PGIAM_ROLE_ERROR : PGIAM_ROLE_WARN,
 			v->rows[v->selected].problem);
 }
 

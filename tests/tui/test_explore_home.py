@@ -1,0 +1,31 @@
+"""test_explore_home.py - rough edges found by using the home screen: a profile whose
+only problem is a warning (a CA bundle that cannot be read, which `pgiam profiles`
+prints and on which the connection then fails) says so on the home screen instead
+of looking like a healthy profile."""
+from tuilib import BIN, Fail, Tmux, run, tempdir, write_profile
+
+ENDPOINT = "sample-db.abc123xyz.ap-northeast-1.rds.amazonaws.com:5432"
+
+
+def main():
+    d = tempdir()
+    write_profile(d, "noca", endpoint=ENDPOINT, database="sample_db",
+                  db_user="iam_ro_user", role_arn="arn:aws:iam::123456789012:role/demo-ro",
+                  external_id="ext-1", ca_bundle="/nonexistent/pgiam-ca.pem")
+    t = Tmux(120, 30)
+    try:
+        t.start("%s --profiles %s; echo PGIAM-EXITED; sleep 60" % (BIN, d))
+        s = t.wait_for(r"pgiam · Profiles")
+        s = t.wait_for(r"noca\s+sample-db")
+        row = s.split("noca", 1)[1].splitlines()[0]
+        if "1 warning" not in row:
+            raise Fail("the noca row does not count its warning:\n" + s)
+        t.wait_for(r"ca_bundle: /nonexistent/pgiam-ca\.pem cannot be read")
+        t.send("q")
+        t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
+    finally:
+        t.kill()
+
+
+run(main)
