@@ -36,8 +36,31 @@ static void no_core_files(void)
 	}
 }
 
+/* `pgiam --profiles DIR check --all` reads naturally: when the terminal UI's options
+ * come before a command, move the command to the front (its options follow it) rather
+ * than calling the command an unknown option. Returns the command's index, or 0. */
+static int command_after_options(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return 0;
+		if (argv[i][0] == '-') {
+			if (!strcmp(argv[i], "--profiles") || !strcmp(argv[i], "--profile"))
+				i++;
+			continue;
+		}
+		for (const pgiam_cli_command *c = pgiam_cli_commands; c->name; c++)
+			if (!strcmp(c->name, argv[i]))
+				return i;
+		return 0;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	int cmd = 0;
+
 	no_core_files();
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
@@ -46,6 +69,12 @@ int main(int argc, char **argv)
 	if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
 		printf("pgiam %s\n", PGIAM_VERSION);
 		return 0;
+	}
+	if (argc >= 3 && argv[1][0] == '-' && (cmd = command_after_options(argc, argv)) > 1) {
+		char *name = argv[cmd];
+
+		memmove(&argv[2], &argv[1], (size_t)(cmd - 1) * sizeof(*argv));
+		argv[1] = name;
 	}
 	if (argc >= 2 && argv[1][0] != '-') {
 		for (const pgiam_cli_command *c = pgiam_cli_commands; c->name; c++)
