@@ -65,6 +65,33 @@ static int draw_wrapped(pgiam_rect area, int y, pgiam_role role, const char *tex
 	return y;
 }
 
+/* The statement under "at character N" with a caret under that character, as psql
+ * does. The server counts characters, not bytes, and the position may be just past
+ * the end ("syntax error at end of input"); the statement is shown from a character
+ * that keeps the caret inside the area. Returns the next free row. */
+static int draw_position(pgiam_rect area, int y, const char *sql, int position)
+{
+	size_t len = strlen(sql);
+	size_t at = 0;
+	size_t start = 0;
+	char line[32];
+
+	for (int i = 1; i < position && at < len; i++)
+		at = pgiam_utf8_next(sql, len, at);
+	while (start < at && (int)pgiam_width_of_n(sql + start, at - start) > area.w - 6)
+		start = pgiam_utf8_next(sql, len, start);
+	snprintf(line, sizeof(line), "at character %d:", position);
+	if (y < area.y + area.h)
+		pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_NORMAL, line);
+	if (y + 1 < area.y + area.h) {
+		int caret = (int)pgiam_width_of_n(sql + start, at - start);
+
+		pgiam_draw_text(y++, area.x + 2, area.w - 2, PGIAM_ROLE_NORMAL, sql + start);
+		pgiam_draw_text(y++, area.x + 2 + caret, 1, PGIAM_ROLE_ERROR, "^");
+	}
+	return y;
+}
+
 static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area)
 {
 	int widths[64];
@@ -86,8 +113,7 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 			snprintf(line, sizeof(line), "ERROR: %s", r->message);
 		y = draw_wrapped(area, y, PGIAM_ROLE_ERROR, line);
 		if (r->position > 0)
-			pgiam_buf_printf(&rest, "at character %d: %.60s\n", r->position,
-				(size_t)r->position <= strlen(v->last_sql) ? v->last_sql + r->position - 1 : "");
+			y = draw_position(area, y, v->last_sql, r->position);
 		if (r->detail[0])
 			pgiam_buf_printf(&rest, "DETAIL: %s\n", r->detail);
 		if (r->hint[0])

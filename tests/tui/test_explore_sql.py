@@ -1,0 +1,53 @@
+"""test_explore_sql.py - SQL prompt rough edges found by using it against the sandbox:
+an error with a position shows the statement with a caret under the character the
+server points at, as psql does (counted in characters, so CJK before it still lines
+up; "at end of input" points just past the end). Skipped (77) without the sandbox."""
+from tuilib import BIN, Fail, Tmux, display_width, run, sandbox_env
+
+
+def caret_column(screen, stmt):
+    """(column of the statement's first character, column of the caret) or None."""
+    lines = screen.splitlines()
+    for i, line in enumerate(lines[:-1]):
+        if line.endswith(stmt) or line.rstrip().endswith(stmt):
+            start = line.index(stmt[:6])
+            nxt = lines[i + 1]
+            if nxt.strip() == "^":
+                return display_width(line[:start]), display_width(nxt[:nxt.index("^")])
+    return None
+
+
+def main():
+    env = sandbox_env()
+    t = Tmux(100, 30)
+    try:
+        t.start("%s --profiles %s --profile sandbox-ro; echo PGIAM-EXITED; sleep 60" %
+                (BIN, env["PGIAM_SANDBOX_PROFILES"]), env=env)
+        s = t.wait_for(r"connected · TLS verified|Not connected", timeout=30)
+        if "Not connected" in s:
+            raise Fail("sandbox-ro did not connect:\n" + s)
+        stmt = "SELECT '山田太郎' AS ja, bogus_col FROM customers"
+        t.type(stmt)
+        t.send("Enter")
+        s = t.wait_for(r"ERROR 42703")
+        s = t.wait_for(r"(?m)^\s+\^\s*$")
+        cols = caret_column(s, stmt)
+        want = display_width("SELECT '山田太郎' AS ja, ")
+        if not cols or cols[1] - cols[0] != want:
+            raise Fail("no caret under bogus_col (want offset %d, got %r):\n%s" % (want, cols, s))
+        stmt = "SELECT 1 FROM customers WHERE"
+        t.type(stmt)
+        t.send("Enter")
+        s = t.wait_for(r"ERROR 42601")
+        s = t.wait_for(r"(?m)^\s+\^\s*$")
+        cols = caret_column(s, stmt)
+        if not cols or cols[1] - cols[0] != len(stmt):
+            raise Fail("no caret just past the end (want %d, got %r):\n%s" % (len(stmt), cols, s))
+        t.send("F10")
+        t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
+    finally:
+        t.kill()
+
+
+run(main)
