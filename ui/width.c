@@ -52,7 +52,8 @@ static int ascii_fallback(glyph *g, const char *s, size_t n)
 {
 	static const struct { const char *utf8; const char *ascii; } symbols[] = {
 		{ "\xC2\xB7", "." }, { "\xE2\x80\xA6", "~" }, { "\xE2\x94\x82", "|" },
-		{ "\xE2\x80\xA2", "*" }, { "\xE2\x80\x94", "-" },
+		{ "\xE2\x80\xA2", "*" }, { "\xE2\x80\x94", "-" }, { "\xE2\x94\x80", "-" },
+		{ "\xE2\x86\x90", "<" }, { "\xE2\x86\x92", ">" },
 	};
 	unsigned char c = (unsigned char)s[0];
 	size_t len = c >= 0xF0 && c < 0xF8 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;

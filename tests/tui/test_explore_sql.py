@@ -1,7 +1,8 @@
 """test_explore_sql.py - SQL prompt rough edges found by using it against the sandbox:
 an error with a position shows the statement with a caret under the character the
 server points at, as psql does (counted in characters, so CJK before it still lines
-up; "at end of input" points just past the end). Skipped (77) without the sandbox."""
+up; "at end of input" points just past the end). Under LANG=C the UI's own symbols
+(the events rule, the column arrows) have ASCII stand-ins instead of "?". Skipped (77) without the sandbox."""
 from tuilib import BIN, Fail, Tmux, display_width, run, sandbox_env
 
 
@@ -43,6 +44,27 @@ def main():
         cols = caret_column(s, stmt)
         if not cols or cols[1] - cols[0] != len(stmt):
             raise Fail("no caret just past the end (want %d, got %r):\n%s" % (len(stmt), cols, s))
+        t.send("F10")
+        t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
+    finally:
+        t.kill()
+    # A non-UTF-8 locale: the UI's own symbols have ASCII stand-ins, not "?".
+    c_env = dict(env, LANG="C", LC_ALL="C")
+    t = Tmux(100, 30)
+    try:
+        t.start("%s --profiles %s --profile sandbox-ro; echo PGIAM-EXITED; sleep 60" %
+                (BIN, env["PGIAM_SANDBOX_PROFILES"]), env=c_env)
+        s = t.wait_for(r"connected \. TLS verified|Not connected", timeout=30)
+        if "Not connected" in s:
+            raise Fail("sandbox-ro did not connect under LANG=C:\n" + s)
+        t.wait_for(r"- events \(F3: all\) -")
+        t.send("F5")
+        t.wait_for(r"public")
+        t.send("Enter")
+        t.wait_for(r"customers")
+        t.send("Enter")
+        t.wait_for(r"<> columns")
         t.send("F10")
         t.wait_for(r"PGIAM-EXITED")
         t.check_sanitizers()
