@@ -29,6 +29,10 @@ typedef struct sql_view {
 	char title[160];
 } sql_view;
 
+/* NULL is a dim symbol, as in the browser: the text "NULL" is a value a column can
+ * hold, and dim alone is lost on some terminals. */
+#define NULL_MARK "\xE2\x88\x85"
+
 static int sql_open(pgiam_screen *s, pgiam_app *app, void *arg)
 {
 	sql_view *v = pgiam_xcalloc(1, sizeof(*v));
@@ -131,7 +135,7 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 		widths[c] = (int)pgiam_width_of(r->colnames[c]);
 		for (size_t i = 0; i < r->nrows; i++) {
 			const char *cell = r->cells[i * r->ncols + c];
-			int w = (int)pgiam_width_of(cell ? cell : "NULL");
+			int w = (int)pgiam_width_of(cell ? cell : NULL_MARK);
 
 			if (w > widths[c])
 				widths[c] = w;
@@ -160,7 +164,7 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 			int w = widths[c] < area.x + area.w - x ? widths[c] : area.x + area.w - x;
 
 			pgiam_draw_field(y, x, w, cell ? PGIAM_ROLE_NORMAL : PGIAM_ROLE_DIM,
-				cell ? cell : "NULL");
+				cell ? cell : NULL_MARK);
 			x += widths[c] + 2;
 		}
 		y++;

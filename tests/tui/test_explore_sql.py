@@ -44,6 +44,15 @@ def main():
         cols = caret_column(s, stmt)
         if not cols or cols[1] - cols[0] != len(stmt):
             raise Fail("no caret just past the end (want %d, got %r):\n%s" % (len(stmt), cols, s))
+        # NULL is the browser's dim symbol, not the text a value could hold.
+        t.type("SELECT NULL AS n, 'NULL' AS s")
+        t.send("Enter")
+        s = t.wait_for(r"(?m)^ n\s+s\s*$")
+        s = t.wait_for(r"\(1 row\)")
+        row = s.splitlines()[s.splitlines().index(next(l for l in s.splitlines()
+                                                         if l.split() == ["n", "s"])) + 1]
+        if row.split() != ["\u2205", "NULL"]:
+            raise Fail("NULL not shown as \u2205 beside the text 'NULL':\n" + s)
         t.send("F10")
         t.wait_for(r"PGIAM-EXITED")
         t.check_sanitizers()
