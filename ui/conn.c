@@ -405,8 +405,12 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 		pgiam_eventlog_add(c->log, "connection lost (%s); the next query reconnects with "
 			"a new token", ev->text);
 		break;
-	case PGIAM_SEV_COLUMNS:
+	case PGIAM_SEV_COLUMNS: {
+		int statements = r->statements;
+
+		/* the next statement's rows replace the previous one's */
 		result_clear(c);
+		r->statements = statements;
 		r->ncols = (size_t)ev->nfields;
 		r->colnames = calloc(r->ncols ? r->ncols : 1, sizeof(*r->colnames));
 		if (!r->colnames) {
@@ -417,11 +421,13 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 			r->colnames[i] = strdup(pgiam_session_column_name(c->session, (int)i)
 				? pgiam_session_column_name(c->session, (int)i) : "?");
 		break;
+	}
 	case PGIAM_SEV_ROW:
 		add_row(c, ev);
 		break;
 	case PGIAM_SEV_COMMAND:
 		snprintf(r->tag, sizeof(r->tag), "%s", ev->text);
+		r->statements++;
 		break;
 	case PGIAM_SEV_DONE:
 		r->done = 1;

@@ -74,6 +74,7 @@ typedef struct pgiam_conn_result {
 	char **cells;           /* nrows * ncols, NULL for SQL NULL */
 	int truncated;          /* more rows than kept */
 	char tag[64];           /* command tag: "SELECT 3", "INSERT 0 1" */
+	int statements;         /* statements completed ("SELECT 1; SELECT 2": 2) */
 	int failed;
 	int cancelled;          /* failed because the user cancelled */
 	char sqlstate[6];

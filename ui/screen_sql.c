@@ -127,8 +127,12 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 		return;
 	}
 	if (!ncols) {
-		if (r->done)
-			pgiam_draw_text(y, area.x, area.w, PGIAM_ROLE_OK, r->tag[0] ? r->tag : "done");
+		if (r->done) {
+			snprintf(line, sizeof(line), "%s%s", r->tag[0] ? r->tag : "done",
+				r->statements > 1 ? " \xC2\xB7 several statements: only the last "
+				"result is shown" : "");
+			pgiam_draw_text(y, area.x, area.w, PGIAM_ROLE_OK, line);
+		}
 		return;
 	}
 	for (size_t c = 0; c < ncols; c++) {
@@ -170,9 +174,10 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 		y++;
 	}
 	if (r->done) {
-		snprintf(line, sizeof(line), "(%zu row%s%s) %s \xC2\xB7 %.3f s", r->nrows,
+		snprintf(line, sizeof(line), "(%zu row%s%s) %s \xC2\xB7 %.3f s%s", r->nrows,
 			r->nrows == 1 ? "" : "s", r->truncated ? ", more not kept" : "", r->tag,
-			r->seconds);
+			r->seconds, r->statements > 1 ? " \xC2\xB7 several statements: only the "
+			"last result with rows is shown" : "");
 		pgiam_draw_text(area.y + area.h - 1, area.x, area.w, PGIAM_ROLE_DIM, line);
 	}
 }

@@ -53,6 +53,18 @@ def main():
                                                          if l.split() == ["n", "s"])) + 1]
         if row.split() != ["\u2205", "NULL"]:
             raise Fail("NULL not shown as \u2205 beside the text 'NULL':\n" + s)
+        # Several statements: only the last result is kept, and the screen says so
+        # rather than silently dropping the first one's rows.
+        t.type("SELECT 1 AS first_one; SELECT 2 AS second_one")
+        t.send("Enter")
+        s = t.wait_for(r"second_one")
+        s = t.wait_for(r"\(1 row\).*several statements: only the last")
+        t.type("SELECT 3 AS third_one")
+        t.send("Enter")
+        s = t.wait_for(r"third_one")
+        s = t.wait_for(r"\(1 row\) SELECT 1")
+        if "several statements" in s:
+            raise Fail("one statement said to be several:\n" + s)
         t.send("F10")
         t.wait_for(r"PGIAM-EXITED")
         t.check_sanitizers()
