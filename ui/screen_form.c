@@ -112,9 +112,19 @@ static void form_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 				chars++;
 			cur_bytes = chars * 3;
 		}
-		tail = visible_tail(shown, cur_bytes, box_w, &cur_x);
-		pgiam_draw_field(y, LABEL_W + 1, box_w, act ? PGIAM_ROLE_FIELD_ACTIVE
-			: PGIAM_ROLE_FIELD, tail);
+		if (act) {
+			tail = visible_tail(shown, cur_bytes, box_w, &cur_x);
+			pgiam_draw_field(y, LABEL_W + 1, box_w, PGIAM_ROLE_FIELD_ACTIVE, tail);
+		} else {
+			/* Not being edited: its start, cut with an ellipsis, so a long
+			 * endpoint or ARN never shows a tail that reads as the whole value. */
+			pgiam_buf cut = PGIAM_BUF_INIT;
+
+			if (pgiam_width_fit(&cut, shown, box_w, PGIAM_FIT_ELLIPSIS) < 0)
+				pgiam_ui_fail("out of memory");
+			pgiam_draw_field(y, LABEL_W + 1, box_w, PGIAM_ROLE_FIELD, pgiam_buf_cstr(&cut));
+			pgiam_buf_dispose(&cut);
+		}
 		if (act) {
 			v->cursor_y = y;
 			v->cursor_x = LABEL_W + 1 + cur_x;
