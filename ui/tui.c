@@ -12,10 +12,12 @@
 #include "error.h"
 #include "profile.h"
 
+#include <curses.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
 #include <unistd.h>
 
 void pgiam_tui_options_usage(FILE *out)
@@ -50,6 +52,32 @@ static const char *option_value(int argc, char **argv, int *i, const char *opt)
 		return argv[++*i];
 	}
 	return NULL;
+}
+
+/* A terminal that cannot move the cursor (TERM=dumb, an Emacs shell buffer) or that
+ * terminfo does not know would get a blank screen or ncurses' own exit; say why and
+ * what to do instead. */
+static int terminal_usable(void)
+{
+	const char *term = getenv("TERM");
+	int err = 0;
+	char *cup = NULL;
+
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
+		fprintf(stderr, "pgiam: the terminal type TERM=%s is unknown to terminfo; set TERM "
+			"to one it knows (e.g. xterm-256color), or use a command (see pgiam --help)\n",
+			term && *term ? term : "(unset)");
+		return 0;
+	}
+	cup = tigetstr("cup");
+	del_curterm(cur_term);
+	if (!cup || cup == (char *)-1) {
+		fprintf(stderr, "pgiam: the terminal TERM=%s cannot move the cursor, which the "
+			"terminal UI needs; use a full-screen terminal (e.g. TERM=xterm-256color), or "
+			"a command (see pgiam --help)\n", term ? term : "");
+		return 0;
+	}
+	return 1;
 }
 
 int pgiam_tui_main(int argc, char **argv)
@@ -103,6 +131,8 @@ int pgiam_tui_main(int argc, char **argv)
 			"command (see pgiam --help)\n");
 		return 2;
 	}
+	if (!terminal_usable())
+		return 2;
 	app = pgiam_xcalloc(1, sizeof(*app));
 	if (pgiam_profile_dir(&app->profiles_dir, dir) < 0) {
 		fprintf(stderr, "pgiam: %s\n", pgiam_error_last());

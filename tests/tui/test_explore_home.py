@@ -1,7 +1,7 @@
 """test_explore_home.py - rough edges found by using the home screen: a profile whose
 only problem is a warning (a CA bundle that cannot be read, which `pgiam profiles`
 prints and on which the connection then fails) says so on the home screen instead
-of looking like a healthy profile; the edit form shows long values from their start."""
+of looking like a healthy profile; the edit form shows long values from their start; TERM=dumb is refused with a reason."""
 from tuilib import BIN, Fail, Tmux, run, tempdir, write_profile
 
 ENDPOINT = "sample-db.abc123xyz.ap-northeast-1.rds.amazonaws.com:5432"
@@ -36,6 +36,17 @@ def main():
         t.wait_for(r"pgiam · Profiles")
         t.send("q")
         t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
+    finally:
+        t.kill()
+    # TERM=dumb cannot move the cursor: a clear refusal, not a blank screen.
+    t = Tmux(120, 30)
+    try:
+        t.start("%s --profiles %s; echo PGIAM-EXITED rc=$?; sleep 60" % (BIN, d),
+                env={"TERM": "dumb"})
+        s = t.wait_for(r"PGIAM-EXITED")
+        if "cannot move the cursor" not in s or "rc=2" not in s:
+            raise Fail("TERM=dumb not refused clearly:\n" + s)
         t.check_sanitizers()
     finally:
         t.kill()
