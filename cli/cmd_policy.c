@@ -252,7 +252,7 @@ int pgiam_cmd_policy(int argc, char **argv)
 	pgiam_auth *auth = NULL;
 	json_object *out = NULL, *iam = NULL, *trust = NULL;
 	pgiam_buf sql = PGIAM_BUF_INIT, sf = PGIAM_BUF_INIT;
-	char partition[32] = "", account[32] = "", resource[1024], principal[512];
+	char partition[32] = "", account[32] = "", resource[1024], principal[PGIAM_AUTH_ARN_MAX + 1];
 	const char *region = NULL, *role_arn = NULL, *user = NULL, *database = NULL;
 	const char *principal_note = NULL;
 	int status = 1;
@@ -300,9 +300,12 @@ int pgiam_cmd_policy(int argc, char **argv)
 	principal_note = offline ? "offline: replace with the ARN of the principal that assumes the role" :
 		NULL;
 	if (!offline) {
-		if (pgiam_auth_new(&auth, profile) == 0 && pgiam_auth_whoami(auth) == 0)
-			principal_from_caller(principal, sizeof(principal), pgiam_auth_caller_arn(auth));
-		else {
+		if (pgiam_auth_new(&auth, profile) == 0 && pgiam_auth_whoami(auth) == 0) {
+			pgiam_auth_info info;
+
+			pgiam_auth_info_get(&info, auth);
+			principal_from_caller(principal, sizeof(principal), info.caller_arn);
+		} else {
 			fprintf(stderr, "pgiam: policy: warning: cannot ask STS who the source principal is (%s); "
 				"using a placeholder\n", pgiam_error_last());
 			principal_note = "GetCallerIdentity failed: replace with the ARN of the principal that assumes the role";

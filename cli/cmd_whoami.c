@@ -31,19 +31,23 @@ static void format_expiry(char *out, size_t len, time_t exp, const char *fmt)
 
 static void print_text(const char *name, pgiam_auth *auth, const char *masked)
 {
-	time_t exp = pgiam_auth_session_expiry(auth);
+	pgiam_auth_info info;
+	time_t exp;
 	char when[64];
 
+	pgiam_auth_info_get(&info, auth);
+	exp = info.session_expiry;
+
 	printf("profile:       %s\n", name);
-	printf("source:        %s\n", pgiam_auth_source(auth));
-	printf("caller:        %s\n", pgiam_auth_caller_arn(auth));
+	printf("source:        %s\n", info.source);
+	printf("caller:        %s\n", info.caller_arn);
 	if (!pgiam_auth_role_arn(auth)) {
 		printf("role:          (none: the profile uses the source credentials directly)\n");
 		return;
 	}
 	format_expiry(when, sizeof(when), exp, "%Y-%m-%d %H:%M:%S UTC");
 	printf("role:          %s\n", pgiam_auth_role_arn(auth));
-	printf("assumed:       %s\n", pgiam_auth_assumed_arn(auth));
+	printf("assumed:       %s\n", info.assumed_arn);
 	printf("session name:  %s\n", pgiam_auth_session_name(auth));
 	printf("access key:    %s\n", masked);
 	printf("expires:       %s (in %ld min)\n", when, (long)(exp - time(NULL)) / 60);
@@ -51,25 +55,28 @@ static void print_text(const char *name, pgiam_auth *auth, const char *masked)
 
 static json_object *str_or_null(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	return s && *s ? json_object_new_string(s) : NULL;
 }
 
 static void print_json(const char *name, pgiam_auth *auth, const char *masked)
 {
 	json_object *doc = json_object_new_object();
 	int role = pgiam_auth_role_arn(auth) != NULL;
+	pgiam_auth_info info;
 	char when[64];
 
+	pgiam_auth_info_get(&info, auth);
+
 	json_object_object_add(doc, "profile", json_object_new_string(name));
-	json_object_object_add(doc, "source", str_or_null(pgiam_auth_source(auth)));
-	json_object_object_add(doc, "caller_arn", str_or_null(pgiam_auth_caller_arn(auth)));
-	json_object_object_add(doc, "account", str_or_null(pgiam_auth_caller_account(auth)));
+	json_object_object_add(doc, "source", str_or_null(info.source));
+	json_object_object_add(doc, "caller_arn", str_or_null(info.caller_arn));
+	json_object_object_add(doc, "account", str_or_null(info.caller_account));
 	json_object_object_add(doc, "role_arn", str_or_null(pgiam_auth_role_arn(auth)));
-	json_object_object_add(doc, "assumed_arn", role ? str_or_null(pgiam_auth_assumed_arn(auth)) : NULL);
+	json_object_object_add(doc, "assumed_arn", role ? str_or_null(info.assumed_arn) : NULL);
 	json_object_object_add(doc, "session_name", role ? str_or_null(pgiam_auth_session_name(auth)) : NULL);
 	json_object_object_add(doc, "access_key", role ? json_object_new_string(masked) : NULL);
 	if (role) {
-		format_expiry(when, sizeof(when), pgiam_auth_session_expiry(auth), "%Y-%m-%dT%H:%M:%SZ");
+		format_expiry(when, sizeof(when), info.session_expiry, "%Y-%m-%dT%H:%M:%SZ");
 		json_object_object_add(doc, "expires", json_object_new_string(when));
 	} else
 		json_object_object_add(doc, "expires", NULL);

@@ -12,8 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Two locks: `lock` serialises get/refresh/whoami (held across STS calls) and guards
+ * the working fields; `info_lock` guards only `info`, the copy readers get, and is
+ * held just to copy it, so a reader never waits for the network. */
 struct pgiam_auth {
 	pthread_mutex_t lock;
+	pthread_mutex_t info_lock;
+	pgiam_auth_info info;        /* published state, under info_lock */
 	char *region, *role_arn, *external_id, *session_name, *source_profile, *sts_endpoint;
 	int duration;
 	pgiam_creds source;          /* cached source credentials */
@@ -27,6 +32,24 @@ struct pgiam_auth {
 	void *event_ctx;
 };
 
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* Makes the working state visible to pgiam_auth_info_get. Lock held. */
+static void publish(pgiam_auth *a)
+{
+	pthread_mutex_lock(&a->info_lock);
+	copy_str(a->info.source, sizeof(a->info.source), a->source_desc);
+	copy_str(a->info.caller_arn, sizeof(a->info.caller_arn), a->caller_arn);
+	copy_str(a->info.caller_account, sizeof(a->info.caller_account), a->caller_account);
+	copy_str(a->info.assumed_arn, sizeof(a->info.assumed_arn), a->assumed_arn);
+	a->info.session_expiry = a->role_arn ? a->assumed.expiration : a->source.expiration;
+	a->info.assume_count = a->assume_count;
+	pthread_mutex_unlock(&a->info_lock);
+}
+
 static void emit(pgiam_auth *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void emit(pgiam_auth *a, const char *fmt, ...)
@@ -36,6 +59,7 @@ static void emit(pgiam_auth *a, const char *fmt, ...)
 
 	if (!a->event_cb)
 		return;
+	publish(a); /* the callback may read the state the event is about */
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
@@ -59,6 +83,7 @@ int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts)
 	if (!(a = calloc(1, sizeof(*a))))
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 	pthread_mutex_init(&a->lock, NULL);
+	pthread_mutex_init(&a->info_lock, NULL);
 	if ((error = dup_opt(&a->region, opts->region)) < 0 ||
 	    (error = dup_opt(&a->role_arn, opts->role_arn)) < 0 ||
 	    (error = dup_opt(&a->external_id, opts->external_id)) < 0 ||
@@ -205,6 +230,7 @@ int pgiam_auth_get_progress(pgiam_creds *out, pgiam_auth *auth, time_t now,
 	error = pgiam_creds_copy(out, &auth->assumed);
 
 cleanup:
+	publish(auth);
 	pthread_mutex_unlock(&auth->lock);
 	return error;
 }
@@ -220,6 +246,7 @@ int pgiam_auth_refresh(pgiam_auth *auth)
 		error = assume(auth, now, auth->assumed.access_key_id != NULL, NULL, NULL);
 	else if ((error = ensure_source(auth, now, PGIAM_AUTH_MIN_LIFETIME)) == 0)
 		emit(auth, "refreshed source credentials (%s)", auth->source_desc);
+	publish(auth);
 	pthread_mutex_unlock(&auth->lock);
 	return error;
 }
@@ -246,22 +273,21 @@ int pgiam_auth_whoami(pgiam_auth *auth)
 
 cleanup:
 	pgiam_sts_identity_dispose(&id);
+	publish(auth);
 	pthread_mutex_unlock(&auth->lock);
 	return error;
 }
 
-const char *pgiam_auth_source(const pgiam_auth *auth) { return auth->source_desc; }
-const char *pgiam_auth_caller_arn(const pgiam_auth *auth) { return auth->caller_arn; }
-const char *pgiam_auth_caller_account(const pgiam_auth *auth) { return auth->caller_account; }
-const char *pgiam_auth_assumed_arn(const pgiam_auth *auth) { return auth->assumed_arn; }
+void pgiam_auth_info_get(pgiam_auth_info *out, pgiam_auth *auth)
+{
+	pthread_mutex_lock(&auth->info_lock);
+	*out = auth->info;
+	pthread_mutex_unlock(&auth->info_lock);
+}
+
+/* Set at creation and never changed, so no lock. */
 const char *pgiam_auth_role_arn(const pgiam_auth *auth) { return auth->role_arn; }
 const char *pgiam_auth_session_name(const pgiam_auth *auth) { return auth->session_name; }
-int pgiam_auth_assume_count(const pgiam_auth *auth) { return auth->assume_count; }
-
-time_t pgiam_auth_session_expiry(const pgiam_auth *auth)
-{
-	return auth->role_arn ? auth->assumed.expiration : auth->source.expiration;
-}
 
 void pgiam_auth_set_cancel(pgiam_auth *auth, const volatile int *flag)
 {
@@ -294,6 +320,7 @@ void pgiam_auth_free(pgiam_auth *auth)
 	free(auth->caller_arn);
 	free(auth->caller_account);
 	free(auth->source_desc);
+	pthread_mutex_destroy(&auth->info_lock);
 	pthread_mutex_destroy(&auth->lock);
 	free(auth);
 }

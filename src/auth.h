@@ -42,18 +42,32 @@ int pgiam_auth_get(pgiam_creds *out, pgiam_auth *auth, time_t now);
 int pgiam_auth_refresh(pgiam_auth *auth);
 
 /* Calls GetCallerIdentity with the source credentials and remembers the caller ARN
- * (pgiam_auth_caller_arn) and account (pgiam_auth_caller_account). */
+ * and account (in pgiam_auth_info). */
 int pgiam_auth_whoami(pgiam_auth *auth);
 
-/* Getters lend strings owned by auth, valid until the next call on it. */
-const char *pgiam_auth_source(const pgiam_auth *auth);        /* "environment", …; NULL before resolving */
-const char *pgiam_auth_caller_arn(const pgiam_auth *auth);    /* after whoami, may be NULL */
-const char *pgiam_auth_caller_account(const pgiam_auth *auth);/* after whoami, may be NULL */
-const char *pgiam_auth_assumed_arn(const pgiam_auth *auth);   /* NULL without role */
+#define PGIAM_AUTH_ARN_MAX 2048      /* IAM's limit for an ARN */
+
+/* What pgiam_auth knows, as of one moment. Everything here changes on refresh (from
+ * any thread), so it is only handed out as a copy. Strings are "" when unknown and
+ * are truncated (still terminated) if longer than their buffer. */
+typedef struct pgiam_auth_info {
+	char source[256];                          /* "environment", …; "" before resolving */
+	char caller_arn[PGIAM_AUTH_ARN_MAX + 1];   /* after whoami */
+	char caller_account[32];                   /* after whoami */
+	char assumed_arn[PGIAM_AUTH_ARN_MAX + 1];  /* "" without role */
+	time_t session_expiry;                     /* assumed (or source) creds; 0 if none */
+	int assume_count;                          /* AssumeRole calls made */
+} pgiam_auth_info;
+
+/* Copies the current state into *out. Safe from any thread at any time, also while
+ * another thread is inside get/refresh/whoami (it never waits for STS: the state is
+ * published under a second, short-held lock), and from the event callback. */
+void pgiam_auth_info_get(pgiam_auth_info *out, pgiam_auth *auth);
+
+/* Configuration, set by pgiam_auth_new and never changed: safe to read without a
+ * lock from any thread while auth lives. Nothing that changes has a getter. */
 const char *pgiam_auth_role_arn(const pgiam_auth *auth);      /* configured role or NULL */
 const char *pgiam_auth_session_name(const pgiam_auth *auth);
-time_t pgiam_auth_session_expiry(const pgiam_auth *auth);     /* 0 if none */
-int pgiam_auth_assume_count(const pgiam_auth *auth);          /* AssumeRole calls made */
 
 /* Called by pgiam_auth_get_progress once the source credentials are ready and just
  * before AssumeRole is sent (not when cached credentials are returned), so a caller
@@ -67,7 +81,7 @@ int pgiam_auth_get_progress(pgiam_creds *out, pgiam_auth *auth, time_t now,
 void pgiam_auth_set_cancel(pgiam_auth *auth, const volatile int *flag);
 /* Events for the TUI's log ("assumed role X until HH:MM", "refreshed …"); no secrets.
  * Called on the thread that calls pgiam_auth_get/refresh, with the object's lock held:
- * the callback may read the getters but must not call get/refresh/whoami. */
+ * the callback may call pgiam_auth_info_get but must not call get/refresh/whoami. */
 void pgiam_auth_set_event_cb(pgiam_auth *auth, void (*cb)(void *ctx, const char *event), void *ctx);
 
 void pgiam_auth_free(pgiam_auth *auth);

@@ -97,10 +97,12 @@ static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 			break;
 		}
 		if (id == PGIAM_CHECK_ASSUME_ROLE && pgiam_session_auth(s)) {
-			pgiam_auth *a = pgiam_session_auth(s);
-			snprintf(c->r->assumed_arn, sizeof(c->r->assumed_arn), "%s",
-				pgiam_auth_assumed_arn(a) ? pgiam_auth_assumed_arn(a) : "");
-			c->r->session_expiry = pgiam_auth_session_expiry(a);
+			pgiam_auth_info info;
+			pgiam_auth_info_get(&info, pgiam_session_auth(s));
+			/* assumed-role ARNs fit (role and session names are short); truncate if not */
+			snprintf(c->r->assumed_arn, sizeof(c->r->assumed_arn), "%.*s",
+				(int)sizeof(c->r->assumed_arn) - 1, info.assumed_arn);
+			c->r->session_expiry = info.session_expiry;
 		}
 		end(c, id, PGIAM_CHECK_PASS, ev->text);
 		c->r->steps[id].ms = ev->ms;

@@ -61,9 +61,13 @@ static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, voi
 {
 	profile_ctx *c = arg;
 	long long assume_at = 0;
-	int before = pgiam_auth_assume_count(c->auth);
+	pgiam_auth_info info; /* a copy: a UI's background refresh may change auth meanwhile */
+	int before;
 	int error;
-	char detail[768], until[32];
+	char detail[PGIAM_AUTH_ARN_MAX + 64], until[32];
+
+	pgiam_auth_info_get(&info, c->auth);
+	before = info.assume_count;
 
 	/* The flag belongs to this connect attempt: a cancel that comes before this
 	 * thread gets here is not lost. */
@@ -75,27 +79,29 @@ static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, voi
 	/* Other users of the auth (a UI's background refresh) must not see this
 	 * attempt's cancel flag. */
 	pgiam_auth_set_cancel(c->auth, NULL);
+	pgiam_auth_info_get(&info, c->auth);
 	if (error < 0) {
 		/* Expired source credentials show up at AssumeRole; they are the source's fault. */
-		int source_fault = !c->has_role || !pgiam_auth_source(c->auth) ||
+		int source_fault = !c->has_role || !info.source[0] ||
 			(error == PGIAM_EEXPIRED && strstr(pgiam_error_last(), "source credentials"));
 		if (!source_fault) {
 			pgiam_session_progress_report_at(progress, PGIAM_STEP_CREDENTIALS, 1,
-				pgiam_auth_source(c->auth), assume_at);
+				info.source, assume_at);
 			pgiam_session_progress_report_at(progress, PGIAM_STEP_ASSUME_ROLE, 0,
 				pgiam_auth_role_arn(c->auth), assume_at);
 		}
 		return error;
 	}
 	pgiam_session_progress_report_at(progress, PGIAM_STEP_CREDENTIALS, 1,
-		pgiam_auth_source(c->auth), assume_at);
+		info.source, assume_at);
 	if (c->has_role) {
 		pgiam_session_progress_report_at(progress, PGIAM_STEP_ASSUME_ROLE, 0,
 			pgiam_auth_role_arn(c->auth), assume_at);
-		fmt_until(until, sizeof(until), pgiam_auth_session_expiry(c->auth));
+		/* the expiry of the credentials this attempt got, even if a refresh came since */
+		fmt_until(until, sizeof(until), out->expiration ? out->expiration : info.session_expiry);
 		snprintf(detail, sizeof(detail), "%s until %s%s",
-			pgiam_auth_assumed_arn(c->auth) ? pgiam_auth_assumed_arn(c->auth) : "?", until,
-			pgiam_auth_assume_count(c->auth) == before ? " (cached)" : "");
+			info.assumed_arn[0] ? info.assumed_arn : "?", until,
+			info.assume_count == before ? " (cached)" : "");
 		pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 1, detail);
 	}
 	return 0;

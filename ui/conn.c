@@ -237,6 +237,15 @@ static void refresh_finish(pgiam_conn *c)
 		c->refresh_unseen = 1;
 }
 
+/* From a copy: auth may be refreshing on another thread. */
+static time_t auth_expiry(pgiam_auth *auth)
+{
+	pgiam_auth_info info;
+
+	pgiam_auth_info_get(&info, auth);
+	return info.session_expiry;
+}
+
 /* The refreshed expiry is read once nothing else uses auth (a connect might be
  * assuming the role on its thread). */
 static void refresh_show(pgiam_conn *c)
@@ -244,7 +253,7 @@ static void refresh_show(pgiam_conn *c)
 	if (!c->refresh_unseen || pgiam_conn_busy(c) || c->refresh_running)
 		return;
 	c->refresh_unseen = 0;
-	c->status.sts_expires = pgiam_auth_session_expiry(c->auth);
+	c->status.sts_expires = auth_expiry(c->auth);
 }
 
 size_t pgiam_conn_pollfds(pgiam_conn *c, struct pollfd *fds, size_t max)
@@ -304,7 +313,7 @@ static void took_connection(pgiam_conn *c, int reconnect)
 	pgiam_session_get_info(&info, c->session);
 	c->status.state = PGIAM_CONN_CONNECTED;
 	c->status.token_expires = info.token_expires_at;
-	c->status.sts_expires = c->role_arn[0] && c->auth ? pgiam_auth_session_expiry(c->auth)
+	c->status.sts_expires = c->role_arn[0] && c->auth ? auth_expiry(c->auth)
 		: info.creds_expiration;
 	c->status.read_only = info.read_only_enforced;
 	c->status.tls_verified = info.tls && (!strcmp(info.sslmode, "verify-full") ||

@@ -5,7 +5,8 @@
  * usage: auth_harness REGION ROLE_ARN EXTERNAL_ID STS_URL DURATION
  * commands (one per line): "get SECONDS" (now + SECONDS), "getexp SECONDS" (session
  * expiry - SECONDS), "refresh", "par N" (N threads call get at once on the same
- * object), "quit". One JSON line is printed per command; access
+ * object), "race N" (one thread forces N refreshes while another keeps reading
+ * pgiam_auth_info snapshots; run under the sanitizers), "quit". One JSON line is printed per command; access
  * key ids are printed (they are not secret), secrets never.
  */
 #include "auth.h"
@@ -71,6 +72,66 @@ static int parallel(pgiam_creds *out, pgiam_auth *auth, int n, int *distinct)
 	return rc;
 }
 
+typedef struct racer {
+	pgiam_auth *auth;
+	int n, ok;
+	volatile int done;   /* set by the refresher; read with __atomic */
+	long reads, bad;
+} racer;
+
+static void *race_refresh(void *arg)
+{
+	racer *r = arg;
+
+	for (int i = 0; i < r->n; i++)
+		if (pgiam_auth_refresh(r->auth) == 0)
+			r->ok++;
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Reads every string of the snapshot, as the session and TUI do, while refreshes
+ * replace them: a lent pointer here would be a use-after-free under ASan. */
+static void *race_read(void *arg)
+{
+	racer *r = arg;
+	pgiam_auth_info info;
+	char line[sizeof(info.assumed_arn) + sizeof(info.source) + 64];
+
+	while (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE)) {
+		pgiam_auth_info_get(&info, r->auth);
+		snprintf(line, sizeof(line), "%s until %lld (source: %s, %d)", info.assumed_arn,
+			(long long)info.session_expiry, info.source, info.assume_count);
+		if (strncmp(line, "arn:aws:sts::", 13) != 0 || info.session_expiry <= 0 || !info.source[0])
+			r->bad++;
+		r->reads++;
+	}
+	return NULL;
+}
+
+static int race(pgiam_auth *auth, int n, json_object *out)
+{
+	racer r = { auth, n, 0, 0, 0, 0 };
+	pthread_t refresher, reader;
+	pgiam_creds creds = PGIAM_CREDS_INIT;
+	int rc = 0;
+
+	/* a first session, so the reader always has one to see */
+	if ((rc = pgiam_auth_get(&creds, auth, time(NULL))) < 0)
+		return rc;
+	pgiam_creds_dispose(&creds);
+	pthread_create(&reader, NULL, race_read, &r);
+	pthread_create(&refresher, NULL, race_refresh, &r);
+	pthread_join(refresher, NULL);
+	pthread_join(reader, NULL);
+	json_object_object_add(out, "refreshed", json_object_new_int(r.ok));
+	json_object_object_add(out, "reads", json_object_new_int64(r.reads));
+	json_object_object_add(out, "bad_reads", json_object_new_int64(r.bad));
+	if (r.ok != n)
+		rc = pgiam_error_set(PGIAM_EINVAL, "%d of %d refreshes failed", n - r.ok, n);
+	return rc;
+}
+
 static void on_event(void *ctx, const char *event)
 {
 	(void)ctx;
@@ -105,18 +166,22 @@ int main(int argc, char **argv)
 		pgiam_creds creds = PGIAM_CREDS_INIT;
 		json_object *out = json_object_new_object();
 		long arg = 0;
+		pgiam_auth_info info;
 		int rc = 0, distinct = -1;
 
 		if (strncmp(line, "quit", 4) == 0) {
 			json_object_put(out);
 			break;
 		}
+		pgiam_auth_info_get(&info, auth);
 		if (sscanf(line, "get %ld", &arg) == 1)
 			rc = pgiam_auth_get(&creds, auth, time(NULL) + arg);
 		else if (sscanf(line, "getexp %ld", &arg) == 1)
-			rc = pgiam_auth_get(&creds, auth, pgiam_auth_session_expiry(auth) - arg);
+			rc = pgiam_auth_get(&creds, auth, info.session_expiry - arg);
 		else if (sscanf(line, "par %ld", &arg) == 1)
 			rc = parallel(&creds, auth, (int)arg, &distinct);
+		else if (sscanf(line, "race %ld", &arg) == 1)
+			rc = race(auth, (int)arg, out);
 		else if (strncmp(line, "refresh", 7) == 0)
 			rc = pgiam_auth_refresh(auth);
 		else
@@ -128,8 +193,9 @@ int main(int argc, char **argv)
 			json_object_object_add(out, "akid", json_object_new_string(creds.access_key_id));
 			json_object_object_add(out, "expiration", json_object_new_int64(creds.expiration));
 		}
-		json_object_object_add(out, "session_expiry", json_object_new_int64(pgiam_auth_session_expiry(auth)));
-		json_object_object_add(out, "assume_count", json_object_new_int(pgiam_auth_assume_count(auth)));
+		pgiam_auth_info_get(&info, auth);
+		json_object_object_add(out, "session_expiry", json_object_new_int64(info.session_expiry));
+		json_object_object_add(out, "assume_count", json_object_new_int(info.assume_count));
 		if (distinct >= 0)
 			json_object_object_add(out, "distinct", json_object_new_int(distinct));
 		json_object_object_add(out, "events", events);

@@ -102,6 +102,23 @@ def test_parallel_callers_share_one_assume_role(box):
         h.close()
 
 
+def test_snapshots_while_refreshing(box):
+    # The TUI refreshes on its own thread while a connect reads what auth knows: every
+    # read is a copy taken under a lock, so none sees a freed or half-written session
+    # (the ASan run catches a use-after-free, a TSan build a data race).
+    box.sts.faults(lifetime_seconds=120)   # short sessions: each refresh changes the expiry
+    h = Harness(box)
+    try:
+        r = h.cmd("race 40")
+        assert r["ok"] and r["refreshed"] == 40 and r["assume_count"] == 41, r
+        assert r["reads"] > 0 and r["bad_reads"] == 0, r
+        assert box.sts.count("AssumeRole", "ok") == 41
+        assert sum(e.startswith("refreshed role") for e in r["events"]) == 40, r
+    finally:
+        h.close()
+
+
 if __name__ == "__main__":
     main([test_reuse_then_refresh, test_failed_refresh_keeps_session_until_last_minute,
-          test_expired_assumed_session_is_refreshed_not_returned, test_parallel_callers_share_one_assume_role])
+          test_expired_assumed_session_is_refreshed_not_returned, test_parallel_callers_share_one_assume_role,
+          test_snapshots_while_refreshing])
