@@ -529,8 +529,13 @@ int pgiam_session_want_write(const pgiam_session *s)
 int pgiam_session_timeout_ms(const pgiam_session *s)
 {
 	long long left;
+	int pending;
 
-	if (s->head)
+	/* The worker thread appends events under the lock. */
+	pthread_mutex_lock((pthread_mutex_t *)&s->lock);
+	pending = s->head != NULL;
+	pthread_mutex_unlock((pthread_mutex_t *)&s->lock);
+	if (pending)
 		return 0;
 	if (s->deferred_until)
 		return 10;
