@@ -11,7 +11,7 @@ import re
 import subprocess
 import time
 
-from tuilib import BIN, TIMEOUT, display_width, Fail, run, sandbox_env, Tmux
+from tuilib import BIN, TIMEOUT, display_width, Fail, run, sandbox_env, select_line, Tmux
 
 
 def admin(env, sql):
@@ -49,22 +49,6 @@ def prepare(env):
                " (2, 'two', repeat('x', 3000) || 'END-OF-VALUE'), (3, 'three', 'short');"
                "GRANT SELECT ON public.browse_view, public.browse_slow, public.browse_nopk,"
                " public.browse_long TO readonly_role")
-
-
-def select_line(t, pattern):
-    """Selects the list item matching pattern: Home, then Down as many times as the
-    items above it (schemas: "NAME  N tables"; tables: "SIUD  NAME …")."""
-    s = t.screen()
-    items = [l for l in s.splitlines()
-             if "estimated rows" not in l and (re.match(r"^\s*\S+\s+\d+ tables?\b", l) or
-                                               re.match(r"^\s*[S-][I-][U-][D-]\s", l))]
-    for i, line in enumerate(items):
-        if re.search(pattern, line):
-            t.send("Home")
-            for _ in range(i):
-                t.send("Down")
-            return
-    raise Fail("no list item matches %r:\n%s" % (pattern, s))
 
 
 def wait_first_id(t, pred, what):

@@ -187,6 +187,22 @@ def tempdir():
     return d
 
 
+def select_line(t, pattern):
+    """Selects the list item matching pattern: Home, then Down as many times as the
+    items above it (schemas: "NAME  N tables"; tables: "SIUD  NAME …")."""
+    s = t.screen()
+    items = [l for l in s.splitlines()
+             if "estimated rows" not in l and (re.match(r"^\s*\S+\s+\d+ tables?\b", l) or
+                                               re.match(r"^\s*[S-][I-][U-][D-]\s", l))]
+    for i, line in enumerate(items):
+        if re.search(pattern, line):
+            t.send("Home")
+            for _ in range(i):
+                t.send("Down")
+            return
+    raise Fail("no list item matches %r:\n%s" % (pattern, s))
+
+
 def display_width(text):
     """Terminal columns of text as the tests count them (East Asian wide = 2)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
