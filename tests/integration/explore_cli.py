@@ -97,6 +97,16 @@ def main():
         # Still an error when the word is not a command.
         rc, out, err = run(["--profiles", d, "nonsense"])
         check(rc == 2 and "nonsense" in err, "a non-command after options is refused", out + err)
+    # whoami and policy: bad flags get one line naming the command, like the others.
+    for args, want in ((["whoami", "--bogus"], "pgiam: whoami: unknown option '--bogus'"),
+                       (["whoami"], "pgiam: whoami: --profile NAME is required"),
+                       (["whoami", "--profile"], "pgiam: whoami: --profile needs a value"),
+                       (["policy", "--nope"], "pgiam: policy: unknown option '--nope'"),
+                       (["policy", "--profile", "x", "extra"],
+                        "pgiam: policy: unexpected argument 'extra'")):
+        rc, out, err = run(args)
+        check(rc == 2 and err.startswith(want) and err.count("\n") == 1,
+              "%s: one line '%s' (rc %d)" % (" ".join(args), want, rc), out + err)
     tls_fixes()
     if failures:
         sys.exit(1)
