@@ -259,7 +259,8 @@ int pgiam_cmd_policy(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:d:jsoh", longopts, NULL)) != -1) {
+	opterr = 0;   /* our own one-line messages, named "pgiam policy" */
+	while ((c = getopt_long(argc, argv, ":p:d:jsoh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': name = optarg; break;
 		case 'd': dir = optarg; break;
@@ -267,11 +268,23 @@ int pgiam_cmd_policy(int argc, char **argv)
 		case 's': snowflake = 1; break;
 		case 'o': offline = 1; break;
 		case 'h': policy_usage(stdout); return 0;
-		default: policy_usage(stderr); return 2;
+		case ':':
+			fprintf(stderr, "pgiam: policy: %s needs a value (see pgiam policy --help)\n",
+				argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "pgiam: policy: unknown option '%.40s' (see pgiam policy --help)\n",
+				argv[optind - 1]);
+			return 2;
 		}
 	}
-	if (!name || optind < argc) {
-		policy_usage(stderr);
+	if (optind < argc) {
+		fprintf(stderr, "pgiam: policy: unexpected argument '%.40s' (see pgiam policy --help)\n",
+			argv[optind]);
+		return 2;
+	}
+	if (!name) {
+		fprintf(stderr, "pgiam: policy: --profile NAME is required (see pgiam policy --help)\n");
 		return 2;
 	}
 	if ((status = pgiam_cli_load_profile(&profile, "policy", dir, name)) != 0)

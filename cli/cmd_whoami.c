@@ -104,17 +104,30 @@ int pgiam_cmd_whoami(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:d:jh", longopts, NULL)) != -1) {
+	opterr = 0;   /* our own one-line messages, named "pgiam whoami" */
+	while ((c = getopt_long(argc, argv, ":p:d:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': name = optarg; break;
 		case 'j': as_json = 1; break;
 		case 'd': dir = optarg; break;
 		case 'h': whoami_usage(stdout); return 0;
-		default: whoami_usage(stderr); return 2;
+		case ':':
+			fprintf(stderr, "pgiam: whoami: %s needs a value (see pgiam whoami --help)\n",
+				argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "pgiam: whoami: unknown option '%.40s' (see pgiam whoami --help)\n",
+				argv[optind - 1]);
+			return 2;
 		}
 	}
-	if (!name || optind < argc) {
-		whoami_usage(stderr);
+	if (optind < argc) {
+		fprintf(stderr, "pgiam: whoami: unexpected argument '%.40s' (see pgiam whoami --help)\n",
+			argv[optind]);
+		return 2;
+	}
+	if (!name) {
+		fprintf(stderr, "pgiam: whoami: --profile NAME is required (see pgiam whoami --help)\n");
 		return 2;
 	}
 	if ((status = pgiam_cli_load_profile(&profile, "whoami", dir, name)) != 0)

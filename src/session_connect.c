@@ -341,11 +341,33 @@ static void track_connect(pgiam_session *s)
 		pgiam__session_step(s, PGIAM_STEP_AUTH, 1, s->password ? "password accepted" : "IAM token accepted");
 }
 
+/* What to change for the usual TLS failures (libpq's wording), so the failure screen
+ * says the fix and not only the symptom; "" when the cause is not one of them. */
+static void tls_fix(char *out, size_t outlen, const pgiam_session *s, const char *line)
+{
+	const char *region = s->region && *s->region ? s->region : "REGION";
+
+	out[0] = '\0';
+	if (strstr(line, "root certificate file") || strstr(line, "could not read root certificate"))
+		snprintf(out, outlen, "; fix: set ca_bundle in the profile to a readable copy of "
+			"the RDS CA bundle of the region (https://truststore.pki.rds.amazonaws.com/%s/"
+			"%s-bundle.pem)", region, region);
+	else if (strstr(line, "certificate verify failed"))
+		snprintf(out, outlen, "; fix: the CA bundle does not hold the CA that signed the "
+			"server's certificate: set ca_bundle to the RDS CA bundle of the region "
+			"(https://truststore.pki.rds.amazonaws.com/%s/%s-bundle.pem)", region, region);
+	else if (strstr(line, "does not match host name"))
+		snprintf(out, outlen, "; fix: endpoint must be the instance's DNS name, the one "
+			"in its certificate; to go through a tunnel or an address, keep endpoint and "
+			"set connect_host = HOST:PORT");
+}
+
 static int connect_failed(pgiam_session *s, const char *why)
 {
 	const char *msg = why ? why : PQerrorMessage(s->conn);
 	pgiam_step step = pgiam_explain_connect_step(msg, s->reached);
 	char line[512];
+	char fix[256];
 	pgiam_buf causes = PGIAM_BUF_INIT;
 
 	pgiam_explain_first_line(line, sizeof(line), msg);
@@ -356,10 +378,11 @@ static int connect_failed(pgiam_session *s, const char *why)
 			s->connect_host ? ", the tunnel for " : "", s->connect_host ? s->info.endpoint : "");
 		break;
 	case PGIAM_STEP_TLS:
+		tls_fix(fix, sizeof(fix), s, line);
 		pgiam__session_fail(s, step, PGIAM_ENET, "TLS verification: %s (server name %s, "
-			"CA bundle %s, sslmode %s)", line, s->host,
+			"CA bundle %s, sslmode %s)%s", line, s->host,
 			s->sslrootcert ? s->sslrootcert : "libpq's default ~/.postgresql/root.crt",
-			s->sslmode);
+			s->sslmode, fix);
 		break;
 	case PGIAM_STEP_AUTH: {
 		pgiam_explain_auth f = { s->user, s->host, s->port, s->connect_host,

@@ -343,11 +343,17 @@ static unsigned sql_text(pgiam_screen *s, pgiam_app *app, wchar_t ch)
 	mbstate_t st;
 	size_t n;
 
-	(void)app;
 	memset(&st, 0, sizeof(st));
 	n = wcrtomb(mb, ch, &st);
-	if (n == (size_t)-1 || v->len + n >= sizeof(v->text))
+	if (n == (size_t)-1)
 		return PGIAM_REACT_NONE;
+	if (v->len + n >= sizeof(v->text)) {
+		/* Never a silent cut: a pasted statement would run without its end. */
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "the statement is full (%d bytes): "
+			"what was typed past that was dropped; for longer SQL use pgiam psql",
+			SQL_MAX - 1);
+		return PGIAM_REACT_REDRAW;
+	}
 	memmove(v->text + v->cursor + n, v->text + v->cursor, v->len - v->cursor + 1);
 	memcpy(v->text + v->cursor, mb, n);
 	v->len += n;

@@ -65,6 +65,10 @@ def main():
         s = t.wait_for(r"\(1 row\) SELECT 1")
         if "several statements" in s:
             raise Fail("one statement said to be several:\n" + s)
+        # A statement longer than the prompt holds is not cut silently.
+        t.type("SELECT '" + "x" * 4200 + "'")
+        t.wait_for(r"the statement is full \(4095 bytes\)")
+        t.send("C-u")
         t.send("F10")
         t.wait_for(r"PGIAM-EXITED")
         t.check_sanitizers()
