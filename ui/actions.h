@@ -27,7 +27,7 @@
 /* id, scope, help text, up to four keys (0 = none). Keys are curses key codes. */
 #define PGIAM_ACTIONS(_) \
 	_(HELP,        GLOBAL,   "Show this help: every key, by screen", '?', KEY_F(1), 0, 0) \
-	_(QUIT,        GLOBAL,   "Quit pgiam (the terminal is restored)", 'q', KEY_F(10), 0, 0) \
+	_(QUIT,        GLOBAL,   "Quit pgiam (the terminal is restored); in a text view (help, log, check, policy) close it, as in a pager", 'q', KEY_F(10), 0, 0) \
 	_(BACK,        GLOBAL,   "Go back; cancels the running operation first", PGIAM_KEY_ESC, 0, 0, 0) \
 	_(CANCEL,      GLOBAL,   "Cancel the running operation; otherwise back (quits on the home screen)", PGIAM_CTRL('c'), 0, 0, 0) \
 	_(LOG,         GLOBAL,   "Show the event log (roles assumed, tokens signed, reconnects)", 'L', KEY_F(3), 0, 0) \
