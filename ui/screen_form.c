@@ -220,12 +220,9 @@ static unsigned form_text(pgiam_screen *s, pgiam_app *app, wchar_t ch)
 {
 	form_view *v = s->data;
 	char mb[MB_LEN_MAX];
-	mbstate_t st;
-	size_t n;
+	size_t n = pgiam_width_encode(mb, ch);
 
-	memset(&st, 0, sizeof(st));
-	n = wcrtomb(mb, ch, &st);
-	if (n == (size_t)-1)
+	if (!n)
 		return PGIAM_REACT_NONE;
 	if (pgiam_form_insert(&v->form, mb, n) < 0)
 		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());

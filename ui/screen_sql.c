@@ -340,12 +340,9 @@ static unsigned sql_text(pgiam_screen *s, pgiam_app *app, wchar_t ch)
 {
 	sql_view *v = s->data;
 	char mb[MB_LEN_MAX];
-	mbstate_t st;
-	size_t n;
+	size_t n = pgiam_width_encode(mb, ch);
 
-	memset(&st, 0, sizeof(st));
-	n = wcrtomb(mb, ch, &st);
-	if (n == (size_t)-1)
+	if (!n)
 		return PGIAM_REACT_NONE;
 	if (v->len + n >= sizeof(v->text)) {
 		/* Never a silent cut: a pasted statement would run without its end. */

@@ -298,3 +298,13 @@ int pgiam_width_wrap(pgiam_buf *out, const char *text, int cols, int indent)
 	}
 	return 0;
 }
+
+size_t pgiam_width_encode(char *out, wchar_t ch)
+{
+	mbstate_t st;
+	size_t n;
+
+	memset(&st, 0, sizeof(st));
+	n = wcrtomb(out, ch, &st);
+	return n == (size_t)-1 ? 0 : n;
+}

@@ -39,6 +39,10 @@ size_t pgiam_width_prefix(const char *s, int cols);
  * indent spaces. Returns 0 or PGIAM_ENOMEM. */
 int pgiam_width_wrap(pgiam_buf *out, const char *text, int cols, int indent);
 
+/* A typed character in the locale's multibyte encoding, into out (MB_LEN_MAX bytes):
+ * its length in bytes, or 0 when the locale cannot encode it. */
+size_t pgiam_width_encode(char *out, wchar_t ch);
+
 /* Byte offset of the character boundary before/after byte offset pos of valid UTF-8
  * text s of length len (used by text fields for cursor moves and deletes). */
 size_t pgiam_utf8_prev(const char *s, size_t pos);
