@@ -3,7 +3,7 @@ an error with a position shows the statement with a caret under the character th
 server points at, as psql does (counted in characters, so CJK before it still lines
 up; "at end of input" points just past the end). Under LANG=C the UI's own symbols
 (the events rule, the column arrows) have ASCII stand-ins instead of "?". Skipped (77) without the sandbox."""
-from tuilib import BIN, Fail, Tmux, display_width, run, sandbox_env, select_line
+from tuilib import Fail, Tmux, display_width, run, sandbox_env, select_line
 
 
 def caret_column(screen, stmt):
@@ -22,11 +22,7 @@ def main():
     env = sandbox_env()
     t = Tmux(100, 30)
     try:
-        t.start("%s --profiles %s --profile sandbox-ro; echo PGIAM-EXITED; sleep 60" %
-                (BIN, env["PGIAM_SANDBOX_PROFILES"]), env=env)
-        s = t.wait_for(r"connected · TLS verified|Not connected", timeout=30)
-        if "Not connected" in s:
-            raise Fail("sandbox-ro did not connect:\n" + s)
+        s = t.connect(env, "sandbox-ro")
         stmt = "SELECT '山田太郎' AS ja, bogus_col FROM customers"
         t.type(stmt)
         t.send("Enter")
@@ -78,11 +74,7 @@ def main():
     c_env = dict(env, LANG="C", LC_ALL="C")
     t = Tmux(100, 30)
     try:
-        t.start("%s --profiles %s --profile sandbox-ro; echo PGIAM-EXITED; sleep 60" %
-                (BIN, env["PGIAM_SANDBOX_PROFILES"]), env=c_env)
-        s = t.wait_for(r"connected \. TLS verified|Not connected", timeout=30)
-        if "Not connected" in s:
-            raise Fail("sandbox-ro did not connect under LANG=C:\n" + s)
+        s = t.connect(c_env, "sandbox-ro", ready=r"connected \. TLS verified", what=" under LANG=C")
         t.wait_for(r"- events \(F3: all\) -")
         t.send("F5")
         t.wait_for(r"public\s+\d+ tables")

@@ -10,7 +10,7 @@ The row is deleted at the end, pass or fail. Runs alone (it changes customers, w
 other tests count). Skipped (77) without PGIAM_SANDBOX_ENV."""
 import re
 
-from tuilib import BIN, admin_sql, display_width, Fail, run, sandbox_env, Tmux
+from tuilib import admin_sql, display_width, Fail, run, sandbox_env, Tmux
 
 EMAIL = "hostile@tui-test.invalid"
 # What is typed at the prompt: PostgreSQL's escape string makes the bytes.
@@ -28,11 +28,7 @@ def main():
     t = Tmux(110, 30)
     admin_sql(env, "DELETE FROM customers WHERE email = '%s'" % EMAIL)
     try:
-        t.start("%s --profiles %s --profile sandbox-rw; echo PGIAM-EXITED; sleep 60" %
-                (BIN, env["PGIAM_SANDBOX_PROFILES"]), env=env)
-        s = t.wait_for(r"connected · TLS verified|Not connected", timeout=30)
-        if "Not connected" in s:
-            raise Fail("sandbox-rw did not connect:\n" + s)
+        s = t.connect(env, "sandbox-rw")
         title = t.tmux("display-message", "-p", "-t", "t", "#{pane_title}").strip()
         t.type("INSERT INTO customers (name, email, age) VALUES (%s, '%s', 7)" %
                (NAME_SQL, EMAIL))

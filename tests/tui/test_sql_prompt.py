@@ -5,7 +5,7 @@ being typed; a statement the server refuses comes back with Up, editable, and ru
 once fixed; help lists the history keys. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import re
 
-from tuilib import BIN, Fail, Tmux, run, sandbox_env
+from tuilib import Fail, Tmux, run, sandbox_env
 
 EMPTY = r"(?m)^SQL>\s*$"
 
@@ -20,11 +20,7 @@ def main():
     env["TERM"] = "screen-256color"
     t = Tmux(100, 30)
     try:
-        t.start("%s --profiles %s --profile sandbox-ro; echo PGIAM-EXITED; sleep 60" %
-                (BIN, env["PGIAM_SANDBOX_PROFILES"]), env=env)
-        s = t.wait_for(r"connected · TLS verified|Not connected", timeout=30)
-        if "Not connected" in s:
-            raise Fail("sandbox-ro did not connect:\n" + s)
+        s = t.connect(env, "sandbox-ro")
         first = "SELECT name FROM customers ORDER BY customer_id"
         t.type(first)
         t.send("Enter")

@@ -39,6 +39,17 @@ class Tmux:
             raise Fail("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
         return r.stdout
 
+    def connect(self, env, profile, ready=r"connected · TLS verified", what=""):
+        """Starts pgiam on a sandbox profile (env: the sandbox's variables) and waits
+        until ready shows; fails with the screen when it did not connect. The shell
+        prints PGIAM-EXITED when pgiam ends."""
+        self.start("%s --profiles %s --profile %s; echo PGIAM-EXITED; sleep 60" %
+                   (BIN, env["PGIAM_SANDBOX_PROFILES"], profile), env=env)
+        s = self.wait_for(ready + "|Not connected", timeout=30)
+        if "Not connected" in s:
+            raise Fail("%s did not connect%s:\n%s" % (profile, what, s))
+        return s
+
     def start(self, shell_cmd, env=None):
         """Runs shell_cmd with sh in a new detached session of cols x rows. Under
         AddressSanitizer its reports go to files, checked by check_sanitizers(): on a
