@@ -3,6 +3,8 @@ an error with a position shows the statement with a caret under the character th
 server points at, as psql does (counted in characters, so CJK before it still lines
 up; "at end of input" points just past the end). Under LANG=C the UI's own symbols
 (the events rule, the column arrows) have ASCII stand-ins instead of "?". Skipped (77) without the sandbox."""
+import re
+
 from tuilib import Fail, Tmux, display_width, run, sandbox_env, select_line
 
 
@@ -26,8 +28,8 @@ def main():
         stmt = "SELECT '山田太郎' AS ja, bogus_col FROM customers"
         t.type(stmt)
         t.send("Enter")
-        s = t.wait_for(r"ERROR 42703")
-        s = t.wait_for(r"(?m)^\s+\^\s*$")
+        t.wait_for(r"ERROR 42703")
+        s = t.wait_stable(r"(?ms)ERROR 42703.*^\s+\^\s*$")
         cols = caret_column(s, stmt)
         want = display_width("SELECT '山田太郎' AS ja, ")
         if not cols or cols[1] - cols[0] != want:
@@ -35,16 +37,15 @@ def main():
         stmt = "SELECT 1 FROM customers WHERE"
         t.type(stmt)
         t.send("Enter")
-        s = t.wait_for(r"ERROR 42601")
-        s = t.wait_for(r"(?m)^\s+\^\s*$")
+        # the earlier error's caret may still be on a half-redrawn screen: settled only
+        s = t.wait_stable(r"(?ms)ERROR 42601.*^\s+\^\s*$")
         cols = caret_column(s, stmt)
         if not cols or cols[1] - cols[0] != len(stmt):
             raise Fail("no caret just past the end (want %d, got %r):\n%s" % (len(stmt), cols, s))
         # NULL is the browser's dim symbol, not the text a value could hold.
         t.type("SELECT NULL AS n, 'NULL' AS s")
         t.send("Enter")
-        s = t.wait_for(r"(?m)^ n\s+s\s*$")
-        s = t.wait_for(r"\(1 row\)")
+        s = t.wait_stable(r"(?ms)^ n\s+s\s*$.*\(1 row\)")
         row = s.splitlines()[s.splitlines().index(next(l for l in s.splitlines()
                                                          if l.split() == ["n", "s"])) + 1]
         if row.split() != ["\u2205", "NULL"]:
@@ -57,8 +58,11 @@ def main():
         s = t.wait_for(r"\(1 row\).*several statements: only the last")
         t.type("SELECT 3 AS third_one")
         t.send("Enter")
-        s = t.wait_for(r"third_one")
-        s = t.wait_for(r"\(1 row\) SELECT 1")
+        # Wait for this result's own header line: "third_one" alone is also on the
+        # prompt as typed, and "(1 row) SELECT 1" on the previous result's status line.
+        s = t.wait_stable(r"(?m)^ third_one\s*$")
+        if not re.search(r"\(1 row\) SELECT 1", s):
+            raise Fail("no status line under the third_one result:\n" + s)
         if "several statements" in s:
             raise Fail("one statement said to be several:\n" + s)
         # A statement longer than the prompt holds is not cut silently.

@@ -33,13 +33,23 @@ def main():
 
         # Help: generated from the action table.
         t.send("?")
-        s = t.wait_for(r"pgiam · Help")
+        s = t.wait_stable(r"pgiam · Help")
+        seen = s
         for text in ("Connect with the selected profile", "Delete the selected profile",
                      "Show or mask the external ID", "Profile form"):
-            if text not in s and text not in t.screen():
-                # later lines: page down through the help
+            # later lines: page down through the help, judging only settled screens
+            # (a half-drawn one would send one page too many)
+            for _ in range(10):
+                if text in seen:
+                    break
                 t.send("NPage")
-                t.wait_for(text)
+                before = s
+                s = t.wait_stable(r"pgiam · Help")
+                if s == before:
+                    raise Fail("help does not page on to %r:\n%s" % (text, s))
+                seen += s
+            if text not in seen:
+                raise Fail("help never shows %r:\n%s" % (text, s))
         t.send("q")
         t.wait_for(r"pgiam · Profiles")
 

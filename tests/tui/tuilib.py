@@ -102,6 +102,22 @@ class Tmux:
         raise Fail("timed out waiting for %s%r; screen was:\n%s" %
                    ("absence of " if absent else "", pattern, last))
 
+    def wait_stable(self, pattern, timeout=None):
+        """Like wait_for, but returns only a screen that holds pattern in two captures
+        in a row that are the same: one capture can catch a frame half drawn (the
+        title there, the body not yet)."""
+        deadline = time.monotonic() + (timeout or TIMEOUT)
+        rx = re.compile(pattern)
+        prev, last = None, ""
+        while time.monotonic() < deadline:
+            last = self.screen()
+            if rx.search(last) and last == prev:
+                return last
+            prev = last
+            time.sleep(0.05)
+        raise Fail("timed out waiting for a settled screen with %r; screen was:\n%s" %
+                   (pattern, last))
+
     def check_sanitizers(self):
         """Fails when the sanitizers wrote a report during this session."""
         d = getattr(self, "asan_dir", None)
