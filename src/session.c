@@ -526,16 +526,23 @@ int pgiam_session_want_write(const pgiam_session *s)
 	return s->want_write;
 }
 
-int pgiam_session_timeout_ms(const pgiam_session *s)
+/* Whether events wait in the queue: the connect worker appends under the lock, so
+ * the queue is only ever looked at under it. */
+static int events_pending(const pgiam_session *s)
 {
-	long long left;
 	int pending;
 
-	/* The worker thread appends events under the lock. */
 	pthread_mutex_lock((pthread_mutex_t *)&s->lock);
 	pending = s->head != NULL;
 	pthread_mutex_unlock((pthread_mutex_t *)&s->lock);
-	if (pending)
+	return pending;
+}
+
+int pgiam_session_timeout_ms(const pgiam_session *s)
+{
+	long long left;
+
+	if (events_pending(s))
 		return 0;
 	if (s->deferred_until)
 		return 10;
@@ -633,7 +640,7 @@ int pgiam_session_step(pgiam_session_event *ev, pgiam_session *s)
 	ev->text = "";
 	free_node(s->current);
 	s->current = NULL;
-	if (!s->head)
+	if (!events_pending(s))
 		advance(s);
 	if ((got = pop(ev, s)) < 0)
 		return got;
