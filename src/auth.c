@@ -27,7 +27,7 @@ struct pgiam_auth {
 	char *caller_arn, *caller_account;
 	char *source_desc;
 	int assume_count;
-	const volatile int *cancel;
+	const pgiam_cancel *cancel;
 	void (*event_cb)(void *ctx, const char *event);
 	void *event_ctx;
 };
@@ -289,7 +289,7 @@ void pgiam_auth_info_get(pgiam_auth_info *out, pgiam_auth *auth)
 const char *pgiam_auth_role_arn(const pgiam_auth *auth) { return auth->role_arn; }
 const char *pgiam_auth_session_name(const pgiam_auth *auth) { return auth->session_name; }
 
-void pgiam_auth_set_cancel(pgiam_auth *auth, const volatile int *flag)
+void pgiam_auth_set_cancel(pgiam_auth *auth, const pgiam_cancel *flag)
 {
 	pthread_mutex_lock(&auth->lock);
 	auth->cancel = flag;

@@ -9,6 +9,8 @@
 #ifndef PGIAM_AUTH_H
 #define PGIAM_AUTH_H
 
+#include "cancel.h"
+
 #include "creds.h"
 #include "profile.h"
 
@@ -78,7 +80,7 @@ typedef void (*pgiam_auth_assume_fn)(void *ctx, const char *source);
 int pgiam_auth_get_progress(pgiam_creds *out, pgiam_auth *auth, time_t now,
 	pgiam_auth_assume_fn on_assume, void *ctx);
 
-void pgiam_auth_set_cancel(pgiam_auth *auth, const volatile int *flag);
+void pgiam_auth_set_cancel(pgiam_auth *auth, const pgiam_cancel *flag);
 /* Events for the TUI's log ("assumed role X until HH:MM", "refreshed …"); no secrets.
  * Called on the thread that calls pgiam_auth_get/refresh, with the object's lock held:
  * the callback may call pgiam_auth_info_get but must not call get/refresh/whoami. */

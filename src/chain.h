@@ -16,6 +16,8 @@
 #ifndef PGIAM_CHAIN_H
 #define PGIAM_CHAIN_H
 
+#include "cancel.h"
+
 #include "creds.h"
 
 #include <stddef.h>
@@ -24,7 +26,7 @@ typedef struct pgiam_chain_options {
 	const char *aws_profile;     /* explicit AWS profile (source_profile), or NULL */
 	const char *region;          /* for AssumeRole in role-chained AWS profiles */
 	const char *sts_endpoint;    /* the pgiam profile's sts_endpoint, or NULL */
-	const volatile int *cancel;  /* may be NULL */
+	const pgiam_cancel *cancel;  /* may be NULL */
 } pgiam_chain_options;
 
 #define PGIAM_CHAIN_OPTIONS_INIT { NULL, NULL, NULL, NULL }
@@ -39,8 +41,8 @@ int pgiam_chain_resolve(pgiam_creds *out, const pgiam_chain_options *opts);
 /* Each returns 0 with *out filled, PGIAM_ENOTFOUND (no error message) when it is not
  * configured, or another negative code with the error set. */
 int pgiam_chain_from_env(pgiam_creds *out);
-int pgiam_chain_from_container(pgiam_creds *out, const volatile int *cancel);
-int pgiam_chain_from_imds(pgiam_creds *out, const volatile int *cancel);
+int pgiam_chain_from_container(pgiam_creds *out, const pgiam_cancel *cancel);
+int pgiam_chain_from_imds(pgiam_creds *out, const pgiam_cancel *cancel);
 
 /* Splits a command line like a POSIX shell would split words (single and double
  * quotes, backslash escapes) without expanding anything: *out_argv is a
@@ -51,7 +53,7 @@ void pgiam_chain_argv_free(char **argv);
 /* Runs a credential_process command (no shell) and parses its JSON output. what is
  * the description put in out->source ("profile dev via credential_process"). */
 int pgiam_chain_run_process(pgiam_creds *out, const char *command, const char *what,
-	const volatile int *cancel);
+	const pgiam_cancel *cancel);
 
 /* Parses credential JSON: format 0 = credential_process (Version 1, SessionToken),
  * 1 = container/IMDS (Token, optional Code). */

@@ -80,7 +80,7 @@ static int container_auth_token(char **out)
 	return error;
 }
 
-int pgiam_chain_from_container(pgiam_creds *out, const volatile int *cancel)
+int pgiam_chain_from_container(pgiam_creds *out, const pgiam_cancel *cancel)
 {
 	const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	const char *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
@@ -144,7 +144,7 @@ cleanup:
 }
 
 static int imds_get(pgiam_http_response *resp, const char *base, const char *path,
-	const char *method, const pgiam_http_header *hdr, const volatile int *cancel)
+	const char *method, const pgiam_http_header *hdr, const pgiam_cancel *cancel)
 {
 	char url[1024];
 	pgiam_http_request req = PGIAM_HTTP_REQUEST_INIT;
@@ -176,7 +176,7 @@ static int role_name_ok(const char *role)
 	return 1;
 }
 
-int pgiam_chain_from_imds(pgiam_creds *out, const volatile int *cancel)
+int pgiam_chain_from_imds(pgiam_creds *out, const pgiam_cancel *cancel)
 {
 	const char *ep = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
 	char base[512];

@@ -247,7 +247,7 @@ static void first_line(char *out, size_t outlen, const char *s)
 }
 
 int pgiam_chain_run_process(pgiam_creds *out, const char *command, const char *what,
-	const volatile int *cancel)
+	const pgiam_cancel *cancel)
 {
 	char **argv = NULL;
 	int outpipe[2] = { -1, -1 }, errpipe[2] = { -1, -1 };
@@ -309,7 +309,7 @@ int pgiam_chain_run_process(pgiam_creds *out, const char *command, const char *w
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (cancel && *cancel) {
+		if (pgiam_cancel_requested(cancel)) {
 			error = pgiam_error_set(PGIAM_ECANCELLED, "%s: cancelled", what);
 			goto cleanup;
 		}

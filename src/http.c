@@ -31,7 +31,7 @@ int pgiam_http_global_init(void)
 
 typedef struct http_ctx {
 	pgiam_http_response *resp;
-	const volatile int *cancel;
+	const pgiam_cancel *cancel;
 	int too_big;
 } http_ctx;
 
@@ -75,7 +75,7 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
 	http_ctx *ctx = userdata;
 
 	(void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
-	return ctx->cancel && *ctx->cancel ? 1 : 0;
+	return pgiam_cancel_requested(ctx->cancel) ? 1 : 0;
 }
 
 int pgiam_http_url_host(char *out, size_t outlen, const char *url)
@@ -192,7 +192,7 @@ int pgiam_http_perform(pgiam_http_response *out, const pgiam_http_request *req)
 	if ((error = pgiam_http_global_init()) < 0 ||
 	    (error = pgiam_http_url_host(host, sizeof(host), req->url)) < 0)
 		goto cleanup;
-	if (req->cancel && *req->cancel) {
+	if (pgiam_cancel_requested(req->cancel)) {
 		error = pgiam_error_set(PGIAM_ECANCELLED, "request to %s cancelled", host);
 		goto cleanup;
 	}

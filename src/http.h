@@ -9,6 +9,8 @@
 #ifndef PGIAM_HTTP_H
 #define PGIAM_HTTP_H
 
+#include "cancel.h"
+
 #include "buf.h"
 
 #include <stddef.h>
@@ -34,7 +36,7 @@ typedef struct pgiam_http_request {
 	long timeout_ms;                  /* 0: PGIAM_HTTP_TIMEOUT_MS */
 	const char *ca_bundle;            /* NULL: $AWS_CA_BUNDLE, else the system store */
 	int no_proxy;                     /* 1: never use a proxy (metadata endpoints) */
-	const volatile int *cancel;       /* non-zero aborts the transfer; may be NULL */
+	const pgiam_cancel *cancel;       /* non-zero aborts the transfer; may be NULL */
 } pgiam_http_request;
 
 #define PGIAM_HTTP_REQUEST_INIT { "GET", NULL, NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL }

@@ -156,9 +156,9 @@ int pgiam_session_progress_cancelled(const pgiam_session_progress *p)
 	return atomic_load(&p->cancelled);
 }
 
-const volatile int *pgiam_session_progress_cancel_flag(const pgiam_session_progress *p)
+const pgiam_cancel *pgiam_session_progress_cancel_flag(const pgiam_session_progress *p)
 {
-	return &p->cancel_flag;
+	return &p->cancelled;
 }
 
 time_t pgiam_session_progress_now(const pgiam_session_progress *p)
@@ -334,8 +334,7 @@ void pgiam_session_free(pgiam_session *s)
 	if (!s)
 		return;
 	if (s->job.joinable) {
-		atomic_store(&s->job.cancelled, 1);
-		s->job.cancel_flag = 1;
+		pgiam_cancel_request(&s->job.cancelled);
 		if (s->creds_cancel)
 			s->creds_cancel(s->creds_ctx);
 	}
@@ -445,8 +444,7 @@ int pgiam_session_cancel(pgiam_session *s)
 
 	switch (s->state) {
 	case ST_WORKER:
-		atomic_store(&s->job.cancelled, 1);
-		s->job.cancel_flag = 1;
+		pgiam_cancel_request(&s->job.cancelled);
 		if (s->creds_cancel)
 			s->creds_cancel(s->creds_ctx);
 		pthread_mutex_lock(&s->lock);

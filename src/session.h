@@ -27,6 +27,8 @@
 #ifndef PGIAM_SESSION_H
 #define PGIAM_SESSION_H
 
+#include "cancel.h"
+
 #include "creds.h"
 #include "explain.h"
 
@@ -59,7 +61,7 @@ long long pgiam_session_progress_clock_ms(void);
 /* Non-zero once the caller has cancelled. */
 int pgiam_session_progress_cancelled(const pgiam_session_progress *p);
 /* The same as a flag that blocking calls can poll (pgiam_auth_set_cancel, curl). */
-const volatile int *pgiam_session_progress_cancel_flag(const pgiam_session_progress *p);
+const pgiam_cancel *pgiam_session_progress_cancel_flag(const pgiam_session_progress *p);
 /* The time the connect began (what "now" means for credential freshness). */
 time_t pgiam_session_progress_now(const pgiam_session_progress *p);
 

@@ -36,8 +36,7 @@ typedef struct ev_node {
 struct pgiam_session_progress {
 	pgiam_session *s;
 	unsigned gen;                /* the connect attempt this job belongs to */
-	atomic_int cancelled;
-	volatile int cancel_flag;    /* the same, for APIs that poll a volatile int */
+	pgiam_cancel cancelled;     /* also the flag lent to the HTTP and process code */
 	atomic_int done;
 	time_t now;
 	int result;

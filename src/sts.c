@@ -423,7 +423,7 @@ int pgiam_sts_report_error(const pgiam_sts_error *err, const char *action, long 
 
 /* ---- requests ---- */
 
-static void backoff_sleep(long base_ms, int attempt, const volatile int *cancel)
+static void backoff_sleep(long base_ms, int attempt, const pgiam_cancel *cancel)
 {
 	struct timespec ts;
 	unsigned seed = 0;
@@ -434,7 +434,7 @@ static void backoff_sleep(long base_ms, int attempt, const volatile int *cancel)
 	seed = (unsigned)ts.tv_nsec ^ (unsigned)(size_t)&ts;
 	/* "equal jitter": half fixed, half random, so retries of parallel callers spread */
 	ms = cap / 2 + (long)(rand_r(&seed) % (unsigned)(cap / 2 + 1));
-	while (ms > 0 && !(cancel && *cancel)) {
+	while (ms > 0 && !(pgiam_cancel_requested(cancel))) {
 		long step = ms < 50 ? ms : 50;
 		struct timespec d = { 0, step * 1000000L };
 		nanosleep(&d, NULL);
@@ -526,7 +526,7 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 
 		int parsed = pgiam_sts_parse_error(&err, resp->body.ptr, resp->body.len) == 0;
 		int retry = resp->status >= 500 || resp->status == 429 || (parsed && pgiam_sts_is_throttle(err.code));
-		if (retry && attempt < max_attempts && !(cfg->cancel && *cfg->cancel)) {
+		if (retry && attempt < max_attempts && !(pgiam_cancel_requested(cfg->cancel))) {
 			backoff_sleep(base_ms, attempt, cfg->cancel);
 			continue;
 		}

@@ -8,6 +8,8 @@
 #ifndef PGIAM_STS_H
 #define PGIAM_STS_H
 
+#include "cancel.h"
+
 #include "buf.h"
 #include "creds.h"
 
@@ -24,7 +26,7 @@ typedef struct pgiam_sts_config {
 	long timeout_ms;             /* 0: 20 s */
 	int max_attempts;            /* 0: PGIAM_STS_MAX_ATTEMPTS */
 	long backoff_base_ms;        /* 0: 200 ms; doubled per retry, with jitter */
-	const volatile int *cancel;  /* may be NULL */
+	const pgiam_cancel *cancel;  /* may be NULL */
 	int *attempts_made;          /* optional out: requests sent by the last call */
 } pgiam_sts_config;
 

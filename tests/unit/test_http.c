@@ -79,7 +79,7 @@ static void test_connect_refused(void **state)
 	assert_null(strchr(pgiam_error_last(), '\n'));
 }
 
-static volatile int cancel_flag;
+static pgiam_cancel cancel_flag;
 
 static void *cancel_soon(void *arg)
 {
@@ -87,7 +87,7 @@ static void *cancel_soon(void *arg)
 
 	(void)arg;
 	nanosleep(&d, NULL);
-	cancel_flag = 1;
+	pgiam_cancel_request(&cancel_flag);
 	return NULL;
 }
 
@@ -104,9 +104,9 @@ static void test_cancel(void **state)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
 	req.url = url;
 	req.cancel = &cancel_flag;
-	cancel_flag = 1;  /* already set: nothing is sent */
+	atomic_store(&cancel_flag, 1);  /* already set: nothing is sent */
 	assert_int_equal(pgiam_http_perform(&resp, &req), PGIAM_ECANCELLED);
-	cancel_flag = 0;
+	atomic_store(&cancel_flag, 0);
 	pthread_create(&th, NULL, cancel_soon, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(pgiam_http_perform(&resp, &req), PGIAM_ECANCELLED);

@@ -151,7 +151,7 @@ static int slow_creds(pgiam_creds *out, pgiam_session_progress *p, void *ctx)
 {
 	(void)out;
 	(void)ctx;
-	for (int i = 0; i < 1000 && !*pgiam_session_progress_cancel_flag(p); i++)
+	for (int i = 0; i < 1000 && !pgiam_cancel_requested(pgiam_session_progress_cancel_flag(p)); i++)
 		usleep(10000);
 	return pgiam_session_progress_cancelled(p) ?
 		pgiam_error_set(PGIAM_ECANCELLED, "cancelled") :
