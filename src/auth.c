@@ -136,10 +136,10 @@ static int ensure_source(pgiam_auth *a, time_t now, long margin)
 	copts.sts_endpoint = a->sts_endpoint;
 	copts.cancel = a->cancel;
 	if ((error = pgiam_chain_resolve(&fresh, &copts)) < 0)
-		return error;
+		return pgiam_error_classify(PGIAM_ECLASS_CREDENTIALS, error);
 	if (fresh.expiration && pgiam_creds_seconds_left(&fresh, now) <= PGIAM_AUTH_MIN_LIFETIME) {
 		pgiam_creds_dispose(&fresh);
-		return pgiam_error_set(PGIAM_EEXPIRED,
+		return pgiam_error_set_class(PGIAM_ECLASS_CREDENTIALS, PGIAM_EEXPIRED,
 			"the source credentials (%s) expire within %d s: renew them",
 			fresh.source ? fresh.source : "?", PGIAM_AUTH_MIN_LIFETIME);
 	}
@@ -173,10 +173,11 @@ static int assume(pgiam_auth *a, time_t now, int refreshing,
 		 * next attempt resolves the chain again */
 		if (error == PGIAM_EEXPIRED)
 			pgiam_creds_dispose(&a->source);
+		pgiam_error_classify(PGIAM_ECLASS_STS, error);
 		goto cleanup;
 	}
 	if (pgiam_creds_seconds_left(&got.creds, time(NULL)) <= PGIAM_AUTH_MIN_LIFETIME) {
-		error = pgiam_error_set(PGIAM_EEXPIRED,
+		error = pgiam_error_set_class(PGIAM_ECLASS_STS, PGIAM_EEXPIRED,
 			"STS returned credentials for %s that expire within %d s: check the local clock",
 			a->role_arn, PGIAM_AUTH_MIN_LIFETIME);
 		goto cleanup;

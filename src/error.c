@@ -7,24 +7,75 @@
 
 static _Thread_local char last_message[1024];
 static _Thread_local int last_code;
+static _Thread_local pgiam_error_class last_class;
 
-int pgiam_error_set(int code, const char *fmt, ...)
+static pgiam_error_class class_of_code(int code)
+{
+	switch (code) {
+	case PGIAM_ECANCELLED: return PGIAM_ECLASS_CANCELLED;
+	case PGIAM_ENOMEM: return PGIAM_ECLASS_INTERNAL;
+	case PGIAM_ENET: return PGIAM_ECLASS_NETWORK;
+	default: return PGIAM_ECLASS_NONE;
+	}
+}
+
+static int set_v(pgiam_error_class klass, int code, const char *fmt, va_list ap)
 {
 	char message[sizeof(last_message)];
-	va_list ap;
 
 	/* Formatted aside first: callers add context by passing pgiam_error_last() as an
 	 * argument, and vsnprintf must not read the buffer it is writing. */
-	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
 	memcpy(last_message, message, sizeof(last_message));
 	/* One line only: a message is shown in a status bar and in a single stderr line. */
 	for (char *p = last_message; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
 	last_code = code;
+	last_class = klass;
 	return code;
+}
+
+int pgiam_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_v(class_of_code(code), code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int pgiam_error_set_class(pgiam_error_class klass, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_v(klass, code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int pgiam_error_classify(pgiam_error_class klass, int code)
+{
+	if (last_class == PGIAM_ECLASS_NONE)
+		last_class = klass;
+	return code;
+}
+
+pgiam_error_class pgiam_error_last_class(void)
+{
+	return last_code ? last_class : PGIAM_ECLASS_NONE;
+}
+
+const char *pgiam_error_class_name(pgiam_error_class klass)
+{
+	switch (klass) {
+#define PGIAM_ERROR_CLASS_NAME_(name, text) case PGIAM_ECLASS_##name: return text;
+	PGIAM_ERROR_CLASSES(PGIAM_ERROR_CLASS_NAME_)
+#undef PGIAM_ERROR_CLASS_NAME_
+	}
+	return "unclassified";
 }
 
 const char *pgiam_error_last(void)
@@ -41,6 +92,7 @@ void pgiam_error_clear(void)
 {
 	last_message[0] = '\0';
 	last_code = 0;
+	last_class = PGIAM_ECLASS_NONE;
 }
 
 const char *pgiam_error_name(int code)

@@ -31,10 +31,48 @@ typedef enum {
 #undef PGIAM_ERROR_ENUM_
 } pgiam_error_code;
 
+/* What part of the chain failed, beside the code (which says how): callers branch on
+ * the class, never on the message's words. NONE: not classified (yet). */
+#define PGIAM_ERROR_CLASSES(_) \
+	_(NONE,        "unclassified") \
+	_(INTERNAL,    "internal") \
+	_(CONFIG,      "configuration") \
+	_(CREDENTIALS, "source credentials") \
+	_(STS,         "STS") \
+	_(NETWORK,     "network") \
+	_(TLS,         "TLS") \
+	_(AUTH,        "database authentication") \
+	_(PRIVILEGE,   "privilege") \
+	_(QUERY,       "query") \
+	_(CANCELLED,   "cancelled")
+
+typedef enum {
+#define PGIAM_ERROR_CLASS_ENUM_(name, text) PGIAM_ECLASS_##name,
+	PGIAM_ERROR_CLASSES(PGIAM_ERROR_CLASS_ENUM_)
+#undef PGIAM_ERROR_CLASS_ENUM_
+} pgiam_error_class;
+
 /* Sets the thread's last error and returns code, so callers can write
- * `return pgiam_error_set(PGIAM_EINVAL, "port %d is outside 1..65535", port);`. */
+ * `return pgiam_error_set(PGIAM_EINVAL, "port %d is outside 1..65535", port);`.
+ * The class follows from the code where the code alone says it (ECANCELLED,
+ * ENOMEM, ENET); otherwise it is NONE until pgiam_error_classify() names it. */
 int pgiam_error_set(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The same with the class given where the failure happens. */
+int pgiam_error_set_class(pgiam_error_class klass, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* At a module's boundary: gives the last error this class unless the place where it
+ * happened already gave it one (that one knows better). Returns code, so a caller
+ * can write `return pgiam_error_classify(PGIAM_ECLASS_CONFIG, error);`. */
+int pgiam_error_classify(pgiam_error_class klass, int code);
+
+/* The class of the last error of this thread; NONE when none or unclassified. */
+pgiam_error_class pgiam_error_last_class(void);
+
+/* The class's name in words ("source credentials"); never NULL. */
+const char *pgiam_error_class_name(pgiam_error_class klass);
 
 /* The last error message of this thread; "" when none. Lent, valid until the next
  * pgiam_error_set/clear on this thread. */

@@ -218,7 +218,8 @@ int pgiam_profile_dir(char **out, const char *override)
 			pw)
 		home = pw->pw_dir;
 	if (!home || !*home)
-		return pgiam_error_set(PGIAM_ENOTFOUND, "cannot find the profile directory: "
+		return pgiam_error_set_class(PGIAM_ECLASS_CONFIG, PGIAM_ENOTFOUND,
+			"cannot find the profile directory: "
 			"HOME is not set; pass --profiles DIR or set PGIAM_PROFILES");
 	return (*out = pgiam_profile__join(home, ".config/pgiam/profiles", "")) ? 0 :
 		pgiam_error_set(PGIAM_ENOMEM, "out of memory");
@@ -251,7 +252,7 @@ int pgiam_profile_name_check(const char *name, char *msg, size_t msglen)
 		"not starting with a dot", why, PGIAM_PROFILE_NAME_MAX);
 	if (msg && msglen)
 		snprintf(msg, msglen, "%s", text);
-	return pgiam_error_set(PGIAM_EINVAL, "%s", text);
+	return pgiam_error_set_class(PGIAM_ECLASS_CONFIG, PGIAM_EINVAL, "%s", text);
 }
 
 /* --- life cycle ---------------------------------------------------------------------- */
@@ -428,7 +429,7 @@ cleanup:
 	if (d)
 		iniparser_freedict(d);
 	pgiam_profile_free(p);
-	return error;
+	return error < 0 ? pgiam_error_classify(PGIAM_ECLASS_CONFIG, error) : error;
 }
 
 int pgiam_profile_load_named(pgiam_profile **out, const char *dir, const char *name)
@@ -438,7 +439,8 @@ int pgiam_profile_load_named(pgiam_profile **out, const char *dir, const char *n
 
 	*out = NULL;
 	if ((error = pgiam_profile_name_check(name, NULL, 0)) < 0)
-		return pgiam_error_set(error, "profile \"%s\": %s", name ? name : "",
+		return pgiam_error_set_class(PGIAM_ECLASS_CONFIG, error, "profile \"%s\": %s",
+			name ? name : "",
 			pgiam_error_last());
 	if (!(path = pgiam_profile__join(dir, name, ".ini")))
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
@@ -450,7 +452,7 @@ int pgiam_profile_load_named(pgiam_profile **out, const char *dir, const char *n
 	error = pgiam_profile_load(out, path);
 cleanup:
 	free(path);
-	return error;
+	return error < 0 ? pgiam_error_classify(PGIAM_ECLASS_CONFIG, error) : error;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -513,7 +515,7 @@ int pgiam_profile_list(char ***out_names, size_t *out_count, const char *dir)
 cleanup:
 	pgiam_profile_names_free(names, count);
 	closedir(dh);
-	return error;
+	return error < 0 ? pgiam_error_classify(PGIAM_ECLASS_CONFIG, error) : error;
 }
 
 void pgiam_profile_names_free(char **names, size_t count)

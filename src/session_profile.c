@@ -83,7 +83,7 @@ static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, voi
 	if (error < 0) {
 		/* Expired source credentials show up at AssumeRole; they are the source's fault. */
 		int source_fault = !c->has_role || !info.source[0] ||
-			(error == PGIAM_EEXPIRED && strstr(pgiam_error_last(), "source credentials"));
+			pgiam_error_last_class() == PGIAM_ECLASS_CREDENTIALS;
 		if (!source_fault) {
 			pgiam_session_progress_report_at(progress, PGIAM_STEP_CREDENTIALS, 1,
 				info.source, assume_at);

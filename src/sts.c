@@ -370,8 +370,9 @@ int pgiam_sts_report_error(const pgiam_sts_error *err, const char *action, long 
 			"STS denied %s: the role's trust policy does not allow this principal with this external ID "
 			"(check role_arn, external_id and the role's trust policy) (%s: %s)",
 			action, code, err->message);
+	/* the source's fault, not STS's: the class says so to the callers */
 	if (strcmp(code, "ExpiredToken") == 0)
-		return pgiam_error_set(PGIAM_EEXPIRED,
+		return pgiam_error_set_class(PGIAM_ECLASS_CREDENTIALS, PGIAM_EEXPIRED,
 			"the source credentials (%s) have expired: renew them and try again (%s: %s)",
 			src, code, err->message);
 	if (strcmp(code, "InvalidClientTokenId") == 0)

@@ -51,6 +51,35 @@ static void test_names(void **state)
 	assert_string_equal(pgiam_error_name(-999), "EUNKNOWN");
 }
 
+/* The class says which part failed; the place of the failure names it, and a
+ * module boundary's classify does not overwrite that. */
+static void test_classes(void **state)
+{
+	(void)state;
+	pgiam_error_set(PGIAM_EINVAL, "x");
+	assert_int_equal(pgiam_error_last_class(), PGIAM_ECLASS_NONE);
+	assert_int_equal(pgiam_error_classify(PGIAM_ECLASS_CONFIG, PGIAM_EINVAL), PGIAM_EINVAL);
+	assert_int_equal(pgiam_error_last_class(), PGIAM_ECLASS_CONFIG);
+	pgiam_error_classify(PGIAM_ECLASS_STS, PGIAM_EINVAL);
+	assert_int_equal(pgiam_error_last_class(), PGIAM_ECLASS_CONFIG);
+
+	assert_int_equal(pgiam_error_set_class(PGIAM_ECLASS_CREDENTIALS, PGIAM_EEXPIRED,
+		"expired %d", 1), PGIAM_EEXPIRED);
+	assert_string_equal(pgiam_error_last(), "expired 1");
+	pgiam_error_classify(PGIAM_ECLASS_STS, PGIAM_EEXPIRED);
+	assert_int_equal(pgiam_error_last_class(), PGIAM_ECLASS_CREDENTIALS);
+
+	/* a new error forgets the old class; some codes carry their own */
+	pgiam_error_set(PGIAM_ECANCELLED, "stop");
+	assert_int_equal(pgiam_error_last_class(), PGIAM_ECLASS_CANCELLED);
+	pgiam_error_set(PGIAM_ENET, "down");
+	assert_int_equal(pgiam_error_last_class(), PGIAM_ECLASS_NETWORK);
+	pgiam_error_clear();
+	assert_int_equal(pgiam_error_last_class(), PGIAM_ECLASS_NONE);
+	assert_string_equal(pgiam_error_class_name(PGIAM_ECLASS_CREDENTIALS), "source credentials");
+	assert_string_equal(pgiam_error_class_name((pgiam_error_class)99), "unclassified");
+}
+
 static void test_buf(void **state)
 {
 	pgiam_buf b = PGIAM_BUF_INIT;
@@ -119,6 +148,7 @@ int main(void)
 		cmocka_unit_test(test_message_is_one_line),
 		cmocka_unit_test(test_set_can_quote_last_message),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_creds_mask_and_copy),
 	};

@@ -145,6 +145,7 @@ static void test_name_check(void **state)
 	}
 	/* a bad name can neither be loaded, saved nor deleted outside the directory */
 	assert_int_equal(pgiam_profile_load_named(&p, tmpdir, "../etc/passwd"), PGIAM_EINVAL);
+	assert_int_equal(pgiam_error_last_class(), PGIAM_ECLASS_CONFIG);
 	assert_null(p);
 	assert_int_equal(pgiam_profile_delete(tmpdir, "../x"), PGIAM_EINVAL);
 	p = base_profile();
@@ -290,6 +291,7 @@ static void test_load_failures(void **state)
 	assert_int_equal(pgiam_profile_load(&p, path), PGIAM_ENOTFOUND);
 	assert_non_null(strstr(pgiam_error_last(), "missing.ini"));
 	assert_int_equal(pgiam_profile_load_named(&p, tmpdir, "missing"), PGIAM_ENOTFOUND);
+	assert_int_equal(pgiam_error_last_class(), PGIAM_ECLASS_CONFIG);
 	assert_non_null(strstr(pgiam_error_last(), tmpdir));
 	assert_int_equal(pgiam_profile_load(&p, tmpdir), PGIAM_EIO); /* a directory */
 
