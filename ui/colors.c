@@ -48,11 +48,6 @@ int pgiam_colors_init(void)
 	return 1;
 }
 
-int pgiam_colors_enabled(void)
-{
-	return colors_on;
-}
-
 attr_t pgiam_role_attr(pgiam_role role)
 {
 	if ((int)role < 0 || role >= PGIAM_ROLE__COUNT)

@@ -28,7 +28,4 @@ int pgiam_colors_init(void);
 /* The curses attributes of a role (colour pair and/or attributes). */
 attr_t pgiam_role_attr(pgiam_role role);
 
-/* Whether colours are in use (0 with NO_COLOR or a monochrome terminal). */
-int pgiam_colors_enabled(void);
-
 #endif
