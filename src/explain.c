@@ -6,6 +6,7 @@
  */
 #include "explain.h"
 
+#include "arn.h"
 #include "ascii.h"
 #include "error.h"
 
@@ -101,21 +102,7 @@ void pgiam_explain_first_line(char *out, size_t outlen, const char *msg)
 
 int pgiam_explain_endpoint_region(char *out, size_t outlen, const char *host)
 {
-	const char *rds = host ? strstr(host, ".rds.amazonaws.com") : NULL;
-	const char *start;
-	size_t n;
-
-	if (!rds || rds == host)
-		return PGIAM_ENOTFOUND;
-	start = rds;
-	while (start > host && start[-1] != '.')
-		start--;
-	n = (size_t)(rds - start);
-	if (!n || n >= outlen)
-		return PGIAM_ENOTFOUND;
-	memcpy(out, start, n);
-	out[n] = '\0';
-	return 0;
+	return pgiam_arn_rds_region(out, outlen, host);
 }
 
 static int same_host(const char *a, const char *b)
@@ -142,8 +129,7 @@ int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *f)
 		++n, f->db_user, f->db_user);
 	error |= pgiam_buf_printf(out, "; (%d) the role's policy does not allow rds-db:connect "
 		"on arn:%s:rds-db:%s:%s:dbuser:%s/%s (unchecked: see pgiam policy)", ++n,
-		f->token_region && !strncmp(f->token_region, "cn-", 3) ? "aws-cn" :
-		f->token_region && !strncmp(f->token_region, "us-gov-", 7) ? "aws-us-gov" : "aws",
+		pgiam_arn_partition(f->token_region),
 		f->token_region ? f->token_region : "REGION",
 		f->account_id ? f->account_id : "ACCOUNT",
 		f->dbi_resource_id ? f->dbi_resource_id : "DBI-RESOURCE-ID", f->db_user);

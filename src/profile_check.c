@@ -3,6 +3,7 @@
  * and what is expected; pgiam_profile_validate() prefixes it with the file and key. */
 #include "profile_priv.h"
 
+#include "arn.h"
 #include "ascii.h"
 #include "error.h"
 #include "http.h"
@@ -156,25 +157,7 @@ int pgiam_profile__bool(const char *v)
 
 int pgiam_profile__rds_region(char *buf, size_t buflen, const char *host)
 {
-	static const char *const suffixes[] = { ".rds.amazonaws.com", ".rds.amazonaws.com.cn" };
-	size_t hn = strlen(host);
-
-	for (size_t i = 0; i < 2; i++) {
-		size_t sn = strlen(suffixes[i]);
-		const char *end = NULL, *start = NULL;
-		if (hn <= sn || pgiam_ascii_casecmp(host + hn - sn, suffixes[i]))
-			continue;
-		end = host + hn - sn;
-		for (start = end; start > host && start[-1] != '.'; start--)
-			;
-		if ((size_t)(end - start) + 1 > buflen || end == start)
-			return -1;
-		for (size_t k = 0; start + k < end; k++)
-			buf[k] = (char)pgiam_ascii_tolower((unsigned char)start[k]);
-		buf[end - start] = '\0';
-		return region_shaped(buf) ? 0 : -1;
-	}
-	return -1;
+	return pgiam_arn_rds_region(buf, buflen, host) == 0 ? 0 : -1;
 }
 
 int pgiam_profile__hostport(char **host, int *port, const char *value, char *msg,
