@@ -2,6 +2,7 @@
  * directory, fsync, rename, fsync of the directory, mode 0600) and deletion. */
 #include "profile_priv.h"
 
+#include "atomic_file.h"
 #include "buf.h"
 #include "error.h"
 #include "secure.h"
@@ -18,75 +19,24 @@
 
 /* --- saving ------------------------------------------------------------------------------ */
 
-static int mkdir_p(const char *dir)
-{
-	char *copy = pgiam_strdup(dir);
-	int error = 0;
-
-	if (!copy)
-		return PGIAM_ENOMEM;
-	for (char *c = copy + 1; ; c++) {
-		if (*c == '/' || *c == '\0') {
-			char saved = *c;
-			*c = '\0';
-			if (mkdir(copy, 0700) < 0 && errno != EEXIST) {
-				error = pgiam_error_set(PGIAM_EIO, "cannot create the profile directory "
-					"%s: %s", copy, strerror(errno));
-				goto cleanup;
-			}
-			*c = saved;
-			if (!saved)
-				break;
-		}
-	}
-cleanup:
-	free(copy);
-	return error;
-}
-
 static int write_entry(pgiam_buf *b, const pgiam_profile_entry_ *e)
 {
 	char q = pgiam_profile__quote(e->value);
 	return pgiam_buf_printf(b, "%s = %c%s%c\n", e->key, q, e->value, q);
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int pgiam_profile_save(const pgiam_profile *p, const char *dir)
+/* Why p cannot be saved (its first error, not a warning that comes before it), or 0. */
+static int refuse_invalid(const pgiam_profile *p)
 {
 	pgiam_profile_problem first;
-	size_t nproblems = 0;
-	pgiam_buf b = PGIAM_BUF_INIT;
-	char *path = NULL;
-	char *tmp = NULL;
-	const char *last_section = NULL;
-	int fd = -1, dfd = -1;
+	pgiam_profile_problem *all = NULL;
+	size_t nproblems = 0, n = 0;
+	const char *msg = NULL;
 	int error = 0;
 
-	/* "" would join to "/NAME.ini" and make mkdir_p read past its copy */
-	if (!dir || !*dir)
-		return pgiam_error_set(PGIAM_EINVAL, "cannot save profile \"%s\": no profile directory given", p->name);
-	if ((error = pgiam_profile_name_check(p->name, NULL, 0)) < 0)
-		return pgiam_error_set(PGIAM_EINVAL, "cannot save profile \"%s\": %s", p->name,
-			pgiam_error_last());
 	if (pgiam_profile_validate(p, &first, 1, &nproblems) > 0) {
-		pgiam_profile_problem *all = calloc(64, sizeof(*all));
-		size_t n = 0;
-		const char *msg = first.message;
-		/* report the first ERROR, not a warning that may come before it */
-		if (all) {
+		msg = first.message;
+		if ((all = calloc(64, sizeof(*all)))) {
 			pgiam_profile_validate(p, all, 64, &n);
 			for (size_t i = 0; i < n; i++)
 				if (all[i].severity == PGIAM_PROBLEM_ERROR) {
@@ -101,87 +51,63 @@ int pgiam_profile_save(const pgiam_profile *p, const char *dir)
 	for (size_t i = 0; i < p->count; i++)
 		if ((error = pgiam_profile__value_check(p->entries[i].key, p->entries[i].value)) < 0)
 			return error;
-	if ((error = mkdir_p(dir)) < 0)
-		return error;
+	return 0;
+}
 
-	error = PGIAM_ENOMEM;
-	if (pgiam_buf_printf(&b, "# pgiam profile \"%s\" (written by pgiam; comments are not "
+/* The file's text: keys outside any section first (iniparser reads them as ":key"),
+ * then [profile], then any other sections, each in their original order. */
+static int render(pgiam_buf *b, const pgiam_profile *p)
+{
+	const char *last_section = NULL;
+
+	if (pgiam_buf_printf(b, "# pgiam profile \"%s\" (written by pgiam; comments are not "
 			"kept)\n", p->name) < 0)
-		goto cleanup;
-	/* keys outside any section first (iniparser reads them as ":key"), then
-	 * [profile], then any other sections, each in their original order */
+		return PGIAM_ENOMEM;
 	for (size_t i = 0; i < p->count; i++)
-		if (!*p->entries[i].section && write_entry(&b, &p->entries[i]) < 0)
-			goto cleanup;
-	if (pgiam_buf_puts(&b, "[" SECTION "]\n") < 0)
-		goto cleanup;
+		if (!*p->entries[i].section && write_entry(b, &p->entries[i]) < 0)
+			return PGIAM_ENOMEM;
+	if (pgiam_buf_puts(b, "[" SECTION "]\n") < 0)
+		return PGIAM_ENOMEM;
 	for (size_t i = 0; i < p->count; i++)
-		if (!strcmp(p->entries[i].section, SECTION) && write_entry(&b, &p->entries[i]) < 0)
-			goto cleanup;
+		if (!strcmp(p->entries[i].section, SECTION) && write_entry(b, &p->entries[i]) < 0)
+			return PGIAM_ENOMEM;
 	for (size_t i = 0; i < p->count; i++) {
 		const char *s = p->entries[i].section;
+
 		if (!*s || !strcmp(s, SECTION))
 			continue;
 		if ((!last_section || strcmp(last_section, s)) &&
-				pgiam_buf_printf(&b, "\n[%s]\n", s) < 0)
-			goto cleanup;
+				pgiam_buf_printf(b, "\n[%s]\n", s) < 0)
+			return PGIAM_ENOMEM;
 		last_section = s;
-		if (write_entry(&b, &p->entries[i]) < 0)
-			goto cleanup;
+		if (write_entry(b, &p->entries[i]) < 0)
+			return PGIAM_ENOMEM;
 	}
-	if (!(path = pgiam_profile__join(dir, p->name, ".ini")))
-		goto cleanup;
-	{
-		pgiam_buf t = PGIAM_BUF_INIT;
-		/* a dot name that never ends in .ini, so a listing never shows it */
-		if (pgiam_buf_printf(&t, "%s/.%s.ini.XXXXXX", dir, p->name) < 0) {
-			pgiam_buf_dispose(&t);
-			tmp = NULL;
-			goto cleanup;
-		}
-		tmp = pgiam_buf_detach(&t);
-		pgiam_buf_dispose(&t);
-		if (!tmp)
-			goto cleanup;
-	}
-	if ((fd = mkstemp(tmp)) < 0) {
-		error = pgiam_error_set(PGIAM_EIO, "cannot create a temporary file in %s: %s", dir,
-			strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto cleanup;
-	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, b.ptr, b.len) < 0 || fsync(fd) < 0) {
-		error = pgiam_error_set(PGIAM_EIO, "cannot write %s: %s", tmp, strerror(errno));
+	return 0;
+}
+
+int pgiam_profile_save(const pgiam_profile *p, const char *dir)
+{
+	pgiam_buf b = PGIAM_BUF_INIT, file = PGIAM_BUF_INIT;
+	int error = 0;
+
+	/* "" would join to "/NAME.ini" and make mkdir_p read past its copy */
+	if (!dir || !*dir)
+		return pgiam_error_set(PGIAM_EINVAL, "cannot save profile \"%s\": no profile directory given", p->name);
+	if ((error = pgiam_profile_name_check(p->name, NULL, 0)) < 0)
+		return pgiam_error_set(PGIAM_EINVAL, "cannot save profile \"%s\": %s", p->name,
+			pgiam_error_last());
+	if ((error = refuse_invalid(p)) < 0 ||
+	    (error = pgiam_file_mkdir_p(dir, "the profile directory")) < 0)
+		return error;
+	if ((error = render(&b, p)) < 0 || (error = pgiam_buf_printf(&file, "%s.ini", p->name)) < 0) {
+		error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	if (close(fd) < 0) {
-		fd = -1;
-		error = pgiam_error_set(PGIAM_EIO, "cannot write %s: %s", tmp, strerror(errno));
-		goto cleanup;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		error = pgiam_error_set(PGIAM_EIO, "cannot rename %s to %s: %s", tmp, path,
-			strerror(errno));
-		goto cleanup;
-	}
-	free(tmp);
-	tmp = NULL;
-	/* the rename is durable only once the directory itself is synced */
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	error = 0;
+	/* a dot temporary name that never ends in .ini, so a listing never shows it */
+	error = pgiam_file_write_atomic(dir, pgiam_buf_cstr(&file), b.ptr, b.len, 0600);
 cleanup:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(path);
+	pgiam_buf_dispose(&file);
 	pgiam_buf_dispose(&b);
 	return error;
 }

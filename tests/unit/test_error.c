@@ -4,9 +4,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "atomic_file.h"
 #include "buf.h"
 #include "creds.h"
 #include "error.h"
@@ -80,6 +84,39 @@ static void test_classes(void **state)
 	assert_string_equal(pgiam_error_class_name((pgiam_error_class)99), "unclassified");
 }
 
+/* Whole or nothing: the file appears with its mode and content, a failure names the
+ * place and leaves no temporary file. */
+static void test_atomic_file(void **state)
+{
+	char dir[] = "/tmp/pgiam-test-atomic-XXXXXX";
+	char path[256], sub[128], got[16] = "";
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/a/b", dir);
+	assert_int_equal(pgiam_file_mkdir_p(sub, "the test directory"), 0);
+	assert_int_equal(pgiam_file_write_atomic(sub, "x.txt", "hello", 5, 0640), 0);
+	snprintf(path, sizeof(path), "%s/x.txt", sub);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(got, sizeof(got), f));
+	fclose(f);
+	assert_string_equal(got, "hello");
+	/* into a directory that is not there: EIO, naming it */
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	assert_int_equal(pgiam_file_write_atomic(path, "y.txt", "x", 1, 0600), PGIAM_EIO);
+	assert_non_null(strstr(pgiam_error_last(), path));
+	snprintf(path, sizeof(path), "%s/x.txt", sub);
+	unlink(path);
+	assert_int_equal(rmdir(sub), 0);   /* empty: no temporary file was left */
+	snprintf(sub, sizeof(sub), "%s/a", dir);
+	rmdir(sub);
+	rmdir(dir);
+}
+
 static void test_buf(void **state)
 {
 	pgiam_buf b = PGIAM_BUF_INIT;
@@ -149,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_set_can_quote_last_message),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_classes),
+		cmocka_unit_test(test_atomic_file),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_creds_mask_and_copy),
 	};
