@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 BIN = os.environ.get("PGIAM_BIN", "build/pgiam")
 ENDPOINT = "db-tls.abc123xyz.ap-northeast-1.rds.amazonaws.com"
@@ -102,7 +103,9 @@ class PgTlsServer:
     """Answers PostgreSQL's SSLRequest with 'S', then TLS with one certificate; records
     how many connections came and how many bytes any of them sent after the handshake."""
 
-    def __init__(self, cert, key):
+    def __init__(self, cert, key, stall_from=None):
+        self.stall_from = stall_from  # this connection and later ones never get an answer
+        self.stalled = threading.Event()
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ctx.load_cert_chain(cert, key)
         self.sock = socket.socket()
@@ -125,6 +128,7 @@ class PgTlsServer:
     def one(self, c):
         with self.lock:
             self.connections += 1
+            n = self.connections
         c.settimeout(10)
         try:
             req = b""
@@ -134,6 +138,11 @@ class PgTlsServer:
                     return
                 req += chunk
             if req != b"\x00\x00\x00\x08\x04\xd2\x16\x2f":
+                return
+            if self.stall_from and n >= self.stall_from:
+                self.stalled.set()
+                c.settimeout(30)
+                c.recv(1)  # until the client gives up
                 return
             c.sendall(b"S")
             t = self.ctx.wrap_socket(c, server_side=True)
@@ -164,6 +173,12 @@ def profile(d, name, port, ca_bundle):
 
 
 def run(args, d):
+    p = subprocess.run([BIN] + args, capture_output=True, text=True, env=run_env(d),
+                       timeout=30)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_env(d):
     env = dict(os.environ)
     for k in ("PGIAM_PROFILES", "AWS_PROFILE", "AWS_SESSION_TOKEN", "PGSSLROOTCERT", "PGSSLCRL"):
         env.pop(k, None)
@@ -173,8 +188,7 @@ def run(args, d):
                 "AWS_CONFIG_FILE": os.path.join(d, "no-config"),
                 "AWS_SHARED_CREDENTIALS_FILE": os.path.join(d, "no-credentials"),
                 "HOME": d})
-    p = subprocess.run([BIN] + args, capture_output=True, text=True, env=env, timeout=30)
-    return p.returncode, p.stdout, p.stderr
+    return env
 
 
 def tls_message(out):
@@ -198,48 +212,103 @@ def tls_message(out):
     return found[0] if found else ""
 
 
+def reasons(certs, d):
+    """Each kind of refused certificate says its own reason and fix."""
+    key = os.path.join(d, "server.key")
+    cases = {
+        "expired": (certs.server("expired", start="20200101000000Z", end="20200201000000Z"),
+                    [r"expired on 2020-02-01 00:00:00 UTC", r"must be renewed",
+                     r"the CA bundle is not the cause", r"clock"],
+                    [r"does not hold"]),
+        "future": (certs.server("future", start="20400101000000Z", end="20400201000000Z"),
+                   [r"not valid before 2040-01-01 00:00:00 UTC",
+                    r"this machine's clock says \d{4}-\d\d-\d\d", r"NTP"],
+                   [r"does not hold"]),
+        "otherca": (certs.server("otherca", ca="other"),
+                    [r"issued by CN ?= ?Some Other CA", r"CA bundle does not hold",
+                     r"https://truststore\.pki\.rds\.amazonaws\.com/ap-northeast-1/"],
+                    [r"expired", r"renewed"]),
+        "mismatch": (certs.server("mismatch", names=("replica-a.example.internal",
+                                                     "replica-b.example.internal")),
+                     [r"replica-a\.example\.internal, replica-b\.example\.internal",
+                      r"the endpoint " + re.escape(ENDPOINT) + r" is not one of them",
+                      r"set connect_host"],
+                     [r"does not hold", r"expired"]),
+    }
+    for name, (cert, want, unwanted) in cases.items():
+        srv = PgTlsServer(cert, key)
+        profile(d, name, srv.port, certs.ca_pem)
+        rc, out, err = run(["check", "--profiles", d, "--profile", name, "--json"], d)
+        msg = tls_message(out)
+        check(rc == 5 and msg, "%s: check fails at the TLS step" % name, out + err)
+        for w in want:
+            check(re.search(w, msg), "%s: check says /%s/" % (name, w), msg or out + err)
+        for u in unwanted:
+            check(not re.search(u, msg), "%s: check does not say /%s/" % (name, u), msg)
+        check(srv.connections >= 2, "%s: a second handshake was made (%d connections)"
+              % (name, srv.connections))
+        rc, out, err = run(["sql", "--profiles", d, "--profile", name, "-c", "select 1"], d)
+        check(rc != 0 and re.search(want[0], out + err),
+              "%s: pgiam sql's error says /%s/" % (name, want[0]), out + err)
+        check(srv.app_bytes == 0, "%s: no connection sent anything after the handshake "
+              "(%d bytes)" % (name, srv.app_bytes))
+        srv.close()
+
+
+def stalled_probe(certs, d):
+    """A second handshake that gets no answer is given up after its 5 s: the failure is
+    then reported as before (the generic fix), saying the reason could not be checked."""
+    srv = PgTlsServer(certs.server("stall", start="20200101000000Z", end="20200201000000Z"),
+                      os.path.join(d, "server.key"), stall_from=2)
+    profile(d, "stall", srv.port, certs.ca_pem)
+    t0 = time.monotonic()
+    rc, out, err = run(["check", "--profiles", d, "--profile", "stall", "--json"], d)
+    took = time.monotonic() - t0
+    msg = tls_message(out)
+    check(rc == 5 and srv.stalled.is_set(), "stalled probe: check fails at the TLS step",
+          out + err)
+    check("the reason could not be checked" in msg and "timed out during SSLRequest" in msg
+          and "fix: the CA bundle does not hold the CA" in msg,
+          "stalled probe: says it could not check, and the usual fix", msg)
+    check(took < 12, "stalled probe: bounded (%.1f s)" % took)
+    srv.close()
+
+
+def cancelled_probe(certs, d):
+    """A cancel while the second handshake waits ends the connect at once."""
+    srv = PgTlsServer(certs.server("cancel", start="20200101000000Z", end="20200201000000Z"),
+                      os.path.join(d, "server.key"), stall_from=2)
+    profile(d, "cancel", srv.port, certs.ca_pem)
+    env = run_env(d)
+    p = subprocess.Popen([BIN, "sql", "--profiles", d, "--profile", "cancel"], env=env,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        # `pgiam sql` connects at once; \cancel on stdin acts while it connects
+        probing = srv.stalled.wait(20)
+        t0 = time.monotonic()
+        out, err = p.communicate("\\cancel\n", timeout=20)
+        took = time.monotonic() - t0
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    events = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+    check(probing, "cancelled probe: the second handshake started", out + err)
+    check(any(e.get("event") == "cancelled" for e in events) and
+          not any(e.get("event") == "error" and e.get("step") == "TLS" for e in events),
+          "cancelled probe: the connect is cancelled, not reported as a TLS failure", out + err)
+    # the probe alone would wait 5 s for its answer
+    check(took < 3, "cancelled probe: pgiam ended %.1f s after the cancel" % took)
+    srv.close()
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="pgiam-tlsreasons-") as d:
         certs = Certs(d)
-        key = os.path.join(d, "server.key")
-        cases = {
-            "expired": (certs.server("expired", start="20200101000000Z", end="20200201000000Z"),
-                        [r"expired on 2020-02-01 00:00:00 UTC", r"must be renewed",
-                         r"the CA bundle is not the cause", r"clock"],
-                        [r"does not hold"]),
-            "future": (certs.server("future", start="20400101000000Z", end="20400201000000Z"),
-                       [r"not valid before 2040-01-01 00:00:00 UTC",
-                        r"this machine's clock says \d{4}-\d\d-\d\d", r"NTP"],
-                       [r"does not hold"]),
-            "otherca": (certs.server("otherca", ca="other"),
-                        [r"issued by CN ?= ?Some Other CA", r"CA bundle does not hold",
-                         r"https://truststore\.pki\.rds\.amazonaws\.com/ap-northeast-1/"],
-                        [r"expired", r"renewed"]),
-            "mismatch": (certs.server("mismatch", names=("replica-a.example.internal",
-                                                         "replica-b.example.internal")),
-                         [r"replica-a\.example\.internal, replica-b\.example\.internal",
-                          r"the endpoint " + re.escape(ENDPOINT) + r" is not one of them",
-                          r"set connect_host"],
-                         [r"does not hold", r"expired"]),
-        }
-        for name, (cert, want, unwanted) in cases.items():
-            srv = PgTlsServer(cert, key)
-            profile(d, name, srv.port, certs.ca_pem)
-            rc, out, err = run(["check", "--profiles", d, "--profile", name, "--json"], d)
-            msg = tls_message(out)
-            check(rc == 5 and msg, "%s: check fails at the TLS step" % name, out + err)
-            for w in want:
-                check(re.search(w, msg), "%s: check says /%s/" % (name, w), msg or out + err)
-            for u in unwanted:
-                check(not re.search(u, msg), "%s: check does not say /%s/" % (name, u), msg)
-            check(srv.connections >= 2, "%s: a second handshake was made (%d connections)"
-                  % (name, srv.connections))
-            rc, out, err = run(["sql", "--profiles", d, "--profile", name, "-c", "select 1"], d)
-            check(rc != 0 and re.search(want[0], out + err),
-                  "%s: pgiam sql's error says /%s/" % (name, want[0]), out + err)
-            check(srv.app_bytes == 0, "%s: no connection sent anything after the handshake "
-                  "(%d bytes)" % (name, srv.app_bytes))
-            srv.close()
+        reasons(certs, d)
+        stalled_probe(certs, d)
+        cancelled_probe(certs, d)
     if failures:
         print("%d failure(s)" % len(failures), file=sys.stderr)
         sys.exit(1)
