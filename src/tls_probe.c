@@ -6,6 +6,10 @@
  * the "ssl_server" purpose, and for verify-full the endpoint name (or IP) with partial
  * wildcards refused. A verify callback that goes on after each error collects them all:
  * a certificate can be expired and for another name at once.
+ *
+ * OpenSSL writes to the socket with write(), which raises SIGPIPE when a hostile or
+ * dying server has closed it; as libpq does, SIGPIPE is blocked in this thread during
+ * the probe and one it raised is taken back before the mask is restored.
  */
 #include "tls_probe.h"
 
@@ -19,6 +23,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -420,7 +426,35 @@ cleanup:
 	return rc;
 }
 
-int pgiam_tls_probe(pgiam_tls_findings *out, const pgiam_tls_probe_params *p)
+typedef struct sigpipe_guard {
+	sigset_t old;
+	int was_pending;
+} sigpipe_guard;
+
+static void sigpipe_block(sigpipe_guard *g)
+{
+	sigset_t pipe, pending;
+
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	g->was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+	pthread_sigmask(SIG_BLOCK, &pipe, &g->old);
+}
+
+static void sigpipe_restore(const sigpipe_guard *g)
+{
+	static const struct timespec zero = { 0, 0 };
+	sigset_t pipe, pending;
+
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	if (!g->was_pending && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1)
+		while (sigtimedwait(&pipe, NULL, &zero) < 0 && errno == EINTR)
+			;
+	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+static int probe(pgiam_tls_findings *out, const pgiam_tls_probe_params *p)
 {
 	long long deadline = now_ms() + (p->timeout_ms > 0 ? p->timeout_ms : 5000);
 	X509_STORE *store = NULL;
@@ -453,5 +487,16 @@ cleanup:
 	X509_STORE_free(store);
 	if (fd >= 0)
 		close(fd);
+	return rc;
+}
+
+int pgiam_tls_probe(pgiam_tls_findings *out, const pgiam_tls_probe_params *p)
+{
+	sigpipe_guard g;
+	int rc;
+
+	sigpipe_block(&g);
+	rc = probe(out, p);
+	sigpipe_restore(&g);
 	return rc;
 }
