@@ -108,8 +108,7 @@ static void finding_fix(char *out, size_t outlen, const pgiam_session *s,
 	const pgiam_tls_finding *f, int bundle_ok)
 {
 	const char *region = region_of(s);
-	const char *rotate = "on RDS, move the instance to a current CA: aws rds "
-		"modify-db-instance --ca-certificate-identifier";
+	const char *rotate = "RDS: aws rds modify-db-instance --ca-certificate-identifier";
 	char now[32];
 
 	fmt_now(now, sizeof(now));
@@ -155,12 +154,16 @@ static void findings_text(pgiam_buf *why, pgiam_buf *fix, const pgiam_session *s
 	for (int i = 0; i < t->count; i++)
 		if (t->item[i].problem == PGIAM_TLS_UNKNOWN_CA)
 			bundle_ok = 0;
-	for (int i = 0; i < t->count; i++) {
-		pgiam_buf_printf(why, "%s%s", i ? "; " : ": ", t->item[i].text);
-		finding_fix(one, sizeof(one), s, &t->item[i], bundle_ok);
-		if (one[0])
-			pgiam_buf_printf(fix, "%s%s", fix->len ? "; also " : "; fix: ", one);
-	}
+	/* the chain's problems first: they are what libpq refused; the name comes after */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < t->count; i++) {
+			if ((t->item[i].problem == PGIAM_TLS_NAME_MISMATCH) != pass)
+				continue;
+			pgiam_buf_printf(why, "%s%s", why->len ? "; " : ": ", t->item[i].text);
+			finding_fix(one, sizeof(one), s, &t->item[i], bundle_ok);
+			if (one[0])
+				pgiam_buf_printf(fix, "%s%s", fix->len ? "; also " : "; fix: ", one);
+		}
 }
 
 void pgiam__session_tls_message(char *out, size_t outlen, const pgiam_session *s,
