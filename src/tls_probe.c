@@ -43,7 +43,7 @@ static long long now_ms(void)
 }
 
 /* Waits until fd is ready for events; 0, or an error at the deadline or on cancel. */
-static int wait_io(int fd, short events, long long deadline, const atomic_int *cancel,
+static int wait_io(int fd, short events, long long deadline, const pgiam_cancel *cancel,
 	const char *during)
 {
 	for (;;) {
@@ -51,7 +51,7 @@ static int wait_io(int fd, short events, long long deadline, const atomic_int *c
 		long long left = deadline - now_ms();
 		int r;
 
-		if (cancel && atomic_load(cancel))
+		if (pgiam_cancel_requested(cancel))
 			return pgiam_error_set(PGIAM_ECANCELLED, "cancelled");
 		if (left <= 0)
 			return pgiam_error_set(PGIAM_ENET, "timed out during %s", during);
@@ -106,7 +106,7 @@ cleanup:
 }
 
 /* PostgreSQL answers 'S' to an SSLRequest before the TLS handshake starts. */
-static int ssl_request(int fd, long long deadline, const atomic_int *cancel)
+static int ssl_request(int fd, long long deadline, const pgiam_cancel *cancel)
 {
 	static const unsigned char req[8] = { 0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f };
 	size_t sent = 0;

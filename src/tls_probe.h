@@ -10,7 +10,7 @@
 #ifndef PGIAM_TLS_PROBE_H
 #define PGIAM_TLS_PROBE_H
 
-#include <stdatomic.h>
+#include "cancel.h"
 
 typedef enum pgiam_tls_problem {
 	PGIAM_TLS_EXPIRED = 1,      /* notAfter passed */
@@ -40,7 +40,7 @@ typedef struct pgiam_tls_probe_params {
 	const char *ca_bundle;      /* NULL: libpq's default (PGSSLROOTCERT, ~/.postgresql/root.crt) */
 	int check_name;             /* 1 for sslmode verify-full */
 	int timeout_ms;             /* for the whole probe */
-	const atomic_int *cancel;   /* NULL, or stops the probe when set */
+	const pgiam_cancel *cancel; /* NULL, or stops the probe when set */
 } pgiam_tls_probe_params;
 
 #define PGIAM_TLS_PROBE_PARAMS_INIT { NULL, 0, NULL, NULL, 1, 5000, NULL }
