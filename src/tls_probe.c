@@ -166,8 +166,9 @@ static int handshake(SSL **out, SSL_CTX *ctx, int fd, const pgiam_tls_probe_para
 		int e = SSL_get_error(ssl, r);
 		if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
 			unsigned long code = ERR_peek_last_error();
+			const char *why = code ? ERR_reason_error_string(code) : NULL;
 			rc = pgiam_error_set(PGIAM_ENET, "TLS handshake: %s",
-				code ? ERR_reason_error_string(code) : "the server closed the connection");
+				why ? why : "the server closed the connection");
 			goto cleanup;
 		}
 		if ((rc = wait_io(fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline,
@@ -246,10 +247,27 @@ static void fmt_name(char *out, size_t outlen, const X509_NAME *name)
 	snprintf(out, outlen, "(no name)");
 	if (!b)
 		return;
-	if (name && X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+	/* escaped as RFC 2253 does, non-ASCII and control bytes included: a certificate's
+	 * names are the server's text and must not reach a terminal raw */
+	if (name && X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE) >= 0 &&
 	    (n = BIO_get_mem_data(b, &data)) > 0)
 		snprintf(out, outlen, "%.*s", (int)n, data);
 	BIO_free(b);
+}
+
+/* Appends len bytes of a name from a certificate, anything but printable ASCII as '?'. */
+static size_t put_name(char *out, size_t outlen, size_t used, const char *name, int len)
+{
+	if (used >= outlen)
+		return used;
+	if (used && used + 2 < outlen) {
+		memcpy(out + used, ", ", 2);
+		used += 2;
+	}
+	for (int i = 0; i < len && used + 1 < outlen; i++)
+		out[used++] = name[i] >= 0x20 && name[i] < 0x7f ? name[i] : '?';
+	out[used < outlen ? used : outlen - 1] = '\0';
+	return used;
 }
 
 /* The names a certificate is for: its DNS and IP subjectAltNames, or its CN when it has
@@ -279,17 +297,18 @@ static void fmt_cert_names(char *out, size_t outlen, X509 *cert)
 			name = ip;
 			len = (int)strlen(ip);
 		}
-		if (name && len > 0 && used < outlen)
-			used += (size_t)snprintf(out + used, outlen - used, "%s%.*s",
-				used ? ", " : "", len, name);
+		if (name && len > 0)
+			used = put_name(out, outlen, used, name, len);
 	}
 	GENERAL_NAMES_free(sans);
-	if (!dns && used < outlen) {
+	if (!dns) {
 		char cn[256];
-		if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn,
-		    sizeof(cn)) > 0)
-			used += (size_t)snprintf(out + used, outlen - used, "%s%s (CN)",
-				used ? ", " : "", cn);
+		int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn,
+			sizeof(cn));
+		if (n > 0 && (used = put_name(out, outlen, used, cn, n)) + 5 < outlen) {
+			memcpy(out + used, " (CN)", 6);
+			used += 5;
+		}
 	}
 	if (!out[0])
 		snprintf(out, outlen, "no name at all");

@@ -3,7 +3,7 @@
 (issue 10, item 4): libpq 15 says only "certificate verify failed", and pgiam used to
 answer every such failure with "the CA bundle does not hold the CA", also for an
 expired certificate. Here each case gets its own reason and fix, in `pgiam check
---json` and in `pgiam sql`'s error line:
+--json` and in `pgiam sql`'s error line (and a certificate's hostile names escaped):
 
   expired       the notAfter date, "must be renewed", the CA bundle is not the cause
   not yet valid the notBefore date and this machine's clock
@@ -255,6 +255,22 @@ def reasons(certs, d):
         srv.close()
 
 
+def hostile_names(certs, d):
+    """A certificate's names are the server's text: control characters in them (ESC,
+    the C1 CSI) reach the output escaped, never raw."""
+    certs.ca("evil", "Evil\x1b[31mCA\u009bX")
+    srv = PgTlsServer(certs.server("hostile", ca="evil",
+                                   names=("db\x1b[2J.example", "b\u009b.example")),
+                      os.path.join(d, "server.key"))
+    profile(d, "hostile", srv.port, certs.ca_pem)
+    rc, out, err = run(["check", "--profiles", d, "--profile", "hostile"], d)
+    check(rc == 5 and "issued by CN = Evil\\1B[31mCA" in out and "db?[2J.example" in out,
+          "hostile names: the issuer and the names are given, escaped", out + err)
+    check(not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", out + err),
+          "hostile names: no control character in the output", repr(out + err))
+    srv.close()
+
+
 def stalled_probe(certs, d):
     """A second handshake that gets no answer is given up after its 5 s: the failure is
     then reported as before (the generic fix), saying the reason could not be checked."""
@@ -307,6 +323,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="pgiam-tlsreasons-") as d:
         certs = Certs(d)
         reasons(certs, d)
+        hostile_names(certs, d)
         stalled_probe(certs, d)
         cancelled_probe(certs, d)
     if failures:
