@@ -341,25 +341,13 @@ static void track_connect(pgiam_session *s)
 		pgiam__session_step(s, PGIAM_STEP_AUTH, 1, s->password ? "password accepted" : "IAM token accepted");
 }
 
-/* What to change for the usual TLS failures (libpq's wording), so the failure screen
- * says the fix and not only the symptom; "" when the cause is not one of them. */
-static void tls_fix(char *out, size_t outlen, const pgiam_session *s, const char *line)
+/* A TLS failure, with the probe's findings when the probe ran. */
+static void tls_failed(pgiam_session *s, const char *line)
 {
-	const char *region = s->region && *s->region ? s->region : "REGION";
+	char msg[1024];
 
-	out[0] = '\0';
-	if (strstr(line, "root certificate file") || strstr(line, "could not read root certificate"))
-		snprintf(out, outlen, "; fix: set ca_bundle in the profile to a readable copy of "
-			"the RDS CA bundle of the region (https://truststore.pki.rds.amazonaws.com/%s/"
-			"%s-bundle.pem)", region, region);
-	else if (strstr(line, "certificate verify failed"))
-		snprintf(out, outlen, "; fix: the CA bundle does not hold the CA that signed the "
-			"server's certificate: set ca_bundle to the RDS CA bundle of the region "
-			"(https://truststore.pki.rds.amazonaws.com/%s/%s-bundle.pem)", region, region);
-	else if (strstr(line, "does not match host name"))
-		snprintf(out, outlen, "; fix: endpoint must be the instance's DNS name, the one "
-			"in its certificate; to go through a tunnel or an address, keep endpoint and "
-			"set connect_host = HOST:PORT");
+	pgiam__session_tls_message(msg, sizeof(msg), s, line);
+	pgiam__session_fail(s, PGIAM_STEP_TLS, PGIAM_ENET, "%s", msg);
 }
 
 static int connect_failed(pgiam_session *s, const char *why)
@@ -367,7 +355,6 @@ static int connect_failed(pgiam_session *s, const char *why)
 	const char *msg = why ? why : PQerrorMessage(s->conn);
 	pgiam_step step = pgiam_explain_connect_step(msg, s->reached);
 	char line[512];
-	char fix[256];
 	pgiam_buf causes = PGIAM_BUF_INIT;
 
 	pgiam_explain_first_line(line, sizeof(line), msg);
@@ -378,11 +365,10 @@ static int connect_failed(pgiam_session *s, const char *why)
 			s->connect_host ? ", the tunnel for " : "", s->connect_host ? s->info.endpoint : "");
 		break;
 	case PGIAM_STEP_TLS:
-		tls_fix(fix, sizeof(fix), s, line);
-		pgiam__session_fail(s, step, PGIAM_ENET, "TLS verification: %s (server name %s, "
-			"CA bundle %s, sslmode %s)%s", line, s->host,
-			s->sslrootcert ? s->sslrootcert : "libpq's default ~/.postgresql/root.crt",
-			s->sslmode, fix);
+		/* a refused certificate is reported when the probe has found out why */
+		if (!why && pgiam__session_tls_probe_start(s, line) == 0)
+			return 0;
+		tls_failed(s, line);
 		break;
 	case PGIAM_STEP_AUTH: {
 		pgiam_explain_auth f = { s->user, s->host, s->port, s->connect_host,
@@ -470,5 +456,10 @@ void pgiam__session_advance_worker(pgiam_session *s)
 		return;
 	pthread_join(s->job.thread, NULL);
 	s->job.joinable = 0;
+	if (s->job.tls_probe) {
+		tls_failed(s, s->job.tls_line);
+		connect_fail_state(s);
+		return;
+	}
 	after_worker(s);
 }

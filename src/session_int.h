@@ -4,6 +4,7 @@
 #define PGIAM_SESSION_INT_H
 
 #include "session.h"
+#include "tls_probe.h"
 
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -47,6 +48,10 @@ struct pgiam_session_progress {
 	int pipe[2];
 	pthread_t thread;
 	int joinable;
+	/* the TLS probe after a refused certificate (session_tls.c) runs as this job */
+	int tls_probe;
+	char tls_line[512];          /* libpq's failure, reported when the probe ends */
+	pgiam_tls_findings tls;
 };
 
 struct pgiam_session {
@@ -129,6 +134,14 @@ void pgiam__session_advance_worker(pgiam_session *s);
 void pgiam__session_advance_connecting(pgiam_session *s);
 /* Begins connecting (worker thread first). */
 int pgiam__session_start_connect(pgiam_session *s);
+
+/* session_tls.c: after libpq refused the server's certificate (line: libpq's first
+ * line), starts the probe as the job (state ST_WORKER); 0 started, negative when the
+ * failure is not one to probe or the probe cannot start. The message is the whole
+ * failure line, with the probe's findings and fixes once the job is done. */
+int pgiam__session_tls_probe_start(pgiam_session *s, const char *line);
+void pgiam__session_tls_message(char *out, size_t outlen, const pgiam_session *s,
+	const char *line);
 
 /* session_query.c */
 int pgiam__session_send(pgiam_session *s, const char *sql);
