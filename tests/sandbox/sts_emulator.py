@@ -367,6 +367,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, '<%sResponse xmlns="%s">\n  <%sResult>\n    <Credentials>\n'
                       '      <AccessKeyId>ASIA' % (action, STS_NS, action), "text/xml")
         elif kind == "error":
+            # an answer that comes late (e.g. a 503 after 19 s, for the overall deadline)
+            time.sleep(fault.get("delay_ms", 0) / 1000.0)
             st.count(action, fault["code"], akid)
             self.send_sts_error(fault["code"], fault["message"], fault["status"], fault["type"])
         elif kind == "slow":
@@ -718,10 +720,10 @@ KNOWN_MESSAGES = {
 
 
 def error_fault(spec):
-    """{"code", "message"?, "status"?, "type"?, "count"?} -> a pending fault."""
+    """{"code", "message"?, "status"?, "type"?, "count"?, "delay_ms"?} -> a pending fault."""
     if not isinstance(spec, dict) or not isinstance(spec.get("code"), str) or not spec["code"]:
         raise ValueError("error must be an object with a 'code' string")
-    extra = set(spec) - {"code", "message", "status", "type", "count"}
+    extra = set(spec) - {"code", "message", "status", "type", "count", "delay_ms"}
     if extra:
         raise ValueError("error: unknown key(s) %s" % ", ".join(sorted(extra)))
     status = spec.get("status") or ERRORS.get(spec["code"], (None,))[0] or (
@@ -731,8 +733,11 @@ def error_fault(spec):
     count = spec.get("count", 1)
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         raise ValueError("error.count must be a positive integer")
+    delay = spec.get("delay_ms", 0)
+    if not isinstance(delay, int) or isinstance(delay, bool) or not 0 <= delay <= 120000:
+        raise ValueError("error.delay_ms must be an integer from 0 to 120000")
     message = spec.get("message") or KNOWN_MESSAGES.get(spec["code"], "Injected %s." % spec["code"])
-    return {"kind": "error", "remaining": count, "code": spec["code"], "status": status,
+    return {"kind": "error", "remaining": count, "code": spec["code"], "status": status, "delay_ms": delay,
             "type": spec.get("type") or ("Receiver" if status >= 500 else "Sender"), "message": message}
 
 
