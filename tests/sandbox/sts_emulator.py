@@ -155,6 +155,7 @@ class State:
     def reset(self, clear_credentials=False):
         with self.lock:
             self.faults = []
+            self.revoke_rules = []  # (role ARN, session name or None): born revoked
             self.skew = 0
             self.lifetime = None  # when set, issued credentials last this long
             self.stats = {"requests": 0, "actions": {}, "results": {}, "faults": {}, "by_access_key": {}}
@@ -475,7 +476,7 @@ class Handler(BaseHTTPRequestHandler):
             if cred is not None:
                 return {"kind": "assumed-role", "arn": cred["AssumedRoleArn"], "role_arn": cred["RoleArn"],
                         "secret_access_key": cred["SecretAccessKey"], "session_token": cred["SessionToken"],
-                        "expires_at": cred["expires_at"], "expired": cred["force_expired"],
+                        "expires_at": cred["expires_at"], "expired": cred["force_expired"] or cred.get("revoked"),
                         "user_id": cred["AssumedRoleId"]}
         return None
 
@@ -546,8 +547,10 @@ class Handler(BaseHTTPRequestHandler):
             "DurationSeconds": duration,
             "expires_at": expires_at,
             "force_expired": False,
+            "revoked": False,
         }
         with st.lock:
+            cred["revoked"] = any(r == role_arn and n in (None, session) for r, n in st.revoke_rules)
             st.issued[cred["AccessKeyId"]] = cred
         xml = ('<AssumeRoleResponse xmlns="%s">\n  <AssumeRoleResult>\n    <Credentials>\n'
                '      <AccessKeyId>%s</AccessKeyId>\n      <SecretAccessKey>%s</SecretAccessKey>\n'
@@ -617,6 +620,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_json(404, {"error": "unknown access key id"})
             else:
                 self.send_json(200, {"ok": True})
+        elif method == "POST" and rest == "revoke":
+            self.revoke(body or {})
         elif method == "GET" and rest == "stats":
             with st.lock:
                 out = json.loads(json.dumps(st.stats))
@@ -633,6 +638,28 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"ok": True})
         else:
             self.send_json(404, {"error": "unknown control endpoint %s %s" % (method, path[:100])})
+
+    def revoke(self, body):
+        """IAM's "revoke active sessions": every credential issued so far for the role
+        (and session name, when given) is refused from now on, by STS and in the
+        lookup (revoked: true), while a session assumed later is not; with persistent,
+        later ones are born revoked too (a deny on the role's sessions), until reset."""
+        st = self.state
+        role, session = body.get("role_arn"), body.get("session_name")
+        if not isinstance(role, str) or (session is not None and not isinstance(session, str)) or \
+                not isinstance(body.get("persistent", False), bool):
+            self.send_json(400, {"error": "revoke needs role_arn (and optionally session_name) "
+                                          "strings, and persistent a boolean"})
+            return
+        with st.lock:
+            if body.get("persistent"):
+                st.revoke_rules.append((role, session))
+            hit = [c for c in st.issued.values() if c["RoleArn"] == role and
+                   (session is None or c["AssumedRoleArn"].rsplit("/", 1)[1] == session)]
+            for c in hit:
+                c["revoked"] = True
+        st.log(action="_sandbox/revoke", result="ok", reason="%d session(s) of %s" % (len(hit), role))
+        self.send_json(200, {"revoked": len(hit)})
 
     def read_control_body(self):
         raw = self.read_body()
