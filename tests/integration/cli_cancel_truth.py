@@ -45,6 +45,23 @@ def forward_signal(env, sig, word):
     raise AssertionError(f"the forwarder did not log {word!r}")
 
 
+def wait_log(env, word, before):
+    """Waits until the forwarder's log says word more often than before times."""
+    log = os.path.join(env["PGIAM_SANDBOX_DIR"], "fwd.log")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with open(log, encoding="utf-8") as f:
+            if f.read().count(word) > before:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"the forwarder did not log {word!r}")
+
+
+def log_count(env, word):
+    with open(os.path.join(env["PGIAM_SANDBOX_DIR"], "fwd.log"), encoding="utf-8") as f:
+        return f.read().count(word)
+
+
 def rw_tunnel_profile(env, d):
     with open(os.path.join(env["PGIAM_SANDBOX_PROFILES"], "sandbox-rw.ini"), encoding="utf-8") as f:
         text = f.read()
@@ -71,8 +88,10 @@ def main(env):
         before = admin(env, XMIN)
         forward_signal(env, signal.SIGUSR2, "paused")
         paused = True
+        held = log_count(env, "holding")
         s.send("update customers set name = name where customer_id = 1")
         s.wait_event("query")
+        wait_log(env, "holding", held)  # the UPDATE is in the path before the cancel
         s.send("\\cancel")
         s.wait_event("cancelling", timeout=10)
         check(admin(env, XMIN) == before, "the UPDATE is held in the stalled path, cancelling")

@@ -11,7 +11,7 @@ usage: tcp_forward.py --port 0 --port-file FILE --target-host 127.0.0.1 --target
 SIGUSR1 cuts every open connection (a network cut); the listener stays up.
 SIGUSR2 stalls the path: bytes already read are held (not dropped) and new connections
 wait before going on to TARGET, until SIGCONT resumes it. The log says "paused" and
-"resumed" once each takes effect.
+"resumed" once each takes effect, and "holding N bytes" for what a paused path holds.
 """
 import argparse
 import asyncio
@@ -27,12 +27,14 @@ def log(args, text):
             f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {text}\n")
 
 
-async def pipe(reader, writer, flowing):
+async def pipe(reader, writer, flowing, held):
     try:
         while True:
             data = await reader.read(65536)
             if not data:
                 break
+            if not flowing.is_set():
+                held(len(data))
             await flowing.wait()  # a stalled path holds what it has read
             writer.write(data)
             await writer.drain()
@@ -72,8 +74,10 @@ async def main(args):
             pair = (client_writer, server_writer)
             open_writers.add(pair)
             try:
-                await asyncio.gather(pipe(client_reader, server_writer, flowing),
-                                     pipe(server_reader, client_writer, flowing))
+                def held(n):
+                    log(args, f"holding {n} bytes from {peer}")
+                await asyncio.gather(pipe(client_reader, server_writer, flowing, held),
+                                     pipe(server_reader, client_writer, flowing, held))
             finally:
                 open_writers.discard(pair)
             client_writer.close()

@@ -33,18 +33,23 @@ class Forwarder:
             self.pid = int(f.read())
         self.log = os.path.join(d, "fwd.log")
 
-    def _signal(self, sig, word):
+    def count(self, word):
         with open(self.log) as f:
-            before = f.read().count(word)
-        os.kill(self.pid, sig)
+            return f.read().count(word)
+
+    def wait_logged(self, word, before):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            with open(self.log) as f:
-                if f.read().count(word) > before:
-                    return
+            if self.count(word) > before:
+                return
             time.sleep(0.05)
         raise Fail("the forwarder did not log %r (an old tcp_forward.py? run "
                    "tests/sandbox/up again)" % word)
+
+    def _signal(self, sig, word):
+        before = self.count(word)
+        os.kill(self.pid, sig)
+        self.wait_logged(word, before)
 
     def pause(self):
         self._signal(signal.SIGUSR2, "paused")
@@ -89,9 +94,11 @@ def wait_until(pred, what, timeout=15):
 def completed_write(t, env, fwd):
     before = admin_sql(env, XMIN).strip()
     fwd.pause()
+    held = fwd.count("holding")
     t.type("update customers set name = name where customer_id = 1")
     t.send("Enter")
     t.wait_for(r"running…")
+    fwd.wait_logged("holding", held)  # the UPDATE is in the path before the cancel
     t.send("Escape")
     s = t.wait_for(r"cancelling…")
     if re.search(r"(?<!not )\bcancelled\b", s):
