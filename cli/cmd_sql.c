@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cli_session.h"
 
+#include "cancel_watch.h"
 #include "error.h"
 #include "session.h"
 
@@ -39,6 +40,7 @@ typedef struct sql_run {
 	long long t0;
 	int status;            /* exit status so far */
 	int saw_terminal;      /* the current statement produced DONE/ERROR/CANCELLED */
+	pgiam_cancel_watch cancel;  /* a cancel request waiting for its outcome */
 } sql_run;
 
 static long long now_ms(void)
@@ -67,6 +69,48 @@ static void emit_info(pgiam_session *s, sql_run *run)
 	json_object_object_add(o, "state", json_object_new_string(
 		pgiam_session_state_name(pgiam_session_get_state(s))));
 	pgiam_cli_session_info_json(o, &i);
+	emit(o, run);
+}
+
+static int busy(pgiam_session *s)
+{
+	pgiam_session_state st = pgiam_session_get_state(s);
+
+	return st == PGIAM_SESSION_CONNECTING || st == PGIAM_SESSION_BUSY;
+}
+
+/* A cancel is only a request: {"event":"cancelling"} when it is sent, then, once the
+ * events after it settle it, {"event":"cancel_outcome","cancelled":…,"text":…} (a
+ * write that completed anyway says so). */
+static void request_cancel(pgiam_session *s, sql_run *run)
+{
+	json_object *o;
+
+	if (!busy(s) || pgiam_cancel_watch_pending(&run->cancel)) {
+		pgiam_session_cancel(s);
+		return;
+	}
+	pgiam_cancel_watch_request(&run->cancel);
+	o = json_object_new_object();
+	json_object_object_add(o, "event", json_object_new_string("cancelling"));
+	emit(o, run);
+	pgiam_session_cancel(s);
+}
+
+static void settle_cancel(const pgiam_session_event *ev, pgiam_session *s, sql_run *run)
+{
+	char line[300];
+	pgiam_cancel_outcome out;
+	json_object *o;
+
+	out = pgiam_cancel_watch_event(&run->cancel, line, sizeof(line), ev,
+		ev->kind == PGIAM_SEV_ERROR ? pgiam_session_last_error(s) : NULL);
+	if (out == PGIAM_CANCEL_NONE)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "event", json_object_new_string("cancel_outcome"));
+	json_object_object_add(o, "cancelled", json_object_new_boolean(out == PGIAM_CANCEL_CONFIRMED));
+	json_object_object_add(o, "text", json_object_new_string(line));
 	emit(o, run);
 }
 
@@ -142,6 +186,7 @@ static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 		break;
 	}
 	emit(o, run);
+	settle_cancel(ev, s, run);
 }
 
 static void drain(pgiam_session *s, sql_run *run)
@@ -165,7 +210,7 @@ static void start_line(pgiam_session *s, sql_run *run, char *line)
 		return;
 	}
 	if (!strcmp(line, "\\cancel")) {
-		pgiam_session_cancel(s);
+		request_cancel(s, run);
 		return;
 	}
 	o = json_object_new_object();
@@ -182,13 +227,6 @@ static void start_line(pgiam_session *s, sql_run *run, char *line)
 		emit(o, run);
 		run->status = PGIAM_STEP_QUERY + 1;
 	}
-}
-
-static int busy(pgiam_session *s)
-{
-	pgiam_session_state st = pgiam_session_get_state(s);
-
-	return st == PGIAM_SESSION_CONNECTING || st == PGIAM_SESSION_BUSY;
 }
 
 /* The event loop: the session's socket and stdin, one statement at a time. */
@@ -214,7 +252,7 @@ static int loop(pgiam_session *s, sql_run *run, const char *command)
 		if (interrupted) {
 			interrupted = 0;
 			if (busy(s))
-				pgiam_session_cancel(s);
+				request_cancel(s, run);
 			else
 				break;
 			continue;
@@ -270,7 +308,7 @@ int pgiam_cmd_sql(int argc, char **argv)
 	pgiam_session *s = NULL;
 	const char *command = NULL;
 	struct sigaction sa;
-	sql_run run = { now_ms(), 0, 0 };
+	sql_run run = { now_ms(), 0, 0, { 0, "" } };
 	int rc = 0;
 
 	for (int i = 1; i < argc; i++) {

@@ -252,6 +252,23 @@ int pgiam_auth_refresh(pgiam_auth *auth)
 	return error;
 }
 
+int pgiam_auth_forget_session(pgiam_auth *auth, const char *why)
+{
+	int dropped = 0;
+
+	pthread_mutex_lock(&auth->lock);
+	if (auth->role_arn && auth->assumed.access_key_id) {
+		pgiam_creds_dispose(&auth->assumed);
+		dropped = 1;
+		emit(auth, "the server refused a token signed with the cached session of role %s "
+			"(%s): revoked or expired early? Dropped it; assuming the role again",
+			auth->role_arn, why && *why ? why : "login refused");
+	}
+	publish(auth);
+	pthread_mutex_unlock(&auth->lock);
+	return dropped;
+}
+
 int pgiam_auth_whoami(pgiam_auth *auth)
 {
 	pgiam_sts_config cfg = PGIAM_STS_CONFIG_INIT;

@@ -43,6 +43,12 @@ int pgiam_auth_get(pgiam_creds *out, pgiam_auth *auth, time_t now);
 /* Drops cached credentials and resolves/assumes again. */
 int pgiam_auth_refresh(pgiam_auth *auth);
 
+/* Drops the cached assumed-role credentials (not the source's), so the next get
+ * assumes the role again: the server refused a token signed with them, which means
+ * they were revoked or expired early. why goes into the event ("PAM authentication
+ * failed"). Returns 1 when there were some to drop, 0 without a role or a cache. */
+int pgiam_auth_forget_session(pgiam_auth *auth, const char *why);
+
 /* Calls GetCallerIdentity with the source credentials and remembers the caller ARN
  * and account (in pgiam_auth_info). */
 int pgiam_auth_whoami(pgiam_auth *auth);

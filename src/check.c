@@ -46,15 +46,18 @@ static void begin(check_run *c, pgiam_check_stepid id)
 		c->o->step_cb(c->r, st, c->o->ctx);
 }
 
-static void end(check_run *c, pgiam_check_stepid id, pgiam_check_status status,
-	const char *detail)
+/* Ends a step: ms < 0 times it from begin(), else ms is the session's own figure
+ * (the session reports source credentials and AssumeRole apart, after both ran). The
+ * time is stored before the callback, which prints it. */
+static void end_ms(check_run *c, pgiam_check_stepid id, pgiam_check_status status,
+	const char *detail, long ms)
 {
 	pgiam_check_step *st = &c->r->steps[id];
 
 	if (st->status != PGIAM_CHECK_RUNNING)
 		c->t0[id] = now_ms();
 	st->status = status;
-	st->ms = (long)(now_ms() - c->t0[id]);
+	st->ms = ms >= 0 ? ms : (long)(now_ms() - c->t0[id]);
 	snprintf(st->detail, sizeof(st->detail), "%s", detail ? detail : "");
 	if (status == PGIAM_CHECK_FAIL && !c->r->failed_step) {
 		c->r->failed_step = st->number;
@@ -62,6 +65,12 @@ static void end(check_run *c, pgiam_check_stepid id, pgiam_check_status status,
 	}
 	if (c->o->step_cb)
 		c->o->step_cb(c->r, st, c->o->ctx);
+}
+
+static void end(check_run *c, pgiam_check_stepid id, pgiam_check_status status,
+	const char *detail)
+{
+	end_ms(c, id, status, detail, -1);
 }
 
 /* Session steps map one to one onto the first check steps. */
@@ -104,8 +113,7 @@ static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 				(int)sizeof(c->r->assumed_arn) - 1, info.assumed_arn);
 			c->r->session_expiry = info.session_expiry;
 		}
-		end(c, id, PGIAM_CHECK_PASS, ev->text);
-		c->r->steps[id].ms = ev->ms;
+		end_ms(c, id, PGIAM_CHECK_PASS, ev->text, ev->ms);
 		break;
 	case PGIAM_SEV_ERROR:
 		c->r->error = *pgiam_session_last_error(s);

@@ -110,6 +110,18 @@ static int same_host(const char *a, const char *b)
 	return a && b && !pgiam_ascii_casecmp(a, b);
 }
 
+/* Both the cached role session and one assumed again were refused while valid: the
+ * likely cause is revocation (IAM's "revoke active sessions", or a policy change
+ * that no longer lets the role connect as this user), not the credentials' age. */
+static int revoked_cause(pgiam_buf *out, int n, const pgiam_explain_auth *f)
+{
+	return pgiam_buf_printf(out, "; (%d) signing credentials: LIKELY REVOKED: the server "
+		"refused the cached role session, and a session assumed again (valid %lds more) "
+		"was refused too: the role's sessions were revoked in IAM, or its policy no longer "
+		"allows rds-db:connect as %s", n, (long)(f->creds_expiration - f->now),
+		f->db_user ? f->db_user : "this user");
+}
+
 int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *f)
 {
 	char region[64] = "";
@@ -168,6 +180,8 @@ int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *f)
 	if (f->creds_expiration && f->creds_expiration <= f->now)
 		error |= pgiam_buf_printf(out, "; (%d) the credentials that signed the token "
 			"expired %lds ago: MISMATCH", ++n, (long)(f->now - f->creds_expiration));
+	else if (f->reassumed)
+		error |= revoked_cause(out, ++n, f);
 	else if (f->creds_expiration)
 		error |= pgiam_buf_printf(out, "; (%d) signing credentials valid for %lds more: "
 			"ok (unless revoked)", ++n, (long)(f->creds_expiration - f->now));

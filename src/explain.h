@@ -68,6 +68,8 @@ typedef struct pgiam_explain_auth {
 	int password_asked;         /* the server ran password (not PAM) authentication */
 	const char *account_id;     /* NULL when unknown */
 	const char *dbi_resource_id;
+	int reassumed;              /* the token was signed with a role session assumed
+	                               again because the cached one was refused */
 } pgiam_explain_auth;
 
 /* Appends the list of usual causes of a refused IAM login, each marked with what

@@ -350,6 +350,19 @@ static void tls_failed(pgiam_session *s, const char *line)
 	pgiam__session_fail(s, PGIAM_STEP_TLS, PGIAM_ENET, "%s", msg);
 }
 
+/* The server refused an IAM token ("PAM authentication failed": RDS says no more)
+ * signed with cached role credentials: revoked or expired early, the cache is no
+ * good. Drop it, assume the role again (once: the retry's credentials are fresh, not
+ * cached) and connect again, the statement waiting for it kept. 1 when retrying. */
+static int reassume_and_retry(pgiam_session *s, const char *line)
+{
+	if (s->password || !strstr(line, "PAM authentication failed") ||
+	    !pgiam__session_profile_reassume(s, line))
+		return 0;
+	pgiam__session_start_connect(s);
+	return 1;
+}
+
 static int connect_failed(pgiam_session *s, const char *why)
 {
 	const char *msg = why ? why : PQerrorMessage(s->conn);
@@ -376,7 +389,9 @@ static int connect_failed(pgiam_session *s, const char *why)
 			s->token_region, s->info.token_signed_at, s->info.creds_expiration,
 			time(NULL), s->password != NULL,
 			strstr(line, "password authentication failed") != NULL,
-			s->account_id, s->dbi_resource_id };
+			s->account_id, s->dbi_resource_id, pgiam__session_profile_reassumed(s) };
+		if (reassume_and_retry(s, line))
+			break;
 		pgiam_explain_auth_failure(&causes, &f);
 		pgiam__session_fail(s, step, PGIAM_EAUTH, "authentication: %s: %s", line,
 			pgiam_buf_cstr(&causes));
@@ -397,6 +412,8 @@ static int connect_failed(pgiam_session *s, const char *why)
 		break;
 	}
 	pgiam_buf_dispose(&causes);
+	if (s->state == ST_WORKER)
+		return 0;  /* connecting again (reassume_and_retry) */
 	return connect_fail_state(s);
 }
 

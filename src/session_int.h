@@ -152,4 +152,12 @@ void pgiam__session_reset_columns(pgiam_session *s);
 /* Non-blocking check that an idle connection is still alive; 0 alive. */
 int pgiam__session_check_alive(pgiam_session *s);
 
+/* session_profile.c: a role session the server refused. When the refused token was
+ * signed with cached assumed-role credentials, drops them (the next connect assumes
+ * the role again) and returns 1; 0 otherwise (no profile, no role, or they were just
+ * assumed). why: the server's line, for the event. */
+int pgiam__session_profile_reassume(pgiam_session *s, const char *why);
+/* 1 when the last connect's credentials were assumed again after such a refusal. */
+int pgiam__session_profile_reassumed(const pgiam_session *s);
+
 #endif

@@ -12,6 +12,9 @@
 typedef struct profile_ctx {
 	pgiam_auth *auth;
 	int has_role;
+	int used_cached;       /* the last connect signed with cached assumed credentials */
+	int reassume_pending;  /* the server refused those: the next connect assumes again */
+	int reassumed;         /* the last connect's credentials came from that */
 } profile_ctx;
 
 int pgiam_session_params_from_profile(pgiam_session_params *out, const pgiam_profile *profile)
@@ -56,6 +59,8 @@ static void on_assume(void *arg, const char *source)
 	*(long long *)arg = pgiam_session_progress_clock_ms();
 }
 
+static void note_cached(profile_ctx *c, int cached);
+
 /* Runs in the session's worker thread. */
 static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, void *arg)
 {
@@ -64,7 +69,7 @@ static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, voi
 	pgiam_auth_info info; /* a copy: a UI's background refresh may change auth meanwhile */
 	int before;
 	int error;
-	char detail[PGIAM_AUTH_ARN_MAX + 64], until[32];
+	char detail[PGIAM_AUTH_ARN_MAX + 128], until[32];
 
 	pgiam_auth_info_get(&info, c->auth);
 	before = info.assume_count;
@@ -99,12 +104,45 @@ static int profile_creds(pgiam_creds *out, pgiam_session_progress *progress, voi
 			pgiam_auth_role_arn(c->auth), assume_at);
 		/* the expiry of the credentials this attempt got, even if a refresh came since */
 		fmt_until(until, sizeof(until), out->expiration ? out->expiration : info.session_expiry);
+		note_cached(c, info.assume_count == before);
 		snprintf(detail, sizeof(detail), "%s until %s%s",
 			info.assumed_arn[0] ? info.assumed_arn : "?", until,
-			info.assume_count == before ? " (cached)" : "");
+			c->used_cached ? " (cached)" : c->reassumed ? " (assumed again: the server "
+			"refused the cached session's token)" : "");
 		pgiam_session_progress_report(progress, PGIAM_STEP_ASSUME_ROLE, 1, detail);
 	}
 	return 0;
+}
+
+/* What the connect's credentials were: cached, or assumed (again, after a refusal).
+ * Worker thread; the main thread reads these only after joining it. */
+static void note_cached(profile_ctx *c, int cached)
+{
+	c->used_cached = cached;
+	c->reassumed = !cached && c->reassume_pending;
+	c->reassume_pending = 0;
+}
+
+static profile_ctx *ctx_of(const pgiam_session *s);
+
+int pgiam__session_profile_reassume(pgiam_session *s, const char *why)
+{
+	profile_ctx *c = ctx_of(s);
+
+	if (!c || !c->has_role || !c->used_cached)
+		return 0;
+	c->used_cached = 0;
+	if (!pgiam_auth_forget_session(c->auth, why))
+		return 0;
+	c->reassume_pending = 1;
+	return 1;
+}
+
+int pgiam__session_profile_reassumed(const pgiam_session *s)
+{
+	profile_ctx *c = ctx_of(s);
+
+	return c && c->reassumed;
 }
 
 static void profile_ctx_free(void *arg)
@@ -149,7 +187,14 @@ cleanup:
 	return error;
 }
 
+static profile_ctx *ctx_of(const pgiam_session *s)
+{
+	return s->owned_free == profile_ctx_free ? s->owned : NULL;
+}
+
 pgiam_auth *pgiam_session_auth(const pgiam_session *s)
 {
-	return s->owned_free == profile_ctx_free ? ((profile_ctx *)s->owned)->auth : NULL;
+	profile_ctx *c = ctx_of(s);
+
+	return c ? c->auth : NULL;
 }

@@ -424,7 +424,16 @@ int pgiam_sts_report_error(const pgiam_sts_error *err, const char *action, long 
 
 /* ---- requests ---- */
 
-static void backoff_sleep(long base_ms, int attempt, const pgiam_cancel *cancel)
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleeps the backoff before attempt+1, at most max_ms. */
+static void backoff_sleep(long base_ms, int attempt, const pgiam_cancel *cancel, long max_ms)
 {
 	struct timespec ts;
 	unsigned seed = 0;
@@ -435,12 +444,64 @@ static void backoff_sleep(long base_ms, int attempt, const pgiam_cancel *cancel)
 	seed = (unsigned)ts.tv_nsec ^ (unsigned)(size_t)&ts;
 	/* "equal jitter": half fixed, half random, so retries of parallel callers spread */
 	ms = cap / 2 + (long)(rand_r(&seed) % (unsigned)(cap / 2 + 1));
+	if (ms > max_ms)
+		ms = max_ms;
 	while (ms > 0 && !(pgiam_cancel_requested(cancel))) {
 		long step = ms < 50 ? ms : 50;
 		struct timespec d = { 0, step * 1000000L };
 		nanosleep(&d, NULL);
 		ms -= step;
 	}
+}
+
+/* The overall deadline of one call. */
+typedef struct sts_deadline {
+	long long end_ms;            /* mono_ms() at which the call gives up */
+	long total_ms;
+	char last[160];              /* the previous attempt's failure, for the message */
+} sts_deadline;
+
+static long deadline_left(const sts_deadline *d)
+{
+	long long left = d->end_ms - mono_ms();
+
+	return left > 0 ? (long)left : 0;
+}
+
+/* A request's timeouts, cut to what remains of the deadline; 1 when cut. */
+static int deadline_limit(pgiam_http_request *req, const pgiam_sts_config *cfg,
+	const sts_deadline *d)
+{
+	long left = deadline_left(d);
+	long timeout = cfg->timeout_ms > 0 ? cfg->timeout_ms : PGIAM_HTTP_TIMEOUT_MS;
+	long connect = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms :
+		PGIAM_HTTP_CONNECT_TIMEOUT_MS;
+
+	if (left < 1)
+		left = 1;
+	req->timeout_ms = timeout < left ? timeout : left;
+	req->connect_timeout_ms = connect < left ? connect : left;
+	return timeout > left;
+}
+
+/* A request that failed on the network: a timeout cut by the deadline says so, with
+ * the attempts made and the last answer before it; any other failure names the
+ * attempt when it was not the first. */
+static int attempt_failed(const sts_deadline *d, int limited, int attempt,
+	const char *action)
+{
+	char prefix[2300];
+
+	if (limited && deadline_left(d) == 0)
+		return pgiam_error_set(PGIAM_ENET, "STS %s: no answer within the overall %ld s "
+			"deadline, gave up after %d attempts (%s): try again later", action,
+			(d->total_ms + 999) / 1000, attempt, d->last[0] ? d->last :
+			"each attempt timed out");
+	if (attempt > 1)
+		snprintf(prefix, sizeof(prefix), "STS %s (attempt %d)", action, attempt);
+	else
+		snprintf(prefix, sizeof(prefix), "STS %s", action);
+	return pgiam_http_error_prefix(PGIAM_ENET, prefix);
 }
 
 /* POSTs the form body to STS, retrying throttling and 5xx. On 200 *resp holds the
@@ -454,9 +515,11 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 	pgiam_sigv4_signed sig = PGIAM_SIGV4_SIGNED_INIT;
 	int max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts : PGIAM_STS_MAX_ATTEMPTS;
 	long base_ms = cfg->backoff_base_ms > 0 ? cfg->backoff_base_ms : 200;
+	sts_deadline dl = { 0, cfg->deadline_ms > 0 ? cfg->deadline_ms : PGIAM_STS_DEADLINE_MS, "" };
 	int attempt = 0;
 	int error = 0;
 
+	dl.end_ms = mono_ms() + dl.total_ms;
 	if (cfg->attempts_made)
 		*cfg->attempts_made = 0;
 	if (!source || !source->access_key_id || !source->secret_access_key) {
@@ -507,19 +570,15 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 		req.header_count = nh;
 		req.body = body;
 		req.body_len = strlen(body);
-		req.connect_timeout_ms = cfg->connect_timeout_ms;
-		req.timeout_ms = cfg->timeout_ms;
+		int limited = deadline_limit(&req, cfg, &dl);
 		req.ca_bundle = cfg->ca_bundle;
 		req.cancel = cfg->cancel;
 		pgiam_http_response_dispose(resp);
 		if (cfg->attempts_made)
 			*cfg->attempts_made = attempt;
 		if ((error = pgiam_http_perform(resp, &req)) < 0) {
-			if (error == PGIAM_ENET) {
-				char prefix[2300];
-				snprintf(prefix, sizeof(prefix), "STS %s", action);
-				pgiam_http_error_prefix(PGIAM_ENET, prefix);
-			}
+			if (error == PGIAM_ENET)
+				error = attempt_failed(&dl, limited, attempt, action);
 			goto cleanup;
 		}
 		if (resp->status == 200)
@@ -527,9 +586,13 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 
 		int parsed = pgiam_sts_parse_error(&err, resp->body.ptr, resp->body.len) == 0;
 		int retry = resp->status >= 500 || resp->status == 429 || (parsed && pgiam_sts_is_throttle(err.code));
-		if (retry && attempt < max_attempts && !(pgiam_cancel_requested(cfg->cancel))) {
-			backoff_sleep(base_ms, attempt, cfg->cancel);
-			continue;
+		if (retry && attempt < max_attempts && !(pgiam_cancel_requested(cfg->cancel)) &&
+		    deadline_left(&dl) > 0) {
+			snprintf(dl.last, sizeof(dl.last), "last answer: HTTP %ld %s", resp->status,
+				parsed ? err.code : "without an ErrorResponse");
+			backoff_sleep(base_ms, attempt, cfg->cancel, deadline_left(&dl));
+			if (deadline_left(&dl) > 0)
+				continue;
 		}
 		if (!parsed) {
 			char snip[64];

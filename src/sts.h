@@ -2,8 +2,9 @@
  *
  * Query protocol: a form-encoded POST to the regional endpoint, signed with SigV4
  * (service "sts"), answered in XML (parsed with libxml2). Throttling and 5xx answers
- * are retried (3 attempts, exponential backoff with jitter). Every failure becomes one
- * line saying what to fix, followed by AWS's own code and message.
+ * are retried (3 attempts, exponential backoff with jitter, 30 s for all of them).
+ * Every failure becomes one line saying what to fix, followed by AWS's own code and
+ * message.
  */
 #ifndef PGIAM_STS_H
 #define PGIAM_STS_H
@@ -17,6 +18,9 @@
 #include <time.h>
 
 #define PGIAM_STS_MAX_ATTEMPTS 3
+/* All attempts of one call (requests and the backoff between them) end within this:
+ * each request's timeout is cut to what remains. */
+#define PGIAM_STS_DEADLINE_MS 30000
 
 typedef struct pgiam_sts_config {
 	const char *region;          /* signing region, e.g. "ap-northeast-1" */
@@ -28,9 +32,10 @@ typedef struct pgiam_sts_config {
 	long backoff_base_ms;        /* 0: 200 ms; doubled per retry, with jitter */
 	const pgiam_cancel *cancel;  /* may be NULL */
 	int *attempts_made;          /* optional out: requests sent by the last call */
+	long deadline_ms;            /* 0: PGIAM_STS_DEADLINE_MS, for all attempts */
 } pgiam_sts_config;
 
-#define PGIAM_STS_CONFIG_INIT { NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL }
+#define PGIAM_STS_CONFIG_INIT { NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0 }
 
 typedef struct pgiam_sts_assume_params {
 	const char *role_arn;

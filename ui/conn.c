@@ -11,6 +11,7 @@
 #include "conn.h"
 
 #include "auth.h"
+#include "cancel_watch.h"
 #include "error.h"
 #include "profile.h"
 #include "session.h"
@@ -37,6 +38,8 @@ struct pgiam_conn {
 	struct timespec query_t0;
 	int querying;
 	int connecting;
+	pgiam_cancel_watch cancel;    /* a cancel request waiting for its outcome */
+	char cancel_outcome[300];     /* its outcome, until the loop takes it */
 
 	pgiam_profile *profile;
 	pgiam_auth *auth;             /* the session's (lent) */
@@ -377,12 +380,27 @@ static void add_row(pgiam_conn *c, const pgiam_session_event *ev)
 	r->nrows++;
 }
 
+/* A cancel request is settled by what follows it: the message then says whether the
+ * statement was cancelled or ran (a write that completed says so), and the log too. */
+static void watch_cancel(pgiam_conn *c, const pgiam_session_event *ev)
+{
+	const pgiam_session_error *e = ev->kind == PGIAM_SEV_ERROR ?
+		pgiam_session_last_error(c->session) : NULL;
+	char line[sizeof(c->cancel_outcome)];
+
+	if (pgiam_cancel_watch_event(&c->cancel, line, sizeof(line), ev, e) == PGIAM_CANCEL_NONE)
+		return;
+	snprintf(c->cancel_outcome, sizeof(c->cancel_outcome), "%s", line);
+	pgiam_eventlog_add(c->log, "%s", line);
+}
+
 static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 {
 	pgiam_conn_step *sp = NULL;
 	const pgiam_session_error *e = NULL;
 	pgiam_conn_result *r = &c->result;
 
+	watch_cancel(c, ev);
 	switch (ev->kind) {
 	case PGIAM_SEV_NONE:
 		break;
@@ -530,8 +548,28 @@ int pgiam_conn_busy(const pgiam_conn *c)
 void pgiam_conn_cancel(pgiam_conn *c)
 {
 	if (c->session && pgiam_conn_busy(c)) {
+		if (!pgiam_cancel_watch_pending(&c->cancel)) {
+			pgiam_cancel_watch_request(&c->cancel);
+			c->cancel_outcome[0] = '\0';
+			pgiam_eventlog_add(c->log, "cancel requested: %s", c->querying ?
+				"the statement may still complete" : "stopping the connect");
+		}
 		pgiam_session_cancel(c->session);
 	}
+}
+
+int pgiam_conn_cancelling(const pgiam_conn *c)
+{
+	return pgiam_cancel_watch_pending(&c->cancel);
+}
+
+int pgiam_conn_cancel_outcome(pgiam_conn *c, char *out, size_t len)
+{
+	if (!c->cancel_outcome[0])
+		return 0;
+	snprintf(out, len, "%s", c->cancel_outcome);
+	c->cancel_outcome[0] = '\0';
+	return 1;
 }
 
 const pgiam_conn_status *pgiam_conn_status_of(const pgiam_conn *c)

@@ -106,6 +106,12 @@ int pgiam_conn_advance(pgiam_conn *c, const struct pollfd *fds, size_t nfds);
 /* Whether an operation (connecting, a query) is running; cancel stops it. */
 int pgiam_conn_busy(const pgiam_conn *c);
 void pgiam_conn_cancel(pgiam_conn *c);
+/* 1 from a cancel request until its outcome is known: show "cancelling…", not
+ * "cancelled" (the statement may still complete). */
+int pgiam_conn_cancelling(const pgiam_conn *c);
+/* The outcome of the last cancel request ("cancelled", "not cancelled: UPDATE 1
+ * completed", ...), once: 1 and the line in out, else 0. */
+int pgiam_conn_cancel_outcome(pgiam_conn *c, char *out, size_t len);
 
 const pgiam_conn_status *pgiam_conn_status_of(const pgiam_conn *c);
 const pgiam_conn_step *pgiam_conn_steps(const pgiam_conn *c);

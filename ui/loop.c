@@ -375,7 +375,7 @@ static unsigned global_action(pgiam_app *app, pgiam_action a)
 	}
 	if ((a == PGIAM_ACTION_CANCEL || a == PGIAM_ACTION_BACK) && busy) {
 		pgiam_conn_cancel(app->conn);
-		pgiam_app_message(app, PGIAM_ROLE_WARN, "cancelled");
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "cancelling\xE2\x80\xA6");
 		return PGIAM_REACT_REDRAW;
 	}
 	if (a == PGIAM_ACTION_CANCEL)
@@ -421,6 +421,23 @@ static int ms_to_next_second(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int)(1000 - ts.tv_nsec / 1000000);
+}
+
+/* A cancel request's message: "cancelling…" stays while the outcome is unknown, then
+ * the outcome replaces it. 1 when the screen changes. */
+static int show_cancel_outcome(pgiam_app *app)
+{
+	char line[300];
+
+	if (!app->conn)
+		return 0;
+	if (pgiam_conn_cancel_outcome(app->conn, line, sizeof(line))) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "%s", line);
+		return 1;
+	}
+	if (pgiam_conn_cancelling(app->conn))
+		app->message_until = time(NULL) + 8;
+	return 0;
 }
 
 int pgiam_loop_run(pgiam_app *app)
@@ -482,6 +499,8 @@ int pgiam_loop_run(pgiam_app *app)
 			continue;
 
 		if (app->conn && pgiam_conn_advance(app->conn, fds + 1, nconn))
+			dirty = 1;
+		if (show_cancel_outcome(app))
 			dirty = 1;
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;  /* the terminal went away */

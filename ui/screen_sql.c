@@ -216,8 +216,12 @@ static void sql_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	else if (r && !r->done) {
 		char running[96];
 
-		snprintf(running, sizeof(running), "running\xE2\x80\xA6 %.0f s \xC2\xB7 Esc or Ctrl-C "
-			"cancels", pgiam_conn_query_seconds(app->conn));
+		if (pgiam_conn_cancelling(app->conn))
+			snprintf(running, sizeof(running), "cancelling\xE2\x80\xA6 %.0f s \xC2\xB7 the "
+				"statement may still complete", pgiam_conn_query_seconds(app->conn));
+		else
+			snprintf(running, sizeof(running), "running\xE2\x80\xA6 %.0f s \xC2\xB7 Esc or "
+				"Ctrl-C cancels", pgiam_conn_query_seconds(app->conn));
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN, running);
 	}
 	else

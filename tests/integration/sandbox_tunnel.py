@@ -2,7 +2,8 @@
 """sandbox_tunnel.py - through the sandbox's loopback forwarder (a stand-in for an
 SSH/SSM port forward): a token signed for the real endpoint and port, with TCP to
 the forwarder and verify-full against the endpoint name, logs in; a token signed
-for the forwarder's address (what a naive client does) is refused."""
+for the forwarder's address (what a naive client does) is refused. SIGUSR1 cuts the
+forwarder's connections; SIGUSR2 stalls them until SIGCONT."""
 import os
 import signal
 import subprocess
@@ -65,6 +66,43 @@ def main(env):
     rc = p.wait(timeout=20)
     check(rc != 0 and time.monotonic() - t0 < 15,
           f"SIGUSR1 to the forwarder cuts an open session ({p.stderr.read().strip()[:80]})")
+
+    # SIGUSR2 stalls the path (bytes held, not dropped), SIGCONT resumes it.
+    fwd_pid, fwd_log = forwarder(env)
+    signal_logged(fwd_pid, fwd_log, signal.SIGUSR2, "paused")
+    try:
+        penv["PGPASSWORD"] = token(ro, host, port, "iam_ro_user")
+        p = subprocess.Popen(["psql", "-X", "-At", "-c", "SELECT 'through'", conn], env=penv,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            p.wait(timeout=1.5)
+        except subprocess.TimeoutExpired:
+            pass
+        check(p.poll() is None, "a login through the paused forwarder waits")
+    finally:
+        signal_logged(fwd_pid, fwd_log, signal.SIGCONT, "resumed")
+    out, err = p.communicate(timeout=20)
+    check(p.returncode == 0 and out.strip() == "through",
+          f"resumed, the same login completes ({err.strip()[:80]})")
+
+
+def forwarder(env):
+    with open(os.path.join(env["PGIAM_SANDBOX_DIR"], "fwd.pid"), encoding="utf-8") as f:
+        return int(f.read()), os.path.join(env["PGIAM_SANDBOX_DIR"], "fwd.log")
+
+
+def signal_logged(pid, log, sig, word):
+    """Signals the forwarder and waits until its log says word once more."""
+    with open(log, encoding="utf-8") as f:
+        before = f.read().count(word)
+    os.kill(pid, sig)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with open(log, encoding="utf-8") as f:
+            if f.read().count(word) > before:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"the forwarder did not log {word!r}")
 
 
 if __name__ == "__main__":

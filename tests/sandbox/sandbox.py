@@ -539,7 +539,25 @@ def env_lines(ctx, cfg):
 
 # --- up / down -------------------------------------------------------------------
 
+def copies_current(ctx):
+    """The scripts up copied into the state directory are the source tree's: a sandbox
+    running older copies (a knob or a signal added since) is replaced, not reused."""
+    for name in COPIED:
+        src = os.path.join(HERE, name)
+        if name == "sts_emulator.py":
+            src = os.environ.get("PGIAM_SANDBOX_STS_SCRIPT") or src
+        try:
+            with open(src, "rb") as a, open(ctx.p(name), "rb") as b:
+                if a.read() != b.read():
+                    return False
+        except OSError:
+            return False
+    return True
+
+
 def healthy(ctx):
+    if not copies_current(ctx):
+        return False
     try:
         with open(ctx.p("sandbox.json"), encoding="utf-8") as f:
             cfg = json.load(f)

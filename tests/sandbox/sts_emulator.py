@@ -155,6 +155,7 @@ class State:
     def reset(self, clear_credentials=False):
         with self.lock:
             self.faults = []
+            self.revoke_rules = []  # (role ARN, session name or None): born revoked
             self.skew = 0
             self.lifetime = None  # when set, issued credentials last this long
             self.stats = {"requests": 0, "actions": {}, "results": {}, "faults": {}, "by_access_key": {}}
@@ -367,6 +368,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, '<%sResponse xmlns="%s">\n  <%sResult>\n    <Credentials>\n'
                       '      <AccessKeyId>ASIA' % (action, STS_NS, action), "text/xml")
         elif kind == "error":
+            # an answer that comes late (e.g. a 503 after 19 s, for the overall deadline)
+            time.sleep(fault.get("delay_ms", 0) / 1000.0)
             st.count(action, fault["code"], akid)
             self.send_sts_error(fault["code"], fault["message"], fault["status"], fault["type"])
         elif kind == "slow":
@@ -473,7 +476,7 @@ class Handler(BaseHTTPRequestHandler):
             if cred is not None:
                 return {"kind": "assumed-role", "arn": cred["AssumedRoleArn"], "role_arn": cred["RoleArn"],
                         "secret_access_key": cred["SecretAccessKey"], "session_token": cred["SessionToken"],
-                        "expires_at": cred["expires_at"], "expired": cred["force_expired"],
+                        "expires_at": cred["expires_at"], "expired": cred["force_expired"] or cred.get("revoked"),
                         "user_id": cred["AssumedRoleId"]}
         return None
 
@@ -544,8 +547,10 @@ class Handler(BaseHTTPRequestHandler):
             "DurationSeconds": duration,
             "expires_at": expires_at,
             "force_expired": False,
+            "revoked": False,
         }
         with st.lock:
+            cred["revoked"] = any(r == role_arn and n in (None, session) for r, n in st.revoke_rules)
             st.issued[cred["AccessKeyId"]] = cred
         xml = ('<AssumeRoleResponse xmlns="%s">\n  <AssumeRoleResult>\n    <Credentials>\n'
                '      <AccessKeyId>%s</AccessKeyId>\n      <SecretAccessKey>%s</SecretAccessKey>\n'
@@ -615,6 +620,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_json(404, {"error": "unknown access key id"})
             else:
                 self.send_json(200, {"ok": True})
+        elif method == "POST" and rest == "revoke":
+            self.revoke(body or {})
         elif method == "GET" and rest == "stats":
             with st.lock:
                 out = json.loads(json.dumps(st.stats))
@@ -631,6 +638,28 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"ok": True})
         else:
             self.send_json(404, {"error": "unknown control endpoint %s %s" % (method, path[:100])})
+
+    def revoke(self, body):
+        """IAM's "revoke active sessions": every credential issued so far for the role
+        (and session name, when given) is refused from now on, by STS and in the
+        lookup (revoked: true), while a session assumed later is not; with persistent,
+        later ones are born revoked too (a deny on the role's sessions), until reset."""
+        st = self.state
+        role, session = body.get("role_arn"), body.get("session_name")
+        if not isinstance(role, str) or (session is not None and not isinstance(session, str)) or \
+                not isinstance(body.get("persistent", False), bool):
+            self.send_json(400, {"error": "revoke needs role_arn (and optionally session_name) "
+                                          "strings, and persistent a boolean"})
+            return
+        with st.lock:
+            if body.get("persistent"):
+                st.revoke_rules.append((role, session))
+            hit = [c for c in st.issued.values() if c["RoleArn"] == role and
+                   (session is None or c["AssumedRoleArn"].rsplit("/", 1)[1] == session)]
+            for c in hit:
+                c["revoked"] = True
+        st.log(action="_sandbox/revoke", result="ok", reason="%d session(s) of %s" % (len(hit), role))
+        self.send_json(200, {"revoked": len(hit)})
 
     def read_control_body(self):
         raw = self.read_body()
@@ -718,10 +747,10 @@ KNOWN_MESSAGES = {
 
 
 def error_fault(spec):
-    """{"code", "message"?, "status"?, "type"?, "count"?} -> a pending fault."""
+    """{"code", "message"?, "status"?, "type"?, "count"?, "delay_ms"?} -> a pending fault."""
     if not isinstance(spec, dict) or not isinstance(spec.get("code"), str) or not spec["code"]:
         raise ValueError("error must be an object with a 'code' string")
-    extra = set(spec) - {"code", "message", "status", "type", "count"}
+    extra = set(spec) - {"code", "message", "status", "type", "count", "delay_ms"}
     if extra:
         raise ValueError("error: unknown key(s) %s" % ", ".join(sorted(extra)))
     status = spec.get("status") or ERRORS.get(spec["code"], (None,))[0] or (
@@ -731,8 +760,11 @@ def error_fault(spec):
     count = spec.get("count", 1)
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         raise ValueError("error.count must be a positive integer")
+    delay = spec.get("delay_ms", 0)
+    if not isinstance(delay, int) or isinstance(delay, bool) or not 0 <= delay <= 120000:
+        raise ValueError("error.delay_ms must be an integer from 0 to 120000")
     message = spec.get("message") or KNOWN_MESSAGES.get(spec["code"], "Injected %s." % spec["code"])
-    return {"kind": "error", "remaining": count, "code": spec["code"], "status": status,
+    return {"kind": "error", "remaining": count, "code": spec["code"], "status": status, "delay_ms": delay,
             "type": spec.get("type") or ("Receiver" if status >= 500 else "Sender"), "message": message}
 
 

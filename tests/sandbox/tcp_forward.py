@@ -9,6 +9,9 @@ usage: tcp_forward.py --port 0 --port-file FILE --target-host 127.0.0.1 --target
                       [--host 127.0.0.1] [--max-connections N] [--log FILE]
 --max-connections 1 mimics SSM forwards that carry one TCP connection at a time.
 SIGUSR1 cuts every open connection (a network cut); the listener stays up.
+SIGUSR2 stalls the path: bytes already read are held (not dropped) and new connections
+wait before going on to TARGET, until SIGCONT resumes it. The log says "paused" and
+"resumed" once each takes effect, and "holding N bytes" for what a paused path holds.
 """
 import argparse
 import asyncio
@@ -24,12 +27,15 @@ def log(args, text):
             f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {text}\n")
 
 
-async def pipe(reader, writer):
+async def pipe(reader, writer, flowing, held):
     try:
         while True:
             data = await reader.read(65536)
             if not data:
                 break
+            if not flowing.is_set():
+                held(len(data))
+            await flowing.wait()  # a stalled path holds what it has read
             writer.write(data)
             await writer.drain()
     except (ConnectionError, OSError):
@@ -44,6 +50,8 @@ async def pipe(reader, writer):
 async def main(args):
     active = 0
     open_writers = set()
+    flowing = asyncio.Event()
+    flowing.set()
 
     async def handle(client_reader, client_writer):
         nonlocal active
@@ -54,6 +62,7 @@ async def main(args):
             return
         active += 1
         try:
+            await flowing.wait()
             try:
                 server_reader, server_writer = await asyncio.open_connection(
                     args.target_host, args.target_port)
@@ -65,8 +74,10 @@ async def main(args):
             pair = (client_writer, server_writer)
             open_writers.add(pair)
             try:
-                await asyncio.gather(pipe(client_reader, server_writer),
-                                     pipe(server_reader, client_writer))
+                def held(n):
+                    log(args, f"holding {n} bytes from {peer}")
+                await asyncio.gather(pipe(client_reader, server_writer, flowing, held),
+                                     pipe(server_reader, client_writer, flowing, held))
             finally:
                 open_writers.discard(pair)
             client_writer.close()
@@ -95,6 +106,17 @@ async def main(args):
                 w.transport.abort()
 
     loop.add_signal_handler(signal.SIGUSR1, cut)
+
+    def pause():
+        flowing.clear()
+        log(args, f"paused ({len(open_writers)} connection(s) held)")
+
+    def resume():
+        flowing.set()
+        log(args, "resumed")
+
+    loop.add_signal_handler(signal.SIGUSR2, pause)
+    loop.add_signal_handler(signal.SIGCONT, resume)
     async with server:
         await stop.wait()
     log(args, "stopped")

@@ -186,6 +186,8 @@ def check(token, user, cfg):
     # Long-term keys of configured users have no Expiration: the session-token
     # check below refuses them with its own reason.
     expiration = creds.get("Expiration")
+    if creds.get("revoked"):
+        raise Reject("creds-revoked", f"credentials {clean(akid)} of {clean(creds.get('AssumedRoleArn'))} were revoked")
     if creds.get("expired") or (expiration and parse_time(expiration) <= now):
         raise Reject("creds-expired", f"credentials {clean(akid)} expired at {clean(creds.get('Expiration'))}")
     if not creds.get("SessionToken"):

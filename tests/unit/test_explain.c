@@ -270,7 +270,7 @@ static void test_auth_causes(void **state)
 	pgiam_buf b = PGIAM_BUF_INIT;
 	pgiam_explain_auth f = { "iam_ro_user", "db.abc.ap-northeast-1.rds.amazonaws.com", 5432,
 		"127.0.0.1", 15432, "127.0.0.1", 15432, "iam_ro_user", "us-east-1", 1000, 900, 1100, 0, 0,
-		"123456789012", "db-ABC" };
+		"123456789012", "db-ABC", 0 };
 	(void)state;
 	assert_int_equal(pgiam_explain_auth_failure(&b, &f), 0);
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "rds_iam"));
@@ -295,6 +295,17 @@ static void test_auth_causes(void **state)
 	assert_int_equal(pgiam_explain_auth_failure(&b, &f), 0);
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "token signed for user other but logging in as iam_ro_user: MISMATCH"));
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "EXPIRED or clock skew"));
+	pgiam_buf_dispose(&b);
+
+	/* a role session assumed again after the cached one was refused, refused too:
+	 * revocation is the likely cause, not "ok (unless revoked)" (issue 10) */
+	f.token_user = "iam_ro_user";
+	f.reassumed = 1;
+	assert_int_equal(pgiam_explain_auth_failure(&b, &f), 0);
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "(6) signing credentials: LIKELY REVOKED"));
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "valid 3900s more"));
+	assert_null(strstr(pgiam_buf_cstr(&b), "unless revoked"));
+	assert_true(b.len < 1000);
 	pgiam_buf_dispose(&b);
 }
 

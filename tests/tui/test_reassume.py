@@ -1,0 +1,71 @@
+"""test_reassume.py - the TUI's event log says when a revoked role session is assumed
+again (issue 10, item 2). On a copy of sandbox-ro with its own session name: connect,
+run a marker query, revoke that role session in the STS emulator, terminate this
+backend (found by its last query, the marker); the connection loss shows, and the next
+query reconnects: the server refuses the token signed with the cached session, pgiam
+assumes the role again and the query runs. The event log (F3) says the session was
+refused and dropped, and the role assumed again. Only this test's own session and
+backend are touched: it runs beside others. Skipped (77) without PGIAM_SANDBOX_ENV."""
+import os
+import re
+
+from tuilib import BIN, Fail, Tmux, admin_sql, run, sandbox_env, sts_control, tempdir
+
+ROLE = "arn:aws:iam::123456789012:role/sf-udf-rds-auth-role"
+
+
+def main():
+    env = sandbox_env()
+    env["TERM"] = "screen-256color"
+    name = "pgiam-tui-reassume-%d" % os.getpid()
+    marker = "reassume-marker-%d" % os.getpid()
+    d = tempdir()
+    with open(os.path.join(env["PGIAM_SANDBOX_PROFILES"], "sandbox-ro.ini")) as f:
+        text = f.read()
+    with open(os.path.join(d, "reassume.ini"), "w") as f:
+        f.write(text + "session_name = %s\n" % name)
+    os.chmod(os.path.join(d, "reassume.ini"), 0o600)
+    t = Tmux(120, 30)
+    try:
+        t.start("%s --profiles %s --profile reassume; echo PGIAM-EXITED; sleep 60" % (BIN, d),
+                env=env)
+        s = t.wait_for(r"connected · TLS verified|Not connected", timeout=30)
+        if "Not connected" in s:
+            raise Fail("the profile did not connect:\n" + s)
+        t.type("SELECT '%s' AS m" % marker)
+        t.send("Enter")
+        t.wait_for(r"1 row")
+        got = sts_control(env, "/_sandbox/revoke", {"role_arn": ROLE, "session_name": name})
+        if got.get("revoked") != 1:
+            raise Fail("the emulator did not revoke the session: %r" % got)
+        n = admin_sql(env, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                           "WHERE usename = 'iam_ro_user' AND query LIKE '%%%s%%' AND "
+                           "pid <> pg_backend_pid()" % marker).strip()
+        if n != "1":
+            raise Fail("found %s backends to terminate" % n)
+        t.wait_for(r"connection lost", timeout=30)
+        t.send("C-u")
+        t.type("SELECT 6 * 7 AS answer")
+        t.send("Enter")
+        # the result's column header, or a failure
+        s = t.wait_for(r"(?m)^ +answer *$|ERROR|connect failed", timeout=30)
+        if not re.search(r"(?m)^ +answer *\n +42 *$", s):
+            raise Fail("the query after the revocation did not run:\n" + s)
+        t.send("F3")
+        s = t.wait_for(r"pgiam · Event log")
+        for text in ("refused a token signed with the cached session", "assuming the role again",
+                     "reconnected to"):
+            if text not in s:
+                raise Fail("the event log lacks %r:\n%s" % (text, s))
+        if s.count("assumed role") < 2:
+            raise Fail("the event log does not show the role assumed again:\n" + s)
+        t.send("q")
+        t.wait_for(r"pgiam · Connected")
+        t.send("F10")
+        t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
+    finally:
+        t.kill()
+
+
+run(main)
