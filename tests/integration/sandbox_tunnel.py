@@ -50,13 +50,16 @@ def main(env):
     conn = (f"host={host} hostaddr=127.0.0.1 port={fwd} user=iam_ro_user dbname=sample_db "
             f"sslmode=verify-full sslrootcert={env['PGIAM_SANDBOX_CA']}")
     t0 = time.monotonic()
-    p = subprocess.Popen(["psql", "-X", "-At", "-c", "SELECT pg_sleep(30)", conn], env=penv,
+    # a text of this run's own: an earlier run's cut session may still sleep on the server
+    sleeper = "SELECT pg_sleep(30), 'tunnel-cut-%d'" % os.getpid()
+    p = subprocess.Popen(["psql", "-X", "-At", "-c", sleeper, conn], env=penv,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and p.poll() is None:  # until the query runs
         q = subprocess.run(["psql", "-X", "-At", "-c",
                             "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
-                            " AND query = 'SELECT pg_sleep(30)'", env["PGIAM_SANDBOX_ADMIN"]],
+                            " AND query = '%s'" % sleeper.replace("'", "''"),
+                            env["PGIAM_SANDBOX_ADMIN"]],
                            capture_output=True, text=True)
         if q.stdout.strip() == "1":
             break

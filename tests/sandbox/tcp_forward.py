@@ -10,8 +10,11 @@ usage: tcp_forward.py --port 0 --port-file FILE --target-host 127.0.0.1 --target
 --max-connections 1 mimics SSM forwards that carry one TCP connection at a time.
 SIGUSR1 cuts every open connection (a network cut); the listener stays up.
 SIGUSR2 stalls the path: bytes already read are held (not dropped) and new connections
-wait before going on to TARGET, until SIGCONT resumes it. The log says "paused" and
-"resumed" once each takes effect, and "holding N bytes" for what a paused path holds.
+wait before going on to TARGET, until SIGCONT resumes it. SIGHUP stalls only the
+answers (server to client): requests, and new connections such as a cancel request,
+still reach TARGET, so a statement runs to its end while the client waits. The log
+says "paused" (or "paused answers") and "resumed" once each takes effect, and
+"holding N bytes" for what a paused path holds.
 """
 import argparse
 import asyncio
@@ -50,8 +53,10 @@ async def pipe(reader, writer, flowing, held):
 async def main(args):
     active = 0
     open_writers = set()
-    flowing = asyncio.Event()
+    flowing = asyncio.Event()       # client to server, and new connections
+    answers = asyncio.Event()       # server to client
     flowing.set()
+    answers.set()
 
     async def handle(client_reader, client_writer):
         nonlocal active
@@ -77,7 +82,7 @@ async def main(args):
                 def held(n):
                     log(args, f"holding {n} bytes from {peer}")
                 await asyncio.gather(pipe(client_reader, server_writer, flowing, held),
-                                     pipe(server_reader, client_writer, flowing, held))
+                                     pipe(server_reader, client_writer, answers, held))
             finally:
                 open_writers.discard(pair)
             client_writer.close()
@@ -109,13 +114,20 @@ async def main(args):
 
     def pause():
         flowing.clear()
+        answers.clear()
         log(args, f"paused ({len(open_writers)} connection(s) held)")
+
+    def pause_answers():
+        answers.clear()
+        log(args, f"paused answers ({len(open_writers)} connection(s))")
 
     def resume():
         flowing.set()
+        answers.set()
         log(args, "resumed")
 
     loop.add_signal_handler(signal.SIGUSR2, pause)
+    loop.add_signal_handler(signal.SIGHUP, pause_answers)
     loop.add_signal_handler(signal.SIGCONT, resume)
     async with server:
         await stop.wait()
