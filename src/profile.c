@@ -749,6 +749,21 @@ int pgiam_profile_duration(const pgiam_profile *p)
 	return (int)n;
 }
 
+int pgiam_profile_credential_process_timeout(const pgiam_profile *p)
+{
+	const char *v = get_nonempty(p, "credential_process_timeout");
+	char *end = NULL;
+	long n;
+
+	if (!v)
+		return PGIAM_PROFILE_DEFAULT_PROCESS_TIMEOUT;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || n < 1 || n > 3600)
+		return PGIAM_PROFILE_DEFAULT_PROCESS_TIMEOUT;
+	return (int)n;
+}
+
 const char *pgiam_profile_sslmode(const pgiam_profile *p)
 {
 	const char *v = get_nonempty(p, "sslmode");

@@ -7,6 +7,7 @@
 #include "ascii.h"
 #include "error.h"
 #include "http.h"
+#include "sanitize.h"
 #include "secure.h"
 
 #include <arpa/inet.h>
@@ -40,6 +41,7 @@ static const pgiam_profile_key known_keys[] = {
 	{ "read_only", "true to open read-only sessions", 0 },
 	{ "account_id", "12-digit AWS account of the database, for pgiam policy", 0 },
 	{ "dbi_resource_id", "DbiResourceId (db-...) of the database, for pgiam policy", 0 },
+	{ "credential_process_timeout", "seconds a credential_process may run, 1-3600, default 60", 0 },
 };
 
 #define NKEYS (sizeof(known_keys) / sizeof(known_keys[0]))
@@ -284,6 +286,10 @@ static void check_pg_name(sink *s, const pgiam_profile *p, const char *key, cons
 	else if (strlen(v) > 63)
 		add(s, key, NULL, PGIAM_PROBLEM_ERROR, "is %zu bytes; expected at most 63 "
 			"(PostgreSQL's name length)", strlen(v));
+	else if (!pgiam_text_is_clean(v))
+		add(s, key, NULL, PGIAM_PROBLEM_ERROR, "is not valid UTF-8 or has a control "
+			"character (C0, DEL, C1 or a bidirectional control); expected the %s as "
+			"plain text", what);
 }
 
 static void check_bool(sink *s, const pgiam_profile *p, const char *key)
@@ -454,6 +460,10 @@ static void check_all(sink *s, const pgiam_profile *p)
 	if ((v = val(p, "account_id")) && !only_digits(v, 12))
 		add(s, "account_id", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not an account ID; "
 			"expected 12 digits, e.g. 123456789012", v);
+	if ((v = val(p, "credential_process_timeout")) && !(only_digits(v, strlen(v)) &&
+			strlen(v) <= 4 && atoi(v) >= 1 && atoi(v) <= 3600))
+		add(s, "credential_process_timeout", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not a "
+			"timeout; expected whole seconds from 1 to 3600 (default 60)", v);
 	if ((v = val(p, "dbi_resource_id")) && !(strncmp(v, "db-", 3) == 0 && v[3] &&
 			only_chars(v + 3, "")))
 		add(s, "dbi_resource_id", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not a "
