@@ -60,6 +60,25 @@ typedef struct {
 	int errors;
 } sink;
 
+/* Replaces s (in a buffer of size len) with its terminal-safe form, cut at a character
+ * boundary when that is longer. */
+static void safe_copy(char *s, size_t len)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+	size_t n = 0;
+
+	if (pgiam_text_sanitize(&b, s, strlen(s), 0) < 0) {
+		s[0] = '\0';
+		return;
+	}
+	n = b.len < len ? b.len : len - 1;
+	while (n < b.len && n > 0 && ((unsigned char)b.ptr[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(s, pgiam_buf_cstr(&b), n);
+	s[n] = '\0';
+	pgiam_buf_dispose(&b);
+}
+
 __attribute__((format(printf, 5, 6)))
 static void add(sink *s, const char *key, const char *also, pgiam_problem_severity sev,
 	const char *fmt, ...)
@@ -78,13 +97,10 @@ static void add(sink *s, const char *key, const char *also, pgiam_problem_severi
 	va_start(ap, fmt);
 	vsnprintf(it->body, sizeof(it->body), fmt, ap);
 	va_end(ap);
-	/* messages quote values, and values may hold terminal escapes: show them as '?' */
-	for (char *c = it->body; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
-	for (char *c = it->key; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	/* messages quote values, which may hold terminal escapes: made safe here already,
+	 * by the rule every front end prints with (src/sanitize.h) */
+	safe_copy(it->body, sizeof(it->body));
+	safe_copy(it->key, sizeof(it->key));
 }
 
 const pgiam_profile_key *pgiam_profile_keys(size_t *count)
