@@ -69,7 +69,7 @@ pids = sys.argv[1]
 child = subprocess.Popen(["sleep", "300"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
 with open(pids + ".tmp", "w") as f:
-    f.write("%d %d\n" % (os.getpgrp(), child.pid))
+    f.write("%d %d %d\n" % (os.getpid(), os.getpgrp(), child.pid))
 os.rename(pids + ".tmp", pids)
 os.close(1)
 os.close(2)
@@ -93,23 +93,29 @@ def test_process_deadline_kills_group(box):
         f.write(HANG_HELPER)
     box.write_aws(config="[profile proc]\ncredential_process = %s %s %s\n" % (PYTHON, helper, pids))
     box.profile("direct", source_profile="proc", credential_process_timeout="2")
-    group = None
+    pid = pgrp = child = None
     try:
         rc, out, err, took = run_to_files(box, ["whoami", "--profile", "direct"], box.env())
-        group = [int(x) for x in open(pids).read().split()]
+        pid, pgrp, child = [int(x) for x in open(pids).read().split()]
         assert rc == 1, (rc, err)
         line = one_line(err.decode())
         assert "profile proc via credential_process" in line, line
         assert "did not finish within 2 s (credential_process_timeout)" in line, line
         assert 2 <= took < 15, took
-        # the helper and its child (same process group) are gone
-        wait_for(lambda: all(gone(p) for p in group), 10, "the helper's process group to go")
+        # the helper ran in a process group of its own, and it and its child are gone
+        assert pgrp == pid, (pid, pgrp)
+        wait_for(lambda: gone(pid) and gone(child), 10, "the helper and its child to go")
     finally:
-        if group:
-            try:
-                os.killpg(group[0], signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        # only the helper's own processes, by id (never the test's process group)
+        if pid is None and os.path.exists(pids):
+            pid, pgrp, child = [int(x) for x in open(pids).read().split()]
+        for p in (pid, child):
+            if p:
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+
 
 
 def test_process_timeout_validated(box):

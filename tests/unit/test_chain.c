@@ -305,26 +305,47 @@ static long ms_now(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Waits (up to 10 s) until no process is left in group pgid. */
-static int group_gone(pid_t pgid)
+/* Whether process pid is gone: no such process, or a zombie its new parent has not
+ * reaped yet. */
+static int pid_gone(pid_t pid)
+{
+	char path[64], stat[512] = "";
+	FILE *f = NULL;
+	char *paren = NULL;
+
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (!(f = fopen(path, "r")))
+		return 1;
+	if (!fgets(stat, sizeof(stat), f))
+		stat[0] = '\0';
+	fclose(f);
+	paren = strrchr(stat, ')');
+	return paren && paren[1] == ' ' && paren[2] == 'Z';
+}
+
+/* Waits (up to 10 s) until both processes are gone. */
+static int both_gone(pid_t a, pid_t b)
 {
 	for (int i = 0; i < 1000; i++) {
-		if (kill(-pgid, 0) < 0 && errno == ESRCH)
+		if (pid_gone(a) && pid_gone(b))
 			return 1;
 		usleep(10000);
 	}
 	return 0;
 }
 
-static pid_t read_pid(const char *path)
+/* The helper's pid, its process group and its child's pid, as it wrote them. */
+static void read_pids(const char *path, pid_t *pid, pid_t *pgrp, pid_t *child)
 {
 	FILE *f = fopen(path, "r");
-	long v = 0;
+	long a = 0, b = 0, c = 0;
 
 	assert_non_null(f);
-	assert_int_equal(fscanf(f, "%ld", &v), 1);
+	assert_int_equal(fscanf(f, "%ld %ld %ld", &a, &b, &c), 3);
 	fclose(f);
-	return (pid_t)v;
+	*pid = (pid_t)a, *pgrp = (pid_t)b, *child = (pid_t)c;
 }
 
 /* issue 10: a helper that closes its output and keeps running (with a child of its
@@ -332,16 +353,17 @@ static pid_t read_pid(const char *path)
 static void test_run_process_deadline_and_cancel(void **state)
 {
 	pgiam_creds c = PGIAM_CREDS_INIT;
-	char cmd[512], pidfile[300];
+	char cmd[1200], pidfile[200];
 	pgiam_cancel cancel = 0;
-	pid_t pgid = 0;
+	pid_t pid = 0, pgrp = 0, child = 0;
 	long t0 = 0, took = 0;
 
 	(void)state;
 	clear_env();
-	snprintf(pidfile, sizeof(pidfile), "%s/helper.pid", tmpdir);
-	snprintf(cmd, sizeof(cmd), "/bin/sh -c 'echo $$ > %s; exec >&- 2>&-; sleep 300 & wait'",
-		pidfile);
+	snprintf(pidfile, sizeof(pidfile), "%s/helper.pids", tmpdir);
+	/* ps -o pgid= of itself: the helper's process group */
+	snprintf(cmd, sizeof(cmd), "/bin/sh -c 'exec >&- 2>&-; sleep 300 & "
+		"echo $$ $(ps -o pgid= -p $$) $! > %s.tmp; mv %s.tmp %s; wait'", pidfile, pidfile, pidfile);
 	t0 = ms_now();
 	assert_int_equal(pgiam_chain_run_process(&c, cmd, "profile p via credential_process", 1, NULL),
 		PGIAM_ENET);
@@ -349,9 +371,10 @@ static void test_run_process_deadline_and_cancel(void **state)
 	assert_true(took >= 1000 && took < 5000);
 	assert_non_null(strstr(pgiam_error_last(), "did not finish within 1 s (credential_process_timeout)"));
 	assert_null(strchr(pgiam_error_last(), '\n'));
-	pgid = read_pid(pidfile);
-	assert_true(pgid > 1);
-	assert_true(group_gone(pgid));
+	read_pids(pidfile, &pid, &pgrp, &child);
+	assert_true(pid > 1 && child > 1);
+	assert_int_equal(pgrp, pid);      /* a process group of its own */
+	assert_true(both_gone(pid, child));  /* its child went with it */
 	assert_null(c.access_key_id);
 
 	/* cancel: stops it long before the (default, 60 s) deadline */
@@ -361,8 +384,10 @@ static void test_run_process_deadline_and_cancel(void **state)
 	assert_int_equal(pgiam_chain_run_process(&c, cmd, "p", 0, &cancel), PGIAM_ECANCELLED);
 	assert_true(ms_now() - t0 < 5000);
 	assert_non_null(strstr(pgiam_error_last(), "cancelled"));
-	if (access(pidfile, F_OK) == 0)
-		assert_true(group_gone(read_pid(pidfile)));
+	if (access(pidfile, F_OK) == 0) {
+		read_pids(pidfile, &pid, &pgrp, &child);
+		assert_true(both_gone(pid, child));
+	}
 	unlink(pidfile);
 }
 

@@ -308,6 +308,27 @@ static void test_load_failures(void **state)
 	assert_non_null(strstr(pgiam_error_last(), "syntax.ini"));
 	assert_non_null(strstr(pgiam_error_last(), "syntax error"));
 
+	/* issue 10: the offending line is quoted for the user's own file ... */
+	write_file("secret-target.ini", "[profile]\nendpoint = h:1\nTOPSECRET line without equals\n");
+	snprintf(path, sizeof(path), "%s/secret-target.ini", tmpdir);
+	assert_int_equal(pgiam_profile_load(&p, path), PGIAM_EINVAL);
+	assert_non_null(strstr(pgiam_error_last(), "TOPSECRET"));
+	/* ... but not through a link to another user's file (pgiam with more rights than
+	 * the link's author: here root, the only one who can make such a file) */
+	if (geteuid() == 0 && chown(path, 65534, 65534) == 0) {
+		char link[512];
+
+		snprintf(link, sizeof(link), "%s/borrowed.ini", tmpdir);
+		assert_int_equal(symlink(path, link), 0);
+		assert_int_equal(pgiam_profile_load(&p, link), PGIAM_EINVAL);
+		assert_null(strstr(pgiam_error_last(), "TOPSECRET"));
+		assert_non_null(strstr(pgiam_error_last(), "syntax error"));
+		assert_non_null(strstr(pgiam_error_last(), "not quoted"));
+		unlink(link);
+	} else
+		print_message("not root: the link-to-another-user's-file case is not run\n");
+	unlink(path);
+
 	write_file("bom.ini", "\xef\xbb\xbf[profile]\nendpoint = h:1\n");
 	snprintf(path, sizeof(path), "%s/bom.ini", tmpdir);
 	assert_int_equal(pgiam_profile_load(&p, path), PGIAM_EINVAL);
