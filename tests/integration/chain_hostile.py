@@ -2,7 +2,8 @@
 """chain_hostile - issue 10: hostile credential sources against the real binary.
 
 A credential_process that closes its output and keeps running is stopped at the
-profile's credential_process_timeout with its whole process group; its JSON is read
+profile's credential_process_timeout with its whole process group (and on a cancel,
+`pgiam sql` interrupted); its JSON is read
 strictly (nothing after the object, a string Expiration). An IMDSv2 session token with
 CR/LF is refused before it is sent back as a header (the loopback emulator records every
 header name it sees), a directory as AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE is an
@@ -116,6 +117,41 @@ def test_process_deadline_kills_group(box):
                 except (ProcessLookupError, PermissionError):
                     pass
 
+
+
+def test_process_cancel_kills_group(box):
+    # `pgiam sql` cancels on SIGINT: the connect's cancel reaches the credential_process
+    helper = os.path.join(box.tmp, "hang.py")
+    pids = os.path.join(box.tmp, "hang.pids")
+    with open(helper, "w") as f:
+        f.write(HANG_HELPER)
+    box.write_aws(config="[profile proc]\ncredential_process = %s %s %s\n" % (PYTHON, helper, pids))
+    box.profile("direct", source_profile="proc")   # the default deadline: 60 s
+    p = subprocess.Popen([PGIAM, "sql", "--profile", "direct", "--profiles", box.profiles, "-c", "select 1"],
+                         env=box.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         stdin=subprocess.DEVNULL, text=True)
+    pid = child = None
+    try:
+        wait_for(lambda: os.path.exists(pids), 15, "the helper to start")
+        pid, pgrp, child = [int(x) for x in open(pids).read().split()]
+        p.send_signal(signal.SIGINT)
+        try:
+            out, err = p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("pgiam sql did not stop the credential_process on a cancel")
+        events = [json.loads(l) for l in out.splitlines() if l.strip()]
+        assert any(e.get("event") == "cancelled" for e in events), out
+        wait_for(lambda: gone(pid) and gone(child), 10, "the helper and its child to go")
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        for x in (pid, child):
+            if x:
+                try:
+                    os.kill(x, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
 
 
 def test_process_timeout_validated(box):
@@ -304,7 +340,7 @@ def test_no_controls_in_whoami_arns(box):
 
 
 if __name__ == "__main__":
-    main([test_process_deadline_kills_group, test_process_timeout_validated, test_process_json_strict,
+    main([test_process_deadline_kills_group, test_process_cancel_kills_group, test_process_timeout_validated, test_process_json_strict,
           test_imds_token_with_crlf_refused, test_container_token_file_unreadable,
           test_no_controls_from_credential_process, test_no_controls_from_metadata,
           test_no_controls_from_aws_config, test_no_controls_in_profile_table_and_warnings,
