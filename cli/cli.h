@@ -27,4 +27,17 @@ extern const pgiam_cli_command pgiam_cli_commands[];
 /* Prints "pgiam: CONTEXT: MESSAGE" (the core's last error when msg is NULL) to stderr. */
 void pgiam_cli_error(const char *context, const char *msg);
 
+/* Every human-readable line the CLI prints goes through these: the formatted text in
+ * its terminal-safe form (src/sanitize.h: C0/DEL as carets, C1, bidi controls and stray
+ * bytes as U+FFFD; the format's newlines kept), whether or not out is a terminal. */
+void pgiam_cli_printf(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The same for one line: a newline in the text is shown as ^J; a newline is added. */
+void pgiam_cli_line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints serialised JSON and a newline, with C0/DEL/C1/bidi controls and stray bytes
+ * inside its strings escaped (\u00XX): the same strings to a JSON reader, nothing a
+ * terminal acts on when a person looks at it. */
+void pgiam_cli_print_json(FILE *out, const char *json);
+
 #endif

@@ -27,7 +27,7 @@ int pgiam_cli_load_profile(pgiam_profile **out, const char *cmd, const char *dir
 	errors = pgiam_profile_validate(p, problems, sizeof(problems) / sizeof(problems[0]), &count);
 	for (size_t i = 0; i < count; i++)
 		if (problems[i].severity == PGIAM_PROBLEM_ERROR || errors == 0)
-			fprintf(stderr, "pgiam: %s: %s%s\n", cmd,
+			pgiam_cli_line(stderr, "pgiam: %s: %s%s", cmd,
 				problems[i].severity == PGIAM_PROBLEM_ERROR ? "" : "warning: ",
 				problems[i].message);
 	if (errors > 0) {

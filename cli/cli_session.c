@@ -21,7 +21,7 @@ static int int_arg(int *out, const char *name, const char *v, int min, int max)
 	long n = strtol(v, &end, 10);
 
 	if (!*v || *end || n < min || n > max) {
-		fprintf(stderr, "pgiam: %s must be a number in %d..%d, not '%s'\n", name, min, max, v);
+		pgiam_cli_printf(stderr, "pgiam: %s must be a number in %d..%d, not '%s'\n", name, min, max, v);
 		return -1;
 	}
 	*out = (int)n;
@@ -52,7 +52,7 @@ int pgiam_cli_session_opt(pgiam_cli_session_opts *o, int argc, char **argv, int 
 	if (!n)
 		return 0;
 	if (i + 1 >= argc) {
-		fprintf(stderr, "pgiam: %s needs a value\n", a);
+		pgiam_cli_printf(stderr, "pgiam: %s needs a value\n", a);
 		return -1;
 	}
 	v = argv[i + 1];
@@ -84,7 +84,7 @@ int pgiam_cli_session_opt(pgiam_cli_session_opts *o, int argc, char **argv, int 
 
 void pgiam_cli_session_usage(FILE *out)
 {
-	fprintf(out,
+	pgiam_cli_printf(out,
 		"connection:\n"
 		"  --profile NAME          the profile to connect with\n"
 		"  --profiles DIR          where profiles live (default: pgiam's profile dir)\n"

@@ -54,7 +54,7 @@ static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 
 static void emit(json_object *o)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	pgiam_cli_print_json(stdout, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 		JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
@@ -176,7 +176,7 @@ static int page(pgiam_session *s, const browse_opts *bo)
 	pgiam_buf_clear(&sql);
 	if (t.keykind != PGIAM_BROWSE_KEY_OFFSET && (dir == PGIAM_BROWSE_NEXT ||
 	    dir == PGIAM_BROWSE_PREV) && bo->nkeys != pgiam_catalog_page_keys(&t)) {
-		fprintf(stderr, "pgiam: browse: --page %s needs %zu --key (the boundary row's "
+		pgiam_cli_printf(stderr, "pgiam: browse: --page %s needs %zu --key (the boundary row's "
 			"\"key\"), got %zu\n", bo->page, pgiam_catalog_page_keys(&t), bo->nkeys);
 		rc = 2;
 		goto cleanup;
@@ -255,7 +255,7 @@ static int parse(browse_opts *bo, pgiam_cli_session_opts *opts, int argc, char *
 			   atoi(v) <= PGIAM_BROWSE_PAGE_ROWS) {
 			bo->limit = (size_t)atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: pgiam browse --profile NAME [--schema S [--table T [--columns |\n"
+			pgiam_cli_printf(stdout, "usage: pgiam browse --profile NAME [--schema S [--table T [--columns |\n"
 				"         --page first|next|prev|last [--key V]... [--offset N] [--limit N]]]]\n"
 				"  Lists schemas, the tables of a schema (with the role's privileges),\n"
 				"  the columns of a table, or one keyset page of its rows, as JSON lines.\n"
@@ -265,13 +265,13 @@ static int parse(browse_opts *bo, pgiam_cli_session_opts *opts, int argc, char *
 			pgiam_cli_session_usage(stdout);
 			return -1;
 		} else {
-			fprintf(stderr, "pgiam: browse: bad or incomplete option '%s' (see pgiam "
+			pgiam_cli_printf(stderr, "pgiam: browse: bad or incomplete option '%s' (see pgiam "
 				"browse --help)\n", argv[i]);
 			return 2;
 		}
 	}
 	if (bo->table && !bo->schema) {
-		fprintf(stderr, "pgiam: browse: --table needs --schema\n");
+		pgiam_cli_printf(stderr, "pgiam: browse: --table needs --schema\n");
 		return 2;
 	}
 	return 0;

@@ -29,7 +29,7 @@ typedef struct job {
 
 static void print_step(const pgiam_check_step *st)
 {
-	printf("  %2d %-20s %-5s %6ld ms  %s\n", st->number, st->name,
+	pgiam_cli_line(stdout, "  %2d %-20s %-5s %6ld ms  %s", st->number, st->name,
 		pgiam_check_status_name(st->status), st->ms, st->detail);
 }
 
@@ -152,29 +152,29 @@ static void print_text(const job *j, int steps_too)
 	const pgiam_check_result *r = &j->result;
 
 	if (steps_too) {
-		printf("check %s\n", r->name);
+		pgiam_cli_printf(stdout, "check %s\n", r->name);
 		for (int i = 0; i < PGIAM_CHECK__COUNT && r->steps[i].name; i++)
 			print_step(&r->steps[i]);
 	}
 	if (j->rc == 0)
-		printf("%s: pass (%d steps, %ld ms)\n", r->name, PGIAM_CHECK__COUNT, r->total_ms);
+		pgiam_cli_printf(stdout, "%s: pass (%d steps, %ld ms)\n", r->name, PGIAM_CHECK__COUNT, r->total_ms);
 	else if (j->rc >= 1 && j->rc <= PGIAM_CHECK__COUNT && r->steps[j->rc - 1].name)
-		printf("%s: FAIL at step %d (%s)\n", r->name, j->rc, r->steps[j->rc - 1].name);
+		pgiam_cli_printf(stdout, "%s: FAIL at step %d (%s)\n", r->name, j->rc, r->steps[j->rc - 1].name);
 	else
-		printf("%s: not checked (%s)\n", r->name, j->rc == 64 ? "usage error" :
+		pgiam_cli_printf(stdout, "%s: not checked (%s)\n", r->name, j->rc == 64 ? "usage error" :
 			j->rc == 65 ? "profile not found or invalid" : "internal error");
 }
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: pgiam check --profile NAME [--profiles DIR] [--json]\n"
+	pgiam_cli_printf(out, "usage: pgiam check --profile NAME [--profiles DIR] [--json]\n"
 		"       pgiam check --all [--profiles DIR] [--json]\n"
 		"  Runs the whole chain step by step. Exit status: 0 when every step passed,\n"
 		"  otherwise the number of the failing step:\n");
-#define PGIAM_CHECK_USAGE_(id, text) fprintf(out, "    %2d  %s\n", PGIAM_CHECK_##id + 1, text);
+#define PGIAM_CHECK_USAGE_(id, text) pgiam_cli_printf(out, "    %2d  %s\n", PGIAM_CHECK_##id + 1, text);
 	PGIAM_CHECK_STEPS(PGIAM_CHECK_USAGE_)
 #undef PGIAM_CHECK_USAGE_
-	fprintf(out, "  (64: usage error, 65: profile not found or invalid). With --all, the\n"
+	pgiam_cli_printf(out, "  (64: usage error, 65: profile not found or invalid). With --all, the\n"
 		"  status of the first failing profile in name order.\n");
 	pgiam_cli_session_usage(out);
 }
@@ -202,7 +202,7 @@ int pgiam_cmd_check(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else {
-			fprintf(stderr, "pgiam: check: unknown option '%s' (see pgiam check --help)\n", argv[i]);
+			pgiam_cli_printf(stderr, "pgiam: check: unknown option '%s' (see pgiam check --help)\n", argv[i]);
 			return 64;
 		}
 	}
@@ -226,7 +226,7 @@ int pgiam_cmd_check(int argc, char **argv)
 		jobs[i].live = !json && !all;
 	}
 	if (!json && !all) {
-		printf("check %s\n", opts.profile ? opts.profile : "(command line)");
+		pgiam_cli_printf(stdout, "check %s\n", opts.profile ? opts.profile : "(command line)");
 		fflush(stdout);
 		run_job(&jobs[0]);
 	} else {
@@ -252,7 +252,8 @@ int pgiam_cmd_check(int argc, char **argv)
 		} else {
 			o = result_json(&jobs[0]);
 		}
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		pgiam_cli_print_json(stdout, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+			JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else {
 		for (size_t i = 0; i < njobs; i++)
@@ -263,7 +264,7 @@ int pgiam_cmd_check(int argc, char **argv)
 			rc = jobs[i].rc;
 		if (jobs[i].rc && !json) {
 			if (all)
-				fprintf(stderr, "pgiam: check %s: %s\n", jobs[i].name, jobs[i].result.message);
+				pgiam_cli_line(stderr, "pgiam: check %s: %s", jobs[i].name, jobs[i].result.message);
 			else
 				pgiam_cli_error("check", jobs[i].result.message);
 		}

@@ -269,22 +269,22 @@ int pgiam_cmd_policy(int argc, char **argv)
 		case 'o': offline = 1; break;
 		case 'h': policy_usage(stdout); return 0;
 		case ':':
-			fprintf(stderr, "pgiam: policy: %s needs a value (see pgiam policy --help)\n",
+			pgiam_cli_printf(stderr, "pgiam: policy: %s needs a value (see pgiam policy --help)\n",
 				argv[optind - 1]);
 			return 2;
 		default:
-			fprintf(stderr, "pgiam: policy: unknown option '%.40s' (see pgiam policy --help)\n",
+			pgiam_cli_printf(stderr, "pgiam: policy: unknown option '%.40s' (see pgiam policy --help)\n",
 				argv[optind - 1]);
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "pgiam: policy: unexpected argument '%.40s' (see pgiam policy --help)\n",
+		pgiam_cli_printf(stderr, "pgiam: policy: unexpected argument '%.40s' (see pgiam policy --help)\n",
 			argv[optind]);
 		return 2;
 	}
 	if (!name) {
-		fprintf(stderr, "pgiam: policy: --profile NAME is required (see pgiam policy --help)\n");
+		pgiam_cli_printf(stderr, "pgiam: policy: --profile NAME is required (see pgiam policy --help)\n");
 		return 2;
 	}
 	if ((status = pgiam_cli_load_profile(&profile, "policy", dir, name)) != 0)
@@ -319,8 +319,8 @@ int pgiam_cmd_policy(int argc, char **argv)
 			pgiam_auth_info_get(&info, auth);
 			principal_from_caller(principal, sizeof(principal), info.caller_arn);
 		} else {
-			fprintf(stderr, "pgiam: policy: warning: cannot ask STS who the source principal is (%s); "
-				"using a placeholder\n", pgiam_error_last());
+			pgiam_cli_line(stderr, "pgiam: policy: warning: cannot ask STS who the source principal is (%s); "
+				"using a placeholder", pgiam_error_last());
 			principal_note = "GetCallerIdentity failed: replace with the ARN of the principal that assumes the role";
 		}
 	}
@@ -346,22 +346,23 @@ int pgiam_cmd_policy(int argc, char **argv)
 		json_object_object_add(out, "sql", json_object_new_string(pgiam_buf_cstr(&sql)));
 		if (snowflake)
 			json_object_object_add(out, "snowflake_sql", json_object_new_string(pgiam_buf_cstr(&sf)));
-		printf("%s\n", json_object_to_json_string_ext(out,
+		pgiam_cli_print_json(stdout, json_object_to_json_string_ext(out,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	} else {
-		printf("# IAM policy to attach to %s\n%s\n\n", role_arn ? role_arn : "the source principal",
-			json_object_to_json_string_ext(iam, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				JSON_C_TO_STRING_NOSLASHESCAPE));
-		if (trust)
-			printf("# Trust policy of %s%s%s\n%s\n\n", role_arn,
-				principal_note ? " -- " : "", principal_note ? principal_note : "",
-				json_object_to_json_string_ext(trust, JSON_C_TO_STRING_PRETTY |
-					JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
-		else
-			printf("# No role_arn: the profile signs with the source credentials directly, no trust policy needed.\n\n");
-		printf("# SQL for the database\n%s", pgiam_buf_cstr(&sql));
+		pgiam_cli_printf(stdout, "# IAM policy to attach to %s\n", role_arn ? role_arn : "the source principal");
+		pgiam_cli_print_json(stdout, json_object_to_json_string_ext(iam, JSON_C_TO_STRING_PRETTY |
+			JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+		if (trust) {
+			pgiam_cli_printf(stdout, "\n# Trust policy of %s%s%s\n", role_arn,
+				principal_note ? " -- " : "", principal_note ? principal_note : "");
+			pgiam_cli_print_json(stdout, json_object_to_json_string_ext(trust, JSON_C_TO_STRING_PRETTY |
+				JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+			pgiam_cli_printf(stdout, "\n");
+		} else
+			pgiam_cli_printf(stdout, "\n# No role_arn: the profile signs with the source credentials directly, no trust policy needed.\n\n");
+		pgiam_cli_printf(stdout, "# SQL for the database\n%s", pgiam_buf_cstr(&sql));
 		if (snowflake)
-			printf("\n# Snowflake objects\n%s", pgiam_buf_cstr(&sf));
+			pgiam_cli_printf(stdout, "\n# Snowflake objects\n%s", pgiam_buf_cstr(&sf));
 	}
 	status = 0;
 

@@ -4,8 +4,10 @@
  * fatal (exit 0); only an unreadable directory fails (exit 1). */
 #include "cli.h"
 
+#include "buf.h"
 #include "error.h"
 #include "profile.h"
+#include "sanitize.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@ typedef struct {
 
 static void help(FILE *out)
 {
-	fprintf(out,
+	pgiam_cli_printf(out,
 		"usage: pgiam profiles [--profiles DIR]\n"
 		"\n"
 		"Lists the connection profiles (DIR/NAME.ini) with their endpoint, region,\n"
@@ -48,22 +50,34 @@ static const char *role_short(const pgiam_profile *p)
 	return r ? r + 6 : arn;
 }
 
+/* The width of s as put_text shows it (in characters). */
 static int width(int current, const char *s)
 {
-	int n = (int)strlen(s);
+	pgiam_buf safe = PGIAM_BUF_INIT;
+	int n = 0;
+
+	if (pgiam_text_sanitize(&safe, s, strlen(s), 0) == 0)
+		for (const char *c = pgiam_buf_cstr(&safe); *c; c++)
+			n += ((unsigned char)*c & 0xC0) != 0x80;
+	pgiam_buf_dispose(&safe);
 	return n > current ? n : current;
 }
 
-/* Prints s with control characters as '?' (values and iniparser's messages quote the
- * file, which may hold terminal escapes), padded to width when width > 0. */
+/* Prints s in its safe form (values and iniparser's messages quote the file, which
+ * may hold terminal escapes; src/sanitize.h), padded to width characters when
+ * width > 0. */
 static void put_text(const char *s, int width)
 {
+	pgiam_buf safe = PGIAM_BUF_INIT;
 	int n = 0;
 
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++, n++)
-		putchar(*c < 0x20 || *c == 0x7f ? '?' : *c);
+	if (pgiam_text_sanitize(&safe, s, strlen(s), 0) == 0)
+		fputs(pgiam_buf_cstr(&safe), stdout);
+	for (const char *c = pgiam_buf_cstr(&safe); *c; c++)
+		n += ((unsigned char)*c & 0xC0) != 0x80;  /* characters, not bytes */
 	for (; n < width; n++)
 		putchar(' ');
+	pgiam_buf_dispose(&safe);
 }
 
 static void put_row(const int *widths, const char *const *cells, size_t ncells)
@@ -111,7 +125,7 @@ int pgiam_cmd_profiles(int argc, char **argv)
 		goto cleanup;
 	}
 	if (count == 0) {
-		printf("no profiles in %s (a profile is a NAME.ini file there; see "
+		pgiam_cli_printf(stdout, "no profiles in %s (a profile is a NAME.ini file there; see "
 			"docs/profiles.md)\n", dir);
 		goto cleanup;
 	}
@@ -163,7 +177,7 @@ int pgiam_cmd_profiles(int argc, char **argv)
 		}
 		pgiam_profile_validate(p, problems, MAX_PROBLEMS, &n);
 		for (size_t k = 0; k < n; k++) {
-			printf("    %s: ", problems[k].severity == PGIAM_PROBLEM_ERROR ? "error" : "warning");
+			pgiam_cli_printf(stdout, "    %s: ", problems[k].severity == PGIAM_PROBLEM_ERROR ? "error" : "warning");
 			put_text(problems[k].message, 0);
 			putchar('\n');
 		}

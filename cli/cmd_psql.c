@@ -28,7 +28,7 @@
 static int set(const char *name, const char *value)
 {
 	if (value && setenv(name, value, 1) != 0) {
-		fprintf(stderr, "pgiam: psql: cannot set %s: %s\n", name, strerror(errno));
+		pgiam_cli_printf(stderr, "pgiam: psql: cannot set %s: %s\n", name, strerror(errno));
 		return -1;
 	}
 	if (!value)
@@ -66,13 +66,13 @@ int pgiam_cmd_psql(int argc, char **argv)
 		if (used > 0) {
 			i += used - 1;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: pgiam psql --profile NAME [--profiles DIR] [--read-only] [-- PSQL-ARGS]\n"
+			pgiam_cli_printf(stdout, "usage: pgiam psql --profile NAME [--profiles DIR] [--read-only] [-- PSQL-ARGS]\n"
 				"  Starts psql with a fresh token (in PGPASSWORD, in psql's environment\n"
 				"  only) and the profile's host, hostaddr, port, database, user, sslmode\n"
 				"  and CA bundle. $PGIAM_PSQL names another psql binary.\n");
 			return 0;
 		} else {
-			fprintf(stderr, "pgiam: psql: unknown option '%s' (arguments for psql go after --)\n",
+			pgiam_cli_printf(stderr, "pgiam: psql: unknown option '%s' (arguments for psql go after --)\n",
 				argv[i]);
 			return 2;
 		}
@@ -136,7 +136,7 @@ int pgiam_cmd_psql(int argc, char **argv)
 	args[nargs] = NULL;
 	fflush(NULL);
 	execvp(psql, args);
-	fprintf(stderr, "pgiam: psql: cannot run %s: %s\n", psql, strerror(errno));
+	pgiam_cli_printf(stderr, "pgiam: psql: cannot run %s: %s\n", psql, strerror(errno));
 	rc = 127;
 
 cleanup:

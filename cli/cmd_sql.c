@@ -54,7 +54,8 @@ static long long now_ms(void)
 static void emit(json_object *o, sql_run *run)
 {
 	json_object_object_add(o, "t_ms", json_object_new_int64(now_ms() - run->t0));
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	pgiam_cli_print_json(stdout, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+		JSON_C_TO_STRING_NOSLASHESCAPE));
 	fflush(stdout);
 	json_object_put(o);
 }
@@ -329,7 +330,7 @@ int pgiam_cmd_sql(int argc, char **argv)
 			pgiam_cli_session_usage(stdout);
 			return 0;
 		} else {
-			fprintf(stderr, "pgiam: sql: unknown option '%s' (see pgiam sql --help)\n", argv[i]);
+			pgiam_cli_printf(stderr, "pgiam: sql: unknown option '%s' (see pgiam sql --help)\n", argv[i]);
 			return 2;
 		}
 	}

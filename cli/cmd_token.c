@@ -39,7 +39,7 @@ typedef struct token_opts {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
+	pgiam_cli_printf(out,
 		"usage: pgiam token --hostname HOST --port PORT --username USER [--region REGION]\n"
 		"       pgiam token --profile NAME [--profiles DIR]\n"
 		"       pgiam token --describe TOKEN     (TOKEN '-' reads it from stdin)\n"
@@ -127,13 +127,11 @@ static int parse_port(int *out, const char *s)
 	return 0;
 }
 
-/* Prints s with control characters replaced: a decoded token field is untrusted. */
+/* A decoded token field is untrusted: pgiam_cli_printf shows it in its safe form
+ * (the field on one line: a newline in it is shown as ^J). */
 static void print_field(const char *label, const char *s)
 {
-	printf("%-15s", label);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
-	putchar('\n');
+	pgiam_cli_line(stdout, "%-15s%s", label, s);
 }
 
 static void print_time(const char *label, time_t t)
@@ -206,7 +204,7 @@ static int run_describe(const char *arg)
 	if ((error = pgiam_token_describe(&info, tok, now)) < 0)
 		goto cleanup;
 	print_field("host:", info.host);
-	printf("%-15s%d\n", "port:", info.port);
+	pgiam_cli_printf(stdout, "%-15s%d\n", "port:", info.port);
 	print_field("user:", info.db_user);
 	print_field("region:", info.region);
 	print_field("access key id:", info.access_key_masked);
@@ -241,7 +239,7 @@ static int run_bench(const pgiam_token_params *p, const pgiam_creds *creds, long
 	if (error)
 		return error;
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("%ld tokens in %.3f s: %.0f tokens/s\n", n, secs, secs > 0 ? (double)n / secs : 0.0);
+	pgiam_cli_printf(stdout, "%ld tokens in %.3f s: %.0f tokens/s\n", n, secs, secs > 0 ? (double)n / secs : 0.0);
 	return 0;
 }
 
@@ -294,15 +292,15 @@ int pgiam_cmd_token(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case ':':
-			fprintf(stderr, "pgiam: token: %s needs a value (see pgiam token --help)\n", argv[optind - 1]);
+			pgiam_cli_printf(stderr, "pgiam: token: %s needs a value (see pgiam token --help)\n", argv[optind - 1]);
 			return 2;
 		default:
-			fprintf(stderr, "pgiam: token: unknown option '%.40s' (see pgiam token --help)\n", argv[optind - 1]);
+			pgiam_cli_printf(stderr, "pgiam: token: unknown option '%.40s' (see pgiam token --help)\n", argv[optind - 1]);
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "pgiam: token: unexpected argument '%.40s' (see pgiam token --help)\n", argv[optind]);
+		pgiam_cli_printf(stderr, "pgiam: token: unexpected argument '%.40s' (see pgiam token --help)\n", argv[optind]);
 		return 2;
 	}
 	if (o.describe) {
@@ -366,7 +364,10 @@ sign:
 	} else {
 		if ((error = pgiam_token_generate(&tok, &params, &creds)) < 0)
 			goto cleanup;
-		printf("%s\n", tok);
+		/* the token itself as it is: percent-encoded ASCII that pgiam made, and a
+		 * secret, so not copied through the sanitiser's buffers */
+		fputs(tok, stdout);
+		fputc('\n', stdout);
 	}
 	if (fflush(stdout) != 0) {
 		error = pgiam_error_set(PGIAM_EIO, "cannot write the token to standard output");

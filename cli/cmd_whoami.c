@@ -15,7 +15,7 @@
 
 static void whoami_usage(FILE *out)
 {
-	fprintf(out,
+	pgiam_cli_printf(out,
 		"usage: pgiam whoami --profile NAME [--profiles DIR] [--json]\n"
 		"Shows the source credentials (provider and caller ARN), the assumed role ARN,\n"
 		"the role session name and when the session expires. Never prints secrets.\n");
@@ -38,19 +38,19 @@ static void print_text(const char *name, pgiam_auth *auth, const char *masked)
 	pgiam_auth_info_get(&info, auth);
 	exp = info.session_expiry;
 
-	printf("profile:       %s\n", name);
-	printf("source:        %s\n", info.source);
-	printf("caller:        %s\n", info.caller_arn);
+	pgiam_cli_line(stdout, "profile:       %s", name);
+	pgiam_cli_line(stdout, "source:        %s", info.source);
+	pgiam_cli_line(stdout, "caller:        %s", info.caller_arn);
 	if (!pgiam_auth_role_arn(auth)) {
-		printf("role:          (none: the profile uses the source credentials directly)\n");
+		pgiam_cli_line(stdout, "role:          (none: the profile uses the source credentials directly)");
 		return;
 	}
 	format_expiry(when, sizeof(when), exp, "%Y-%m-%d %H:%M:%S UTC");
-	printf("role:          %s\n", pgiam_auth_role_arn(auth));
-	printf("assumed:       %s\n", info.assumed_arn);
-	printf("session name:  %s\n", pgiam_auth_session_name(auth));
-	printf("access key:    %s\n", masked);
-	printf("expires:       %s (in %ld min)\n", when, (long)(exp - time(NULL)) / 60);
+	pgiam_cli_line(stdout, "role:          %s", pgiam_auth_role_arn(auth));
+	pgiam_cli_line(stdout, "assumed:       %s", info.assumed_arn);
+	pgiam_cli_line(stdout, "session name:  %s", pgiam_auth_session_name(auth));
+	pgiam_cli_line(stdout, "access key:    %s", masked);
+	pgiam_cli_line(stdout, "expires:       %s (in %ld min)", when, (long)(exp - time(NULL)) / 60);
 }
 
 static json_object *str_or_null(const char *s)
@@ -80,7 +80,7 @@ static void print_json(const char *name, pgiam_auth *auth, const char *masked)
 		json_object_object_add(doc, "expires", json_object_new_string(when));
 	} else
 		json_object_object_add(doc, "expires", NULL);
-	printf("%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+	pgiam_cli_print_json(stdout, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 		JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(doc);
 }
@@ -112,22 +112,22 @@ int pgiam_cmd_whoami(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'h': whoami_usage(stdout); return 0;
 		case ':':
-			fprintf(stderr, "pgiam: whoami: %s needs a value (see pgiam whoami --help)\n",
+			pgiam_cli_printf(stderr, "pgiam: whoami: %s needs a value (see pgiam whoami --help)\n",
 				argv[optind - 1]);
 			return 2;
 		default:
-			fprintf(stderr, "pgiam: whoami: unknown option '%.40s' (see pgiam whoami --help)\n",
+			pgiam_cli_printf(stderr, "pgiam: whoami: unknown option '%.40s' (see pgiam whoami --help)\n",
 				argv[optind - 1]);
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "pgiam: whoami: unexpected argument '%.40s' (see pgiam whoami --help)\n",
+		pgiam_cli_printf(stderr, "pgiam: whoami: unexpected argument '%.40s' (see pgiam whoami --help)\n",
 			argv[optind]);
 		return 2;
 	}
 	if (!name) {
-		fprintf(stderr, "pgiam: whoami: --profile NAME is required (see pgiam whoami --help)\n");
+		pgiam_cli_printf(stderr, "pgiam: whoami: --profile NAME is required (see pgiam whoami --help)\n");
 		return 2;
 	}
 	if ((status = pgiam_cli_load_profile(&profile, "whoami", dir, name)) != 0)

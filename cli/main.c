@@ -9,16 +9,16 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
+	pgiam_cli_printf(out,
 		"usage: pgiam [--profiles DIR] [--profile NAME]      open the terminal UI\n"
 		"       pgiam COMMAND [OPTIONS]                      run one command\n"
 		"       pgiam COMMAND --help                         help on a command\n"
 		"\ncommands:\n");
 	for (const pgiam_cli_command *c = pgiam_cli_commands; c->name; c++)
-		fprintf(out, "  %-10s %s\n", c->name, c->summary);
-	fprintf(out, "\nterminal UI options:\n");
+		pgiam_cli_printf(out, "  %-10s %s\n", c->name, c->summary);
+	pgiam_cli_printf(out, "\nterminal UI options:\n");
 	pgiam_tui_options_usage(out);
-	fprintf(out, "\noptions:\n"
+	pgiam_cli_printf(out, "\noptions:\n"
 		"  --help       this text\n"
 		"  --version    print the version\n");
 }
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
-		printf("pgiam %s\n", PGIAM_VERSION);
+		pgiam_cli_printf(stdout, "pgiam %s\n", PGIAM_VERSION);
 		return 0;
 	}
 	if (argc >= 3 && argv[1][0] == '-' && (cmd = command_after_options(argc, argv)) > 1) {
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 		for (const pgiam_cli_command *c = pgiam_cli_commands; c->name; c++)
 			if (!strcmp(c->name, argv[1]))
 				return c->run(argc - 1, argv + 1);
-		fprintf(stderr, "pgiam: unknown command '%s' (see pgiam --help)\n", argv[1]);
+		pgiam_cli_printf(stderr, "pgiam: unknown command '%s' (see pgiam --help)\n", argv[1]);
 		return 2;
 	}
 	return pgiam_tui_main(argc, argv);

@@ -21,6 +21,7 @@ struct pgiam_auth {
 	pgiam_auth_info info;        /* published state, under info_lock */
 	char *region, *role_arn, *external_id, *session_name, *source_profile, *sts_endpoint;
 	int duration;
+	int process_timeout;
 	pgiam_creds source;          /* cached source credentials */
 	pgiam_creds assumed;         /* cached assumed-role credentials */
 	char *assumed_arn;
@@ -92,6 +93,7 @@ int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts)
 	    (error = dup_opt(&a->sts_endpoint, opts->sts_endpoint)) < 0)
 		goto cleanup;
 	a->duration = opts->duration > 0 ? opts->duration : 3600;
+	a->process_timeout = opts->process_timeout;
 	*out = a;
 	a = NULL;
 
@@ -111,6 +113,7 @@ int pgiam_auth_new(pgiam_auth **out, const pgiam_profile *profile)
 	opts.duration = pgiam_profile_duration(profile);
 	opts.source_profile = pgiam_profile_source_profile(profile);
 	opts.sts_endpoint = pgiam_profile_sts_endpoint(profile);
+	opts.process_timeout = pgiam_profile_credential_process_timeout(profile);
 	return pgiam_auth_new_options(out, &opts);
 }
 
@@ -135,6 +138,7 @@ static int ensure_source(pgiam_auth *a, time_t now, long margin)
 	copts.region = a->region;
 	copts.sts_endpoint = a->sts_endpoint;
 	copts.cancel = a->cancel;
+	copts.process_timeout = a->process_timeout;
 	if ((error = pgiam_chain_resolve(&fresh, &copts)) < 0)
 		return pgiam_error_classify(PGIAM_ECLASS_CREDENTIALS, error);
 	if (fresh.expiration && pgiam_creds_seconds_left(&fresh, now) <= PGIAM_AUTH_MIN_LIFETIME) {

@@ -30,9 +30,10 @@ typedef struct pgiam_auth_options {
 	int duration;                /* 0: 3600 */
 	const char *source_profile;  /* AWS profile for the source credentials, or NULL */
 	const char *sts_endpoint;    /* NULL: the regional endpoint / environment */
+	int process_timeout;         /* credential_process deadline in s, 0: the default */
 } pgiam_auth_options;
 
-#define PGIAM_AUTH_OPTIONS_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL }
+#define PGIAM_AUTH_OPTIONS_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, 0 }
 
 int pgiam_auth_new(pgiam_auth **out, const pgiam_profile *profile);
 int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts);

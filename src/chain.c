@@ -198,7 +198,8 @@ static int from_profile(pgiam_creds *out, const pgiam_awsfiles *f, const char *n
 		return error;
 	if ((process = pgiam_awsfiles_get(f, name, "credential_process")) && *process) {
 		snprintf(what, sizeof(what), "profile %s via credential_process", name);
-		return pgiam_chain_run_process(out, process, what, opts->cancel);
+		return pgiam_chain_run_process(out, process, what, opts->process_timeout,
+			opts->cancel);
 	}
 	if ((error = static_keys(out, f, PGIAM_AWSFILE_CONFIG, name)) != PGIAM_ENOTFOUND)
 		return error;

@@ -27,9 +27,10 @@ typedef struct pgiam_chain_options {
 	const char *region;          /* for AssumeRole in role-chained AWS profiles */
 	const char *sts_endpoint;    /* the pgiam profile's sts_endpoint, or NULL */
 	const pgiam_cancel *cancel;  /* may be NULL */
+	int process_timeout;         /* credential_process deadline in s, 0 = the default */
 } pgiam_chain_options;
 
-#define PGIAM_CHAIN_OPTIONS_INIT { NULL, NULL, NULL, NULL }
+#define PGIAM_CHAIN_OPTIONS_INIT { NULL, NULL, NULL, NULL, 0 }
 
 /* Resolves source credentials into *out (dispose with pgiam_creds_dispose()).
  * PGIAM_ENOTFOUND when no provider has any, with a message listing what was tried;
@@ -51,9 +52,13 @@ int pgiam_chain_split_command(char ***out_argv, const char *command);
 void pgiam_chain_argv_free(char **argv);
 
 /* Runs a credential_process command (no shell) and parses its JSON output. what is
- * the description put in out->source ("profile dev via credential_process"). */
+ * the description put in out->source ("profile dev via credential_process").
+ * timeout_s (<= 0: PGIAM_CHAIN_PROCESS_TIMEOUT) bounds the whole run; at the deadline
+ * (PGIAM_ENET) or when *cancel is set (PGIAM_ECANCELLED) the helper's process group is
+ * killed. */
+#define PGIAM_CHAIN_PROCESS_TIMEOUT 60
 int pgiam_chain_run_process(pgiam_creds *out, const char *command, const char *what,
-	const pgiam_cancel *cancel);
+	int timeout_s, const pgiam_cancel *cancel);
 
 /* Parses credential JSON: format 0 = credential_process (Version 1, SessionToken),
  * 1 = container/IMDS (Token, optional Code). */

@@ -48,6 +48,7 @@ static int container_auth_token(char **out)
 	const char *file = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	const char *var = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
 	pgiam_buf b = PGIAM_BUF_INIT;
+	int read_errno = 0;
 	int error = 0;
 
 	*out = NULL;
@@ -62,7 +63,13 @@ static int container_auth_token(char **out)
 		setvbuf(fp, NULL, _IONBF, 0);
 		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && !error)
 			error = pgiam_buf_put(&b, chunk, n);
+		read_errno = ferror(fp) ? errno : 0;
 		pgiam_wipe(chunk, sizeof(chunk));
+		/* fopen() opens a directory; reading it fails (EISDIR): an error, not "no token" */
+		if (!error && read_errno)
+			error = pgiam_error_set(PGIAM_EIO,
+				"cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", file,
+				strerror(read_errno));
 		fclose(fp);
 		/* a token file written by `echo` ends with a newline: not part of the token */
 		while (!error && b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r'))
@@ -176,6 +183,15 @@ static int role_name_ok(const char *role)
 	return 1;
 }
 
+/* An IMDSv2 session token: printable ASCII only (IMDS sends base64-like text). */
+static int token_ok(const char *token)
+{
+	for (const unsigned char *p = (const unsigned char *)token; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f)
+			return 0;
+	return 1;
+}
+
 int pgiam_chain_from_imds(pgiam_creds *out, const pgiam_cancel *cancel)
 {
 	const char *ep = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
@@ -183,6 +199,7 @@ int pgiam_chain_from_imds(pgiam_creds *out, const pgiam_cancel *cancel)
 	char role[256] = "";
 	char path[512];
 	char *token = NULL;
+	size_t token_len = 0;
 	char what[300];
 	pgiam_http_header hdr = { "x-aws-ec2-metadata-token-ttl-seconds", "21600" };
 	pgiam_http_response resp = PGIAM_HTTP_RESPONSE_INIT;
@@ -207,8 +224,16 @@ int pgiam_chain_from_imds(pgiam_creds *out, const pgiam_cancel *cancel)
 			"instance metadata at %s refused the IMDSv2 token request (HTTP %ld)", base, resp.status);
 		goto cleanup;
 	}
+	token_len = resp.body.len;
 	if (!(token = pgiam_buf_detach(&resp.body))) {
 		error = PGIAM_ENOMEM;
+		goto cleanup;
+	}
+	if (strlen(token) != token_len || !token_ok(token)) {
+		/* it is sent back as a header: a CR/LF in it would add headers of the server's choosing */
+		error = pgiam_error_set(PGIAM_ESERVER,
+			"instance metadata at %s gave an IMDSv2 session token with a control or non-ASCII "
+			"character: refused", base);
 		goto cleanup;
 	}
 	hdr.name = "x-aws-ec2-metadata-token";

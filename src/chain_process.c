@@ -30,7 +30,6 @@
 extern char **environ;
 
 #define PROCESS_MAX_OUTPUT (64 * 1024)
-#define PROCESS_TIMEOUT_MS (120 * 1000)
 
 void pgiam_chain_argv_free(char **argv)
 {
@@ -143,7 +142,7 @@ int pgiam_chain_parse_json(pgiam_creds *out, const char *json, size_t len, int f
 	const char *what)
 {
 	json_tokener *tok = NULL;
-	json_object *obj = NULL, *version = NULL;
+	json_object *obj = NULL, *version = NULL, *expv = NULL;
 	const char *akid = NULL, *secret = NULL, *token = NULL, *exp = NULL, *code = NULL;
 	time_t expiration = 0;
 	int error = 0;
@@ -156,6 +155,22 @@ int pgiam_chain_parse_json(pgiam_creds *out, const char *json, size_t len, int f
 	if (!obj || json_tokener_get_error(tok) != json_tokener_success ||
 	    !json_object_is_type(obj, json_type_object)) {
 		error = pgiam_error_set(PGIAM_EINVAL, "%s did not print a JSON object with credentials", what);
+		goto cleanup;
+	}
+	/* one JSON document and nothing after it but white space (Python's json.loads,
+	 * which botocore uses, says "Extra data") */
+	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
+		if (json[i] == '\0' || !strchr(" \t\r\n", json[i])) {
+			error = pgiam_error_set(PGIAM_EINVAL,
+				"%s printed something after its JSON object: refused", what);
+			goto cleanup;
+		}
+	if (json_object_object_get_ex(obj, "Expiration", &expv) && expv &&
+	    !json_object_is_type(expv, json_type_string)) {
+		/* a number would otherwise be ignored, and the credentials never expire */
+		error = pgiam_error_set(PGIAM_EINVAL,
+			"%s gave an Expiration that is not a string (expected an ISO 8601 time such as "
+			"2026-01-01T00:00:00Z)", what);
 		goto cleanup;
 	}
 	if (format == 0) {
@@ -246,19 +261,116 @@ static void first_line(char *out, size_t outlen, const char *s)
 	out[n] = '\0';
 }
 
+/* Starts argv with stdin from /dev/null and stdout/stderr into the pipes, in a process
+ * group of its own: at a deadline or a cancel the whole group is killed, so a helper's
+ * own children (a shell pipeline, a browser-login agent stuck waiting) go with it. */
+static int spawn_helper(pid_t *out_pid, char **argv, int outfd, int errfd, const char *what)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	int rc = 0;
+
+	*out_pid = -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, outfd, 1);
+	posix_spawn_file_actions_adddup2(&fa, errfd, 2);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	rc = posix_spawnp(out_pid, argv[0], &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		*out_pid = -1;
+		return pgiam_error_set(PGIAM_ENOTFOUND, "%s: cannot run '%s': %s", what, argv[0],
+			strerror(rc));
+	}
+	return 0;
+}
+
+/* Reads what is ready on the open pipes (fds[i] < 0 once closed), waiting up to 50 ms. */
+static int read_pipes(int fds[2], pgiam_buf *bufs[2], const char *what)
+{
+	struct pollfd p[2] = { { fds[0], POLLIN, 0 }, { fds[1], POLLIN, 0 } };
+	char chunk[4096];
+
+	if (poll(p, 2, 50) < 0 && errno != EINTR)
+		return pgiam_error_set(PGIAM_EIO, "%s: poll failed: %s", what, strerror(errno));
+	for (int i = 0; i < 2; i++) {
+		ssize_t n = 0;
+		if (fds[i] < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = read(fds[i], chunk, sizeof(chunk));
+		if (n > 0 && bufs[i]->len + (size_t)n <= PROCESS_MAX_OUTPUT)
+			pgiam_buf_put(bufs[i], chunk, (size_t)n);
+		else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+		pgiam_wipe(chunk, sizeof(chunk));
+	}
+	return 0;
+}
+
+static long ms_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* Collects the helper's output until it has exited and closed both pipes, the deadline
+ * passes or *cancel is set. *status is its wait status and *pid -1 once it is reaped;
+ * on an error the caller kills what is left. A helper that closes its output and keeps
+ * running is waited for only until the deadline (waitpid with WNOHANG, never blocking). */
+static int collect(pid_t *pid, int *status, int fds[2], pgiam_buf *bufs[2], const char *what,
+	const char *prog, int timeout_s, const pgiam_cancel *cancel)
+{
+	struct timespec start;
+	int error = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (fds[0] >= 0 || fds[1] >= 0 || *pid > 0) {
+		if (fds[0] >= 0 || fds[1] >= 0) {
+			if ((error = read_pipes(fds, bufs, what)) < 0)
+				return error;
+		} else {
+			pid_t rc = waitpid(*pid, status, WNOHANG);
+			if (rc == *pid)
+				*pid = -1;
+			else if (rc < 0 && errno != EINTR)
+				return pgiam_error_set(PGIAM_EIO, "%s: waitpid failed: %s", what, strerror(errno));
+			else if (rc == 0)
+				poll(NULL, 0, 50);
+			if (*pid < 0)
+				break;
+		}
+		if (pgiam_cancel_requested(cancel))
+			return pgiam_error_set(PGIAM_ECANCELLED, "%s: cancelled; '%s' was stopped", what, prog);
+		if (ms_since(&start) > (long)timeout_s * 1000)
+			return pgiam_error_set(PGIAM_ENET,
+				"%s: '%s' did not finish within %d s (credential_process_timeout): stopped it",
+				what, prog, timeout_s);
+	}
+	return 0;
+}
+
 int pgiam_chain_run_process(pgiam_creds *out, const char *command, const char *what,
-	const pgiam_cancel *cancel)
+	int timeout_s, const pgiam_cancel *cancel)
 {
 	char **argv = NULL;
 	int outpipe[2] = { -1, -1 }, errpipe[2] = { -1, -1 };
-	posix_spawn_file_actions_t fa;
-	int fa_init = 0;
+	int fds[2] = { -1, -1 };
 	pid_t pid = -1;
 	pgiam_buf sout = PGIAM_BUF_INIT, serr = PGIAM_BUF_INIT;
-	struct timespec start, now;
-	int status = 0, rc = 0;
+	pgiam_buf *bufs[2] = { &sout, &serr };
+	int status = 0;
 	int error = 0;
 
+	if (timeout_s <= 0)
+		timeout_s = PGIAM_CHAIN_PROCESS_TIMEOUT;
 	if ((error = pgiam_chain_split_command(&argv, command)) < 0) {
 		error = pgiam_http_error_prefix(PGIAM_EINVAL, what);
 		goto cleanup;
@@ -267,65 +379,15 @@ int pgiam_chain_run_process(pgiam_creds *out, const char *command, const char *w
 		error = pgiam_error_set(PGIAM_EIO, "%s: cannot create a pipe: %s", what, strerror(errno));
 		goto cleanup;
 	}
-	posix_spawn_file_actions_init(&fa);
-	fa_init = 1;
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, outpipe[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, errpipe[1], 2);
-	if ((rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ)) != 0) {
-		pid = -1;
-		error = pgiam_error_set(PGIAM_ENOTFOUND, "%s: cannot run '%s': %s", what, argv[0],
-			strerror(rc));
+	if ((error = spawn_helper(&pid, argv, outpipe[1], errpipe[1], what)) < 0)
 		goto cleanup;
-	}
 	close(outpipe[1]);
 	close(errpipe[1]);
 	outpipe[1] = errpipe[1] = -1;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (outpipe[0] >= 0 || errpipe[0] >= 0) {
-		struct pollfd fds[2] = { { outpipe[0], POLLIN, 0 }, { errpipe[0], POLLIN, 0 } };
-		char chunk[4096];
-		long elapsed = 0;
-
-		if (poll(fds, 2, 100) < 0 && errno != EINTR) {
-			error = pgiam_error_set(PGIAM_EIO, "%s: poll failed: %s", what, strerror(errno));
-			goto cleanup;
-		}
-		for (int i = 0; i < 2; i++) {
-			int *fd = i == 0 ? &outpipe[0] : &errpipe[0];
-			pgiam_buf *b = i == 0 ? &sout : &serr;
-			ssize_t n = 0;
-			if (*fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			n = read(*fd, chunk, sizeof(chunk));
-			if (n > 0 && b->len + (size_t)n <= PROCESS_MAX_OUTPUT)
-				pgiam_buf_put(b, chunk, (size_t)n);
-			else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
-				close(*fd);
-				*fd = -1;
-			}
-			pgiam_wipe(chunk, sizeof(chunk));
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (pgiam_cancel_requested(cancel)) {
-			error = pgiam_error_set(PGIAM_ECANCELLED, "%s: cancelled", what);
-			goto cleanup;
-		}
-		if (elapsed > PROCESS_TIMEOUT_MS) {
-			error = pgiam_error_set(PGIAM_ENET, "%s: '%s' did not finish within %d s",
-				what, argv[0], PROCESS_TIMEOUT_MS / 1000);
-			goto cleanup;
-		}
-	}
-	while ((rc = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	pid = -1;
-	if (rc < 0) {
-		error = pgiam_error_set(PGIAM_EIO, "%s: waitpid failed: %s", what, strerror(errno));
+	fds[0] = outpipe[0], fds[1] = errpipe[0];
+	outpipe[0] = errpipe[0] = -1;
+	if ((error = collect(&pid, &status, fds, bufs, what, argv[0], timeout_s, cancel)) < 0)
 		goto cleanup;
-	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		char line[200];
 		first_line(line, sizeof(line), pgiam_buf_cstr(&serr));
@@ -341,6 +403,8 @@ int pgiam_chain_run_process(pgiam_creds *out, const char *command, const char *w
 
 cleanup:
 	if (pid > 0) {
+		/* the group first: the helper is not reaped yet, so its id is still the group's */
+		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
@@ -350,9 +414,9 @@ cleanup:
 			close(outpipe[i]);
 		if (errpipe[i] >= 0)
 			close(errpipe[i]);
+		if (fds[i] >= 0)
+			close(fds[i]);
 	}
-	if (fa_init)
-		posix_spawn_file_actions_destroy(&fa);
 	pgiam_buf_dispose(&sout);
 	pgiam_buf_dispose(&serr);
 	pgiam_chain_argv_free(argv);

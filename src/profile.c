@@ -69,6 +69,36 @@ static const char *tidy_ini_error(void)
 	return *s ? s : "iniparser could not read it";
 }
 
+/* Whether path is a symbolic link to a file its author could not otherwise show the
+ * user: owned by someone other than the link's owner, or not readable by the real user
+ * (pgiam run with more rights). A syntax error then quotes no line of it. target is
+ * stat(path). */
+static int borrowed_file(const char *path, const struct stat *target)
+{
+	struct stat link;
+
+	if (lstat(path, &link) < 0 || !S_ISLNK(link.st_mode))
+		return 0;
+	return link.st_uid != target->st_uid || access(path, R_OK) != 0;
+}
+
+/* tidy_ini_error() without the quoted line: "syntax error in FILE (LINE)". */
+static const char *unquoted_ini_error(const char *path)
+{
+	char *s = (char *)tidy_ini_error();
+	const char *prefix = "syntax error in ";
+	char *end = NULL;
+
+	if (!strncmp(s, prefix, strlen(prefix)) && !strncmp(s + strlen(prefix), path, strlen(path)) &&
+	    (end = strstr(s + strlen(prefix) + strlen(path), "): ")))
+		snprintf(end + 1, sizeof(ini_error) - (size_t)(end + 1 - ini_error),
+			" (the line is not quoted: the profile is a link to another user's file)");
+	else
+		snprintf(ini_error, sizeof(ini_error), "a syntax error (the line is not quoted: "
+			"the profile is a link to another user's file)");
+	return ini_error;
+}
+
 /* --- small helpers ---------------------------------------------------------------- */
 
 /* ASCII only, whatever the locale (the TUI sets one): names and keys are ASCII. */
@@ -375,7 +405,8 @@ int pgiam_profile_load(pgiam_profile **out, const char *path)
 	ini_error[0] = '\0';
 	if (!(d = iniparser_load(path))) {
 		error = pgiam_error_set(PGIAM_EINVAL, "%s: cannot parse the profile: %s; expected "
-			"KEY = VALUE lines under a [profile] line", path, tidy_ini_error());
+			"KEY = VALUE lines under a [profile] line", path,
+			borrowed_file(path, &st) ? unquoted_ini_error(path) : tidy_ini_error());
 		goto cleanup;
 	}
 
@@ -746,6 +777,21 @@ int pgiam_profile_duration(const pgiam_profile *p)
 	n = strtol(v, &end, 10);
 	if (errno || *end || n < 900 || n > 43200)
 		return PGIAM_PROFILE_DEFAULT_DURATION;
+	return (int)n;
+}
+
+int pgiam_profile_credential_process_timeout(const pgiam_profile *p)
+{
+	const char *v = get_nonempty(p, "credential_process_timeout");
+	char *end = NULL;
+	long n;
+
+	if (!v)
+		return PGIAM_PROFILE_DEFAULT_PROCESS_TIMEOUT;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || n < 1 || n > 3600)
+		return PGIAM_PROFILE_DEFAULT_PROCESS_TIMEOUT;
 	return (int)n;
 }
 

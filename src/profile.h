@@ -131,6 +131,12 @@ const char *pgiam_profile_session_name(const pgiam_profile *p);
 /* duration in seconds, default PGIAM_PROFILE_DEFAULT_DURATION. */
 int pgiam_profile_duration(const pgiam_profile *p);
 
+/* credential_process_timeout in seconds (1-3600), default
+ * PGIAM_PROFILE_DEFAULT_PROCESS_TIMEOUT: how long a credential_process of the AWS
+ * config may run (the AWS config files have no such key, so it lives here). */
+#define PGIAM_PROFILE_DEFAULT_PROCESS_TIMEOUT 60
+int pgiam_profile_credential_process_timeout(const pgiam_profile *p);
+
 /* The AWS shared-config profile to take source credentials from; NULL = the chain's
  * default (AWS_PROFILE, then "default"). */
 const char *pgiam_profile_source_profile(const pgiam_profile *p);

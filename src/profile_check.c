@@ -7,6 +7,7 @@
 #include "ascii.h"
 #include "error.h"
 #include "http.h"
+#include "sanitize.h"
 #include "secure.h"
 
 #include <arpa/inet.h>
@@ -40,6 +41,7 @@ static const pgiam_profile_key known_keys[] = {
 	{ "read_only", "true to open read-only sessions", 0 },
 	{ "account_id", "12-digit AWS account of the database, for pgiam policy", 0 },
 	{ "dbi_resource_id", "DbiResourceId (db-...) of the database, for pgiam policy", 0 },
+	{ "credential_process_timeout", "seconds a credential_process may run, 1-3600, default 60", 0 },
 };
 
 #define NKEYS (sizeof(known_keys) / sizeof(known_keys[0]))
@@ -57,6 +59,25 @@ typedef struct {
 	size_t n;
 	int errors;
 } sink;
+
+/* Replaces s (in a buffer of size len) with its terminal-safe form, cut at a character
+ * boundary when that is longer. */
+static void safe_copy(char *s, size_t len)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+	size_t n = 0;
+
+	if (pgiam_text_sanitize(&b, s, strlen(s), 0) < 0) {
+		s[0] = '\0';
+		return;
+	}
+	n = b.len < len ? b.len : len - 1;
+	while (n < b.len && n > 0 && ((unsigned char)b.ptr[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(s, pgiam_buf_cstr(&b), n);
+	s[n] = '\0';
+	pgiam_buf_dispose(&b);
+}
 
 __attribute__((format(printf, 5, 6)))
 static void add(sink *s, const char *key, const char *also, pgiam_problem_severity sev,
@@ -76,13 +97,10 @@ static void add(sink *s, const char *key, const char *also, pgiam_problem_severi
 	va_start(ap, fmt);
 	vsnprintf(it->body, sizeof(it->body), fmt, ap);
 	va_end(ap);
-	/* messages quote values, and values may hold terminal escapes: show them as '?' */
-	for (char *c = it->body; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
-	for (char *c = it->key; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	/* messages quote values, which may hold terminal escapes: made safe here already,
+	 * by the rule every front end prints with (src/sanitize.h) */
+	safe_copy(it->body, sizeof(it->body));
+	safe_copy(it->key, sizeof(it->key));
 }
 
 const pgiam_profile_key *pgiam_profile_keys(size_t *count)
@@ -284,6 +302,10 @@ static void check_pg_name(sink *s, const pgiam_profile *p, const char *key, cons
 	else if (strlen(v) > 63)
 		add(s, key, NULL, PGIAM_PROBLEM_ERROR, "is %zu bytes; expected at most 63 "
 			"(PostgreSQL's name length)", strlen(v));
+	else if (!pgiam_text_is_clean(v))
+		add(s, key, NULL, PGIAM_PROBLEM_ERROR, "is not valid UTF-8 or has a control "
+			"character (C0, DEL, C1 or a bidirectional control); expected the %s as "
+			"plain text", what);
 }
 
 static void check_bool(sink *s, const pgiam_profile *p, const char *key)
@@ -454,6 +476,10 @@ static void check_all(sink *s, const pgiam_profile *p)
 	if ((v = val(p, "account_id")) && !only_digits(v, 12))
 		add(s, "account_id", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not an account ID; "
 			"expected 12 digits, e.g. 123456789012", v);
+	if ((v = val(p, "credential_process_timeout")) && !(only_digits(v, strlen(v)) &&
+			strlen(v) <= 4 && atoi(v) >= 1 && atoi(v) <= 3600))
+		add(s, "credential_process_timeout", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not a "
+			"timeout; expected whole seconds from 1 to 3600 (default 60)", v);
 	if ((v = val(p, "dbi_resource_id")) && !(strncmp(v, "db-", 3) == 0 && v[3] &&
 			only_chars(v + 3, "")))
 		add(s, "dbi_resource_id", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not a "

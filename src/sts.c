@@ -119,8 +119,12 @@ int pgiam_sts_parse_time(time_t *out, const char *s)
 			p++;
 		if (pgiam_ascii_isdigit((unsigned char)p[0]) && pgiam_ascii_isdigit((unsigned char)p[1])) {
 			offset += ((p[0] - '0') * 10 + (p[1] - '0')) * 60L;
+			if (p[0] > '5')
+				goto bad;  /* minutes 00-59 */
 			p += 2;
 		}
+		if (offset >= 24 * 3600L)
+			goto bad;  /* an offset is less than a day (+99:99 is no time zone) */
 		offset *= sign;
 	} else
 		goto bad;

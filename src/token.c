@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "sanitize.h"
 #include "secure.h"
 #include "sigv4.h"
 
@@ -75,9 +76,11 @@ static int check_params(const pgiam_token_params *p, const pgiam_creds *creds)
 		return pgiam_error_set(PGIAM_EINVAL, "the database user name is empty");
 	if (n > USER_MAX)
 		return pgiam_error_set(PGIAM_EINVAL, "the database user name is %zu bytes long; PostgreSQL role names have at most %d", n, USER_MAX);
-	for (const unsigned char *u = (const unsigned char *)p->db_user; *u; u++)
-		if (*u < 0x20 || *u == 0x7f)
-			return pgiam_error_set(PGIAM_EINVAL, "the database user name contains a control character");
+	/* what is signed is shown later (token --describe, the TUI, logs): UTF-8 that a
+	 * terminal shows as it is, as PostgreSQL (a UTF-8 server) stores role names */
+	if (!pgiam_text_is_clean(p->db_user))
+		return pgiam_error_set(PGIAM_EINVAL, "the database user name is not valid UTF-8 or "
+			"contains a control character (C0, DEL, C1 or a bidirectional control)");
 	if (!valid_region(p->region))
 		return pgiam_error_set(PGIAM_EINVAL, "'%.40s' is not a region name (like us-east-1)",
 			p->region && valid_host_chars(p->region) ? p->region : "?");

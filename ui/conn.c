@@ -46,7 +46,9 @@ struct pgiam_conn {
 	pgiam_session *session;
 	pgiam_eventlog *log;
 	char role_arn[300];
-	time_t token_logged;          /* the token expiry already written to the log */
+	unsigned token_logged;        /* the connection (info.connections) whose token is in
+	                                 the log: each connection signs its own token, and two
+	                                 in the same second have the same expiry */
 
 	pthread_mutex_t lock;         /* guards events[] */
 	char events[EVENT_QUEUE][PGIAM_EVENTLOG_TEXT];
@@ -322,10 +324,10 @@ static void took_connection(pgiam_conn *c, int reconnect)
 	c->status.tls_verified = info.tls && (!strcmp(info.sslmode, "verify-full") ||
 		!strcmp(info.sslmode, "verify-ca"));
 	c->status.failure[0] = '\0';
-	if (info.token_expires_at && info.token_expires_at != c->token_logged) {
+	if (info.token_expires_at && info.connections != c->token_logged) {
 		hhmmss(at, sizeof(at), info.token_expires_at);
 		pgiam_eventlog_add(c->log, "token signed for %s, expires %s", info.endpoint, at);
-		c->token_logged = info.token_expires_at;
+		c->token_logged = info.connections;
 	}
 	pgiam_eventlog_add(c->log, "%s %s as %s (%s%s%s)%s", reconnect ? "reconnected to"
 		: "connected to", info.endpoint, info.current_user[0] ? info.current_user : info.db_user,

@@ -10,6 +10,7 @@
 
 #include "draw.h"
 #include "error.h"
+#include "sanitize.h"
 #include "statusbar.h"
 
 #include <errno.h>
@@ -80,7 +81,9 @@ static void restore_terminal(void)
 void pgiam_ui_fail(const char *what)
 {
 	restore_terminal();
-	fprintf(stderr, "pgiam: %s\n", what);
+	fputs("pgiam: ", stderr);
+	pgiam_text_fputs(stderr, what, 0);  /* may quote a profile or a server */
+	fputc('\n', stderr);
 	exit(1);
 }
 

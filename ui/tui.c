@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "error.h"
+#include "sanitize.h"
 #include "profile.h"
 
 #include <curses.h>
@@ -122,7 +123,9 @@ int pgiam_tui_main(int argc, char **argv)
 			}
 			continue;
 		}
-		fprintf(stderr, "pgiam: unknown option '%s'\n", argv[i]);
+		fputs("pgiam: unknown option '", stderr);
+		pgiam_text_fputs(stderr, argv[i], 0);
+		fputs("'\n", stderr);
 		usage(stderr);
 		return 2;
 	}
@@ -135,7 +138,9 @@ int pgiam_tui_main(int argc, char **argv)
 		return 2;
 	app = pgiam_xcalloc(1, sizeof(*app));
 	if (pgiam_profile_dir(&app->profiles_dir, dir) < 0) {
-		fprintf(stderr, "pgiam: %s\n", pgiam_error_last());
+		fputs("pgiam: ", stderr);
+		pgiam_text_fputs(stderr, pgiam_error_last(), 0);
+		fputc('\n', stderr);
 		free(app);
 		return 2;
 	}

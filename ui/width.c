@@ -2,6 +2,7 @@
 #include "width.h"
 
 #include "error.h"
+#include "sanitize.h"
 
 #include <langinfo.h>
 #include <stdlib.h>
@@ -36,13 +37,6 @@ static void set_rep(glyph *g, const char *rep, int width)
 static void set_replacement(glyph *g)
 {
 	set_rep(g, pgiam_width_utf8_locale() ? "\xEF\xBF\xBD" : "?", 1);
-}
-
-/* Directional formatting characters can reorder what the terminal shows (a hostile
- * table name could then look like another one), so they are never passed through. */
-static int is_bidi_control(wchar_t wc)
-{
-	return (wc >= 0x202A && wc <= 0x202E) || (wc >= 0x2066 && wc <= 0x2069);
 }
 
 /* Outside a UTF-8 locale the UI's own few symbols become ASCII, and any other UTF-8
@@ -100,12 +94,18 @@ static void next_glyph(glyph *g, const char *s, size_t n, int at_start)
 		set_rep(g, " ", 1);
 		return;
 	}
-	if (wc < 0x20 || wc == 0x7f) {
+	/* the core's rule (src/sanitize.h), the same the CLI's output follows: C0 and DEL
+	 * as carets, C1 and directional formatting characters (which could make a hostile
+	 * table name look like another) replaced */
+	switch (pgiam_text_classify((uint32_t)wc)) {
+	case PGIAM_TEXT_PLAIN:
+		break;
+	case PGIAM_TEXT_CARET: {
 		char caret[3] = { '^', (char)(wc == 0x7f ? '?' : wc + 0x40), '\0' };
 		set_rep(g, caret, 2);
 		return;
 	}
-	if ((wc >= 0x80 && wc <= 0x9f) || is_bidi_control(wc)) {
+	case PGIAM_TEXT_REPLACE:
 		set_replacement(g);
 		return;
 	}

@@ -2,7 +2,8 @@
  * (ui/width.c), which every byte from profiles and servers goes through before it
  * reaches the terminal. Checks what width.h promises: no control byte in the output,
  * the output exactly as wide as reported and never wider than asked, wrapping keeps
- * every line within the width, the UTF-8 cursor steps stay on the text. Also linked
+ * every line within the width, the UTF-8 cursor steps stay on the text; and the core's
+ * sanitiser (src/sanitize.c, the CLI's output) leaves nothing a terminal acts on. Also linked
  * with standalone.c into a corpus replayer that runs in the normal test suite. */
 #include "../../ui/width.c"
 
@@ -70,6 +71,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (next <= pos || next > len || pgiam_utf8_prev(s, next) > pos)
 				abort();
 			pos = next;
+		}
+	}
+	/* issue 10: the core's sanitiser (the CLI's output) leaves only plain characters,
+	 * and its JSON escaping leaves no control character, C1 or stray byte either */
+	for (int json = 0; json < 2; json++) {
+		const char *p = NULL;
+		size_t n = 0;
+
+		pgiam_buf_clear(&out);
+		if ((json ? pgiam_text_json_escape(&out, s) :
+		     pgiam_text_sanitize(&out, s, strlen(s), PGIAM_TEXT_KEEP_NEWLINES)) < 0)
+			continue;
+		p = pgiam_buf_cstr(&out);
+		n = strlen(p);
+		for (size_t i = 0; i < n;) {
+			uint32_t cp = 0;
+			size_t len = pgiam_utf8_decode(&cp, p + i, n - i);
+
+			if (!len || (cp != '\n' && !(json && (cp == '\r' || cp == '\t')) &&
+			    pgiam_text_classify(cp) != PGIAM_TEXT_PLAIN))
+				abort();
+			i += len;
 		}
 	}
 	pgiam_buf_dispose(&out);

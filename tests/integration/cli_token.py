@@ -103,7 +103,7 @@ check("AKIAIOSFODNN7EXAMPLE" not in d.stdout, "access key id is masked")
 # decoded fields are untrusted: control characters never reach the terminal
 esc = token.replace("DBUser=mysqlUser", "DBUser=%1B%5B2J%07x")
 d = run(["token", "--describe", esc], {"PGIAM_TEST_TIME": "1735689601"})
-check(d.returncode == 0 and "user:          ?[2J?x" in d.stdout and "\x1b" not in d.stdout,
+check(d.returncode == 0 and "user:          ^[[2J^Gx" in d.stdout and "\x1b" not in d.stdout,
       f"control characters in describe: {d.stdout!r}")
 
 for bad, needle in [("garbage", "not an RDS auth token"), ("", "not an RDS auth token: it is empty"),

@@ -116,9 +116,9 @@ def main():
               "role_arn = arn:aws:iam::123456789012:role/\x1b[31mred\n")
         write(os.path.join(esc, "escbroken.ini"), "[profile]\n\x1b[2J no equals\n")
         rc, out, err = run(["profiles", "--profiles", esc])
-        check(rc == 0 and "\x1b" not in out and "\x07" not in out and "?[2Jdb.example.com" in out
-              and "u?[1mbold?" in out and "escbroken" in out,
-              "control characters in values are shown as '?'", repr(out))
+        check(rc == 0 and "\x1b" not in out and "\x07" not in out and "^[[2Jdb.example.com" in out
+              and "u^[[1mbold^G" in out and "escbroken" in out,
+              "control characters in values are shown in caret notation (as the TUI does)", repr(out))
 
         # directory resolution: PGIAM_PROFILES, XDG_CONFIG_HOME, HOME
         rc, out, _ = run(["profiles"], {"PGIAM_PROFILES": d})

@@ -36,6 +36,9 @@ def validate_config(config):
     for key in ("access_key_id", "secret_access_key"):
         if not isinstance(config.get(key), str) or not config[key]:
             raise ValueError("config: %r is required (a string)" % key)
+    for key in ("token", "code"):
+        if config.get(key) is not None and not isinstance(config[key], str):
+            raise ValueError("config: %r must be a string" % key)
     auth = config.get("authorization")
     if auth is not None and (not isinstance(auth, str) or "\r" in auth or "\n" in auth):
         raise ValueError("config: 'authorization' must be a one-line string")
@@ -61,7 +64,7 @@ class State:
     def reset(self):
         with self.lock:
             self.stats = {"token": 0, "role_name": 0, "credentials": 0, "unauthorized": 0,
-                          "errors": 0, "not_found": 0}
+                          "errors": 0, "not_found": 0, "header_names": []}
             self.error500 = 0
 
     def bump(self, key):
@@ -118,6 +121,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def dispatch(self, method):
         path = urllib.parse.urlsplit(self.path).path
+        if not path.startswith("/_sandbox/"):
+            # every header name a client sent (a test checks that none was injected)
+            with self.state.lock:
+                seen = set(self.state.stats["header_names"]) | {k.lower() for k in self.headers.keys()}
+                self.state.stats["header_names"] = sorted(seen)
         try:
             if path.startswith("/_sandbox/"):
                 self.control(method, path)
@@ -163,7 +171,8 @@ class Handler(BaseHTTPRequestHandler):
                 st.log(method=method, path=path, result="bad_request", reason="token TTL missing or out of range")
                 self.send(400, "Bad Request\n")
                 return
-            token = secrets.token_urlsafe(40)
+            # config "token": a fixed token, even a hostile one (tests of the client)
+            token = self.credentials().get("token") or secrets.token_urlsafe(40)
             with st.lock:
                 st.tokens[token] = time.monotonic() + ttl
             st.bump("token")
@@ -197,7 +206,7 @@ class Handler(BaseHTTPRequestHandler):
             st.bump("credentials")
             st.log(method=method, path=path, result="ok", reason="served %s" % creds["access_key_id"])
             self.send_json(200, {
-                "Code": "Success",
+                "Code": creds.get("code") or "Success",
                 "LastUpdated": iso_z(time.time()),
                 "Type": "AWS-HMAC",
                 "AccessKeyId": creds["access_key_id"],
@@ -237,6 +246,7 @@ class Handler(BaseHTTPRequestHandler):
             "Token": creds.get("session_token") or "",
             "Expiration": creds["expiration"],
             "RoleArn": creds.get("role_arn") or "",
+            **({"Code": creds["code"]} if creds.get("code") else {}),
         })
 
     # -- control --------------------------------------------------------------

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "awsfiles.h"
@@ -231,13 +234,13 @@ static void test_run_process(void **state)
 	clear_env();
 	assert_int_equal(pgiam_chain_run_process(&c,
 		"/bin/sh -c 'echo \"first line of trouble\" >&2; echo second >&2; exit 3'", "profile p via credential_process",
-		NULL), PGIAM_EAUTH);
+		0, NULL), PGIAM_EAUTH);
 	assert_non_null(strstr(pgiam_error_last(), "exit status 3: first line of trouble"));
 	assert_null(strstr(pgiam_error_last(), "second"));
 	/* a hostile or noisy helper: terminal escapes, a C1 CSI, a line far too long, cut
 	 * inside a UTF-8 sequence */
 	assert_int_equal(pgiam_chain_run_process(&c, "/bin/sh -c 'printf \"\\033]0;t\\007\\033[31mred"
-		"\\302\\2332J\\tx\\177 %0176d\\303\\251tail\\n\" 0 >&2; exit 1'", "p", NULL),
+		"\\302\\2332J\\tx\\177 %0176d\\303\\251tail\\n\" 0 >&2; exit 1'", "p", 0, NULL),
 		PGIAM_EAUTH);
 	{
 		const char *m = strstr(pgiam_error_last(), "exit status 1: ");
@@ -252,10 +255,140 @@ static void test_run_process(void **state)
 		assert_null(strstr(m, "tail"));
 		assert_int_not_equal((unsigned char)m[strlen(m) - 1], 0xC3);
 	}
-	assert_int_equal(pgiam_chain_run_process(&c, "/nonexistent/tool --x", "p", NULL), PGIAM_ENOTFOUND);
+	assert_int_equal(pgiam_chain_run_process(&c, "/nonexistent/tool --x", "p", 0, NULL), PGIAM_ENOTFOUND);
 	assert_non_null(strstr(pgiam_error_last(), "cannot run '/nonexistent/tool'"));
-	assert_int_equal(pgiam_chain_run_process(&c, "/bin/echo not-json", "p", NULL), PGIAM_EINVAL);
+	assert_int_equal(pgiam_chain_run_process(&c, "/bin/echo not-json", "p", 0, NULL), PGIAM_EINVAL);
 	assert_null(c.access_key_id);
+}
+
+/* issue 10: botocore's json.loads refuses trailing content, and parses Expiration as a
+ * string only (a number would make credentials that never expire). */
+static void test_parse_json_strict(void **state)
+{
+	pgiam_creds c = PGIAM_CREDS_INIT;
+	static const char *const bad[] = {
+		"{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"} garbage {",
+		"{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}{}",
+		"{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}\n}",
+	};
+	static const char nul_after[] =
+		"{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}\0x";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(pj(&c, bad[i], 0, "proc"), PGIAM_EINVAL);
+		assert_non_null(strstr(pgiam_error_last(), "after its JSON object"));
+	}
+	assert_int_equal(pj(&c, "{\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"} x", 1, "imds"),
+		PGIAM_EINVAL);
+	/* a NUL after the object is content too */
+	assert_int_equal(pgiam_chain_parse_json(&c, nul_after, sizeof(nul_after) - 1, 0, "proc"),
+		PGIAM_EINVAL);
+	assert_int_equal(pj(&c, "{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\", "
+		"\"Expiration\": 32472144000}", 0, "proc"), PGIAM_EINVAL);
+	assert_non_null(strstr(pgiam_error_last(), "Expiration that is not a string"));
+	assert_int_equal(pj(&c, "{\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\", "
+		"\"Expiration\": true}", 1, "imds"), PGIAM_EINVAL);
+	assert_null(c.access_key_id);
+	/* white space after it is fine, and a null Expiration is no expiration (botocore) */
+	assert_int_equal(pj(&c, "{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\", "
+		"\"Expiration\": null}\n \r\n\t", 0, "proc"), 0);
+	assert_int_equal(c.expiration, 0);
+	pgiam_creds_dispose(&c);
+}
+
+static long ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether process pid is gone: no such process, or a zombie its new parent has not
+ * reaped yet. */
+static int pid_gone(pid_t pid)
+{
+	char path[64], stat[512] = "";
+	FILE *f = NULL;
+	char *paren = NULL;
+
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (!(f = fopen(path, "r")))
+		return 1;
+	if (!fgets(stat, sizeof(stat), f))
+		stat[0] = '\0';
+	fclose(f);
+	paren = strrchr(stat, ')');
+	return paren && paren[1] == ' ' && paren[2] == 'Z';
+}
+
+/* Waits (up to 10 s) until both processes are gone. */
+static int both_gone(pid_t a, pid_t b)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (pid_gone(a) && pid_gone(b))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* The helper's pid, its process group and its child's pid, as it wrote them. */
+static void read_pids(const char *path, pid_t *pid, pid_t *pgrp, pid_t *child)
+{
+	FILE *f = fopen(path, "r");
+	long a = 0, b = 0, c = 0;
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld %ld %ld", &a, &b, &c), 3);
+	fclose(f);
+	*pid = (pid_t)a, *pgrp = (pid_t)b, *child = (pid_t)c;
+}
+
+/* issue 10: a helper that closes its output and keeps running (with a child of its
+ * own) is stopped at the deadline, the whole process group with it; a cancel stops it. */
+static void test_run_process_deadline_and_cancel(void **state)
+{
+	pgiam_creds c = PGIAM_CREDS_INIT;
+	char cmd[1200], pidfile[200];
+	pgiam_cancel cancel = 0;
+	pid_t pid = 0, pgrp = 0, child = 0;
+	long t0 = 0, took = 0;
+
+	(void)state;
+	clear_env();
+	snprintf(pidfile, sizeof(pidfile), "%s/helper.pids", tmpdir);
+	/* ps -o pgid= of itself: the helper's process group */
+	snprintf(cmd, sizeof(cmd), "/bin/sh -c 'exec >&- 2>&-; sleep 300 & "
+		"echo $$ $(ps -o pgid= -p $$) $! > %s.tmp; mv %s.tmp %s; wait'", pidfile, pidfile, pidfile);
+	t0 = ms_now();
+	assert_int_equal(pgiam_chain_run_process(&c, cmd, "profile p via credential_process", 1, NULL),
+		PGIAM_ENET);
+	took = ms_now() - t0;
+	assert_true(took >= 1000 && took < 5000);
+	assert_non_null(strstr(pgiam_error_last(), "did not finish within 1 s (credential_process_timeout)"));
+	assert_null(strchr(pgiam_error_last(), '\n'));
+	read_pids(pidfile, &pid, &pgrp, &child);
+	assert_true(pid > 1 && child > 1);
+	assert_int_equal(pgrp, pid);      /* a process group of its own */
+	assert_true(both_gone(pid, child));  /* its child went with it */
+	assert_null(c.access_key_id);
+
+	/* cancel: stops it long before the (default, 60 s) deadline */
+	unlink(pidfile);
+	pgiam_cancel_request(&cancel);
+	t0 = ms_now();
+	assert_int_equal(pgiam_chain_run_process(&c, cmd, "p", 0, &cancel), PGIAM_ECANCELLED);
+	assert_true(ms_now() - t0 < 5000);
+	assert_non_null(strstr(pgiam_error_last(), "cancelled"));
+	if (access(pidfile, F_OK) == 0) {
+		read_pids(pidfile, &pid, &pgrp, &child);
+		assert_true(both_gone(pid, child));
+	}
+	unlink(pidfile);
 }
 
 static void test_env_provider(void **state)
@@ -374,6 +507,8 @@ int main(void)
 		cmocka_unit_test(test_split_command),
 		cmocka_unit_test(test_parse_json),
 		cmocka_unit_test(test_run_process),
+		cmocka_unit_test(test_parse_json_strict),
+		cmocka_unit_test(test_run_process_deadline_and_cancel),
 		cmocka_unit_test(test_env_provider),
 		cmocka_unit_test(test_chain_order),
 		cmocka_unit_test(test_container_full_uri_rules),

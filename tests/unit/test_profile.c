@@ -212,6 +212,12 @@ static void test_load_reference_and_defaults(void **state)
 	/* explicit values */
 	assert_int_equal(pgiam_profile_set(p, "duration", "900"), 0);
 	assert_int_equal(pgiam_profile_duration(p), 900);
+	assert_int_equal(pgiam_profile_credential_process_timeout(p), 60);
+	assert_int_equal(pgiam_profile_set(p, "credential_process_timeout", "5"), 0);
+	assert_int_equal(pgiam_profile_credential_process_timeout(p), 5);
+	assert_int_equal(pgiam_profile_set(p, "credential_process_timeout", "9999"), 0);
+	assert_int_equal(pgiam_profile_credential_process_timeout(p), 60);
+	assert_int_equal(pgiam_profile_set(p, "credential_process_timeout", NULL), 0);
 	assert_int_equal(pgiam_profile_set(p, "connect_host", "[::1]:15432"), 0);
 	assert_string_equal(pgiam_profile_connect_host(p), "::1");
 	assert_int_equal(pgiam_profile_connect_port(p), 15432);
@@ -301,6 +307,27 @@ static void test_load_failures(void **state)
 	assert_null(p);
 	assert_non_null(strstr(pgiam_error_last(), "syntax.ini"));
 	assert_non_null(strstr(pgiam_error_last(), "syntax error"));
+
+	/* issue 10: the offending line is quoted for the user's own file ... */
+	write_file("secret-target.ini", "[profile]\nendpoint = h:1\nTOPSECRET line without equals\n");
+	snprintf(path, sizeof(path), "%s/secret-target.ini", tmpdir);
+	assert_int_equal(pgiam_profile_load(&p, path), PGIAM_EINVAL);
+	assert_non_null(strstr(pgiam_error_last(), "TOPSECRET"));
+	/* ... but not through a link to another user's file (pgiam with more rights than
+	 * the link's author: here root, the only one who can make such a file) */
+	if (geteuid() == 0 && chown(path, 65534, 65534) == 0) {
+		char link[512];
+
+		snprintf(link, sizeof(link), "%s/borrowed.ini", tmpdir);
+		assert_int_equal(symlink(path, link), 0);
+		assert_int_equal(pgiam_profile_load(&p, link), PGIAM_EINVAL);
+		assert_null(strstr(pgiam_error_last(), "TOPSECRET"));
+		assert_non_null(strstr(pgiam_error_last(), "syntax error"));
+		assert_non_null(strstr(pgiam_error_last(), "not quoted"));
+		unlink(link);
+	} else
+		print_message("not root: the link-to-another-user's-file case is not run\n");
+	unlink(path);
 
 	write_file("bom.ini", "\xef\xbb\xbf[profile]\nendpoint = h:1\n");
 	snprintf(path, sizeof(path), "%s/bom.ini", tmpdir);
@@ -407,6 +434,18 @@ static const rule_case rules[] = {
 	{ "dbi_resource_id", "db-", 2, "dbi_resource_id", "db-" },
 	{ "dbi_resource_id", "db-ABCDEFGHIJ0123", 0, "dbi_resource_id", NULL },
 	{ "colour", "blue", 1, "colour", "not a pgiam key" },
+	/* issue 10: the credential_process deadline; names that are not plain text */
+	{ "credential_process_timeout", "0", 2, "credential_process_timeout", "1 to 3600" },
+	{ "credential_process_timeout", "3601", 2, "credential_process_timeout", "1 to 3600" },
+	{ "credential_process_timeout", "5s", 2, "credential_process_timeout", "1 to 3600" },
+	{ "credential_process_timeout", "-5", 2, "credential_process_timeout", "1 to 3600" },
+	{ "credential_process_timeout", "00005", 2, "credential_process_timeout", "1 to 3600" },
+	{ "credential_process_timeout", "5", 0, "credential_process_timeout", NULL },
+	{ "db_user", "iam\xc2\x9b" "31muser", 2, "db_user", "not valid UTF-8" },
+	{ "db_user", "iam\xff", 2, "db_user", "not valid UTF-8" },
+	{ "db_user", "iam\xe2\x80\xae" "user", 2, "db_user", "control" },
+	{ "db_user", "ユーザー_é", 0, "db_user", NULL },
+	{ "database", "db\xc2\x85", 2, "database", "control" },
 };
 
 static void test_rules(void **state)
@@ -549,7 +588,7 @@ static void test_keys_table(void **state)
 	static const char *const expected[] = { "endpoint", "region", "database", "db_user",
 		"role_arn", "external_id", "session_name", "duration", "source_profile",
 		"sts_endpoint", "ca_bundle", "sslmode", "allow_unverified_tls", "connect_host",
-		"read_only", "account_id", "dbi_resource_id" };
+		"read_only", "account_id", "dbi_resource_id", "credential_process_timeout" };
 
 	(void)state;
 	assert_int_equal(n, sizeof(expected) / sizeof(*expected));
@@ -748,7 +787,7 @@ static void test_other_sections_kept(void **state)
 	assert_int_equal(pgiam_profile_validate(p, pr, 8, &n), 1);
 	assert_null(strchr(pr[0].message, '\x1b'));
 	assert_null(strchr(pr[0].message, '\x07'));
-	assert_non_null(strstr(pr[0].message, "?]0;owned?"));
+	assert_non_null(strstr(pr[0].message, "^[]0;owned^G"));  /* carets, as everywhere */
 	pgiam_profile_free(p);
 
 	write_file("nosect.ini", "endpoint = h:1\n");

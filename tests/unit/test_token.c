@@ -130,6 +130,12 @@ static void test_bad_input(void **state)
 		{ "h", 5432, "a\nb", "us-east-1", "control character" },
 		{ "h", 5432, "a\x1f", "us-east-1", "control character" },
 		{ "h", 5432, "a\x7f", "us-east-1", "control character" },
+		/* issue 10: not UTF-8, or a C1 control (U+009B is a CSI on its own) */
+		{ "h", 5432, "a\xff", "us-east-1", "not valid UTF-8" },
+		{ "h", 5432, "a\xc3", "us-east-1", "not valid UTF-8" },
+		{ "h", 5432, "a\xc0\xaf", "us-east-1", "not valid UTF-8" },  /* overlong '/' */
+		{ "h", 5432, "a\xc2\x9b" "31mb", "us-east-1", "control character" },
+		{ "h", 5432, "a\xc2\x85", "us-east-1", "control character" },
 		{ "h", 5432, "u", "", "not a region name" },
 		{ "h", 5432, "u", NULL, "not a region name" },
 		{ "h", 5432, "u", "US-EAST-1", "not a region name" },

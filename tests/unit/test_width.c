@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "width.h"
 
 static int setup_locale(void **state)
@@ -121,6 +122,28 @@ static void test_no_raw_control_bytes(void **state)
 	pgiam_buf_dispose(&b);
 }
 
+/* issue 10: the TUI draws control characters as the CLI prints them (one rule, in
+ * src/sanitize.c): the same caret or U+FFFD for each. */
+static void test_same_rule_as_cli(void **state)
+{
+	static const char *const cases[] = { "a\x1b[31mb", "bel\x07", "del\x7f", "cr\r",
+		"csi\xc2\x9b" "2J", "nel\xc2\x85", "rlo\xe2\x80\xae" "x", "lri\xe2\x81\xa6" "x",
+		"stray\xff", "\xc2\xa0nbsp", "ユーザー" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pgiam_buf tui = PGIAM_BUF_INIT, cli = PGIAM_BUF_INIT;
+
+		assert_true(pgiam_width_fit(&tui, cases[i], 100, 0) > 0);
+		assert_int_equal(pgiam_text_sanitize(&cli, cases[i], strlen(cases[i]), 0), 0);
+		if (strcmp(pgiam_buf_cstr(&tui), pgiam_buf_cstr(&cli)))
+			fail_msg("case %zu: the TUI shows \"%s\", the CLI \"%s\"", i,
+				pgiam_buf_cstr(&tui), pgiam_buf_cstr(&cli));
+		pgiam_buf_dispose(&tui);
+		pgiam_buf_dispose(&cli);
+	}
+}
+
 static void test_utf8_steps(void **state)
 {
 	const char *s = "a\xE4\xBD\x9C" "b"; /* a作b */
@@ -166,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_width_of),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_no_raw_control_bytes),
+		cmocka_unit_test(test_same_rule_as_cli),
 		cmocka_unit_test(test_utf8_steps),
 		cmocka_unit_test(test_prefix_and_wrap),
 	};
