@@ -128,6 +128,14 @@ def browse_in_transaction(t, env):
     # back one level at a time: each level is read again (on the same connection)
     t.send("Escape")
     t.wait_for(r"(?s)Browse: public · own.*customers_ja")
+    # a slow read on the browser's connection: Esc cancels it there
+    select_line(t, r"\btxn_slow\s+view")
+    t.send("Enter")
+    t.wait_for(r"reading… \d+\.\d s · Esc cancels")
+    t.send("Escape")
+    t.wait_for(r"cancelled · r reads again")
+    t.send("Escape")
+    t.wait_for(r"(?s)Browse: public · own.*S I U D.*customers_ja")
     t.send("Escape")
     t.wait_for(r"(?s)Browse: schemas · own.*public\s+\d+ tables")
     t.send("Escape")
@@ -287,6 +295,20 @@ def lost_in_transaction(t, env):
 def main():
     env = sandbox_env()
     env["TERM"] = "screen-256color"
+    # a view slow to read (dropped at the end; the terminal tests run one at a time)
+    admin_sql(env, "CREATE OR REPLACE VIEW public.txn_slow AS SELECT x AS n, "
+                   "pg_sleep(1)::text AS slept FROM generate_series(1, 100) x;"
+                   "GRANT SELECT ON public.txn_slow TO readonly_role")
+    try:
+        sessions(env)
+    finally:
+        # a read left running by a failed test would hold the view until its end
+        admin_sql(env, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                       "WHERE query LIKE '%txn_slow%' AND pid <> pg_backend_pid();"
+                       "DROP VIEW IF EXISTS public.txn_slow")
+
+
+def sessions(env):
     t = Tmux(110, 32)
     try:
         t.connect(env, "sandbox-ro")
