@@ -5,7 +5,8 @@ against the sandbox:
 - the status bar says `in transaction`; F5 inside it browses on a connection of
   pgiam's own (a second backend, logged in with a token of its own, as the verifier
   log shows), and the user's backend holds no relation lock afterwards (pg_locks,
-  read as the sandbox's superuser); in a failed transaction the browser still reads;
+  read as the sandbox's superuser); Esc cancels a slow read there; in a failed
+  transaction the browser still reads;
   after ROLLBACK its own connection is closed and it reads on the user's again;
 - `insert` as the read-only user fails the transaction: the status bar says `failed
   transaction: ROLLBACK to continue`, the failing statement is not told it was "inside
