@@ -346,8 +346,8 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 		if (r->cancelled)
 			pgiam_app_message(app, PGIAM_ROLE_WARN, "cancelled");
 		else
-			pgiam_app_message(app, PGIAM_ROLE_ERROR, "ERROR %s: %s", r->sqlstate,
-				r->message);
+			pgiam_app_message(app, PGIAM_ROLE_ERROR, "ERROR%s%s: %s", r->sqlstate[0]
+				? " " : "", r->sqlstate, r->message);
 		return PGIAM_REACT_REDRAW;
 	}
 	switch (was) {
@@ -492,7 +492,9 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		if (r->cancelled)
 			snprintf(line, sizeof(line), "cancelled \xC2\xB7 r reads again, Esc goes back");
 		else
-			snprintf(line, sizeof(line), "ERROR %s: %s", r->sqlstate, r->message);
+			/* no SQLSTATE: a connect failure (the browser's own connection) */
+			snprintf(line, sizeof(line), "ERROR%s%s: %s", r->sqlstate[0] ? " " : "",
+				r->sqlstate, r->message);
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_ERROR, line);
 		if (r->hint[0])
 			pgiam_draw_text(body.y + 1, 1, body.w - 2, PGIAM_ROLE_NORMAL, r->hint);

@@ -210,7 +210,7 @@ def own_connection_fails(t, env, pid):
     the browser says it is that connection's failure; the user's is untouched."""
     sts_control(env, "/_sandbox/faults", {"error": {"code": "AccessDenied", "count": 1}})
     t.send("F5")
-    wait_flat(t, r"pgiam's own connection for the browser failed")
+    wait_flat(t, r"ERROR: pgiam's own connection for the browser failed")
     t.send("Escape")
     t.wait_for(r"Type SQL and press Enter")
     t.send("F3")
