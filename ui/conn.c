@@ -507,6 +507,11 @@ static void txn_update(pgiam_conn *c)
 		pgiam_eventlog_add(c->log, "transaction failed%s%s; ROLLBACK to continue",
 			stmt[0] ? " at: " : "", st->txn_failed_by);
 	}
+	if (t == PGIAM_TXN_OPEN && st->txn == PGIAM_CONN_TXN_FAILED) {
+		/* ROLLBACK TO SAVEPOINT: open again */
+		st->txn_failed_by[0] = '\0';
+		pgiam_eventlog_add(c->log, "transaction open again (rolled back to a savepoint)");
+	}
 	st->txn = t == PGIAM_TXN_OPEN ? PGIAM_CONN_TXN_OPEN : PGIAM_CONN_TXN_FAILED;
 }
 

@@ -63,6 +63,17 @@ def main(env):
         check("the transaction failed earlier, at: select * from pg_authid (ERROR 42501: "
               "permission denied for table pg_authid)" in ev["explanation"],
               f"25P02 names the refused SELECT ({ev['explanation']})")
+        # back to a savepoint: open again, and what failed it is forgotten
+        check(statement(s, "rollback")["event"] == "done", "ROLLBACK (rw)")
+        ev = statement(s, "begin; savepoint s; select * from pg_authid")
+        check(ev["event"] == "error" and ev["sqlstate"] == "42501", "refused after a savepoint")
+        check(statement(s, "rollback to savepoint s")["event"] == "done", "ROLLBACK TO SAVEPOINT")
+        check(statement(s, "select 1")["event"] == "done", "the transaction runs again")
+        ev = statement(s, "select 1/0")
+        check(ev["event"] == "error" and ev["sqlstate"] == "22012", "division by zero fails it")
+        ev = statement(s, "select 2")
+        check("failed earlier, at: select 1/0 (ERROR 22012: division by zero)" in ev["explanation"],
+              f"25P02 names the latest cause, not the one rolled back ({ev['explanation']})")
     finally:
         s.close()
 

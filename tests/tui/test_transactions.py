@@ -203,6 +203,14 @@ def refused_fails_transaction(t):
     t.wait_for(r"failed transaction: ROLLBACK to continue")
     run_sql(t, "rollback")
     t.wait_for(r"failed transaction", absent=True)
+    # back to a savepoint: the transaction is open again, not failed
+    run_sql(t, "begin; savepoint s; select * from pg_authid")
+    t.wait_for(r"failed transaction: ROLLBACK to continue")
+    run_sql(t, "rollback to savepoint s")
+    t.wait_for(r"connected · TLS verified │ in transaction")
+    t.wait_for(r"transaction open again \(rolled back to a savepoint\)")
+    run_sql(t, "rollback")
+    t.wait_for(r"in transaction", absent=True)
 
 
 def own_connection_fails(t, env, pid):
