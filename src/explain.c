@@ -10,6 +10,7 @@
 #include "ascii.h"
 #include "error.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -612,4 +613,91 @@ int pgiam_explain_read_only_held(pgiam_buf *out, const pgiam_explain_denied *f)
 		error |= pgiam_buf_printf(out, " holds no privilege on %s, so without read-only "
 			"it would be refused too", f->object_name);
 	return error ? PGIAM_ENOMEM : 0;
+}
+
+/* Where statement n of sql ends: before the semicolon (and the space around it) that
+ * starts statement n + 1, or at the end of the string. */
+static const char *statement_end(const char *sql, const char *start, int n)
+{
+	const char *next = pgiam_explain_nth_statement(sql, n + 1);
+	const char *end = next ? next : start + strlen(start);
+
+	while (end > start && (pgiam_ascii_isspace((unsigned char)end[-1]) || end[-1] == ';'))
+		end--;
+	return end;
+}
+
+/* The length of s[0..len) without a UTF-8 character left incomplete at its end. */
+static size_t whole_chars(const char *s, size_t len)
+{
+	size_t k = len;
+	unsigned char lead;
+	size_t need;
+
+	while (k && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (!k || (lead = (unsigned char)s[k - 1]) < 0xC0)
+		return len;
+	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	return len - (k - 1) < need ? k - 1 : len;
+}
+
+int pgiam_explain_statement_text(char *out, size_t outlen, const char *sql, int n)
+{
+	const char *start = n < 0 ? skip_space(sql ? sql : "") : pgiam_explain_nth_statement(sql, n);
+	const char *end = NULL;
+	size_t len = 0;
+	int space = 0;
+
+	if (outlen)
+		out[0] = '\0';
+	if (!start || outlen < 8)
+		return PGIAM_ENOTFOUND;
+	end = n < 0 ? statement_end(sql, start, INT_MAX - 1) : statement_end(sql, start, n);
+	for (const char *p = start; p < end; p++) {
+		if (pgiam_ascii_isspace((unsigned char)*p)) {
+			space = 1;
+			continue;
+		}
+		if (len + (size_t)space + 1 > outlen - 4) {
+			len = whole_chars(out, len);   /* cut on a character boundary */
+			memcpy(out + len, "\xE2\x80\xA6", 4);
+			return 0;
+		}
+		if (space)
+			out[len++] = ' ';
+		space = 0;
+		out[len++] = *p;
+		out[len] = '\0';
+	}
+	return 0;
+}
+
+int pgiam_explain_failed_transaction(pgiam_buf *out, const char *statement,
+	const char *sqlstate, const char *message)
+{
+	int error = 0;
+
+	if (statement && *statement) {
+		error |= pgiam_buf_printf(out, "the transaction failed earlier, at: %s", statement);
+		if (message && *message)
+			error |= pgiam_buf_printf(out, " (ERROR %s: %s)", sqlstate && *sqlstate
+				? sqlstate : "", message);
+	} else {
+		error |= pgiam_buf_puts(out, "an earlier statement failed the transaction");
+	}
+	error |= pgiam_buf_puts(out, "; every statement is refused until ROLLBACK ends it "
+		"(its work is lost either way)");
+	return error < 0 ? PGIAM_ENOMEM : 0;
+}
+
+int pgiam_explain_failed_here(pgiam_buf *out, const char *explanation)
+{
+	int error = 0;
+
+	if (explanation && *explanation)
+		error |= pgiam_buf_printf(out, "%s; ", explanation);
+	error |= pgiam_buf_puts(out, "this statement failed the open transaction: ROLLBACK "
+		"ends it (nothing else runs until then)");
+	return error < 0 ? PGIAM_ENOMEM : 0;
 }

@@ -137,4 +137,22 @@ int pgiam_explain_write_target(char *schema, size_t schemalen, char *table, size
  * read-only setting". Uses statement_kind, role, member_of, object_name and held. */
 int pgiam_explain_read_only_held(pgiam_buf *out, const pgiam_explain_denied *facts);
 
+/* Statement n (0-based, as pgiam_explain_nth_statement counts) of sql as one line for
+ * a message: runs of white space made one space, the closing semicolon dropped, cut
+ * with "…" on a character boundary when longer than out. n < 0: the whole string.
+ * 0, or PGIAM_ENOTFOUND (out is then ""). */
+int pgiam_explain_statement_text(char *out, size_t outlen, const char *sql, int n);
+
+/* A statement refused with 25P02 (the transaction had already failed): "the
+ * transaction failed earlier, at: INSERT INTO t … (ERROR 25006: cannot execute INSERT
+ * in a read-only transaction); every statement is refused until ROLLBACK ends it …".
+ * statement NULL or "": the failing one is not known, and the wording says so. */
+int pgiam_explain_failed_transaction(pgiam_buf *out, const char *statement,
+	const char *sqlstate, const char *message);
+
+/* For the statement whose failure failed the open transaction: its explanation (may
+ * be NULL), then that the transaction is now failed and ROLLBACK ends it. Never
+ * "inside a failed transaction": it was not failed before this statement. */
+int pgiam_explain_failed_here(pgiam_buf *out, const char *explanation);
+
 #endif

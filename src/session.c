@@ -197,6 +197,9 @@ void pgiam__session_close_conn(pgiam_session *s)
 	s->want_write = 0;
 	s->flushing = 0;
 	s->deadline_ms = 0;
+	/* the server rolls back whatever transaction the connection had */
+	s->txn = PGIAM_TXN_NONE;
+	s->txn_stmt[0] = s->txn_sqlstate[0] = s->txn_message[0] = '\0';
 }
 
 void pgiam__session_lose(pgiam_session *s, const char *why)

@@ -202,6 +202,23 @@ const char *pgiam_session_column_name(const pgiam_session *s, int i);
 const pgiam_session_error *pgiam_session_last_error(const pgiam_session *s);
 void pgiam_session_get_info(pgiam_session_info *out, const pgiam_session *s);
 
+/* The session's transaction block, as the server reported it when the last query
+ * ended (libpq's PQtransactionStatus). A lost connection ends it: the server rolls
+ * its work back. */
+typedef enum pgiam_session_txn {
+	PGIAM_TXN_NONE = 0,      /* no transaction block open, or not connected */
+	PGIAM_TXN_OPEN,          /* inside BEGIN: uncommitted work, locks held */
+	PGIAM_TXN_FAILED         /* a statement failed inside it: only ROLLBACK runs */
+} pgiam_session_txn;
+
+/* The transaction state after the last query (while a query runs: before it). */
+pgiam_session_txn pgiam_session_transaction(const pgiam_session *s);
+/* FAILED: the statement that failed the transaction, its SQLSTATE and message (each
+ * "" when not known: it failed before this session saw it). Lent; NULL arguments are
+ * allowed. */
+void pgiam_session_txn_failed_by(const pgiam_session *s, const char **statement,
+	const char **sqlstate, const char **message);
+
 /* Runs the state machine until the connect or query finishes, calling cb for every
  * event (cb may be NULL). For command-line use and for `pgiam check`; returns 0 or
  * the negative code of the failure. */

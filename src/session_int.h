@@ -99,6 +99,10 @@ struct pgiam_session {
 	int query_failed;
 	int stmts_done;              /* statements of the query string that completed */
 
+	/* the transaction block when the last query ended; what failed it */
+	pgiam_session_txn txn;
+	char txn_stmt[300], txn_sqlstate[6], txn_message[512];
+
 	char notice[512];
 	char token_host[256], token_user[128], token_region[64];
 	int token_port;

@@ -377,9 +377,72 @@ static void handle_result(pgiam_session *s, PGresult *res)
 	PQclear(res);
 }
 
+/* After a query: the transaction state, and what failed the transaction when this
+ * query did (a 25P02 refusal is a consequence, never the cause). 1 when it did. */
+static int note_txn(pgiam_session *s)
+{
+	PGTransactionStatusType t = PQtransactionStatus(s->conn);
+
+	if (t != PQTRANS_INERROR) {
+		s->txn = t == PQTRANS_INTRANS ? PGIAM_TXN_OPEN : PGIAM_TXN_NONE;
+		s->txn_stmt[0] = s->txn_sqlstate[0] = s->txn_message[0] = '\0';
+		return 0;
+	}
+	s->txn = PGIAM_TXN_FAILED;
+	if (!s->query_failed || !strcmp(s->err.sqlstate, "25P02"))
+		return 0;
+	if (pgiam_explain_statement_text(s->txn_stmt, sizeof(s->txn_stmt), s->running_sql,
+	    s->stmts_done) < 0)
+		pgiam_explain_statement_text(s->txn_stmt, sizeof(s->txn_stmt), s->running_sql, 0);
+	snprintf(s->txn_sqlstate, sizeof(s->txn_sqlstate), "%s", s->err.sqlstate);
+	snprintf(s->txn_message, sizeof(s->txn_message), "%s", s->err.server_message);
+	return 1;
+}
+
+/* The explanation of a refusal in the transaction this statement failed: worded by
+ * explain.c after what was already said (or the server's message). */
+static void explain_failed_here(pgiam_session *s, const char *said)
+{
+	pgiam_buf out = PGIAM_BUF_INIT;
+
+	if (pgiam_explain_failed_here(&out, said) == 0)
+		snprintf(s->err.explanation, sizeof(s->err.explanation), "%s", pgiam_buf_cstr(&out));
+	pgiam_buf_dispose(&out);
+}
+
+/* 25P02: which statement failed the transaction, when this session saw it. */
+static void explain_failed_txn(pgiam_session *s)
+{
+	pgiam_buf out = PGIAM_BUF_INIT;
+
+	if (pgiam_explain_failed_transaction(&out, s->txn_stmt, s->txn_sqlstate,
+	    s->txn_message) == 0)
+		snprintf(s->err.explanation, sizeof(s->err.explanation), "%s", pgiam_buf_cstr(&out));
+	pgiam_buf_dispose(&out);
+}
+
+pgiam_session_txn pgiam_session_transaction(const pgiam_session *s)
+{
+	return s && s->conn ? s->txn : PGIAM_TXN_NONE;
+}
+
+void pgiam_session_txn_failed_by(const pgiam_session *s, const char **statement,
+	const char **sqlstate, const char **message)
+{
+	int failed = pgiam_session_transaction(s) == PGIAM_TXN_FAILED;
+
+	if (statement)
+		*statement = failed ? s->txn_stmt : "";
+	if (sqlstate)
+		*sqlstate = failed ? s->txn_sqlstate : "";
+	if (message)
+		*message = failed ? s->txn_message : "";
+}
+
 static void finish(pgiam_session *s)
 {
 	char detail[512];
+	int failed_here = 0;
 	ev_node *n;
 
 	if (PQstatus(s->conn) == CONNECTION_BAD) {
@@ -422,6 +485,7 @@ static void finish(pgiam_session *s)
 		fail_query(s);
 		return;
 	case ST_QUERY:
+		failed_here = note_txn(s);
 		if (!s->query_failed) {
 			s->state = ST_READY;
 			if ((n = pgiam__session_push_node(s, PGIAM_SEV_DONE)))
@@ -442,18 +506,22 @@ static void finish(pgiam_session *s)
 				snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
 					pgiam_buf_cstr(&out));
 			pgiam_buf_dispose(&out);
-			if (PQtransactionStatus(s->conn) != PQTRANS_INERROR) {
+			if (s->txn != PGIAM_TXN_FAILED) {
 				start_explain(s);
 				return;
 			}
+			/* no catalog query runs in the transaction this refusal failed */
+			explain_failed_here(s, s->err.explanation);
 		} else if (!strcmp(s->err.sqlstate, "42501")) {
-			if (PQtransactionStatus(s->conn) != PQTRANS_INERROR) {
+			if (s->txn != PGIAM_TXN_FAILED) {
 				start_explain(s);
 				return;
 			}
-			snprintf(s->err.explanation, sizeof(s->err.explanation), "%s (inside a "
-				"failed transaction: ROLLBACK to see which privileges the role holds)",
-				s->err.server_message);
+			explain_failed_here(s, s->err.server_message);
+		} else if (!strcmp(s->err.sqlstate, "25P02")) {
+			explain_failed_txn(s);
+		} else if (failed_here && !s->err.explanation[0]) {
+			explain_failed_here(s, NULL);
 		}
 		fail_query(s);
 		return;

@@ -129,10 +129,18 @@ typedef struct pgiam_form_arg {
 
 /* Argument of pgiam_screen_confirm: the question and what a "yes" does. */
 typedef struct pgiam_confirm_arg {
-	char question[300];
+	char question[600];
 	unsigned (*yes)(pgiam_app *app, void *ctx);
 	void *ctx;
 } pgiam_confirm_arg;
+
+/* The user's open transaction (txnguard.c). The question "WHAT?" into out, naming
+ * the open transaction that a yes rolls back; 1 when one is open. */
+int pgiam_txnguard_question(pgiam_app *app, char *out, size_t outlen, const char *what);
+/* F10: quits, or asks first when a transaction is open. */
+unsigned pgiam_txnguard_quit(pgiam_app *app);
+/* Shows what the connection reported on its own (a transaction lost with it). */
+unsigned pgiam_txnguard_tick(pgiam_app *app);
 
 /* Runs the loop until quit; returns the exit status. */
 int pgiam_loop_run(pgiam_app *app);

@@ -32,8 +32,16 @@
 struct pgiam_conn {
 	pgiam_conn_status status;
 	pgiam_conn_step steps[PGIAM_CONN_STEP__COUNT];
-	pgiam_conn_result result;
-	size_t rows_cap;
+	/* the user's result and pgiam's own (the browser's): never the same slot */
+	pgiam_conn_result results[2];
+	size_t rows_cap[2];
+	int slot;                     /* the slot the running query fills */
+	pgiam_session *own;           /* pgiam's own connection, while the user's
+	                                 transaction is open (own_start) */
+	int on_own;                   /* the running query is on it */
+	long token_age;
+	char *user_sql;               /* the user's running statement (names a transaction) */
+	char alert[400];              /* for the screen (pgiam_conn_take_alert) */
 	struct timespec step_t0[PGIAM_CONN_STEP__COUNT];
 	struct timespec query_t0;
 	int querying;
@@ -112,9 +120,11 @@ static void hhmmss(char *out, size_t outlen, time_t t)
 	snprintf(out, outlen, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static void result_clear(pgiam_conn *c)
+enum { SLOT_USER, SLOT_INTERNAL };
+
+static void result_clear(pgiam_conn *c, int slot)
 {
-	pgiam_conn_result *r = &c->result;
+	pgiam_conn_result *r = &c->results[slot];
 
 	for (size_t i = 0; i < r->ncols; i++)
 		free(r->colnames[i]);
@@ -123,7 +133,7 @@ static void result_clear(pgiam_conn *c)
 		free(r->cells[i]);
 	free(r->cells);
 	memset(r, 0, sizeof(*r));
-	c->rows_cap = 0;
+	c->rows_cap[slot] = 0;
 }
 
 static void role_short(char *out, size_t outlen, const char *arn)
@@ -168,6 +178,7 @@ int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, long t
 	if ((error = pgiam_session_params_from_profile(&params, c->profile)) < 0)
 		goto cleanup;
 	params.sign_time_offset = -token_age;
+	c->token_age = token_age;
 	if ((error = pgiam_session_new_profile(&c->session, c->profile, &params)) < 0)
 		goto cleanup;
 	c->auth = pgiam_session_auth(c->session);
@@ -272,6 +283,13 @@ size_t pgiam_conn_pollfds(pgiam_conn *c, struct pollfd *fds, size_t max)
 		fds[n].revents = 0;
 		n++;
 	}
+	fd = c->own ? pgiam_session_socket(c->own) : -1;
+	if (fd >= 0 && n < max) {
+		fds[n].fd = fd;
+		fds[n].events = pgiam_session_want_write(c->own) ? POLLOUT : POLLIN;
+		fds[n].revents = 0;
+		n++;
+	}
 	if (c->refresh_running && n < max) {
 		fds[n].fd = c->refresh_pipe[0];
 		fds[n].events = POLLIN;
@@ -283,7 +301,10 @@ size_t pgiam_conn_pollfds(pgiam_conn *c, struct pollfd *fds, size_t max)
 
 int pgiam_conn_timeout_ms(pgiam_conn *c)
 {
-	return c->session ? pgiam_session_timeout_ms(c->session) : -1;
+	int t = c->session ? pgiam_session_timeout_ms(c->session) : -1;
+	int own = c->own ? pgiam_session_timeout_ms(c->own) : -1;
+
+	return t < 0 || (own >= 0 && own < t) ? own : t;
 }
 
 static pgiam_conn_step_id map_step(pgiam_step s)
@@ -338,7 +359,7 @@ static void took_connection(pgiam_conn *c, int reconnect)
 
 static void query_failed(pgiam_conn *c, const pgiam_session_error *e, const char *text)
 {
-	pgiam_conn_result *r = &c->result;
+	pgiam_conn_result *r = &c->results[c->slot];
 
 	r->failed = 1;
 	r->done = 1;
@@ -358,7 +379,7 @@ static void query_failed(pgiam_conn *c, const pgiam_session_error *e, const char
 
 static void add_row(pgiam_conn *c, const pgiam_session_event *ev)
 {
-	pgiam_conn_result *r = &c->result;
+	pgiam_conn_result *r = &c->results[c->slot];
 
 	if ((size_t)ev->nfields != r->ncols)
 		return;
@@ -366,8 +387,8 @@ static void add_row(pgiam_conn *c, const pgiam_session_event *ev)
 		r->truncated = 1;
 		return;
 	}
-	if (r->nrows == c->rows_cap) {
-		size_t cap = c->rows_cap ? c->rows_cap * 2 : 64;
+	if (r->nrows == c->rows_cap[c->slot]) {
+		size_t cap = c->rows_cap[c->slot] ? c->rows_cap[c->slot] * 2 : 64;
 		char **cells = realloc(r->cells, cap * r->ncols * sizeof(*cells));
 
 		if (!cells) {
@@ -375,7 +396,7 @@ static void add_row(pgiam_conn *c, const pgiam_session_event *ev)
 			return;
 		}
 		r->cells = cells;
-		c->rows_cap = cap;
+		c->rows_cap[c->slot] = cap;
 	}
 	for (size_t i = 0; i < r->ncols; i++)
 		r->cells[r->nrows * r->ncols + i] = ev->values[i] ? strdup(ev->values[i]) : NULL;
@@ -396,11 +417,219 @@ static void watch_cancel(pgiam_conn *c, const pgiam_session_event *ev)
 	pgiam_eventlog_add(c->log, "%s", line);
 }
 
+/* pgiam's own connection: opened for the browser while the user's transaction is
+ * open, so its reads take no locks in it. A session of its own, so a physical
+ * connection of its own with a token of its own (and its own AssumeRole). */
+static int own_start(pgiam_conn *c)
+{
+	pgiam_session_params params = PGIAM_SESSION_PARAMS_INIT;
+	int error = 0;
+
+	if ((error = pgiam_session_params_from_profile(&params, c->profile)) < 0)
+		return error;
+	params.sign_time_offset = -c->token_age;
+	if ((error = pgiam_session_new_profile(&c->own, c->profile, &params)) < 0)
+		return error;
+	if (pgiam_session_auth(c->own))
+		pgiam_auth_set_event_cb(pgiam_session_auth(c->own), on_auth_event, c);
+	pgiam_eventlog_add(c->log, "browsing on a connection of pgiam's own: your transaction "
+		"stays open on yours, and its uncommitted changes are not shown");
+	return 0;
+}
+
+/* Closed once the user's transaction has ended (the browser uses the user's
+ * connection again) and nothing runs on it. */
+static void own_close(pgiam_conn *c)
+{
+	if (!c->own || (c->querying && c->on_own))
+		return;
+	pgiam_session_free(c->own);
+	c->own = NULL;
+	pgiam_eventlog_add(c->log, "closed pgiam's own connection: the transaction ended");
+}
+
+/* The connection dropped: the server rolled back the transaction it had open. */
+static void txn_lost(pgiam_conn *c)
+{
+	pgiam_conn_status *st = &c->status;
+	char at[16];
+
+	if (st->txn != PGIAM_CONN_TXN_OPEN && st->txn != PGIAM_CONN_TXN_FAILED)
+		return;
+	hhmmss(at, sizeof(at), st->txn_since);
+	pgiam_eventlog_add(c->log, "the connection was lost inside the %s transaction begun at "
+		"%s by: %s; the server rolled it back, its work is lost",
+		st->txn == PGIAM_CONN_TXN_FAILED ? "failed" : "open", at, st->txn_begun_by);
+	snprintf(c->alert, sizeof(c->alert), "connection lost: the open transaction (begun at "
+		"%s) was rolled back by the server; its work is lost", at);
+	st->txn = PGIAM_CONN_TXN_LOST;
+	own_close(c);   /* nothing left to keep out of */
+}
+
+/* After a query ended: the user's transaction as the session saw it, and the log's
+ * account of it opening, failing and ending. */
+static void txn_update(pgiam_conn *c)
+{
+	pgiam_conn_status *st = &c->status;
+	pgiam_session_txn t = pgiam_session_transaction(c->session);
+	const char *stmt = "", *state = "", *msg = "";
+
+	/* the query ended with the connection: the server rolled the transaction back */
+	if (pgiam_session_get_state(c->session) == PGIAM_SESSION_LOST) {
+		txn_lost(c);
+		return;
+	}
+	if (t == PGIAM_TXN_NONE) {
+		/* a lost transaction stays said until the user's next statement */
+		if (st->txn == PGIAM_CONN_TXN_LOST && c->slot != SLOT_USER)
+			return;
+		if (st->txn == PGIAM_CONN_TXN_OPEN || st->txn == PGIAM_CONN_TXN_FAILED)
+			pgiam_eventlog_add(c->log, "transaction ended (%s)",
+				c->results[c->slot].tag[0] ? c->results[c->slot].tag : "no tag");
+		st->txn = PGIAM_CONN_TXN_NONE;
+		st->txn_since = 0;
+		st->txn_begun_by[0] = st->txn_failed_by[0] = '\0';
+		own_close(c);
+		return;
+	}
+	if (st->txn == PGIAM_CONN_TXN_NONE || st->txn == PGIAM_CONN_TXN_LOST) {
+		pgiam_explain_statement_text(st->txn_begun_by, sizeof(st->txn_begun_by),
+			c->slot == SLOT_USER && c->user_sql ? c->user_sql : "pgiam's own query", -1);
+		st->txn_since = time(NULL);
+		st->txn_failed_by[0] = '\0';
+		pgiam_eventlog_add(c->log, "transaction open (begun by: %s)", st->txn_begun_by);
+	}
+	if (t == PGIAM_TXN_FAILED && st->txn != PGIAM_CONN_TXN_FAILED) {
+		pgiam_session_txn_failed_by(c->session, &stmt, &state, &msg);
+		if (stmt[0])
+			snprintf(st->txn_failed_by, sizeof(st->txn_failed_by), "%s (ERROR %s: %s)",
+				stmt, state, msg);
+		pgiam_eventlog_add(c->log, "transaction failed%s%s; ROLLBACK to continue",
+			stmt[0] ? " at: " : "", st->txn_failed_by);
+	}
+	if (t == PGIAM_TXN_OPEN && st->txn == PGIAM_CONN_TXN_FAILED) {
+		/* ROLLBACK TO SAVEPOINT: open again */
+		st->txn_failed_by[0] = '\0';
+		pgiam_eventlog_add(c->log, "transaction open again (rolled back to a savepoint)");
+	}
+	st->txn = t == PGIAM_TXN_OPEN ? PGIAM_CONN_TXN_OPEN : PGIAM_CONN_TXN_FAILED;
+}
+
+int pgiam_conn_internal_separate(const pgiam_conn *c)
+{
+	return c->status.txn == PGIAM_CONN_TXN_OPEN || c->status.txn == PGIAM_CONN_TXN_FAILED;
+}
+
+int pgiam_conn_txn_describe(const pgiam_conn *c, char *out, size_t outlen)
+{
+	const pgiam_conn_status *st = &c->status;
+	char at[16];
+
+	if (outlen)
+		out[0] = '\0';
+	if (st->txn != PGIAM_CONN_TXN_OPEN && st->txn != PGIAM_CONN_TXN_FAILED)
+		return 0;
+	hhmmss(at, sizeof(at), st->txn_since);
+	snprintf(out, outlen, "the %s transaction begun at %s by: %s", st->txn ==
+		PGIAM_CONN_TXN_FAILED ? "failed" : "open", at, st->txn_begun_by);
+	return 1;
+}
+
+int pgiam_conn_take_alert(pgiam_conn *c, char *out, size_t outlen)
+{
+	if (!c->alert[0])
+		return 0;
+	snprintf(out, outlen, "%s", c->alert);
+	c->alert[0] = '\0';
+	return 1;
+}
+
+/* A result's columns from session s: the next statement's rows replace the previous
+ * one's. */
+static void take_columns(pgiam_conn *c, pgiam_session *s, const pgiam_session_event *ev)
+{
+	pgiam_conn_result *r = &c->results[c->slot];
+	int statements = r->statements;
+
+	result_clear(c, c->slot);
+	r->statements = statements;
+	r->ncols = (size_t)ev->nfields;
+	r->colnames = calloc(r->ncols ? r->ncols : 1, sizeof(*r->colnames));
+	if (!r->colnames) {
+		r->ncols = 0;
+		return;
+	}
+	for (size_t i = 0; i < r->ncols; i++)
+		r->colnames[i] = strdup(pgiam_session_column_name(s, (int)i)
+			? pgiam_session_column_name(s, (int)i) : "?");
+}
+
+static void handle_own_event(pgiam_conn *c, const pgiam_session_event *ev)
+{
+	pgiam_conn_result *r = &c->results[SLOT_INTERNAL];
+	const pgiam_session_error *e = NULL;
+	pgiam_session_info info;
+	char at[16], failed[600] = "";
+
+	switch (ev->kind) {
+	case PGIAM_SEV_CONNECTED:
+	case PGIAM_SEV_RECONNECTED:
+		pgiam_session_get_info(&info, c->own);
+		hhmmss(at, sizeof(at), info.token_expires_at);
+		pgiam_eventlog_add(c->log, "pgiam's own connection: connected to %s as %s with "
+			"a token of its own (expires %s)", info.endpoint, info.current_user, at);
+		break;
+	case PGIAM_SEV_LOST:
+		pgiam_eventlog_add(c->log, "pgiam's own connection lost (%s)", ev->text);
+		break;
+	case PGIAM_SEV_COLUMNS:
+		if (c->on_own)
+			take_columns(c, c->own, ev);
+		break;
+	case PGIAM_SEV_ROW:
+		if (c->on_own)
+			add_row(c, ev);
+		break;
+	case PGIAM_SEV_COMMAND:
+		if (!c->on_own)
+			break;
+		snprintf(r->tag, sizeof(r->tag), "%s", ev->text);
+		r->statements++;
+		break;
+	case PGIAM_SEV_DONE:
+		if (!c->on_own)
+			break;
+		r->done = 1;
+		r->seconds = since(&c->query_t0);
+		c->querying = c->on_own = 0;
+		break;
+	case PGIAM_SEV_ERROR:
+	case PGIAM_SEV_CANCELLED:
+		e = ev->kind == PGIAM_SEV_ERROR ? pgiam_session_last_error(c->own) : NULL;
+		if (e && e->step <= PGIAM_STEP_AUTH) {
+			/* its connect failed: said as its own, not as the user's connection's */
+			snprintf(failed, sizeof(failed), "pgiam's own connection for the browser "
+				"failed: %s", ev->text);
+			pgiam_eventlog_add(c->log, "%s", failed);
+		}
+		if (!c->on_own)
+			break;
+		query_failed(c, e, failed[0] ? failed : ev->kind == PGIAM_SEV_CANCELLED ?
+			"cancelled" : ev->text);
+		r->cancelled = ev->kind == PGIAM_SEV_CANCELLED || (e && !strcmp(e->sqlstate, "57014"));
+		c->on_own = 0;
+		break;
+	case PGIAM_SEV_NONE:
+	case PGIAM_SEV_STEP:
+		break;
+	}
+}
+
 static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 {
 	pgiam_conn_step *sp = NULL;
 	const pgiam_session_error *e = NULL;
-	pgiam_conn_result *r = &c->result;
+	pgiam_conn_result *r = &c->results[c->slot];
 
 	watch_cancel(c, ev);
 	switch (ev->kind) {
@@ -433,24 +662,11 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 		snprintf(c->status.failure, sizeof(c->status.failure), "%s", ev->text);
 		pgiam_eventlog_add(c->log, "connection lost (%s); the next query reconnects with "
 			"a new token", ev->text);
+		txn_lost(c);
 		break;
-	case PGIAM_SEV_COLUMNS: {
-		int statements = r->statements;
-
-		/* the next statement's rows replace the previous one's */
-		result_clear(c);
-		r->statements = statements;
-		r->ncols = (size_t)ev->nfields;
-		r->colnames = calloc(r->ncols ? r->ncols : 1, sizeof(*r->colnames));
-		if (!r->colnames) {
-			r->ncols = 0;
-			break;
-		}
-		for (size_t i = 0; i < r->ncols; i++)
-			r->colnames[i] = strdup(pgiam_session_column_name(c->session, (int)i)
-				? pgiam_session_column_name(c->session, (int)i) : "?");
+	case PGIAM_SEV_COLUMNS:
+		take_columns(c, c->session, ev);
 		break;
-	}
 	case PGIAM_SEV_ROW:
 		add_row(c, ev);
 		break;
@@ -462,6 +678,7 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 		r->done = 1;
 		r->seconds = since(&c->query_t0);
 		c->querying = 0;
+		txn_update(c);
 		break;
 	case PGIAM_SEV_ERROR:
 	case PGIAM_SEV_CANCELLED:
@@ -497,10 +714,11 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 			pgiam_eventlog_add(c->log, "connect failed: %s", ev->kind == PGIAM_SEV_CANCELLED
 				? "cancelled" : ev->text);
 		}
-		if (c->querying) {
+		if (c->querying && !c->on_own) {
 			query_failed(c, e, ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
-			c->result.cancelled = ev->kind == PGIAM_SEV_CANCELLED ||
+			r->cancelled = ev->kind == PGIAM_SEV_CANCELLED ||
 				(e && !strcmp(e->sqlstate, "57014"));
+			txn_update(c);
 		}
 		break;
 	}
@@ -526,6 +744,14 @@ int pgiam_conn_advance(pgiam_conn *c, const struct pollfd *fds, size_t nfds)
 			changed = 1;
 		}
 	}
+	for (guard = 0; c->own && guard < 2000; guard++) {
+		memset(&ev, 0, sizeof(ev));
+		pgiam_session_step(&ev, c->own);
+		if (ev.kind == PGIAM_SEV_NONE)
+			break;
+		handle_own_event(c, &ev);
+		changed = 1;
+	}
 	/* Steps still running show their time so far. */
 	for (int i = 0; i < PGIAM_CONN_STEP__COUNT; i++)
 		if (c->steps[i].state == PGIAM_STEP_RUNNING) {
@@ -549,15 +775,20 @@ int pgiam_conn_busy(const pgiam_conn *c)
 
 void pgiam_conn_cancel(pgiam_conn *c)
 {
-	if (c->session && pgiam_conn_busy(c)) {
-		if (!pgiam_cancel_watch_pending(&c->cancel)) {
-			pgiam_cancel_watch_request(&c->cancel);
-			c->cancel_outcome[0] = '\0';
-			pgiam_eventlog_add(c->log, "cancel requested: %s", c->querying ?
-				"the statement may still complete" : "stopping the connect");
-		}
-		pgiam_session_cancel(c->session);
+	if (!c->session || !pgiam_conn_busy(c))
+		return;
+	if (c->on_own) {
+		/* the browser's read: nothing it could have written to settle */
+		pgiam_session_cancel(c->own);
+		return;
 	}
+	if (!pgiam_cancel_watch_pending(&c->cancel)) {
+		pgiam_cancel_watch_request(&c->cancel);
+		c->cancel_outcome[0] = '\0';
+		pgiam_eventlog_add(c->log, "cancel requested: %s", c->querying ?
+			"the statement may still complete" : "stopping the connect");
+	}
+	pgiam_session_cancel(c->session);
 }
 
 int pgiam_conn_cancelling(const pgiam_conn *c)
@@ -584,23 +815,65 @@ const pgiam_conn_step *pgiam_conn_steps(const pgiam_conn *c)
 	return c->steps;
 }
 
-int pgiam_conn_query(pgiam_conn *c, const char *sql)
+static int query_in(pgiam_conn *c, int slot, const char *sql)
 {
 	int error = 0;
 
 	if (c->querying)
 		return pgiam_error_set(PGIAM_EAGAIN, "a query is running; Esc cancels it");
-	result_clear(c);
+	result_clear(c, slot);
 	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
 	if ((error = pgiam_session_query(c->session, sql)) < 0)
 		return error;
+	c->slot = slot;
 	c->querying = 1;
+	c->on_own = 0;
 	return 0;
+}
+
+int pgiam_conn_query(pgiam_conn *c, const char *sql)
+{
+	int error = query_in(c, SLOT_USER, sql);
+
+	free(c->user_sql);
+	c->user_sql = error < 0 ? NULL : strdup(sql);
+	return error;
+}
+
+int pgiam_conn_query_internal(pgiam_conn *c, const char *sql)
+{
+	int error = 0;
+
+	if (!pgiam_conn_internal_separate(c))
+		return query_in(c, SLOT_INTERNAL, sql);
+	if (c->querying)
+		return pgiam_error_set(PGIAM_EAGAIN, "a query is running; Esc cancels it");
+	if (!c->own && (error = own_start(c)) < 0)
+		return error;
+	result_clear(c, SLOT_INTERNAL);
+	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
+	if ((error = pgiam_session_query(c->own, sql)) < 0)
+		return error;
+	c->slot = SLOT_INTERNAL;
+	c->querying = c->on_own = 1;
+	return 0;
+}
+
+static const pgiam_conn_result *result_in(const pgiam_conn *c, int slot)
+{
+	const pgiam_conn_result *r = &c->results[slot];
+
+	return (c->querying && c->slot == slot) || r->done ? r : NULL;
 }
 
 const pgiam_conn_result *pgiam_conn_result_of(const pgiam_conn *c)
 {
-	return c->querying || c->result.done ? &c->result : NULL;
+	return result_in(c, SLOT_USER);
+}
+
+const pgiam_conn_result *pgiam_conn_internal_result_of(const pgiam_conn *c)
+{
+	return result_in(c, SLOT_INTERNAL);
 }
 
 double pgiam_conn_query_seconds(const pgiam_conn *c)
@@ -625,9 +898,12 @@ void pgiam_conn_free(pgiam_conn *c)
 		close(c->refresh_pipe[0]);
 	if (c->refresh_pipe[1] >= 0)
 		close(c->refresh_pipe[1]);
+	pgiam_session_free(c->own);
 	pgiam_session_free(c->session);   /* frees its auth too */
 	pgiam_profile_free(c->profile);
-	result_clear(c);
+	result_clear(c, SLOT_USER);
+	result_clear(c, SLOT_INTERNAL);
+	free(c->user_sql);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }

@@ -52,6 +52,16 @@ typedef enum {
 	PGIAM_CONN_FAILED,
 } pgiam_conn_state;
 
+/* The user's transaction block, from the session (PQtransactionStatus). LOST: the
+ * connection dropped while one was open, so the server rolled its work back (shown
+ * until the user's next statement ends). */
+typedef enum {
+	PGIAM_CONN_TXN_NONE,
+	PGIAM_CONN_TXN_OPEN,
+	PGIAM_CONN_TXN_FAILED,
+	PGIAM_CONN_TXN_LOST,
+} pgiam_conn_txn;
+
 /* The facts the status bar shows. Times are absolute (0 = unknown). */
 typedef struct pgiam_conn_status {
 	char profile[128];
@@ -64,6 +74,10 @@ typedef struct pgiam_conn_status {
 	int tls_verified;
 	int read_only;          /* the server enforces it */
 	char failure[1600];     /* one line, when FAILED or LOST */
+	pgiam_conn_txn txn;
+	time_t txn_since;       /* when the statement that opened it ended */
+	char txn_begun_by[160]; /* that statement, on one line (cut) */
+	char txn_failed_by[900];/* FAILED: "INSERT … (ERROR 25006: …)", "" unknown */
 } pgiam_conn_status;
 
 /* A query result, as text, owned by the connection. */
@@ -117,10 +131,31 @@ const pgiam_conn_status *pgiam_conn_status_of(const pgiam_conn *c);
 const pgiam_conn_step *pgiam_conn_steps(const pgiam_conn *c);
 const char *pgiam_conn_step_label(pgiam_conn_step_id id);
 
-/* Sends one SQL statement; the result fills in as it arrives. Returns 0 or a negative
+/* Sends the user's SQL; the result fills in as it arrives. Returns 0 or a negative
  * error (not connected, busy) with the last error set. */
 int pgiam_conn_query(pgiam_conn *c, const char *sql);
+/* The user's last result (NULL before the first): pgiam's own queries never touch it. */
 const pgiam_conn_result *pgiam_conn_result_of(const pgiam_conn *c);
+
+/* pgiam's own reads (the browser's catalog and page queries), with a result of their
+ * own. While the user's transaction is open they run on a connection of pgiam's own
+ * (a session of its own: its own physical connection and fresh token), never inside
+ * the transaction, where they would hold locks until it ends; it is closed once the
+ * transaction ends. */
+int pgiam_conn_query_internal(pgiam_conn *c, const char *sql);
+const pgiam_conn_result *pgiam_conn_internal_result_of(const pgiam_conn *c);
+
+/* 1 while pgiam's own reads go to its own connection (the user's transaction is open,
+ * so they do not see its uncommitted changes). */
+int pgiam_conn_internal_separate(const pgiam_conn *c);
+
+/* The open transaction named for a question ("the open transaction begun at 11:52:03
+ * by: begin; insert …"); 0 when none is open (out is then ""). */
+int pgiam_conn_txn_describe(const pgiam_conn *c, char *out, size_t outlen);
+
+/* A message for the screen that something happened on its own (the connection was
+ * lost with a transaction open); 1 and the text once, then 0. */
+int pgiam_conn_take_alert(pgiam_conn *c, char *out, size_t outlen);
 
 /* Seconds since the running query was sent. */
 double pgiam_conn_query_seconds(const pgiam_conn *c);

@@ -371,7 +371,7 @@ static unsigned global_action(pgiam_app *app, pgiam_action a)
 		return top(app)->ops == &pgiam_screen_log ? PGIAM_REACT_NONE
 			: pgiam_app_push(app, &pgiam_screen_log, NULL);
 	if (a == PGIAM_ACTION_QUIT)
-		return PGIAM_REACT_QUIT;
+		return pgiam_txnguard_quit(app);
 	if (a == PGIAM_ACTION_REDRAW) {
 		app->full_redraw = 1;
 		return PGIAM_REACT_REDRAW;

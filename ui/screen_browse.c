@@ -3,8 +3,9 @@
  * the rows of a table, one keyset page at a time -> one record shown vertically.
  *
  * Every statement is built by the core (catalog.h: quoted identifiers and literals)
- * and runs through the connection's non-blocking query path, so the screen keeps
- * moving and Esc cancels. A page is as many rows as the screen shows (at most
+ * and runs through the connection's non-blocking path for pgiam's own queries, so the
+ * screen keeps moving and Esc cancels; their results never replace the user's, and
+ * while the user's transaction is open they run on a connection of their own. A page is as many rows as the screen shows (at most
  * PGIAM_BROWSE_PAGE_ROWS) and is the only result held: memory does not grow with the
  * table. Pages are read on the primary key (ctid without one, OFFSET for views). */
 #include "app.h"
@@ -58,6 +59,8 @@ typedef struct browse_view {
 	pgiam_text_arg record;       /* the record screen's argument (read when pushed) */
 	char **reread;               /* the page's first key, to read it again after a
 	                                whole record replaced it (NULL: nothing to do) */
+	int own_conn;                /* reading on pgiam's own connection (the user's
+	                                transaction is open): said in the title */
 	char title[600];
 } browse_view;
 
@@ -97,12 +100,17 @@ static void free_table(browse_view *v)
 
 static void set_title(browse_view *v)
 {
+	int n;
+
 	if (v->level == LV_SCHEMAS)
-		snprintf(v->title, sizeof(v->title), "Browse: schemas");
+		n = snprintf(v->title, sizeof(v->title), "Browse: schemas");
 	else if (v->level == LV_TABLES)
-		snprintf(v->title, sizeof(v->title), "Browse: %s", v->schema);
+		n = snprintf(v->title, sizeof(v->title), "Browse: %s", v->schema);
 	else
-		snprintf(v->title, sizeof(v->title), "Browse: %s.%s", v->schema, v->table);
+		n = snprintf(v->title, sizeof(v->title), "Browse: %s.%s", v->schema, v->table);
+	if (v->own_conn && n > 0 && (size_t)n < sizeof(v->title))
+		snprintf(v->title + n, sizeof(v->title) - (size_t)n, " \xC2\xB7 own connection: "
+			"your open transaction's changes are not shown");
 }
 
 /* Runs sql (built by the core into b, which is disposed) for what. */
@@ -114,7 +122,7 @@ static unsigned run(browse_view *v, pgiam_app *app, pgiam_buf *b, int built,
 		pgiam_buf_dispose(b);
 		return PGIAM_REACT_REDRAW;
 	}
-	if (!app->conn || pgiam_conn_query(app->conn, pgiam_buf_cstr(b)) < 0) {
+	if (!app->conn || pgiam_conn_query_internal(app->conn, pgiam_buf_cstr(b)) < 0) {
 		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", app->conn ? pgiam_error_last() :
 			"not connected");
 		pgiam_buf_dispose(b);
@@ -157,7 +165,7 @@ static const char *const *row_keys(browse_view *v, const pgiam_conn_result *r, s
 
 static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 {
-	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
 	pgiam_browse_table t = { v->schema, v->table, (const char *const *)v->cols, v->ncols,
 		(const char *const *)v->keys, v->nkeys, v->keykind, v->limit, 0 };
 	pgiam_buf b = PGIAM_BUF_INIT;
@@ -207,6 +215,7 @@ static int browse_open(pgiam_screen *s, pgiam_app *app, void *arg)
 
 	(void)arg;
 	s->data = v;
+	v->own_conn = app->conn && pgiam_conn_internal_separate(app->conn);
 	set_title(v);
 	s->title = v->title;
 	load_schemas(v, app);
@@ -325,7 +334,7 @@ static unsigned push_record(browse_view *v, pgiam_app *app, const pgiam_conn_res
 static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 {
 	browse_view *v = s->data;
-	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
 	enum pending was = v->pending;
 
 	if (was == Q_NONE || !r || !r->done)
@@ -337,8 +346,8 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 		if (r->cancelled)
 			pgiam_app_message(app, PGIAM_ROLE_WARN, "cancelled");
 		else
-			pgiam_app_message(app, PGIAM_ROLE_ERROR, "ERROR %s: %s", r->sqlstate,
-				r->message);
+			pgiam_app_message(app, PGIAM_ROLE_ERROR, "ERROR%s%s: %s", r->sqlstate[0]
+				? " " : "", r->sqlstate, r->message);
 		return PGIAM_REACT_REDRAW;
 	}
 	switch (was) {
@@ -467,7 +476,7 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	browse_view *v = s->data;
-	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
 	char line[700];
 	static const char *const how[] = { "primary key", "ctid (no primary key: rows that "
 		"move while paging can repeat or be missed)", "offset (a view: no key)" };
@@ -483,7 +492,9 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		if (r->cancelled)
 			snprintf(line, sizeof(line), "cancelled \xC2\xB7 r reads again, Esc goes back");
 		else
-			snprintf(line, sizeof(line), "ERROR %s: %s", r->sqlstate, r->message);
+			/* no SQLSTATE: a connect failure (the browser's own connection) */
+			snprintf(line, sizeof(line), "ERROR%s%s: %s", r->sqlstate[0] ? " " : "",
+				r->sqlstate, r->message);
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_ERROR, line);
 		if (r->hint[0])
 			pgiam_draw_text(body.y + 1, 1, body.w - 2, PGIAM_ROLE_NORMAL, r->hint);
@@ -581,7 +592,7 @@ static unsigned browse_resume(pgiam_screen *s, pgiam_app *app)
 static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 {
 	browse_view *v = s->data;
-	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
 	int n = v->level == LV_ROWS ? (v->have_page && r ? (int)r->nrows : 0) : (int)v->nitems;
 
 	if ((a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) && app->conn &&

@@ -328,8 +328,8 @@ static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	else if ((a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) &&
 		 !(app->conn && pgiam_conn_busy(app->conn))) {
 		memset(&confirm, 0, sizeof(confirm));
-		snprintf(confirm.question, sizeof(confirm.question),
-			"Disconnect and go back to the profiles?");
+		pgiam_txnguard_question(app, confirm.question, sizeof(confirm.question),
+			"Disconnect and go back to the profiles");
 		confirm.yes = disconnect_confirmed;
 		return pgiam_app_push(app, &pgiam_screen_confirm, &confirm);
 	} else if ((pr = pgiam_pager_action(&v->top, r ? (int)r->nrows + v->page - 1 : 0,
@@ -365,8 +365,7 @@ static unsigned sql_text(pgiam_screen *s, pgiam_app *app, wchar_t ch)
 static unsigned sql_tick(pgiam_screen *s, pgiam_app *app)
 {
 	(void)s;
-	(void)app;
-	return PGIAM_REACT_NONE;
+	return pgiam_txnguard_tick(app);
 }
 
 static void sql_close(pgiam_screen *s, pgiam_app *app)

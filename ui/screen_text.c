@@ -211,10 +211,26 @@ static void confirm_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	pgiam_confirm_arg *c = s->data;
 	int y = body.y + body.h / 2 - 1;
+	pgiam_buf b = PGIAM_BUF_INIT;
+	const char *p = NULL;
 
 	(void)app;
-	pgiam_draw_text(y, 2, body.w - 4, PGIAM_ROLE_WARN, c->question);
-	pgiam_draw_text(y + 2, 2, body.w - 4, PGIAM_ROLE_NORMAL, "y = yes, n or Esc = no");
+	/* wrapped: a question that names what a yes loses is read whole */
+	if (pgiam_width_wrap(&b, c->question, body.w - 4, 0) < 0)
+		pgiam_ui_fail("out of memory");
+	for (p = pgiam_buf_cstr(&b); *p && y < body.y + body.h - 2; y++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *one = strndup(p, len);
+
+		if (!one)
+			pgiam_ui_fail("out of memory");
+		pgiam_draw_text(y, 2, body.w - 4, PGIAM_ROLE_WARN, one);
+		free(one);
+		p += len + (nl ? 1 : 0);
+	}
+	pgiam_buf_dispose(&b);
+	pgiam_draw_text(y + 1, 2, body.w - 4, PGIAM_ROLE_NORMAL, "y = yes, n or Esc = no");
 }
 
 static unsigned confirm_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)

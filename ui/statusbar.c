@@ -41,6 +41,21 @@ const char *pgiam_statusbar_state_text(const pgiam_conn_status *st)
 	return "";
 }
 
+const char *pgiam_statusbar_txn_text(const pgiam_conn_status *st)
+{
+	switch (st->txn) {
+	case PGIAM_CONN_TXN_NONE:
+		return "";
+	case PGIAM_CONN_TXN_OPEN:
+		return "in transaction";
+	case PGIAM_CONN_TXN_FAILED:
+		return "failed transaction: ROLLBACK to continue";
+	case PGIAM_CONN_TXN_LOST:
+		return "transaction rolled back: the connection was lost";
+	}
+	return "";
+}
+
 static pgiam_role state_role(const pgiam_conn_status *st)
 {
 	switch (st->state) {
@@ -106,6 +121,10 @@ void pgiam_statusbar_draw(pgiam_app *app, int y)
 
 	/* Row 2: the connection state, then the token (whose expiry text is long). */
 	x = segment(y + 1, 0, app->cols, state_role(st), pgiam_statusbar_state_text(st));
+	/* before the token: a transaction holding locks matters more than its countdown */
+	if (st->txn != PGIAM_CONN_TXN_NONE)
+		x = segment(y + 1, x, app->cols, st->txn == PGIAM_CONN_TXN_OPEN ?
+			PGIAM_ROLE_STATUS_WARN : PGIAM_ROLE_STATUS_CRIT, pgiam_statusbar_txn_text(st));
 	pgiam_countdown_token_text(text, sizeof(text), st->token_expires,
 		st->state == PGIAM_CONN_CONNECTED, now);
 	segment(y + 1, x, app->cols, st->token_expires

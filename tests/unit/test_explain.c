@@ -309,6 +309,64 @@ static void test_auth_causes(void **state)
 	pgiam_buf_dispose(&b);
 }
 
+/* The statement named in a message: the one that failed, alone, on one line. */
+static void test_statement_text(void **state)
+{
+	static const struct { const char *sql; int n; size_t outlen; const char *want; } cases[] = {
+		{ "BEGIN; INSERT INTO t VALUES (1); COMMIT", 1, 64, "INSERT INTO t VALUES (1)" },
+		{ "BEGIN; INSERT INTO t VALUES (1); COMMIT", 2, 64, "COMMIT" },
+		{ "begin;\n  insert into t\n\tvalues ('a  b');", 1, 64, "insert into t values ('a b')" },
+		{ "SELECT 1 ;  ", 0, 64, "SELECT 1" },
+		{ "SELECT 'x;y'; DELETE FROM t", 0, 64, "SELECT 'x;y'" },
+		{ "begin; insert into t values (1)", -1, 64, "begin; insert into t values (1)" },
+		{ "  begin;\n select 1;\n", -1, 64, "begin; select 1" },
+		/* cut with an ellipsis, never inside a character (é is two bytes) */
+		{ "SELECT 'abcdefgh'", 0, 12, "SELECT '\xE2\x80\xA6" },
+		{ "SELECT 'ééééé'", 0, 14, "SELECT 'é\xE2\x80\xA6" },
+		{ "SELECT 'ééééé'", 0, 15, "SELECT 'é\xE2\x80\xA6" },
+		{ "SELECT 1", 1, 64, "" },
+		{ NULL, 0, 64, "" },
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = pgiam_explain_statement_text(out, cases[i].outlen, cases[i].sql, cases[i].n);
+		if (strcmp(out, cases[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, out, cases[i].want);
+		assert_int_equal(rc, cases[i].want[0] ? 0 : PGIAM_ENOTFOUND);
+		assert_true(strlen(out) < cases[i].outlen);
+	}
+}
+
+/* 25P02 names what failed the transaction; the statement that failed it is never told
+ * it ran "inside a failed transaction". */
+static void test_failed_transaction_wording(void **state)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(pgiam_explain_failed_transaction(&b, "insert into t values (1)", "25006",
+		"cannot execute INSERT in a read-only transaction"), 0);
+	assert_string_equal(pgiam_buf_cstr(&b), "the transaction failed earlier, at: insert into "
+		"t values (1) (ERROR 25006: cannot execute INSERT in a read-only transaction); every "
+		"statement is refused until ROLLBACK ends it (its work is lost either way)");
+	pgiam_buf_clear(&b);
+	assert_int_equal(pgiam_explain_failed_transaction(&b, "", "", ""), 0);
+	assert_string_equal(pgiam_buf_cstr(&b), "an earlier statement failed the transaction; "
+		"every statement is refused until ROLLBACK ends it (its work is lost either way)");
+	pgiam_buf_clear(&b);
+	assert_int_equal(pgiam_explain_failed_here(&b, "permission denied for table t"), 0);
+	assert_string_equal(pgiam_buf_cstr(&b), "permission denied for table t; this statement "
+		"failed the open transaction: ROLLBACK ends it (nothing else runs until then)");
+	assert_null(strstr(pgiam_buf_cstr(&b), "inside a failed transaction"));
+	pgiam_buf_clear(&b);
+	assert_int_equal(pgiam_explain_failed_here(&b, NULL), 0);
+	assert_string_equal(pgiam_buf_cstr(&b), "this statement failed the open transaction: "
+		"ROLLBACK ends it (nothing else runs until then)");
+	pgiam_buf_dispose(&b);
+}
+
 static void test_step_names(void **state)
 {
 	(void)state;
@@ -333,6 +391,8 @@ int main(void)
 		cmocka_unit_test(test_nth_statement),
 		cmocka_unit_test(test_read_only_wording),
 		cmocka_unit_test(test_auth_causes),
+		cmocka_unit_test(test_statement_text),
+		cmocka_unit_test(test_failed_transaction_wording),
 		cmocka_unit_test(test_step_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

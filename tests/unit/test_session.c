@@ -81,6 +81,27 @@ static void test_params_checked(void **state)
 	assert_string_equal(pgiam_session_state_name(PGIAM_SESSION_LOST), "lost");
 }
 
+/* Not connected: no transaction, nothing failed it (the states with a server are in
+ * session_txn.py and tui/test_transactions.py). */
+static void test_transaction_when_not_connected(void **state)
+{
+	pgiam_session *s = NULL;
+	pgiam_session_params p = base();
+	const char *stmt = "x", *code = "x", *msg = "x";
+	(void)state;
+
+	p.password = "x";
+	assert_int_equal(pgiam_session_new(&s, &p), 0);
+	assert_int_equal(pgiam_session_transaction(s), PGIAM_TXN_NONE);
+	pgiam_session_txn_failed_by(s, &stmt, &code, &msg);
+	assert_string_equal(stmt, "");
+	assert_string_equal(code, "");
+	assert_string_equal(msg, "");
+	pgiam_session_txn_failed_by(s, NULL, NULL, NULL);
+	assert_int_equal(pgiam_session_transaction(NULL), PGIAM_TXN_NONE);
+	pgiam_session_free(s);
+}
+
 static int failing_creds(pgiam_creds *out, pgiam_session_progress *p, void *ctx)
 {
 	(void)out;
@@ -232,6 +253,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_params_checked),
+		cmocka_unit_test(test_transaction_when_not_connected),
 		cmocka_unit_test(test_credentials_failures_name_their_step),
 		cmocka_unit_test(test_credentials_need_a_minute),
 		cmocka_unit_test(test_cancel_while_fetching_credentials),
