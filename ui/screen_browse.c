@@ -47,7 +47,6 @@ typedef struct browse_view {
 	size_t nkeys;
 	pgiam_browse_keykind keykind;
 	unsigned long long offset;   /* OFFSET kind: the page's first row */
-	int offset_same;             /* the next OFFSET read keeps the offset */
 	int rows_shown;              /* rows the grid showed at the last draw */
 	int list_cut;                /* the list has more entries than the UI keeps */
 	pgiam_browse_dir dir;        /* of the page being read */
@@ -61,6 +60,12 @@ typedef struct browse_view {
 	                                whole record replaced it (NULL: nothing to do) */
 	int own_conn;                /* reading on pgiam's own connection (the user's
 	                                transaction is open): said in the title */
+	struct {                     /* r on a page: where to come back to */
+		int active;
+		char *keysig;            /* the key the page was read on */
+		char **first, **sel;     /* the first and the selected row's keys */
+		int sel_index, hcol;
+	} keep;
 	char title[600];
 } browse_view;
 
@@ -73,12 +78,51 @@ static void free_items(browse_view *v)
 	v->nitems = 0;
 }
 
+static char **keys_dup(const char *const *keys, size_t n)
+{
+	char **out = pgiam_xcalloc(n + 1, sizeof(char *));
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = pgiam_xstrdup(keys[i] ? keys[i] : "");
+	return out;
+}
+
+static void keys_free(char **keys)
+{
+	for (size_t i = 0; keys && keys[i]; i++)
+		free(keys[i]);
+	free(keys);
+}
+
 static void free_reread(browse_view *v)
 {
-	for (size_t i = 0; v->reread && v->reread[i]; i++)
-		free(v->reread[i]);
-	free(v->reread);
+	keys_free(v->reread);
 	v->reread = NULL;
+}
+
+static void free_keep(browse_view *v)
+{
+	free(v->keep.keysig);
+	keys_free(v->keep.first);
+	keys_free(v->keep.sel);
+	memset(&v->keep, 0, sizeof(v->keep));
+}
+
+/* What the pages are read on ("pk" and the key columns, "ctid", "offset"): a page's
+ * key from before a refresh means the same only when this is the same. */
+static char *key_signature(const browse_view *v)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+	char *out = NULL;
+
+	/* quoted names, so no two lists of names read the same */
+	pgiam_buf_printf(&b, "%d", (int)v->keykind);
+	for (size_t i = 0; i < v->nkeys; i++)
+		if (pgiam_buf_putc(&b, ' ') < 0 || pgiam_catalog_quote_ident(&b, v->keys[i]) < 0)
+			pgiam_buf_puts(&b, "?");
+	if (!(out = pgiam_buf_detach(&b)))
+		pgiam_ui_fail("out of memory");
+	return out;
 }
 
 static void free_table(browse_view *v)
@@ -187,14 +231,16 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 		}
 		if (dir == PGIAM_BROWSE_FIRST)
 			v->offset = 0;
-		else if (dir == PGIAM_BROWSE_NEXT && !v->offset_same)
+		else if (dir == PGIAM_BROWSE_NEXT)
 			v->offset += v->limit;
-		else
+		else if (dir == PGIAM_BROWSE_PREV)
 			v->offset = v->offset > v->limit ? v->offset - v->limit : 0;
-		v->offset_same = 0;
+		/* AT: the same offset again */
 		snprintf(off, sizeof(off), "%llu", v->offset);
 		bound = offs;
 	} else if (dir == PGIAM_BROWSE_AT) {
+		if (!v->reread)
+			return load_page(v, app, PGIAM_BROWSE_FIRST);
 		bound = (const char *const *)v->reread;
 	} else if (dir == PGIAM_BROWSE_NEXT || dir == PGIAM_BROWSE_PREV) {
 		/* No page to page from (cancelled, failed, empty): start again. */
@@ -301,6 +347,28 @@ static void take_columns(browse_view *v, const pgiam_conn_result *r)
 		v->keykind = PGIAM_BROWSE_KEY_OFFSET;
 }
 
+/* After r: the cursor on the row it was on, when that row is still on the page
+ * (found by its key), else on the same line. */
+static void keep_cursor(browse_view *v, const pgiam_conn_result *r)
+{
+	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys });
+
+	v->sel = v->keep.sel_index;
+	for (size_t i = 0; v->keep.sel && nk && i < r->nrows; i++) {
+		const char *const *k = row_keys(v, r, i);
+		size_t same = 0;
+
+		while (same < nk && k[same] && !strcmp(k[same], v->keep.sel[same]))
+			same++;
+		if (same == nk) {
+			v->sel = (int)i;
+			break;
+		}
+	}
+	free_keep(v);
+}
+
 /* After a page arrived: what the status line says, and whether it was an edge. */
 static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
 {
@@ -315,14 +383,24 @@ static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_resul
 	    v->offset) {
 		pgiam_app_message(app, PGIAM_ROLE_DIM, "that was the last page");
 		v->offset -= v->limit;   /* back to the page it came from, read again */
-		v->offset_same = 1;
-		return load_page(v, app, PGIAM_BROWSE_NEXT);
+		return load_page(v, app, PGIAM_BROWSE_AT);
+	}
+	/* Read again at a first row that is gone with every row after it (deleted
+	 * since): the end of the table is where that page was. */
+	if (v->dir == PGIAM_BROWSE_AT && !r->nrows && (v->keykind != PGIAM_BROWSE_KEY_OFFSET ||
+	    v->offset)) {
+		if (v->keykind != PGIAM_BROWSE_KEY_OFFSET)
+			return load_page(v, app, PGIAM_BROWSE_LAST);
+		v->offset = 0;
+		return load_page(v, app, PGIAM_BROWSE_FIRST);
 	}
 	v->have_page = 1;
 	if (v->dir != PGIAM_BROWSE_AT)   /* the same page again: the same start */
 		v->at_start = v->dir == PGIAM_BROWSE_FIRST ||
 			(v->keykind == PGIAM_BROWSE_KEY_OFFSET && !v->offset);
 	v->at_end = v->dir == PGIAM_BROWSE_LAST || r->nrows < v->limit;
+	if (v->keep.active)
+		keep_cursor(v, r);
 	if (v->sel >= (int)r->nrows)
 		v->sel = r->nrows ? (int)r->nrows - 1 : 0;
 	return PGIAM_REACT_REDRAW;
@@ -330,6 +408,57 @@ static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_resul
 
 static unsigned push_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r,
 	size_t raw, size_t cut_at);
+
+/* r on the rows: remembers where the page starts and which row is selected, then
+ * reads the columns again (they may have changed); refresh_page goes on from there. */
+static unsigned refresh_rows(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+{
+	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys });
+
+	/* No page on screen (a refresh that failed or was cancelled): keep the place
+	 * remembered before it. */
+	if (v->have_page && r && v->ncols) {
+		free_keep(v);
+		v->keep.active = 1;
+		v->keep.keysig = key_signature(v);
+		v->keep.sel_index = v->sel;
+		v->keep.hcol = v->hcol;
+		if (nk && r->nrows) {
+			v->keep.first = keys_dup(row_keys(v, r, 0), nk);
+			if ((size_t)v->sel < r->nrows)
+				v->keep.sel = keys_dup(row_keys(v, r, (size_t)v->sel), nk);
+		}
+	}
+	return load_columns(v, app);
+}
+
+/* The columns read again: the page at the same first key (the same offset for a
+ * relation without a key), unless the key itself changed. */
+static unsigned refresh_page(browse_view *v, pgiam_app *app)
+{
+	char *sig = key_signature(v);
+	int same = v->keep.keysig && !strcmp(sig, v->keep.keysig);
+
+	free(sig);
+	if (!same) {
+		free_keep(v);
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "%s has a different key now: back to "
+			"the first page", v->table);
+		return load_page(v, app, PGIAM_BROWSE_FIRST);
+	}
+	v->hcol = v->keep.hcol < (int)v->ncols ? v->keep.hcol : 0;
+	v->sel = v->keep.sel_index;
+	if (v->keykind == PGIAM_BROWSE_KEY_OFFSET)
+		return load_page(v, app, PGIAM_BROWSE_AT);
+	if (!v->keep.first)   /* the page was empty */
+		return load_page(v, app, PGIAM_BROWSE_FIRST);
+	free_reread(v);
+	v->reread = keys_dup((const char *const *)v->keep.first,
+		pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys }));
+	return load_page(v, app, PGIAM_BROWSE_AT);
+}
 
 static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 {
@@ -369,6 +498,8 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 		}
 		v->sel = 0;
 		v->hcol = 0;
+		if (v->keep.active)
+			return refresh_page(v, app);
 		return load_page(v, app, PGIAM_BROWSE_FIRST);
 	case Q_PAGE:
 		return took_page(v, app, r);
@@ -607,6 +738,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		if (v->level == LV_SCHEMAS)
 			return PGIAM_REACT_POP;
 		if (v->level == LV_ROWS) {
+			free_keep(v);
 			free_table(v);
 			v->level = LV_TABLES;
 			set_title(v);
@@ -641,7 +773,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 			return load_schemas(v, app);
 		if (v->level == LV_TABLES)
 			return load_tables(v, app);
-		return load_columns(v, app);
+		return refresh_rows(v, app, r);
 	} else if (a == PGIAM_ACTION_UP) {
 		v->sel -= v->sel > 0;
 		return PGIAM_REACT_REDRAW;
@@ -664,6 +796,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		}
 		if (!v->ncols)
 			return PGIAM_REACT_NONE;
+		free_keep(v);   /* a page chosen now, not the place before a refresh */
 		if (a == PGIAM_ACTION_NEXT_PAGE && v->have_page && v->at_end) {
 			pgiam_app_message(app, PGIAM_ROLE_DIM, "this is the last page");
 			return PGIAM_REACT_REDRAW;
@@ -692,6 +825,7 @@ static void browse_close(pgiam_screen *s, pgiam_app *app)
 	if (app->conn && pgiam_conn_busy(app->conn))
 		pgiam_conn_cancel(app->conn);
 	free_items(v);
+	free_keep(v);
 	free_table(v);
 	free(v);
 }

@@ -4,8 +4,9 @@ the role's S I U D privileges (a table the role cannot read is marked without S,
 opening it shows the refusal); customers shows its 3 rows; customers_ja's Japanese
 text lines up by display width; big_table (5000 rows, created with the admin
 connection when missing) pages forward and backward with keyset paging, Home/End jump
-to the first and last page, a row opens as a vertical record; hostile bytes in a cell
-are shown escaped. Skipped (77) without PGIAM_SANDBOX_ENV."""
+to the first and last page, a row opens as a vertical record, r on a later page reads
+that page again with the cursor on its row; hostile bytes in a cell are shown
+escaped. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
 import re
 import subprocess
@@ -72,6 +73,45 @@ def first_id(screen):
             m = re.match(r"\s*(\d+)\s", lines[i + 1])
             return int(m.group(1)) if m else None
     return None
+
+
+def refresh_keeps_place(env, t):
+    """r on a later page reads the same page again (from the same first key) with the
+    cursor on the row it was on: the page's first row renamed and a row above the
+    cursor deleted meanwhile, the page starts at the same id and the cursor follows
+    its row up a line."""
+    t.send("NPage")
+    p2, s = wait_first_id(t, lambda i: i > 1, "the second page")
+    t.send("NPage")
+    p3, s = wait_first_id(t, lambda i: i > p2, "the third page")
+    for _ in range(3):   # from the first row: Up stops there
+        t.send("Up")
+    for _ in range(3):
+        t.send("Down")
+    try:
+        admin(env, "UPDATE big_table SET name = 'refreshed %d' WHERE id = %d;"
+                   "DELETE FROM big_table WHERE id = %d" % (p3, p3, p3 + 1))
+        t.send("r")
+        s = t.wait_for(r"\n\s*%d\s+refreshed %d\s" % (p3, p3))
+        first, s = wait_first_id(t, lambda i: True, "the page read again")
+        if first != p3 or "first page" in s:
+            raise Fail("r did not read the page at id %d again:\n%s" % (p3, s))
+        t.send("Enter")
+        s = t.wait_for(r"created_at \(")
+        m = re.search(r"id \(bigint\)\n\s+(\d+)", s)
+        if not m or int(m.group(1)) != p3 + 3:
+            raise Fail("after r the cursor is not on id %d:\n%s" % (p3 + 3, s))
+        t.send("Escape")
+        wait_first_id(t, lambda i: i == p3, "the page after the record")
+    finally:
+        admin(env, "UPDATE big_table SET name = 'user %d' WHERE id = %d;"
+                   "INSERT INTO big_table SELECT g, 'user ' || g, 'user' || g || '@example.com',"
+                   " (g %% 100000) / 100.0, TIMESTAMPTZ '2024-11-01 00:00:00+00' + g * INTERVAL"
+                   " '1 second', CASE WHEN g %% 10 = 0 THEN '日本語の行 ' || g ELSE md5(g::text) END"
+                   " FROM generate_series(%d, %d) g ON CONFLICT DO NOTHING"
+                   % (p3, p3, p3 + 1, p3 + 1))
+    t.send("Home")
+    wait_first_id(t, lambda i: i == 1, "the first page after r")
 
 
 def main():
@@ -256,6 +296,7 @@ def main():
                 raise Fail("the record view lacks %r:\n%s" % (text, s))
         t.send("Escape")
         t.wait_for(r"rows · first page")
+        refresh_keeps_place(env, t)
         # Esc goes up a level (each waits: an Esc while a list loads cancels it).
         t.send("Escape")
         t.wait_for(r"S I U D")
