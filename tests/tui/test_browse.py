@@ -5,8 +5,9 @@ opening it shows the refusal); customers shows its 3 rows; customers_ja's Japane
 text lines up by display width; big_table (5000 rows, created with the admin
 connection when missing) pages forward and backward with keyset paging, Home/End jump
 to the first and last page, a row opens as a vertical record, r on a later page reads
-that page again with the cursor on its row; hostile bytes in a cell are shown
-escaped. Skipped (77) without PGIAM_SANDBOX_ENV."""
+that page again with the cursor on its row (a view's too, at the same offset, and
+paging past a view's last page shows that page again); hostile bytes in a cell are
+shown escaped. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
 import re
 import subprocess
@@ -48,8 +49,13 @@ def prepare(env):
                "TRUNCATE public.browse_long;"
                "INSERT INTO public.browse_long VALUES (1, 'one', 'short'),"
                " (2, 'two', repeat('x', 3000) || 'END-OF-VALUE'), (3, 'three', 'short');"
+               "CREATE TABLE IF NOT EXISTS public.browse_tag (tag text);"
+               "TRUNCATE public.browse_tag; INSERT INTO public.browse_tag VALUES ('before');"
+               "CREATE OR REPLACE VIEW public.browse_tagged AS SELECT x AS n,"
+               " 'tag ' || (SELECT tag FROM public.browse_tag) AS label"
+               " FROM generate_series(1, 50) x;"
                "GRANT SELECT ON public.browse_view, public.browse_slow, public.browse_nopk,"
-               " public.browse_long TO readonly_role")
+               " public.browse_long, public.browse_tagged TO readonly_role")
 
 
 def wait_first_id(t, pred, what):
@@ -222,6 +228,38 @@ def main():
         t.send("Escape")
         t.wait_for(r"S I U D")
 
+        # r on a view's second page: the same offset again, the cursor on its line.
+        # Two pages exactly, so paging past the second finds nothing: it says so and
+        # shows the second page again.
+        admin(env, "CREATE OR REPLACE VIEW public.browse_tagged AS SELECT x AS n,"
+                   " 'tag ' || (SELECT tag FROM public.browse_tag) AS label"
+                   " FROM generate_series(1, %d) x" % (2 * per))
+        select_line(t, r"\bbrowse_tagged\s+view")
+        t.send("Enter")
+        s = t.wait_for(r"\n\s*%d\s+tag before\s" % per)
+        t.send("NPage")
+        t.wait_for(r"\n\s*%d\s+tag before\s" % (per + 1))
+        t.send("Down")
+        t.send("Down")
+        admin(env, "UPDATE public.browse_tag SET tag = 'after'")
+        t.send("r")
+        s = t.wait_for(r"\n\s*%d\s+tag after\s" % (per + 1))
+        if "first page" in s or re.search(r"\n\s*1\s+tag", s):
+            raise Fail("r on the view's second page did not read that page again:\n" + s)
+        t.send("Enter")
+        s = t.wait_for(r"n \(integer\)\n\s+\d+")
+        if not re.search(r"n \(integer\)\n\s+%d\n" % (per + 3), s):
+            raise Fail("after r the cursor is not on the third row (%d):\n%s" % (per + 3, s))
+        t.send("Escape")
+        t.wait_for(r"\n\s*%d\s+tag after\s" % (per + 1))
+        t.send("NPage")
+        s = t.wait_for(r"that was the last page")
+        s = t.wait_for(r"\n\s*%d\s+tag after\s" % (per + 1))
+        if re.search(r"\n\s*1\s+tag", s):
+            raise Fail("past the view's last page it did not show that page:\n" + s)
+        t.send("Escape")
+        t.wait_for(r"S I U D")
+
         # A table without a primary key pages on ctid, and says what that means.
         select_line(t, r"\bbrowse_nopk\s+table")
         t.send("Enter")
@@ -309,8 +347,9 @@ def main():
         t.check_sanitizers()
     finally:
         t.kill()
-        admin(env, "DROP VIEW IF EXISTS public.browse_view, public.browse_slow;"
-                   "DROP TABLE IF EXISTS public.browse_secret, public.browse_nopk, public.browse_long,"
+        admin(env, "DROP VIEW IF EXISTS public.browse_view, public.browse_slow,"
+                   " public.browse_tagged;"
+                   "DROP TABLE IF EXISTS public.browse_tag, public.browse_secret, public.browse_nopk, public.browse_long,"
                    " public.\"Weird \"\"name\"\" é\"")
 
 
