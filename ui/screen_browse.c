@@ -398,7 +398,9 @@ static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_resul
 	if (v->dir != PGIAM_BROWSE_AT)   /* the same page again: the same start */
 		v->at_start = v->dir == PGIAM_BROWSE_FIRST ||
 			(v->keykind == PGIAM_BROWSE_KEY_OFFSET && !v->offset);
-	v->at_end = v->dir == PGIAM_BROWSE_LAST || r->nrows < v->limit;
+	/* and the same end, unless it is shorter now */
+	v->at_end = v->dir == PGIAM_BROWSE_LAST || r->nrows < v->limit ||
+		(v->dir == PGIAM_BROWSE_AT && v->at_end);
 	if (v->keep.active)
 		keep_cursor(v, r);
 	if (v->sel >= (int)r->nrows)
