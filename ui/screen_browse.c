@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "draw.h"
 #include "error.h"
+#include "layout.h"
 #include "width.h"
 
 #include <stdio.h>
@@ -550,8 +551,8 @@ static void draw_list(browse_view *v, pgiam_rect body)
 	}
 }
 
-/* Display widths of the columns from the header and the page's cells. */
-static int col_width(browse_view *v, const pgiam_conn_result *r, size_t c, size_t nk)
+/* Display width of column c from its header and the page's cells, up to cap. */
+static int col_width(browse_view *v, const pgiam_conn_result *r, size_t c, size_t nk, int cap)
 {
 	int w = (int)pgiam_width_of(v->cols[c]);
 
@@ -560,11 +561,34 @@ static int col_width(browse_view *v, const pgiam_conn_result *r, size_t c, size_
 			"\xE2\x88\x85";
 		/* measured only as far as the column can grow: cells hold up to 2000
 		 * characters, and this runs on every draw */
-		int cw = (int)pgiam_width_of_n(x, pgiam_width_prefix(x, COL_MAX + 1));
+		int cw = (int)pgiam_width_of_n(x, pgiam_width_prefix(x, cap + 1));
 		if (cw > w)
 			w = cw;
 	}
-	return w > COL_MAX ? COL_MAX : w;
+	return w > cap ? cap : w;
+}
+
+/* Widths of the grid's columns: COL_MAX at most while the columns from the first
+ * shown one do not all fit; when they do, the spare width goes to the columns
+ * that need it (layout.h), so a wide terminal shows long values whole. */
+static void grid_widths(int *widths, browse_view *v, const pgiam_conn_result *r, size_t nk,
+	size_t shown, int room)
+{
+	int want[GRID_COLS], mins[GRID_COLS];
+	int used = 0;
+	size_t first = (size_t)v->hcol, n = 0;
+
+	for (size_t c = 0; c < shown; c++) {
+		want[c] = col_width(v, r, c, nk, room > COL_MAX ? room : COL_MAX);
+		widths[c] = want[c] < COL_MAX ? want[c] : COL_MAX;
+	}
+	for (size_t c = first; c < shown; c++, n++)
+		used += widths[c] + (n ? 2 : 0);
+	if (first >= shown || used > room)
+		return;
+	memcpy(mins, widths, sizeof(int) * shown);
+	pgiam_layout_share(widths + first, mins + first, want + first, n,
+		room - 2 * ((int)n - 1));
 }
 
 static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect body)
@@ -577,8 +601,7 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 
 	if (r->ncols != nk + v->ncols)
 		return;
-	for (size_t c = 0; c < shown; c++)
-		widths[c] = col_width(v, r, c, nk);
+	grid_widths(widths, v, r, nk, shown, body.w - 2);
 	for (size_t c = (size_t)v->hcol; c < shown && x < body.w - 1; c++) {
 		int w = widths[c] < body.w - 1 - x ? widths[c] : body.w - 1 - x;
 		pgiam_draw_field(y, x, w, PGIAM_ROLE_HEADER, v->cols[c]);

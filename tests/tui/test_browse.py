@@ -54,8 +54,13 @@ def prepare(env):
                "CREATE OR REPLACE VIEW public.browse_tagged AS SELECT x AS n,"
                " 'tag ' || (SELECT tag FROM public.browse_tag) AS label"
                " FROM generate_series(1, 50) x;"
+               "CREATE TABLE IF NOT EXISTS public.browse_wide (id int PRIMARY KEY, v text,"
+               " w text);"
+               "TRUNCATE public.browse_wide;"
+               "INSERT INTO public.browse_wide VALUES (1, repeat('ab', 20) || 'END-V', 'short'),"
+               " (2, 'x', repeat('日本', 8) || 'END-W');"
                "GRANT SELECT ON public.browse_view, public.browse_slow, public.browse_nopk,"
-               " public.browse_long, public.browse_tagged TO readonly_role")
+               " public.browse_long, public.browse_tagged, public.browse_wide TO readonly_role")
 
 
 def wait_first_id(t, pred, what):
@@ -189,6 +194,16 @@ def main():
         s = t.wait_for(r"\u2205")   # the NULL, the last row
         if "Mixed Col" not in s or "^[[31mred" not in s:
             raise Fail("the hostile table lacks its column or its NULL:\n" + s)
+        t.send("Escape")
+        t.wait_for(r"S I U D")
+
+        # Values wider than 30 columns are whole when the screen has room for them
+        # (45 columns of ASCII, 37 of CJK, at 100 columns).
+        select_line(t, r"\bbrowse_wide\s+table")
+        t.send("Enter")
+        s = t.wait_for(r"END-W")
+        if "ab" * 20 + "END-V" not in s or "日本" * 8 + "END-W" not in s:
+            raise Fail("browse_wide's values are cut with room to spare:\n" + s)
         t.send("Escape")
         t.wait_for(r"S I U D")
 
@@ -349,7 +364,7 @@ def main():
         t.kill()
         admin(env, "DROP VIEW IF EXISTS public.browse_view, public.browse_slow,"
                    " public.browse_tagged;"
-                   "DROP TABLE IF EXISTS public.browse_tag, public.browse_secret, public.browse_nopk, public.browse_long,"
+                   "DROP TABLE IF EXISTS public.browse_tag, public.browse_wide, public.browse_secret, public.browse_nopk, public.browse_long,"
                    " public.\"Weird \"\"name\"\" é\"")
 
 
