@@ -326,9 +326,46 @@ static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	for (int i = 0; i < list_h && v->top + i < (int)v->count; i++)
 		draw_row(width, body.y + 1 + i, body, app, &v->rows[v->top + i],
 			v->top + i == v->selected, whole_arn);
-	if (cur->problem[0])
-		pgiam_draw_wrapped((pgiam_rect){ body.y + body.h - plines, 1, plines, body.w - 2 },
-			cur->errors > 0 ? PGIAM_ROLE_ERROR : PGIAM_ROLE_WARN, cur->problem);
+	if (cur->problem[0]) {
+		int cut = pgiam_width_wrap_lines(cur->problem, body.w - 2, 2) > plines;
+		int y = body.y + body.h - plines;
+
+		/* no room for all of it: say where it is whole */
+		if (cut && plines > 1)
+			pgiam_draw_text(body.y + body.h - 1, 1, body.w - 2, PGIAM_ROLE_DIM,
+				"\xE2\x80\xA6 i shows it whole");
+		pgiam_draw_wrapped((pgiam_rect){ y, 1, cut && plines > 1 ? plines - 1 : plines,
+			body.w - 2 }, cur->errors > 0 ? PGIAM_ROLE_ERROR : PGIAM_ROLE_WARN,
+			cur->problem);
+	}
+}
+
+/* i: every problem of the selected profile, whole, in a text view. */
+static unsigned show_problems(pgiam_app *app, const char *name)
+{
+	static pgiam_text_arg arg;
+	static char title[PGIAM_PROFILE_NAME_MAX + 16];
+	pgiam_profile_problem problems[16];
+	size_t n = 0;
+	pgiam_profile *p = NULL;
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	snprintf(title, sizeof(title), "Problems: %s", name);
+	if (pgiam_profile_load_named(&p, app->profiles_dir, name) < 0) {
+		pgiam_buf_printf(&b, "error %s\n", pgiam_error_last());
+	} else {
+		pgiam_profile_validate(p, problems, sizeof(problems) / sizeof(problems[0]), &n);
+		for (size_t i = 0; i < n; i++)
+			pgiam_buf_printf(&b, "%s %s\n", problems[i].severity == PGIAM_PROBLEM_ERROR ?
+				"error" : "warning", problems[i].message);
+		if (!n)
+			pgiam_buf_puts(&b, "ok no problems\n");
+		pgiam_profile_free(p);
+	}
+	arg.title = title;
+	if (!(arg.body = pgiam_buf_detach(&b)))
+		pgiam_ui_fail("out of memory");
+	return pgiam_app_push(app, &pgiam_screen_text, &arg);
 }
 
 static unsigned delete_confirmed(pgiam_app *app, void *ctx)
@@ -383,7 +420,8 @@ static unsigned profiles_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		return PGIAM_REACT_REDRAW;
 	}
 	if (!sel && (a == PGIAM_ACTION_CONNECT || a == PGIAM_ACTION_DELETE ||
-		     a == PGIAM_ACTION_CHECK || a == PGIAM_ACTION_POLICY)) {
+		     a == PGIAM_ACTION_CHECK || a == PGIAM_ACTION_POLICY ||
+		     a == PGIAM_ACTION_PROBLEMS)) {
 		pgiam_app_message(app, PGIAM_ROLE_WARN, "no profile selected; a adds one");
 		return PGIAM_REACT_REDRAW;
 	}
@@ -402,6 +440,8 @@ static unsigned profiles_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		return pgiam_uicheck_run(app, sel);
 	if (a == PGIAM_ACTION_POLICY)
 		return pgiam_uicheck_policy(app, sel);
+	if (a == PGIAM_ACTION_PROBLEMS)
+		return show_problems(app, sel);
 	return PGIAM_REACT_UNHANDLED;
 }
 

@@ -2,9 +2,10 @@
 home list shows whole role ARNs and last-check texts when they fit (at 160 and 140
 columns, where it used to cut them at 14 and 12 columns with the endpoint column
 holding spare width), its columns line up after CJK values at 160, 140, 100 and 80
-columns, and a profile's problem under the list is wrapped whole at 80x24; the
-profile form shows a long value whole on a wide terminal (it cut at 38 columns) and
-the active field's problem whole at the bottom at 80x24; a connect failure is kept
+columns, and a profile's problem under the list is wrapped whole at 80x24 (at 60x12
+it says it is cut, and i shows every problem whole); the profile form shows a long
+value whole on a wide terminal (it cut at 38 columns) and the active field's problem
+whole at the bottom at 80x24; a connect failure is kept
 whole in the event log with its explanation (it was cut at 240 bytes) and the
 connect screen says when it cut it. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import re
@@ -123,6 +124,28 @@ def home_narrow(env, d):
             t.kill()
 
 
+def home_smallest(env, d):
+    """60x12, the smallest layout: the problem does not fit under the list; it says
+    so, and i shows every problem of the profile whole."""
+    t = start(env, d, 60, 12)
+    try:
+        t.send("Down")
+        s = t.wait_for(r"i shows it whole")
+        lined_up(s, {"badarn": r"1 error", "kanji": r"1 warning"}, 60)
+        t.send("i")
+        s = t.wait_for(r"pgiam · Problems: badarn")
+        if flat('role_arn: "%s" is not a role ARN' % BAD_ARN) not in flat(s) or \
+                flat("role/sf-udf-rds-auth-role") not in flat(s):
+            raise Fail("i does not show the whole problem:\n" + s)
+        t.send("q")
+        t.wait_for(r"i shows it whole")
+        t.send("q")
+        t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
+    finally:
+        t.kill()
+
+
 def form(env, d):
     # 140 columns: a value of 95 columns whole, beside its message
     t = start(env, d, 140, 30)
@@ -198,6 +221,7 @@ def main():
     d = profiles(env)
     home_wide(env, d)
     home_narrow(env, d)
+    home_smallest(env, d)
     form(env, d)
     event_log(env)
 
