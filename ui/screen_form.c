@@ -93,7 +93,8 @@ static void form_layout_of(form_layout *lo, const pgiam_form *f, pgiam_rect body
 {
 	const pgiam_form_field *act = &f->fields[f->active];
 	char shown[2048];
-	int want = 0, most = body.h / 2 > 2 ? body.h / 2 : 2;
+	/* the bottom may take all but the status line and one field line */
+	int want = 0, most = body.h - 3 > 2 ? body.h - 3 : 2;
 	int dl, pl;
 
 	for (size_t i = 0; i < f->count; i++) {
