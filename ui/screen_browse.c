@@ -109,8 +109,8 @@ static void free_keep(browse_view *v)
 	memset(&v->keep, 0, sizeof(v->keep));
 }
 
-/* What the pages are read on ("pk" and the key columns, "ctid", "offset"): a page's
- * key from before a refresh means the same only when this is the same. */
+/* What the pages are read on (the key kind and the key columns): a page's key from
+ * before a refresh means the same only when this is the same. */
 static char *key_signature(const browse_view *v)
 {
 	pgiam_buf b = PGIAM_BUF_INIT;
