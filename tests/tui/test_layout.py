@@ -147,26 +147,30 @@ def home_smallest(env, d):
 
 
 def form(env, d):
-    # 140 columns: a value of 95 columns whole, beside its message
-    t = start(env, d, 140, 30)
-    try:
-        t.send("Down")
-        t.send("Down")
-        t.send("e")
-        s = t.wait_for(r"Edit profile kanji")
-        ca = next((l for l in s.splitlines() if l.startswith(" ca_bundle")), "")
-        if CA_LONG not in ca:
-            raise Fail("140 columns: the ca_bundle value is cut:\n" + s)
-        db = next((l for l in s.splitlines() if l.startswith(" database")), "")
-        if KANJI_DB not in db:
-            raise Fail("140 columns: the CJK database value is cut:\n" + s)
-        t.send("Escape")
-        t.wait_for(r"pgiam · Profiles")
-        t.send("q")
-        t.wait_for(r"PGIAM-EXITED")
-        t.check_sanitizers()
-    finally:
-        t.kill()
+    # 160 and 140 columns: a value of 95 columns whole, beside its message; 100: cut
+    # with an ellipsis, the message keeping 16 columns; the CJK value whole in all
+    for cols, rows in ((160, 45), (140, 30), (100, 30)):
+        t = start(env, d, cols, rows)
+        try:
+            t.send("Down")
+            t.send("Down")
+            t.send("e")
+            s = t.wait_for(r"Edit profile kanji")
+            ca = next((l for l in s.splitlines() if l.startswith(" ca_bundle")), "")
+            if (CA_LONG in ca) != (cols >= 140) or "ca_bundle: " not in ca:
+                raise Fail("%d columns: the ca_bundle value or its message:\n%s" % (cols, s))
+            db = next((l for l in s.splitlines() if l.startswith(" database")), "")
+            if KANJI_DB not in db:
+                raise Fail("%d columns: the CJK database value is cut:\n%s" % (cols, s))
+            if any(display_width(l) > cols for l in s.splitlines()):
+                raise Fail("%d columns: a line is wider than the screen:\n%s" % (cols, s))
+            t.send("Escape")
+            t.wait_for(r"pgiam · Profiles")
+            t.send("q")
+            t.wait_for(r"PGIAM-EXITED")
+            t.check_sanitizers()
+        finally:
+            t.kill()
     # 80x24: the active field's problem whole at the bottom
     t = start(env, d, 80, 24)
     try:
