@@ -518,13 +518,34 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 	return PGIAM_REACT_NONE;
 }
 
+/* The name column: 32 columns, or as wide as the longest name when the screen has
+ * room for it beside the longest info. */
+static int name_width(const browse_view *v, int room)
+{
+	int name_want = 0, info_want = 0, spare;
+
+	for (size_t i = 0; i < v->nitems; i++) {
+		int nw = (int)pgiam_width_of(v->items[i].name);
+		int iw = (int)pgiam_width_of(v->items[i].info);
+
+		name_want = nw > name_want ? nw : name_want;
+		info_want = iw > info_want ? iw : info_want;
+	}
+	/* what the info leaves, never less than 32 (a narrow screen cuts the info) */
+	spare = room - 1 - info_want;
+	if (name_want > spare)
+		name_want = spare;
+	return name_want > 32 ? name_want : 32;
+}
+
 static void draw_list(browse_view *v, pgiam_rect body)
 {
 	int y = body.y + 1;
+	int name_w = name_width(v, body.w - 2 - (v->level == LV_TABLES ? 6 : 0));
 	char line[1200];
 
 	if (v->level == LV_TABLES) {
-		snprintf(line, sizeof(line), "%-4s  %-32s %-17s %-24s %s", "SIUD", "table",
+		snprintf(line, sizeof(line), "%-4s  %-*s %-17s %-24s %s", "SIUD", name_w, "table",
 			"kind", "estimated rows", "size");
 		pgiam_draw_field(y++, 1, body.w - 2, PGIAM_ROLE_HEADER, line);
 	}
@@ -544,8 +565,8 @@ static void draw_list(browse_view *v, pgiam_rect body)
 				it->privs);
 			x += 6;
 		}
-		x += pgiam_draw_field(y, x, 32 < body.w - 2 - x ? 32 : body.w - 2 - x, role,
-			it->name) + 1;
+		x += pgiam_draw_field(y, x, name_w < body.w - 2 - x ? name_w : body.w - 2 - x,
+			role, it->name) + 1;
 		if (x < body.w - 1)
 			pgiam_draw_text(y, x, body.w - 1 - x, role, it->info);
 	}

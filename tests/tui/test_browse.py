@@ -54,13 +54,20 @@ def prepare(env):
                "CREATE OR REPLACE VIEW public.browse_tagged AS SELECT x AS n,"
                " 'tag ' || (SELECT tag FROM public.browse_tag) AS label"
                " FROM generate_series(1, 50) x;"
+               "CREATE TABLE IF NOT EXISTS public.%s (id int PRIMARY KEY);"
+               "GRANT SELECT ON public.%s TO readonly_role;"
                "CREATE TABLE IF NOT EXISTS public.browse_wide (id int PRIMARY KEY, v text,"
                " w text);"
                "TRUNCATE public.browse_wide;"
                "INSERT INTO public.browse_wide VALUES (1, repeat('ab', 20) || 'END-V', 'short'),"
                " (2, 'x', repeat('日本', 8) || 'END-W');"
                "GRANT SELECT ON public.browse_view, public.browse_slow, public.browse_nopk,"
-               " public.browse_long, public.browse_tagged, public.browse_wide TO readonly_role")
+               " public.browse_long, public.browse_tagged, public.browse_wide TO readonly_role"
+               % (LONG_NAME, LONG_NAME))
+
+
+# 35 characters: the table list showed 32 of them however wide the screen
+LONG_NAME = "browse_table_with_a_long_name_35chr"
 
 
 def wait_first_id(t, pred, what):
@@ -143,6 +150,8 @@ def main():
         t.send("Enter")
         s = t.wait_for(r"Browse: public")
         s = t.wait_for(r"customers_ja")
+        if not re.search(r"\s%s\s+table\s" % LONG_NAME, s):
+            raise Fail("a 35-character table name is cut with room to spare:\n" + s)
         m = re.search(r"^\s*(\S+)\s+browse_secret\b.*$", s, re.M)
         if not m or m.group(1)[0] != "-":
             raise Fail("browse_secret is not marked without SELECT:\n" + s)
@@ -364,8 +373,9 @@ def main():
         t.kill()
         admin(env, "DROP VIEW IF EXISTS public.browse_view, public.browse_slow,"
                    " public.browse_tagged;"
-                   "DROP TABLE IF EXISTS public.browse_tag, public.browse_wide, public.browse_secret, public.browse_nopk, public.browse_long,"
-                   " public.\"Weird \"\"name\"\" é\"")
+                   "DROP TABLE IF EXISTS public.%s, public.browse_tag, public.browse_wide,"
+                   " public.browse_secret, public.browse_nopk, public.browse_long,"
+                   " public.\"Weird \"\"name\"\" é\"" % LONG_NAME)
 
 
 if __name__ == "__main__":
