@@ -24,7 +24,7 @@ typedef struct profile_row {
 	int read_only;
 	int errors;               /* validation errors */
 	int warnings;             /* validation warnings (a missing CA bundle…) */
-	char problem[256];        /* the first error, else the first warning */
+	char problem[512];        /* the first error, else the first warning */
 } profile_row;
 
 typedef struct profiles_view {
