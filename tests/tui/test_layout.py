@@ -80,7 +80,7 @@ def home_wide(env, d):
     try:
         # this run's check result of audit-ro: FAIL at AssumeRole
         t.send("t")
-        t.wait_for(r"(?i)fail")
+        t.wait_for(r"FAIL at step 2")   # finished: the result is remembered
         t.send("Escape")
         s = t.wait_for(r"FAIL 2 AssumeRole")
         row = row_of(s, "audit-ro")
