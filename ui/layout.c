@@ -68,10 +68,28 @@ static void squeeze(int *mins, const int *wants, size_t n, int room)
 	}
 }
 
+/* pgiam_layout_share, the fill columns served last: at their minimum until every
+ * other column has its want, then with what is left. */
+static int share_fill(int *got, const int *mins, const int *wants, const int *fills,
+	size_t n, int room)
+{
+	int first[32], base[32];
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		first[i] = fills[i] ? min_of(mins[i], wants[i]) : wants[i];
+	if ((rc = pgiam_layout_share(base, mins, first, n, room)) < 0) {
+		for (size_t i = 0; i < n; i++)
+			got[i] = base[i];
+		return rc;
+	}
+	return pgiam_layout_share(got, base, wants, n, room);
+}
+
 int pgiam_layout_columns(int *width, const pgiam_layout_col *cols, size_t n, int total,
 	int gap)
 {
-	int mins[32] = { 0 }, wants[32] = { 0 }, got[32] = { 0 };
+	int mins[32] = { 0 }, wants[32] = { 0 }, fills[32] = { 0 }, got[32] = { 0 };
 	int dropped_rank = 0;
 
 	if (n > 32)
@@ -85,6 +103,7 @@ int pgiam_layout_columns(int *width, const pgiam_layout_col *cols, size_t n, int
 				continue;
 			mins[shown] = cols[i].min;
 			wants[shown] = cols[i].want;
+			fills[shown] = cols[i].fill;
 			shown++;
 			if (cols[i].drop && (!next_rank || cols[i].drop < next_rank))
 				next_rank = cols[i].drop;
@@ -92,7 +111,7 @@ int pgiam_layout_columns(int *width, const pgiam_layout_col *cols, size_t n, int
 		room = total - gap * (shown ? (int)shown - 1 : 0);
 		if (!next_rank)
 			squeeze(mins, wants, shown, room);
-		rc = pgiam_layout_share(got, mins, wants, shown, room);
+		rc = share_fill(got, mins, wants, fills, shown, room);
 		if (rc >= 0 || !next_rank) {
 			for (size_t i = 0; i < n; i++)
 				width[i] = cols[i].drop && cols[i].drop <= dropped_rank ? 0 : got[k++];

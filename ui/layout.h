@@ -9,12 +9,15 @@
 #include <stddef.h>
 
 /* A column of a list: the width its longest text needs (header included), the
- * width below which it is not worth showing, and when it goes on a narrow terminal
- * (0: never; otherwise columns go in increasing order of drop). */
+ * width below which it is not worth showing, when it goes on a narrow terminal
+ * (0: never; otherwise columns go in increasing order of drop), and whether it
+ * only fills what the others leave (a text that reads well cut, like an endpoint
+ * cut in its middle: it stays at its minimum until every other column is whole). */
 typedef struct pgiam_layout_col {
 	int want;
 	int min;
 	int drop;
+	int fill;
 } pgiam_layout_col;
 
 /* Shares room columns between n columns: each gets min(min, want) first, then what
@@ -27,8 +30,8 @@ int pgiam_layout_share(int *width, const int *min, const int *want, size_t n, in
 /* Widths of n columns laid out in total columns with gap columns between shown
  * ones: columns are dropped (width 0), in their drop order, until the minimums of
  * the others fit (with nothing left to drop, the widest minimums give way, down to
- * 4 columns), and the room is shared with pgiam_layout_share. Returns 1 when every
- * shown column got its want, else 0. */
+ * 4 columns), and the room is shared with pgiam_layout_share, fill columns last.
+ * Returns 1 when every shown column got its want, else 0. */
 int pgiam_layout_columns(int *width, const pgiam_layout_col *cols, size_t n, int total,
 	int gap);
 

@@ -209,6 +209,8 @@ static int profiles_layout(int *width, profiles_view *v, pgiam_app *app, int tot
 	for (int c = 0; c < C__COUNT; c++) {
 		cols[c].want = (int)pgiam_width_of(col_title[c]);
 		cols[c].drop = c == C_REGION ? 1 : c == C_ROLE ? 2 : 0;
+		/* cut in its middle it still reads (host…:port): it takes what is left */
+		cols[c].fill = c == C_ENDPOINT;
 	}
 	for (size_t i = 0; i < v->count; i++) {
 		const profile_row *r = &v->rows[i];

@@ -65,7 +65,8 @@ static void test_share_too_narrow(void **state)
 static void test_columns_drop_in_order(void **state)
 {
 	/* name, endpoint, region (dropped first), role (second) */
-	pgiam_layout_col cols[4] = { { 10, 10, 0 }, { 40, 16, 0 }, { 14, 9, 1 }, { 20, 10, 2 } };
+	pgiam_layout_col cols[4] = { { 10, 10, 0, 0 }, { 40, 16, 0, 0 }, { 14, 9, 1, 0 },
+		{ 20, 10, 2, 0 } };
 	int w[4];
 
 	(void)state;
@@ -94,6 +95,29 @@ static void test_columns_drop_in_order(void **state)
 	assert_int_equal(pgiam_layout_columns(w, cols, 4, 5, 1), 0);
 	assert_int_equal(w[0], 4);
 	assert_int_equal(w[1], 4);
+}
+
+static void test_columns_fill_last(void **state)
+{
+	/* the issue's home list at 100 columns: name, endpoint (fills), role, check;
+	 * the role and the check whole before the endpoint grows past its minimum */
+	pgiam_layout_col cols[4] = { { 19, 20, 0, 0 }, { 59, 16, 0, 1 }, { 20, 10, 0, 0 },
+		{ 17, 10, 0, 0 } };
+	int w[4];
+
+	(void)state;
+	assert_int_equal(pgiam_layout_columns(w, cols, 4, 80, 1), 0);
+	assert_int_equal(w[0], 19);
+	assert_int_equal(w[2], 20);
+	assert_int_equal(w[3], 17);
+	assert_int_equal(w[1], 80 - 3 - 19 - 20 - 17);
+	/* not enough for the others: the endpoint stays at its minimum */
+	assert_int_equal(pgiam_layout_columns(w, cols, 4, 70, 1), 0);
+	assert_int_equal(w[1], 16);
+	assert_int_equal(w[0] + w[2] + w[3], 70 - 3 - 16);
+	/* room for all: everything whole */
+	assert_int_equal(pgiam_layout_columns(w, cols, 4, 200, 1), 1);
+	assert_int_equal(w[1], 59);
 }
 
 static void test_box(void **state)
@@ -141,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_share_by_need),
 		cmocka_unit_test(test_share_too_narrow),
 		cmocka_unit_test(test_columns_drop_in_order),
+		cmocka_unit_test(test_columns_fill_last),
 		cmocka_unit_test(test_box),
 		cmocka_unit_test(test_wrap_lines),
 	};
