@@ -294,6 +294,15 @@ def main():
         s = t.wait_for(r"nopk 60\b")
         if "· last page" not in s or "nopk 1 " in s:
             raise Fail("End on browse_nopk:\n" + s)
+        # r there: the same page from the same ctid (the updated row moved to the
+        # table's end, still on this page)
+        first = re.search(r"\n\s*(\d+)\s+nopk \1\s", s).group(1)
+        admin(env, "UPDATE public.browse_nopk SET label = 'nopk 60 again' WHERE n = 60")
+        t.send("r")
+        s = t.wait_for(r"nopk 60 again")
+        if not re.search(r"\n\s*%s\s+nopk %s\s" % (first, first), s) or "nopk 1 " in s or \
+                "· last page" not in s:
+            raise Fail("r on browse_nopk's last page did not read it again:\n" + s)
         t.send("Escape")
         t.wait_for(r"S I U D")
 
