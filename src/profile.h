@@ -181,7 +181,8 @@ typedef enum {
 typedef struct pgiam_profile_problem {
 	char key[32];          /* the key concerned ("name" for the profile name) */
 	pgiam_problem_severity severity;
-	char message[256];     /* "FILE: KEY: what is wrong; expected …" */
+	char message[512];     /* "FILE: KEY: what is wrong; expected …" (path up to 95
+	                          bytes, body up to 255: never cut) */
 } pgiam_profile_problem;
 
 /* Checks every key. Stores up to max problems in problems (may be NULL when max is

@@ -46,6 +46,7 @@
 	_(CHECK,       PROFILES, "Test the whole chain step by step (pgiam check)", 't', 0, 0, 0) \
 	_(POLICY,      PROFILES, "Show the IAM policy, trust policy and SQL the profile needs", 'p', 0, 0, 0) \
 	_(RELOAD,      PROFILES, "Reload the profiles from disk", 'r', 0, 0, 0) \
+	_(PROBLEMS,    PROFILES, "Show every problem of the selected profile, whole", 'i', 0, 0, 0) \
 	_(FIELD_NEXT,  FORM,     "Next field", '\t', KEY_DOWN, '\n', '\r') \
 	_(FIELD_PREV,  FORM,     "Previous field", KEY_BTAB, KEY_UP, 0, 0) \
 	_(SAVE,        FORM,     "Save the profile (refused while a field has an error)", PGIAM_CTRL('s'), KEY_F(2), 0, 0) \

@@ -711,8 +711,8 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 				snprintf(c->status.failure, sizeof(c->status.failure), "%s%s%s", text,
 					explain ? " \xE2\x80\x94 " : "", explain ? e->explanation : "");
 			}
-			pgiam_eventlog_add(c->log, "connect failed: %s", ev->kind == PGIAM_SEV_CANCELLED
-				? "cancelled" : ev->text);
+			/* with its explanation: the log is where a failure is read whole */
+			pgiam_eventlog_add(c->log, "connect failed: %s", c->status.failure);
 		}
 		if (c->querying && !c->on_own) {
 			query_failed(c, e, ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);

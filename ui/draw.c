@@ -38,6 +38,32 @@ void pgiam_draw_fill(int y, int x, int cols, pgiam_role role)
 	put(y, x, cols, role, "", PGIAM_FIT_PAD);
 }
 
+int pgiam_draw_wrapped(pgiam_rect r, pgiam_role role, const char *text)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+	const char *p = NULL;
+	int n = 0;
+
+	if (r.w < 1 || r.h < 1)
+		return 0;
+	if (pgiam_width_wrap(&b, text ? text : "", r.w, 2) < 0)
+		pgiam_ui_fail("out of memory while wrapping text");
+	p = pgiam_buf_cstr(&b);
+	while (*p && n < r.h) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = strndup(p, len);
+
+		if (!line)
+			pgiam_ui_fail("out of memory while drawing");
+		pgiam_draw_text(r.y + n++, r.x, r.w, role, line);
+		free(line);
+		p += len + (nl ? 1 : 0);
+	}
+	pgiam_buf_dispose(&b);
+	return n;
+}
+
 int pgiam_text_line_count(const char *text)
 {
 	int n = 1;

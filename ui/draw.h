@@ -19,6 +19,10 @@ void pgiam_draw_fill(int y, int x, int cols, pgiam_role role);
 /* Draws a list of lines (split on '\n') with a scroll offset into body. */
 void pgiam_draw_lines(pgiam_rect body, const char *text, int top);
 
+/* Draws text wrapped to r.w (continuation lines indented by 2) in role, at most r.h
+ * lines; returns the lines drawn. pgiam_width_wrap_lines says how many it needs. */
+int pgiam_draw_wrapped(pgiam_rect r, pgiam_role role, const char *text);
+
 /* Number of lines of text (split on '\n'). */
 int pgiam_text_line_count(const char *text);
 

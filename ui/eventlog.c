@@ -3,11 +3,13 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 void pgiam_eventlog_add(pgiam_eventlog *log, const char *fmt, ...)
 {
 	pgiam_eventlog_entry *e = NULL;
 	va_list ap;
+	int n;
 
 	if (log->count == PGIAM_EVENTLOG_MAX) {
 		log->start = (log->start + 1) % PGIAM_EVENTLOG_MAX;
@@ -17,8 +19,16 @@ void pgiam_eventlog_add(pgiam_eventlog *log, const char *fmt, ...)
 	log->count++;
 	e->when = time(NULL);
 	va_start(ap, fmt);
-	vsnprintf(e->text, sizeof(e->text), fmt, ap);
+	n = vsnprintf(e->text, sizeof(e->text), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(e->text)) {
+		/* cut on a character boundary, and say so */
+		size_t at = sizeof(e->text) - 4;
+
+		while (at > 0 && ((unsigned char)e->text[at] & 0xC0) == 0x80)
+			at--;
+		memcpy(e->text + at, "\xE2\x80\xA6", 4);
+	}
 }
 
 const pgiam_eventlog_entry *pgiam_eventlog_at(const pgiam_eventlog *log, size_t i)

@@ -8,7 +8,9 @@
 #include <time.h>
 
 #define PGIAM_EVENTLOG_MAX 512
-#define PGIAM_EVENTLOG_TEXT 240
+/* The longest entry kept (a connect failure with its numbered causes is about 800
+ * bytes); a longer one ends with an ellipsis. */
+#define PGIAM_EVENTLOG_TEXT 2048
 
 typedef struct pgiam_eventlog_entry {
 	time_t when;

@@ -23,7 +23,7 @@ typedef struct pgiam_form_field {
 	size_t len, cap;
 	size_t cursor;            /* byte offset, on a character boundary */
 	int status;               /* 0 fine, 1 warning, negative error */
-	char msg[256];            /* the problem, "" when fine */
+	char msg[512];            /* the problem, "" when fine */
 } pgiam_form_field;
 
 typedef struct pgiam_form {

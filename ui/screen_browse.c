@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "draw.h"
 #include "error.h"
+#include "layout.h"
 #include "width.h"
 
 #include <stdio.h>
@@ -47,7 +48,6 @@ typedef struct browse_view {
 	size_t nkeys;
 	pgiam_browse_keykind keykind;
 	unsigned long long offset;   /* OFFSET kind: the page's first row */
-	int offset_same;             /* the next OFFSET read keeps the offset */
 	int rows_shown;              /* rows the grid showed at the last draw */
 	int list_cut;                /* the list has more entries than the UI keeps */
 	pgiam_browse_dir dir;        /* of the page being read */
@@ -61,6 +61,12 @@ typedef struct browse_view {
 	                                whole record replaced it (NULL: nothing to do) */
 	int own_conn;                /* reading on pgiam's own connection (the user's
 	                                transaction is open): said in the title */
+	struct {                     /* r on a page: where to come back to */
+		int active;
+		char *keysig;            /* the key the page was read on */
+		char **first, **sel;     /* the first and the selected row's keys */
+		int sel_index, hcol;
+	} keep;
 	char title[600];
 } browse_view;
 
@@ -73,12 +79,51 @@ static void free_items(browse_view *v)
 	v->nitems = 0;
 }
 
+static char **keys_dup(const char *const *keys, size_t n)
+{
+	char **out = pgiam_xcalloc(n + 1, sizeof(char *));
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = pgiam_xstrdup(keys[i] ? keys[i] : "");
+	return out;
+}
+
+static void keys_free(char **keys)
+{
+	for (size_t i = 0; keys && keys[i]; i++)
+		free(keys[i]);
+	free(keys);
+}
+
 static void free_reread(browse_view *v)
 {
-	for (size_t i = 0; v->reread && v->reread[i]; i++)
-		free(v->reread[i]);
-	free(v->reread);
+	keys_free(v->reread);
 	v->reread = NULL;
+}
+
+static void free_keep(browse_view *v)
+{
+	free(v->keep.keysig);
+	keys_free(v->keep.first);
+	keys_free(v->keep.sel);
+	memset(&v->keep, 0, sizeof(v->keep));
+}
+
+/* What the pages are read on (the key kind and the key columns): a page's key from
+ * before a refresh means the same only when this is the same. */
+static char *key_signature(const browse_view *v)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+	char *out = NULL;
+
+	/* quoted names, so no two lists of names read the same */
+	pgiam_buf_printf(&b, "%d", (int)v->keykind);
+	for (size_t i = 0; i < v->nkeys; i++)
+		if (pgiam_buf_putc(&b, ' ') < 0 || pgiam_catalog_quote_ident(&b, v->keys[i]) < 0)
+			pgiam_buf_puts(&b, "?");
+	if (!(out = pgiam_buf_detach(&b)))
+		pgiam_ui_fail("out of memory");
+	return out;
 }
 
 static void free_table(browse_view *v)
@@ -187,14 +232,16 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 		}
 		if (dir == PGIAM_BROWSE_FIRST)
 			v->offset = 0;
-		else if (dir == PGIAM_BROWSE_NEXT && !v->offset_same)
+		else if (dir == PGIAM_BROWSE_NEXT)
 			v->offset += v->limit;
-		else
+		else if (dir == PGIAM_BROWSE_PREV)
 			v->offset = v->offset > v->limit ? v->offset - v->limit : 0;
-		v->offset_same = 0;
+		/* AT: the same offset again */
 		snprintf(off, sizeof(off), "%llu", v->offset);
 		bound = offs;
 	} else if (dir == PGIAM_BROWSE_AT) {
+		if (!v->reread)
+			return load_page(v, app, PGIAM_BROWSE_FIRST);
 		bound = (const char *const *)v->reread;
 	} else if (dir == PGIAM_BROWSE_NEXT || dir == PGIAM_BROWSE_PREV) {
 		/* No page to page from (cancelled, failed, empty): start again. */
@@ -301,6 +348,28 @@ static void take_columns(browse_view *v, const pgiam_conn_result *r)
 		v->keykind = PGIAM_BROWSE_KEY_OFFSET;
 }
 
+/* After r: the cursor on the row it was on, when that row is still on the page
+ * (found by its key), else on the same line. */
+static void keep_cursor(browse_view *v, const pgiam_conn_result *r)
+{
+	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys });
+
+	v->sel = v->keep.sel_index;
+	for (size_t i = 0; v->keep.sel && nk && i < r->nrows; i++) {
+		const char *const *k = row_keys(v, r, i);
+		size_t same = 0;
+
+		while (same < nk && k[same] && !strcmp(k[same], v->keep.sel[same]))
+			same++;
+		if (same == nk) {
+			v->sel = (int)i;
+			break;
+		}
+	}
+	free_keep(v);
+}
+
 /* After a page arrived: what the status line says, and whether it was an edge. */
 static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
 {
@@ -315,14 +384,26 @@ static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_resul
 	    v->offset) {
 		pgiam_app_message(app, PGIAM_ROLE_DIM, "that was the last page");
 		v->offset -= v->limit;   /* back to the page it came from, read again */
-		v->offset_same = 1;
-		return load_page(v, app, PGIAM_BROWSE_NEXT);
+		return load_page(v, app, PGIAM_BROWSE_AT);
+	}
+	/* Read again at a first row that is gone with every row after it (deleted
+	 * since): the end of the table is where that page was. */
+	if (v->dir == PGIAM_BROWSE_AT && !r->nrows && (v->keykind != PGIAM_BROWSE_KEY_OFFSET ||
+	    v->offset)) {
+		if (v->keykind != PGIAM_BROWSE_KEY_OFFSET)
+			return load_page(v, app, PGIAM_BROWSE_LAST);
+		v->offset = 0;
+		return load_page(v, app, PGIAM_BROWSE_FIRST);
 	}
 	v->have_page = 1;
 	if (v->dir != PGIAM_BROWSE_AT)   /* the same page again: the same start */
 		v->at_start = v->dir == PGIAM_BROWSE_FIRST ||
 			(v->keykind == PGIAM_BROWSE_KEY_OFFSET && !v->offset);
-	v->at_end = v->dir == PGIAM_BROWSE_LAST || r->nrows < v->limit;
+	/* and the same end, unless it is shorter now */
+	v->at_end = v->dir == PGIAM_BROWSE_LAST || r->nrows < v->limit ||
+		(v->dir == PGIAM_BROWSE_AT && v->at_end);
+	if (v->keep.active)
+		keep_cursor(v, r);
 	if (v->sel >= (int)r->nrows)
 		v->sel = r->nrows ? (int)r->nrows - 1 : 0;
 	return PGIAM_REACT_REDRAW;
@@ -330,6 +411,57 @@ static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_resul
 
 static unsigned push_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r,
 	size_t raw, size_t cut_at);
+
+/* r on the rows: remembers where the page starts and which row is selected, then
+ * reads the columns again (they may have changed); refresh_page goes on from there. */
+static unsigned refresh_rows(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+{
+	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys });
+
+	/* No page on screen (a refresh that failed or was cancelled): keep the place
+	 * remembered before it. */
+	if (v->have_page && r && v->ncols) {
+		free_keep(v);
+		v->keep.active = 1;
+		v->keep.keysig = key_signature(v);
+		v->keep.sel_index = v->sel;
+		v->keep.hcol = v->hcol;
+		if (nk && r->nrows) {
+			v->keep.first = keys_dup(row_keys(v, r, 0), nk);
+			if ((size_t)v->sel < r->nrows)
+				v->keep.sel = keys_dup(row_keys(v, r, (size_t)v->sel), nk);
+		}
+	}
+	return load_columns(v, app);
+}
+
+/* The columns read again: the page at the same first key (the same offset for a
+ * relation without a key), unless the key itself changed. */
+static unsigned refresh_page(browse_view *v, pgiam_app *app)
+{
+	char *sig = key_signature(v);
+	int same = v->keep.keysig && !strcmp(sig, v->keep.keysig);
+
+	free(sig);
+	if (!same) {
+		free_keep(v);
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "%s has a different key now: back to "
+			"the first page", v->table);
+		return load_page(v, app, PGIAM_BROWSE_FIRST);
+	}
+	v->hcol = v->keep.hcol < (int)v->ncols ? v->keep.hcol : 0;
+	v->sel = v->keep.sel_index;
+	if (v->keykind == PGIAM_BROWSE_KEY_OFFSET)
+		return load_page(v, app, PGIAM_BROWSE_AT);
+	if (!v->keep.first)   /* the page was empty */
+		return load_page(v, app, PGIAM_BROWSE_FIRST);
+	free_reread(v);
+	v->reread = keys_dup((const char *const *)v->keep.first,
+		pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys }));
+	return load_page(v, app, PGIAM_BROWSE_AT);
+}
 
 static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 {
@@ -369,6 +501,8 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 		}
 		v->sel = 0;
 		v->hcol = 0;
+		if (v->keep.active)
+			return refresh_page(v, app);
 		return load_page(v, app, PGIAM_BROWSE_FIRST);
 	case Q_PAGE:
 		return took_page(v, app, r);
@@ -384,13 +518,34 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 	return PGIAM_REACT_NONE;
 }
 
+/* The name column: 32 columns, or as wide as the longest name when the screen has
+ * room for it beside the longest info. */
+static int name_width(const browse_view *v, int room)
+{
+	int name_want = 0, info_want = 0, spare;
+
+	for (size_t i = 0; i < v->nitems; i++) {
+		int nw = (int)pgiam_width_of(v->items[i].name);
+		int iw = (int)pgiam_width_of(v->items[i].info);
+
+		name_want = nw > name_want ? nw : name_want;
+		info_want = iw > info_want ? iw : info_want;
+	}
+	/* what the info leaves, never less than 32 (a narrow screen cuts the info) */
+	spare = room - 1 - info_want;
+	if (name_want > spare)
+		name_want = spare;
+	return name_want > 32 ? name_want : 32;
+}
+
 static void draw_list(browse_view *v, pgiam_rect body)
 {
 	int y = body.y + 1;
+	int name_w = name_width(v, body.w - 2 - (v->level == LV_TABLES ? 6 : 0));
 	char line[1200];
 
 	if (v->level == LV_TABLES) {
-		snprintf(line, sizeof(line), "%-4s  %-32s %-17s %-24s %s", "SIUD", "table",
+		snprintf(line, sizeof(line), "%-4s  %-*s %-17s %-24s %s", "SIUD", name_w, "table",
 			"kind", "estimated rows", "size");
 		pgiam_draw_field(y++, 1, body.w - 2, PGIAM_ROLE_HEADER, line);
 	}
@@ -410,15 +565,15 @@ static void draw_list(browse_view *v, pgiam_rect body)
 				it->privs);
 			x += 6;
 		}
-		x += pgiam_draw_field(y, x, 32 < body.w - 2 - x ? 32 : body.w - 2 - x, role,
-			it->name) + 1;
+		x += pgiam_draw_field(y, x, name_w < body.w - 2 - x ? name_w : body.w - 2 - x,
+			role, it->name) + 1;
 		if (x < body.w - 1)
 			pgiam_draw_text(y, x, body.w - 1 - x, role, it->info);
 	}
 }
 
-/* Display widths of the columns from the header and the page's cells. */
-static int col_width(browse_view *v, const pgiam_conn_result *r, size_t c, size_t nk)
+/* Display width of column c from its header and the page's cells, up to cap. */
+static int col_width(browse_view *v, const pgiam_conn_result *r, size_t c, size_t nk, int cap)
 {
 	int w = (int)pgiam_width_of(v->cols[c]);
 
@@ -427,11 +582,34 @@ static int col_width(browse_view *v, const pgiam_conn_result *r, size_t c, size_
 			"\xE2\x88\x85";
 		/* measured only as far as the column can grow: cells hold up to 2000
 		 * characters, and this runs on every draw */
-		int cw = (int)pgiam_width_of_n(x, pgiam_width_prefix(x, COL_MAX + 1));
+		int cw = (int)pgiam_width_of_n(x, pgiam_width_prefix(x, cap + 1));
 		if (cw > w)
 			w = cw;
 	}
-	return w > COL_MAX ? COL_MAX : w;
+	return w > cap ? cap : w;
+}
+
+/* Widths of the grid's columns: COL_MAX at most while the columns from the first
+ * shown one do not all fit; when they do, the spare width goes to the columns
+ * that need it (layout.h), so a wide terminal shows long values whole. */
+static void grid_widths(int *widths, browse_view *v, const pgiam_conn_result *r, size_t nk,
+	size_t shown, int room)
+{
+	int want[GRID_COLS], mins[GRID_COLS];
+	int used = 0;
+	size_t first = (size_t)v->hcol, n = 0;
+
+	for (size_t c = 0; c < shown; c++) {
+		want[c] = col_width(v, r, c, nk, room > COL_MAX ? room : COL_MAX);
+		widths[c] = want[c] < COL_MAX ? want[c] : COL_MAX;
+	}
+	for (size_t c = first; c < shown; c++, n++)
+		used += widths[c] + (n ? 2 : 0);
+	if (first >= shown || used > room)
+		return;
+	memcpy(mins, widths, sizeof(int) * shown);
+	pgiam_layout_share(widths + first, mins + first, want + first, n,
+		room - 2 * ((int)n - 1));
 }
 
 static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect body)
@@ -444,8 +622,7 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 
 	if (r->ncols != nk + v->ncols)
 		return;
-	for (size_t c = 0; c < shown; c++)
-		widths[c] = col_width(v, r, c, nk);
+	grid_widths(widths, v, r, nk, shown, body.w - 2);
 	for (size_t c = (size_t)v->hcol; c < shown && x < body.w - 1; c++) {
 		int w = widths[c] < body.w - 1 - x ? widths[c] : body.w - 1 - x;
 		pgiam_draw_field(y, x, w, PGIAM_ROLE_HEADER, v->cols[c]);
@@ -607,6 +784,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		if (v->level == LV_SCHEMAS)
 			return PGIAM_REACT_POP;
 		if (v->level == LV_ROWS) {
+			free_keep(v);
 			free_table(v);
 			v->level = LV_TABLES;
 			set_title(v);
@@ -641,7 +819,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 			return load_schemas(v, app);
 		if (v->level == LV_TABLES)
 			return load_tables(v, app);
-		return load_columns(v, app);
+		return refresh_rows(v, app, r);
 	} else if (a == PGIAM_ACTION_UP) {
 		v->sel -= v->sel > 0;
 		return PGIAM_REACT_REDRAW;
@@ -664,6 +842,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		}
 		if (!v->ncols)
 			return PGIAM_REACT_NONE;
+		free_keep(v);   /* a page chosen now, not the place before a refresh */
 		if (a == PGIAM_ACTION_NEXT_PAGE && v->have_page && v->at_end) {
 			pgiam_app_message(app, PGIAM_ROLE_DIM, "this is the last page");
 			return PGIAM_REACT_REDRAW;
@@ -692,6 +871,7 @@ static void browse_close(pgiam_screen *s, pgiam_app *app)
 	if (app->conn && pgiam_conn_busy(app->conn))
 		pgiam_conn_cancel(app->conn);
 	free_items(v);
+	free_keep(v);
 	free_table(v);
 	free(v);
 }

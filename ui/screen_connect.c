@@ -146,8 +146,10 @@ static void connect_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 			while (*p == ' ')
 				p++;
 		}
-		pgiam_draw_text(body.y + body.h - 1, 2, body.w - 4, PGIAM_ROLE_DIM,
-			"r retries, Esc goes back, L shows the event log");
+		pgiam_draw_text(body.y + body.h - 1, 2, body.w - 4, *p ? PGIAM_ROLE_WARN :
+			PGIAM_ROLE_DIM, *p ? "\xE2\x80\xA6 cut: L shows it whole in the event log "
+			"\xC2\xB7 r retries, Esc goes back" : "r retries, Esc goes back, L shows the "
+			"event log");
 	} else {
 		pgiam_draw_text(y, 2, body.w - 4, PGIAM_ROLE_DIM, "Esc or Ctrl-C cancels");
 	}

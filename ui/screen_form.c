@@ -5,6 +5,7 @@
 #include "draw.h"
 #include "error.h"
 #include "form.h"
+#include "layout.h"
 #include "width.h"
 
 #include <limits.h>
@@ -68,18 +69,118 @@ static const char *visible_tail(const char *text, size_t cur_bytes, int w, int *
 	return start;
 }
 
+/* Where the form's parts go on this terminal: the value boxes as wide as the
+ * longest value needs (at least BOX_MIN), the messages beside them in the rest,
+ * and at the bottom the active field's description and whole problem, wrapped. */
+typedef struct form_layout {
+	int box_w, msg_x, msg_w;
+	int rows;              /* field lines shown */
+	int desc_y, desc_h, prob_y, prob_h;
+} form_layout;
+
+#define BOX_MIN 38
+#define MSG_MIN 16
+
+static void active_description(const pgiam_form *f, char *out, size_t outlen)
+{
+	const pgiam_form_field *fl = &f->fields[f->active];
+
+	snprintf(out, outlen, "%s: %s%s", fl->key, fl->description ? fl->description : "",
+		fl->secret ? (f->reveal ? " (shown; Ctrl-R masks)" : " (masked; Ctrl-R shows)") : "");
+}
+
+static void form_layout_of(form_layout *lo, const pgiam_form *f, pgiam_rect body)
+{
+	const pgiam_form_field *act = &f->fields[f->active];
+	char shown[2048];
+	/* the bottom may take all but the status line and one field line */
+	int want = 0, most = body.h - 3 > 2 ? body.h - 3 : 2;
+	int dl, pl;
+
+	for (size_t i = 0; i < f->count; i++) {
+		int w;
+
+		pgiam_form_display(f, i, shown, sizeof(shown));
+		w = (int)pgiam_width_of(shown) + 1;   /* + the cursor after the end */
+		if (w > want)
+			want = w;
+	}
+	pgiam_layout_box(&lo->box_w, &lo->msg_w, body.w - LABEL_W - 2, 1, want, BOX_MIN,
+		MSG_MIN);
+	lo->msg_x = LABEL_W + 1 + lo->box_w + 1;
+	active_description(f, shown, sizeof(shown));
+	dl = pgiam_width_wrap_lines(shown, body.w - 2, 2);
+	pl = act->msg[0] ? pgiam_width_wrap_lines(act->msg, body.w - 2, 2) : 1;
+	/* a line for the problem even when there is none, so the fields stay put */
+	dl = dl < 1 ? 1 : dl;
+	pl = pl < 1 ? 1 : pl;
+	if (dl + pl > most) {
+		/* the problem first: the description is in docs/profiles.md too */
+		pl = pl < most - 1 ? pl : most - 1;
+		dl = most - pl;
+	}
+	lo->desc_h = dl;
+	lo->prob_h = pl;
+	lo->prob_y = body.y + body.h - pl;
+	lo->desc_y = lo->prob_y - dl;
+	lo->rows = lo->desc_y - (body.y + 2);
+	if (lo->rows < 1)
+		lo->rows = 1;
+}
+
+static void draw_field(form_view *v, const form_layout *lo, size_t idx, int y)
+{
+	pgiam_form *f = &v->form;
+	const pgiam_form_field *fl = &f->fields[idx];
+	int act = idx == f->active;
+	size_t cur_bytes = fl->cursor;
+	int cur_x = 0;
+	char shown[2048];
+	char label[64];
+
+	snprintf(label, sizeof(label), "%s%s", fl->key, fl->required ? " *" : "");
+	pgiam_draw_field(y, 1, LABEL_W - 1, act ? PGIAM_ROLE_HEADER : PGIAM_ROLE_NORMAL, label);
+	pgiam_form_display(f, idx, shown, sizeof(shown));
+	if (fl->secret && !f->reveal) {
+		/* bullets: one 3-byte character per value character */
+		size_t chars = 0;
+
+		for (size_t b = 0; b < fl->cursor; b = pgiam_utf8_next(fl->value, fl->len, b))
+			chars++;
+		cur_bytes = chars * 3;
+	}
+	if (act) {
+		const char *tail = visible_tail(shown, cur_bytes, lo->box_w, &cur_x);
+
+		pgiam_draw_field(y, LABEL_W + 1, lo->box_w, PGIAM_ROLE_FIELD_ACTIVE, tail);
+		v->cursor_y = y;
+		v->cursor_x = LABEL_W + 1 + cur_x;
+	} else {
+		/* Not being edited: its start, cut with an ellipsis, so a long
+		 * endpoint or ARN never shows a tail that reads as the whole value. */
+		pgiam_buf cut = PGIAM_BUF_INIT;
+
+		if (pgiam_width_fit(&cut, shown, lo->box_w, PGIAM_FIT_ELLIPSIS) < 0)
+			pgiam_ui_fail("out of memory");
+		pgiam_draw_field(y, LABEL_W + 1, lo->box_w, PGIAM_ROLE_FIELD, pgiam_buf_cstr(&cut));
+		pgiam_buf_dispose(&cut);
+	}
+	if (fl->msg[0] && lo->msg_w > 4)
+		pgiam_draw_text(y, lo->msg_x, lo->msg_w, fl->status < 0 ? PGIAM_ROLE_ERROR
+			: PGIAM_ROLE_WARN, fl->msg);
+}
+
 static void form_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	form_view *v = s->data;
 	pgiam_form *f = &v->form;
+	const pgiam_form_field *act = &f->fields[f->active];
 	size_t errors = pgiam_form_error_count(f);
-	int box_w = body.w - LABEL_W - 2 > 38 ? 38 : body.w - LABEL_W - 2;
-	int msg_x = LABEL_W + 1 + box_w + 1;
-	int rows = body.h - 4;
+	form_layout lo;
 	char shown[2048];
-	char label[64];
 
 	(void)app;
+	form_layout_of(&lo, f, body);
 	if (errors)
 		snprintf(shown, sizeof(shown), "%zu field%s ha%s an error: saving is disabled until "
 			"%s fixed", errors, errors == 1 ? "" : "s", errors == 1 ? "s" : "ve",
@@ -90,60 +191,17 @@ static void form_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 
 	if ((int)f->active < v->top)
 		v->top = (int)f->active;
-	if ((int)f->active >= v->top + rows)
-		v->top = (int)f->active - rows + 1;
-	for (int i = 0; i < rows && v->top + i < (int)f->count; i++) {
-		size_t idx = (size_t)(v->top + i);
-		const pgiam_form_field *fl = &f->fields[idx];
-		int y = body.y + 2 + i;
-		int act = idx == f->active;
-		size_t cur_bytes = fl->cursor;
-		int cur_x = 0;
-		const char *tail = NULL;
-
-		snprintf(label, sizeof(label), "%s%s", fl->key, fl->required ? " *" : "");
-		pgiam_draw_field(y, 1, LABEL_W - 1, act ? PGIAM_ROLE_HEADER : PGIAM_ROLE_NORMAL, label);
-		pgiam_form_display(f, idx, shown, sizeof(shown));
-		if (fl->secret && !f->reveal) {
-			/* bullets: one 3-byte character per value character */
-			size_t chars = 0;
-
-			for (size_t b = 0; b < fl->cursor; b = pgiam_utf8_next(fl->value, fl->len, b))
-				chars++;
-			cur_bytes = chars * 3;
-		}
-		if (act) {
-			tail = visible_tail(shown, cur_bytes, box_w, &cur_x);
-			pgiam_draw_field(y, LABEL_W + 1, box_w, PGIAM_ROLE_FIELD_ACTIVE, tail);
-		} else {
-			/* Not being edited: its start, cut with an ellipsis, so a long
-			 * endpoint or ARN never shows a tail that reads as the whole value. */
-			pgiam_buf cut = PGIAM_BUF_INIT;
-
-			if (pgiam_width_fit(&cut, shown, box_w, PGIAM_FIT_ELLIPSIS) < 0)
-				pgiam_ui_fail("out of memory");
-			pgiam_draw_field(y, LABEL_W + 1, box_w, PGIAM_ROLE_FIELD, pgiam_buf_cstr(&cut));
-			pgiam_buf_dispose(&cut);
-		}
-		if (act) {
-			v->cursor_y = y;
-			v->cursor_x = LABEL_W + 1 + cur_x;
-		}
-		if (fl->msg[0] && body.w - msg_x > 4)
-			pgiam_draw_text(y, msg_x, body.w - msg_x, fl->status < 0 ? PGIAM_ROLE_ERROR
-				: PGIAM_ROLE_WARN, fl->msg);
-	}
+	if ((int)f->active >= v->top + lo.rows)
+		v->top = (int)f->active - lo.rows + 1;
+	for (int i = 0; i < lo.rows && v->top + i < (int)f->count; i++)
+		draw_field(v, &lo, (size_t)(v->top + i), body.y + 2 + i);
 	/* The active field in full: what it is for, and its whole problem. */
-	{
-		const pgiam_form_field *fl = &f->fields[f->active];
-
-		snprintf(shown, sizeof(shown), "%s: %s%s", fl->key, fl->description ? fl->description : "",
-			fl->secret ? (f->reveal ? " (shown; Ctrl-R masks)" : " (masked; Ctrl-R shows)") : "");
-		pgiam_draw_text(body.y + body.h - 2, 1, body.w - 2, PGIAM_ROLE_DIM, shown);
-		if (fl->msg[0])
-			pgiam_draw_text(body.y + body.h - 1, 1, body.w - 2, fl->status < 0
-				? PGIAM_ROLE_ERROR : PGIAM_ROLE_WARN, fl->msg);
-	}
+	active_description(f, shown, sizeof(shown));
+	pgiam_draw_wrapped((pgiam_rect){ lo.desc_y, 1, lo.desc_h, body.w - 2 }, PGIAM_ROLE_DIM,
+		shown);
+	if (act->msg[0])
+		pgiam_draw_wrapped((pgiam_rect){ lo.prob_y, 1, lo.prob_h, body.w - 2 },
+			act->status < 0 ? PGIAM_ROLE_ERROR : PGIAM_ROLE_WARN, act->msg);
 }
 
 static int form_cursor(pgiam_screen *s, pgiam_app *app, pgiam_rect body, int *y, int *x)

@@ -5,6 +5,7 @@
 #include "draw.h"
 #include "error.h"
 #include "form.h"
+#include "layout.h"
 #include "profile.h"
 #include "uicheck.h"
 #include "width.h"
@@ -18,11 +19,12 @@ typedef struct profile_row {
 	char endpoint[300];
 	char region[64];
 	char db_user[128];
-	char role[160];
+	char role[160];           /* the role's name, from the ARN */
+	char role_arn[300];
 	int read_only;
 	int errors;               /* validation errors */
 	int warnings;             /* validation warnings (a missing CA bundle…) */
-	char problem[256];        /* the first error, else the first warning */
+	char problem[512];        /* the first error, else the first warning */
 } profile_row;
 
 typedef struct profiles_view {
@@ -73,6 +75,8 @@ static void fill_row(profile_row *row, const char *dir, const char *name)
 	snprintf(row->db_user, sizeof(row->db_user), "%s",
 		(v = pgiam_profile_get(p, "db_user")) ? v : "-");
 	role_short(row->role, sizeof(row->role), pgiam_profile_get(p, "role_arn"));
+	snprintf(row->role_arn, sizeof(row->role_arn), "%s",
+		(v = pgiam_profile_get(p, "role_arn")) ? v : "");
 	row->read_only = pgiam_profile_read_only(p);
 	row->errors = pgiam_profile_validate(p, problems, 16, &nproblems);
 	/* A warning (e.g. a CA bundle that cannot be read) is shown too: `pgiam
@@ -164,59 +168,148 @@ static void endpoint_fit(char *out, size_t outlen, const char *endpoint, int col
 	pgiam_buf_dispose(&b);
 }
 
-typedef struct column {
-	const char *title;
-	int width;
-} column;
+/* The LAST CHECK column: validation errors, else this run's last check, else
+ * warnings. */
+static void check_text(char *out, size_t outlen, pgiam_app *app, const profile_row *r)
+{
+	const char *last = pgiam_uicheck_last(app, r->name);
+
+	if (r->errors > 0)
+		snprintf(out, outlen, "%d error%s", r->errors, r->errors == 1 ? "" : "s");
+	else if (!last && r->warnings > 0)
+		snprintf(out, outlen, "%d warning%s", r->warnings, r->warnings == 1 ? "" : "s");
+	else
+		snprintf(out, outlen, "%s", last ? last : "-");
+}
+
+enum { C_NAME, C_ENDPOINT, C_REGION, C_USER, C_ROLE, C_RO, C_CHECK, C__COUNT };
+
+static const char *const col_title[C__COUNT] = {
+	"NAME", "ENDPOINT", "REGION", "DB USER", "ROLE", "RO", "LAST CHECK",
+};
+
+static int widest(int w, const char *s)
+{
+	int sw = (int)pgiam_width_of(s);
+
+	return sw > w ? sw : w;
+}
+
+/* Column widths from the terminal's width and what the rows hold: every column as
+ * wide as its longest text when that fits, else spare width shared by need
+ * (layout.h), the region and then the role dropped on narrow terminals. The role
+ * column shows whole ARNs when everything fits with them, else role names.
+ * Returns whether the role column shows whole ARNs. */
+static int profiles_layout(int *width, profiles_view *v, pgiam_app *app, int total)
+{
+	pgiam_layout_col cols[C__COUNT];
+	int arn_w = 0;
+	char check[64];
+
+	for (int c = 0; c < C__COUNT; c++) {
+		cols[c].want = (int)pgiam_width_of(col_title[c]);
+		cols[c].drop = c == C_REGION ? 1 : c == C_ROLE ? 2 : 0;
+		/* cut in its middle it still reads (host…:port): it takes what is left */
+		cols[c].fill = c == C_ENDPOINT;
+	}
+	for (size_t i = 0; i < v->count; i++) {
+		const profile_row *r = &v->rows[i];
+
+		check_text(check, sizeof(check), app, r);
+		cols[C_NAME].want = widest(cols[C_NAME].want, r->name);
+		cols[C_ENDPOINT].want = widest(cols[C_ENDPOINT].want, r->endpoint);
+		cols[C_REGION].want = widest(cols[C_REGION].want, r->region);
+		cols[C_USER].want = widest(cols[C_USER].want, r->db_user);
+		cols[C_ROLE].want = widest(cols[C_ROLE].want, r->role);
+		cols[C_CHECK].want = widest(cols[C_CHECK].want, check);
+		arn_w = widest(arn_w, r->role_arn[0] ? r->role_arn : r->role);
+	}
+	/* The name and the user whole before anything else is shown (up to widths
+	 * a name seldom passes): a profile is picked by its name. */
+	cols[C_NAME].min = 20;
+	cols[C_ENDPOINT].min = 16;   /* room for "host…:port" */
+	cols[C_REGION].min = 9;
+	cols[C_USER].min = 14;
+	cols[C_ROLE].min = 10;
+	cols[C_RO].min = 2;
+	cols[C_CHECK].min = 10;
+	{
+		pgiam_layout_col with_arn[C__COUNT];
+
+		memcpy(with_arn, cols, sizeof(cols));
+		with_arn[C_ROLE].want = arn_w > cols[C_ROLE].want ? arn_w : cols[C_ROLE].want;
+		if (pgiam_layout_columns(width, with_arn, C__COUNT, total, 1))
+			return 1;
+	}
+	pgiam_layout_columns(width, cols, C__COUNT, total, 1);
+	return 0;
+}
+
+static void draw_row(const int *width, int y, pgiam_rect body, pgiam_app *app,
+	const profile_row *r, int sel, int whole_arn)
+{
+	pgiam_role role = sel ? PGIAM_ROLE_SELECTED : PGIAM_ROLE_NORMAL;
+	const char *last = pgiam_uicheck_last(app, r->name);
+	const char *vals[C__COUNT];
+	char check[64];
+	char ep[400];
+	int x = body.x;
+
+	check_text(check, sizeof(check), app, r);
+	endpoint_fit(ep, sizeof(ep), r->endpoint, width[C_ENDPOINT]);
+	vals[C_NAME] = r->name;
+	vals[C_ENDPOINT] = ep;
+	vals[C_REGION] = r->region;
+	vals[C_USER] = r->db_user;
+	vals[C_ROLE] = whole_arn && r->role_arn[0] ? r->role_arn : r->role;
+	vals[C_RO] = r->read_only ? "RO" : "";
+	vals[C_CHECK] = check;
+	if (sel)
+		pgiam_draw_fill(y, body.x, body.w, role);
+	for (int c = 0; c < C__COUNT; c++) {
+		pgiam_role cr = role;
+		int w = width[c] < body.x + body.w - x ? width[c] : body.x + body.w - x;
+
+		if (!width[c] || w <= 0)
+			continue;
+		if (!sel && c == C_CHECK)
+			cr = r->errors > 0 || (last && !strncmp(last, "FAIL", 4)) ? PGIAM_ROLE_ERROR
+				: last ? PGIAM_ROLE_OK : r->warnings > 0 ? PGIAM_ROLE_WARN
+				: PGIAM_ROLE_DIM;
+		pgiam_draw_field(y, x, w, cr, vals[c]);
+		x += width[c] + 1;
+	}
+}
 
 static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	profiles_view *v = s->data;
-	column cols[] = {
-		{ "NAME", 20 }, { "ENDPOINT", 0 }, { "REGION", 14 }, { "DB USER", 14 },
-		{ "ROLE", 14 }, { "RO", 2 }, { "LAST CHECK", 12 },
-	};
-	size_t ncols = sizeof(cols) / sizeof(cols[0]);
-	int fixed = 0;
-	int list_h = body.h - 3;
+	int width[C__COUNT];
+	int whole_arn = profiles_layout(width, v, app, body.w);
+	const profile_row *cur = v->count ? &v->rows[v->selected] : NULL;
+	int plines = 1, list_h;
 
-	/* Columns as wide as their longest value (up to the widths above), so the
-	 * endpoint gets what is left. */
-	{
-		int longest[7] = { 4, 0, 6, 7, 4, 2, 10 };
+	/* The selected profile's first problem, whole: wrapped over as many lines as
+	 * it takes (up to a third of the screen), the list above it. */
+	if (cur && cur->problem[0]) {
+		int need = pgiam_width_wrap_lines(cur->problem, body.w - 2, 2);
+		int most = body.h / 3 > 1 ? body.h / 3 : 1;
 
-		for (size_t i = 0; i < v->count; i++) {
-			const profile_row *r = &v->rows[i];
-			const char *vals[7] = { r->name, "", r->region, r->db_user, r->role, "", "" };
-
-			for (size_t c = 0; c < ncols; c++) {
-				int w = (int)pgiam_width_of(vals[c]);
-
-				if (w > longest[c])
-					longest[c] = w;
-			}
-		}
-		for (size_t c = 0; c < ncols; c++)
-			if (c != 1 && longest[c] < cols[c].width)
-				cols[c].width = longest[c];
+		plines = need < 1 ? 1 : need > most ? most : need;
 	}
-	for (size_t c = 0; c < ncols; c++)
-		fixed += cols[c].width + 1;
-	cols[1].width = body.w - fixed - 1;
-	if (cols[1].width < 16) {
-		/* Narrow terminals: drop the region and the role before the endpoint. */
-		cols[1].width += cols[2].width + 1 + cols[4].width + 1;
-		cols[2].width = 0;
-		cols[4].width = 0;
-	}
+	list_h = body.h - 2 - plines;
+	if (list_h < 1)
+		list_h = 1;
 	{
 		int x = body.x;
 
-		for (size_t c = 0; c < ncols; c++) {
-			if (!cols[c].width)
+		for (int c = 0; c < C__COUNT; c++) {
+			int w = width[c] < body.x + body.w - x ? width[c] : body.x + body.w - x;
+
+			if (!width[c] || w <= 0)
 				continue;
-			pgiam_draw_field(body.y, x, cols[c].width, PGIAM_ROLE_HEADER, cols[c].title);
-			x += cols[c].width + 1;
+			pgiam_draw_field(body.y, x, w, PGIAM_ROLE_HEADER, col_title[c]);
+			x += width[c] + 1;
 		}
 	}
 	v->page = list_h;
@@ -232,51 +325,49 @@ static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		v->top = v->selected;
 	if (v->selected >= v->top + list_h)
 		v->top = v->selected - list_h + 1;
-	for (int i = 0; i < list_h && v->top + i < (int)v->count; i++) {
-		const profile_row *r = &v->rows[v->top + i];
-		int sel = v->top + i == v->selected;
-		pgiam_role role = sel ? PGIAM_ROLE_SELECTED : PGIAM_ROLE_NORMAL;
-		const char *vals[7];
-		char check[64];
-		char ep[400];
-		int x = body.x;
-		const char *last = pgiam_uicheck_last(app, r->name);
+	for (int i = 0; i < list_h && v->top + i < (int)v->count; i++)
+		draw_row(width, body.y + 1 + i, body, app, &v->rows[v->top + i],
+			v->top + i == v->selected, whole_arn);
+	if (cur->problem[0]) {
+		int cut = pgiam_width_wrap_lines(cur->problem, body.w - 2, 2) > plines;
+		int y = body.y + body.h - plines;
 
-		if (r->errors > 0)
-			snprintf(check, sizeof(check), "%d error%s", r->errors, r->errors == 1 ? "" : "s");
-		else if (!last && r->warnings > 0)
-			snprintf(check, sizeof(check), "%d warning%s", r->warnings,
-				r->warnings == 1 ? "" : "s");
-		else
-			snprintf(check, sizeof(check), "%s", last ? last : "-");
-		vals[0] = r->name;
-		endpoint_fit(ep, sizeof(ep), r->endpoint, cols[1].width);
-		vals[1] = ep;
-		vals[2] = r->region;
-		vals[3] = r->db_user;
-		vals[4] = r->role;
-		vals[5] = r->read_only ? "RO" : "";
-		vals[6] = check;
-		if (sel)
-			pgiam_draw_fill(body.y + 1 + i, body.x, body.w, role);
-		for (size_t c = 0; c < ncols; c++) {
-			pgiam_role cr = role;
-
-			if (!cols[c].width)
-				continue;
-			if (!sel && c == 6)
-				cr = r->errors > 0 || (last && !strncmp(last, "FAIL", 4)) ? PGIAM_ROLE_ERROR
-					: last ? PGIAM_ROLE_OK : r->warnings > 0 ? PGIAM_ROLE_WARN
-					: PGIAM_ROLE_DIM;
-			pgiam_draw_field(body.y + 1 + i, x, cols[c].width, cr, vals[c]);
-			x += cols[c].width + 1;
-		}
+		/* no room for all of it: say where it is whole */
+		if (cut && plines > 1)
+			pgiam_draw_text(body.y + body.h - 1, 1, body.w - 2, PGIAM_ROLE_DIM,
+				"\xE2\x80\xA6 i shows it whole");
+		pgiam_draw_wrapped((pgiam_rect){ y, 1, cut && plines > 1 ? plines - 1 : plines,
+			body.w - 2 }, cur->errors > 0 ? PGIAM_ROLE_ERROR : PGIAM_ROLE_WARN,
+			cur->problem);
 	}
-	/* The selected profile's first problem, so a broken profile says why. */
-	if (v->rows[v->selected].problem[0])
-		pgiam_draw_text(body.y + body.h - 1, 1, body.w - 2,
-			v->rows[v->selected].errors > 0 ? PGIAM_ROLE_ERROR : PGIAM_ROLE_WARN,
-			v->rows[v->selected].problem);
+}
+
+/* i: every problem of the selected profile, whole, in a text view. */
+static unsigned show_problems(pgiam_app *app, const char *name)
+{
+	static pgiam_text_arg arg;
+	static char title[PGIAM_PROFILE_NAME_MAX + 16];
+	pgiam_profile_problem problems[16];
+	size_t n = 0;
+	pgiam_profile *p = NULL;
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	snprintf(title, sizeof(title), "Problems: %s", name);
+	if (pgiam_profile_load_named(&p, app->profiles_dir, name) < 0) {
+		pgiam_buf_printf(&b, "error %s\n", pgiam_error_last());
+	} else {
+		pgiam_profile_validate(p, problems, sizeof(problems) / sizeof(problems[0]), &n);
+		for (size_t i = 0; i < n; i++)
+			pgiam_buf_printf(&b, "%s %s\n", problems[i].severity == PGIAM_PROBLEM_ERROR ?
+				"error" : "warning", problems[i].message);
+		if (!n)
+			pgiam_buf_puts(&b, "ok no problems\n");
+		pgiam_profile_free(p);
+	}
+	arg.title = title;
+	if (!(arg.body = pgiam_buf_detach(&b)))
+		pgiam_ui_fail("out of memory");
+	return pgiam_app_push(app, &pgiam_screen_text, &arg);
 }
 
 static unsigned delete_confirmed(pgiam_app *app, void *ctx)
@@ -331,7 +422,8 @@ static unsigned profiles_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		return PGIAM_REACT_REDRAW;
 	}
 	if (!sel && (a == PGIAM_ACTION_CONNECT || a == PGIAM_ACTION_DELETE ||
-		     a == PGIAM_ACTION_CHECK || a == PGIAM_ACTION_POLICY)) {
+		     a == PGIAM_ACTION_CHECK || a == PGIAM_ACTION_POLICY ||
+		     a == PGIAM_ACTION_PROBLEMS)) {
 		pgiam_app_message(app, PGIAM_ROLE_WARN, "no profile selected; a adds one");
 		return PGIAM_REACT_REDRAW;
 	}
@@ -350,6 +442,8 @@ static unsigned profiles_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		return pgiam_uicheck_run(app, sel);
 	if (a == PGIAM_ACTION_POLICY)
 		return pgiam_uicheck_policy(app, sel);
+	if (a == PGIAM_ACTION_PROBLEMS)
+		return show_problems(app, sel);
 	return PGIAM_REACT_UNHANDLED;
 }
 

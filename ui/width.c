@@ -299,6 +299,23 @@ int pgiam_width_wrap(pgiam_buf *out, const char *text, int cols, int indent)
 	return 0;
 }
 
+int pgiam_width_wrap_lines(const char *text, int cols, int indent)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+	int error = pgiam_width_wrap(&b, text, cols, indent);
+	int n = 0;
+
+	if (error < 0) {
+		pgiam_buf_dispose(&b);
+		return error;
+	}
+	/* every line it writes ends with a newline */
+	for (const char *p = pgiam_buf_cstr(&b); *p; p++)
+		n += *p == '\n';
+	pgiam_buf_dispose(&b);
+	return n;
+}
+
 size_t pgiam_width_encode(char *out, wchar_t ch)
 {
 	mbstate_t st;

@@ -39,6 +39,9 @@ size_t pgiam_width_prefix(const char *s, int cols);
  * indent spaces. Returns 0 or PGIAM_ENOMEM. */
 int pgiam_width_wrap(pgiam_buf *out, const char *text, int cols, int indent);
 
+/* Lines text takes wrapped by pgiam_width_wrap (0 for ""), or PGIAM_ENOMEM. */
+int pgiam_width_wrap_lines(const char *text, int cols, int indent);
+
 /* A typed character in the locale's multibyte encoding, into out (MB_LEN_MAX bytes):
  * its length in bytes, or 0 when the locale cannot encode it. */
 size_t pgiam_width_encode(char *out, wchar_t ch);

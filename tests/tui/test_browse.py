@@ -4,8 +4,10 @@ the role's S I U D privileges (a table the role cannot read is marked without S,
 opening it shows the refusal); customers shows its 3 rows; customers_ja's Japanese
 text lines up by display width; big_table (5000 rows, created with the admin
 connection when missing) pages forward and backward with keyset paging, Home/End jump
-to the first and last page, a row opens as a vertical record; hostile bytes in a cell
-are shown escaped. Skipped (77) without PGIAM_SANDBOX_ENV."""
+to the first and last page, a row opens as a vertical record, r on a later page reads
+that page again with the cursor on its row (a view's too, at the same offset, and
+paging past a view's last page shows that page again); hostile bytes in a cell are
+shown escaped. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import os
 import re
 import subprocess
@@ -47,8 +49,25 @@ def prepare(env):
                "TRUNCATE public.browse_long;"
                "INSERT INTO public.browse_long VALUES (1, 'one', 'short'),"
                " (2, 'two', repeat('x', 3000) || 'END-OF-VALUE'), (3, 'three', 'short');"
+               "CREATE TABLE IF NOT EXISTS public.browse_tag (tag text);"
+               "TRUNCATE public.browse_tag; INSERT INTO public.browse_tag VALUES ('before');"
+               "CREATE OR REPLACE VIEW public.browse_tagged AS SELECT x AS n,"
+               " 'tag ' || (SELECT tag FROM public.browse_tag) AS label"
+               " FROM generate_series(1, 50) x;"
+               "CREATE TABLE IF NOT EXISTS public.%s (id int PRIMARY KEY);"
+               "GRANT SELECT ON public.%s TO readonly_role;"
+               "CREATE TABLE IF NOT EXISTS public.browse_wide (id int PRIMARY KEY, v text,"
+               " w text);"
+               "TRUNCATE public.browse_wide;"
+               "INSERT INTO public.browse_wide VALUES (1, repeat('ab', 20) || 'END-V', 'short'),"
+               " (2, 'x', repeat('日本', 8) || 'END-W');"
                "GRANT SELECT ON public.browse_view, public.browse_slow, public.browse_nopk,"
-               " public.browse_long TO readonly_role")
+               " public.browse_long, public.browse_tagged, public.browse_wide TO readonly_role"
+               % (LONG_NAME, LONG_NAME))
+
+
+# 35 characters: the table list showed 32 of them however wide the screen
+LONG_NAME = "browse_table_with_a_long_name_35chr"
 
 
 def wait_first_id(t, pred, what):
@@ -74,6 +93,45 @@ def first_id(screen):
     return None
 
 
+def refresh_keeps_place(env, t):
+    """r on a later page reads the same page again (from the same first key) with the
+    cursor on the row it was on: the page's first row renamed and a row above the
+    cursor deleted meanwhile, the page starts at the same id and the cursor follows
+    its row up a line."""
+    t.send("NPage")
+    p2, s = wait_first_id(t, lambda i: i > 1, "the second page")
+    t.send("NPage")
+    p3, s = wait_first_id(t, lambda i: i > p2, "the third page")
+    for _ in range(3):   # from the first row: Up stops there
+        t.send("Up")
+    for _ in range(3):
+        t.send("Down")
+    try:
+        admin(env, "UPDATE big_table SET name = 'refreshed %d' WHERE id = %d;"
+                   "DELETE FROM big_table WHERE id = %d" % (p3, p3, p3 + 1))
+        t.send("r")
+        s = t.wait_for(r"\n\s*%d\s+refreshed %d\s" % (p3, p3))
+        first, s = wait_first_id(t, lambda i: True, "the page read again")
+        if first != p3 or "first page" in s:
+            raise Fail("r did not read the page at id %d again:\n%s" % (p3, s))
+        t.send("Enter")
+        s = t.wait_for(r"created_at \(")
+        m = re.search(r"id \(bigint\)\n\s+(\d+)", s)
+        if not m or int(m.group(1)) != p3 + 3:
+            raise Fail("after r the cursor is not on id %d:\n%s" % (p3 + 3, s))
+        t.send("Escape")
+        wait_first_id(t, lambda i: i == p3, "the page after the record")
+    finally:
+        admin(env, "UPDATE big_table SET name = 'user %d' WHERE id = %d;"
+                   "INSERT INTO big_table SELECT g, 'user ' || g, 'user' || g || '@example.com',"
+                   " (g %% 100000) / 100.0, TIMESTAMPTZ '2024-11-01 00:00:00+00' + g * INTERVAL"
+                   " '1 second', CASE WHEN g %% 10 = 0 THEN '日本語の行 ' || g ELSE md5(g::text) END"
+                   " FROM generate_series(%d, %d) g ON CONFLICT DO NOTHING"
+                   % (p3, p3, p3 + 1, p3 + 1))
+    t.send("Home")
+    wait_first_id(t, lambda i: i == 1, "the first page after r")
+
+
 def main():
     env = sandbox_env()
     prepare(env)
@@ -92,6 +150,8 @@ def main():
         t.send("Enter")
         s = t.wait_for(r"Browse: public")
         s = t.wait_for(r"customers_ja")
+        if not re.search(r"\s%s\s+table\s" % LONG_NAME, s):
+            raise Fail("a 35-character table name is cut with room to spare:\n" + s)
         m = re.search(r"^\s*(\S+)\s+browse_secret\b.*$", s, re.M)
         if not m or m.group(1)[0] != "-":
             raise Fail("browse_secret is not marked without SELECT:\n" + s)
@@ -146,6 +206,16 @@ def main():
         t.send("Escape")
         t.wait_for(r"S I U D")
 
+        # Values wider than 30 columns are whole when the screen has room for them
+        # (45 columns of ASCII, 37 of CJK, at 100 columns).
+        select_line(t, r"\bbrowse_wide\s+table")
+        t.send("Enter")
+        s = t.wait_for(r"END-W")
+        if "ab" * 20 + "END-V" not in s or "日本" * 8 + "END-W" not in s:
+            raise Fail("browse_wide's values are cut with room to spare:\n" + s)
+        t.send("Escape")
+        t.wait_for(r"S I U D")
+
         # A value longer than the grid keeps: Enter reads the whole row by its key,
         # and the page is read again when the record closes.
         select_line(t, r"\bbrowse_long\s+table")
@@ -182,6 +252,38 @@ def main():
         t.send("Escape")
         t.wait_for(r"S I U D")
 
+        # r on a view's second page: the same offset again, the cursor on its line.
+        # Two pages exactly, so paging past the second finds nothing: it says so and
+        # shows the second page again.
+        admin(env, "CREATE OR REPLACE VIEW public.browse_tagged AS SELECT x AS n,"
+                   " 'tag ' || (SELECT tag FROM public.browse_tag) AS label"
+                   " FROM generate_series(1, %d) x" % (2 * per))
+        select_line(t, r"\bbrowse_tagged\s+view")
+        t.send("Enter")
+        s = t.wait_for(r"\n\s*%d\s+tag before\s" % per)
+        t.send("NPage")
+        t.wait_for(r"\n\s*%d\s+tag before\s" % (per + 1))
+        t.send("Down")
+        t.send("Down")
+        admin(env, "UPDATE public.browse_tag SET tag = 'after'")
+        t.send("r")
+        s = t.wait_for(r"\n\s*%d\s+tag after\s" % (per + 1))
+        if "first page" in s or re.search(r"\n\s*1\s+tag", s):
+            raise Fail("r on the view's second page did not read that page again:\n" + s)
+        t.send("Enter")
+        s = t.wait_for(r"n \(integer\)\n\s+\d+")
+        if not re.search(r"n \(integer\)\n\s+%d\n" % (per + 3), s):
+            raise Fail("after r the cursor is not on the third row (%d):\n%s" % (per + 3, s))
+        t.send("Escape")
+        t.wait_for(r"\n\s*%d\s+tag after\s" % (per + 1))
+        t.send("NPage")
+        s = t.wait_for(r"that was the last page")
+        s = t.wait_for(r"\n\s*%d\s+tag after\s" % (per + 1))
+        if re.search(r"\n\s*1\s+tag", s):
+            raise Fail("past the view's last page it did not show that page:\n" + s)
+        t.send("Escape")
+        t.wait_for(r"S I U D")
+
         # A table without a primary key pages on ctid, and says what that means.
         select_line(t, r"\bbrowse_nopk\s+table")
         t.send("Enter")
@@ -192,6 +294,15 @@ def main():
         s = t.wait_for(r"nopk 60\b")
         if "· last page" not in s or "nopk 1 " in s:
             raise Fail("End on browse_nopk:\n" + s)
+        # r there: the same page from the same ctid (the updated row moved to the
+        # table's end, still on this page)
+        first = re.search(r"\n\s*(\d+)\s+nopk \1\s", s).group(1)
+        admin(env, "UPDATE public.browse_nopk SET label = 'nopk 60 again' WHERE n = 60")
+        t.send("r")
+        s = t.wait_for(r"nopk 60 again")
+        if not re.search(r"\n\s*%s\s+nopk %s\s" % (first, first), s) or "nopk 1 " in s or \
+                "· last page" not in s:
+            raise Fail("r on browse_nopk's last page did not read it again:\n" + s)
         t.send("Escape")
         t.wait_for(r"S I U D")
 
@@ -256,6 +367,7 @@ def main():
                 raise Fail("the record view lacks %r:\n%s" % (text, s))
         t.send("Escape")
         t.wait_for(r"rows · first page")
+        refresh_keeps_place(env, t)
         # Esc goes up a level (each waits: an Esc while a list loads cancels it).
         t.send("Escape")
         t.wait_for(r"S I U D")
@@ -268,9 +380,11 @@ def main():
         t.check_sanitizers()
     finally:
         t.kill()
-        admin(env, "DROP VIEW IF EXISTS public.browse_view, public.browse_slow;"
-                   "DROP TABLE IF EXISTS public.browse_secret, public.browse_nopk, public.browse_long,"
-                   " public.\"Weird \"\"name\"\" é\"")
+        admin(env, "DROP VIEW IF EXISTS public.browse_view, public.browse_slow,"
+                   " public.browse_tagged;"
+                   "DROP TABLE IF EXISTS public.%s, public.browse_tag, public.browse_wide,"
+                   " public.browse_secret, public.browse_nopk, public.browse_long,"
+                   " public.\"Weird \"\"name\"\" é\"" % LONG_NAME)
 
 
 if __name__ == "__main__":

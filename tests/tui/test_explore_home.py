@@ -1,7 +1,8 @@
 """test_explore_home.py - rough edges found by using the home screen: a profile whose
 only problem is a warning (a CA bundle that cannot be read, which `pgiam profiles`
 prints and on which the connection then fails) says so on the home screen instead
-of looking like a healthy profile; the edit form shows long values from their start; TERM=dumb is refused with a reason."""
+of looking like a healthy profile; the edit form shows long values whole when they fit
+and from their start when not; TERM=dumb is refused with a reason."""
 from tuilib import BIN, Fail, Tmux, run, tempdir, write_profile
 
 ENDPOINT = "sample-db.abc123xyz.ap-northeast-1.rds.amazonaws.com:5432"
@@ -21,17 +22,27 @@ def main():
         if "1 warning" not in row:
             raise Fail("the noca row does not count its warning:\n" + s)
         t.wait_for(r"ca_bundle: /nonexistent/pgiam-ca\.pem cannot be read")
-        # The edit form: fields not being edited show their start (cut with an
-        # ellipsis), never a tail that reads like the whole value.
+        # The edit form: fields not being edited show their start (whole when the
+        # terminal is wide enough, else cut with an ellipsis), never a tail that
+        # reads like the whole value.
         t.send("e")
         s = t.wait_for(r"pgiam · Edit profile noca")
         lines = s.splitlines()
         ep = next(l for l in lines if l.startswith(" endpoint"))
         arn = next(l for l in lines if l.startswith(" role_arn"))
-        if "sample-db.abc123xyz" not in ep or "\u2026" not in ep:
-            raise Fail("the endpoint field does not show its start:\n" + s)
+        if ENDPOINT not in ep:
+            raise Fail("at 120 columns the endpoint field does not show it whole:\n" + s)
         if "arn:aws:iam::123456789012:role/" not in arn:
             raise Fail("the role_arn field does not show its start:\n" + s)
+        t.send("Escape")
+        t.wait_for(r"pgiam · Profiles")
+        t.resize(70, 30)
+        t.wait_for(r"noca\s+sample-db\.\S*\u2026")   # redrawn at 70 columns
+        t.send("e")
+        s = t.wait_for(r"pgiam · Edit profile noca")
+        ep = next(l for l in s.splitlines() if l.startswith(" endpoint"))
+        if "sample-db.abc123xyz" not in ep or "\u2026" not in ep:
+            raise Fail("at 70 columns the endpoint field does not show its start:\n" + s)
         t.send("Escape")
         t.wait_for(r"pgiam · Profiles")
         t.send("q")

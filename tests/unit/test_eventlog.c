@@ -43,14 +43,43 @@ static void test_order_and_ring(void **state)
 static void test_long_text_is_cut(void **state)
 {
 	pgiam_eventlog *log = calloc(1, sizeof(*log));
-	char big[1000];
+	char big[PGIAM_EVENTLOG_TEXT + 500];
+	const char *text = NULL;
+	size_t len;
 
 	(void)state;
 	assert_non_null(log);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	pgiam_eventlog_add(log, "%s", big);
-	assert_int_equal(strlen(pgiam_eventlog_at(log, 0)->text), PGIAM_EVENTLOG_TEXT - 1);
+	text = pgiam_eventlog_at(log, 0)->text;
+	len = strlen(text);
+	assert_int_equal(len, PGIAM_EVENTLOG_TEXT - 1);
+	assert_string_equal(text + len - 3, "\xE2\x80\xA6");   /* said to be cut */
+	/* cut inside a character: the ellipsis goes before it, never half of it */
+	memset(big, 'x', sizeof(big) - 1);
+	memcpy(big + PGIAM_EVENTLOG_TEXT - 5, "\xE4\xBD\x9C", 3);   /* 作 */
+	pgiam_eventlog_add(log, "%s", big);
+	text = pgiam_eventlog_at(log, 1)->text;
+	assert_string_equal(text + PGIAM_EVENTLOG_TEXT - 5, "\xE2\x80\xA6");
+	free(log);
+}
+
+static void test_connect_failure_kept_whole(void **state)
+{
+	/* a connect failure and its numbered causes (about 800 bytes) is kept whole:
+	 * 240 bytes cut it before its fix */
+	pgiam_eventlog *log = calloc(1, sizeof(*log));
+	char failure[900];
+
+	(void)state;
+	assert_non_null(log);
+	memset(failure, 'c', sizeof(failure) - 1);
+	failure[sizeof(failure) - 1] = '\0';
+	memcpy(failure + sizeof(failure) - 9, "the fix.", 8);
+	pgiam_eventlog_add(log, "connect failed: %s", failure);
+	assert_int_equal(strlen(pgiam_eventlog_at(log, 0)->text), strlen("connect failed: ") +
+		strlen(failure));
 	free(log);
 }
 
@@ -59,6 +88,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_and_ring),
 		cmocka_unit_test(test_long_text_is_cut),
+		cmocka_unit_test(test_connect_failure_kept_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

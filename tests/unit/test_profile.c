@@ -556,6 +556,35 @@ static void test_messages_without_file_and_counts(void **state)
 	pgiam_profile_free(p);
 }
 
+static void test_long_message_whole(void **state)
+{
+	/* a 90-byte value quoted in a 240-byte explanation, after "profile NAME:
+	 * role_arn: ": more than 256 bytes, which cut the example at its end */
+	pgiam_profile *p = NULL;
+	pgiam_profile_problem pr[8];
+	char arn[100];
+	size_t n = 0, len;
+	int found = 0;
+
+	(void)state;
+	snprintf(arn, sizeof(arn), "arn:aws:iam::12345:role/%066d", 0);
+	assert_int_equal(pgiam_profile_new(&p, "a-profile-with-a-long-name"), 0);
+	assert_int_equal(pgiam_profile_set(p, "role_arn", arn), 0);
+	pgiam_profile_validate(p, pr, 8, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(pr[i].key, "role_arn"))
+			continue;
+		found = 1;
+		len = strlen(pr[i].message);
+		assert_true(len > 256);
+		assert_non_null(strstr(pr[i].message, arn));
+		assert_string_equal(pr[i].message + len - strlen("sf-udf-rds-auth-role"),
+			"sf-udf-rds-auth-role");
+	}
+	assert_true(found);
+	pgiam_profile_free(p);
+}
+
 static void test_check_field(void **state)
 {
 	pgiam_profile *p = base_profile();
@@ -911,6 +940,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_sections_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_and_dup, setup, teardown),
 		cmocka_unit_test(test_session_name_default_sanitised),
+		cmocka_unit_test(test_long_message_whole),
 		cmocka_unit_test_setup_teardown(test_parallel_loads, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
