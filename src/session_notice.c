@@ -1,0 +1,102 @@
+/* session_notice.c - what the server says besides results: NOTICE, WARNING, INFO…
+ * (RAISE NOTICE, "table does not exist, skipping") become NOTICE events of the
+ * running query, in order with its rows; a FATAL or PANIC (a server shutting down says
+ * why before it closes) is kept as the reason of the close that follows.
+ *
+ * libpq calls the receiver while it parses input, in the caller's thread. Messages
+ * come from the server and are shown on a terminal: control characters become spaces
+ * and each message is bounded, as is their number per query, so a loop of RAISE
+ * NOTICE cannot fill memory or the screen. Notices of pgiam's own queries (the info
+ * query, explanations, the browser's catalog reads) are not the user's and are dropped,
+ * as is an ERROR arriving while idle (the second signal of an earlier cancel). */
+#include "session_int.h"
+
+#include "error.h"
+#include "secure.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Copies src into out (outlen > 4) with C0, DEL and C1 controls as spaces, cut on a
+ * UTF-8 character boundary with "…" when it does not fit. */
+static void clean_copy(char *out, size_t outlen, const char *src)
+{
+	const unsigned char *p = (const unsigned char *)src;
+	size_t len = strlen(src), j = 0;
+
+	if (len >= outlen) {
+		len = outlen - 4;
+		while (len > 0 && (p[len] & 0xC0) == 0x80)
+			len--;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7F)
+			out[j++] = ' ';
+		else if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
+			out[j++] = ' ';
+			i++;
+		} else
+			out[j++] = (char)p[i];
+	}
+	if (len < strlen(src))
+		j += (size_t)snprintf(out + j, outlen - j, "\xE2\x80\xA6");
+	out[j] = '\0';
+	/* a message ending in a newline (libpq's own notices) leaves no trailing space */
+	while (j > 0 && out[j - 1] == ' ')
+		out[--j] = '\0';
+}
+
+static void queue_notice(pgiam_session *s, const char *severity, const char *message)
+{
+	char text[PGIAM_SESSION_NOTICE_TEXT];
+	ev_node *n;
+
+	clean_copy(text, sizeof(text), message);
+	if (!(n = pgiam__session_push_node(s, PGIAM_SEV_NOTICE)))
+		return;
+	n->step = PGIAM_STEP_QUERY;
+	n->text = pgiam_strdup(text);
+	snprintf(n->severity, sizeof(n->severity), "%s", severity);
+}
+
+void pgiam__session_notice_receiver(void *arg, const PGresult *res)
+{
+	pgiam_session *s = arg;
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (!sev)
+		sev = PQresultErrorField(res, PG_DIAG_SEVERITY);
+	if (!msg)   /* libpq's own notices have no fields */
+		msg = PQresultErrorMessage(res);
+	if (sev && (!strcmp(sev, "FATAL") || !strcmp(sev, "PANIC"))) {
+		snprintf(s->notice, sizeof(s->notice), "%s", PQresultErrorMessage(res));
+		return;
+	}
+	if ((sev && !strcmp(sev, "ERROR")) || s->state != ST_QUERY)
+		return;
+	if (s->notices >= PGIAM_SESSION_NOTICES_MAX) {
+		s->notices_dropped++;
+		return;
+	}
+	s->notices++;
+	queue_notice(s, sev ? sev : "NOTICE", msg ? msg : "");
+}
+
+void pgiam__session_notices_reset(pgiam_session *s)
+{
+	s->notices = 0;
+	s->notices_dropped = 0;
+}
+
+void pgiam__session_notices_flush(pgiam_session *s)
+{
+	char text[160];
+
+	if (!s->notices_dropped)
+		return;
+	snprintf(text, sizeof(text), "%lld more server notices not shown (at most %d per query "
+		"are kept)", s->notices_dropped, PGIAM_SESSION_NOTICES_MAX);
+	queue_notice(s, "pgiam", text);
+	s->notices_dropped = 0;
+}
