@@ -99,7 +99,7 @@ def policy_checks(env, penv, tmp):
     # read_only = true: the read-only role, as before
     r = policy(penv, pdir, "sandbox-ro", "--json", "--offline")
     doc = json.loads(r.stdout)
-    check(doc["sql_privileges"] == "read-only" and "GRANT readonly_role TO iam_ro_user;" in doc["sql"]
+    check(doc.get("sql_privileges") == "read-only" and "GRANT readonly_role TO iam_ro_user;" in doc["sql"]
           and "read_only = true: a read-only user" in doc["sql"],
           "read_only = true: the read-only role, and the SQL says why")
 
