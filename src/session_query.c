@@ -143,7 +143,9 @@ static int fail_query(pgiam_session *s)
 	return code;
 }
 
-/* Notes where libpq's error message ends before reading: a failure appends to it. */
+/* Notes where libpq's error message ends when a query is sent (everything after is
+ * this query's: a server's FATAL parsed one step before the close is seen, too) and
+ * when an idle connection is read (nothing before is current then). */
 static void mark_errors(pgiam_session *s)
 {
 	s->err_mark = strlen(PQerrorMessage(s->conn));
@@ -218,6 +220,7 @@ int pgiam__session_send(pgiam_session *s, const char *sql)
 			PQerrorMessage(s->conn));
 	}
 	PQsetSingleRowMode(s->conn);
+	mark_errors(s);
 	s->state = ST_QUERY;
 	s->flushing = 1;
 	s->want_write = 1;
@@ -237,6 +240,7 @@ int pgiam__session_send_info(pgiam_session *s)
 		s->state = s->reconnecting ? ST_LOST : ST_IDLE;
 		return PGIAM_ENET;
 	}
+	mark_errors(s);
 	s->state = ST_INFO;
 	s->flushing = 1;
 	s->want_write = 1;
@@ -285,6 +289,7 @@ static void start_explain(pgiam_session *s)
 		fail_query(s);
 		return;
 	}
+	mark_errors(s);
 	s->state = ST_EXPLAIN;
 	s->flushing = 1;
 	s->want_write = 1;
@@ -570,7 +575,6 @@ void pgiam__session_advance_query(pgiam_session *s)
 	PGresult *res;
 	int consumed = 0;
 
-	mark_errors(s);
 	if (s->flushing) {
 		int f = PQflush(s->conn);
 		if (f < 0) {
