@@ -118,7 +118,7 @@ typedef enum pgiam_session_event_kind {
 
 /* At most this many notices per query are handed out (then one "pgiam" notice says how
  * many more there were); each message is cut to PGIAM_SESSION_NOTICE_TEXT bytes (on a
- * character boundary, marked …) and control characters become spaces. */
+ * character boundary, marked …) after sanitize.h's safe form (controls as ^X). */
 #define PGIAM_SESSION_NOTICES_MAX 100
 #define PGIAM_SESSION_NOTICE_TEXT 1024
 

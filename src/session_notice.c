@@ -4,46 +4,48 @@
  * why before it closes) is kept as the reason of the close that follows.
  *
  * libpq calls the receiver while it parses input, in the caller's thread. Messages
- * come from the server and are shown on a terminal: control characters become spaces
+ * come from the server and are shown on a terminal: they get sanitize.h's safe form
  * and each message is bounded, as is their number per query, so a loop of RAISE
  * NOTICE cannot fill memory or the screen. Notices of pgiam's own queries (the info
  * query, explanations, the browser's catalog reads) are not the user's and are dropped,
  * as is an ERROR arriving while idle (the second signal of an earlier cancel). */
 #include "session_int.h"
 
+#include "buf.h"
 #include "error.h"
+#include "sanitize.h"
 #include "secure.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* Copies src into out (outlen > 4) with C0, DEL and C1 controls as spaces, cut on a
- * UTF-8 character boundary with "…" when it does not fit. */
+/* The message in the safe form every terminal-bound text gets (sanitize.h: controls
+ * in caret notation, C1 and bidi controls as U+FFFD), cut on a character boundary
+ * with "…" when longer than outlen - 1 bytes. */
 static void clean_copy(char *out, size_t outlen, const char *src)
 {
-	const unsigned char *p = (const unsigned char *)src;
-	size_t len = strlen(src), j = 0;
+	pgiam_buf b = PGIAM_BUF_INIT;
+	const char *t;
+	size_t len;
 
+	if (pgiam_text_sanitize(&b, src, strlen(src), 0) < 0) {
+		snprintf(out, outlen, "(a notice pgiam had no memory to keep)");
+		pgiam_buf_dispose(&b);
+		return;
+	}
+	t = pgiam_buf_cstr(&b);
+	len = strlen(t);
+	/* libpq's own notices end in a newline, now a trailing ^J */
+	while (len >= 2 && t[len - 2] == '^' && t[len - 1] == 'J')
+		len -= 2;
 	if (len >= outlen) {
 		len = outlen - 4;
-		while (len > 0 && (p[len] & 0xC0) == 0x80)
+		while (len > 0 && ((unsigned char)t[len] & 0xC0) == 0x80)
 			len--;
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] < 0x20 || p[i] == 0x7F)
-			out[j++] = ' ';
-		else if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
-			out[j++] = ' ';
-			i++;
-		} else
-			out[j++] = (char)p[i];
-	}
-	if (len < strlen(src))
-		j += (size_t)snprintf(out + j, outlen - j, "\xE2\x80\xA6");
-	out[j] = '\0';
-	/* a message ending in a newline (libpq's own notices) leaves no trailing space */
-	while (j > 0 && out[j - 1] == ' ')
-		out[--j] = '\0';
+		snprintf(out, outlen, "%.*s\xE2\x80\xA6", (int)len, t);
+	} else
+		snprintf(out, outlen, "%.*s", (int)len, t);
+	pgiam_buf_dispose(&b);
 }
 
 static void queue_notice(pgiam_session *s, const char *severity, const char *message)

@@ -125,7 +125,8 @@ def notice_checks(penv, pdir):
     rc, ev, _ = sqlproc.run(args, "DO $$ begin raise notice E'a\\x01b\\nc\\x1b[31md'; "
                                   "raise notice '%', repeat('x', 5000); end $$", penv)
     notes = [e["message"] for e in ev if e["event"] == "notice"]
-    check(len(notes) == 2 and notes[0] == "a b c [31md", f"control characters become spaces ({notes[:1]})")
+    check(len(notes) == 2 and notes[0] == "a^Ab^Jc^[[31md",
+          f"control characters in caret notation, as all terminal-bound text ({notes[:1]})")
     check(len(notes) == 2 and len(notes[1].encode()) <= 1024 and notes[1].endswith("\u2026"),
           f"a long notice is cut, marked ({len(notes[1].encode()) if len(notes) > 1 else '-'} bytes)")
     rc, ev, _ = sqlproc.run(args, "DO $$ begin for i in 1..150 loop raise notice 'n%', i; "
