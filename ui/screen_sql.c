@@ -1,8 +1,9 @@
 /* screen_sql.c - the connected view: a one-line SQL prompt, Enter runs it, rows
  * appear above as they arrive after the server's notices, errors inline with SQLSTATE,
  * detail, the server's hint, pgiam's explanation (WHY) and the position. After Enter
- * the line is cleared and the statement goes into the history (Up/Down, history.h). Esc cancels a running query; with nothing running it
- * offers to disconnect. (Browsing and a real SQL editor are later issues.) */
+ * the line is cleared and the statement goes into the history (Up/Down, history.h).
+ * Esc cancels a running query; with nothing running it offers to disconnect.
+ * (Browsing and a real SQL editor are later issues.) */
 #include "app.h"
 
 #include "draw.h"
