@@ -39,6 +39,8 @@ int pgiam_cli_session_opt(pgiam_cli_session_opts *o, int argc, char **argv, int 
 
 	if (!strcmp(a, "--read-only") || !strcmp(a, "--no-read-only")) {
 		o->p.read_only = !strcmp(a, "--read-only");
+		/* named in a refusal's explanation: the flag, not the profile, set it */
+		o->p.read_only_origin = o->p.read_only ? "the --read-only flag" : NULL;
 		o->read_only_set = 1;
 		return 1;
 	}
@@ -136,8 +138,10 @@ static int from_profile(pgiam_session_params *out, pgiam_cli_session_opts *o, ow
 		return 65;
 	if ((error = pgiam_session_params_from_profile(&p, own->profile)) < 0)
 		return 65;
-	if (o->read_only_set)
+	if (o->read_only_set) {
 		p.read_only = o->p.read_only;
+		p.read_only_origin = o->p.read_only_origin;
+	}
 	if (o->p.connect_timeout)
 		p.connect_timeout = o->p.connect_timeout;
 	p.sign_host = o->p.sign_host;

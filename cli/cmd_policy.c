@@ -21,8 +21,10 @@ static void policy_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: pgiam policy --profile NAME [--profiles DIR] [--json] [--snowflake] [--offline]\n"
-		"Prints the IAM policy (rds-db:connect), the role's trust policy (sts:ExternalId),\n"
-		"and the SQL creating the IAM database user with a read-only role. --snowflake adds\n"
+		"Prints the IAM policy (rds-db:connect), the role's trust policy (with an\n"
+		"sts:ExternalId condition when the profile has external_id), and the SQL creating\n"
+		"the IAM database user: with a read-only role when the profile says read_only =\n"
+		"true, else with rds_iam only and the privileges as a template. --snowflake adds\n"
 		"the Snowflake network rule, security integration, secret and external access\n"
 		"integration. The source principal comes from GetCallerIdentity unless --offline.\n");
 }
@@ -122,21 +124,33 @@ static void dollar_tag(char *out, size_t outlen, const char *user)
 		snprintf(out, outlen, i ? "$pgiam%d$" : "$pgiam$", i);
 }
 
-static void build_sql(pgiam_buf *b, const char *database, const char *user)
+/* The DO block that creates the IAM user (and readonly_role, when asked) only when
+ * missing, so the script can be run again. */
+static void sql_create(pgiam_buf *b, const char *user, int with_readonly_role)
 {
 	char tag[32];
 
 	dollar_tag(tag, sizeof(tag), user);
-	pgiam_buf_printf(b, "-- Run as the RDS master user, connected to database %s.\n", database);
-	pgiam_buf_printf(b, "DO %s\nBEGIN\n  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ",
-		tag);
-	sql_literal(b, READONLY_ROLE);
-	pgiam_buf_puts(b, ") THEN\n    CREATE ROLE " READONLY_ROLE ";\n  END IF;\n"
-		"  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ");
+	pgiam_buf_printf(b, "DO %s\nBEGIN\n", tag);
+	if (with_readonly_role) {
+		pgiam_buf_puts(b, "  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ");
+		sql_literal(b, READONLY_ROLE);
+		pgiam_buf_puts(b, ") THEN\n    CREATE ROLE " READONLY_ROLE ";\n  END IF;\n");
+	}
+	pgiam_buf_puts(b, "  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ");
 	sql_literal(b, user);
 	pgiam_buf_puts(b, ") THEN\n    CREATE USER ");
 	sql_ident(b, user);
 	pgiam_buf_printf(b, " WITH LOGIN;\n  END IF;\nEND\n%s;\n", tag);
+}
+
+/* read_only = true: the reference walkthrough's read-only user (readonly_role). */
+static void build_sql_read_only(pgiam_buf *b, const char *database, const char *user)
+{
+	pgiam_buf_printf(b, "-- Run as the RDS master user, connected to database %s.\n", database);
+	pgiam_buf_puts(b, "-- The profile says read_only = true: a read-only user. readonly_role holds\n"
+		"-- CONNECT and SELECT on the tables of schema public; nothing here grants a write.\n");
+	sql_create(b, user, 1);
 	pgiam_buf_puts(b, "GRANT CONNECT ON DATABASE ");
 	sql_ident(b, database);
 	pgiam_buf_puts(b, " TO " READONLY_ROLE ";\n"
@@ -147,6 +161,35 @@ static void build_sql(pgiam_buf *b, const char *database, const char *user)
 		"GRANT rds_iam TO ");
 	sql_ident(b, user);
 	pgiam_buf_puts(b, ";\nGRANT " READONLY_ROLE " TO ");
+	sql_ident(b, user);
+	pgiam_buf_puts(b, ";\n");
+}
+
+/* Without read_only = true pgiam cannot know what the user may do: it creates the
+ * user with rds_iam and CONNECT only, and leaves the table privileges as a commented
+ * template (a read-write user gets no read-only role it would then lack writes in). */
+static void build_sql_template(pgiam_buf *b, const char *database, const char *user)
+{
+	pgiam_buf_printf(b, "-- Run as the RDS master user, connected to database %s.\n", database);
+	pgiam_buf_puts(b, "-- The profile does not say read_only = true: this grants only rds_iam (IAM\n"
+		"-- token login) and CONNECT, no table privileges. Uncomment and adapt the\n"
+		"-- privileges the user needs below; until then it can log in but read no table.\n");
+	sql_create(b, user, 0);
+	pgiam_buf_puts(b, "-- with rds_iam the user can only log in with an IAM token (no password)\n"
+		"GRANT rds_iam TO ");
+	sql_ident(b, user);
+	pgiam_buf_puts(b, ";\nGRANT CONNECT ON DATABASE ");
+	sql_ident(b, database);
+	pgiam_buf_puts(b, " TO ");
+	sql_ident(b, user);
+	pgiam_buf_puts(b, ";\n-- GRANT USAGE ON SCHEMA public TO ");
+	sql_ident(b, user);
+	pgiam_buf_puts(b, ";\n-- GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ");
+	sql_ident(b, user);
+	pgiam_buf_puts(b, ";\n-- GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ");
+	sql_ident(b, user);
+	pgiam_buf_puts(b, ";\n-- ALTER DEFAULT PRIVILEGES IN SCHEMA public\n"
+		"--   GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ");
 	sql_ident(b, user);
 	pgiam_buf_puts(b, ";\n");
 }
@@ -183,7 +226,8 @@ static void build_snowflake(pgiam_buf *b, const char *profile, const char *host,
 		"  ENABLED = TRUE\n"
 		"  AWS_ROLE_ARN = '%s';\n"
 		"-- DESC SECURITY INTEGRATION %s; gives API_AWS_IAM_USER_ARN and API_AWS_EXTERNAL_ID:\n"
-		"-- put them in the role's trust policy (Principal and sts:ExternalId).\n"
+		"-- add a statement for them to the role's trust policy (Principal, and a\n"
+		"-- StringEquals sts:ExternalId condition: Snowflake always sends its external ID).\n"
 		"CREATE OR REPLACE SECRET %s\n"
 		"  TYPE = CLOUD_PROVIDER_TOKEN\n"
 		"  API_AUTHENTICATION = %s;\n"
@@ -213,22 +257,27 @@ static json_object *iam_policy(const char *resource)
 	return doc;
 }
 
+/* external_id NULL (the profile has none): no condition at all, since pgiam then
+ * sends no ExternalId and a condition on one would refuse every AssumeRole. */
 static json_object *trust_policy(const char *principal, const char *external_id)
 {
 	json_object *doc = json_object_new_object();
 	json_object *stmts = json_object_new_array();
 	json_object *st = json_object_new_object();
 	json_object *pr = json_object_new_object();
-	json_object *cond = json_object_new_object();
-	json_object *eq = json_object_new_object();
 
 	json_object_object_add(pr, "AWS", json_object_new_string(principal));
-	json_object_object_add(eq, "sts:ExternalId", json_object_new_string(external_id));
-	json_object_object_add(cond, "StringEquals", eq);
 	json_object_object_add(st, "Effect", json_object_new_string("Allow"));
 	json_object_object_add(st, "Principal", pr);
 	json_object_object_add(st, "Action", json_object_new_string("sts:AssumeRole"));
-	json_object_object_add(st, "Condition", cond);
+	if (external_id) {
+		json_object *cond = json_object_new_object();
+		json_object *eq = json_object_new_object();
+
+		json_object_object_add(eq, "sts:ExternalId", json_object_new_string(external_id));
+		json_object_object_add(cond, "StringEquals", eq);
+		json_object_object_add(st, "Condition", cond);
+	}
 	json_object_array_add(stmts, st);
 	json_object_object_add(doc, "Version", json_object_new_string("2012-10-17"));
 	json_object_object_add(doc, "Statement", stmts);
@@ -255,7 +304,7 @@ int pgiam_cmd_policy(int argc, char **argv)
 	char partition[32] = "", account[32] = "", resource[1024], principal[PGIAM_AUTH_ARN_MAX + 1];
 	const char *region = NULL, *role_arn = NULL, *user = NULL, *database = NULL;
 	const char *principal_note = NULL;
-	int status = 1;
+	int status = 1, read_only = 0;
 	int c;
 
 	optind = 1;
@@ -326,9 +375,12 @@ int pgiam_cmd_policy(int argc, char **argv)
 	}
 	iam = iam_policy(resource);
 	if (role_arn)
-		trust = trust_policy(principal, pgiam_profile_external_id(profile) ?
-			pgiam_profile_external_id(profile) : "<external-id>");
-	build_sql(&sql, database, user);
+		trust = trust_policy(principal, pgiam_profile_external_id(profile));
+	read_only = pgiam_profile_read_only(profile);
+	if (read_only)
+		build_sql_read_only(&sql, database, user);
+	else
+		build_sql_template(&sql, database, user);
 	if (snowflake)
 		build_snowflake(&sf, name, pgiam_profile_host(profile) ? pgiam_profile_host(profile) : "<endpoint>",
 			pgiam_profile_port(profile), role_arn ? role_arn : "<role-arn>");
@@ -344,6 +396,9 @@ int pgiam_cmd_policy(int argc, char **argv)
 		if (principal_note)
 			json_object_object_add(out, "source_principal_note", json_object_new_string(principal_note));
 		json_object_object_add(out, "sql", json_object_new_string(pgiam_buf_cstr(&sql)));
+		/* what the SQL grants beyond rds_iam: "read-only", or a template to fill */
+		json_object_object_add(out, "sql_privileges", json_object_new_string(
+			read_only ? "read-only" : "template"));
 		if (snowflake)
 			json_object_object_add(out, "snowflake_sql", json_object_new_string(pgiam_buf_cstr(&sf)));
 		pgiam_cli_print_json(stdout, json_object_to_json_string_ext(out,
@@ -360,7 +415,9 @@ int pgiam_cmd_policy(int argc, char **argv)
 			pgiam_cli_printf(stdout, "\n");
 		} else
 			pgiam_cli_printf(stdout, "\n# No role_arn: the profile signs with the source credentials directly, no trust policy needed.\n\n");
-		pgiam_cli_printf(stdout, "# SQL for the database\n%s", pgiam_buf_cstr(&sql));
+		pgiam_cli_printf(stdout, "# SQL for the database (%s)\n%s", read_only ? "read-only "
+			"user, as the profile says read_only = true" : "rds_iam and CONNECT only: fill "
+			"in the privileges", pgiam_buf_cstr(&sql));
 		if (snowflake)
 			pgiam_cli_printf(stdout, "\n# Snowflake objects\n%s", pgiam_buf_cstr(&sf));
 	}

@@ -1,6 +1,6 @@
 /* cmd_sql.c - `pgiam sql`: run statements through the session and print every event as
- * a JSON line (connect steps, columns, rows, command tags, errors with SQLSTATE and
- * their explanation, reconnects). For scripts, and for tests that drive the session
+ * a JSON line (connect steps, columns, rows, server notices, command tags, errors with
+ * SQLSTATE, the server's hint and pgiam's explanation apart, reconnects). For scripts, and for tests that drive the session
  * without the TUI.
  *
  *   pgiam sql --profile NAME -c 'SELECT …'       one statement, then exit
@@ -177,6 +177,11 @@ static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 		json_object_object_add(o, "event", json_object_new_string("cancelled"));
 		json_object_object_add(o, "text", json_object_new_string(ev->text));
 		run->saw_terminal = 1;
+		break;
+	case PGIAM_SEV_NOTICE:
+		json_object_object_add(o, "event", json_object_new_string("notice"));
+		json_object_object_add(o, "severity", json_object_new_string(ev->severity));
+		json_object_object_add(o, "message", json_object_new_string(ev->text));
 		break;
 	case PGIAM_SEV_ERROR:
 		err = pgiam_session_last_error(s);

@@ -64,6 +64,7 @@ pgiam_cancel_outcome pgiam_cancel_watch_event(pgiam_cancel_watch *w, char *out, 
 	case PGIAM_SEV_RECONNECTED:
 	case PGIAM_SEV_COLUMNS:
 	case PGIAM_SEV_ROW:
+	case PGIAM_SEV_NOTICE:
 		break;
 	}
 	return PGIAM_CANCEL_NONE;

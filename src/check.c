@@ -117,8 +117,13 @@ static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 		break;
 	case PGIAM_SEV_ERROR:
 		c->r->error = *pgiam_session_last_error(s);
-		if (map_step(ev->step, &id))
+		if (map_step(ev->step, &id)) {
+			/* the time the step ran (a 20 s STS timeout), not since its begin was
+			 * seen: AssumeRole's begin is reported when pgiam_auth returns */
+			if (ev->ms > 0 && c->r->steps[id].status == PGIAM_CHECK_RUNNING)
+				c->t0[id] = now_ms() - ev->ms;
 			end(c, id, PGIAM_CHECK_FAIL, ev->text);
+		}
 		break;
 	case PGIAM_SEV_NONE:
 	case PGIAM_SEV_CONNECTED:
@@ -129,6 +134,7 @@ static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 	case PGIAM_SEV_COMMAND:
 	case PGIAM_SEV_DONE:
 	case PGIAM_SEV_CANCELLED:
+	case PGIAM_SEV_NOTICE:
 		break;
 	}
 }

@@ -580,11 +580,16 @@ int pgiam_explain_permission(pgiam_buf *out, const pgiam_explain_denied *f)
 	return error ? PGIAM_ENOMEM : 0;
 }
 
-int pgiam_explain_read_only(pgiam_buf *out, const char *sk)
+int pgiam_explain_read_only(pgiam_buf *out, const char *sk, const char *origin)
 {
+	if (origin && !*origin)
+		return pgiam_buf_printf(out, "%s refused: the transaction is read-only, which pgiam "
+			"did not ask for (SET TRANSACTION READ ONLY, a role or database default of "
+			"default_transaction_read_only, or a standby server); the server enforces it",
+			sk && *sk ? sk : "statement");
 	return pgiam_buf_printf(out, "%s refused: this session is read-only "
-		"(default_transaction_read_only is on, set by the profile's read_only = true); "
-		"the server enforces it", sk && *sk ? sk : "statement");
+		"(default_transaction_read_only is on, set by %s); the server enforces it",
+		sk && *sk ? sk : "statement", origin ? origin : "the profile's read_only = true");
 }
 
 int pgiam_explain_read_only_held(pgiam_buf *out, const pgiam_explain_denied *f)
@@ -593,7 +598,7 @@ int pgiam_explain_read_only_held(pgiam_buf *out, const pgiam_explain_denied *f)
 	const char *need = pgiam_explain_needed_privilege(sk, "table");
 	int error = 0;
 
-	if ((error = pgiam_explain_read_only(out, sk)) < 0 || !need || !f->object_name ||
+	if ((error = pgiam_explain_read_only(out, sk, f->read_only_origin)) < 0 || !need || !f->object_name ||
 	    !f->held)
 		return error;
 	if (list_has(f->held, need))

@@ -107,6 +107,7 @@ typedef struct pgiam_explain_denied {
 	const char *object_name;     /* "public.customers" (qualified when known) */
 	const char *held;            /* "SELECT, REFERENCES"; "" when none; NULL unknown */
 	const char *server_message;  /* fallback when the object could not be parsed */
+	const char *read_only_origin; /* read-only refusals: see pgiam_explain_read_only */
 } pgiam_explain_denied;
 
 /* "INSERT refused: role iam_ro_user (member of readonly_role, rds_iam) lacks INSERT on
@@ -118,8 +119,10 @@ int pgiam_explain_permission(pgiam_buf *out, const pgiam_explain_denied *facts);
 const char *pgiam_explain_needed_privilege(const char *statement_kind, const char *object_kind);
 
 /* "INSERT refused: this session is read-only (default_transaction_read_only is on, set
- * by the profile's read_only = true); the server enforces it". */
-int pgiam_explain_read_only(pgiam_buf *out, const char *statement_kind);
+ * by ORIGIN); the server enforces it". origin names who asked for read-only ("the
+ * --read-only flag"); NULL means "the profile's read_only = true"; "" means pgiam did
+ * not ask for it (then the wording names what else makes a transaction read-only). */
+int pgiam_explain_read_only(pgiam_buf *out, const char *statement_kind, const char *origin);
 
 /* The table an INSERT INTO / UPDATE [ONLY] / DELETE FROM [ONLY] / TRUNCATE [TABLE]
  * [ONLY] statement writes (also after a WITH clause; TRUNCATE's first table), as

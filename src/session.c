@@ -166,6 +166,19 @@ time_t pgiam_session_progress_now(const pgiam_session_progress *p)
 	return p->now;
 }
 
+/* How long a step that began and did not finish has run: what a failure (a timeout)
+ * cost, not the moment the failure was seen. */
+static long step_spent_ms(pgiam_session *s, pgiam_step step)
+{
+	long ms = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (step < PGIAM_STEP__COUNT && s->begun[step] && !s->finished[step])
+		ms = (long)(pgiam__session_now_ms() - s->step_t0[step]);
+	pthread_mutex_unlock(&s->lock);
+	return ms;
+}
+
 int pgiam__session_fail(pgiam_session *s, pgiam_step step, int code, const char *fmt, ...)
 {
 	ev_node *n = NULL;
@@ -180,6 +193,7 @@ int pgiam__session_fail(pgiam_session *s, pgiam_step step, int code, const char 
 	if (pgiam__session_push(s, PGIAM_SEV_ERROR, step, s->err.message) == 0) {
 		n = s->tail;
 		n->code = code;
+		n->ms = step_spent_ms(s, step);
 	}
 	return code;
 }
@@ -303,6 +317,7 @@ int pgiam_session_new(pgiam_session **out, const pgiam_session_params *p)
 	COPY_(sign_region, p->sign_region);
 	COPY_(account_id, p->account_id);
 	COPY_(dbi_resource_id, p->dbi_resource_id);
+	COPY_(read_only_origin, p->read_only_origin);
 #undef COPY_
 	s->port = p->port;
 	s->connect_port = p->connect_port;
@@ -364,6 +379,7 @@ void pgiam_session_free(pgiam_session *s)
 	free(s->sign_region);
 	free(s->account_id);
 	free(s->dbi_resource_id);
+	free(s->read_only_origin);
 	free(s->pending_sql);
 	free(s->running_sql);
 	if (s->owned_free)
@@ -616,6 +632,7 @@ static int pop(pgiam_session_event *ev, pgiam_session *s)
 	ev->text = n->text ? n->text : "";
 	ev->rows = n->rows;
 	ev->nfields = n->nfields;
+	ev->severity = n->severity;
 	if (n->row) {
 		int nf = PQnfields(n->row);
 		if (nf > s->rowvals_cap) {
@@ -639,6 +656,7 @@ int pgiam_session_step(pgiam_session_event *ev, pgiam_session *s)
 
 	memset(ev, 0, sizeof(*ev));
 	ev->text = "";
+	ev->severity = "";
 	free_node(s->current);
 	s->current = NULL;
 	if (!events_pending(s))

@@ -76,6 +76,9 @@ typedef struct pgiam_session_params {
 	const char *sslmode;       /* NULL: "verify-full" */
 	const char *sslrootcert;   /* the CA bundle; NULL: libpq's default */
 	int read_only;             /* the server enforces default_transaction_read_only */
+	const char *read_only_origin; /* who asked for read_only, for explanations: "the
+	                              profile's read_only = true", "the --read-only flag";
+	                              NULL: the profile's */
 	const char *account_id;    /* for naming the IAM policy resource in explanations; */
 	const char *dbi_resource_id; /* NULL when unknown */
 	int connect_timeout;       /* seconds for TCP+TLS+auth; 0: 15 */
@@ -108,19 +111,30 @@ typedef enum pgiam_session_event_kind {
 	PGIAM_SEV_COMMAND,       /* one statement completed; text = command tag */
 	PGIAM_SEV_DONE,          /* the whole query finished; the session is idle */
 	PGIAM_SEV_ERROR,         /* a failure: pgiam_session_last_error() */
-	PGIAM_SEV_CANCELLED      /* the connect or query was cancelled */
+	PGIAM_SEV_CANCELLED,     /* the connect or query was cancelled */
+	PGIAM_SEV_NOTICE         /* a server NOTICE, WARNING, INFO… of the running query, in
+	                            order with its rows: severity, text = the message */
 } pgiam_session_event_kind;
+
+/* At most this many notices per query are handed out (then one "pgiam" notice says how
+ * many more there were); each message is cut to PGIAM_SESSION_NOTICE_TEXT bytes (on a
+ * character boundary, marked …) after sanitize.h's safe form (controls as ^X). */
+#define PGIAM_SESSION_NOTICES_MAX 100
+#define PGIAM_SESSION_NOTICE_TEXT 1024
 
 /* An event; pointers are lent until the next pgiam_session_step(). */
 typedef struct pgiam_session_event {
 	pgiam_session_event_kind kind;
 	pgiam_step step;           /* STEP, ERROR: which step */
 	int done;                  /* STEP: 0 began, 1 finished */
-	long ms;                   /* STEP done: duration */
+	long ms;                   /* STEP done: duration; ERROR: the time spent in the
+	                              failing step (0 when it never began) */
 	const char *text;          /* STEP detail, command tag, error line; never NULL */
 	int nfields;               /* COLUMNS, ROW */
 	const char *const *values; /* ROW: NULL for SQL NULL */
 	long long rows;            /* COMMAND, DONE: rows received */
+	const char *severity;      /* NOTICE: "NOTICE", "WARNING", "INFO", "LOG", "DEBUG", or
+	                              "pgiam" for pgiam's note on notices not shown; else "" */
 } pgiam_session_event;
 
 typedef enum pgiam_session_state {
@@ -138,9 +152,10 @@ typedef struct pgiam_session_error {
 	char sqlstate[6];          /* "" when not from the server */
 	char server_message[512];
 	char detail[512];
-	char hint[512];
+	char hint[512];            /* the server's HINT only */
 	int position;              /* 1-based character position in the statement, 0 none */
-	char explanation[1024];    /* permission / read-only / IAM login explanation */
+	char explanation[1024];    /* pgiam's own: permission / read-only / IAM login
+	                              explanation (never joined onto hint: show it as WHY) */
 } pgiam_session_error;
 
 typedef struct pgiam_session_info {

@@ -142,15 +142,6 @@ static void fmt_time(char *out, size_t outlen, time_t t)
 	strftime(out, outlen, "%H:%M:%SZ", &tm);
 }
 
-/* Notices never go to stderr (the TUI owns the terminal); the last one is kept
- * because a server shutting down says why in a FATAL notice before closing. */
-static void notice_processor(void *arg, const char *message)
-{
-	pgiam_session *s = arg;
-
-	snprintf(s->notice, sizeof(s->notice), "%s", message);
-}
-
 /* The worker finished: sign a token and start libpq. */
 static int after_worker(pgiam_session *s)
 {
@@ -235,7 +226,8 @@ static int after_worker(pgiam_session *s)
 	}
 	s->info.connections++;
 	s->notice[0] = '\0';
-	PQsetNoticeProcessor(s->conn, notice_processor, s);
+	/* Notices never go to stderr (the TUI owns the terminal): session_notice.c. */
+	PQsetNoticeReceiver(s->conn, pgiam__session_notice_receiver, s);
 	snprintf(detail, sizeof(detail), "%s:%s%s%s", s->job.hostaddr, port,
 		s->connect_host ? " (tunnel for " : "", s->connect_host ? s->info.endpoint : "");
 	if (s->connect_host)

@@ -32,6 +32,7 @@ typedef struct ev_node {
 	long long rows;
 	int nfields;
 	int code;            /* ERROR */
+	char severity[16];   /* NOTICE */
 } ev_node;
 
 struct pgiam_session_progress {
@@ -58,6 +59,7 @@ struct pgiam_session {
 	/* parameters (copies) */
 	char *host, *connect_host, *dbname, *user, *region, *sslmode, *sslrootcert;
 	char *password, *sign_host, *sign_user, *sign_region, *account_id, *dbi_resource_id;
+	char *read_only_origin;
 	int port, connect_port, read_only, connect_timeout, sign_port;
 	long sign_time_offset;
 	pgiam_session_creds_fn creds_fn;
@@ -103,7 +105,12 @@ struct pgiam_session {
 	pgiam_session_txn txn;
 	char txn_stmt[300], txn_sqlstate[6], txn_message[512];
 
-	char notice[512];
+	char notice[512];            /* the last FATAL/PANIC the server sent: why it closed */
+	int notices;                 /* notices of the running query handed out */
+	long long notices_dropped;   /* and those over PGIAM_SESSION_NOTICES_MAX */
+	size_t err_mark;             /* PQerrorMessage's length before this step's I/O: what
+	                                follows is the current failure, what precedes it an
+	                                earlier one (libpq appends) */
 	char token_host[256], token_user[128], token_region[64];
 	int token_port;
 
@@ -153,6 +160,11 @@ void pgiam__session_advance_query(pgiam_session *s);
 void pgiam__session_advance_idle(pgiam_session *s);
 int pgiam__session_send_info(pgiam_session *s);
 void pgiam__session_reset_columns(pgiam_session *s);
+/* session_notice.c: the libpq notice receiver (queues NOTICE events for the running
+ * query, keeps a FATAL as the reason of a close); the note on notices not shown. */
+void pgiam__session_notice_receiver(void *arg, const PGresult *res);
+void pgiam__session_notices_reset(pgiam_session *s);
+void pgiam__session_notices_flush(pgiam_session *s);
 /* Non-blocking check that an idle connection is still alive; 0 alive. */
 int pgiam__session_check_alive(pgiam_session *s);
 

@@ -143,11 +143,35 @@ static int fail_query(pgiam_session *s)
 	return code;
 }
 
+/* Notes where libpq's error message ends when a query is sent (everything after is
+ * this query's: a server's FATAL parsed one step before the close is seen, too) and
+ * when an idle connection is read (nothing before is current then). */
+static void mark_errors(pgiam_session *s)
+{
+	s->err_mark = strlen(PQerrorMessage(s->conn));
+}
+
+/* What libpq said about the failure seen since mark_errors(), not an earlier one
+ * still at the start of its message (a cancelled statement's "canceling statement due
+ * to user request" stays there until the next query). */
+static const char *current_failure(const pgiam_session *s)
+{
+	const char *m = PQerrorMessage(s->conn);
+	size_t len = strlen(m);
+
+	if (s->err_mark > len)       /* libpq started a new message meanwhile */
+		return m;
+	if (s->err_mark == len)
+		return "the server closed the connection";
+	return m + s->err_mark;
+}
+
 static void lost_in_query(pgiam_session *s)
 {
-	const char *why = PQerrorMessage(s->conn);
+	const char *why = current_failure(s);
 	char line[512];
 
+	pgiam__session_notices_flush(s);
 	pgiam_explain_first_line(line, sizeof(line), s->notice[0] ? s->notice : why);
 	if (s->state == ST_INFO) {
 		pgiam__session_fail(s, PGIAM_STEP_READY, PGIAM_ENET, "session: connection lost "
@@ -181,6 +205,7 @@ int pgiam__session_send(pgiam_session *s, const char *sql)
 	s->copy_out = 0;
 	s->cancel_requested = 0;
 	s->notice[0] = '\0';
+	pgiam__session_notices_reset(s);
 	if (!PQsendQuery(s->conn, sql)) {
 		if (PQstatus(s->conn) == CONNECTION_BAD) {
 			/* Nothing reached the server: safe to reconnect and send it then. */
@@ -195,6 +220,7 @@ int pgiam__session_send(pgiam_session *s, const char *sql)
 			PQerrorMessage(s->conn));
 	}
 	PQsetSingleRowMode(s->conn);
+	mark_errors(s);
 	s->state = ST_QUERY;
 	s->flushing = 1;
 	s->want_write = 1;
@@ -214,6 +240,7 @@ int pgiam__session_send_info(pgiam_session *s)
 		s->state = s->reconnecting ? ST_LOST : ST_IDLE;
 		return PGIAM_ENET;
 	}
+	mark_errors(s);
 	s->state = ST_INFO;
 	s->flushing = 1;
 	s->want_write = 1;
@@ -227,6 +254,12 @@ static const char *failed_statement(const pgiam_session *s)
 	const char *stmt = pgiam_explain_nth_statement(s->running_sql, s->stmts_done);
 
 	return stmt ? stmt : s->running_sql;
+}
+
+/* Who asked for read-only, for the 25006 explanation ("" when nobody did). */
+static const char *read_only_origin(const pgiam_session *s)
+{
+	return s->read_only ? s->read_only_origin : "";
 }
 
 /* Sends EXPLAIN_SQL about the object of a refusal: for 42501 the one named in the
@@ -256,6 +289,7 @@ static void start_explain(pgiam_session *s)
 		fail_query(s);
 		return;
 	}
+	mark_errors(s);
 	s->state = ST_EXPLAIN;
 	s->flushing = 1;
 	s->want_write = 1;
@@ -280,6 +314,7 @@ static void explain_result(pgiam_session *s, const PGresult *res)
 		if (PQgetisnull(res, 0, 2))
 			return;
 		f.object_name = PQgetvalue(res, 0, 2);
+		f.read_only_origin = read_only_origin(s);
 		f.held = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
 		if (pgiam_explain_read_only_held(&out, &f) == 0)
 			snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
@@ -485,6 +520,7 @@ static void finish(pgiam_session *s)
 		fail_query(s);
 		return;
 	case ST_QUERY:
+		pgiam__session_notices_flush(s);
 		failed_here = note_txn(s);
 		if (!s->query_failed) {
 			s->state = ST_READY;
@@ -502,7 +538,7 @@ static void finish(pgiam_session *s)
 			pgiam_buf out = PGIAM_BUF_INIT;
 			char sk[32];
 			pgiam_explain_statement_kind(sk, sizeof(sk), failed_statement(s));
-			if (pgiam_explain_read_only(&out, sk) == 0)
+			if (pgiam_explain_read_only(&out, sk, read_only_origin(s)) == 0)
 				snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
 					pgiam_buf_cstr(&out));
 			pgiam_buf_dispose(&out);
@@ -595,8 +631,9 @@ void pgiam__session_advance_idle(pgiam_session *s)
 {
 	PGnotify *nt;
 
+	mark_errors(s);
 	if (!PQconsumeInput(s->conn) || PQstatus(s->conn) == CONNECTION_BAD) {
-		pgiam__session_lose(s, PQerrorMessage(s->conn));
+		pgiam__session_lose(s, current_failure(s));
 		return;
 	}
 	PQisBusy(s->conn);  /* parses what arrived (a FATAL notice before a shutdown) */
@@ -606,6 +643,7 @@ void pgiam__session_advance_idle(pgiam_session *s)
 
 int pgiam__session_check_alive(pgiam_session *s)
 {
+	mark_errors(s);
 	for (int i = 0; i < 8 && PQstatus(s->conn) != CONNECTION_BAD; i++) {
 		struct pollfd p = { PQsocket(s->conn), POLLIN, 0 };
 		if (poll(&p, 1, 0) <= 0)
@@ -615,7 +653,7 @@ int pgiam__session_check_alive(pgiam_session *s)
 		PQisBusy(s->conn);
 	}
 	if (PQstatus(s->conn) == CONNECTION_BAD) {
-		pgiam__session_lose(s, PQerrorMessage(s->conn));
+		pgiam__session_lose(s, current_failure(s));
 		return -1;
 	}
 	return 0;

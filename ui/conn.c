@@ -132,6 +132,7 @@ static void result_clear(pgiam_conn *c, int slot)
 	for (size_t i = 0; i < r->nrows * r->ncols; i++)
 		free(r->cells[i]);
 	free(r->cells);
+	free(r->notices);
 	memset(r, 0, sizeof(*r));
 	c->rows_cap[slot] = 0;
 }
@@ -368,11 +369,9 @@ static void query_failed(pgiam_conn *c, const pgiam_session_error *e, const char
 	snprintf(r->message, sizeof(r->message), "%s", e && e->server_message[0]
 		? e->server_message : text);
 	snprintf(r->detail, sizeof(r->detail), "%s", e ? e->detail : "");
-	if (e && e->explanation[0])
-		snprintf(r->hint, sizeof(r->hint), "%s%s%s", e->hint, e->hint[0] ? " " : "",
-			e->explanation);
-	else
-		snprintf(r->hint, sizeof(r->hint), "%s", e ? e->hint : "");
+	/* the server's hint and pgiam's explanation stay apart: HINT is the server's word */
+	snprintf(r->hint, sizeof(r->hint), "%s", e ? e->hint : "");
+	snprintf(r->why, sizeof(r->why), "%s", e ? e->explanation : "");
 	r->position = e ? e->position : 0;
 	c->querying = 0;
 }
@@ -550,9 +549,14 @@ static void take_columns(pgiam_conn *c, pgiam_session *s, const pgiam_session_ev
 {
 	pgiam_conn_result *r = &c->results[c->slot];
 	int statements = r->statements;
+	char *notices = r->notices;
+	size_t nnotices = r->nnotices;
 
+	r->notices = NULL;   /* the statement's notices stay with the result */
 	result_clear(c, c->slot);
 	r->statements = statements;
+	r->notices = notices;
+	r->nnotices = nnotices;
 	r->ncols = (size_t)ev->nfields;
 	r->colnames = calloc(r->ncols ? r->ncols : 1, sizeof(*r->colnames));
 	if (!r->colnames) {
@@ -562,6 +566,24 @@ static void take_columns(pgiam_conn *c, pgiam_session *s, const pgiam_session_ev
 	for (size_t i = 0; i < r->ncols; i++)
 		r->colnames[i] = strdup(pgiam_session_column_name(s, (int)i)
 			? pgiam_session_column_name(s, (int)i) : "?");
+}
+
+/* A server notice goes with the result (one line each) and, for the user's own
+ * statements, into the event log. */
+static void add_notice(pgiam_conn *c, const pgiam_session_event *ev)
+{
+	pgiam_conn_result *r = &c->results[c->slot];
+	size_t have = r->notices ? strlen(r->notices) : 0;
+	size_t need = strlen(ev->severity) + strlen(ev->text) + 4;
+	char *grown = realloc(r->notices, have + need);
+
+	if (grown) {
+		snprintf(grown + have, need, "%s: %s\n", ev->severity, ev->text);
+		r->notices = grown;
+		r->nnotices++;
+	}
+	if (c->slot == SLOT_USER)
+		pgiam_eventlog_add(c->log, "server %s: %s", ev->severity, ev->text);
 }
 
 static void handle_own_event(pgiam_conn *c, const pgiam_session_event *ev)
@@ -621,6 +643,7 @@ static void handle_own_event(pgiam_conn *c, const pgiam_session_event *ev)
 		break;
 	case PGIAM_SEV_NONE:
 	case PGIAM_SEV_STEP:
+	case PGIAM_SEV_NOTICE:   /* pgiam's own reads: not the user's */
 		break;
 	}
 }
@@ -670,6 +693,9 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 	case PGIAM_SEV_ROW:
 		add_row(c, ev);
 		break;
+	case PGIAM_SEV_NOTICE:
+		add_notice(c, ev);
+		break;
 	case PGIAM_SEV_COMMAND:
 		snprintf(r->tag, sizeof(r->tag), "%s", ev->text);
 		r->statements++;
@@ -696,7 +722,10 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 				if (e)
 					id = map_step(e->step);
 				c->steps[id].state = PGIAM_STEP_FAILED;
-				c->steps[id].seconds = since(&c->step_t0[id]);
+				/* the time the step ran (a 20 s STS timeout): its begin may be
+				 * reported only when it ends */
+				c->steps[id].seconds = e && ev->ms > 0 && id == map_step(e->step)
+					? (double)ev->ms / 1000.0 : since(&c->step_t0[id]);
 				snprintf(c->steps[id].detail, sizeof(c->steps[id].detail), "%s",
 					ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
 				c->status.state = PGIAM_CONN_FAILED;

@@ -92,7 +92,11 @@ typedef struct pgiam_conn_result {
 	int failed;
 	int cancelled;          /* failed because the user cancelled */
 	char sqlstate[6];
-	char message[512], detail[512], hint[1600];
+	char message[512], detail[512];
+	char hint[1600];        /* the server's HINT only */
+	char why[1100];         /* pgiam's own explanation of the failure (shown as WHY:) */
+	char *notices;          /* the server's notices, one "SEVERITY: message" a line */
+	size_t nnotices;
 	int position;           /* 1-based character position in the SQL, 0 when none */
 	double seconds;
 } pgiam_conn_result;

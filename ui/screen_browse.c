@@ -650,6 +650,23 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 	}
 }
 
+/* Under a failed read: pgiam's explanation (WHY) and the server's own HINT, each on
+ * its line and under its own label. */
+static void draw_why_hint(const pgiam_conn_result *r, pgiam_rect body)
+{
+	char line[1700];
+	int y = body.y + 1;
+
+	if (r->why[0]) {
+		snprintf(line, sizeof(line), "WHY: %s", r->why);
+		pgiam_draw_text(y++, 1, body.w - 2, PGIAM_ROLE_NORMAL, line);
+	}
+	if (r->hint[0]) {
+		snprintf(line, sizeof(line), "HINT: %s", r->hint);
+		pgiam_draw_text(y, 1, body.w - 2, PGIAM_ROLE_NORMAL, line);
+	}
+}
+
 static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	browse_view *v = s->data;
@@ -673,8 +690,7 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 			snprintf(line, sizeof(line), "ERROR%s%s: %s", r->sqlstate[0] ? " " : "",
 				r->sqlstate, r->message);
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_ERROR, line);
-		if (r->hint[0])
-			pgiam_draw_text(body.y + 1, 1, body.w - 2, PGIAM_ROLE_NORMAL, r->hint);
+		draw_why_hint(r, body);
 		return;
 	}
 	if (v->level != LV_ROWS) {

@@ -1,8 +1,9 @@
 /* screen_sql.c - the connected view: a one-line SQL prompt, Enter runs it, rows
- * appear above as they arrive, errors inline with SQLSTATE, detail, hint and the
- * position. After Enter the line is cleared and the statement goes into the
- * history (Up/Down, history.h). Esc cancels a running query; with nothing running it
- * offers to disconnect. (Browsing and a real SQL editor are later issues.) */
+ * appear above as they arrive after the server's notices, errors inline with SQLSTATE,
+ * detail, the server's hint, pgiam's explanation (WHY) and the position. After Enter
+ * the line is cleared and the statement goes into the history (Up/Down, history.h).
+ * Esc cancels a running query; with nothing running it offers to disconnect.
+ * (Browsing and a real SQL editor are later issues.) */
 #include "app.h"
 
 #include "draw.h"
@@ -96,6 +97,51 @@ static int draw_position(pgiam_rect area, int y, const char *sql, int position)
 	return y;
 }
 
+/* The server's notices of the statement, above its result as psql prints them (a
+ * WARNING in the warning colour), at most a third of the area: the rest are in the
+ * event log. Returns the next free row. */
+static int draw_notices(const pgiam_conn_result *r, pgiam_rect area, int y)
+{
+	int room = area.h / 3 > 1 ? area.h / 3 : 1;
+	int shown = 0;
+	char more[96];
+
+	for (const char *p = r->notices; p && *p && y < area.y + area.h; shown++) {
+		size_t len = strcspn(p, "\n");
+		char *one;
+
+		if (shown == room - 1 && r->nnotices > (size_t)room) {
+			snprintf(more, sizeof(more), "\xE2\x80\xA6 %zu more notices (F3: event log)",
+				r->nnotices - (size_t)shown);
+			pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_DIM, more);
+			break;
+		}
+		if (!(one = strndup(p, len)))
+			pgiam_ui_fail("out of memory");
+		pgiam_draw_text(y++, area.x, area.w, strncmp(one, "WARNING:", 8) ?
+			PGIAM_ROLE_NORMAL : PGIAM_ROLE_WARN, one);
+		free(one);
+		p += len + (p[len] ? 1 : 0);
+	}
+	return y;
+}
+
+/* Under an error: DETAIL and HINT as the server sent them, then pgiam's own
+ * explanation under its own label (never passed off as the server's HINT). */
+static void draw_error_notes(const pgiam_conn_result *r, pgiam_rect area, int y)
+{
+	pgiam_buf rest = PGIAM_BUF_INIT;
+
+	if (r->detail[0])
+		pgiam_buf_printf(&rest, "DETAIL: %s\n", r->detail);
+	if (r->hint[0])
+		pgiam_buf_printf(&rest, "HINT: %s\n", r->hint);
+	if (r->why[0])
+		pgiam_buf_printf(&rest, "WHY: %s\n", r->why);
+	draw_wrapped(area, y, PGIAM_ROLE_NORMAL, pgiam_buf_cstr(&rest));
+	pgiam_buf_dispose(&rest);
+}
+
 static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area)
 {
 	int widths[64];
@@ -103,14 +149,17 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 	int y = area.y;
 	char line[1700];
 
+	if (r->nnotices) {
+		y = draw_notices(r, area, y);
+		area.h -= y - area.y;
+		area.y = y;
+	}
 	if (r->failed && r->cancelled) {
 		snprintf(line, sizeof(line), "cancelled after %.1f s", r->seconds);
 		pgiam_draw_text(y, area.x, area.w, PGIAM_ROLE_WARN, line);
 		return;
 	}
 	if (r->failed) {
-		pgiam_buf rest = PGIAM_BUF_INIT;
-
 		if (r->sqlstate[0])
 			snprintf(line, sizeof(line), "ERROR %s: %s", r->sqlstate, r->message);
 		else
@@ -118,12 +167,7 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 		y = draw_wrapped(area, y, PGIAM_ROLE_ERROR, line);
 		if (r->position > 0)
 			y = draw_position(area, y, v->last_sql, r->position);
-		if (r->detail[0])
-			pgiam_buf_printf(&rest, "DETAIL: %s\n", r->detail);
-		if (r->hint[0])
-			pgiam_buf_printf(&rest, "HINT: %s\n", r->hint);
-		draw_wrapped(area, y, PGIAM_ROLE_NORMAL, pgiam_buf_cstr(&rest));
-		pgiam_buf_dispose(&rest);
+		draw_error_notes(r, area, y);
 		return;
 	}
 	if (!ncols) {

@@ -15,7 +15,7 @@ def policy_json(box, *args, env=None):
 
 
 def test_offline_placeholders(box):
-    box.role_profile()
+    box.role_profile(read_only="true")
     doc = policy_json(box, "demo", "--offline")
     assert doc["profile"] == "demo" and doc["role_arn"] == ROLE_ARN
     # the account comes from the role ARN; the resource id is unknown
@@ -36,7 +36,7 @@ def test_offline_placeholders(box):
                    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO readonly_role",
                    "GRANT rds_iam TO iam_ro_user;", "GRANT readonly_role TO iam_ro_user;"):
         assert needle in sql, needle
-    assert "snowflake_sql" not in doc
+    assert "snowflake_sql" not in doc and doc["sql_privileges"] == "read-only"
 
 
 def test_known_ids_and_principal_from_sts(box):
@@ -90,7 +90,9 @@ def test_no_role_and_quoted_identifiers(box):
     assert doc["trust_policy"] is None and doc["role_arn"] is None
     assert doc["resource"].endswith(":<account-id>:dbuser:<dbi-resource-id>/IamUser")
     assert 'CREATE USER "IamUser" WITH LOGIN' in doc["sql"]
-    assert 'GRANT CONNECT ON DATABASE "Sales-DB" TO readonly_role' in doc["sql"]
+    # no read_only = true: rds_iam and CONNECT for the user itself, no readonly_role
+    assert 'GRANT CONNECT ON DATABASE "Sales-DB" TO "IamUser"' in doc["sql"]
+    assert "readonly_role" not in doc["sql"] and doc["sql_privileges"] == "template"
     assert "rolname = 'IamUser'" in doc["sql"]
     # reserved words are quoted too: CREATE USER user is a syntax error
     box.profile("reserved", db_user="user", database="order")

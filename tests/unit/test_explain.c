@@ -137,15 +137,15 @@ static void test_denied_object(void **state)
 static void test_permission_wording(void **state)
 {
 	static const struct { pgiam_explain_denied f; const char *want; } cases[] = {
-		{ { "INSERT", "iam_ro_user", "readonly_role, rds_iam", "table", "public.customers", "SELECT", NULL },
+		{ { "INSERT", "iam_ro_user", "readonly_role, rds_iam", "table", "public.customers", "SELECT", NULL, NULL },
 		  "INSERT refused: role iam_ro_user (member of readonly_role, rds_iam) lacks INSERT on table public.customers; it holds SELECT" },
-		{ { "DELETE", "u", "", "table", "public.t", "", NULL },
+		{ { "DELETE", "u", "", "table", "public.t", "", NULL, NULL },
 		  "DELETE refused: role u (member of no other role) lacks DELETE on table public.t; it holds no privilege on it" },
-		{ { "UPDATE", "u", NULL, "table", "public.t", "UPDATE", NULL },
+		{ { "UPDATE", "u", NULL, "table", "public.t", "UPDATE", NULL, NULL },
 		  "UPDATE refused: role u (member of no other role) holds UPDATE on table public.t but lacks SELECT, needed to read its columns (WHERE, RETURNING or expressions); it holds UPDATE" },
-		{ { "CREATE", "u", "r", "schema", "public", "USAGE", NULL },
+		{ { "CREATE", "u", "r", "schema", "public", "USAGE", NULL, NULL },
 		  "CREATE refused: role u (member of r) lacks CREATE on schema public; it holds USAGE" },
-		{ { "", "u", "r", NULL, NULL, NULL, "permission denied to create role" },
+		{ { "", "u", "r", NULL, NULL, NULL, "permission denied to create role", NULL },
 		  "statement refused: role u (member of r) was refused: permission denied to create role" },
 	};
 	(void)state;
@@ -242,17 +242,17 @@ static void test_read_only_wording(void **state)
 	static const char ro[] = " refused: this session is read-only (default_transaction_read_only "
 		"is on, set by the profile's read_only = true); the server enforces it";
 	static const struct { pgiam_explain_denied f; const char *want; } cases[] = {
-		{ { "INSERT", "iam_ro_user", "rds_iam, readonly_role", NULL, "public.customers", "SELECT", NULL },
+		{ { "INSERT", "iam_ro_user", "rds_iam, readonly_role", NULL, "public.customers", "SELECT", NULL, NULL },
 		  "; besides, role iam_ro_user (member of rds_iam, readonly_role) holds only SELECT on "
 		  "public.customers, so without read-only it would be refused too" },
-		{ { "INSERT", "iam_rw_user", "rds_iam", NULL, "public.customers", "SELECT, INSERT, UPDATE, DELETE", NULL },
+		{ { "INSERT", "iam_rw_user", "rds_iam", NULL, "public.customers", "SELECT, INSERT, UPDATE, DELETE", NULL, NULL },
 		  "; role iam_rw_user (member of rds_iam) holds INSERT on public.customers, so the refusal "
 		  "is only the session's read-only setting" },
-		{ { "TRUNCATE", "u", "", NULL, "s.t", "", NULL },
+		{ { "TRUNCATE", "u", "", NULL, "s.t", "", NULL, NULL },
 		  "; besides, role u holds no privilege on s.t, so without read-only it would be refused too" },
-		{ { "DELETE", "u", NULL, NULL, "s.t", NULL, NULL }, "" },
-		{ { "DELETE", "u", NULL, NULL, NULL, "DELETE", NULL }, "" },
-		{ { "CREATE", "u", NULL, NULL, "s.t", "SELECT", NULL }, "" },
+		{ { "DELETE", "u", NULL, NULL, "s.t", NULL, NULL, NULL }, "" },
+		{ { "DELETE", "u", NULL, NULL, NULL, "DELETE", NULL, NULL }, "" },
+		{ { "CREATE", "u", NULL, NULL, "s.t", "SELECT", NULL, NULL }, "" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -263,6 +263,22 @@ static void test_read_only_wording(void **state)
 		assert_string_equal(pgiam_buf_cstr(&b), want);
 		pgiam_buf_dispose(&b);
 	}
+}
+
+/* Who set read-only is named: the flag, the profile, or nobody pgiam knows of. */
+static void test_read_only_origin(void **state)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(pgiam_explain_read_only(&b, "INSERT", "the --read-only flag"), 0);
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "set by the --read-only flag)"));
+	assert_null(strstr(pgiam_buf_cstr(&b), "profile"));
+	pgiam_buf_dispose(&b);
+	assert_int_equal(pgiam_explain_read_only(&b, "INSERT", ""), 0);
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "which pgiam did not ask for"));
+	assert_null(strstr(pgiam_buf_cstr(&b), "profile"));
+	pgiam_buf_dispose(&b);
 }
 
 static void test_auth_causes(void **state)
@@ -390,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_write_target),
 		cmocka_unit_test(test_nth_statement),
 		cmocka_unit_test(test_read_only_wording),
+		cmocka_unit_test(test_read_only_origin),
 		cmocka_unit_test(test_auth_causes),
 		cmocka_unit_test(test_statement_text),
 		cmocka_unit_test(test_failed_transaction_wording),
