@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "cli_auth.h"
 
+#include "arn.h"
 #include "auth.h"
 #include "buf.h"
 #include "error.h"
@@ -27,35 +28,6 @@ static void policy_usage(FILE *out)
 		"true, else with rds_iam only and the privileges as a template. --snowflake adds\n"
 		"the Snowflake network rule, security integration, secret and external access\n"
 		"integration. The source principal comes from GetCallerIdentity unless --offline.\n");
-}
-
-/* The field at index idx (0-based, ':'-separated) of an ARN, copied; "" when absent. */
-static void arn_field(char *out, size_t len, const char *arn, int idx)
-{
-	const char *p = arn;
-
-	out[0] = '\0';
-	for (int i = 0; p && i < idx; i++)
-		if ((p = strchr(p, ':')))
-			p++;
-	if (p)
-		snprintf(out, len, "%.*s", (int)strcspn(p, ":"), p);
-}
-
-/* An STS assumed-role ARN names the role session; trust policies name the role. */
-static void principal_from_caller(char *out, size_t len, const char *caller)
-{
-	char partition[32], account[32];
-	const char *res = strrchr(caller, ':');
-
-	arn_field(partition, sizeof(partition), caller, 1);
-	arn_field(account, sizeof(account), caller, 4);
-	if (res && strncmp(res + 1, "assumed-role/", 13) == 0) {
-		const char *name = res + 14;
-		snprintf(out, len, "arn:%s:iam::%s:role/%.*s", partition, account,
-			(int)strcspn(name, "/"), name);
-	} else
-		snprintf(out, len, "%s", caller);
 }
 
 /* PostgreSQL 15's reserved keywords and those that cannot name a database
@@ -301,7 +273,7 @@ int pgiam_cmd_policy(int argc, char **argv)
 	pgiam_auth *auth = NULL;
 	json_object *out = NULL, *iam = NULL, *trust = NULL;
 	pgiam_buf sql = PGIAM_BUF_INIT, sf = PGIAM_BUF_INIT;
-	char partition[32] = "", account[32] = "", resource[1024], principal[PGIAM_AUTH_ARN_MAX + 1];
+	char account[32] = "", resource[1024], principal[PGIAM_AUTH_ARN_MAX + 1];
 	const char *region = NULL, *role_arn = NULL, *user = NULL, *database = NULL;
 	const char *principal_note = NULL;
 	int status = 1, read_only = 0;
@@ -344,19 +316,20 @@ int pgiam_cmd_policy(int argc, char **argv)
 	role_arn = pgiam_profile_role_arn(profile);
 	user = pgiam_profile_db_user(profile) ? pgiam_profile_db_user(profile) : "<db-user>";
 	database = pgiam_profile_database(profile) ? pgiam_profile_database(profile) : "<database>";
-	if (role_arn) {
-		arn_field(partition, sizeof(partition), role_arn, 1);
-		arn_field(account, sizeof(account), role_arn, 4);
-	}
-	if (!partition[0])
-		snprintf(partition, sizeof(partition), "%s", region && !strncmp(region, "cn-", 3) ? "aws-cn" :
-			region && !strncmp(region, "us-gov-", 7) ? "aws-us-gov" : "aws");
+	if (role_arn)
+		pgiam_arn_field(account, sizeof(account), role_arn, 4);
 	if (pgiam_profile_account_id(profile))
 		snprintf(account, sizeof(account), "%s", pgiam_profile_account_id(profile));
-	snprintf(resource, sizeof(resource), "arn:%s:rds-db:%s:%s:dbuser:%s/%s", partition,
-		region ? region : "<region>", account[0] ? account : "<account-id>",
-		pgiam_profile_dbi_resource_id(profile) ? pgiam_profile_dbi_resource_id(profile) :
-		"<dbi-resource-id>", user);
+	{
+		pgiam_arn_rds_db db = { role_arn, region, account[0] ? account : NULL,
+			pgiam_profile_dbi_resource_id(profile), user,
+			"<region>", "<account-id>", "<dbi-resource-id>", "<db-user>" };
+
+		if (pgiam_arn_rds_db_resource(resource, sizeof(resource), &db) < 0) {
+			pgiam_cli_error("policy", NULL);
+			goto cleanup;
+		}
+	}
 
 	snprintf(principal, sizeof(principal), "<source-principal-arn>");
 	principal_note = offline ? "offline: replace with the ARN of the principal that assumes the role" :
@@ -366,7 +339,7 @@ int pgiam_cmd_policy(int argc, char **argv)
 			pgiam_auth_info info;
 
 			pgiam_auth_info_get(&info, auth);
-			principal_from_caller(principal, sizeof(principal), info.caller_arn);
+			pgiam_arn_role_of_caller(principal, sizeof(principal), info.caller_arn);
 		} else {
 			pgiam_cli_line(stderr, "pgiam: policy: warning: cannot ask STS who the source principal is (%s); "
 				"using a placeholder", pgiam_error_last());
