@@ -1,5 +1,6 @@
 /* cancel_watch.c - settles a cancel request from the events that follow it (cancel_watch.h). */
 #include "cancel_watch.h"
+#include "sqlstate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +41,7 @@ pgiam_cancel_outcome pgiam_cancel_watch_event(pgiam_cancel_watch *w, char *out, 
 			"the statement");
 		return settle(w, PGIAM_CANCEL_COMPLETED);
 	case PGIAM_SEV_ERROR:
-		if (e && !strcmp(e->sqlstate, "57014")) {
+		if (e && pgiam_sqlstate_is(e->sqlstate, PGIAM_SQLSTATE_QUERY_CANCELED)) {
 			snprintf(out, len, "cancelled");
 			return settle(w, PGIAM_CANCEL_CONFIRMED);
 		}

@@ -10,6 +10,7 @@
  * target table, to say whether the role could write it at all.
  */
 #include "session_int.h"
+#include "sqlstate.h"
 
 #include "error.h"
 #include "secure.h"
@@ -121,7 +122,7 @@ static int fail_query(pgiam_session *s)
 {
 	char extra[1200] = "";
 	pgiam_session_error saved = s->err;
-	int code = !strcmp(s->err.sqlstate, "42501") || !strcmp(s->err.sqlstate, "25006") ?
+	int code = pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_INSUFFICIENT_PRIVILEGE) || pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_READ_ONLY_SQL_TRANSACTION) ?
 		PGIAM_EDENIED : PGIAM_ESERVER;
 
 	if (s->err.detail[0])
@@ -270,7 +271,7 @@ static void start_explain(pgiam_session *s)
 	char kind[32], name[256], schema[256] = "";
 	const char *params[3];
 
-	if (!strcmp(s->err.sqlstate, "25006")) {
+	if (pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_READ_ONLY_SQL_TRANSACTION)) {
 		if (pgiam_explain_write_target(schema, sizeof(schema), name, sizeof(name),
 		    failed_statement(s)) != 0) {
 			fail_query(s);
@@ -309,7 +310,7 @@ static void explain_result(pgiam_session *s, const PGresult *res)
 	f.statement_kind = sk;
 	f.role = PQgetvalue(res, 0, 0);
 	f.member_of = PQgetvalue(res, 0, 1);
-	if (!strcmp(s->err.sqlstate, "25006")) {
+	if (pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_READ_ONLY_SQL_TRANSACTION)) {
 		/* no such table: the plain read-only explanation, already set, stands */
 		if (PQgetisnull(res, 0, 2))
 			return;
@@ -424,7 +425,7 @@ static int note_txn(pgiam_session *s)
 		return 0;
 	}
 	s->txn = PGIAM_TXN_FAILED;
-	if (!s->query_failed || !strcmp(s->err.sqlstate, "25P02"))
+	if (!s->query_failed || pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_IN_FAILED_SQL_TRANSACTION))
 		return 0;
 	if (pgiam_explain_statement_text(s->txn_stmt, sizeof(s->txn_stmt), s->running_sql,
 	    s->stmts_done) < 0)
@@ -528,13 +529,13 @@ static void finish(pgiam_session *s)
 				n->rows = s->rows_total;
 			return;
 		}
-		if (s->cancel_requested && !strcmp(s->err.sqlstate, "57014")) {
+		if (s->cancel_requested && pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_QUERY_CANCELED)) {
 			s->state = ST_READY;
 			pgiam__session_push(s, PGIAM_SEV_CANCELLED, PGIAM_STEP_QUERY,
 				"query cancelled");
 			return;
 		}
-		if (!strcmp(s->err.sqlstate, "25006")) {
+		if (pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_READ_ONLY_SQL_TRANSACTION)) {
 			pgiam_buf out = PGIAM_BUF_INIT;
 			char sk[32];
 			pgiam_explain_statement_kind(sk, sizeof(sk), failed_statement(s));
@@ -548,13 +549,13 @@ static void finish(pgiam_session *s)
 			}
 			/* no catalog query runs in the transaction this refusal failed */
 			explain_failed_here(s, s->err.explanation);
-		} else if (!strcmp(s->err.sqlstate, "42501")) {
+		} else if (pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_INSUFFICIENT_PRIVILEGE)) {
 			if (s->txn != PGIAM_TXN_FAILED) {
 				start_explain(s);
 				return;
 			}
 			explain_failed_here(s, s->err.server_message);
-		} else if (!strcmp(s->err.sqlstate, "25P02")) {
+		} else if (pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_IN_FAILED_SQL_TRANSACTION)) {
 			explain_failed_txn(s);
 		} else if (failed_here && !s->err.explanation[0]) {
 			explain_failed_here(s, NULL);

@@ -9,6 +9,7 @@
  * connection never waits for STS; it wakes the loop through a pipe.
  */
 #include "conn.h"
+#include "sqlstate.h"
 
 #include "auth.h"
 #include "cancel_watch.h"
@@ -638,7 +639,7 @@ static void handle_own_event(pgiam_conn *c, const pgiam_session_event *ev)
 			break;
 		query_failed(c, e, failed[0] ? failed : ev->kind == PGIAM_SEV_CANCELLED ?
 			"cancelled" : ev->text);
-		r->cancelled = ev->kind == PGIAM_SEV_CANCELLED || (e && !strcmp(e->sqlstate, "57014"));
+		r->cancelled = ev->kind == PGIAM_SEV_CANCELLED || (e && pgiam_sqlstate_is(e->sqlstate, PGIAM_SQLSTATE_QUERY_CANCELED));
 		c->on_own = 0;
 		break;
 	case PGIAM_SEV_NONE:
@@ -746,7 +747,7 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 		if (c->querying && !c->on_own) {
 			query_failed(c, e, ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
 			r->cancelled = ev->kind == PGIAM_SEV_CANCELLED ||
-				(e && !strcmp(e->sqlstate, "57014"));
+				(e && pgiam_sqlstate_is(e->sqlstate, PGIAM_SQLSTATE_QUERY_CANCELED));
 			txn_update(c);
 		}
 		break;
