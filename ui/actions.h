@@ -29,7 +29,7 @@
 	_(HELP,        GLOBAL,   "Show this help: every key, by screen", '?', KEY_F(1), 0, 0) \
 	_(QUIT,        GLOBAL,   "Quit pgiam (the terminal is restored); in a text view (help, log, check, policy) close it, as in a pager", 'q', KEY_F(10), 0, 0) \
 	_(BACK,        GLOBAL,   "Go back; cancels the running operation first", PGIAM_KEY_ESC, 0, 0, 0) \
-	_(CANCEL,      GLOBAL,   "Cancel the running operation; otherwise back (quits on the home screen)", PGIAM_CTRL('c'), 0, 0, 0) \
+	_(CANCEL,      GLOBAL,   "Cancel the running operation; at the SQL prompt clear a half-typed line (Up brings it back); otherwise back (quits on the home screen)", PGIAM_CTRL('c'), 0, 0, 0) \
 	_(LOG,         GLOBAL,   "Show the event log (roles assumed, tokens signed, reconnects)", 'L', KEY_F(3), 0, 0) \
 	_(REDRAW,      GLOBAL,   "Redraw the whole screen", PGIAM_CTRL('l'), 0, 0, 0) \
 	_(UP,          LIST,     "Move up one line", KEY_UP, 'k', 0, 0) \
@@ -59,7 +59,7 @@
 	_(DEL_FWD,     EDIT,     "Delete the character under the cursor", KEY_DC, PGIAM_CTRL('d'), 0, 0) \
 	_(DEL_LINE,    EDIT,     "Clear the text", PGIAM_CTRL('u'), 0, 0, 0) \
 	_(RETRY,       CONNECT,  "Try connecting again", 'r', 0, 0, 0) \
-	_(RUN,         SQL,      "Run the SQL typed at the prompt", '\n', '\r', KEY_ENTER, 0) \
+	_(RUN,         SQL,      "Run the SQL typed at the prompt; while a statement runs, queue it (it runs after that one, if that one succeeds)", '\n', '\r', KEY_ENTER, 0) \
 	_(BROWSE,      SQL,      "Browse schemas and tables (keyset paging: any table size, constant memory)", KEY_F(5), 0, 0, 0) \
 	_(HISTORY_PREV, SQL,     "Recall the previous statement (what was typed is kept)", KEY_UP, PGIAM_CTRL('p'), 0, 0) \
 	_(HISTORY_NEXT, SQL,     "Recall the next statement, then what was being typed", KEY_DOWN, PGIAM_CTRL('n'), 0, 0) \

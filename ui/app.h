@@ -10,6 +10,7 @@
 #define PGIAM_UI_APP_H
 
 #include "actions.h"
+#include "buf.h"
 #include "colors.h"
 #include "conn.h"
 #include "eventlog.h"
@@ -50,6 +51,11 @@ typedef struct pgiam_screen_ops {
 	void (*draw)(pgiam_screen *s, pgiam_app *app, pgiam_rect body);
 	unsigned (*action)(pgiam_screen *s, pgiam_app *app, pgiam_action a);
 	unsigned (*text)(pgiam_screen *s, pgiam_app *app, wchar_t ch);   /* may be NULL */
+	/* A bracketed paste, as ONE edit: UTF-8, line ends made '\n', other controls
+	 * but tabs removed. Its newlines are text, never Enter. NULL: the screen takes
+	 * no text and the paste is dropped with a message (a pasted 'y' must not
+	 * answer a question). */
+	unsigned (*paste)(pgiam_screen *s, pgiam_app *app, const char *text, size_t len);
 	unsigned (*tick)(pgiam_screen *s, pgiam_app *app);             /* may be NULL */
 	/* Re-reads what the screen shows when it is on top again (may be NULL). */
 	unsigned (*resume)(pgiam_screen *s, pgiam_app *app);
@@ -68,6 +74,9 @@ struct pgiam_screen {
 
 #define PGIAM_SCREEN_STACK 8
 
+/* The most of one paste that is kept; no screen holds more than this. */
+#define PGIAM_PASTE_MAX (1024 * 1024)
+
 struct pgiam_app {
 	char *profiles_dir;          /* NULL: the core's default */
 	char *start_profile;         /* --profile NAME: connect at once */
@@ -80,6 +89,13 @@ struct pgiam_app {
 	char message[400];           /* the message line; "" for the default hints */
 	pgiam_role message_role;
 	time_t message_until;
+	int message_fresh;           /* set by the handler now running: kept on a screen change */
+	struct {
+		int active;              /* between ESC[200~ and ESC[201~ */
+		pgiam_buf text;          /* what arrived so far (wiped: it may be a secret) */
+		size_t dropped;          /* bytes past PGIAM_PASTE_MAX */
+		int last_cr;             /* the last character was CR (CR LF is one line end) */
+	} paste;
 	pgiam_eventlog log;
 	pgiam_conn *conn;            /* NULL when not connected */
 	int full_redraw;
@@ -95,7 +111,9 @@ struct pgiam_app {
  * return. */
 unsigned pgiam_app_push(pgiam_app *app, const pgiam_screen_ops *ops, void *arg);
 
-/* Shows a one-line message (sanitised when drawn) for a few seconds. */
+/* Shows a one-line message (sanitised when drawn) for a few seconds. A screen change
+ * clears it, unless it was set by the handler that changes the screen ("saved
+ * profile x" shows on the list the form returns to, not on the screen after that). */
 void pgiam_app_message(pgiam_app *app, pgiam_role role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

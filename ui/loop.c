@@ -5,15 +5,20 @@
  * a second. Signals are blocked except inside ppoll, and their handlers only set
  * flags: SIGWINCH leads to a resize in this loop, SIGTERM/SIGINT/SIGHUP end it, and the
  * terminal is restored on every way out (normal exit, fatal error, signal, crash).
+ * Input goes through keys.c (sequences ncurses does not know); a bracketed paste is
+ * collected here and handed to the screen whole, so its newlines are never Enter.
  */
 #include "app.h"
 
 #include "draw.h"
 #include "error.h"
+#include "keys.h"
 #include "sanitize.h"
 #include "statusbar.h"
+#include "width.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,20 +47,31 @@ static void on_term(int sig)
 	got_term = sig;
 }
 
+/* Bracketed paste: the terminal wraps pasted text in ESC[200~ ... ESC[201~ while the
+ * mode is on, so a paste is told from typing and its newlines are never Enter. The
+ * mode outlives the program in the terminal: every way out turns it off. */
+static const char paste_on[] = "\033[?2004h";
+static const char paste_off[] = "\033[?2004l";
+
+static void write_all(const char *s, size_t len)
+{
+	if (write(STDOUT_FILENO, s, len) < 0) {
+		/* the terminal is gone: nothing more can be done */
+	}
+}
+
 /* After a crash: only async-signal-safe calls. Restores the saved terminal modes,
- * leaves the alternate screen and shows the cursor. */
+ * turns bracketed paste off, leaves the alternate screen and shows the cursor. */
 static void crash_restore(void)
 {
-	static const char reset[] = "\033[0m\033[?25h\033[?1049l\r\n";
+	static const char reset[] = "\033[?2004l\033[0m\033[?25h\033[?1049l\r\n";
 
 	if (!curses_active)
 		return;
 	curses_active = 0;
 	if (tio_saved)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
-	if (write(STDOUT_FILENO, reset, sizeof(reset) - 1) < 0) {
-		/* nothing more can be done */
-	}
+	write_all(reset, sizeof(reset) - 1);
 }
 
 /* A crash signal: restore the terminal, then die of the same signal. */
@@ -75,6 +91,7 @@ static void restore_terminal(void)
 	if (curses_active) {
 		curses_active = 0;
 		endwin();
+		write_all(paste_off, sizeof(paste_off) - 1);
 	}
 }
 
@@ -121,6 +138,7 @@ void pgiam_app_message(pgiam_app *app, pgiam_role role, const char *fmt, ...)
 	va_end(ap);
 	app->message_role = role;
 	app->message_until = time(NULL) + 8;
+	app->message_fresh = 1;
 }
 
 int pgiam_app_connected(const pgiam_app *app)
@@ -186,8 +204,10 @@ static int terminal_start(sigset_t *wait_mask)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	pgiam_keys_define();
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
+	write_all(paste_on, sizeof(paste_on) - 1);
 	curs_set(0);
 	pgiam_colors_init();
 	return 0;
@@ -337,6 +357,9 @@ static int apply(pgiam_app *app, unsigned r)
 {
 	if (r & PGIAM_REACT_QUIT)
 		return 1;
+	if ((r & (PGIAM_REACT_POP | PGIAM_REACT_PUSH)) && !app->message_fresh)
+		app->message[0] = '\0';  /* an old message belongs to the screen it was for */
+	app->message_fresh = 0;
 	if (r & PGIAM_REACT_POP) {
 		close_top(app);
 		if ((r & PGIAM_REACT_POP_UNDER) && app->depth)
@@ -416,6 +439,121 @@ static unsigned handle_key(pgiam_app *app, int status, wint_t ch)
 	if (r & PGIAM_REACT_UNHANDLED)
 		r = (r & ~(unsigned)PGIAM_REACT_UNHANDLED) | global_action(app, a);
 	return r;
+}
+
+/* One character of a paste, into the paste buffer: line ends (CR, LF, CR LF) become
+ * '\n', tabs stay, other controls and the keys ncurses decoded inside the paste are
+ * dropped (they are not text). */
+static void paste_add(pgiam_app *app, int status, wint_t ch)
+{
+	char mb[MB_LEN_MAX];
+	size_t n = 0;
+	int after_cr = app->paste.last_cr;
+
+	app->paste.last_cr = status == OK && ch == '\r';
+	if (status != OK)
+		return;
+	if (ch == '\n' && after_cr)
+		return;
+	if (ch == '\r' || ch == '\n')
+		mb[n++] = '\n';
+	else if (ch == '\t')
+		mb[n++] = '\t';
+	else if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch < 0xa0))
+		return;
+	else
+		n = pgiam_width_encode(mb, (wchar_t)ch);
+	if (app->paste.text.len + n > PGIAM_PASTE_MAX) {
+		app->paste.dropped += n;
+		return;
+	}
+	if (n && pgiam_buf_put(&app->paste.text, mb, n) < 0)
+		pgiam_ui_fail("out of memory while reading a paste");
+}
+
+/* The paste ended: the top screen gets it whole, or nothing of it. */
+static unsigned paste_deliver(pgiam_app *app)
+{
+	pgiam_screen *s = top(app);
+	unsigned r = PGIAM_REACT_REDRAW;
+
+	if (!s || !app->paste.text.len) {
+		r = PGIAM_REACT_NONE;
+	} else if (app->paste.dropped) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "the paste is over %d MiB: nothing of it "
+			"was inserted", PGIAM_PASTE_MAX / (1024 * 1024));
+	} else if (s->ops->paste) {
+		r = s->ops->paste(s, app, app->paste.text.ptr, app->paste.text.len);
+	} else {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "paste ignored: this screen takes no text");
+	}
+	pgiam_buf_clear(&app->paste.text);
+	app->paste.dropped = 0;
+	return r;
+}
+
+/* Whether more input is there already, without waiting (it is put back). */
+static int more_input_now(void)
+{
+	wint_t ch = 0;
+	int status = get_wch(&ch);
+
+	if (status == KEY_CODE_YES)
+		ungetch((int)ch);
+	else if (status == OK)
+		unget_wch((wchar_t)ch);
+	return status != ERR;
+}
+
+/* A terminal without bracketed paste sends a paste as keys, its newlines as Enter.
+ * A person's Enter is read alone (the loop reads each key as it comes, also while a
+ * statement runs); a CR with more input right behind it came in one write with that
+ * input: a pasted line end, given to the screen as one, never as Enter. */
+static unsigned unbracketed_newline(pgiam_app *app, pgiam_screen *s)
+{
+	unsigned r = s->ops->paste(s, app, "\n", 1);
+
+	pgiam_app_message(app, PGIAM_ROLE_WARN, "a line end with more input right behind it "
+		"was taken as pasted, not as Enter; press Enter alone");
+	return r | PGIAM_REACT_REDRAW;
+}
+
+/* What get_wch returned: between the paste markers it is the paste's text, outside
+ * them a key. An ESC that starts a sequence nobody decoded is dropped with it. */
+static unsigned handle_input(pgiam_app *app, int status, wint_t ch)
+{
+	int code = status == KEY_CODE_YES ? (int)ch : 0;
+
+	app->message_fresh = 0;
+	if (status == OK && ch == PGIAM_KEY_ESC) {
+		int seq = pgiam_keys_swallow_sequence();
+
+		if (seq == PGIAM_KEY_PASTE_START || seq == PGIAM_KEY_PASTE_END)
+			code = seq;  /* a marker whose bytes came too far apart for ncurses */
+		else if (seq || app->paste.active)
+			return PGIAM_REACT_NONE;  /* a sequence nobody decoded, or a pasted ESC */
+	}
+	if (code == PGIAM_KEY_PASTE_START) {
+		pgiam_buf_clear(&app->paste.text);
+		app->paste.dropped = 0;
+		app->paste.last_cr = 0;
+		app->paste.active = 1;
+		return PGIAM_REACT_NONE;
+	}
+	if (code == PGIAM_KEY_PASTE_END) {
+		if (!app->paste.active)
+			return PGIAM_REACT_NONE;
+		app->paste.active = 0;
+		return paste_deliver(app);
+	}
+	if (app->paste.active && code != KEY_RESIZE) {
+		paste_add(app, status, ch);
+		return PGIAM_REACT_NONE;
+	}
+	if (status == OK && (ch == '\r' || ch == '\n') && top(app) && top(app)->ops->paste &&
+	    !too_small(app) && more_input_now())
+		return unbracketed_newline(app, top(app));
+	return handle_key(app, status, ch);
 }
 
 static int ms_to_next_second(void)
@@ -512,7 +650,7 @@ int pgiam_loop_run(pgiam_app *app)
 			int status;
 
 			while (!done && (status = get_wch(&ch)) != ERR) {
-				unsigned r = handle_key(app, status, ch);
+				unsigned r = handle_input(app, status, ch);
 
 				if (r)
 					dirty = 1;
@@ -520,7 +658,10 @@ int pgiam_loop_run(pgiam_app *app)
 			}
 		}
 		if (!done && top(app) && top(app)->ops->tick) {
-			unsigned r = top(app)->ops->tick(top(app), app);
+			unsigned r = 0;
+
+			app->message_fresh = 0;
+			r = top(app)->ops->tick(top(app), app);
 
 			if (r)
 				dirty = 1;
@@ -533,6 +674,7 @@ int pgiam_loop_run(pgiam_app *app)
 	}
 	while (app->depth)
 		close_top(app);
+	pgiam_buf_dispose(&app->paste.text);
 	restore_terminal();
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "form.h"
 #include "layout.h"
+#include "secure.h"
 #include "width.h"
 
 #include <limits.h>
@@ -287,6 +288,27 @@ static unsigned form_text(pgiam_screen *s, pgiam_app *app, wchar_t ch)
 	return PGIAM_REACT_REDRAW;
 }
 
+/* A paste into the active field as one insert. A field holds one line, so a pasted
+ * line end is never Enter (the next field, or saving) nor part of the value: the
+ * ones at the end (copied with the value) are dropped, others and tabs become
+ * spaces, which the field's check then points out. Wiped: it may be a secret. */
+static unsigned form_paste(pgiam_screen *s, pgiam_app *app, const char *text, size_t len)
+{
+	form_view *v = s->data;
+	char *one = pgiam_xcalloc(1, len + 1);
+	size_t n = len;
+
+	while (n && text[n - 1] == '\n')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		one[i] = text[i] == '\n' || text[i] == '\t' ? ' ' : text[i];
+	if (pgiam_form_insert(&v->form, one, n) < 0)
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
+	pgiam_wipe(one, len + 1);
+	free(one);
+	return PGIAM_REACT_REDRAW;
+}
+
 static void form_close(pgiam_screen *s, pgiam_app *app)
 {
 	form_view *v = s->data;
@@ -301,5 +323,6 @@ const pgiam_screen_ops pgiam_screen_form = {
 	.scopes = { PGIAM_SCOPE_FORM, PGIAM_SCOPE_EDIT }, .nscopes = 2,
 	.text_input = 1,
 	.open = form_open, .draw = form_draw, .action = form_action, .text = form_text,
+	.paste = form_paste,
 	.close = form_close, .cursor = form_cursor,
 };

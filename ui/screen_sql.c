@@ -2,8 +2,16 @@
  * appear above as they arrive after the server's notices, errors inline with SQLSTATE,
  * detail, the server's hint, pgiam's explanation (WHY) and the position. After Enter
  * the line is cleared and the statement goes into the history (Up/Down, history.h).
- * Esc cancels a running query; with nothing running it offers to disconnect.
- * (Browsing and a real SQL editor are later issues.) */
+ * Esc cancels a running query; with nothing running it offers to disconnect. Ctrl-C
+ * cancels a running query, or clears a half-typed line (as in psql; Up brings it
+ * back); only on an empty line does it offer to disconnect.
+ *
+ * A paste is one edit: its lines stay one statement (a line break shows as a mark)
+ * and nothing runs until Enter. Newlines are kept rather than made spaces, because
+ * a "--" comment would otherwise swallow the lines after it ("delete from t -- x"
+ * then "where id = 1"). Enter pressed while a statement runs queues the line: it
+ * runs after the running one only if that one succeeded, as psql's ON_ERROR_STOP.
+ * (A real multi-line SQL editor is a later issue.) */
 #include "app.h"
 
 #include "draw.h"
@@ -18,6 +26,8 @@
 
 #define SQL_MAX 4096
 #define COL_MAX 40
+#define QUEUE_MAX 8
+#define NEWLINE_MARK "\xE2\x8F\x8E"   /* a line break at the one-line prompt */
 
 typedef struct sql_view {
 	char text[SQL_MAX];
@@ -28,6 +38,9 @@ typedef struct sql_view {
 	int page;
 	int cursor_y, cursor_x;
 	char title[160];
+	char *queued[QUEUE_MAX];   /* Enter while a statement ran: oldest first */
+	size_t nqueued;
+	char not_run[400];         /* why the queue was dropped, until the next statement */
 } sql_view;
 
 /* NULL is a dim symbol, as in the browser: the text "NULL" is a value a column can
@@ -226,6 +239,27 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 	}
 }
 
+/* The prompt's text as drawn: a line break is NEWLINE_MARK (one column, where the
+ * caret notation ^J would read as typed text), a tab one space. Returns the byte
+ * offset of the cursor in it. */
+static size_t prompt_display(pgiam_buf *out, const sql_view *v)
+{
+	size_t cursor = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < v->len && rc == 0; i++) {
+		if (i == v->cursor)
+			cursor = out->len;
+		if (v->text[i] == '\n')
+			rc = pgiam_buf_puts(out, NEWLINE_MARK);
+		else
+			rc = pgiam_buf_putc(out, v->text[i] == '\t' ? ' ' : v->text[i]);
+	}
+	if (rc < 0)
+		pgiam_ui_fail("out of memory");
+	return v->cursor >= v->len ? out->len : cursor;
+}
+
 static void sql_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	sql_view *v = s->data;
@@ -250,8 +284,10 @@ static void sql_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 			pgiam_draw_text(prompt_y - panel + i, 1, body.w - 2, PGIAM_ROLE_DIM, line);
 		}
 	}
-	const char *shown = v->text;
-	int cur = (int)pgiam_width_of_n(v->text, v->cursor);
+	pgiam_buf disp = PGIAM_BUF_INIT;
+	size_t disp_cursor = prompt_display(&disp, v);
+	const char *shown = pgiam_buf_cstr(&disp);
+	int cur = (int)pgiam_width_of_n(shown, disp_cursor);
 	int box = body.w - 7;
 
 	if (!app->conn || !pgiam_conn_can_query(app->conn))
@@ -259,15 +295,21 @@ static void sql_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 			"Queries need the core's session API, which this build does not have yet.");
 	else if (r && !r->done) {
 		char running[96];
+		int n = 0;
 
 		if (pgiam_conn_cancelling(app->conn))
-			snprintf(running, sizeof(running), "cancelling\xE2\x80\xA6 %.0f s \xC2\xB7 the "
-				"statement may still complete", pgiam_conn_query_seconds(app->conn));
+			n = snprintf(running, sizeof(running), "cancelling\xE2\x80\xA6 %.0f s \xC2\xB7 "
+				"the statement may still complete", pgiam_conn_query_seconds(app->conn));
 		else
-			snprintf(running, sizeof(running), "running\xE2\x80\xA6 %.0f s \xC2\xB7 Esc or "
-				"Ctrl-C cancels", pgiam_conn_query_seconds(app->conn));
+			n = snprintf(running, sizeof(running), "running\xE2\x80\xA6 %.0f s \xC2\xB7 Esc "
+				"or Ctrl-C cancels", pgiam_conn_query_seconds(app->conn));
+		if (v->nqueued && n > 0 && (size_t)n < sizeof(running))
+			snprintf(running + n, sizeof(running) - (size_t)n, " \xC2\xB7 %zu queued",
+				v->nqueued);
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN, running);
 	}
+	else if (v->not_run[0])
+		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN, v->not_run);
 	else
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM,
 			"Type SQL and press Enter. F5 browses, Esc disconnects, F3 shows the event log.");
@@ -282,6 +324,7 @@ static void sql_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		shown += next;
 	}
 	pgiam_draw_field(prompt_y, 5, box, PGIAM_ROLE_FIELD, shown);
+	pgiam_buf_dispose(&disp);
 	v->cursor_y = prompt_y;
 	v->cursor_x = 5 + cur;
 }
@@ -319,6 +362,79 @@ static void set_text(sql_view *v, const char *text)
 	v->cursor = v->len;
 }
 
+/* Into the history (so Up brings it back), and a clear line for the next one. */
+static void keep_and_clear(sql_view *v, pgiam_app *app)
+{
+	if (pgiam_history_add(&v->history, v->text) < 0)
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
+	set_text(v, "");
+}
+
+/* The queued statements will not run: they are in the history already. */
+/* Said on the screen's own line, not the message line, where a cancel's outcome
+ * ("not cancelled: UPDATE 1 completed") must not be replaced. */
+static void queue_drop(sql_view *v, const char *why)
+{
+	if (!v->nqueued)
+		return;
+	snprintf(v->not_run, sizeof(v->not_run), "%s: %zu queued statement%s not run (Up "
+		"recalls %s)", why, v->nqueued, v->nqueued == 1 ? " was" : "s were",
+		v->nqueued == 1 ? "it" : "them");
+	for (size_t i = 0; i < v->nqueued; i++)
+		free(v->queued[i]);
+	v->nqueued = 0;
+}
+
+static int running(const pgiam_app *app)
+{
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+
+	return r && !r->done;
+}
+
+/* Enter while a statement runs: the line waits for it instead of being refused and
+ * then glued to what is typed next. */
+static unsigned queue_line(sql_view *v, pgiam_app *app)
+{
+	if (v->nqueued == QUEUE_MAX) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%d statements are queued already: the "
+			"line stays here until the running one ends", QUEUE_MAX);
+		return PGIAM_REACT_REDRAW;
+	}
+	v->queued[v->nqueued++] = pgiam_xstrdup(v->text);
+	keep_and_clear(v, app);
+	pgiam_app_message(app, PGIAM_ROLE_WARN, "queued: it runs when the running statement "
+		"ends, if that one succeeds");
+	return PGIAM_REACT_REDRAW;
+}
+
+/* Sends sql; 0, or -1 with the error shown. */
+static int send_sql(sql_view *v, pgiam_app *app, const char *sql)
+{
+	snprintf(v->last_sql, sizeof(v->last_sql), "%s", sql);
+	if (pgiam_conn_query(app->conn, sql) < 0) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
+		return -1;
+	}
+	v->top = 0;
+	v->not_run[0] = '\0';
+	return 0;
+}
+
+static unsigned run_line(sql_view *v, pgiam_app *app)
+{
+	if (!v->len)
+		return PGIAM_REACT_NONE;
+	if (running(app))
+		return queue_line(v, app);
+	/* Not sent (no session): the text stays to be run again. */
+	if (send_sql(v, app, v->text) < 0)
+		return PGIAM_REACT_REDRAW;
+	/* As psql does (a statement the server refuses comes back with Up). */
+	keep_and_clear(v, app);
+	return PGIAM_REACT_REDRAW;
+}
+
 static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 {
 	sql_view *v = s->data;
@@ -326,25 +442,13 @@ static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	static pgiam_confirm_arg confirm;
 	unsigned pr;
 
-	if (a == PGIAM_ACTION_BROWSE)
+	if (a == PGIAM_ACTION_BROWSE) {
+		/* the browser's own queries would be taken for the running statement's end */
+		queue_drop(v, "left for the browser");
 		return pgiam_app_push(app, &pgiam_screen_browse, NULL);
-	if (a == PGIAM_ACTION_RUN) {
-		if (!v->len)
-			return PGIAM_REACT_NONE;
-		snprintf(v->last_sql, sizeof(v->last_sql), "%s", v->text);
-		/* Not sent (busy, no session): the text stays to be run again. */
-		if (pgiam_conn_query(app->conn, v->text) < 0) {
-			pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
-			return PGIAM_REACT_REDRAW;
-		}
-		/* As psql does: into the history, and a clear line for the next one (a
-		 * statement the server refuses comes back with Up). */
-		if (pgiam_history_add(&v->history, v->text) < 0)
-			pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
-		set_text(v, "");
-		v->top = 0;
-		return PGIAM_REACT_REDRAW;
 	}
+	if (a == PGIAM_ACTION_RUN)
+		return run_line(v, app);
 	if (a == PGIAM_ACTION_HISTORY_PREV || a == PGIAM_ACTION_HISTORY_NEXT) {
 		const char *recalled = a == PGIAM_ACTION_HISTORY_PREV
 			? pgiam_history_prev(&v->history, v->text)
@@ -369,6 +473,13 @@ static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		delete_bytes(v, v->cursor, pgiam_utf8_next(v->text, v->len, v->cursor));
 	else if (a == PGIAM_ACTION_DEL_LINE)
 		delete_bytes(v, 0, v->len);
+	else if (a == PGIAM_ACTION_CANCEL && v->len && !(app->conn && pgiam_conn_busy(app->conn)))
+		keep_and_clear(v, app);   /* as psql: a half-typed line is cleared, not left */
+	else if ((a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) && running(app)) {
+		/* a cancel stops the queue too, whether or not the statement completes */
+		queue_drop(v, "cancel asked");
+		return PGIAM_REACT_UNHANDLED;   /* the loop cancels the statement */
+	}
 	else if ((a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) &&
 		 !(app->conn && pgiam_conn_busy(app->conn))) {
 		memset(&confirm, 0, sizeof(confirm));
@@ -406,20 +517,72 @@ static unsigned sql_text(pgiam_screen *s, pgiam_app *app, wchar_t ch)
 	return PGIAM_REACT_REDRAW;
 }
 
+/* A pasted block, inserted whole at the cursor or not at all: a statement cut at the
+ * prompt's size would run without its end ("delete from t" without its "where"). */
+static unsigned sql_paste(pgiam_screen *s, pgiam_app *app, const char *text, size_t len)
+{
+	sql_view *v = s->data;
+	size_t lines = 1;
+
+	if (v->len + len >= sizeof(v->text)) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "the paste (%zu bytes) does not fit the "
+			"prompt (%d bytes, %zu in use): nothing of it was inserted; for longer SQL "
+			"use pgiam psql", len, SQL_MAX - 1, v->len);
+		return PGIAM_REACT_REDRAW;
+	}
+	for (size_t i = 0; i + 1 < len; i++)
+		lines += text[i] == '\n';
+	memmove(v->text + v->cursor + len, v->text + v->cursor, v->len - v->cursor + 1);
+	memcpy(v->text + v->cursor, text, len);
+	v->len += len;
+	v->cursor += len;
+	if (lines > 1)
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "pasted %zu lines as one statement; nothing "
+			"ran: Enter runs it, Ctrl-C clears it", lines);
+	return PGIAM_REACT_REDRAW;
+}
+
+/* The running statement ended: the next queued one runs if it succeeded. */
 static unsigned sql_tick(pgiam_screen *s, pgiam_app *app)
 {
-	(void)s;
-	return pgiam_txnguard_tick(app);
+	sql_view *v = s->data;
+	const pgiam_conn_result *r = NULL;
+	unsigned guard = pgiam_txnguard_tick(app);
+
+	if (guard & (PGIAM_REACT_POP | PGIAM_REACT_PUSH | PGIAM_REACT_QUIT))
+		return guard;
+	if (!v->nqueued || !app->conn || pgiam_conn_busy(app->conn))
+		return guard;
+	r = pgiam_conn_result_of(app->conn);
+	if (!r || r->failed) {
+		queue_drop(v, "the statement failed");
+		return guard | PGIAM_REACT_REDRAW;
+	}
+	if (send_sql(v, app, v->queued[0]) < 0) {
+		char why[320];
+
+		snprintf(why, sizeof(why), "not sent (%s)", pgiam_error_last());
+		queue_drop(v, why);
+		return guard | PGIAM_REACT_REDRAW;
+	}
+	free(v->queued[0]);
+	memmove(v->queued, v->queued + 1, (v->nqueued - 1) * sizeof(v->queued[0]));
+	v->nqueued--;
+	return guard | PGIAM_REACT_REDRAW;
 }
 
 static void sql_close(pgiam_screen *s, pgiam_app *app)
 {
+	sql_view *v = s->data;
+
 	if (app->conn) {
 		pgiam_conn_free(app->conn);
 		app->conn = NULL;
 	}
-	pgiam_history_dispose(&((sql_view *)s->data)->history);
-	free(s->data);
+	for (size_t i = 0; i < v->nqueued; i++)
+		free(v->queued[i]);
+	pgiam_history_dispose(&v->history);
+	free(v);
 }
 
 const pgiam_screen_ops pgiam_screen_sql = {
@@ -427,5 +590,6 @@ const pgiam_screen_ops pgiam_screen_sql = {
 	.scopes = { PGIAM_SCOPE_SQL, PGIAM_SCOPE_EDIT, PGIAM_SCOPE_LIST }, .nscopes = 3,
 	.text_input = 1,
 	.open = sql_open, .draw = sql_draw, .action = sql_action, .text = sql_text,
+	.paste = sql_paste,
 	.tick = sql_tick, .close = sql_close, .cursor = sql_cursor,
 };

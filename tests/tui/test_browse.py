@@ -112,7 +112,7 @@ def refresh_keeps_place(env, t):
         t.send("r")
         s = t.wait_for(r"\n\s*%d\s+refreshed %d\s" % (p3, p3))
         first, s = wait_first_id(t, lambda i: True, "the page read again")
-        if first != p3 or "first page" in s:
+        if first != p3 or "\u00b7 first page" in s:
             raise Fail("r did not read the page at id %d again:\n%s" % (p3, s))
         t.send("Enter")
         s = t.wait_for(r"created_at \(")
