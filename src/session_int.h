@@ -107,6 +107,7 @@ struct pgiam_session {
 
 	char notice[512];            /* the last FATAL/PANIC the server sent: why it closed */
 	int notices;                 /* notices of the running query handed out */
+	int warnings;                /* WARNINGs of it, kept apart: never lost behind notices */
 	long long notices_dropped;   /* and those over PGIAM_SESSION_NOTICES_MAX */
 	size_t err_mark;             /* PQerrorMessage's length before this step's I/O: what
 	                                follows is the current failure, what precedes it an

@@ -77,17 +77,26 @@ void pgiam__session_notice_receiver(void *arg, const PGresult *res)
 	}
 	if ((sev && !strcmp(sev, "ERROR")) || s->state != ST_QUERY)
 		return;
-	if (s->notices >= PGIAM_SESSION_NOTICES_MAX) {
+	/* A WARNING ("disk almost full") must not be lost behind a loop's NOTICEs: it has
+	 * a budget of its own, as bounded. */
+	if (sev && !strcmp(sev, "WARNING")) {
+		if (s->warnings >= PGIAM_SESSION_NOTICES_MAX) {
+			s->notices_dropped++;
+			return;
+		}
+		s->warnings++;
+	} else if (s->notices >= PGIAM_SESSION_NOTICES_MAX) {
 		s->notices_dropped++;
 		return;
-	}
-	s->notices++;
+	} else
+		s->notices++;
 	queue_notice(s, sev ? sev : "NOTICE", msg ? msg : "");
 }
 
 void pgiam__session_notices_reset(pgiam_session *s)
 {
 	s->notices = 0;
+	s->warnings = 0;
 	s->notices_dropped = 0;
 }
 
@@ -97,8 +106,9 @@ void pgiam__session_notices_flush(pgiam_session *s)
 
 	if (!s->notices_dropped)
 		return;
-	snprintf(text, sizeof(text), "%lld more server notices not shown (at most %d per query "
-		"are kept)", s->notices_dropped, PGIAM_SESSION_NOTICES_MAX);
+	snprintf(text, sizeof(text), "%lld more server notices not shown (at most %d notices "
+		"and %d warnings per query are kept)", s->notices_dropped,
+		PGIAM_SESSION_NOTICES_MAX, PGIAM_SESSION_NOTICES_MAX);
 	queue_notice(s, "pgiam", text);
 	s->notices_dropped = 0;
 }

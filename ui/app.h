@@ -90,11 +90,15 @@ struct pgiam_app {
 	pgiam_role message_role;
 	time_t message_until;
 	int message_fresh;           /* set by the handler now running: kept on a screen change */
+	int key_alone;               /* the key being handled came alone: no input right
+	                              * before or behind it in the same read (a person's
+	                              * keystroke, not a paste or type-ahead) */
 	struct {
 		int active;              /* between ESC[200~ and ESC[201~ */
 		pgiam_buf text;          /* what arrived so far (wiped: it may be a secret) */
 		size_t dropped;          /* bytes past PGIAM_PASTE_MAX */
 		int last_cr;             /* the last character was CR (CR LF is one line end) */
+		time_t last_at;          /* when its last byte came (a lost end marker) */
 	} paste;
 	pgiam_eventlog log;
 	pgiam_conn *conn;            /* NULL when not connected */

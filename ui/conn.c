@@ -583,7 +583,10 @@ static void add_notice(pgiam_conn *c, const pgiam_session_event *ev)
 		r->notices = grown;
 		r->nnotices++;
 	}
-	if (c->slot == SLOT_USER)
+	/* the count of notices not kept is pgiam's line, not the server's */
+	if (c->slot == SLOT_USER && !strcmp(ev->severity, "pgiam"))
+		pgiam_eventlog_add(c->log, "%s", ev->text);
+	else if (c->slot == SLOT_USER)
 		pgiam_eventlog_add(c->log, "server %s: %s", ev->severity, ev->text);
 }
 

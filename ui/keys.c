@@ -67,6 +67,11 @@ int pgiam_keys_swallow_sequence(void)
 
 	wtimeout(stdscr, get_escdelay());
 	status = get_wch(&ch);
+	if (status == OK && ch != '[' && ch != 'O' && ch != 0x1b && ch >= 0x20) {
+		/* Alt-letter (ESC b, readline's word back): a key of its own, never Esc */
+		nodelay(stdscr, TRUE);
+		return 1;
+	}
 	if (status != OK || (ch != '[' && ch != 'O')) {
 		put_back(status, ch);
 		nodelay(stdscr, TRUE);

@@ -492,6 +492,20 @@ static unsigned paste_deliver(pgiam_app *app)
 	return r;
 }
 
+/* A paste start marker whose end never came (a terminal that lost it, or a stray
+ * ESC[200~ typed or pasted) must not swallow every key after it: with no input for
+ * two seconds the paste ends there, delivered as a paste (never run). 1 when it did. */
+static int paste_lost_end(pgiam_app *app, int input_now)
+{
+	if (!app->paste.active || input_now || time(NULL) - app->paste.last_at < 2)
+		return 0;
+	app->paste.active = 0;
+	apply(app, paste_deliver(app));
+	pgiam_app_message(app, PGIAM_ROLE_WARN, "a paste had no end marker: what came in it "
+		"was taken as pasted after 2 s");
+	return 1;
+}
+
 /* Whether more input is there already, without waiting (it is put back). */
 static int more_input_now(void)
 {
@@ -538,6 +552,7 @@ static unsigned handle_input(pgiam_app *app, int status, wint_t ch)
 		app->paste.dropped = 0;
 		app->paste.last_cr = 0;
 		app->paste.active = 1;
+		app->paste.last_at = time(NULL);
 		return PGIAM_REACT_NONE;
 	}
 	if (code == PGIAM_KEY_PASTE_END) {
@@ -547,6 +562,7 @@ static unsigned handle_input(pgiam_app *app, int status, wint_t ch)
 		return paste_deliver(app);
 	}
 	if (app->paste.active && code != KEY_RESIZE) {
+		app->paste.last_at = time(NULL);
 		paste_add(app, status, ch);
 		return PGIAM_REACT_NONE;
 	}
@@ -641,6 +657,8 @@ int pgiam_loop_run(pgiam_app *app)
 
 		if (app->conn && pgiam_conn_advance(app->conn, fds + 1, nconn))
 			dirty = 1;
+		if (paste_lost_end(app, fds[0].revents & POLLIN))
+			dirty = 1;
 		if (show_cancel_outcome(app))
 			dirty = 1;
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
@@ -649,8 +667,13 @@ int pgiam_loop_run(pgiam_app *app)
 			wint_t ch = 0;
 			int status;
 
+			int nth = 0;
+
 			while (!done && (status = get_wch(&ch)) != ERR) {
-				unsigned r = handle_input(app, status, ch);
+				unsigned r = 0;
+
+				app->key_alone = nth++ == 0 && !more_input_now();
+				r = handle_input(app, status, ch);
 
 				if (r)
 					dirty = 1;

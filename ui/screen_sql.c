@@ -41,6 +41,8 @@ typedef struct sql_view {
 	char *queued[QUEUE_MAX];   /* Enter while a statement ran: oldest first */
 	size_t nqueued;
 	char not_run[400];         /* why the queue was dropped, until the next statement */
+	int cut;                   /* input was dropped at the prompt's size: this text is
+	                            * not what the user wrote and never runs (until cleared) */
 } sql_view;
 
 /* NULL is a dim symbol, as in the browser: the text "NULL" is a value a column can
@@ -352,6 +354,8 @@ static void delete_bytes(sql_view *v, size_t from, size_t to)
 	memmove(v->text + from, v->text + to, v->len - to + 1);
 	v->len -= to - from;
 	v->cursor = from;
+	if (!v->len)
+		v->cut = 0;
 }
 
 /* Replaces the prompt's text, the cursor at its end. */
@@ -360,6 +364,7 @@ static void set_text(sql_view *v, const char *text)
 	snprintf(v->text, sizeof(v->text), "%s", text);
 	v->len = strlen(v->text);
 	v->cursor = v->len;
+	v->cut = 0;
 }
 
 /* Into the history (so Up brings it back), and a clear line for the next one. */
@@ -425,6 +430,14 @@ static unsigned run_line(sql_view *v, pgiam_app *app)
 {
 	if (!v->len)
 		return PGIAM_REACT_NONE;
+	/* A plain (unbracketed) paste past the prompt's size loses its end, and its last
+	 * line end arrives as Enter: "delete from t" would run without its "where". */
+	if (v->cut) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "not run: input past %d bytes was "
+			"dropped, so this is not the whole statement; Ctrl-U clears it (for longer "
+			"SQL use pgiam psql)", SQL_MAX - 1);
+		return PGIAM_REACT_REDRAW;
+	}
 	if (running(app))
 		return queue_line(v, app);
 	/* Not sent (no session): the text stays to be run again. */
@@ -505,9 +518,10 @@ static unsigned sql_text(pgiam_screen *s, pgiam_app *app, wchar_t ch)
 		return PGIAM_REACT_NONE;
 	if (v->len + n >= sizeof(v->text)) {
 		/* Never a silent cut: a pasted statement would run without its end. */
+		v->cut = 1;
 		pgiam_app_message(app, PGIAM_ROLE_ERROR, "the statement is full (%d bytes): "
-			"what was typed past that was dropped; for longer SQL use pgiam psql",
-			SQL_MAX - 1);
+			"what was typed past that was dropped, and it will not run; Ctrl-U clears it; "
+			"for longer SQL use pgiam psql", SQL_MAX - 1);
 		return PGIAM_REACT_REDRAW;
 	}
 	memmove(v->text + v->cursor + n, v->text + v->cursor, v->len - v->cursor + 1);

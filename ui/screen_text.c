@@ -238,7 +238,16 @@ static unsigned confirm_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	pgiam_confirm_arg *c = s->data;
 
 	if (a == PGIAM_ACTION_YES) {
-		unsigned r = c->yes ? c->yes(app, c->ctx) : 0;
+		unsigned r = 0;
+
+		/* A "y" inside pasted text or typed ahead of the question must not answer it
+		 * (it disconnected with an open transaction, deleted profiles). */
+		if (!app->key_alone) {
+			pgiam_app_message(app, PGIAM_ROLE_WARN, "not answered: a y that came with "
+				"other input is not taken; press y alone");
+			return PGIAM_REACT_REDRAW;
+		}
+		r = c->yes ? c->yes(app, c->ctx) : 0;
 
 		/* "yes" closing its screen means closing the one under the question. */
 		if (r & PGIAM_REACT_POP)

@@ -31,14 +31,25 @@ unsigned pgiam_txnguard_quit(pgiam_app *app)
 {
 	static pgiam_confirm_arg confirm;
 
-	if (!app->conn || !pgiam_conn_txn_describe(app->conn, NULL, 0))
+	int txn = app->conn && pgiam_conn_txn_describe(app->conn, NULL, 0);
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	int busy = r && !r->done;   /* the user's statement, not a connect or a browser read */
+
+	if (!txn && !busy)
 		return PGIAM_REACT_QUIT;
 	/* F10 again on the question itself is not a second quit */
 	if (app->depth && app->stack[app->depth - 1].ops == &pgiam_screen_confirm)
 		return PGIAM_REACT_NONE;
 	memset(&confirm, 0, sizeof(confirm));
-	pgiam_txnguard_question(app, confirm.question, sizeof(confirm.question),
-		"Quit pgiam");
+	if (txn)
+		pgiam_txnguard_question(app, confirm.question, sizeof(confirm.question),
+			"Quit pgiam");
+	else
+		/* quitting does not stop a statement the server already has: a write may
+		 * still complete, and the user would never see its outcome */
+		snprintf(confirm.question, sizeof(confirm.question), "Quit pgiam while a "
+			"statement is running? It may still complete on the server, and its "
+			"outcome would not be shown (Esc cancels it instead).");
 	confirm.yes = quit_confirmed;
 	return pgiam_app_push(app, &pgiam_screen_confirm, &confirm);
 }

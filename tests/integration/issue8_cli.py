@@ -135,6 +135,13 @@ def notice_checks(penv, pdir):
     check(rc == 0 and len(notes) == 101 and notes[99]["message"] == "n100"
           and notes[100]["severity"] == "pgiam" and "50 more" in notes[100]["message"],
           f"at most 100 notices a query, then how many more ({len(notes)})")
+    # a WARNING after a loop's notices is not lost behind them (it has its own budget)
+    rc, ev, _ = sqlproc.run(args, "DO $$ begin for i in 1..150 loop raise notice 'n%', i; "
+                                  "end loop; raise warning 'DISK ALMOST FULL'; end $$", penv)
+    notes = [e for e in ev if e["event"] == "notice"]
+    check(rc == 0 and any(n["severity"] == "WARNING" and n["message"] == "DISK ALMOST FULL"
+                          for n in notes),
+          f"a WARNING after 150 notices is still shown ({notes[-2:]})")
     # notices of a failing statement come before its error
     rc, ev, _ = sqlproc.run(args, "DO $$ begin raise notice 'before'; perform 1/0; end $$", penv)
     check(kinds(ev) == ["notice", "error"], f"a failing statement's notices, then its error ({kinds(ev)})")
