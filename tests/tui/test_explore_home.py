@@ -26,7 +26,8 @@ def main():
         # terminal is wide enough, else cut with an ellipsis), never a tail that
         # reads like the whole value.
         t.send("e")
-        s = t.wait_for(r"pgiam · Edit profile noca")
+        # settled, with the fields drawn: a capture can catch the title alone
+        s = t.wait_stable(r"(?ms)pgiam · Edit profile noca.*^ endpoint.*^ role_arn")
         lines = s.splitlines()
         ep = next(l for l in lines if l.startswith(" endpoint"))
         arn = next(l for l in lines if l.startswith(" role_arn"))
@@ -39,7 +40,7 @@ def main():
         t.resize(70, 30)
         t.wait_for(r"noca\s+sample-db\.\S*\u2026")   # redrawn at 70 columns
         t.send("e")
-        s = t.wait_for(r"pgiam · Edit profile noca")
+        s = t.wait_stable(r"(?ms)pgiam · Edit profile noca.*^ endpoint")
         ep = next(l for l in s.splitlines() if l.startswith(" endpoint"))
         if "sample-db.abc123xyz" not in ep or "\u2026" not in ep:
             raise Fail("at 70 columns the endpoint field does not show its start:\n" + s)
