@@ -139,7 +139,7 @@ def home_smallest(env, d):
         s = t.wait_for(r"i shows it whole")
         lined_up(s, {"badarn": r"1 error", "kanji": r"1 warning"}, 60)
         t.send("i")
-        s = t.wait_for(r"pgiam · Problems: badarn")
+        s = t.wait_stable(r"pgiam · Problems: badarn")
         if flat('role_arn: "%s" is not a role ARN' % BAD_ARN) not in flat(s) or \
                 flat("role/sf-udf-rds-auth-role") not in flat(s):
             raise Fail("i does not show the whole problem:\n" + s)

@@ -121,7 +121,7 @@ def paste_and_run(t, env):
     paste(t, "select\n1")
     t.wait_for(r"pasted 2 lines")
     t.send("F1")
-    s = t.wait_for(r"pgiam · Help")
+    s = t.wait_stable(r"pgiam · Help")
     if "pasted 2 lines" in s:
         raise Fail("the SQL screen's message lingers on the help:\n" + s)
     # in a list, End and Home (ESC[4~, ESC[1~) go to the last and first line

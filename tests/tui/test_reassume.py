@@ -48,11 +48,11 @@ def main():
         t.type("SELECT 6 * 7 AS answer")
         t.send("Enter")
         # the result's column header, or a failure
-        s = t.wait_for(r"(?m)^ +answer *$|ERROR|connect failed", timeout=30)
+        s = t.wait_stable(r"(?m)^ +answer *$|ERROR|connect failed", timeout=30)
         if not re.search(r"(?m)^ +answer *\n +42 *$", s):
             raise Fail("the query after the revocation did not run:\n" + s)
         t.send("F3")
-        s = t.wait_for(r"pgiam · Event log")
+        s = t.wait_stable(r"pgiam · Event log")
         for text in ("refused a token signed with the cached session", "assuming the role again",
                      "reconnected to"):
             if text not in s:
