@@ -84,7 +84,12 @@ def main():
         raise Fail("PGIAM_BIN is not set")
     # The shared sandbox (PGIAM_SANDBOX_ENV), or a private one for this test.
     with sandbox() as env:
-        browse_all(env)
+        try:
+            browse_all(env)
+        finally:
+            # a failure must not leave its schema in the shared sandbox: other tests
+            # open "the first schema" and would find this one before public
+            admin(env, "DROP SCHEMA IF EXISTS %s CASCADE" % qi(SCHEMA))
 
 
 def browse_all(env):
@@ -171,7 +176,6 @@ def browse_all(env):
                        env=dict(os.environ, **env))
     if r.returncode != 2 or "needs 2 --key" not in r.stderr:
         raise Fail("missing keys: %d %r" % (r.returncode, r.stderr))
-    admin(env, "DROP SCHEMA %s CASCADE" % qi(SCHEMA))
     print("ok")
 
 
