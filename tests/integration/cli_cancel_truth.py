@@ -14,7 +14,7 @@ import tempfile
 import time
 
 import sqlproc
-from sandbox_lib import check, run
+from sandbox_lib import check, forwarder_signal, run
 
 XMIN = "SELECT xmin FROM customers WHERE customer_id = 1"
 SLEEPER = "pg_sleep(30) IS NOT NULL"
@@ -24,24 +24,6 @@ def admin(env, sql):
     r = subprocess.run(["psql", "-X", "-At", "-c", sql, env["PGIAM_SANDBOX_ADMIN"]],
                        capture_output=True, text=True, check=True)
     return r.stdout.strip()
-
-
-def forward_signal(env, sig, word):
-    """Signals the forwarder and waits until its log says word once more."""
-    d = env["PGIAM_SANDBOX_DIR"]
-    with open(os.path.join(d, "fwd.pid"), encoding="utf-8") as f:
-        pid = int(f.read())
-    log = os.path.join(d, "fwd.log")
-    with open(log, encoding="utf-8") as f:
-        before = f.read().count(word)
-    os.kill(pid, sig)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with open(log, encoding="utf-8") as f:
-            if f.read().count(word) > before:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"the forwarder did not log {word!r}")
 
 
 def wait_log(env, word, before):
@@ -88,7 +70,7 @@ def main(env):
         # the cancel request finds nothing to cancel (stalling both ways left it to
         # chance which reached the server first).
         before = admin(env, XMIN)
-        forward_signal(env, signal.SIGHUP, "paused answers")
+        forwarder_signal(env, signal.SIGHUP, "paused answers")
         paused = True
         held = log_count(env, "holding")
         s.send("update customers set name = name where customer_id = 1")
@@ -97,7 +79,7 @@ def main(env):
         check(admin(env, XMIN) != before, "the UPDATE ran; its answer is held in the path")
         s.send("\\cancel")
         s.wait_event("cancelling", timeout=10)
-        forward_signal(env, signal.SIGCONT, "resumed")
+        forwarder_signal(env, signal.SIGCONT, "resumed")
         paused = False
         out = s.wait_event("cancel_outcome")
         check(out["cancelled"] is False and out["text"] == "not cancelled: UPDATE 1 completed",
@@ -110,12 +92,12 @@ def main(env):
             if time.monotonic() > deadline:
                 raise AssertionError("the UPDATE never slept on the server")
             time.sleep(0.05)
-        forward_signal(env, signal.SIGUSR2, "paused")
+        forwarder_signal(env, signal.SIGUSR2, "paused")
         paused = True
         s.send("\\cancel")
         s.wait_event("cancelling", timeout=10)
         check(sleeping(env), "the cancel request is held in the stalled path")
-        forward_signal(env, signal.SIGCONT, "resumed")
+        forwarder_signal(env, signal.SIGCONT, "resumed")
         paused = False
         out = s.wait_event("cancel_outcome")
         check(out["cancelled"] is True and out["text"] == "cancelled",
@@ -123,7 +105,7 @@ def main(env):
         check(admin(env, XMIN) == before, "and the row is untouched")
     finally:
         if paused:
-            forward_signal(env, signal.SIGCONT, "resumed")
+            forwarder_signal(env, signal.SIGCONT, "resumed")
         s.close()
 
 

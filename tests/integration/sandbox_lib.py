@@ -160,6 +160,26 @@ class VerifierLog:
         return None
 
 
+def forwarder_signal(env, sig, word):
+    """Signals the sandbox's forwarder (tcp_forward.py) and waits until its log says
+    word once more than before: the signal has taken effect, not merely been sent."""
+    import time
+    d = env["PGIAM_SANDBOX_DIR"]
+    with open(os.path.join(d, "fwd.pid"), encoding="utf-8") as f:
+        pid = int(f.read())
+    log = os.path.join(d, "fwd.log")
+    with open(log, encoding="utf-8") as f:
+        before = f.read().count(word)
+    os.kill(pid, sig)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with open(log, encoding="utf-8") as f:
+            if f.read().count(word) > before:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"the forwarder did not log {word!r}")
+
+
 def run(main):
     try:
         with sandbox() as env:

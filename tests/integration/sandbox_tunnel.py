@@ -9,7 +9,7 @@ import signal
 import subprocess
 import time
 
-from sandbox_lib import VerifierLog, assume_role, check, psql, run, token
+from sandbox_lib import VerifierLog, assume_role, check, forwarder_signal, psql, run, token
 
 
 def main(env):
@@ -71,8 +71,7 @@ def main(env):
           f"SIGUSR1 to the forwarder cuts an open session ({p.stderr.read().strip()[:80]})")
 
     # SIGUSR2 stalls the path (bytes held, not dropped), SIGCONT resumes it.
-    fwd_pid, fwd_log = forwarder(env)
-    signal_logged(fwd_pid, fwd_log, signal.SIGUSR2, "paused")
+    forwarder_signal(env, signal.SIGUSR2, "paused")
     try:
         penv["PGPASSWORD"] = token(ro, host, port, "iam_ro_user")
         p = subprocess.Popen(["psql", "-X", "-At", "-c", "SELECT 'through'", conn], env=penv,
@@ -83,29 +82,10 @@ def main(env):
             pass
         check(p.poll() is None, "a login through the paused forwarder waits")
     finally:
-        signal_logged(fwd_pid, fwd_log, signal.SIGCONT, "resumed")
+        forwarder_signal(env, signal.SIGCONT, "resumed")
     out, err = p.communicate(timeout=20)
     check(p.returncode == 0 and out.strip() == "through",
           f"resumed, the same login completes ({err.strip()[:80]})")
-
-
-def forwarder(env):
-    with open(os.path.join(env["PGIAM_SANDBOX_DIR"], "fwd.pid"), encoding="utf-8") as f:
-        return int(f.read()), os.path.join(env["PGIAM_SANDBOX_DIR"], "fwd.log")
-
-
-def signal_logged(pid, log, sig, word):
-    """Signals the forwarder and waits until its log says word once more."""
-    with open(log, encoding="utf-8") as f:
-        before = f.read().count(word)
-    os.kill(pid, sig)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with open(log, encoding="utf-8") as f:
-            if f.read().count(word) > before:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"the forwarder did not log {word!r}")
 
 
 if __name__ == "__main__":
