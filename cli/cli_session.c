@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "iam_login.h"
 #include "profile.h"
 #include "session_profile.h"
 
@@ -101,23 +102,6 @@ void pgiam_cli_session_usage(FILE *out)
 		"  --sign-host H --sign-port N --sign-user U --sign-region R --sign-time-offset S\n");
 }
 
-/* Credentials from the environment, for the low-level mode. */
-static int env_creds(pgiam_creds *out, pgiam_session_progress *progress, void *ctx)
-{
-	const char *akid = getenv("AWS_ACCESS_KEY_ID");
-	const char *secret = getenv("AWS_SECRET_ACCESS_KEY");
-	int error;
-
-	(void)ctx;
-	if (!akid || !secret)
-		return pgiam_error_set(PGIAM_ENOTFOUND, "source credentials: AWS_ACCESS_KEY_ID "
-			"and AWS_SECRET_ACCESS_KEY are not set");
-	error = pgiam_creds_set(out, akid, secret, getenv("AWS_SESSION_TOKEN"), 0, "environment");
-	if (!error)
-		pgiam_session_progress_report(progress, PGIAM_STEP_CREDENTIALS, 1, "environment");
-	return error;
-}
-
 static owned *get_owned(pgiam_cli_session_opts *o)
 {
 	if (!o->owned)
@@ -196,7 +180,7 @@ int pgiam_cli_session_params_quiet(pgiam_session_params *out, pgiam_cli_session_
 			return 64;
 		}
 	} else if (o->creds_env) {
-		out->creds = env_creds;
+		out->login = pgiam_iam_login_env;
 	} else {
 		pgiam_error_set(PGIAM_EINVAL, "without a profile, say where credentials come from "
 			"(--creds-env or --password-env VAR)");

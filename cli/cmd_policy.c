@@ -5,7 +5,7 @@
 #include "cli_auth.h"
 
 #include "arn.h"
-#include "auth.h"
+#include "profile_auth.h"
 #include "buf.h"
 #include "error.h"
 
@@ -335,7 +335,7 @@ int pgiam_cmd_policy(int argc, char **argv)
 	principal_note = offline ? "offline: replace with the ARN of the principal that assumes the role" :
 		NULL;
 	if (!offline) {
-		if (pgiam_auth_new(&auth, profile) == 0 && pgiam_auth_whoami(auth) == 0) {
+		if (pgiam_profile_auth_new(&auth, profile) == 0 && pgiam_auth_whoami(auth) == 0) {
 			pgiam_auth_info info;
 
 			pgiam_auth_info_get(&info, auth);

@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "cli_session.h"
 
-#include "auth.h"
+#include "profile_auth.h"
 #include "error.h"
 #include "secure.h"
 #include "session.h"
@@ -83,7 +83,7 @@ int pgiam_cmd_psql(int argc, char **argv)
 	}
 	if ((rc = pgiam_cli_session_params(&p, &opts)) != 0)
 		goto cleanup;
-	if (pgiam_auth_new(&auth, pgiam_cli_session_profile(&opts)) < 0 ||
+	if (pgiam_profile_auth_new(&auth, pgiam_cli_session_profile(&opts)) < 0 ||
 	    pgiam_auth_get(&creds, auth, time(NULL)) < 0) {
 		pgiam_cli_error("psql: credentials", NULL);
 		rc = 1;

@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "cli_auth.h"
 
-#include "auth.h"
+#include "profile_auth.h"
 #include "creds.h"
 #include "error.h"
 #include "secure.h"
@@ -78,7 +78,7 @@ static int acquire_credentials(pgiam_creds *out, const token_opts *o)
 
 	if (o->profile) {
 		/* the chain, then AssumeRole with the profile's role and external ID */
-		if ((error = pgiam_auth_new(&auth, o->profile)) == 0)
+		if ((error = pgiam_profile_auth_new(&auth, o->profile)) == 0)
 			error = pgiam_auth_get(out, auth, time(NULL));
 		pgiam_auth_free(auth);
 		return error;

@@ -3,7 +3,7 @@
 #include "cli.h"
 #include "cli_auth.h"
 
-#include "auth.h"
+#include "profile_auth.h"
 #include "creds.h"
 #include "error.h"
 
@@ -133,7 +133,7 @@ int pgiam_cmd_whoami(int argc, char **argv)
 	if ((status = pgiam_cli_load_profile(&profile, "whoami", dir, name)) != 0)
 		goto cleanup;
 	status = 1;
-	if (pgiam_auth_new(&auth, profile) < 0 || pgiam_auth_whoami(auth) < 0) {
+	if (pgiam_profile_auth_new(&auth, profile) < 0 || pgiam_auth_whoami(auth) < 0) {
 		pgiam_cli_error("whoami", NULL);
 		goto cleanup;
 	}

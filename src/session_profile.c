@@ -1,9 +1,10 @@
 /* session_profile.c - credentials for a profile's session through pgiam_auth, with
- * the steps (source credentials, AssumeRole) reported as the worker thread runs them. */
+ * the steps (source credentials, AssumeRole) reported as the worker thread runs them.
+ * Uses only the session's public API: the login callback and its context. */
 #include "session_profile.h"
 
 #include "error.h"
-#include "session_int.h"
+#include "iam_login.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,13 +125,14 @@ static void note_cached(profile_ctx *c, int cached)
 	c->reassume_pending = 0;
 }
 
-static profile_ctx *ctx_of(const pgiam_session *s);
-
-int pgiam__session_profile_reassume(pgiam_session *s, const char *why)
+/* The server refused a token (PAM). When it was signed with cached assumed-role
+ * credentials, drop them (the next connect assumes the role again) and say so with 1;
+ * 0 otherwise (no role, or they were just assumed). Caller's thread, worker joined. */
+static int profile_refused(void *arg, const char *why)
 {
-	profile_ctx *c = ctx_of(s);
+	profile_ctx *c = arg;
 
-	if (!c || !c->has_role || !c->used_cached)
+	if (!c->has_role || !c->used_cached)
 		return 0;
 	c->used_cached = 0;
 	if (!pgiam_auth_forget_session(c->auth, why))
@@ -139,11 +141,15 @@ int pgiam__session_profile_reassume(pgiam_session *s, const char *why)
 	return 1;
 }
 
-int pgiam__session_profile_reassumed(const pgiam_session *s)
+/* Runs in the session's worker thread. */
+static int profile_login(pgiam_session_login *out, const pgiam_session_login_target *target,
+	pgiam_session_progress *progress, void *arg)
 {
-	profile_ctx *c = ctx_of(s);
+	profile_ctx *c = arg;
+	int error = pgiam_iam_login(out, target, progress, profile_creds, c);
 
-	return c && c->reassumed;
+	out->reassumed = c->reassumed;
+	return error;
 }
 
 static void profile_ctx_free(void *arg)
@@ -170,18 +176,18 @@ int pgiam_session_new_profile(pgiam_session **out, const pgiam_profile *profile,
 		return error;
 	if (!(c = calloc(1, sizeof(*c))))
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
-	if ((error = pgiam_auth_new(&c->auth, profile)) < 0)
+	if ((error = pgiam_profile_auth_new(&c->auth, profile)) < 0)
 		goto cleanup;
 	c->has_role = pgiam_profile_role_arn(profile) != NULL;
-	p.creds = profile_creds;
-	p.creds_ctx = c;
-	p.creds_cancel = NULL;  /* the progress's cancel flag reaches pgiam_auth */
+	p.login = profile_login;
+	p.login_ctx = c;
+	p.login_cancel = NULL;  /* the progress's cancel flag reaches pgiam_auth */
+	p.login_refused = profile_refused;
+	p.login_ctx_free = profile_ctx_free;
 	p.password = NULL;
 	if ((error = pgiam_session_new(out, &p)) < 0)
 		goto cleanup;
-	(*out)->owned = c;
-	(*out)->owned_free = profile_ctx_free;
-	c = NULL;
+	c = NULL;  /* the session's now */
 
 cleanup:
 	profile_ctx_free(c);
@@ -190,7 +196,7 @@ cleanup:
 
 static profile_ctx *ctx_of(const pgiam_session *s)
 {
-	return s->owned_free == profile_ctx_free ? s->owned : NULL;
+	return pgiam_session_login_ctx(s, profile_login);
 }
 
 pgiam_auth *pgiam_session_auth(const pgiam_session *s)

@@ -5,7 +5,7 @@
 #ifndef PGIAM_SESSION_PROFILE_H
 #define PGIAM_SESSION_PROFILE_H
 
-#include "auth.h"
+#include "profile_auth.h"
 #include "profile.h"
 #include "session.h"
 

@@ -1,5 +1,5 @@
 /* fuzz_catalog_sql.c - libFuzzer target for the browser's SQL builders
- * (src/catalog_browse.c), which put schema, table and column names and key values
+ * (src/pg/catalog_browse.c), which put schema, table and column names and key values
  * from the server into SQL text. The input is split on 0x01 into schema, table,
  * columns (separated by 0x02), key columns and key values. Every statement built must
  * lex (with the SQL rules for "…" identifiers, '…' and E'…' literals) so that each

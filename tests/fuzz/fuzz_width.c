@@ -3,7 +3,7 @@
  * reaches the terminal. Checks what width.h promises: no control byte in the output,
  * the output exactly as wide as reported and never wider than asked, wrapping keeps
  * every line within the width, the UTF-8 cursor steps stay on the text; and the core's
- * sanitiser (src/sanitize.c, the CLI's output) leaves nothing a terminal acts on. Also linked
+ * sanitiser (src/util/sanitize.c, the CLI's output) leaves nothing a terminal acts on. Also linked
  * with standalone.c into a corpus replayer that runs in the normal test suite. */
 #include "../../ui/width.c"
 

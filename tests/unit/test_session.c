@@ -19,6 +19,7 @@
 #include "catalog.h"
 #include "error.h"
 #include "session.h"
+#include "iam_login.h"
 
 static pgiam_session_params base(void)
 {
@@ -114,6 +115,12 @@ static int failing_creds(pgiam_creds *out, pgiam_session_progress *p, void *ctx)
 	return pgiam_error_set(PGIAM_ENOTFOUND, "no credentials found");
 }
 
+static int failing_creds_login(pgiam_session_login *out, const pgiam_session_login_target *t,
+	pgiam_session_progress *p, void *ctx)
+{
+	return pgiam_iam_login(out, t, p, failing_creds, ctx);
+}
+
 static void test_credentials_failures_name_their_step(void **state)
 {
 	pgiam_session *s = NULL;
@@ -121,7 +128,7 @@ static void test_credentials_failures_name_their_step(void **state)
 	recorder r;
 	(void)state;
 
-	p.creds = failing_creds;
+	p.login = failing_creds_login;
 	assert_int_equal(pgiam_session_new(&s, &p), 0);
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(pgiam_session_connect(s), 0);
@@ -131,7 +138,7 @@ static void test_credentials_failures_name_their_step(void **state)
 	assert_int_equal(pgiam_session_get_state(s), PGIAM_SESSION_DISCONNECTED);
 	pgiam_session_free(s);
 
-	p.creds_ctx = &r;
+	p.login_ctx = &r;
 	assert_int_equal(pgiam_session_new(&s, &p), 0);
 	memset(&r, 0, sizeof(r));
 	pgiam_session_connect(s);
@@ -150,6 +157,12 @@ static int short_lived_creds(pgiam_creds *out, pgiam_session_progress *p, void *
 		pgiam_session_progress_now(p) + 30, "test");
 }
 
+static int short_lived_creds_login(pgiam_session_login *out, const pgiam_session_login_target *t,
+	pgiam_session_progress *p, void *ctx)
+{
+	return pgiam_iam_login(out, t, p, short_lived_creds, ctx);
+}
+
 static void test_credentials_need_a_minute(void **state)
 {
 	pgiam_session *s = NULL;
@@ -158,7 +171,7 @@ static void test_credentials_need_a_minute(void **state)
 	(void)state;
 
 	memset(&r, 0, sizeof(r));
-	p.creds = short_lived_creds;
+	p.login = short_lived_creds_login;
 	assert_int_equal(pgiam_session_new(&s, &p), 0);
 	pgiam_session_connect(s);
 	assert_int_equal(pgiam_session_run(s, record, &r), PGIAM_EEXPIRED);
@@ -179,6 +192,12 @@ static int slow_creds(pgiam_creds *out, pgiam_session_progress *p, void *ctx)
 		pgiam_error_set(PGIAM_ENET, "too slow");
 }
 
+static int slow_creds_login(pgiam_session_login *out, const pgiam_session_login_target *t,
+	pgiam_session_progress *p, void *ctx)
+{
+	return pgiam_iam_login(out, t, p, slow_creds, ctx);
+}
+
 static void test_cancel_while_fetching_credentials(void **state)
 {
 	pgiam_session *s = NULL;
@@ -188,7 +207,7 @@ static void test_cancel_while_fetching_credentials(void **state)
 	int got_cancelled = 0, step_begun = 0;
 	(void)state;
 
-	p.creds = slow_creds;
+	p.login = slow_creds_login;
 	assert_int_equal(pgiam_session_new(&s, &p), 0);
 	pgiam_session_connect(s);
 	/* the caller's loop is not blocked: the step returns at once */

@@ -123,7 +123,7 @@ static void test_no_raw_control_bytes(void **state)
 }
 
 /* issue 10: the TUI draws control characters as the CLI prints them (one rule, in
- * src/sanitize.c): the same caret or U+FFFD for each. */
+ * src/util/sanitize.c): the same caret or U+FFFD for each. */
 static void test_same_rule_as_cli(void **state)
 {
 	static const char *const cases[] = { "a\x1b[31mb", "bel\x07", "del\x7f", "cr\r",

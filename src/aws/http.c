@@ -4,6 +4,7 @@
 
 #include "ascii.h"
 #include "error.h"
+#include "loopback.h"
 #include "secure.h"
 
 #include <curl/curl.h>
@@ -121,15 +122,8 @@ int pgiam_http_url_is_loopback(const char *url)
 	if (!url || !(u = curl_url()))
 		return 0;
 	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		loop = strcmp(host, "[::1]") == 0 || pgiam_ascii_casecmp(host, "localhost") == 0 ||
-			strncmp(host, "127.", 4) == 0;
-		/* 127.x must be a dotted quad, not a name like 127.example.com */
-		if (strncmp(host, "127.", 4) == 0)
-			for (const char *p = host; *p; p++)
-				if (!((*p >= '0' && *p <= '9') || *p == '.'))
-					loop = 0;
-	}
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		loop = pgiam_host_is_loopback(host);
 	curl_free(host);
 	curl_url_cleanup(u);
 	return loop;

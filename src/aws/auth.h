@@ -12,7 +12,6 @@
 #include "cancel.h"
 
 #include "creds.h"
-#include "profile.h"
 
 #include <time.h>
 
@@ -21,7 +20,8 @@
 
 typedef struct pgiam_auth pgiam_auth; /* opaque */
 
-/* Everything pgiam_auth needs, for callers without a profile (tests, tools). */
+/* Everything pgiam_auth needs (profile_auth.h fills it from a pgiam profile: the AWS
+ * layer knows no profile types). */
 typedef struct pgiam_auth_options {
 	const char *region;
 	const char *role_arn;        /* NULL: use the source credentials directly */
@@ -35,7 +35,6 @@ typedef struct pgiam_auth_options {
 
 #define PGIAM_AUTH_OPTIONS_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, 0 }
 
-int pgiam_auth_new(pgiam_auth **out, const pgiam_profile *profile);
 int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts);
 
 /* Credentials good for signing a token at `now`: copies into *out (caller disposes). */
@@ -73,7 +72,7 @@ typedef struct pgiam_auth_info {
  * published under a second, short-held lock), and from the event callback. */
 void pgiam_auth_info_get(pgiam_auth_info *out, pgiam_auth *auth);
 
-/* Configuration, set by pgiam_auth_new and never changed: safe to read without a
+/* Configuration, set by pgiam_auth_new_options and never changed: safe to read without a
  * lock from any thread while auth lives. Nothing that changes has a getter. */
 const char *pgiam_auth_role_arn(const pgiam_auth *auth);      /* configured role or NULL */
 const char *pgiam_auth_session_name(const pgiam_auth *auth);

@@ -29,7 +29,6 @@
 
 #include "cancel.h"
 
-#include "creds.h"
 #include "explain.h"
 
 #include <time.h>
@@ -39,11 +38,34 @@ typedef struct pgiam_session pgiam_session;
 /* Handed to a credentials callback: report sub-steps, see cancellation. */
 typedef struct pgiam_session_progress pgiam_session_progress;
 
-/* Called in the session's worker thread; may block (STS over HTTP). Fills *out with
- * credentials that have more than a minute left, or returns a negative code with the
- * last error set (in this thread: the session copies it). */
-typedef int (*pgiam_session_creds_fn)(pgiam_creds *out, pgiam_session_progress *progress,
-	void *ctx);
+/* What a login is for: the IAM token is signed for these (the endpoint's name and port
+ * even through a tunnel; tests and demos shift them with the sign_* params). */
+typedef struct pgiam_session_login_target {
+	const char *host;
+	int port;
+	const char *user;
+	const char *region;
+	long time_offset;          /* seconds added to now when signing */
+} pgiam_session_login_target;
+
+/* What a login callback hands back. The session layer knows no AWS types: the glue
+ * (iam_login.h) gets credentials and signs the token. */
+typedef struct pgiam_session_login {
+	char *password;            /* the IAM token: wiped and freed by the session */
+	time_t signed_at;          /* the token's signing time and expiry */
+	time_t expires_at;
+	time_t creds_expiration;   /* of the credentials that signed it; 0 long-term/unknown */
+	char creds_source[256];    /* where the credentials came from, in words */
+	int reassumed;             /* the credentials were assumed again after the server
+	                              refused a token signed with cached ones */
+} pgiam_session_login;
+
+/* Called in the session's worker thread; may block (STS over HTTP). Reports its steps
+ * (source credentials, AssumeRole, token) through progress and fills *out, or returns a
+ * negative code with the last error set (in this thread: the session copies it); the
+ * failure is blamed on the last step begun and not finished. */
+typedef int (*pgiam_session_login_fn)(pgiam_session_login *out,
+	const pgiam_session_login_target *target, pgiam_session_progress *progress, void *ctx);
 /* Called in the caller's thread when a connect is cancelled while credentials are
  * being fetched, so a blocked HTTP call can give up. */
 typedef void (*pgiam_session_cancel_fn)(void *ctx);
@@ -83,9 +105,15 @@ typedef struct pgiam_session_params {
 	const char *dbi_resource_id; /* NULL when unknown */
 	int connect_timeout;       /* seconds for TCP+TLS+auth; 0: 15 */
 
-	pgiam_session_creds_fn creds;        /* NULL only with password */
-	void *creds_ctx;
-	pgiam_session_cancel_fn creds_cancel;
+	pgiam_session_login_fn login;        /* NULL only with password */
+	void *login_ctx;
+	pgiam_session_cancel_fn login_cancel;
+	/* The server refused the IAM token (PAM): 1 when the login dropped cached
+	 * credentials so that one retry with fresh ones is worth it (why: the server's
+	 * line). NULL: never retried. Caller's thread. */
+	int (*login_refused)(void *ctx, const char *why);
+	void (*login_ctx_free)(void *ctx);   /* frees login_ctx with the session once
+	                                        pgiam_session_new succeeded; NULL none */
 
 	const char *password;      /* a static password instead of a token (not IAM) */
 
@@ -244,6 +272,10 @@ int pgiam_session_run(pgiam_session *s, pgiam_session_event_fn cb, void *ctx);
 /* Resolves a host name (or checks an address) to the numeric address libpq's hostaddr
  * needs. Blocking (getaddrinfo): the session calls it from its worker thread. */
 int pgiam_session_resolve(char *out, size_t outlen, const char *name);
+
+/* The session's login_ctx when its login callback is fn (a glue module finding its own
+ * context again), else NULL. */
+void *pgiam_session_login_ctx(const pgiam_session *s, pgiam_session_login_fn fn);
 
 /* For core modules (catalog, check) that issue their own parameterised queries while
  * the session is READY: the libpq connection (NULL when not ready). Not for the UI. */

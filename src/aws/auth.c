@@ -102,21 +102,6 @@ cleanup:
 	return error;
 }
 
-int pgiam_auth_new(pgiam_auth **out, const pgiam_profile *profile)
-{
-	pgiam_auth_options opts = PGIAM_AUTH_OPTIONS_INIT;
-
-	opts.region = pgiam_profile_region(profile);
-	opts.role_arn = pgiam_profile_role_arn(profile);
-	opts.external_id = pgiam_profile_external_id(profile);
-	opts.session_name = pgiam_profile_session_name(profile);
-	opts.duration = pgiam_profile_duration(profile);
-	opts.source_profile = pgiam_profile_source_profile(profile);
-	opts.sts_endpoint = pgiam_profile_sts_endpoint(profile);
-	opts.process_timeout = pgiam_profile_credential_process_timeout(profile);
-	return pgiam_auth_new_options(out, &opts);
-}
-
 static void format_hhmm(char *out, size_t len, time_t t)
 {
 	struct tm tm;

@@ -240,7 +240,7 @@ void pgiam__session_join_job(pgiam_session *s)
 	if (s->job.pipe[1] >= 0)
 		close(s->job.pipe[1]);
 	s->job.pipe[0] = s->job.pipe[1] = -1;
-	pgiam_creds_dispose(&s->job.creds);
+	pgiam__session_login_dispose(&s->job.login);
 }
 
 /* A cancel request runs PQcancel (blocking: a new connection to the same address)
@@ -295,7 +295,7 @@ int pgiam_session_new(pgiam_session **out, const pgiam_session_params *p)
 	if (p->port < 1 || p->port > 65535 || p->connect_port < 0 || p->connect_port > 65535)
 		return pgiam_error_set(PGIAM_EINVAL, "port %d is outside 1..65535",
 			p->port < 1 || p->port > 65535 ? p->port : p->connect_port);
-	if (!p->password && !p->creds)
+	if (!p->password && !p->login)
 		return pgiam_error_set(PGIAM_EINVAL, "a session needs a credentials source or a "
 			"password");
 	if (!(s = calloc(1, sizeof(*s))))
@@ -325,9 +325,11 @@ int pgiam_session_new(pgiam_session **out, const pgiam_session_params *p)
 	s->connect_timeout = p->connect_timeout > 0 ? p->connect_timeout : 15;
 	s->sign_port = p->sign_port;
 	s->sign_time_offset = p->sign_time_offset;
-	s->creds_fn = p->creds;
-	s->creds_ctx = p->creds_ctx;
-	s->creds_cancel = p->creds_cancel;
+	s->login_fn = p->login;
+	s->login_ctx = p->login_ctx;
+	s->login_cancel = p->login_cancel;
+	s->login_refused = p->login_refused;
+	s->login_ctx_free = p->login_ctx_free;
 	snprintf(s->info.endpoint, sizeof(s->info.endpoint), "%s:%d", s->host, s->port);
 	snprintf(s->info.dbname, sizeof(s->info.dbname), "%s", s->dbname);
 	snprintf(s->info.db_user, sizeof(s->info.db_user), "%s", s->user);
@@ -353,8 +355,8 @@ void pgiam_session_free(pgiam_session *s)
 		return;
 	if (s->job.joinable) {
 		pgiam_cancel_request(&s->job.cancelled);
-		if (s->creds_cancel)
-			s->creds_cancel(s->creds_ctx);
+		if (s->login_cancel)
+			s->login_cancel(s->login_ctx);
 	}
 	pgiam__session_join_job(s);
 	pgiam__session_release_cancel(s);
@@ -382,8 +384,8 @@ void pgiam_session_free(pgiam_session *s)
 	free(s->read_only_origin);
 	free(s->pending_sql);
 	free(s->running_sql);
-	if (s->owned_free)
-		s->owned_free(s->owned);
+	if (s->login_ctx_free)
+		s->login_ctx_free(s->login_ctx);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
@@ -464,8 +466,8 @@ int pgiam_session_cancel(pgiam_session *s)
 	switch (s->state) {
 	case ST_WORKER:
 		pgiam_cancel_request(&s->job.cancelled);
-		if (s->creds_cancel)
-			s->creds_cancel(s->creds_ctx);
+		if (s->login_cancel)
+			s->login_cancel(s->login_ctx);
 		pthread_mutex_lock(&s->lock);
 		s->gen++;  /* late progress reports from the worker are dropped */
 		pthread_mutex_unlock(&s->lock);
@@ -752,4 +754,9 @@ int pgiam_session_run(pgiam_session *s, pgiam_session_event_fn cb, void *ctx)
 	if (rc)
 		pgiam_error_set(rc, "%s", rc == PGIAM_ECANCELLED ? "cancelled" : s->err.message);
 	return rc;
+}
+
+void *pgiam_session_login_ctx(const pgiam_session *s, pgiam_session_login_fn fn)
+{
+	return s && fn && s->login_fn == fn ? s->login_ctx : NULL;
 }

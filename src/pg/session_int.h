@@ -44,7 +44,7 @@ struct pgiam_session_progress {
 	int result;
 	pgiam_step fail_step;
 	char message[1024];
-	pgiam_creds creds;
+	pgiam_session_login login;
 	char hostaddr[64];
 	int pipe[2];
 	pthread_t thread;
@@ -62,9 +62,12 @@ struct pgiam_session {
 	char *read_only_origin;
 	int port, connect_port, read_only, connect_timeout, sign_port;
 	long sign_time_offset;
-	pgiam_session_creds_fn creds_fn;
-	void *creds_ctx;
-	pgiam_session_cancel_fn creds_cancel;
+	pgiam_session_login_fn login_fn;
+	void *login_ctx;
+	pgiam_session_cancel_fn login_cancel;
+	int (*login_refused)(void *ctx, const char *why);
+	void (*login_ctx_free)(void *ctx);
+	int login_reassumed;         /* the last login's reassumed */
 
 	pthread_mutex_t lock;        /* guards the event queue and the step table */
 	ev_node *head, *tail;
@@ -117,9 +120,6 @@ struct pgiam_session {
 
 	pgiam_session_info info;
 	pgiam_session_error err;
-
-	void *owned;                 /* e.g. a profile session's auth, freed with it */
-	void (*owned_free)(void *);
 };
 
 long long pgiam__session_now_ms(void);
@@ -141,6 +141,8 @@ int pgiam__session_cancel_pending(const pgiam_session *s);
 void pgiam__session_clear_error(pgiam_session *s);
 void pgiam__session_close_conn(pgiam_session *s);
 void pgiam__session_join_job(pgiam_session *s);
+/* Wipes and frees a login's token. */
+void pgiam__session_login_dispose(pgiam_session_login *login);
 /* session_connect.c: the worker finished or progressed; libpq's connect advanced. */
 void pgiam__session_advance_worker(pgiam_session *s);
 void pgiam__session_advance_connecting(pgiam_session *s);
@@ -168,13 +170,5 @@ void pgiam__session_notices_reset(pgiam_session *s);
 void pgiam__session_notices_flush(pgiam_session *s);
 /* Non-blocking check that an idle connection is still alive; 0 alive. */
 int pgiam__session_check_alive(pgiam_session *s);
-
-/* session_profile.c: a role session the server refused. When the refused token was
- * signed with cached assumed-role credentials, drops them (the next connect assumes
- * the role again) and returns 1; 0 otherwise (no profile, no role, or they were just
- * assumed). why: the server's line, for the event. */
-int pgiam__session_profile_reassume(pgiam_session *s, const char *why);
-/* 1 when the last connect's credentials were assumed again after such a refusal. */
-int pgiam__session_profile_reassumed(const pgiam_session *s);
 
 #endif

@@ -10,7 +10,6 @@
 
 #include "error.h"
 #include "secure.h"
-#include "token.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,6 +46,26 @@ int pgiam_session_resolve(char *out, size_t outlen, const char *name)
 	return 0;
 }
 
+/* A login failed: blame the last step it began and did not finish (AssumeRole while
+ * STS answers, token while signing), else the source credentials. */
+static pgiam_step unfinished_step(pgiam_session *s)
+{
+	pgiam_step step = PGIAM_STEP_CREDENTIALS;
+
+	pthread_mutex_lock(&s->lock);
+	for (int i = PGIAM_STEP_CREDENTIALS; i <= PGIAM_STEP_TOKEN; i++)
+		if (s->begun[i] && !s->finished[i])
+			step = (pgiam_step)i;
+	pthread_mutex_unlock(&s->lock);
+	return step;
+}
+
+void pgiam__session_login_dispose(pgiam_session_login *login)
+{
+	pgiam_free_secret(login->password);
+	memset(login, 0, sizeof(*login));
+}
+
 static void *worker_main(void *arg)
 {
 	pgiam_session_progress *job = arg;
@@ -56,19 +75,11 @@ static void *worker_main(void *arg)
 	char c = 'd';
 
 	pgiam_error_clear();
-	if (s->creds_fn) {
-		error = s->creds_fn(&job->creds, job, s->creds_ctx);
-		if (!error && pgiam_creds_seconds_left(&job->creds, time(NULL)) <= 60)
-			error = pgiam_error_set(PGIAM_EEXPIRED, "source credentials: the credentials "
-				"expire in %lds; a token needs credentials with more than a minute left",
-				pgiam_creds_seconds_left(&job->creds, time(NULL)));
-		if (error) {
-			pthread_mutex_lock(&s->lock);
-			job->fail_step = s->begun[PGIAM_STEP_ASSUME_ROLE] &&
-				!s->finished[PGIAM_STEP_ASSUME_ROLE] ? PGIAM_STEP_ASSUME_ROLE :
-				PGIAM_STEP_CREDENTIALS;
-			pthread_mutex_unlock(&s->lock);
-		}
+	if (s->login_fn) {
+		pgiam_session_login_target t = { s->token_host, s->token_port, s->token_user,
+			s->token_region, s->sign_time_offset };
+		if ((error = s->login_fn(&job->login, &t, job, s->login_ctx)) < 0)
+			job->fail_step = unfinished_step(s);
 	}
 	if (!error && atomic_load(&job->cancelled))
 		error = pgiam_error_set(PGIAM_ECANCELLED, "cancelled");
@@ -109,7 +120,13 @@ int pgiam__session_start_connect(pgiam_session *s)
 	if (pipe2(s->job.pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		return pgiam__session_fail(s, PGIAM_STEP_CREDENTIALS, PGIAM_EIO,
 			"source credentials: cannot create a pipe: %s", strerror(errno));
-	if (s->creds_fn)
+	/* the login's target, fixed before the worker starts (it reads them) */
+	snprintf(s->token_host, sizeof(s->token_host), "%s", s->sign_host ? s->sign_host : s->host);
+	s->token_port = s->sign_port ? s->sign_port : s->port;
+	snprintf(s->token_user, sizeof(s->token_user), "%s", s->sign_user ? s->sign_user : s->user);
+	snprintf(s->token_region, sizeof(s->token_region), "%s",
+		s->sign_region ? s->sign_region : (s->region ? s->region : ""));
+	if (s->login_fn)
 		pgiam__session_step(s, PGIAM_STEP_CREDENTIALS, 0, "");
 	s->state = ST_WORKER;
 	if ((error = pthread_create(&s->job.thread, NULL, worker_main, &s->job)) != 0) {
@@ -126,7 +143,7 @@ int pgiam__session_start_connect(pgiam_session *s)
  * session can sit on screen for hours. */
 static int connect_fail_state(pgiam_session *s)
 {
-	pgiam_creds_dispose(&s->job.creds);
+	pgiam__session_login_dispose(&s->job.login);
 	pgiam__session_close_conn(s);
 	s->state = s->reconnecting ? ST_LOST : ST_IDLE;
 	free(s->pending_sql);
@@ -134,21 +151,12 @@ static int connect_fail_state(pgiam_session *s)
 	return s->err.code;
 }
 
-static void fmt_time(char *out, size_t outlen, time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, outlen, "%H:%M:%SZ", &tm);
-}
-
-/* The worker finished: sign a token and start libpq. */
+/* The worker finished (credentials, token, address): start libpq. */
 static int after_worker(pgiam_session *s)
 {
 	const char *kw[24], *val[24];
-	char port[16], timeout[16], detail[512], at[16];
-	char *token = NULL;
-	int i = 0, error = 0;
+	char port[16], timeout[16], detail[512];
+	int i = 0;
 
 	if (s->job.result < 0) {
 		const char *msg = s->job.message;
@@ -159,34 +167,14 @@ static int after_worker(pgiam_session *s)
 			pgiam__session_fail(s, s->job.fail_step, s->job.result, "%s: %s", name, msg);
 		return connect_fail_state(s);
 	}
-	if (s->creds_fn) {
-		pgiam__session_step(s, PGIAM_STEP_CREDENTIALS, 1, s->job.creds.source);
-		s->info.creds_expiration = s->job.creds.expiration;
+	if (s->login_fn) {
+		s->info.creds_expiration = s->job.login.creds_expiration;
 		snprintf(s->info.creds_source, sizeof(s->info.creds_source), "%s",
-			s->job.creds.source ? s->job.creds.source : "");
+			s->job.login.creds_source);
+		s->info.token_signed_at = s->job.login.signed_at;
+		s->info.token_expires_at = s->job.login.expires_at;
+		s->login_reassumed = s->job.login.reassumed;
 	}
-
-	snprintf(s->token_host, sizeof(s->token_host), "%s", s->sign_host ? s->sign_host : s->host);
-	s->token_port = s->sign_port ? s->sign_port : s->port;
-	snprintf(s->token_user, sizeof(s->token_user), "%s", s->sign_user ? s->sign_user : s->user);
-	snprintf(s->token_region, sizeof(s->token_region), "%s",
-		s->sign_region ? s->sign_region : (s->region ? s->region : ""));
-	if (!s->password) {
-		pgiam_token_params tp = { s->token_host, s->token_port, s->token_user,
-			s->token_region, time(NULL) + s->sign_time_offset };
-		pgiam__session_step(s, PGIAM_STEP_TOKEN, 0, "");
-		if ((error = pgiam_token_generate(&token, &tp, &s->job.creds)) < 0) {
-			pgiam__session_fail(s, PGIAM_STEP_TOKEN, error, "token: %s", pgiam_error_last());
-			return connect_fail_state(s);
-		}
-		s->info.token_signed_at = tp.time;
-		s->info.token_expires_at = tp.time + PGIAM_TOKEN_LIFETIME;
-		fmt_time(at, sizeof(at), s->info.token_expires_at);
-		snprintf(detail, sizeof(detail), "signed for %s:%d as %s in %s, expires at %s",
-			s->token_host, s->token_port, s->token_user, s->token_region, at);
-		pgiam__session_step(s, PGIAM_STEP_TOKEN, 1, detail);
-	}
-	pgiam_creds_dispose(&s->job.creds);
 
 	snprintf(port, sizeof(port), "%d", s->connect_port ? s->connect_port : s->port);
 	snprintf(timeout, sizeof(timeout), "%d", s->connect_timeout);
@@ -197,7 +185,7 @@ static int after_worker(pgiam_session *s)
 	kw[i] = "port";             val[i++] = port;
 	kw[i] = "dbname";           val[i++] = s->dbname;
 	kw[i] = "user";             val[i++] = s->user;
-	kw[i] = "password";         val[i++] = s->password ? s->password : token;
+	kw[i] = "password";         val[i++] = s->password ? s->password : s->job.login.password;
 	kw[i] = "sslmode";          val[i++] = s->sslmode;
 	if (s->sslrootcert) {
 		kw[i] = "sslrootcert"; val[i++] = s->sslrootcert;
@@ -219,7 +207,7 @@ static int after_worker(pgiam_session *s)
 	kw[i] = NULL; val[i] = NULL;
 
 	s->conn = PQconnectStartParams(kw, val, 0);
-	pgiam_free_secret(token);  /* libpq holds its own copy now */
+	pgiam__session_login_dispose(&s->job.login);  /* libpq holds its own copy now */
 	if (!s->conn) {
 		pgiam__session_fail(s, PGIAM_STEP_TCP, PGIAM_ENOMEM, "TCP connect: out of memory");
 		return connect_fail_state(s);
@@ -349,7 +337,7 @@ static void tls_failed(pgiam_session *s, const char *line)
 static int reassume_and_retry(pgiam_session *s, const char *line)
 {
 	if (s->password || !strstr(line, "PAM authentication failed") ||
-	    !pgiam__session_profile_reassume(s, line))
+	    !s->login_refused || !s->login_refused(s->login_ctx, line))
 		return 0;
 	pgiam__session_start_connect(s);
 	return 1;
@@ -381,7 +369,7 @@ static int connect_failed(pgiam_session *s, const char *why)
 			s->token_region, s->info.token_signed_at, s->info.creds_expiration,
 			time(NULL), s->password != NULL,
 			strstr(line, "password authentication failed") != NULL,
-			s->account_id, s->dbi_resource_id, pgiam__session_profile_reassumed(s) };
+			s->account_id, s->dbi_resource_id, s->login_reassumed };
 		if (reassume_and_retry(s, line))
 			break;
 		pgiam_explain_auth_failure(&causes, &f);

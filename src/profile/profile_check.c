@@ -6,7 +6,7 @@
 #include "arn.h"
 #include "ascii.h"
 #include "error.h"
-#include "http.h"
+#include "loopback.h"
 #include "sanitize.h"
 #include "secure.h"
 
@@ -272,7 +272,7 @@ static void check_url(sink *s, const char *v)
 			"e.g. https://sts.ap-northeast-1.amazonaws.com", v);
 	} else if (!pgiam_ascii_casecmp(scheme, "http")) {
 		/* the same test sts.c applies when it sends the request */
-		if (!pgiam_http_url_is_loopback(v))
+		if (!pgiam_host_is_loopback(host))
 			add(s, "sts_endpoint", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is plain http to "
 				"a non-loopback host; expected https (http is allowed only to "
 				"127.0.0.1, ::1 or localhost)", v);
