@@ -167,14 +167,73 @@ static int map_curl_error(CURLcode rc, const char *host, const char *detail, lon
 	}
 }
 
+/* The request's headers as a libcurl list (values can be session tokens: each copy is
+ * wiped), plus an empty "Expect:": libcurl would add 100-continue to larger POSTs. */
+static int build_headers(struct curl_slist **out, const pgiam_http_request *req)
+{
+	struct curl_slist *hdrs = NULL, *tmp = NULL;
+	char *line = NULL;
+
+	for (size_t i = 0; i < req->header_count; i++) {
+		size_t n = strlen(req->headers[i].name) + strlen(req->headers[i].value) + 3;
+		if (!(line = malloc(n)))
+			goto oom;
+		snprintf(line, n, "%s: %s", req->headers[i].name, req->headers[i].value);
+		tmp = curl_slist_append(hdrs, line);
+		/* a memset before free() may be optimised away */
+		pgiam_wipe(line, n);
+		free(line);
+		if (!tmp)
+			goto oom;
+		hdrs = tmp;
+	}
+	if (!(tmp = curl_slist_append(hdrs, "Expect:")))
+		goto oom;
+	*out = tmp;
+	return 0;
+oom:
+	*out = hdrs;  /* the caller wipes and frees what was built */
+	return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+}
+
+static void set_options(CURL *curl, const pgiam_http_request *req, http_ctx *ctx,
+	struct curl_slist *hdrs, char *errbuf, long connect_ms, long total_ms)
+{
+	const char *ca = req->ca_bundle ? req->ca_bundle : getenv("AWS_CA_BUNDLE");
+
+	curl_easy_setopt(curl, CURLOPT_URL, req->url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total_ms);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, ctx);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, ctx);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, ctx);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "pgiam/" PGIAM_VERSION);
+	if (req->no_proxy)
+		curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+	if (ca && *ca)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
+	if (req->body || strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body ? (const char *)req->body : "");
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+	}
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "POST") != 0)
+		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req->method);
+}
+
 int pgiam_http_perform(pgiam_http_response *out, const pgiam_http_request *req)
 {
 	CURL *curl = NULL;
 	struct curl_slist *hdrs = NULL, *tmp = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	char host[512] = "";
-	char *line = NULL;
-	const char *ca = NULL;
 	http_ctx ctx = { out, req->cancel, 0 };
 	long connect_ms = req->connect_timeout_ms > 0 ? req->connect_timeout_ms : PGIAM_HTTP_CONNECT_TIMEOUT_MS;
 	long total_ms = req->timeout_ms > 0 ? req->timeout_ms : PGIAM_HTTP_TIMEOUT_MS;
@@ -194,59 +253,9 @@ int pgiam_http_perform(pgiam_http_response *out, const pgiam_http_request *req)
 		error = pgiam_error_set(PGIAM_ENOMEM, "cannot create a libcurl handle");
 		goto cleanup;
 	}
-	for (size_t i = 0; i < req->header_count; i++) {
-		size_t n = strlen(req->headers[i].name) + strlen(req->headers[i].value) + 3;
-		if (!(line = malloc(n))) {
-			error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
-			goto cleanup;
-		}
-		snprintf(line, n, "%s: %s", req->headers[i].name, req->headers[i].value);
-		tmp = curl_slist_append(hdrs, line);
-		/* header values can be session tokens; a memset before free() may be
-		 * optimised away */
-		pgiam_wipe(line, n);
-		free(line);
-		line = NULL;
-		if (!tmp) {
-			error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
-			goto cleanup;
-		}
-		hdrs = tmp;
-	}
-	/* libcurl would add "Expect: 100-continue" to larger POSTs: one round trip less. */
-	if (!(tmp = curl_slist_append(hdrs, "Expect:"))) {
-		error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+	if ((error = build_headers(&hdrs, req)) < 0)
 		goto cleanup;
-	}
-	hdrs = tmp;
-
-	curl_easy_setopt(curl, CURLOPT_URL, req->url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total_ms);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ctx);
-	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &ctx);
-	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &ctx);
-	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "pgiam/" PGIAM_VERSION);
-	if (req->no_proxy)
-		curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-	ca = req->ca_bundle ? req->ca_bundle : getenv("AWS_CA_BUNDLE");
-	if (ca && *ca)
-		curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
-	if (req->body || strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0) {
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body ? (const char *)req->body : "");
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-	}
-	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "POST") != 0)
-		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req->method);
-
+	set_options(curl, req, &ctx, hdrs, errbuf, connect_ms, total_ms);
 	rc = curl_easy_perform(curl);
 	if (rc != CURLE_OK) {
 		if (ctx.too_big)

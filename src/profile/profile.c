@@ -360,47 +360,85 @@ void pgiam_profile_free(pgiam_profile *p)
 	free(p);
 }
 
+/* A regular, readable file without a byte-order mark: iniparser only says "cannot
+ * open", and would call a BOM on the first line a syntax error, which hides the cause. */
+static int check_readable(const char *path, struct stat *st)
+{
+	unsigned char bom[3] = { 0, 0, 0 };
+	size_t got;
+	FILE *f;
+
+	if (stat(path, st) < 0)
+		return pgiam_error_set(errno == ENOENT ? PGIAM_ENOTFOUND : PGIAM_EIO,
+			"%s: cannot read the profile: %s", path, strerror(errno));
+	if (!S_ISREG(st->st_mode))
+		return pgiam_error_set(PGIAM_EIO, "%s: not a regular file; expected a profile "
+			"file NAME.ini", path);
+	if (!(f = fopen(path, "r")))
+		return pgiam_error_set(PGIAM_EIO, "%s: cannot read the profile: %s", path,
+			strerror(errno));
+	got = fread(bom, 1, 3, f);
+	fclose(f);
+	if (got == 3 && bom[0] == 0xef && bom[1] == 0xbb && bom[2] == 0xbf)
+		return pgiam_error_set(PGIAM_EINVAL, "%s: the file starts with a UTF-8 "
+			"byte-order mark; expected plain UTF-8 text (save it without BOM)", path);
+	return 0;
+}
+
+/* The profile's name (the file name without .ini), path and directory. */
+static int set_names(pgiam_profile *p, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t n;
+
+	if (!(p->name = pgiam_strdup(base)) || !(p->path = pgiam_strdup(path)) ||
+	    !(p->dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) :
+			strdup(".")))
+		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+	n = strlen(p->name);
+	if (n > 4 && !strcmp(p->name + n - 4, ".ini"))
+		p->name[n - 4] = '\0';
+	return 0;
+}
+
+/* The dictionary holds section entries ("name", no value) and "section:key" entries,
+ * in file order. Keys outside any section come as ":key". */
+static int add_entries(pgiam_profile *p, const dictionary *d)
+{
+	char *section = NULL;
+	int error = 0;
+
+	for (int i = 0; i < d->size && !error; i++) {
+		const char *k = d->key[i];
+		const char *colon = k ? strchr(k, ':') : NULL;
+		if (!k)
+			continue;
+		if (!colon) {
+			if (!pgiam_ascii_casecmp(k, SECTION))
+				p->has_section = 1;
+			continue;
+		}
+		free(section);
+		if (!(section = strndup(k, (size_t)(colon - k))))
+			error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+		else
+			error = add_entry(p, section, colon + 1, d->val[i] ? d->val[i] : "");
+	}
+	free(section);
+	return error < 0 ? error : 0;
+}
+
 int pgiam_profile_load(pgiam_profile **out, const char *path)
 {
 	pgiam_profile *p = NULL;
 	dictionary *d = NULL;
 	struct stat st;
-	const char *base = NULL;
-	const char *slash = NULL;
-	char *section = NULL;
 	int error = 0;
-	FILE *f = NULL;
 
 	*out = NULL;
-	/* Check readability ourselves first: iniparser only says "cannot open". */
-	if (stat(path, &st) < 0) {
-		error = pgiam_error_set(errno == ENOENT ? PGIAM_ENOTFOUND : PGIAM_EIO,
-			"%s: cannot read the profile: %s", path, strerror(errno));
+	if ((error = check_readable(path, &st)) < 0)
 		goto cleanup;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		error = pgiam_error_set(PGIAM_EIO, "%s: not a regular file; expected a profile "
-			"file NAME.ini", path);
-		goto cleanup;
-	}
-	if (!(f = fopen(path, "r"))) {
-		error = pgiam_error_set(PGIAM_EIO, "%s: cannot read the profile: %s", path,
-			strerror(errno));
-		goto cleanup;
-	}
-	{
-		/* iniparser would call the first line a syntax error, which hides the cause */
-		unsigned char bom[3] = { 0, 0, 0 };
-		size_t got = fread(bom, 1, 3, f);
-		fclose(f);
-		f = NULL;
-		if (got == 3 && bom[0] == 0xef && bom[1] == 0xbb && bom[2] == 0xbf) {
-			error = pgiam_error_set(PGIAM_EINVAL, "%s: the file starts with a UTF-8 "
-				"byte-order mark; expected plain UTF-8 text (save it without BOM)", path);
-			goto cleanup;
-		}
-	}
-
 	pthread_once(&ini_error_once, ini_error_install);
 	ini_error[0] = '\0';
 	if (!(d = iniparser_load(path))) {
@@ -409,54 +447,17 @@ int pgiam_profile_load(pgiam_profile **out, const char *path)
 			borrowed_file(path, &st) ? unquoted_ini_error(path) : tidy_ini_error());
 		goto cleanup;
 	}
-
-	base = (slash = strrchr(path, '/')) ? slash + 1 : path;
 	if (!(p = calloc(1, sizeof(*p)))) {
 		error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	error = PGIAM_ENOMEM;
-	if (!(p->name = pgiam_strdup(base)) || !(p->path = pgiam_strdup(path)))
-		goto cleanup;
-	{
-		size_t n = strlen(p->name);
-		if (n > 4 && !strcmp(p->name + n - 4, ".ini"))
-			p->name[n - 4] = '\0';
-	}
-	if (!(p->dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) :
-			strdup("."))) {
-		error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
-		goto cleanup;
-	}
-
-	/* The dictionary holds section entries ("name", no value) and "section:key"
-	 * entries, in file order. Keys outside any section come as ":key". */
-	for (int i = 0; i < d->size; i++) {
-		const char *k = d->key[i];
-		const char *colon = NULL;
-		if (!k)
-			continue;
-		if (!(colon = strchr(k, ':'))) {
-			if (!pgiam_ascii_casecmp(k, SECTION))
-				p->has_section = 1;
-			continue;
-		}
-		free(section);
-		if (!(section = strndup(k, (size_t)(colon - k)))) {
-			/* error is 0 after an earlier add_entry: set it, or this returns 0 and no profile */
-			error = pgiam_error_set(PGIAM_ENOMEM, "out of memory");
-			goto cleanup;
-		}
-		if ((error = add_entry(p, section, colon + 1, d->val[i] ? d->val[i] : "")) < 0)
-			goto cleanup;
-	}
-	if ((error = pgiam_profile__refresh(p)) < 0)
+	if ((error = set_names(p, path)) < 0 || (error = add_entries(p, d)) < 0 ||
+	    (error = pgiam_profile__refresh(p)) < 0)
 		goto cleanup;
 	*out = p;
 	p = NULL;
 	error = 0;
 cleanup:
-	free(section);
 	if (d)
 		iniparser_freedict(d);
 	pgiam_profile_free(p);
