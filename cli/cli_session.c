@@ -281,6 +281,8 @@ void pgiam_cli_session_info_json(json_object *o, const pgiam_session_info *i)
 	add_str(o, "ca_bundle", i->ca_bundle);
 	json_object_object_add(o, "token_signed_at", json_object_new_int64(i->token_signed_at));
 	json_object_object_add(o, "token_expires_at", json_object_new_int64(i->token_expires_at));
+	add_str(o, "token_expiry_by", i->token_expires_at ? (i->token_expiry_by_creds ?
+		"credentials" : "lifetime") : "");
 	json_object_object_add(o, "creds_expiration", json_object_new_int64(i->creds_expiration));
 	add_str(o, "creds_source", i->creds_source);
 	json_object_object_add(o, "connections", json_object_new_int64(i->connections));

@@ -29,10 +29,11 @@ static int sign(pgiam_session_login *out, const pgiam_session_login_target *t,
 	if ((error = pgiam_token_generate(&out->password, &tp, creds)) < 0)
 		return error;
 	out->signed_at = tp.time;
-	out->expires_at = tp.time + PGIAM_TOKEN_LIFETIME;
+	out->expires_at = pgiam_token_expiry(tp.time, creds->expiration, &out->expiry_by_creds);
 	fmt_time(at, sizeof(at), out->expires_at);
-	snprintf(detail, sizeof(detail), "signed for %s:%d as %s in %s, expires at %s",
-		t->host, t->port, t->user, t->region, at);
+	snprintf(detail, sizeof(detail), "signed for %s:%d as %s in %s, expires at %s%s",
+		t->host, t->port, t->user, t->region, at, out->expiry_by_creds ?
+		" (when the credentials that signed it expire, before its 15 minutes)" : "");
 	pgiam_session_progress_report(progress, PGIAM_STEP_TOKEN, 1, detail);
 	return 0;
 }

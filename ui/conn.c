@@ -341,6 +341,7 @@ static void took_connection(pgiam_conn *c, int reconnect)
 	pgiam_session_get_info(&info, c->session);
 	c->status.state = PGIAM_CONN_CONNECTED;
 	c->status.token_expires = info.token_expires_at;
+	c->status.token_by_creds = info.token_expiry_by_creds;
 	c->status.sts_expires = c->role_arn[0] && c->auth ? auth_expiry(c->auth)
 		: info.creds_expiration;
 	c->status.read_only = info.read_only_enforced;
@@ -349,7 +350,9 @@ static void took_connection(pgiam_conn *c, int reconnect)
 	c->status.failure[0] = '\0';
 	if (info.token_expires_at && info.connections != c->token_logged) {
 		hhmmss(at, sizeof(at), info.token_expires_at);
-		pgiam_eventlog_add(c->log, "token signed for %s, expires %s", info.endpoint, at);
+		pgiam_eventlog_add(c->log, "token signed for %s, expires %s%s", info.endpoint, at,
+			info.token_expiry_by_creds ? " (when the STS session that signed it ends, "
+			"before its 15 minutes)" : "");
 		c->token_logged = info.connections;
 	}
 	pgiam_eventlog_add(c->log, "%s %s as %s (%s%s%s)%s", reconnect ? "reconnected to"

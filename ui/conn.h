@@ -68,7 +68,8 @@ typedef struct pgiam_conn_status {
 	char db_user[128];
 	char endpoint[300];     /* host:port */
 	char role_short[160];   /* "role/name" or "" without a role */
-	time_t token_expires;
+	time_t token_expires;      /* the earlier of 15 minutes and the credentials' end */
+	int token_by_creds;        /* the credentials end first */
 	time_t sts_expires;
 	pgiam_conn_state state;
 	int tls_verified;

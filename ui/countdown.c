@@ -27,8 +27,8 @@ pgiam_countdown_level pgiam_countdown_level_of(long seconds_left)
 	return PGIAM_COUNTDOWN_OK;
 }
 
-void pgiam_countdown_token_text(char *out, size_t outlen, time_t expires_at, int connected,
-	time_t now)
+void pgiam_countdown_token_text(char *out, size_t outlen, time_t expires_at, int by_creds,
+	int connected, time_t now)
 {
 	char left[32];
 	long secs = (long)(expires_at - now);
@@ -50,5 +50,5 @@ void pgiam_countdown_token_text(char *out, size_t outlen, time_t expires_at, int
 		return;
 	}
 	pgiam_countdown_format(left, sizeof(left), secs);
-	snprintf(out, outlen, "token %s", left);
+	snprintf(out, outlen, "token %s%s", left, by_creds ? " (session ends first)" : "");
 }

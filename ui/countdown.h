@@ -26,8 +26,9 @@ pgiam_countdown_level pgiam_countdown_level_of(long seconds_left);
  * truth about what that means: an open connection survives its token (the token is
  * only checked at login), and the next connection gets a newly signed one. Without a
  * connection (lost, failed) the old token's time means nothing, and it says so.
- * expires_at 0 means no token yet ("token -"). */
-void pgiam_countdown_token_text(char *out, size_t outlen, time_t expires_at, int connected,
-	time_t now);
+ * expires_at 0 means no token yet ("token -"). by_creds: expires_at is the end of the
+ * credentials that signed it, before the token's 15 minutes ("(session ends first)"). */
+void pgiam_countdown_token_text(char *out, size_t outlen, time_t expires_at, int by_creds,
+	int connected, time_t now);
 
 #endif

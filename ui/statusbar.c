@@ -125,7 +125,7 @@ void pgiam_statusbar_draw(pgiam_app *app, int y)
 	if (st->txn != PGIAM_CONN_TXN_NONE)
 		x = segment(y + 1, x, app->cols, st->txn == PGIAM_CONN_TXN_OPEN ?
 			PGIAM_ROLE_STATUS_WARN : PGIAM_ROLE_STATUS_CRIT, pgiam_statusbar_txn_text(st));
-	pgiam_countdown_token_text(text, sizeof(text), st->token_expires,
+	pgiam_countdown_token_text(text, sizeof(text), st->token_expires, st->token_by_creds,
 		st->state == PGIAM_CONN_CONNECTED, now);
 	segment(y + 1, x, app->cols, st->token_expires
 		? pgiam_statusbar_role_of(pgiam_countdown_level_of((long)(st->token_expires - now)))

@@ -374,3 +374,13 @@ cleanup:
 	pgiam_buf_dispose(&url);
 	return error;
 }
+
+time_t pgiam_token_expiry(time_t signed_at, time_t creds_expiration, int *by_creds)
+{
+	time_t end = signed_at + PGIAM_TOKEN_LIFETIME;
+	int creds_first = creds_expiration > 0 && creds_expiration < end;
+
+	if (by_creds)
+		*by_creds = creds_first;
+	return creds_first ? creds_expiration : end;
+}

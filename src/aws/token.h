@@ -27,6 +27,12 @@ typedef struct pgiam_token_params {
 int pgiam_token_generate(char **out, const pgiam_token_params *params,
 	const pgiam_creds *creds);
 
+/* When a token signed at signed_at stops being accepted: after its 15 minutes, or when
+ * the credentials that signed it expire (creds_expiration, 0 when they do not),
+ * whichever comes first (several AWS SDKs reported only the 15 minutes). *by_creds
+ * (may be NULL) is 1 when the credentials end first. */
+time_t pgiam_token_expiry(time_t signed_at, time_t creds_expiration, int *by_creds);
+
 typedef struct pgiam_token_info {
 	char host[256];
 	int port;

@@ -56,6 +56,8 @@ typedef struct pgiam_session_login {
 	time_t expires_at;
 	time_t creds_expiration;   /* of the credentials that signed it; 0 long-term/unknown */
 	char creds_source[256];    /* where the credentials came from, in words */
+	int expiry_by_creds;       /* expires_at is the credentials' end, before the
+	                              token's 15 minutes */
 	int reassumed;             /* the credentials were assumed again after the server
 	                              refused a token signed with cached ones */
 } pgiam_session_login;
@@ -206,7 +208,9 @@ typedef struct pgiam_session_info {
 	char sslmode[16];
 	char ca_bundle[512];       /* what the certificate was verified against */
 	time_t token_signed_at;    /* 0 with a static password */
-	time_t token_expires_at;
+	time_t token_expires_at;   /* the earlier of the token's 15 minutes and the end of
+	                              the credentials that signed it */
+	int token_expiry_by_creds; /* 1 when the credentials end first */
 	time_t creds_expiration;   /* 0: long-term or unknown */
 	char creds_source[256];
 	unsigned connections;      /* physical connections made (each with its own token) */

@@ -173,6 +173,7 @@ static int after_worker(pgiam_session *s)
 			s->job.login.creds_source);
 		s->info.token_signed_at = s->job.login.signed_at;
 		s->info.token_expires_at = s->job.login.expires_at;
+		s->info.token_expiry_by_creds = s->job.login.expiry_by_creds;
 		s->login_reassumed = s->job.login.reassumed;
 	}
 

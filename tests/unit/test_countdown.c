@@ -61,20 +61,23 @@ static void test_token_text(void **state)
 	time_t now = 1700000000;
 
 	(void)state;
-	pgiam_countdown_token_text(out, sizeof(out), now + 872, 1, now);
+	pgiam_countdown_token_text(out, sizeof(out), now + 872, 0, 1, now);
 	assert_string_equal(out, "token 14:32");
-	pgiam_countdown_token_text(out, sizeof(out), 0, 1, now);
+	pgiam_countdown_token_text(out, sizeof(out), 0, 0, 1, now);
 	assert_string_equal(out, "token -");
 	/* Expired while connected: the connection stays open, say so. */
-	pgiam_countdown_token_text(out, sizeof(out), now - 1, 1, now);
+	pgiam_countdown_token_text(out, sizeof(out), now - 1, 0, 1, now);
 	assert_non_null(strstr(out, "token expired"));
 	assert_non_null(strstr(out, "connection stays open"));
 	assert_non_null(strstr(out, "next connection signs a new one"));
 	/* No connection (lost): no countdown for a token nobody uses. */
-	pgiam_countdown_token_text(out, sizeof(out), now + 300, 0, now);
+	pgiam_countdown_token_text(out, sizeof(out), now + 300, 0, 0, now);
 	assert_string_equal(out, "token: the next connection signs a new one");
-	pgiam_countdown_token_text(out, sizeof(out), now - 5, 0, now);
+	pgiam_countdown_token_text(out, sizeof(out), now - 5, 0, 0, now);
 	assert_null(strstr(out, "stays open"));
+	/* The STS session ends before the token's 15 minutes: the bar says which limits it. */
+	pgiam_countdown_token_text(out, sizeof(out), now + 252, 1, 1, now);
+	assert_string_equal(out, "token 04:12 (session ends first)");
 }
 
 int main(void)

@@ -287,6 +287,23 @@ static void test_describe_rejects(void **state)
 	}
 }
 
+/* A token ends after 15 minutes or with its credentials, whichever is first. */
+static void test_expiry_is_the_earlier_end(void **state)
+{
+	int by_creds = -1;
+	(void)state;
+
+	assert_int_equal(pgiam_token_expiry(1000, 0, &by_creds), 1900);  /* long-term keys */
+	assert_int_equal(by_creds, 0);
+	assert_int_equal(pgiam_token_expiry(1000, 5000, &by_creds), 1900);
+	assert_int_equal(by_creds, 0);
+	assert_int_equal(pgiam_token_expiry(1000, 1300, &by_creds), 1300);  /* session first */
+	assert_int_equal(by_creds, 1);
+	assert_int_equal(pgiam_token_expiry(1000, 1900, &by_creds), 1900);  /* a tie: 15 min */
+	assert_int_equal(by_creds, 0);
+	assert_int_equal(pgiam_token_expiry(1000, 1300, NULL), 1300);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_describe_rejects),
+		cmocka_unit_test(test_expiry_is_the_earlier_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
