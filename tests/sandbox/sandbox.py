@@ -339,6 +339,10 @@ def start_sts(ctx, cfg):
         raise SandboxError(f"the STS emulator {script} is missing")
     shutil.copyfile(script, ctx.p("sts_emulator.py"))
     ctx.own(ctx.p("sts_emulator.py"), 0o644)
+    # its federated sign-ins (MFA, web identity, SSO) live beside it
+    shutil.copyfile(os.path.join(os.path.dirname(script), "sts_federation.py"),
+                    ctx.p("sts_federation.py"))
+    ctx.own(ctx.p("sts_federation.py"), 0o644)
     proc = start_daemon(ctx, "sts", [PYTHON, ctx.p("sts_emulator.py"), "--config", ctx.p("sts.json"),
                                      "--host", "127.0.0.1", "--port", "0",
                                      "--port-file", ctx.p("sts.port"), "--log", ctx.p("sts.log")])

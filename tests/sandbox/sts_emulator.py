@@ -37,6 +37,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest, HTTPHeaders
 from botocore.credentials import Credentials
 
+import sts_federation as fed
+
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 API_VERSION = "2011-06-15"
 SKEW_LIMIT = 300  # SigV4 allows about 5 minutes between the client and AWS
@@ -53,7 +55,8 @@ ERRORS = {code: (status, "Sender") for code, status in (
     ("AccessDenied", 403), ("InvalidClientTokenId", 403), ("SignatureDoesNotMatch", 403),
     ("IncompleteSignature", 400), ("MissingAuthenticationToken", 403), ("RequestTimeTooSkewed", 403),
     ("ExpiredToken", 400), ("ValidationError", 400), ("MissingParameter", 400), ("InvalidAction", 400),
-    ("Throttling", 400))}
+    ("Throttling", 400), ("InvalidIdentityToken", 400), ("ExpiredTokenException", 400),
+    ("IDPRejectedClaim", 403))}
 ERRORS["InternalFailure"] = (500, "Receiver")
 
 
@@ -138,6 +141,7 @@ class State:
     def __init__(self, config, log_path):
         self.lock = threading.Lock()
         self.log_lock = threading.Lock()
+        self.federation = fed.Federation()
         self.log_path = log_path
         self.issued = {}  # AccessKeyId -> dict
         self.set_config(config)
@@ -151,6 +155,9 @@ class State:
             self.region = config["region"]
             self.users = {u["access_key_id"]: u for u in config.get("users", [])}
             self.roles = {r["arn"]: r for r in config.get("roles", [])}
+            self.oidc_keys = dict(config.get("oidc_keys", {}))
+            # permission sets: (account, role name) -> their rds-db:connect grants
+            self.sso_roles = {(r["account_id"], r["role_name"]): r for r in config.get("sso_roles", [])}
 
     def reset(self, clear_credentials=False):
         with self.lock:
@@ -289,6 +296,10 @@ class Handler(BaseHTTPRequestHandler):
                     self.control(method, path)
                 except StsError as e:
                     self.send_json(400, {"error": e.message})
+            elif method == "GET" and path == "/federation/credentials":
+                self.sso_portal()
+            elif method == "POST" and path == "/token":
+                self.sso_oidc()
             else:
                 self.sts(method)
         except (BrokenPipeError, ConnectionResetError):
@@ -324,7 +335,9 @@ class Handler(BaseHTTPRequestHandler):
                 if fault["kind"] != "slow":
                     return
 
-            caller = self.authenticate(method, parts, query, body)
+            # AssumeRoleWithWebIdentity is unsigned: the JWT is the credential
+            if action != "AssumeRoleWithWebIdentity":
+                caller = self.authenticate(method, parts, query, body)
             if "Version" not in params:
                 raise StsError("MissingParameter", "The request must contain the parameter Version")
             if params["Version"] != API_VERSION:
@@ -332,6 +345,8 @@ class Handler(BaseHTTPRequestHandler):
                                % (action, params["Version"][:20]))
             if action == "AssumeRole":
                 xml, reason = self.assume_role(caller, params)
+            elif action == "AssumeRoleWithWebIdentity":
+                xml, reason = self.assume_role_with_web_identity(params)
             elif action == "GetCallerIdentity":
                 xml, reason = self.get_caller_identity(caller), "ok"
             else:
@@ -520,6 +535,9 @@ class Handler(BaseHTTPRequestHandler):
             raise denied("caller is not in the role's trusted principals")
         if "external_id" in role and role["external_id"] is not None and external_id != role["external_id"]:
             raise denied("ExternalId %s" % ("missing" if external_id is None else "does not match"))
+        def mfa_error(code, message, detail):
+            return denied(detail) if message is None else StsError(code, message, detail)
+        fed.check_mfa(role, params, st.now(), mfa_error)
         if caller["kind"] == "assumed-role" and duration > CHAINED_MAX:
             raise StsError("ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit "
                            "for roles assumed by role chaining.")
@@ -527,23 +545,33 @@ class Handler(BaseHTTPRequestHandler):
             raise StsError("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set "
                            "for this role.")
 
+        role_name = role_arn.rsplit("/", 1)[1]
+        role_id = role.get("role_id") or ("AROA" + hashlib.sha256(role_arn.encode()).hexdigest()[:17].upper())
+        cred = self.issue(role_arn, "arn:aws:sts::%s:assumed-role/%s/%s" % (role_arn.split(":")[4], role_name, session),
+                          "%s:%s" % (role_id, session), role.get("rds_db_connect", []), caller["arn"], duration,
+                          session)
+        xml = self.credentials_xml("AssumeRole", cred)
+        reason = "issued %s for %s as %s, %d s" % (cred["AccessKeyId"], role_arn, cred["AssumedRoleArn"], duration)
+        return xml, reason
+
+    def issue(self, role_arn, assumed_arn, role_id, rds_db_connect, source_arn, duration, session):
+        """New role credentials, registered so that STS and the token verifier know them."""
+        st = self.state
         now = st.now()
         with st.lock:
             lifetime = st.lifetime
         # The lifetime knob lets refresh tests get short-lived credentials.
         expires_at = now + (lifetime if lifetime is not None else duration)
-        role_name = role_arn.rsplit("/", 1)[1]
-        role_id = role.get("role_id") or ("AROA" + hashlib.sha256(role_arn.encode()).hexdigest()[:17].upper())
         cred = {
             "AccessKeyId": "ASIA" + random_upper(16),
             "SecretAccessKey": new_secret_key(),
             "SessionToken": new_session_token(),
             "Expiration": iso_ms(expires_at),
             "RoleArn": role_arn,
-            "AssumedRoleArn": "arn:aws:sts::%s:assumed-role/%s/%s" % (role_arn.split(":")[4], role_name, session),
-            "AssumedRoleId": "%s:%s" % (role_id, session),
-            "RdsDbConnect": list(role.get("rds_db_connect", [])),
-            "SourceArn": caller["arn"],
+            "AssumedRoleArn": assumed_arn,
+            "AssumedRoleId": role_id,
+            "RdsDbConnect": list(rds_db_connect),
+            "SourceArn": source_arn,
             "DurationSeconds": duration,
             "expires_at": expires_at,
             "force_expired": False,
@@ -552,18 +580,108 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             cred["revoked"] = any(r == role_arn and n in (None, session) for r, n in st.revoke_rules)
             st.issued[cred["AccessKeyId"]] = cred
-        xml = ('<AssumeRoleResponse xmlns="%s">\n  <AssumeRoleResult>\n    <Credentials>\n'
-               '      <AccessKeyId>%s</AccessKeyId>\n      <SecretAccessKey>%s</SecretAccessKey>\n'
-               '      <SessionToken>%s</SessionToken>\n      <Expiration>%s</Expiration>\n'
-               '    </Credentials>\n    <AssumedRoleUser>\n      <AssumedRoleId>%s</AssumedRoleId>\n'
-               '      <Arn>%s</Arn>\n    </AssumedRoleUser>\n  </AssumeRoleResult>\n'
-               '  <ResponseMetadata>\n    <RequestId>%s</RequestId>\n  </ResponseMetadata>\n'
-               '</AssumeRoleResponse>\n'
-               % (STS_NS, cred["AccessKeyId"], xml_escape(cred["SecretAccessKey"]),
-                  xml_escape(cred["SessionToken"]), cred["Expiration"], xml_escape(cred["AssumedRoleId"]),
-                  xml_escape(cred["AssumedRoleArn"]), self.request_id))
-        reason = "issued %s for %s as %s, %d s" % (cred["AccessKeyId"], role_arn, cred["AssumedRoleArn"], duration)
-        return xml, reason
+        return cred
+
+    def credentials_xml(self, action, cred, extra=""):
+        return ('<%sResponse xmlns="%s">\n  <%sResult>\n%s    <Credentials>\n'
+                '      <AccessKeyId>%s</AccessKeyId>\n      <SecretAccessKey>%s</SecretAccessKey>\n'
+                '      <SessionToken>%s</SessionToken>\n      <Expiration>%s</Expiration>\n'
+                '    </Credentials>\n    <AssumedRoleUser>\n      <AssumedRoleId>%s</AssumedRoleId>\n'
+                '      <Arn>%s</Arn>\n    </AssumedRoleUser>\n  </%sResult>\n'
+                '  <ResponseMetadata>\n    <RequestId>%s</RequestId>\n  </ResponseMetadata>\n'
+                '</%sResponse>\n'
+                % (action, STS_NS, action, extra, cred["AccessKeyId"], xml_escape(cred["SecretAccessKey"]),
+                   xml_escape(cred["SessionToken"]), cred["Expiration"], xml_escape(cred["AssumedRoleId"]),
+                   xml_escape(cred["AssumedRoleArn"]), action, self.request_id, action))
+
+    def assume_role_with_web_identity(self, params):
+        st = self.state
+        role_arn, session = params.get("RoleArn"), params.get("RoleSessionName")
+        token = params.get("WebIdentityToken")
+        errors = []
+        field_errors(errors, "roleArn", role_arn, 20, 2048, None, required=True)
+        field_errors(errors, "roleSessionName", session, 2, 64, SESSION_NAME_RE, required=True)
+        field_errors(errors, "webIdentityToken", token, 4, 20000, None, required=True)
+        if errors:
+            raise StsError("ValidationError", "%d validation error%s detected: %s"
+                           % (len(errors), "" if len(errors) == 1 else "s", "; ".join(errors)))
+        with st.lock:
+            keys, role = dict(st.oidc_keys), st.roles.get(role_arn)
+        claims = fed.verify_jwt(token, keys, st.now(), StsError)
+        trust = (role or {}).get("web_identity") or {}
+        if not role or trust.get("issuer") != claims.get("iss"):
+            raise StsError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+                           "the role does not trust issuer %s" % str(claims.get("iss"))[:100])
+        aud = claims.get("aud")
+        if trust.get("audience", fed.WEB_AUDIENCE) not in (aud if isinstance(aud, list) else [aud]):
+            raise StsError("InvalidIdentityToken", "Incorrect token audience", "audience %r" % (aud,))
+        duration = int(params.get("DurationSeconds") or 3600)
+        role_name = role_arn.rsplit("/", 1)[1]
+        role_id = role.get("role_id") or ("AROA" + hashlib.sha256(role_arn.encode()).hexdigest()[:17].upper())
+        cred = self.issue(role_arn, "arn:aws:sts::%s:assumed-role/%s/%s" % (role_arn.split(":")[4], role_name, session),
+                          "%s:%s" % (role_id, session), role.get("rds_db_connect", []),
+                          "web identity %s" % claims.get("sub"), duration, session)
+        extra = ('    <SubjectFromWebIdentityToken>%s</SubjectFromWebIdentityToken>\n'
+                 '    <Audience>%s</Audience>\n    <Provider>%s</Provider>\n'
+                 % (xml_escape(str(claims.get("sub"))), xml_escape(str(aud)), xml_escape(str(claims.get("iss")))))
+        return (self.credentials_xml("AssumeRoleWithWebIdentity", cred, extra),
+                "issued %s for %s to web identity %s" % (cred["AccessKeyId"], role_arn, claims.get("sub")))
+
+    # -- IAM Identity Center (portal and OIDC) ---------------------------------
+
+    def sso_portal(self):
+        """GetRoleCredentials: GET /federation/credentials?account_id=&role_name="""
+        st = self.state
+        q = fed.query_params(self.path)
+        account, role_name = q.get("account_id", ""), q.get("role_name", "")
+        token = self.headers.get("x-amz-sso_bearer_token") or ""
+        with st.lock:
+            status, etype, what = st.federation.role_credentials(token, account, role_name, st.now())
+            perm = st.sso_roles.get((account, role_name), {})
+        if status != 200:
+            st.count("GetRoleCredentials", etype, None)
+            st.log(action="GetRoleCredentials", result=etype, status=status,
+                   reason="%s/%s" % (account[:20], role_name[:64]), request_id=self.request_id)
+            self.send_typed_json(status, etype, {"message": what})
+            return
+        role_arn = fed.sso_role_arn(account, role_name)
+        name = role_arn.rsplit("/", 1)[1]
+        cred = self.issue(role_arn, "arn:aws:sts::%s:assumed-role/%s/sso-user" % (account, name),
+                          "AROA%s:sso-user" % hashlib.sha256(role_arn.encode()).hexdigest()[:17].upper(),
+                          perm.get("rds_db_connect", []), "sso", int(perm.get("duration", 3600)), "sso-user")
+        st.count("GetRoleCredentials", "ok", None)
+        st.log(action="GetRoleCredentials", result="ok", status=200, request_id=self.request_id,
+               reason="issued %s for %s" % (cred["AccessKeyId"], role_arn))
+        self.send_json(200, {"roleCredentials": {
+            "accessKeyId": cred["AccessKeyId"], "secretAccessKey": cred["SecretAccessKey"],
+            "sessionToken": cred["SessionToken"], "expiration": int(cred["expires_at"] * 1000)}})
+
+    def sso_oidc(self):
+        """SSO OIDC CreateToken: POST /token (JSON)"""
+        st = self.state
+        try:
+            req = json.loads(self.read_body() or b"{}")
+        except (ValueError, StsError):
+            req = None
+        if not isinstance(req, dict):
+            self.send_typed_json(400, "InvalidRequestException", {"error": "invalid_request"})
+            return
+        with st.lock:
+            status, body, etype = st.federation.create_token(req, st.now())
+        st.count("CreateToken", etype or "ok", None)
+        st.log(action="CreateToken", result=etype or "ok", status=status, request_id=self.request_id)
+        self.send_typed_json(status, etype, body)
+
+    def send_typed_json(self, status, etype, obj):
+        data = (json.dumps(obj) + "\n").encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        if etype:
+            self.send_header("x-amzn-ErrorType", etype)
+        self.send_header("x-amzn-RequestId", getattr(self, "request_id", ""))
+        self.end_headers()
+        self.wfile.write(data)
 
     def get_caller_identity(self, caller):
         account = caller["arn"].split(":")[4]
@@ -620,6 +738,20 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_json(404, {"error": "unknown access key id"})
             else:
                 self.send_json(200, {"ok": True})
+        elif method == "POST" and rest == "sso/tokens":
+            try:
+                with st.lock:
+                    st.federation.register(body or {}, st.now())
+            except (ValueError, TypeError, KeyError) as e:
+                self.send_json(400, {"error": str(e)})
+                return
+            st.log(action="_sandbox/sso/tokens", result="ok")
+            self.send_json(200, {"ok": True})
+        elif method == "POST" and rest == "sso/revoke":
+            with st.lock:
+                found = st.federation.revoke((body or {}).get("token", ""))
+            st.log(action="_sandbox/sso/revoke", result="ok" if found else "unknown")
+            self.send_json(200 if found else 404, {"revoked": found})
         elif method == "POST" and rest == "revoke":
             self.revoke(body or {})
         elif method == "GET" and rest == "stats":
