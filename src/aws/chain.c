@@ -192,6 +192,9 @@ static int from_profile(pgiam_creds *out, const pgiam_awsfiles *f, const char *n
 		return pgiam_error_set(PGIAM_ENOTFOUND,
 			"AWS profile '%s' is in neither %s nor %s: check the name (source_profile / AWS_PROFILE)",
 			name, pgiam_awsfiles_config_path(f), pgiam_awsfiles_credentials_path(f));
+	/* role_arn with web_identity_token_file is a web identity, not a role chain (botocore) */
+	if ((error = pgiam_chain_from_web_identity(out, f, name, opts, 0)) != PGIAM_ENOTFOUND)
+		return error;
 	if ((role_arn = pgiam_awsfiles_get(f, name, "role_arn")) && *role_arn)
 		return assume_profile_role(out, f, name, role_arn, opts, depth);
 	if ((error = static_keys(out, f, PGIAM_AWSFILE_CREDENTIALS, name)) != PGIAM_ENOTFOUND)
@@ -210,6 +213,18 @@ static int from_profile(pgiam_creds *out, const pgiam_awsfiles *f, const char *n
 			name, name);
 	return pgiam_error_set(PGIAM_ENOTFOUND,
 		"AWS profile %s has no credentials (no keys, credential_process or role_arn)", name);
+}
+
+/* A profile with role_arn and a source (source_profile or credential_source) and no
+ * web identity token file: botocore's assume-role provider takes it first. */
+static int chains_roles(const pgiam_awsfiles *f, const char *name)
+{
+	const char *role = pgiam_awsfiles_get(f, name, "role_arn");
+	const char *src = pgiam_awsfiles_get(f, name, "source_profile");
+	const char *cs = pgiam_awsfiles_get(f, name, "credential_source");
+	const char *web = pgiam_awsfiles_get(f, name, "web_identity_token_file");
+
+	return role && *role && ((src && *src) || (cs && *cs)) && !(web && *web);
 }
 
 int pgiam_chain_resolve(pgiam_creds *out, const pgiam_chain_options *opts)
@@ -235,6 +250,12 @@ int pgiam_chain_resolve(pgiam_creds *out, const pgiam_chain_options *opts)
 		goto cleanup;
 	name = explicit_profile ? opts->aws_profile : pgiam_awsfiles_default_profile();
 	named_by_env = !explicit_profile && strcmp(name, "default") != 0;
+	/* the environment's web identity comes after a profile that chains roles from a
+	 * source (botocore's assume-role provider) and before the profile's keys; an
+	 * explicitly named profile ignores it, as botocore does */
+	if (!explicit_profile && !chains_roles(files, name) &&
+	    (error = pgiam_chain_from_web_identity(out, files, name, opts, 1)) != PGIAM_ENOTFOUND)
+		goto cleanup;
 	error = from_profile(out, files, name, opts, 0);
 	/* a named profile must work; a missing [default], or one with only a region,
 	 * falls through to the next providers */

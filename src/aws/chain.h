@@ -18,6 +18,7 @@
 
 #include "cancel.h"
 
+#include "awsfiles.h"
 #include "creds.h"
 
 #include <stddef.h>
@@ -44,6 +45,11 @@ int pgiam_chain_resolve(pgiam_creds *out, const pgiam_chain_options *opts);
 int pgiam_chain_from_env(pgiam_creds *out);
 int pgiam_chain_from_container(pgiam_creds *out, const pgiam_cancel *cancel);
 int pgiam_chain_from_imds(pgiam_creds *out, const pgiam_cancel *cancel);
+/* Web identity (chain_web.c): the token file and role from the environment (when use_env)
+ * or profile's section of f (either may be NULL), exchanged with
+ * AssumeRoleWithWebIdentity. PGIAM_ENOTFOUND when no token file is configured. */
+int pgiam_chain_from_web_identity(pgiam_creds *out, const pgiam_awsfiles *f,
+	const char *profile, const pgiam_chain_options *opts, int use_env);
 
 /* Splits a command line like a POSIX shell would split words (single and double
  * quotes, backslash escapes) without expanding anything: *out_argv is a

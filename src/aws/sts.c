@@ -212,9 +212,12 @@ static void snippet(char *out, size_t outlen, const char *body, size_t len)
 	out[j] = '\0';
 }
 
-int pgiam_sts_parse_assume_role(pgiam_sts_assumed *out, const char *xml, size_t len)
+/* AssumeRole and AssumeRoleWithWebIdentity answer alike: action names the document. */
+static int parse_assumed(pgiam_sts_assumed *out, const char *xml, size_t len,
+	const char *action)
 {
-	xmlDocPtr doc = parse_xml(xml, len, "AssumeRoleResponse");
+	char root[64], result[64];
+	xmlDocPtr doc = NULL;
 	xmlNodePtr res = NULL;
 	char *akid = NULL, *secret = NULL, *token = NULL, *exp = NULL, *arn = NULL, *id = NULL;
 	char *source = NULL;
@@ -222,14 +225,16 @@ int pgiam_sts_parse_assume_role(pgiam_sts_assumed *out, const char *xml, size_t 
 	char snip[64];
 	int error = 0;
 
-	if (!doc) {
+	snprintf(root, sizeof(root), "%sResponse", action);
+	snprintf(result, sizeof(result), "%sResult", action);
+	if (!(doc = parse_xml(xml, len, root))) {
 		snippet(snip, sizeof(snip), xml, len);
 		error = pgiam_error_set(PGIAM_ESERVER,
-			"STS answered AssumeRole with something that is not an AssumeRoleResponse XML document: '%s'",
-			snip);
+			"STS answered %s with something that is not an %s XML document: '%s'",
+			action, root, snip);
 		goto cleanup;
 	}
-	res = child(xmlDocGetRootElement(doc), "AssumeRoleResult");
+	res = child(xmlDocGetRootElement(doc), result);
 	akid = text_at(res, "Credentials", "AccessKeyId", (const char *)NULL);
 	secret = text_at(res, "Credentials", "SecretAccessKey", (const char *)NULL);
 	token = text_at(res, "Credentials", "SessionToken", (const char *)NULL);
@@ -238,12 +243,12 @@ int pgiam_sts_parse_assume_role(pgiam_sts_assumed *out, const char *xml, size_t 
 	id = text_at(res, "AssumedRoleUser", "AssumedRoleId", (const char *)NULL);
 	if (!akid || !*akid || !secret || !*secret || !token || !*token || !exp || !arn) {
 		error = pgiam_error_set(PGIAM_ESERVER,
-			"STS's AssumeRole answer lacks credentials, their expiration or the assumed role");
+			"STS's %s answer lacks credentials, their expiration or the assumed role", action);
 		goto cleanup;
 	}
 	if (pgiam_sts_parse_time(&expiration, exp) < 0) {
 		error = pgiam_error_set(PGIAM_ESERVER,
-			"STS's AssumeRole answer has an unreadable Expiration '%.40s'", exp);
+			"STS's %s answer has an unreadable Expiration '%.40s'", action, exp);
 		goto cleanup;
 	}
 	if (!(source = malloc(strlen(arn) + 16))) {
@@ -258,6 +263,8 @@ int pgiam_sts_parse_assume_role(pgiam_sts_assumed *out, const char *xml, size_t 
 	out->assumed_arn = arn;
 	out->assumed_role_id = id;
 	arn = id = NULL;
+	free(out->subject);
+	out->subject = text_at(res, "SubjectFromWebIdentityToken", (const char *)NULL);
 
 cleanup:
 	free(akid);
@@ -272,6 +279,16 @@ cleanup:
 		xmlFreeDoc(doc);
 	}
 	return error;
+}
+
+int pgiam_sts_parse_assume_role(pgiam_sts_assumed *out, const char *xml, size_t len)
+{
+	return parse_assumed(out, xml, len, "AssumeRole");
+}
+
+int pgiam_sts_parse_web_identity(pgiam_sts_assumed *out, const char *xml, size_t len)
+{
+	return parse_assumed(out, xml, len, "AssumeRoleWithWebIdentity");
 }
 
 int pgiam_sts_parse_caller_identity(pgiam_sts_identity *out, const char *xml, size_t len)
@@ -526,7 +543,8 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 	dl.end_ms = mono_ms() + dl.total_ms;
 	if (cfg->attempts_made)
 		*cfg->attempts_made = 0;
-	if (!source || !source->access_key_id || !source->secret_access_key) {
+	/* source NULL: an unsigned call (AssumeRoleWithWebIdentity) */
+	if (source && (!source->access_key_id || !source->secret_access_key)) {
 		error = pgiam_error_set(PGIAM_EINVAL, "no source credentials to call STS with");
 		goto cleanup;
 	}
@@ -560,12 +578,14 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 		opts.service = "sts";
 		opts.time = now;
 		pgiam_sigv4_signed_dispose(&sig);
-		if ((error = pgiam_sigv4_sign_headers(&sig, &sreq, source, &opts)) < 0)
+		if (source && (error = pgiam_sigv4_sign_headers(&sig, &sreq, source, &opts)) < 0)
 			goto cleanup;
 		hdrs[nh++] = (pgiam_http_header){ "Host", host };
 		hdrs[nh++] = (pgiam_http_header){ "Content-Type", content_type };
-		hdrs[nh++] = (pgiam_http_header){ "X-Amz-Date", sig.amz_date };
-		hdrs[nh++] = (pgiam_http_header){ "Authorization", sig.authorization };
+		if (source) {
+			hdrs[nh++] = (pgiam_http_header){ "X-Amz-Date", sig.amz_date };
+			hdrs[nh++] = (pgiam_http_header){ "Authorization", sig.authorization };
+		}
 		if (sig.security_token)
 			hdrs[nh++] = (pgiam_http_header){ "X-Amz-Security-Token", sig.security_token };
 		req.method = "POST";
@@ -611,7 +631,7 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 					action, resp->status, url, snip);
 		} else
 			error = pgiam_sts_report_error(&err, action, resp->status, resp->date, now,
-				source->source, attempt);
+				source ? source->source : "a web identity token", attempt);
 		goto cleanup;
 	}
 
@@ -642,6 +662,10 @@ int pgiam_sts_assume_role(pgiam_sts_assumed *out, const pgiam_sts_config *cfg,
 	char dur[16];
 	int error = 0;
 
+	if (!source) {
+		error = pgiam_error_set(PGIAM_EINVAL, "no source credentials to call STS with");
+		goto cleanup;
+	}
 	if (!params->role_arn || !*params->role_arn || !params->session_name || !*params->session_name) {
 		error = pgiam_error_set(PGIAM_EINVAL, "AssumeRole needs a role ARN and a session name");
 		goto cleanup;
@@ -665,12 +689,55 @@ cleanup:
 	return error;
 }
 
+int pgiam_sts_assume_role_with_web_identity(pgiam_sts_assumed *out,
+	const pgiam_sts_config *cfg, const pgiam_sts_web_params *params)
+{
+	pgiam_buf body = PGIAM_BUF_INIT;
+	pgiam_http_response resp = PGIAM_HTTP_RESPONSE_INIT;
+	char action[2200], dur[16];
+	char *what = NULL;
+	int error = 0;
+
+	if (!params->role_arn || !*params->role_arn || !params->session_name ||
+	    !*params->session_name || !params->token || !*params->token) {
+		error = pgiam_error_set(PGIAM_EINVAL, "AssumeRoleWithWebIdentity needs a role ARN, "
+			"a session name and a token");
+		goto cleanup;
+	}
+	snprintf(action, sizeof(action), "AssumeRoleWithWebIdentity of %s", params->role_arn);
+	snprintf(dur, sizeof(dur), "%d", params->duration > 0 ? params->duration : 3600);
+	if ((error = pgiam_buf_puts(&body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15")) < 0 ||
+	    (error = put_param(&body, "RoleArn", params->role_arn)) < 0 ||
+	    (error = put_param(&body, "RoleSessionName", params->session_name)) < 0 ||
+	    (error = put_param(&body, "WebIdentityToken", params->token)) < 0 ||
+	    (error = put_param(&body, "DurationSeconds", dur)) < 0)
+		goto cleanup;
+	if ((error = sts_call(&resp, cfg, NULL, pgiam_buf_cstr(&body), action)) < 0 ||
+	    (error = pgiam_sts_parse_web_identity(out, resp.body.ptr, resp.body.len)) < 0)
+		goto cleanup;
+	if (out->subject && asprintf(&what, "web identity %s as %s", out->subject,
+			out->assumed_arn) > 0) {
+		free(out->creds.source);
+		out->creds.source = what;
+	}
+
+cleanup:
+	pgiam_http_response_dispose(&resp);
+	/* the body holds the token */
+	if (body.ptr)
+		pgiam_wipe(body.ptr, body.len);
+	pgiam_buf_dispose(&body);
+	return error;
+}
+
 int pgiam_sts_get_caller_identity(pgiam_sts_identity *out, const pgiam_sts_config *cfg,
 	const pgiam_creds *source)
 {
 	pgiam_http_response resp = PGIAM_HTTP_RESPONSE_INIT;
 	int error = 0;
 
+	if (!source)
+		return pgiam_error_set(PGIAM_EINVAL, "no source credentials to call STS with");
 	if ((error = sts_call(&resp, cfg, source, "Action=GetCallerIdentity&Version=2011-06-15",
 		"GetCallerIdentity")) < 0)
 		goto cleanup;
@@ -688,7 +755,8 @@ void pgiam_sts_assumed_dispose(pgiam_sts_assumed *a)
 	pgiam_creds_dispose(&a->creds);
 	free(a->assumed_arn);
 	free(a->assumed_role_id);
-	a->assumed_arn = a->assumed_role_id = NULL;
+	free(a->subject);
+	a->assumed_arn = a->assumed_role_id = a->subject = NULL;
 }
 
 void pgiam_sts_identity_dispose(pgiam_sts_identity *id)

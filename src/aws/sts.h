@@ -44,13 +44,22 @@ typedef struct pgiam_sts_assume_params {
 	int duration;                /* seconds; 0: 3600 */
 } pgiam_sts_assume_params;
 
+/* AssumeRoleWithWebIdentity: an unsigned call; the OIDC token is the credential. */
+typedef struct pgiam_sts_web_params {
+	const char *role_arn;
+	const char *session_name;
+	const char *token;           /* the JWT (a secret: never logged) */
+	int duration;                /* seconds; 0: 3600 */
+} pgiam_sts_web_params;
+
 typedef struct pgiam_sts_assumed {
 	pgiam_creds creds;           /* source is "assumed role ARN" */
 	char *assumed_arn;           /* arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION */
 	char *assumed_role_id;
+	char *subject;               /* web identity: SubjectFromWebIdentityToken, else NULL */
 } pgiam_sts_assumed;
 
-#define PGIAM_STS_ASSUMED_INIT { PGIAM_CREDS_INIT, NULL, NULL }
+#define PGIAM_STS_ASSUMED_INIT { PGIAM_CREDS_INIT, NULL, NULL, NULL }
 
 typedef struct pgiam_sts_identity {
 	char *arn;
@@ -79,6 +88,10 @@ int pgiam_sts_assume_role(pgiam_sts_assumed *out, const pgiam_sts_config *cfg,
 int pgiam_sts_get_caller_identity(pgiam_sts_identity *out, const pgiam_sts_config *cfg,
 	const pgiam_creds *source);
 
+/* AssumeRoleWithWebIdentity (EKS IRSA, GitHub OIDC...): unsigned, so it needs no source
+ * credentials; the answer's source reads "web identity SUBJECT as role ARN". */
+int pgiam_sts_assume_role_with_web_identity(pgiam_sts_assumed *out,
+	const pgiam_sts_config *cfg, const pgiam_sts_web_params *params);
 void pgiam_sts_assumed_dispose(pgiam_sts_assumed *a);
 void pgiam_sts_identity_dispose(pgiam_sts_identity *id);
 
@@ -93,6 +106,7 @@ int pgiam_sts_form_encode(pgiam_buf *out, const char *s);
 int pgiam_sts_parse_time(time_t *out, const char *s);
 
 int pgiam_sts_parse_assume_role(pgiam_sts_assumed *out, const char *xml, size_t len);
+int pgiam_sts_parse_web_identity(pgiam_sts_assumed *out, const char *xml, size_t len);
 int pgiam_sts_parse_caller_identity(pgiam_sts_identity *out, const char *xml, size_t len);
 /* Fills *out from an ErrorResponse; PGIAM_EINVAL when xml is not one. */
 int pgiam_sts_parse_error(pgiam_sts_error *out, const char *xml, size_t len);

@@ -1,5 +1,5 @@
 /* fuzz_sts_xml.c - libFuzzer target for the STS answer parsers (AssumeRole,
- * GetCallerIdentity, ErrorResponse), which read whatever an endpoint sends. Also
+ * AssumeRoleWithWebIdentity, GetCallerIdentity, ErrorResponse), which read whatever an endpoint sends. Also
  * linked with standalone.c into a corpus replayer run by the normal test suite. */
 #include "error.h"
 #include "sts.h"
@@ -23,6 +23,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !a.creds.expiration))
 		abort();
 	if (rc < 0 && (a.creds.access_key_id || strchr(pgiam_error_last(), '\n')))
+		abort();
+	pgiam_sts_assumed_dispose(&a);
+
+	rc = pgiam_sts_parse_web_identity(&a, xml, size);
+	if (rc == 0 && (!a.creds.access_key_id || !a.assumed_arn || !a.creds.expiration))
 		abort();
 	pgiam_sts_assumed_dispose(&a);
 

@@ -41,11 +41,22 @@ ACCOUNT = "123456789012"
 DBI_RESOURCE_ID = "db-SANDBOXEXAMPLE0123456789"
 SOURCE_USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/pgiam-demo"
 RO_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/sf-udf-rds-auth-role"
+# issue 14: federated sources. A pod's web identity role, a role that requires MFA, and
+# an IAM Identity Center permission set; each may log in as iam_ro_user and may be the
+# source for the demo roles.
+OIDC_ISSUER = "https://oidc.sandbox.pgiam.invalid"
+WEB_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/sandbox-pod-role"
+MFA_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/sandbox-mfa-role"
+MFA_SERIAL = f"arn:aws:iam::{ACCOUNT}:mfa/pgiam-demo"
+SSO_ROLE_NAME = "SandboxDBA"
+SSO_ROLE_ARN = (f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/"
+                f"AWSReservedSSO_{SSO_ROLE_NAME}_" +
+                hashlib.sha256(f"{ACCOUNT}/{SSO_ROLE_NAME}".encode()).hexdigest()[:16])
 RW_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/pgiam-rw-role"
 PAM_SERVICE = "pgiam-sandbox"
 SYSTEM_PAM_FILE = f"/etc/pam.d/{PAM_SERVICE}"
 START_TIMEOUT = 20.0
-COPIED = ("verify_token.py", "sts_emulator.py", "tcp_forward.py")
+COPIED = ("verify_token.py", "sts_emulator.py", "tcp_forward.py", "sts_federation.py")
 
 
 class SandboxError(Exception):
@@ -324,13 +335,22 @@ def start_sts(ctx, cfg):
         "region": REGION,
         "users": [{"arn": SOURCE_USER_ARN, "access_key_id": cfg["source_akid"],
                    "secret_access_key": cfg["source_secret"], "expired": False}],
+        "oidc_keys": {OIDC_ISSUER: cfg["oidc_key"]},
+        "sso_roles": [{"account_id": ACCOUNT, "role_name": SSO_ROLE_NAME,
+                       "rds_db_connect": [dbuser_arn("iam_ro_user")]}],
         "roles": [
             {"arn": RO_ROLE_ARN, "external_id": cfg["external_id"],
-             "trusted": [SOURCE_USER_ARN], "max_session_duration": 3600,
+             "trusted": [SOURCE_USER_ARN, WEB_ROLE_ARN, MFA_ROLE_ARN, SSO_ROLE_ARN],
+             "max_session_duration": 3600,
              "rds_db_connect": [dbuser_arn("iam_ro_user"), dbuser_arn("iam_nords_user")]},
             {"arn": RW_ROLE_ARN, "external_id": cfg["rw_external_id"],
              "trusted": [SOURCE_USER_ARN], "max_session_duration": 3600,
              "rds_db_connect": [dbuser_arn("iam_rw_user")]},
+            {"arn": WEB_ROLE_ARN, "web_identity": {"issuer": OIDC_ISSUER},
+             "rds_db_connect": [dbuser_arn("iam_ro_user")]},
+            {"arn": MFA_ROLE_ARN, "trusted": [SOURCE_USER_ARN], "mfa_serial": MFA_SERIAL,
+             "mfa_secret": cfg["mfa_secret"], "max_session_duration": 3600,
+             "rds_db_connect": [dbuser_arn("iam_ro_user")]},
         ],
     }
     write_file(ctx, ctx.p("sts.json"), json.dumps(sts_cfg, indent=2) + "\n", 0o600)
@@ -339,10 +359,6 @@ def start_sts(ctx, cfg):
         raise SandboxError(f"the STS emulator {script} is missing")
     shutil.copyfile(script, ctx.p("sts_emulator.py"))
     ctx.own(ctx.p("sts_emulator.py"), 0o644)
-    # its federated sign-ins (MFA, web identity, SSO) live beside it
-    shutil.copyfile(os.path.join(os.path.dirname(script), "sts_federation.py"),
-                    ctx.p("sts_federation.py"))
-    ctx.own(ctx.p("sts_federation.py"), 0o644)
     proc = start_daemon(ctx, "sts", [PYTHON, ctx.p("sts_emulator.py"), "--config", ctx.p("sts.json"),
                                      "--host", "127.0.0.1", "--port", "0",
                                      "--port-file", ctx.p("sts.port"), "--log", ctx.p("sts.log")])
@@ -535,6 +551,15 @@ def env_lines(ctx, cfg):
         "AWS_SHARED_CREDENTIALS_FILE": ctx.p("aws", "credentials"),
         "AWS_CONFIG_FILE": ctx.p("aws", "config"),
         "AWS_EC2_METADATA_DISABLED": "true",
+        # issue 14: what tests need to sign in the federated ways (sandbox-only secrets)
+        "PGIAM_SANDBOX_OIDC_ISSUER": OIDC_ISSUER,
+        "PGIAM_SANDBOX_OIDC_KEY": cfg["oidc_key"],
+        "PGIAM_SANDBOX_WEB_ROLE_ARN": WEB_ROLE_ARN,
+        "PGIAM_SANDBOX_MFA_ROLE_ARN": MFA_ROLE_ARN,
+        "PGIAM_SANDBOX_MFA_SERIAL": MFA_SERIAL,
+        "PGIAM_SANDBOX_MFA_SECRET": cfg["mfa_secret"],
+        "PGIAM_SANDBOX_SSO_ROLE_NAME": SSO_ROLE_NAME,
+        "PGIAM_SANDBOX_SSO_ROLE_ARN": SSO_ROLE_ARN,
     }
     # Every value is a path, a name or a number without quotes or spaces except the
     # admin conninfo; quote all the same.
@@ -625,6 +650,8 @@ def up(args, ctx):
             "source_akid": random_key_id(), "source_secret": random_secret(),
             "external_id": random_external_id(), "rw_external_id": random_external_id(),
             "wrong_external_id": random_external_id(),
+            "oidc_key": secrets.token_urlsafe(24),
+            "mfa_secret": base64.b32encode(secrets.token_bytes(10)).decode(),
         }
         for name in COPIED[:1] + COPIED[2:]:
             shutil.copyfile(os.path.join(HERE, name), ctx.p(name))

@@ -87,6 +87,44 @@ static void test_parse_assume_role(void **state)
 	pgiam_sts_assumed_dispose(&a);
 }
 
+/* AWS's documented AssumeRoleWithWebIdentity answer, shortened. */
+static const char web_ok[] =
+	"<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n"
+	"  <AssumeRoleWithWebIdentityResult>\n"
+	"    <SubjectFromWebIdentityToken>amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A</SubjectFromWebIdentityToken>\n"
+	"    <Audience>client.5498841531868486423.1548@apps.example.com</Audience>\n"
+	"    <AssumedRoleUser>\n"
+	"      <Arn>arn:aws:sts::123456789012:assumed-role/FederatedWebIdentityRole/app1</Arn>\n"
+	"      <AssumedRoleId>AROACLKWSDQRAOEXAMPLE:app1</AssumedRoleId>\n"
+	"    </AssumedRoleUser>\n"
+	"    <Credentials>\n"
+	"      <SessionToken>AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE</SessionToken>\n"
+	"      <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>\n"
+	"      <Expiration>2014-10-24T23:00:23Z</Expiration>\n"
+	"      <AccessKeyId>ASgeIAIOSFODNN7EXAMPLE</AccessKeyId>\n"
+	"    </Credentials>\n"
+	"    <Provider>www.amazon.com</Provider>\n"
+	"  </AssumeRoleWithWebIdentityResult>\n"
+	"</AssumeRoleWithWebIdentityResponse>\n";
+
+static void test_parse_web_identity(void **state)
+{
+	pgiam_sts_assumed a = PGIAM_STS_ASSUMED_INIT;
+
+	(void)state;
+	assert_int_equal(pgiam_sts_parse_web_identity(&a, web_ok, strlen(web_ok)), 0);
+	assert_string_equal(a.creds.access_key_id, "ASgeIAIOSFODNN7EXAMPLE");
+	assert_string_equal(a.subject, "amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A");
+	assert_string_equal(a.assumed_arn,
+		"arn:aws:sts::123456789012:assumed-role/FederatedWebIdentityRole/app1");
+	assert_int_equal(a.creds.expiration, 1414191623);
+	pgiam_sts_assumed_dispose(&a);
+	/* an AssumeRole answer is not a web identity answer, nor the reverse */
+	assert_true(pgiam_sts_parse_web_identity(&a, assume_ok, strlen(assume_ok)) < 0);
+	assert_true(pgiam_sts_parse_assume_role(&a, web_ok, strlen(web_ok)) < 0);
+	pgiam_sts_assumed_dispose(&a);
+}
+
 static void test_parse_assume_role_rejects_garbage(void **state)
 {
 	static const char *bad[] = {
@@ -298,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_parse_assume_role),
 		cmocka_unit_test(test_parse_assume_role_rejects_garbage),
+		cmocka_unit_test(test_parse_web_identity),
 		cmocka_unit_test(test_parse_caller_identity),
 		cmocka_unit_test(test_error_mapping),
 		cmocka_unit_test(test_error_message_drops_canonical_request),
