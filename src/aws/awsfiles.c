@@ -188,6 +188,12 @@ const char *pgiam_awsfiles_get(const pgiam_awsfiles *f, const char *profile, con
 	return v ? v : pgiam_awsfiles_get_in(f, PGIAM_AWSFILE_CONFIG, profile, key);
 }
 
+const char *pgiam_awsfiles_get_section(const pgiam_awsfiles *f, const char *section,
+	const char *key)
+{
+	return f ? lookup(f->config, section, key) : NULL;
+}
+
 int pgiam_awsfiles_has_profile(const pgiam_awsfiles *f, const char *profile)
 {
 	char section[300];

@@ -37,6 +37,11 @@ const char *pgiam_awsfiles_get_in(const pgiam_awsfiles *f, pgiam_awsfile which,
  * config file (botocore's merge), or NULL. Lent. */
 const char *pgiam_awsfiles_get(const pgiam_awsfiles *f, const char *profile, const char *key);
 
+/* The value of key in the config file's section named exactly section (e.g.
+ * "sso-session NAME"), or NULL. Lent. */
+const char *pgiam_awsfiles_get_section(const pgiam_awsfiles *f, const char *section,
+	const char *key);
+
 /* 1 when either file has a section for profile. */
 int pgiam_awsfiles_has_profile(const pgiam_awsfiles *f, const char *profile);
 

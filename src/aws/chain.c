@@ -8,6 +8,7 @@
 #include "error.h"
 #include "http.h"
 #include "secure.h"
+#include "sso.h"
 #include "sts.h"
 
 #include <stdio.h>
@@ -197,6 +198,9 @@ static int from_profile(pgiam_creds *out, const pgiam_awsfiles *f, const char *n
 		return error;
 	if ((role_arn = pgiam_awsfiles_get(f, name, "role_arn")) && *role_arn)
 		return assume_profile_role(out, f, name, role_arn, opts, depth);
+	/* IAM Identity Center, in botocore's position: after roles, before the keys */
+	if (pgiam_sso_configured(f, name))
+		return pgiam_sso_credentials(out, f, name, opts->cancel);
 	if ((error = static_keys(out, f, PGIAM_AWSFILE_CREDENTIALS, name)) != PGIAM_ENOTFOUND)
 		return error;
 	if ((process = pgiam_awsfiles_get(f, name, "credential_process")) && *process) {
@@ -206,11 +210,6 @@ static int from_profile(pgiam_creds *out, const pgiam_awsfiles *f, const char *n
 	}
 	if ((error = static_keys(out, f, PGIAM_AWSFILE_CONFIG, name)) != PGIAM_ENOTFOUND)
 		return error;
-	if (pgiam_awsfiles_get(f, name, "sso_session") || pgiam_awsfiles_get(f, name, "sso_start_url"))
-		return pgiam_error_set(PGIAM_ENOTFOUND,
-			"AWS profile %s uses IAM Identity Center (SSO), which pgiam does not read: "
-			"use a credential_process (e.g. `aws configure export-credentials --profile %s --format process`)",
-			name, name);
 	return pgiam_error_set(PGIAM_ENOTFOUND,
 		"AWS profile %s has no credentials (no keys, credential_process or role_arn)", name);
 }

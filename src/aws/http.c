@@ -294,3 +294,15 @@ void pgiam_http_response_dispose(pgiam_http_response *resp)
 	resp->status = 0;
 	resp->date = 0;
 }
+
+int pgiam_http_escape(char **out, const char *s)
+{
+	char *e = NULL;
+
+	*out = NULL;
+	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
+		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+	*out = pgiam_strdup(e);
+	curl_free(e);
+	return *out ? 0 : pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+}

@@ -64,6 +64,9 @@ void pgiam_http_response_dispose(pgiam_http_response *resp);
  * being written.) */
 int pgiam_http_error_prefix(int code, const char *prefix);
 
+/* s percent-encoded for a URL query (libcurl's rules) into *out (free()). */
+int pgiam_http_escape(char **out, const char *s);
+
 /* The host[:port] part of an http(s) URL, for messages and the SigV4 Host header.
  * Copies into out; fails with PGIAM_EINVAL for a URL that is not http(s)://host... */
 int pgiam_http_url_host(char *out, size_t outlen, const char *url);

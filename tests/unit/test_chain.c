@@ -473,8 +473,9 @@ static void test_chain_order(void **state)
 	assert_non_null(strstr(pgiam_error_last(), "a loop?"));
 	assert_int_equal(resolve(&c, "noboth"), PGIAM_EINVAL);
 	assert_non_null(strstr(pgiam_error_last(), "neither source_profile nor credential_source"));
-	assert_int_equal(resolve(&c, "sso"), PGIAM_ENOTFOUND);
-	assert_non_null(strstr(pgiam_error_last(), "IAM Identity Center"));
+	/* IAM Identity Center is read now (issue 14): a session without its section is said so */
+	assert_int_equal(resolve(&c, "sso"), PGIAM_EINVAL);
+	assert_non_null(strstr(pgiam_error_last(), "an [sso-session corp] section"));
 	assert_int_equal(resolve(&c, "half"), PGIAM_EINVAL);
 	assert_non_null(strstr(pgiam_error_last(), "no aws_secret_access_key"));
 	assert_null(c.access_key_id);
