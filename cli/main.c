@@ -1,6 +1,7 @@
 /* main.c - the pgiam binary: with a command, the command-line front end; without
  * one, the ncurses front end. */
 #include "cli.h"
+#include "mfa.h"
 #include "tui.h"
 
 #include <stdio.h>
@@ -77,6 +78,8 @@ int main(int argc, char **argv)
 		argv[1] = name;
 	}
 	if (argc >= 2 && argv[1][0] != '-') {
+		/* a command may ask for an MFA code on the terminal; the TUI never does */
+		pgiam_mfa_allow_prompt(1);
 		for (const pgiam_cli_command *c = pgiam_cli_commands; c->name; c++)
 			if (!strcmp(c->name, argv[1]))
 				return c->run(argc - 1, argv + 1);

@@ -20,6 +20,9 @@ struct pgiam_auth {
 	pthread_mutex_t info_lock;
 	pgiam_auth_info info;        /* published state, under info_lock */
 	char *region, *role_arn, *external_id, *session_name, *source_profile, *sts_endpoint;
+	char *mfa_serial;
+	pgiam_mfa_code_fn mfa_code;
+	void *mfa_ctx;
 	int duration;
 	int process_timeout;
 	pgiam_creds source;          /* cached source credentials */
@@ -90,10 +93,13 @@ int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts)
 	    (error = dup_opt(&a->external_id, opts->external_id)) < 0 ||
 	    (error = dup_opt(&a->session_name, opts->session_name ? opts->session_name : "pgiam")) < 0 ||
 	    (error = dup_opt(&a->source_profile, opts->source_profile)) < 0 ||
-	    (error = dup_opt(&a->sts_endpoint, opts->sts_endpoint)) < 0)
+	    (error = dup_opt(&a->sts_endpoint, opts->sts_endpoint)) < 0 ||
+	    (error = dup_opt(&a->mfa_serial, opts->mfa_serial)) < 0)
 		goto cleanup;
 	a->duration = opts->duration > 0 ? opts->duration : 3600;
 	a->process_timeout = opts->process_timeout;
+	a->mfa_code = opts->mfa_code;
+	a->mfa_ctx = opts->mfa_ctx;
 	*out = a;
 	a = NULL;
 
@@ -124,6 +130,8 @@ static int ensure_source(pgiam_auth *a, time_t now, long margin)
 	copts.sts_endpoint = a->sts_endpoint;
 	copts.cancel = a->cancel;
 	copts.process_timeout = a->process_timeout;
+	copts.mfa_code = a->mfa_code;
+	copts.mfa_ctx = a->mfa_ctx;
 	if ((error = pgiam_chain_resolve(&fresh, &copts)) < 0)
 		return pgiam_error_classify(PGIAM_ECLASS_CREDENTIALS, error);
 	if (fresh.expiration && pgiam_creds_seconds_left(&fresh, now) <= PGIAM_AUTH_MIN_LIFETIME) {
@@ -144,13 +152,26 @@ static int assume(pgiam_auth *a, time_t now, int refreshing,
 	pgiam_auth_assume_fn on_assume, void *ctx)
 {
 	pgiam_sts_config cfg = PGIAM_STS_CONFIG_INIT;
-	pgiam_sts_assume_params params = { a->role_arn, a->session_name, a->external_id, a->duration };
+	pgiam_sts_assume_params params = { a->role_arn, a->session_name, a->external_id,
+		a->duration, NULL, NULL };
 	pgiam_sts_assumed got = PGIAM_STS_ASSUMED_INIT;
-	char until[16];
+	char until[16], code[16] = "";
 	int error = 0;
 
 	if ((error = ensure_source(a, now, PGIAM_AUTH_MIN_LIFETIME)) < 0)
 		goto cleanup;
+	if (a->mfa_serial) {
+		if (!a->mfa_code) {
+			error = pgiam_error_set_class(PGIAM_ECLASS_CREDENTIALS, PGIAM_EINVAL,
+				"the role %s needs an MFA code for %s and none can be asked for here",
+				a->role_arn, a->mfa_serial);
+			goto cleanup;
+		}
+		if ((error = a->mfa_code(code, sizeof(code), a->mfa_serial, a->mfa_ctx)) < 0)
+			goto cleanup;
+		params.serial_number = a->mfa_serial;
+		params.token_code = code;
+	}
 	if (on_assume)
 		on_assume(ctx, a->source_desc);
 	cfg.region = a->region;
@@ -162,6 +183,13 @@ static int assume(pgiam_auth *a, time_t now, int refreshing,
 		 * next attempt resolves the chain again */
 		if (error == PGIAM_EEXPIRED)
 			pgiam_creds_dispose(&a->source);
+		/* a trust policy with aws:MultiFactorAuthPresent refuses like any other */
+		if (error == PGIAM_EDENIED && !a->mfa_serial) {
+			char was[1024];
+			snprintf(was, sizeof(was), "%s", pgiam_error_last());
+			pgiam_error_set(error, "%s (if the role's trust policy requires MFA, set "
+				"mfa_serial in the profile to the MFA device's ARN)", was);
+		}
 		pgiam_error_classify(PGIAM_ECLASS_STS, error);
 		goto cleanup;
 	}
@@ -182,6 +210,7 @@ static int assume(pgiam_auth *a, time_t now, int refreshing,
 		a->role_arn, until, a->source_desc ? a->source_desc : "?");
 
 cleanup:
+	pgiam_wipe(code, sizeof(code));
 	pgiam_sts_assumed_dispose(&got);
 	return error;
 }
@@ -322,6 +351,7 @@ void pgiam_auth_free(pgiam_auth *auth)
 	free(auth->external_id);
 	free(auth->session_name);
 	free(auth->source_profile);
+	free(auth->mfa_serial);
 	free(auth->sts_endpoint);
 	free(auth->assumed_arn);
 	free(auth->caller_arn);

@@ -31,9 +31,13 @@ typedef struct pgiam_auth_options {
 	const char *source_profile;  /* AWS profile for the source credentials, or NULL */
 	const char *sts_endpoint;    /* NULL: the regional endpoint / environment */
 	int process_timeout;         /* credential_process deadline in s, 0: the default */
+	const char *mfa_serial;      /* the MFA device the role requires, or NULL */
+	pgiam_mfa_code_fn mfa_code;  /* asked for its code at every AssumeRole (also for AWS
+	                                config roles with mfa_serial); NULL: none */
+	void *mfa_ctx;
 } pgiam_auth_options;
 
-#define PGIAM_AUTH_OPTIONS_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, 0 }
+#define PGIAM_AUTH_OPTIONS_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, NULL }
 
 int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts);
 

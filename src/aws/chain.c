@@ -99,9 +99,9 @@ static int assume_profile_role(pgiam_creds *out, const pgiam_awsfiles *f, const 
 	const char *session = pgiam_awsfiles_get(f, name, "role_session_name");
 	pgiam_creds source = PGIAM_CREDS_INIT;
 	pgiam_sts_config cfg = PGIAM_STS_CONFIG_INIT;
-	pgiam_sts_assume_params params = { NULL, NULL, NULL, 0 };
+	pgiam_sts_assume_params params = { NULL, NULL, NULL, 0, NULL, NULL };
 	pgiam_sts_assumed assumed = PGIAM_STS_ASSUMED_INIT;
-	char session_buf[64];
+	char session_buf[64], code[16] = "";
 	char *what = NULL;
 	int error = 0;
 
@@ -155,6 +155,18 @@ static int assume_profile_role(pgiam_creds *out, const pgiam_awsfiles *f, const 
 	params.role_arn = role_arn;
 	params.session_name = session;
 	params.external_id = pgiam_awsfiles_get(f, name, "external_id");
+	if ((params.serial_number = pgiam_awsfiles_get(f, name, "mfa_serial")) &&
+	    *params.serial_number) {
+		if (!opts->mfa_code) {
+			error = pgiam_error_set(PGIAM_EINVAL, "AWS profile %s: its role needs an MFA "
+				"code for %s and none can be asked for here", name, params.serial_number);
+			goto cleanup;
+		}
+		if ((error = opts->mfa_code(code, sizeof(code), params.serial_number,
+				opts->mfa_ctx)) < 0)
+			goto cleanup;
+		params.token_code = code;
+	}
 	cfg.region = region && *region ? region : opts->region;
 	cfg.endpoint = opts->sts_endpoint;
 	cfg.cancel = opts->cancel;
@@ -176,6 +188,7 @@ static int assume_profile_role(pgiam_creds *out, const pgiam_awsfiles *f, const 
 	error = pgiam_creds_copy(out, &assumed.creds);
 
 cleanup:
+	pgiam_wipe(code, sizeof(code));
 	free(what);
 	pgiam_sts_assumed_dispose(&assumed);
 	pgiam_creds_dispose(&source);

@@ -29,9 +29,11 @@ typedef struct pgiam_chain_options {
 	const char *sts_endpoint;    /* the pgiam profile's sts_endpoint, or NULL */
 	const pgiam_cancel *cancel;  /* may be NULL */
 	int process_timeout;         /* credential_process deadline in s, 0 = the default */
+	pgiam_mfa_code_fn mfa_code;  /* for AWS config roles with mfa_serial; NULL: none */
+	void *mfa_ctx;
 } pgiam_chain_options;
 
-#define PGIAM_CHAIN_OPTIONS_INIT { NULL, NULL, NULL, NULL, 0 }
+#define PGIAM_CHAIN_OPTIONS_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL }
 
 /* Resolves source credentials into *out (dispose with pgiam_creds_dispose()).
  * PGIAM_ENOTFOUND when no provider has any, with a message listing what was tried;

@@ -8,6 +8,7 @@
 #ifndef PGIAM_CREDS_H
 #define PGIAM_CREDS_H
 
+#include <stddef.h>
 #include <time.h>
 
 typedef struct pgiam_creds {
@@ -35,5 +36,10 @@ long pgiam_creds_seconds_left(const pgiam_creds *creds, time_t now);
 
 /* The access key id masked for display: first 4 and last 4 characters ("AKIA…MPLE"). */
 void pgiam_creds_mask_akid(char *out, size_t outlen, const char *akid);
+
+/* The current code of MFA device serial into out (NUL-terminated, at most len bytes), for
+ * an AssumeRole that needs one; negative with the last error set when there is none (no
+ * terminal, the user declined). Called in the thread that calls STS. */
+typedef int (*pgiam_mfa_code_fn)(char *out, size_t len, const char *serial, void *ctx);
 
 #endif

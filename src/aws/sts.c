@@ -677,7 +677,10 @@ int pgiam_sts_assume_role(pgiam_sts_assumed *out, const pgiam_sts_config *cfg,
 	    (error = put_param(&body, "RoleSessionName", params->session_name)) < 0 ||
 	    (params->external_id && *params->external_id &&
 	     (error = put_param(&body, "ExternalId", params->external_id)) < 0) ||
-	    (error = put_param(&body, "DurationSeconds", dur)) < 0)
+	    (error = put_param(&body, "DurationSeconds", dur)) < 0 ||
+	    (params->serial_number && *params->serial_number &&
+	     ((error = put_param(&body, "SerialNumber", params->serial_number)) < 0 ||
+	      (error = put_param(&body, "TokenCode", params->token_code ? params->token_code : "")) < 0)))
 		goto cleanup;
 	if ((error = sts_call(&resp, cfg, source, pgiam_buf_cstr(&body), action)) < 0)
 		goto cleanup;
@@ -685,6 +688,8 @@ int pgiam_sts_assume_role(pgiam_sts_assumed *out, const pgiam_sts_config *cfg,
 
 cleanup:
 	pgiam_http_response_dispose(&resp);
+	if (body.ptr)  /* an MFA code */
+		pgiam_wipe(body.ptr, body.len);
 	pgiam_buf_dispose(&body);
 	return error;
 }

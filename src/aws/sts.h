@@ -42,6 +42,8 @@ typedef struct pgiam_sts_assume_params {
 	const char *session_name;
 	const char *external_id;     /* may be NULL */
 	int duration;                /* seconds; 0: 3600 */
+	const char *serial_number;   /* MFA device ARN, or NULL */
+	const char *token_code;      /* its current six digits (a secret: never logged) */
 } pgiam_sts_assume_params;
 
 /* AssumeRoleWithWebIdentity: an unsigned call; the OIDC token is the credential. */

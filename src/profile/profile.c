@@ -745,6 +745,7 @@ const char *pgiam_profile_db_user(const pgiam_profile *p) { return get_nonempty(
 const char *pgiam_profile_role_arn(const pgiam_profile *p) { return get_nonempty(p, "role_arn"); }
 const char *pgiam_profile_source_profile(const pgiam_profile *p) { return get_nonempty(p, "source_profile"); }
 const char *pgiam_profile_sts_endpoint(const pgiam_profile *p) { return get_nonempty(p, "sts_endpoint"); }
+const char *pgiam_profile_mfa_serial(const pgiam_profile *p) { return get_nonempty(p, "mfa_serial"); }
 const char *pgiam_profile_ca_bundle(const pgiam_profile *p) { return p->ca_bundle; }
 const char *pgiam_profile_account_id(const pgiam_profile *p) { return get_nonempty(p, "account_id"); }
 const char *pgiam_profile_dbi_resource_id(const pgiam_profile *p) { return get_nonempty(p, "dbi_resource_id"); }

@@ -42,6 +42,7 @@ static const pgiam_profile_key known_keys[] = {
 	{ "account_id", "12-digit AWS account of the database, for pgiam policy", 0 },
 	{ "dbi_resource_id", "DbiResourceId (db-...) of the database, for pgiam policy", 0 },
 	{ "credential_process_timeout", "seconds a credential_process may run, 1-3600, default 60", 0 },
+	{ "mfa_serial", "MFA device ARN the role requires (arn:aws:iam::ACCOUNT:mfa/NAME); a code is asked for", 0 },
 };
 
 #define NKEYS (sizeof(known_keys) / sizeof(known_keys[0]))
@@ -355,7 +356,9 @@ static void check_role(sink *s, const pgiam_profile *p)
 	const char *xid = val(p, "external_id");
 	const char *sn = val(p, "session_name");
 	const char *dur = val(p, "duration");
-	static const char *const role_only[] = { "external_id", "session_name", "duration" };
+	const char *mfa = val(p, "mfa_serial");
+	static const char *const role_only[] = { "external_id", "session_name", "duration",
+		"mfa_serial" };
 
 	if (arn && !(only_chars(arn, ":/_+=,.@-") &&
 			matches("^arn:[[:lower:]][[:lower:][:digit:]-]*:iam::[[:digit:]]{12}:role/"
@@ -387,8 +390,14 @@ static void check_role(sink *s, const pgiam_profile *p)
 			add(s, "duration", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not a duration "
 				"STS accepts; expected whole seconds from 900 to 43200", dur);
 	}
+	if (mfa && !(only_chars(mfa, ":/_+=,.@-") &&
+			matches("^arn:[[:lower:]][[:lower:][:digit:]-]*:iam::[[:digit:]]{12}:mfa/"
+				"([[:alnum:]_+=,.@-]+/)*[[:alnum:]_+=,.@-]{1,128}$", mfa)))
+		add(s, "mfa_serial", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not an MFA device ARN; "
+			"expected arn:PARTITION:iam::ACCOUNT:mfa/NAME, e.g. "
+			"arn:aws:iam::123456789012:mfa/alice", mfa);
 	if (!arn)
-		for (size_t i = 0; i < 3; i++)
+		for (size_t i = 0; i < 4; i++)
 			if (val(p, role_only[i]))
 				add(s, role_only[i], "role_arn", PGIAM_PROBLEM_WARNING, "is ignored "
 					"because role_arn is not set (no role is assumed); expected "

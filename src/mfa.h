@@ -1,0 +1,24 @@
+/* mfa.h - where an MFA code comes from: a code given beforehand (--mfa-code, the TUI's
+ * dialog), PGIAM_MFA_CODE, or a prompt on the terminal (CLI only).
+ *
+ * Glue: the AWS layer asks through a pgiam_mfa_code_fn (creds.h) and knows nothing of
+ * terminals. A code is used once (TOTP codes are), then wiped. */
+#ifndef PGIAM_MFA_H
+#define PGIAM_MFA_H
+
+#include <stddef.h>
+
+/* The pgiam_mfa_code_fn the profile glue gives pgiam_auth. */
+int pgiam_mfa_code(char *out, size_t len, const char *serial, void *ctx);
+
+/* A code for the next AssumeRole that needs one (copied; NULL clears it). */
+int pgiam_mfa_set_code(const char *code);
+
+/* 1: with no code given, ask on /dev/tty (the CLI); 0 (the default, and the TUI, which
+ * owns the terminal): fail with a one-line error instead. */
+void pgiam_mfa_allow_prompt(int allow);
+
+/* 1 when s is an MFA code as STS takes it (six digits). */
+int pgiam_mfa_code_valid(const char *s);
+
+#endif
