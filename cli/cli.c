@@ -18,6 +18,7 @@ const pgiam_cli_command pgiam_cli_commands[] = {
 	{ "psql",     "start psql with a fresh token",                            pgiam_cmd_psql },
 	{ "sql",      "run SQL through a session, events as JSON lines (scripts, tests)", pgiam_cmd_sql },
 	{ "browse",   "list schemas, tables, columns or a keyset page of rows as JSON lines", pgiam_cmd_browse },
+	{ "logout",   "delete cached assumed-role sessions (all, or a profile's)", pgiam_cmd_logout },
 	{ NULL, NULL, NULL },
 };
 

@@ -51,6 +51,8 @@ static void print_text(const char *name, pgiam_auth *auth, const char *masked)
 	pgiam_cli_line(stdout, "session name:  %s", pgiam_auth_session_name(auth));
 	pgiam_cli_line(stdout, "access key:    %s", masked);
 	pgiam_cli_line(stdout, "expires:       %s (in %ld min)", when, (long)(exp - time(NULL)) / 60);
+	if (info.cached_path[0])
+		pgiam_cli_line(stdout, "cached:        yes, the session from %s", info.cached_path);
 }
 
 static json_object *str_or_null(const char *s)
@@ -78,6 +80,7 @@ static void print_json(const char *name, pgiam_auth *auth, const char *masked)
 	if (role) {
 		format_expiry(when, sizeof(when), info.session_expiry, "%Y-%m-%dT%H:%M:%SZ");
 		json_object_object_add(doc, "expires", json_object_new_string(when));
+		json_object_object_add(doc, "cached_session", str_or_null(info.cached_path));
 	} else
 		json_object_object_add(doc, "expires", NULL);
 	pgiam_cli_print_json(stdout, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |

@@ -37,7 +37,7 @@ _pgiam_profiles()
 _pgiam()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="token profiles whoami policy check psql sql browse"
+	local commands="token profiles whoami policy check psql sql browse logout"
 	local conn="--profile --profiles --read-only --no-read-only --host --port --dbname
 		--user --region --connect-host --connect-port --sslmode --sslrootcert
 		--connect-timeout --creds-env --password-env --sign-host --sign-port --sign-user
@@ -82,6 +82,7 @@ _pgiam()
 	psql) opts="--profile --profiles --read-only --help --" ;;
 	sql) opts="-c $conn" ;;
 	browse) opts="--schema --table --columns --page --key --offset --limit $conn" ;;
+	logout) opts="--profile --profiles --help" ;;
 	*) return ;;
 	esac
 	mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

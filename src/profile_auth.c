@@ -1,7 +1,40 @@
 /* profile_auth.c - pgiam_auth options from a profile (see profile_auth.h). */
 #include "profile_auth.h"
 
+#include "credcache.h"
+#include "error.h"
 #include "mfa.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Where the source credentials will come from, in words, without resolving them: the
+ * cached session's key includes it, so that another source never gets this one's. */
+static void source_identity(char *out, size_t len, const pgiam_profile *profile)
+{
+	const char *sp = pgiam_profile_source_profile(profile);
+	const char *akid = getenv("AWS_ACCESS_KEY_ID");
+	const char *web = getenv("AWS_WEB_IDENTITY_TOKEN_FILE");
+	const char *env_profile = getenv("AWS_PROFILE");
+	const char *files[] = { getenv("AWS_CONFIG_FILE"), getenv("AWS_SHARED_CREDENTIALS_FILE") };
+
+	if (!env_profile || !*env_profile)
+		env_profile = getenv("AWS_DEFAULT_PROFILE");
+	if (sp)
+		snprintf(out, len, "aws profile %s", sp);
+	else if (akid && *akid)
+		snprintf(out, len, "environment %s", akid);
+	else if (web && *web)
+		snprintf(out, len, "web identity %s for %s", web, getenv("AWS_ROLE_ARN") ?
+			getenv("AWS_ROLE_ARN") : "");
+	else
+		snprintf(out, len, "aws profile %s", env_profile && *env_profile ? env_profile :
+			"default");
+	/* the same profile name in other AWS files is another identity */
+	snprintf(out + strlen(out), len - strlen(out), " (%s, %s)", files[0] ? files[0] : "",
+		files[1] ? files[1] : "");
+}
 
 void pgiam_profile_auth_options(pgiam_auth_options *out, const pgiam_profile *profile)
 {
@@ -20,10 +53,38 @@ void pgiam_profile_auth_options(pgiam_auth_options *out, const pgiam_profile *pr
 	*out = opts;
 }
 
+static int cache_enabled(const pgiam_profile *profile)
+{
+	const char *off = getenv("PGIAM_NO_CREDENTIAL_CACHE");
+
+	return pgiam_profile_cache_credentials(profile) && !(off && *off);
+}
+
 int pgiam_profile_auth_new(pgiam_auth **out, const pgiam_profile *profile)
 {
 	pgiam_auth_options opts;
+	char dir[1024], source[1024];
 
 	pgiam_profile_auth_options(&opts, profile);
+	if (cache_enabled(profile) && pgiam_credcache_dir(dir, sizeof(dir)) == 0) {
+		source_identity(source, sizeof(source), profile);
+		opts.cache_dir = dir;
+		opts.source_id = source;
+	}
+	pgiam_error_clear();
 	return pgiam_auth_new_options(out, &opts);
+}
+
+int pgiam_profile_logout(int *removed, const pgiam_profile *profile)
+{
+	char dir[1024];
+	int error;
+
+	*removed = 0;
+	if ((error = pgiam_credcache_dir(dir, sizeof(dir))) < 0)
+		return error;
+	if (profile && !pgiam_profile_role_arn(profile))
+		return 0;  /* no role: nothing of it is ever cached */
+	return pgiam_credcache_clear(removed, dir, profile ? pgiam_profile_role_arn(profile) : NULL,
+		profile ? pgiam_profile_session_name(profile) : NULL);
 }

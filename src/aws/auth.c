@@ -2,6 +2,7 @@
 #include "auth.h"
 
 #include "chain.h"
+#include "credcache.h"
 #include "error.h"
 #include "secure.h"
 #include "sts.h"
@@ -20,7 +21,9 @@ struct pgiam_auth {
 	pthread_mutex_t info_lock;
 	pgiam_auth_info info;        /* published state, under info_lock */
 	char *region, *role_arn, *external_id, *session_name, *source_profile, *sts_endpoint;
-	char *mfa_serial;
+	char *mfa_serial, *cache_dir, *source_id;
+	char cache_key[PGIAM_CREDCACHE_KEY_LEN + 1];
+	char cached_path[512];
 	pgiam_mfa_code_fn mfa_code;
 	void *mfa_ctx;
 	int duration;
@@ -51,6 +54,7 @@ static void publish(pgiam_auth *a)
 	copy_str(a->info.assumed_arn, sizeof(a->info.assumed_arn), a->assumed_arn);
 	a->info.session_expiry = a->role_arn ? a->assumed.expiration : a->source.expiration;
 	a->info.assume_count = a->assume_count;
+	copy_str(a->info.cached_path, sizeof(a->info.cached_path), a->cached_path);
 	pthread_mutex_unlock(&a->info_lock);
 }
 
@@ -94,12 +98,19 @@ int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts)
 	    (error = dup_opt(&a->session_name, opts->session_name ? opts->session_name : "pgiam")) < 0 ||
 	    (error = dup_opt(&a->source_profile, opts->source_profile)) < 0 ||
 	    (error = dup_opt(&a->sts_endpoint, opts->sts_endpoint)) < 0 ||
-	    (error = dup_opt(&a->mfa_serial, opts->mfa_serial)) < 0)
+	    (error = dup_opt(&a->mfa_serial, opts->mfa_serial)) < 0 ||
+	    (error = dup_opt(&a->cache_dir, opts->cache_dir)) < 0 ||
+	    (error = dup_opt(&a->source_id, opts->source_id)) < 0)
 		goto cleanup;
 	a->duration = opts->duration > 0 ? opts->duration : 3600;
 	a->process_timeout = opts->process_timeout;
 	a->mfa_code = opts->mfa_code;
 	a->mfa_ctx = opts->mfa_ctx;
+	if (a->cache_dir && a->role_arn) {
+		pgiam_credcache_id id = { a->source_id, a->role_arn, a->external_id,
+			a->session_name, a->mfa_serial, a->sts_endpoint };
+		pgiam_credcache_key(a->cache_key, &id);
+	}
 	*out = a;
 	a = NULL;
 
@@ -147,6 +158,30 @@ static int ensure_source(pgiam_auth *a, time_t now, long margin)
 	return 0;
 }
 
+/* The cached session from disk when it lasts past the refresh margin; PGIAM_ENOTFOUND
+ * otherwise. Lock held. */
+static int from_disk(pgiam_auth *a, time_t now)
+{
+	pgiam_credcache_entry e;
+	char until[16];
+
+	if (!a->cache_key[0] || pgiam_credcache_load(&e, a->cache_dir, a->cache_key,
+			now + PGIAM_AUTH_REFRESH_BEFORE) < 0) {
+		pgiam_error_clear();
+		return PGIAM_ENOTFOUND;
+	}
+	pgiam_creds_dispose(&a->assumed);
+	a->assumed = e.creds;
+	free(a->assumed_arn);
+	a->assumed_arn = pgiam_strdup(e.assumed_arn);
+	snprintf(a->cached_path, sizeof(a->cached_path), "%.511s", e.path);
+	if (!a->source_desc)
+		a->source_desc = pgiam_strdup(e.creds.source ? e.creds.source : "cached");
+	format_hhmm(until, sizeof(until), a->assumed.expiration);
+	emit(a, "using the cached session of role %s until %s (%s)", a->role_arn, until, e.path);
+	return 0;
+}
+
 /* AssumeRole with the source credentials. Lock held. */
 static int assume(pgiam_auth *a, time_t now, int refreshing,
 	pgiam_auth_assume_fn on_assume, void *ctx)
@@ -158,6 +193,10 @@ static int assume(pgiam_auth *a, time_t now, int refreshing,
 	char until[16], code[16] = "";
 	int error = 0;
 
+	/* a session this user assumed before (another command, an MFA code ago) */
+	if ((error = from_disk(a, now)) != PGIAM_ENOTFOUND)
+		goto cleanup;
+	error = 0;
 	if ((error = ensure_source(a, now, PGIAM_AUTH_MIN_LIFETIME)) < 0)
 		goto cleanup;
 	if (a->mfa_serial) {
@@ -208,6 +247,11 @@ static int assume(pgiam_auth *a, time_t now, int refreshing,
 	format_hhmm(until, sizeof(until), a->assumed.expiration);
 	emit(a, "%s role %s until %s (source: %s)", refreshing ? "refreshed" : "assumed",
 		a->role_arn, until, a->source_desc ? a->source_desc : "?");
+	a->cached_path[0] = '\0';
+	/* a cache that cannot be written costs the next command an AssumeRole, no more */
+	if (a->cache_key[0] && pgiam_credcache_store(a->cache_dir, a->cache_key, &a->assumed,
+			a->role_arn, a->session_name, a->assumed_arn) < 0)
+		emit(a, "could not cache the session: %s", pgiam_error_last());
 
 cleanup:
 	pgiam_wipe(code, sizeof(code));
@@ -277,6 +321,9 @@ int pgiam_auth_forget_session(pgiam_auth *auth, const char *why)
 	pthread_mutex_lock(&auth->lock);
 	if (auth->role_arn && auth->assumed.access_key_id) {
 		pgiam_creds_dispose(&auth->assumed);
+		if (auth->cache_key[0])
+			pgiam_credcache_remove(auth->cache_dir, auth->cache_key);
+		auth->cached_path[0] = '\0';
 		dropped = 1;
 		emit(auth, "the server refused a token signed with the cached session of role %s "
 			"(%s): revoked or expired early? Dropped it; assuming the role again",
@@ -352,6 +399,8 @@ void pgiam_auth_free(pgiam_auth *auth)
 	free(auth->session_name);
 	free(auth->source_profile);
 	free(auth->mfa_serial);
+	free(auth->cache_dir);
+	free(auth->source_id);
 	free(auth->sts_endpoint);
 	free(auth->assumed_arn);
 	free(auth->caller_arn);

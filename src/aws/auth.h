@@ -35,9 +35,12 @@ typedef struct pgiam_auth_options {
 	pgiam_mfa_code_fn mfa_code;  /* asked for its code at every AssumeRole (also for AWS
 	                                config roles with mfa_serial); NULL: none */
 	void *mfa_ctx;
+	const char *cache_dir;       /* assumed sessions cached here (credcache.h); NULL: off */
+	const char *source_id;       /* the source's identity for the cache key, in words */
 } pgiam_auth_options;
 
-#define PGIAM_AUTH_OPTIONS_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, NULL }
+#define PGIAM_AUTH_OPTIONS_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, NULL, \
+	NULL, NULL }
 
 int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts);
 
@@ -69,6 +72,8 @@ typedef struct pgiam_auth_info {
 	char assumed_arn[PGIAM_AUTH_ARN_MAX + 1];  /* "" without role */
 	time_t session_expiry;                     /* assumed (or source) creds; 0 if none */
 	int assume_count;                          /* AssumeRole calls made */
+	char cached_path[512];                     /* the session came from this cache
+	                                              file ("" when assumed by this process) */
 } pgiam_auth_info;
 
 /* Copies the current state into *out. Safe from any thread at any time, also while

@@ -746,6 +746,12 @@ const char *pgiam_profile_role_arn(const pgiam_profile *p) { return get_nonempty
 const char *pgiam_profile_source_profile(const pgiam_profile *p) { return get_nonempty(p, "source_profile"); }
 const char *pgiam_profile_sts_endpoint(const pgiam_profile *p) { return get_nonempty(p, "sts_endpoint"); }
 const char *pgiam_profile_mfa_serial(const pgiam_profile *p) { return get_nonempty(p, "mfa_serial"); }
+int pgiam_profile_cache_credentials(const pgiam_profile *p)
+{
+	const char *v = get_nonempty(p, "cache_credentials");
+
+	return !v || pgiam_profile__bool(v) != 0;
+}
 const char *pgiam_profile_ca_bundle(const pgiam_profile *p) { return p->ca_bundle; }
 const char *pgiam_profile_account_id(const pgiam_profile *p) { return get_nonempty(p, "account_id"); }
 const char *pgiam_profile_dbi_resource_id(const pgiam_profile *p) { return get_nonempty(p, "dbi_resource_id"); }

@@ -141,6 +141,8 @@ int pgiam_profile_credential_process_timeout(const pgiam_profile *p);
  * default (AWS_PROFILE, then "default"). */
 const char *pgiam_profile_source_profile(const pgiam_profile *p);
 
+/* cache_credentials: 1 (the default) unless it is false. */
+int pgiam_profile_cache_credentials(const pgiam_profile *p);
 /* The MFA device the role requires (mfa_serial), or NULL. */
 const char *pgiam_profile_mfa_serial(const pgiam_profile *p);
 /* sts_endpoint URL; NULL = the regional default. */

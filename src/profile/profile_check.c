@@ -42,6 +42,7 @@ static const pgiam_profile_key known_keys[] = {
 	{ "account_id", "12-digit AWS account of the database, for pgiam policy", 0 },
 	{ "dbi_resource_id", "DbiResourceId (db-...) of the database, for pgiam policy", 0 },
 	{ "credential_process_timeout", "seconds a credential_process may run, 1-3600, default 60", 0 },
+	{ "cache_credentials", "false to never cache assumed sessions on disk (default true)", 0 },
 	{ "mfa_serial", "MFA device ARN the role requires (arn:aws:iam::ACCOUNT:mfa/NAME); a code is asked for", 0 },
 };
 
@@ -482,6 +483,7 @@ static void check_all(sink *s, const pgiam_profile *p)
 		add(s, "connect_host", NULL, PGIAM_PROBLEM_ERROR, "%s", msg);
 	free(host);
 	check_bool(s, p, "read_only");
+	check_bool(s, p, "cache_credentials");
 	if ((v = val(p, "account_id")) && !only_digits(v, 12))
 		add(s, "account_id", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not an account ID; "
 			"expected 12 digits, e.g. 123456789012", v);

@@ -618,7 +618,7 @@ static void test_keys_table(void **state)
 		"role_arn", "external_id", "session_name", "duration", "source_profile",
 		"sts_endpoint", "ca_bundle", "sslmode", "allow_unverified_tls", "connect_host",
 		"read_only", "account_id", "dbi_resource_id", "credential_process_timeout",
-		"mfa_serial" };
+		"cache_credentials", "mfa_serial" };
 
 	(void)state;
 	assert_int_equal(n, sizeof(expected) / sizeof(*expected));
