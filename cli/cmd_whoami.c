@@ -49,6 +49,8 @@ static void print_text(const char *name, pgiam_auth *auth, const char *masked)
 	pgiam_cli_line(stdout, "role:          %s", pgiam_auth_role_arn(auth));
 	pgiam_cli_line(stdout, "assumed:       %s", info.assumed_arn);
 	pgiam_cli_line(stdout, "session name:  %s", pgiam_auth_session_name(auth));
+	if (pgiam_auth_mfa_serial(auth))
+		pgiam_cli_line(stdout, "mfa device:    %s", pgiam_auth_mfa_serial(auth));
 	pgiam_cli_line(stdout, "access key:    %s", masked);
 	pgiam_cli_line(stdout, "expires:       %s (in %ld min)", when, (long)(exp - time(NULL)) / 60);
 	if (info.cached_path[0])
@@ -76,6 +78,7 @@ static void print_json(const char *name, pgiam_auth *auth, const char *masked)
 	json_object_object_add(doc, "role_arn", str_or_null(pgiam_auth_role_arn(auth)));
 	json_object_object_add(doc, "assumed_arn", role ? str_or_null(info.assumed_arn) : NULL);
 	json_object_object_add(doc, "session_name", role ? str_or_null(pgiam_auth_session_name(auth)) : NULL);
+	json_object_object_add(doc, "mfa_serial", str_or_null(pgiam_auth_mfa_serial(auth)));
 	json_object_object_add(doc, "access_key", role ? json_object_new_string(masked) : NULL);
 	if (role) {
 		format_expiry(when, sizeof(when), info.session_expiry, "%Y-%m-%dT%H:%M:%SZ");

@@ -371,6 +371,7 @@ void pgiam_auth_info_get(pgiam_auth_info *out, pgiam_auth *auth)
 /* Set at creation and never changed, so no lock. */
 const char *pgiam_auth_role_arn(const pgiam_auth *auth) { return auth->role_arn; }
 const char *pgiam_auth_session_name(const pgiam_auth *auth) { return auth->session_name; }
+const char *pgiam_auth_mfa_serial(const pgiam_auth *auth) { return auth->mfa_serial; }
 
 void pgiam_auth_set_cancel(pgiam_auth *auth, const pgiam_cancel *flag)
 {

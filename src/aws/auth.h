@@ -85,6 +85,7 @@ void pgiam_auth_info_get(pgiam_auth_info *out, pgiam_auth *auth);
  * lock from any thread while auth lives. Nothing that changes has a getter. */
 const char *pgiam_auth_role_arn(const pgiam_auth *auth);      /* configured role or NULL */
 const char *pgiam_auth_session_name(const pgiam_auth *auth);
+const char *pgiam_auth_mfa_serial(const pgiam_auth *auth);    /* MFA device or NULL */
 
 /* Called by pgiam_auth_get_progress once the source credentials are ready and just
  * before AssumeRole is sent (not when cached credentials are returned), so a caller

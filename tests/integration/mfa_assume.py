@@ -124,7 +124,7 @@ def main():
         codes.append(code)
         rc, out = run_on_pty(env, d, code, "whoami")
         check(rc == 0 and "MFA code for %s:" % serial in out and
-              "assumed-role/sandbox-mfa-role" in out,
+              "assumed-role/sandbox-mfa-role" in out and "mfa device:    %s" % serial in out,
               "the terminal prompt did not get a session", out)
         check(code not in out, "the typed code was echoed", out)
 
