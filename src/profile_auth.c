@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Where the source credentials will come from, in words, without resolving them: the
  * cached session's key includes it, so that another source never gets this one's. */
@@ -60,19 +61,48 @@ static int cache_enabled(const pgiam_profile *profile)
 	return pgiam_profile_cache_credentials(profile) && !(off && *off);
 }
 
+/* The options with the cache's directory and source identity filled in (lent by dir and
+ * source) when the profile caches. */
+static void options_with_cache(pgiam_auth_options *opts, char *dir, size_t dirlen,
+	char *source, size_t sourcelen, const pgiam_profile *profile)
+{
+	pgiam_profile_auth_options(opts, profile);
+	if (cache_enabled(profile) && pgiam_credcache_dir(dir, dirlen) == 0) {
+		source_identity(source, sourcelen, profile);
+		opts->cache_dir = dir;
+		opts->source_id = source;
+	}
+	pgiam_error_clear();
+}
+
 int pgiam_profile_auth_new(pgiam_auth **out, const pgiam_profile *profile)
 {
 	pgiam_auth_options opts;
 	char dir[1024], source[1024];
 
-	pgiam_profile_auth_options(&opts, profile);
-	if (cache_enabled(profile) && pgiam_credcache_dir(dir, sizeof(dir)) == 0) {
-		source_identity(source, sizeof(source), profile);
-		opts.cache_dir = dir;
-		opts.source_id = source;
-	}
-	pgiam_error_clear();
+	options_with_cache(&opts, dir, sizeof(dir), source, sizeof(source), profile);
 	return pgiam_auth_new_options(out, &opts);
+}
+
+int pgiam_profile_mfa_needed(const pgiam_profile *profile)
+{
+	pgiam_auth_options opts;
+	pgiam_credcache_entry e;
+	char dir[1024], source[1024], key[PGIAM_CREDCACHE_KEY_LEN + 1];
+	int found;
+
+	if (!pgiam_profile_mfa_serial(profile) || !pgiam_profile_role_arn(profile))
+		return 0;
+	options_with_cache(&opts, dir, sizeof(dir), source, sizeof(source), profile);
+	if (!opts.cache_dir)
+		return 1;
+	pgiam_auth_cache_key(key, &opts);
+	found = pgiam_credcache_load(&e, opts.cache_dir, key,
+		time(NULL) + PGIAM_AUTH_REFRESH_BEFORE) == 0;
+	if (found)
+		pgiam_creds_dispose(&e.creds);
+	pgiam_error_clear();
+	return !found;
 }
 
 int pgiam_profile_logout(int *removed, const pgiam_profile *profile)

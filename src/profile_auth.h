@@ -14,6 +14,10 @@ void pgiam_profile_auth_options(pgiam_auth_options *out, const pgiam_profile *pr
 /* A pgiam_auth for the profile's role, external ID, region, source and STS endpoint. */
 int pgiam_profile_auth_new(pgiam_auth **out, const pgiam_profile *profile);
 
+/* 1 when connecting with the profile will need an MFA code: it has mfa_serial and no
+ * cached session lasting past the refresh margin (a front end asks first). */
+int pgiam_profile_mfa_needed(const pgiam_profile *profile);
+
 /* Deletes cached assumed-role sessions: the profile's role (and session name), or every
  * one when profile is NULL. *removed says how many. */
 int pgiam_profile_logout(int *removed, const pgiam_profile *profile);

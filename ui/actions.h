@@ -22,7 +22,8 @@
 	_(CONNECT,  "Connecting") \
 	_(SQL,      "Connected: SQL prompt") \
 	_(BROWSE,   "Browser (schemas, tables, rows)") \
-	_(CONFIRM,  "Questions")
+	_(CONFIRM,  "Questions") \
+	_(MFA,      "MFA code dialog")
 
 /* id, scope, help text, up to four keys (0 = none). Keys are curses key codes. */
 #define PGIAM_ACTIONS(_) \
@@ -72,7 +73,8 @@
 	_(SCROLL_RIGHT, BROWSE,  "Rows: scroll the columns right", KEY_RIGHT, 'l', 0, 0) \
 	_(REFRESH,     BROWSE,   "Read the list or the page again", 'r', KEY_F(5), 0, 0) \
 	_(YES,         CONFIRM,  "Answer yes", 'y', 'Y', 0, 0) \
-	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0)
+	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0) \
+	_(MFA_SUBMIT,  MFA,      "Send the MFA code (six digits) and connect", '\n', '\r', KEY_ENTER, 0)
 
 typedef enum {
 #define PGIAM_SCOPE_ENUM_(id, title) PGIAM_SCOPE_##id,

@@ -134,6 +134,15 @@ extern const pgiam_screen_ops pgiam_screen_confirm;
 extern const pgiam_screen_ops pgiam_screen_connect;
 extern const pgiam_screen_ops pgiam_screen_sql;
 extern const pgiam_screen_ops pgiam_screen_browse;
+extern const pgiam_screen_ops pgiam_screen_mfa;
+
+/* Argument of pgiam_screen_mfa (owned by the screen that opens it). */
+typedef struct pgiam_mfa_arg {
+	char profile[80];
+	char serial[512];
+	int entered;                 /* set when a code was given to the core */
+	int asked;                   /* the dialog was opened for this connect */
+} pgiam_mfa_arg;
 
 /* Argument of pgiam_screen_text: a titled, scrollable text (lines split on '\n').
  * The screen takes ownership of body (freed with free()). */

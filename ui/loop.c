@@ -338,6 +338,12 @@ static unsigned open_screen(pgiam_app *app, const pgiam_screen_ops *ops, void *a
 		return PGIAM_REACT_REDRAW;
 	}
 	app->depth++;
+	/* a screen may open another on top of itself at once (connect: the MFA dialog) */
+	if (app->push_ops) {
+		const pgiam_screen_ops *next = app->push_ops;
+		app->push_ops = NULL;
+		return open_screen(app, next, app->push_arg);
+	}
 	return PGIAM_REACT_REDRAW;
 }
 
@@ -366,8 +372,14 @@ static int apply(pgiam_app *app, unsigned r)
 			close_top(app);
 		if (!app->depth && !(r & PGIAM_REACT_PUSH))
 			return 1;
-		if (app->depth && top(app)->ops->resume)
-			top(app)->ops->resume(top(app), app);
+		if (app->depth && top(app)->ops->resume) {
+			/* the screen under may close or open one in turn (connect after the MFA
+			 * dialog: back without a code, or start) */
+			unsigned again = top(app)->ops->resume(top(app), app);
+			if ((again & (PGIAM_REACT_POP | PGIAM_REACT_PUSH | PGIAM_REACT_QUIT)) &&
+			    !(r & PGIAM_REACT_PUSH))
+				return apply(app, again);
+		}
 	}
 	if (r & PGIAM_REACT_PUSH) {
 		const pgiam_screen_ops *ops = app->push_ops;

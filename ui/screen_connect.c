@@ -6,6 +6,8 @@
 
 #include "draw.h"
 #include "error.h"
+#include "profile.h"
+#include "profile_auth.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +18,39 @@ typedef struct connect_view {
 	char title[120];
 	int handed_over;    /* the connection now belongs to the SQL screen */
 	char start_error[400];
+	pgiam_mfa_arg mfa;  /* the MFA dialog's answer (screen_mfa.c) */
 } connect_view;
+
+static unsigned start(connect_view *v, pgiam_app *app);
+
+/* 1 when the profile's role needs an MFA code now (no cached session): the serial goes
+ * into v->mfa for the dialog. */
+static int needs_mfa(connect_view *v, pgiam_app *app)
+{
+	pgiam_profile *p = NULL;
+	int need = 0;
+
+	if (pgiam_profile_load_named(&p, app->profiles_dir, v->name) < 0) {
+		pgiam_error_clear();
+		return 0;  /* start() says what is wrong with the profile */
+	}
+	if ((need = pgiam_profile_mfa_needed(p)))
+		snprintf(v->mfa.serial, sizeof(v->mfa.serial), "%s", pgiam_profile_mfa_serial(p));
+	pgiam_profile_free(p);
+	return need;
+}
+
+/* Asks for the MFA code first when the role needs one; else connects. */
+static unsigned ask_or_start(connect_view *v, pgiam_app *app)
+{
+	if (needs_mfa(v, app)) {
+		snprintf(v->mfa.profile, sizeof(v->mfa.profile), "%s", v->name);
+		v->mfa.entered = 0;
+		v->mfa.asked = 1;
+		return pgiam_app_push(app, &pgiam_screen_mfa, &v->mfa);
+	}
+	return start(v, app);
+}
 
 static unsigned start(connect_view *v, pgiam_app *app)
 {
@@ -43,8 +77,24 @@ static int connect_open(pgiam_screen *s, pgiam_app *app, void *arg)
 	snprintf(v->title, sizeof(v->title), "Connecting: %s", v->name);
 	s->data = v;
 	s->title = v->title;
-	start(v, app);
+	/* the dialog opens on top of this screen at once when the role needs MFA */
+	if (ask_or_start(v, app) & PGIAM_REACT_PUSH)
+		return 0;
 	return 0;
+}
+
+/* Back from the MFA dialog: connect with the code, or go back without one. */
+static unsigned connect_resume(pgiam_screen *s, pgiam_app *app)
+{
+	connect_view *v = s->data;
+
+	if (!v->mfa.asked)
+		return PGIAM_REACT_NONE;
+	v->mfa.asked = 0;
+	if (!v->mfa.entered)
+		return PGIAM_REACT_POP;
+	v->mfa.entered = 0;
+	return start(v, app);
 }
 
 static const char *state_mark(pgiam_step_state st)
@@ -172,7 +222,7 @@ static unsigned connect_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	connect_view *v = s->data;
 
 	if (a == PGIAM_ACTION_RETRY && (!app->conn || !pgiam_conn_busy(app->conn)))
-		return start(v, app);
+		return ask_or_start(v, app);
 	return PGIAM_REACT_UNHANDLED;
 }
 
@@ -191,5 +241,5 @@ const pgiam_screen_ops pgiam_screen_connect = {
 	.title = "Connecting",
 	.scopes = { PGIAM_SCOPE_CONNECT }, .nscopes = 1,
 	.open = connect_open, .draw = connect_draw, .action = connect_action,
-	.tick = connect_tick, .close = connect_close,
+	.tick = connect_tick, .close = connect_close, .resume = connect_resume,
 };

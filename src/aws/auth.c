@@ -82,6 +82,17 @@ static int dup_opt(char **dst, const char *src)
 	return 0;
 }
 
+void pgiam_auth_cache_key(char out[65], const pgiam_auth_options *opts)
+{
+	pgiam_credcache_id id = { opts->source_id, opts->role_arn, opts->external_id,
+		opts->session_name ? opts->session_name : "pgiam", opts->mfa_serial,
+		opts->sts_endpoint };
+
+	out[0] = '\0';
+	if (opts->cache_dir && opts->role_arn)
+		pgiam_credcache_key(out, &id);
+}
+
 int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts)
 {
 	pgiam_auth *a = NULL;
@@ -106,11 +117,7 @@ int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts)
 	a->process_timeout = opts->process_timeout;
 	a->mfa_code = opts->mfa_code;
 	a->mfa_ctx = opts->mfa_ctx;
-	if (a->cache_dir && a->role_arn) {
-		pgiam_credcache_id id = { a->source_id, a->role_arn, a->external_id,
-			a->session_name, a->mfa_serial, a->sts_endpoint };
-		pgiam_credcache_key(a->cache_key, &id);
-	}
+	pgiam_auth_cache_key(a->cache_key, opts);
 	*out = a;
 	a = NULL;
 

@@ -44,6 +44,10 @@ typedef struct pgiam_auth_options {
 
 int pgiam_auth_new_options(pgiam_auth **out, const pgiam_auth_options *opts);
 
+/* The name (credcache.h) of the cached session these options would use; "" without a
+ * role or a cache directory. */
+void pgiam_auth_cache_key(char out[65], const pgiam_auth_options *opts);
+
 /* Credentials good for signing a token at `now`: copies into *out (caller disposes). */
 int pgiam_auth_get(pgiam_creds *out, pgiam_auth *auth, time_t now);
 
