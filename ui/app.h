@@ -134,6 +134,8 @@ extern const pgiam_screen_ops pgiam_screen_confirm;
 extern const pgiam_screen_ops pgiam_screen_connect;
 extern const pgiam_screen_ops pgiam_screen_sql;
 extern const pgiam_screen_ops pgiam_screen_browse;
+extern const pgiam_screen_ops pgiam_screen_result;   /* arg: the SQL screen's resultview */
+extern const pgiam_screen_ops pgiam_screen_export_prompt;
 
 /* Argument of pgiam_screen_text: a titled, scrollable text (lines split on '\n').
  * The screen takes ownership of body (freed with free()). */

@@ -199,11 +199,10 @@ void pgiam_grid_draw(pgiam_grid *g, const pgiam_grid_source *src, pgiam_rect are
 			int w = lo.x[i] + lo.w[i] <= area.w ? lo.w[i] : area.w - lo.x[i];
 			const char *t = line < types ? src->type(src->ctx, lo.cols[i]) :
 				src->name(src->ctx, lo.cols[i]);
-			int right = src->numeric && src->numeric(src->ctx, lo.cols[i]);
-
+			/* headers left-aligned, as the names read */
 			if (w > 0)
 				draw_cell(y, area.x + lo.x[i], w, line < types ? PGIAM_ROLE_DIM :
-					PGIAM_ROLE_HEADER, t, right);
+					PGIAM_ROLE_HEADER, t, 0);
 		}
 	}
 	if (!src->nrows) {
