@@ -928,6 +928,7 @@ void pgiam_conn_free(pgiam_conn *c)
 	pgiam_session_free(c->own);
 	pgiam_session_free(c->session);   /* frees its auth too */
 	pgiam_profile_free(c->profile);
+	pgiam__conn_results_free(c);
 	pgiam__conn_result_clear(c, SLOT_USER);
 	pgiam__conn_result_clear(c, SLOT_INTERNAL);
 	free(c->user_sql);

@@ -76,7 +76,6 @@ struct pgiam_conn {
 	long long end_count;          /* MOVE ALL's count */
 	int after;                    /* what follows a recovery or a close (AFTER_*) */
 	char *pending_sql;            /* the user's statement, sent once the cursor closed */
-	int open_cancelled;           /* the open was cancelled: said once recovered */
 	pgiam_conn_result *earlier;   /* the finished result sets before the last one */
 	size_t nearlier;
 	/* an export of the user's result */

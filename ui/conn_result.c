@@ -113,7 +113,6 @@ static int send_user(pgiam_conn *c, const char *sql)
 	int in_txn = t == PGIAM_CONN_TXN_OPEN, error = 0;
 
 	sets_free(c);
-	c->open_cancelled = 0;
 	if (!pgiam_resultsql_is_plain_select(sql) || t == PGIAM_CONN_TXN_FAILED) {
 		c->phase = PH_PLAIN;
 		return pgiam__conn_query_in(c, SLOT_USER, sql);
@@ -206,14 +205,6 @@ static void go_on(pgiam_conn *c)
 		}
 		free(sql);
 		return;
-	}
-	if (c->open_cancelled) {
-		pgiam_conn_result *r = &c->results[SLOT_USER];
-		c->open_cancelled = 0;
-		window_clear(c);
-		c->querying = 1;   /* query_failed ends it */
-		pgiam__conn_query_failed(c, NULL, "cancelled");
-		r->cancelled = 1;
 	}
 	pgiam__conn_txn_update(c);
 }
@@ -402,8 +393,13 @@ static int on_failure(pgiam_conn *c, const pgiam_session_event *ev)
 	switch (c->phase) {
 	case PH_OPEN:
 		/* the statement as typed runs next (unless cancelled): its own error */
-		c->open_cancelled = cancel;
 		window_clear(c);
+		if (cancel) {
+			/* the user's statement ended here: said at once (undoing pgiam's
+			 * BEGIN or savepoint is pgiam's, nothing to wait for) */
+			pgiam__conn_query_failed(c, NULL, "cancelled");
+			c->results[SLOT_USER].cancelled = 1;
+		}
 		recover(c, 1, cancel ? AFTER_NONE : AFTER_RERUN);
 		return 1;
 	case PH_FETCH:

@@ -52,22 +52,18 @@ def main():
         t.send("F6")
         t.wait_for(r"pgiam · Result")
         t.send("End")
-        s = t.wait_stable(r"\(200000 rows\) SELECT 200000")
-        if not row_line(s, 200000) or row_line(s, 1):
-            raise Fail("End did not show the last row:\n" + s)
+        s = t.wait_stable(r"(?s)\b200000  row 200000\b.*\(200000 rows\) SELECT 200000")
+        if row_line(s, 1):
+            raise Fail("End did not leave the first rows:\n" + s)
         t.send("PPage")
-        s = t.wait_stable(r"rows 1999\d\d\u2013")
+        s = t.wait_stable(r"\b1999[0-8]\d  row 1999[0-8]\d\b")
         t.send("Home")
-        s = t.wait_stable(r"rows 1\u2013")
-        if not row_line(s, 1):
-            raise Fail("Home did not come back to the first row:\n" + s)
+        s = t.wait_stable(r"(?m)^\s+1  row 1\s")
         # a resize, then End: the last row again, whole
         t.resize(80, 20)
         t.wait_for(r"READ-ONLY")
         t.send("End")
-        s = t.wait_stable(r"rows 1999\d\d\u2013200000 of|rows 1999\d\d\u2013200000")
-        if not row_line(s, 200000):
-            raise Fail("End after a resize does not show the last row:\n" + s)
+        s = t.wait_stable(r"\b200000  row 200000\b")
         t.resize(100, 30)
         # copy the current cell (the label of the last row) with OSC 52
         t.send("Right")

@@ -38,7 +38,7 @@ static void test_csv(void **state)
 	pgiam_buf b = PGIAM_BUF_INIT;
 	const char *const plain[] = { "1", "alice", "{\"a\": 1}", "t" };
 	const char *const hostile[] = { "2", "a,b \"q\"\r\nline", "", NULL };
-	const char *const one[] = { "\\." };
+	const char *const one[] = { "\\.", "\\." };
 	const char *const odd_names[] = { "a,b", "", "x\"y", "ok" };
 
 	(void)state;
@@ -47,7 +47,9 @@ static void test_csv(void **state)
 	assert_int_equal(pgiam_export_format_row(&b, PGIAM_EXPORT_CSV, 1, NAMES, NULL, one, 1), 0);
 	assert_string_equal(pgiam_buf_cstr(&b), "\"\\.\"\n");
 	pgiam_buf_clear(&b);
+	/* "\." is quoted only alone on its line, as COPY does */
 	assert_int_equal(pgiam_export_format_row(&b, PGIAM_EXPORT_CSV, 2, NAMES, NULL, one, 1), 0);
+	assert_string_equal(pgiam_buf_cstr(&b), "\\.,\\.\n");
 	pgiam_buf_clear(&b);
 	assert_int_equal(pgiam_export_format_header(&b, PGIAM_EXPORT_CSV, 4, odd_names), 0);
 	assert_string_equal(pgiam_buf_cstr(&b), "\"a,b\",\"\",\"x\"\"y\",ok\n");
