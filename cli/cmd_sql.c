@@ -7,6 +7,13 @@
  *   pgiam sql --profile NAME < statements        one statement per line; a line
  *                                                "\cancel" cancels the running one,
  *                                                "\info" prints the session's state
+ *   pgiam sql … -c 'SELECT …' --output FILE [--format csv|tsv|json|jsonl] [--no-header]
+ *                                                the first result's rows into FILE
+ *                                                (export.h: CSV as COPY … CSV HEADER
+ *                                                writes it), streamed in single-row mode
+ *                                                (constant memory), a progress line on
+ *                                                stderr; Ctrl-C cancels (the file keeps
+ *                                                the rows written)
  *
  * The exit status is 0 when everything succeeded, otherwise the number of the step of
  * the last failure (as `pgiam check` numbers them: see docs/session.md).
@@ -16,6 +23,7 @@
 
 #include "cancel_watch.h"
 #include "error.h"
+#include "export.h"
 #include "session.h"
 
 #include <errno.h>
@@ -41,6 +49,13 @@ typedef struct sql_run {
 	int status;            /* exit status so far */
 	int saw_terminal;      /* the current statement produced DONE/ERROR/CANCELLED */
 	pgiam_cancel_watch cancel;  /* a cancel request waiting for its outcome */
+	/* --output: the first result with columns goes to the file */
+	const char *output;
+	pgiam_export_format format;
+	int header;
+	pgiam_export *exp;
+	int exported;          /* the export is finished (or failed) */
+	long long exp_t0, exp_shown;
 } sql_run;
 
 static long long now_ms(void)
@@ -115,6 +130,103 @@ static void settle_cancel(const pgiam_session_event *ev, pgiam_session *s, sql_r
 	emit(o, run);
 }
 
+static void export_progress(sql_run *run, int last)
+{
+	long long now = now_ms(), ms = now - run->exp_t0;
+	unsigned long long rows = pgiam_export_rows(run->exp);
+
+	if (!last && now - run->exp_shown < 1000)
+		return;
+	run->exp_shown = now;
+	pgiam_cli_printf(stderr, "pgiam: sql: %llu rows to %s, %.0f rows/s%s", rows, run->output,
+		ms > 0 ? (double)rows * 1000.0 / (double)ms : 0.0, last ? "\n" :
+		isatty(2) ? "\r" : "\n");
+}
+
+/* The result's end (done 1), a failure or cancel (0): the file is closed either way
+ * and an "export" event says how many rows it holds. */
+static void export_end(sql_run *run, int done)
+{
+	json_object *o = json_object_new_object();
+	unsigned long long rows = pgiam_export_rows(run->exp);
+	long long ms = now_ms() - run->exp_t0;
+	int error = 0;
+
+	if (!run->exp || run->exported)
+		return;
+	export_progress(run, 1);
+	error = pgiam_export_finish(run->exp);
+	run->exp = NULL;
+	run->exported = 1;
+	json_object_object_add(o, "event", json_object_new_string("export"));
+	json_object_object_add(o, "path", json_object_new_string(run->output));
+	json_object_object_add(o, "format", json_object_new_string(
+		pgiam_export_format_name(run->format)));
+	json_object_object_add(o, "rows", json_object_new_int64((int64_t)rows));
+	json_object_object_add(o, "ms", json_object_new_int64(ms));
+	json_object_object_add(o, "complete", json_object_new_boolean(done && error == 0));
+	if (error < 0)
+		json_object_object_add(o, "message", json_object_new_string(pgiam_error_last()));
+	if (error < 0 || !done)
+		run->status = run->status ? run->status : PGIAM_STEP_QUERY + 1;
+	emit(o, run);
+}
+
+/* Columns and rows of the first result go to the file; 1 when the event was taken. */
+static int export_event(const pgiam_session_event *ev, pgiam_session *s, sql_run *run)
+{
+	if (!run->output)
+		return 0;
+	if (run->exported)   /* later results' rows: not on stdout either */
+		return ev->kind == PGIAM_SEV_ROW;
+	if (ev->kind == PGIAM_SEV_COLUMNS && !run->exp) {
+		const char **names = calloc((size_t)ev->nfields + 1, sizeof(char *));
+		unsigned *types = calloc((size_t)ev->nfields + 1, sizeof(unsigned));
+		int error = names && types ? 0 : pgiam_error_set(PGIAM_ENOMEM, "out of memory");
+
+		for (int i = 0; !error && i < ev->nfields; i++) {
+			names[i] = pgiam_session_column_name(s, i);
+			types[i] = pgiam_session_column_type(s, i);
+		}
+		if (!error && (error = pgiam_export_open(&run->exp, run->output, run->format,
+		    run->header)) == 0 && (error = pgiam_export_columns(run->exp,
+		    (size_t)ev->nfields, names, types)) < 0) {
+			pgiam_export_free(run->exp);
+			run->exp = NULL;
+		}
+		free(names);
+		free(types);
+		if (error < 0) {
+			pgiam_cli_printf(stderr, "pgiam: sql: %s\n", pgiam_error_last());
+			run->exported = 1;
+			run->status = 1;
+			request_cancel(s, run);
+			return 1;
+		}
+		run->exp_t0 = run->exp_shown = now_ms();
+		return 1;
+	}
+	if (!run->exp)
+		return 0;
+	if (ev->kind == PGIAM_SEV_ROW) {
+		if (pgiam_export_row(run->exp, ev->values) < 0) {
+			pgiam_cli_printf(stderr, "pgiam: sql: %s\n", pgiam_error_last());
+			export_end(run, 0);
+			request_cancel(s, run);
+			return 1;
+		}
+		export_progress(run, 0);
+		return 1;
+	}
+	/* the first result ended (its command tag): the file is complete */
+	if (ev->kind == PGIAM_SEV_COMMAND)
+		export_end(run, 1);
+	else if (ev->kind == PGIAM_SEV_ERROR || ev->kind == PGIAM_SEV_CANCELLED ||
+	    ev->kind == PGIAM_SEV_LOST)
+		export_end(run, 0);
+	return 0;
+}
+
 static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 {
 	sql_run *run = ctx;
@@ -122,6 +234,11 @@ static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 	json_object *a;
 	const pgiam_session_error *err;
 
+	if (export_event(ev, s, run)) {
+		json_object_put(o);
+		settle_cancel(ev, s, run);
+		return;
+	}
 	switch (ev->kind) {
 	case PGIAM_SEV_NONE:
 		json_object_put(o);
@@ -314,7 +431,8 @@ int pgiam_cmd_sql(int argc, char **argv)
 	pgiam_session *s = NULL;
 	const char *command = NULL;
 	struct sigaction sa;
-	sql_run run = { now_ms(), 0, 0, { 0, "" } };
+	sql_run run = { now_ms(), 0, 0, { 0, "" }, NULL, PGIAM_EXPORT_CSV, 1, NULL, 0, 0, 0 };
+	const char *format = NULL;
 	int rc = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -327,17 +445,38 @@ int pgiam_cmd_sql(int argc, char **argv)
 		}
 		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--command")) && i + 1 < argc) {
 			command = argv[++i];
+		} else if (!strcmp(argv[i], "--output") && i + 1 < argc) {
+			run.output = argv[++i];
+		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			format = argv[++i];
+		} else if (!strcmp(argv[i], "--no-header")) {
+			run.header = 0;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			printf("usage: pgiam sql --profile NAME [--profiles DIR] [-c SQL]\n"
+				"                 [--output FILE [--format csv|tsv|json|jsonl] [--no-header]]\n"
 				"  Runs SQL (from -c, or one statement per line on stdin) and prints\n"
 				"  each event as a JSON line. On stdin, \\cancel cancels the running\n"
-				"  statement and \\info prints the session's state.\n");
+				"  statement and \\info prints the session's state.\n"
+				"  --output FILE     write the first result's rows to FILE instead (created\n"
+				"                    0600 unless it exists), streamed: any size, constant\n"
+				"                    memory; a progress line on stderr; Ctrl-C cancels\n"
+				"  --format F        csv (default; as psql's \\copy … csv header writes it),\n"
+				"                    tsv (COPY's text format), json (an array), jsonl\n"
+				"  --no-header       CSV and TSV without the column names line\n");
 			pgiam_cli_session_usage(stdout);
 			return 0;
 		} else {
 			pgiam_cli_printf(stderr, "pgiam: sql: unknown option '%s' (see pgiam sql --help)\n", argv[i]);
 			return 2;
 		}
+	}
+	if (format && pgiam_export_format_parse(&run.format, format) < 0) {
+		pgiam_cli_printf(stderr, "pgiam: sql: %s\n", pgiam_error_last());
+		return 2;
+	}
+	if ((format || !run.header) && !run.output) {
+		pgiam_cli_printf(stderr, "pgiam: sql: --format and --no-header go with --output FILE\n");
+		return 2;
 	}
 	if ((rc = pgiam_cli_session_open(&s, &opts)) != 0)
 		return rc;
@@ -347,6 +486,13 @@ int pgiam_cmd_sql(int argc, char **argv)
 	pgiam_session_connect(s);
 	if (loop(s, &run, command) != 0)
 		run.status = 1;
+	if (run.exp)
+		export_end(&run, 0);
+	else if (run.output && !run.exported && !run.status) {
+		pgiam_cli_printf(stderr, "pgiam: sql: no result with columns to write to %s\n",
+			run.output);
+		run.status = PGIAM_STEP_QUERY + 1;
+	}
 	pgiam_session_free(s);
 	pgiam_cli_session_opts_dispose(&opts);
 	return run.status;

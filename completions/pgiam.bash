@@ -64,6 +64,12 @@ _pgiam()
 	--page)
 		mapfile -t COMPREPLY < <(compgen -W "first next prev last" -- "$cur")
 		return ;;
+	--format)
+		mapfile -t COMPREPLY < <(compgen -W "csv tsv json jsonl" -- "$cur")
+		return ;;
+	--output)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
 	--sslrootcert)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
@@ -80,7 +86,7 @@ _pgiam()
 	policy) opts="--profile --profiles --json --snowflake --offline --help" ;;
 	check) opts="--all --json $conn" ;;
 	psql) opts="--profile --profiles --read-only --help --" ;;
-	sql) opts="-c $conn" ;;
+	sql) opts="-c --output --format --no-header $conn" ;;
 	browse) opts="--schema --table --columns --page --key --offset --limit $conn" ;;
 	logout) opts="--profile --profiles --help" ;;
 	*) return ;;

@@ -20,6 +20,8 @@
 	_(FORM,     "Profile form") \
 	_(EDIT,     "Text fields (form and SQL prompt)") \
 	_(CONNECT,  "Connecting") \
+	_(RESULT,   "Result grid (F6 from the SQL prompt)") \
+	_(PROMPT,   "One-line prompts (export file name)") \
 	_(SQL,      "Connected: SQL prompt") \
 	_(BROWSE,   "Browser (schemas, tables, rows)") \
 	_(CONFIRM,  "Questions") \
@@ -72,6 +74,15 @@
 	_(SCROLL_LEFT, BROWSE,   "Rows: scroll the columns left", KEY_LEFT, 'h', 0, 0) \
 	_(SCROLL_RIGHT, BROWSE,  "Rows: scroll the columns right", KEY_RIGHT, 'l', 0, 0) \
 	_(REFRESH,     BROWSE,   "Read the list or the page again", 'r', KEY_F(5), 0, 0) \
+	_(RESULTS,     SQL,      "Focus the result grid: move by cell, End to the last row, view, copy and export cells", KEY_F(6), 0, 0, 0) \
+	_(CELL_LEFT,   RESULT,   "The cell to the left (the columns scroll; the first column stays)", KEY_LEFT, 'h', 0, 0) \
+	_(CELL_RIGHT,  RESULT,   "The cell to the right", KEY_RIGHT, 'l', 0, 0) \
+	_(CELL_VIEW,   RESULT,   "Show the current cell whole (JSON pretty-printed, arrays a line an element, bytea as hex)", '\n', '\r', KEY_ENTER, 0) \
+	_(CELL_COPY,   RESULT,   "Copy the current cell to the terminal's clipboard (OSC 52)", 'y', 0, 0, 0) \
+	_(EXPORT,      RESULT,   "Export the whole result to a file (csv, tsv, json, jsonl by its name; Esc stops)", 'e', 0, 0, 0) \
+	_(NEXT_SET,    RESULT,   "The next result set of a script", '\t', ']', 0, 0) \
+	_(PREV_SET,    RESULT,   "The previous result set of a script", KEY_BTAB, '[', 0, 0) \
+	_(PROMPT_OK,   PROMPT,   "Accept the prompt", '\n', '\r', KEY_ENTER, 0) \
 	_(YES,         CONFIRM,  "Answer yes", 'y', 'Y', 0, 0) \
 	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0) \
 	_(MFA_SUBMIT,  MFA,      "Send the MFA code (six digits) and connect", '\n', '\r', KEY_ENTER, 0)

@@ -143,6 +143,8 @@ typedef struct pgiam_mfa_arg {
 	int entered;                 /* set when a code was given to the core */
 	int asked;                   /* the dialog was opened for this connect */
 } pgiam_mfa_arg;
+extern const pgiam_screen_ops pgiam_screen_result;   /* arg: the SQL screen's resultview */
+extern const pgiam_screen_ops pgiam_screen_export_prompt;
 
 /* Argument of pgiam_screen_text: a titled, scrollable text (lines split on '\n').
  * The screen takes ownership of body (freed with free()). */

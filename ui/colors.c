@@ -27,6 +27,8 @@ static const scheme_entry scheme[PGIAM_ROLE__COUNT] = {
 	[PGIAM_ROLE_OK]             = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
 	[PGIAM_ROLE_WARN]           = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
 	[PGIAM_ROLE_KEY]            = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	/* the grid's current cell inside the (reversed) current row */
+	[PGIAM_ROLE_CELL]           = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_BOLD | A_UNDERLINE },
 };
 
 static int colors_on;

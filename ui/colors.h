@@ -13,7 +13,7 @@
 #define PGIAM_ROLES(_) \
 	_(NORMAL) _(TITLE) _(STATUS) _(STATUS_OK) _(STATUS_WARN) _(STATUS_CRIT) \
 	_(ERROR) _(SELECTED) _(BADGE_READONLY) _(DIM) _(HEADER) _(FIELD) \
-	_(FIELD_ACTIVE) _(OK) _(WARN) _(KEY)
+	_(FIELD_ACTIVE) _(OK) _(WARN) _(KEY) _(CELL)
 
 typedef enum {
 #define PGIAM_ROLE_ENUM_(id) PGIAM_ROLE_##id,

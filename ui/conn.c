@@ -9,6 +9,7 @@
  * connection never waits for STS; it wakes the loop through a pipe.
  */
 #include "conn.h"
+#include "conn_int.h"
 #include "sqlstate.h"
 
 #include "auth.h"
@@ -27,53 +28,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_ROWS 5000
-#define EVENT_QUEUE 16
-
-struct pgiam_conn {
-	pgiam_conn_status status;
-	pgiam_conn_step steps[PGIAM_CONN_STEP__COUNT];
-	/* the user's result and pgiam's own (the browser's): never the same slot */
-	pgiam_conn_result results[2];
-	size_t rows_cap[2];
-	int slot;                     /* the slot the running query fills */
-	pgiam_session *own;           /* pgiam's own connection, while the user's
-	                                 transaction is open (own_start) */
-	int on_own;                   /* the running query is on it */
-	long token_age;
-	char *user_sql;               /* the user's running statement (names a transaction) */
-	char alert[400];              /* for the screen (pgiam_conn_take_alert) */
-	struct timespec step_t0[PGIAM_CONN_STEP__COUNT];
-	struct timespec query_t0;
-	int querying;
-	int connecting;
-	pgiam_cancel_watch cancel;    /* a cancel request waiting for its outcome */
-	char cancel_outcome[300];     /* its outcome, until the loop takes it */
-
-	pgiam_profile *profile;
-	pgiam_auth *auth;             /* the session's (lent) */
-	pgiam_session *session;
-	pgiam_eventlog *log;
-	char role_arn[300];
-	unsigned token_logged;        /* the connection (info.connections) whose token is in
-	                                 the log: each connection signs its own token, and two
-	                                 in the same second have the same expiry */
-
-	pthread_mutex_t lock;         /* guards events[] */
-	char events[EVENT_QUEUE][PGIAM_EVENTLOG_TEXT];
-	size_t nevents;
-
-	/* the role refresh thread */
-	pthread_t refresh_thread;
-	int refresh_running;
-	int refresh_pipe[2];
-	atomic_int refresh_done;
-	int refresh_result;
-	char refresh_error[300];
-	time_t refresh_last_try;
-	int refresh_unseen;           /* refreshed while busy: the STS countdown is stale */
-};
-
 static const char *step_labels[] = {
 #define PGIAM_CONN_STEP_LABEL_(id, label) label,
 	PGIAM_CONN_STEPS(PGIAM_CONN_STEP_LABEL_)
@@ -85,7 +39,7 @@ const char *pgiam_conn_step_label(pgiam_conn_step_id id)
 	return (int)id >= 0 && id < PGIAM_CONN_STEP__COUNT ? step_labels[id] : "";
 }
 
-static double since(const struct timespec *t0)
+double pgiam__conn_since(const struct timespec *t0)
 {
 	struct timespec now;
 
@@ -121,12 +75,9 @@ static void hhmmss(char *out, size_t outlen, time_t t)
 	snprintf(out, outlen, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-enum { SLOT_USER, SLOT_INTERNAL };
 
-static void result_clear(pgiam_conn *c, int slot)
+void pgiam__conn_result_free(pgiam_conn_result *r)
 {
-	pgiam_conn_result *r = &c->results[slot];
-
 	for (size_t i = 0; i < r->ncols; i++)
 		free(r->colnames[i]);
 	free(r->colnames);
@@ -134,7 +85,14 @@ static void result_clear(pgiam_conn *c, int slot)
 		free(r->cells[i]);
 	free(r->cells);
 	free(r->notices);
+	free(r->coltypes);
 	memset(r, 0, sizeof(*r));
+	r->total = -1;
+}
+
+void pgiam__conn_result_clear(pgiam_conn *c, int slot)
+{
+	pgiam__conn_result_free(&c->results[slot]);
 	c->rows_cap[slot] = 0;
 }
 
@@ -362,13 +320,13 @@ static void took_connection(pgiam_conn *c, int reconnect)
 		info.read_only_enforced ? ", read-only enforced by the server" : "");
 }
 
-static void query_failed(pgiam_conn *c, const pgiam_session_error *e, const char *text)
+void pgiam__conn_query_failed(pgiam_conn *c, const pgiam_session_error *e, const char *text)
 {
 	pgiam_conn_result *r = &c->results[c->slot];
 
 	r->failed = 1;
 	r->done = 1;
-	r->seconds = since(&c->query_t0);
+	r->seconds = pgiam__conn_since(&c->query_t0);
 	snprintf(r->sqlstate, sizeof(r->sqlstate), "%s", e ? e->sqlstate : "");
 	snprintf(r->message, sizeof(r->message), "%s", e && e->server_message[0]
 		? e->server_message : text);
@@ -380,13 +338,14 @@ static void query_failed(pgiam_conn *c, const pgiam_session_error *e, const char
 	c->querying = 0;
 }
 
-static void add_row(pgiam_conn *c, const pgiam_session_event *ev)
+void pgiam__conn_add_row(pgiam_conn *c, const pgiam_session_event *ev)
 {
 	pgiam_conn_result *r = &c->results[c->slot];
 
 	if ((size_t)ev->nfields != r->ncols)
 		return;
-	if (r->nrows >= MAX_ROWS) {
+	if (r->nrows >= (c->slot == SLOT_USER && c->phase != PH_PLAIN ? 2 * PGIAM_CONN_WINDOW :
+	    MAX_ROWS)) {
 		r->truncated = 1;
 		return;
 	}
@@ -471,7 +430,7 @@ static void txn_lost(pgiam_conn *c)
 
 /* After a query ended: the user's transaction as the session saw it, and the log's
  * account of it opening, failing and ending. */
-static void txn_update(pgiam_conn *c)
+void pgiam__conn_txn_update(pgiam_conn *c)
 {
 	pgiam_conn_status *st = &c->status;
 	pgiam_session_txn t = pgiam_session_transaction(c->session);
@@ -482,6 +441,10 @@ static void txn_update(pgiam_conn *c)
 		txn_lost(c);
 		return;
 	}
+	/* the transaction the result's cursor lives in is pgiam's (BEGIN … COMMIT when
+	 * the result closes), not the user's: nothing of theirs is open */
+	if (c->cur_txn)
+		return;
 	if (t == PGIAM_TXN_NONE) {
 		/* a lost transaction stays said until the user's next statement */
 		if (st->txn == PGIAM_CONN_TXN_LOST && c->slot != SLOT_USER)
@@ -520,7 +483,10 @@ static void txn_update(pgiam_conn *c)
 
 int pgiam_conn_internal_separate(const pgiam_conn *c)
 {
-	return c->status.txn == PGIAM_CONN_TXN_OPEN || c->status.txn == PGIAM_CONN_TXN_FAILED;
+	/* also while a result's cursor holds pgiam's own transaction open: a failing
+	 * read of the browser's would fail it and lose the cursor */
+	return c->status.txn == PGIAM_CONN_TXN_OPEN || c->status.txn == PGIAM_CONN_TXN_FAILED ||
+		c->cur_txn;
 }
 
 int pgiam_conn_txn_describe(const pgiam_conn *c, char *out, size_t outlen)
@@ -549,7 +515,7 @@ int pgiam_conn_take_alert(pgiam_conn *c, char *out, size_t outlen)
 
 /* A result's columns from session s: the next statement's rows replace the previous
  * one's. */
-static void take_columns(pgiam_conn *c, pgiam_session *s, const pgiam_session_event *ev)
+void pgiam__conn_take_columns(pgiam_conn *c, pgiam_session *s, const pgiam_session_event *ev)
 {
 	pgiam_conn_result *r = &c->results[c->slot];
 	int statements = r->statements;
@@ -557,7 +523,13 @@ static void take_columns(pgiam_conn *c, pgiam_session *s, const pgiam_session_ev
 	size_t nnotices = r->nnotices;
 
 	r->notices = NULL;   /* the statement's notices stay with the result */
-	result_clear(c, c->slot);
+	/* a script's earlier result set is kept, reachable beside the last one */
+	if (c->slot == SLOT_USER && r->ncols && pgiam__conn_keep_set(c)) {
+		memset(r, 0, sizeof(*r));
+		c->rows_cap[c->slot] = 0;
+	}
+	pgiam__conn_result_clear(c, c->slot);
+	r->generation = c->slot == SLOT_USER ? c->generation : 0;
 	r->statements = statements;
 	r->notices = notices;
 	r->nnotices = nnotices;
@@ -567,9 +539,13 @@ static void take_columns(pgiam_conn *c, pgiam_session *s, const pgiam_session_ev
 		r->ncols = 0;
 		return;
 	}
-	for (size_t i = 0; i < r->ncols; i++)
+	r->coltypes = calloc(r->ncols ? r->ncols : 1, sizeof(*r->coltypes));
+	for (size_t i = 0; i < r->ncols; i++) {
 		r->colnames[i] = strdup(pgiam_session_column_name(s, (int)i)
 			? pgiam_session_column_name(s, (int)i) : "?");
+		if (r->coltypes)
+			r->coltypes[i] = pgiam_session_column_type(s, (int)i);
+	}
 }
 
 /* A server notice goes with the result (one line each) and, for the user's own
@@ -613,11 +589,11 @@ static void handle_own_event(pgiam_conn *c, const pgiam_session_event *ev)
 		break;
 	case PGIAM_SEV_COLUMNS:
 		if (c->on_own)
-			take_columns(c, c->own, ev);
+			pgiam__conn_take_columns(c, c->own, ev);
 		break;
 	case PGIAM_SEV_ROW:
 		if (c->on_own)
-			add_row(c, ev);
+			pgiam__conn_add_row(c, ev);
 		break;
 	case PGIAM_SEV_COMMAND:
 		if (!c->on_own)
@@ -629,7 +605,7 @@ static void handle_own_event(pgiam_conn *c, const pgiam_session_event *ev)
 		if (!c->on_own)
 			break;
 		r->done = 1;
-		r->seconds = since(&c->query_t0);
+		r->seconds = pgiam__conn_since(&c->query_t0);
 		c->querying = c->on_own = 0;
 		break;
 	case PGIAM_SEV_ERROR:
@@ -643,7 +619,7 @@ static void handle_own_event(pgiam_conn *c, const pgiam_session_event *ev)
 		}
 		if (!c->on_own)
 			break;
-		query_failed(c, e, failed[0] ? failed : ev->kind == PGIAM_SEV_CANCELLED ?
+		pgiam__conn_query_failed(c, e, failed[0] ? failed : ev->kind == PGIAM_SEV_CANCELLED ?
 			"cancelled" : ev->text);
 		r->cancelled = ev->kind == PGIAM_SEV_CANCELLED || (e && pgiam_sqlstate_is(e->sqlstate, PGIAM_SQLSTATE_QUERY_CANCELED));
 		c->on_own = 0;
@@ -662,6 +638,8 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 	pgiam_conn_result *r = &c->results[c->slot];
 
 	watch_cancel(c, ev);
+	if (c->slot == SLOT_USER && c->querying && !c->on_own && pgiam__conn_cursor_event(c, ev))
+		return;
 	switch (ev->kind) {
 	case PGIAM_SEV_NONE:
 		break;
@@ -692,13 +670,14 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 		snprintf(c->status.failure, sizeof(c->status.failure), "%s", ev->text);
 		pgiam_eventlog_add(c->log, "connection lost (%s); the next query reconnects with "
 			"a new token", ev->text);
+		pgiam__conn_cursor_lost(c);
 		txn_lost(c);
 		break;
 	case PGIAM_SEV_COLUMNS:
-		take_columns(c, c->session, ev);
+		pgiam__conn_take_columns(c, c->session, ev);
 		break;
 	case PGIAM_SEV_ROW:
-		add_row(c, ev);
+		pgiam__conn_add_row(c, ev);
 		break;
 	case PGIAM_SEV_NOTICE:
 		add_notice(c, ev);
@@ -709,9 +688,9 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 		break;
 	case PGIAM_SEV_DONE:
 		r->done = 1;
-		r->seconds = since(&c->query_t0);
+		r->seconds = pgiam__conn_since(&c->query_t0);
 		c->querying = 0;
-		txn_update(c);
+		pgiam__conn_txn_update(c);
 		break;
 	case PGIAM_SEV_ERROR:
 	case PGIAM_SEV_CANCELLED:
@@ -732,7 +711,7 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 				/* the time the step ran (a 20 s STS timeout): its begin may be
 				 * reported only when it ends */
 				c->steps[id].seconds = e && ev->ms > 0 && id == map_step(e->step)
-					? (double)ev->ms / 1000.0 : since(&c->step_t0[id]);
+					? (double)ev->ms / 1000.0 : pgiam__conn_since(&c->step_t0[id]);
 				snprintf(c->steps[id].detail, sizeof(c->steps[id].detail), "%s",
 					ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
 				c->status.state = PGIAM_CONN_FAILED;
@@ -751,10 +730,10 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 			pgiam_eventlog_add(c->log, "connect failed: %s", c->status.failure);
 		}
 		if (c->querying && !c->on_own) {
-			query_failed(c, e, ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
+			pgiam__conn_query_failed(c, e, ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
 			r->cancelled = ev->kind == PGIAM_SEV_CANCELLED ||
 				(e && pgiam_sqlstate_is(e->sqlstate, PGIAM_SQLSTATE_QUERY_CANCELED));
-			txn_update(c);
+			pgiam__conn_txn_update(c);
 		}
 		break;
 	}
@@ -791,7 +770,7 @@ int pgiam_conn_advance(pgiam_conn *c, const struct pollfd *fds, size_t nfds)
 	/* Steps still running show their time so far. */
 	for (int i = 0; i < PGIAM_CONN_STEP__COUNT; i++)
 		if (c->steps[i].state == PGIAM_STEP_RUNNING) {
-			c->steps[i].seconds = since(&c->step_t0[i]);
+			c->steps[i].seconds = pgiam__conn_since(&c->step_t0[i]);
 			changed = 1;
 		}
 	pthread_mutex_lock(&c->lock);
@@ -806,6 +785,11 @@ int pgiam_conn_advance(pgiam_conn *c, const struct pollfd *fds, size_t nfds)
 
 int pgiam_conn_busy(const pgiam_conn *c)
 {
+	/* pgiam's own closing and undoing of a result's cursor is nothing to cancel (a
+	 * cancelled ROLLBACK would leave the transaction open) or to wait for */
+	if (c->querying && c->slot == SLOT_USER && (c->phase == PH_RECOVER ||
+	    c->phase == PH_CLOSE))
+		return c->connecting;
 	return c->connecting || c->querying;
 }
 
@@ -857,7 +841,9 @@ static int query_in(pgiam_conn *c, int slot, const char *sql)
 
 	if (c->querying)
 		return pgiam_error_set(PGIAM_EAGAIN, "a query is running; Esc cancels it");
-	result_clear(c, slot);
+	pgiam__conn_result_clear(c, slot);
+	if (slot == SLOT_USER)
+		c->results[slot].generation = ++c->generation;
 	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
 	if ((error = pgiam_session_query(c->session, sql)) < 0)
 		return error;
@@ -867,9 +853,14 @@ static int query_in(pgiam_conn *c, int slot, const char *sql)
 	return 0;
 }
 
+int pgiam__conn_query_in(pgiam_conn *c, int slot, const char *sql)
+{
+	return query_in(c, slot, sql);
+}
+
 int pgiam_conn_query(pgiam_conn *c, const char *sql)
 {
-	int error = query_in(c, SLOT_USER, sql);
+	int error = pgiam__conn_user_send(c, sql);
 
 	free(c->user_sql);
 	c->user_sql = error < 0 ? NULL : strdup(sql);
@@ -886,7 +877,7 @@ int pgiam_conn_query_internal(pgiam_conn *c, const char *sql)
 		return pgiam_error_set(PGIAM_EAGAIN, "a query is running; Esc cancels it");
 	if (!c->own && (error = own_start(c)) < 0)
 		return error;
-	result_clear(c, SLOT_INTERNAL);
+	pgiam__conn_result_clear(c, SLOT_INTERNAL);
 	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
 	if ((error = pgiam_session_query(c->own, sql)) < 0)
 		return error;
@@ -914,7 +905,7 @@ const pgiam_conn_result *pgiam_conn_internal_result_of(const pgiam_conn *c)
 
 double pgiam_conn_query_seconds(const pgiam_conn *c)
 {
-	return since(&c->query_t0);
+	return pgiam__conn_since(&c->query_t0);
 }
 
 int pgiam_conn_can_query(const pgiam_conn *c)
@@ -937,8 +928,9 @@ void pgiam_conn_free(pgiam_conn *c)
 	pgiam_session_free(c->own);
 	pgiam_session_free(c->session);   /* frees its auth too */
 	pgiam_profile_free(c->profile);
-	result_clear(c, SLOT_USER);
-	result_clear(c, SLOT_INTERNAL);
+	pgiam__conn_results_free(c);
+	pgiam__conn_result_clear(c, SLOT_USER);
+	pgiam__conn_result_clear(c, SLOT_INTERNAL);
 	free(c->user_sql);
 	pthread_mutex_destroy(&c->lock);
 	free(c);

@@ -100,7 +100,28 @@ typedef struct pgiam_conn_result {
 	size_t nnotices;
 	int position;           /* 1-based character position in the SQL, 0 when none */
 	double seconds;
+	/* issue 12 */
+	unsigned *coltypes;     /* ncols type OIDs (pgtype.h); 0 unknown */
+	unsigned long long first_row;  /* cells hold rows first_row … first_row+nrows-1
+	                           of the result (0-based): a window of a larger result */
+	long long total;        /* rows in the result, -1 while not known */
+	int cursor;             /* read through a server-side cursor */
+	int cursor_open;        /* … still open: other rows can be fetched */
+	int fetching;           /* a fetch of other rows runs */
+	char note[300];         /* about the cursor ("closed: …"), "" none */
+	unsigned generation;    /* a new user query has a new number (views reset) */
 } pgiam_conn_result;
+
+/* An export's progress (pgiam_conn_export_progress). */
+typedef struct pgiam_conn_export_info {
+	int running;
+	int done;               /* finished (ok, failed or stopped): message says how */
+	int failed;
+	unsigned long long rows;
+	double seconds;
+	char path[512];
+	char message[600];
+} pgiam_conn_export_info;
 
 typedef struct pgiam_conn pgiam_conn;
 
@@ -141,6 +162,29 @@ const char *pgiam_conn_step_label(pgiam_conn_step_id id);
 int pgiam_conn_query(pgiam_conn *c, const char *sql);
 /* The user's last result (NULL before the first): pgiam's own queries never touch it. */
 const pgiam_conn_result *pgiam_conn_result_of(const pgiam_conn *c);
+
+/* issue 12: the user's result sets. A plain SELECT is read through a server-side
+ * scrollable cursor (resultsql.h) a window of PGIAM_CONN_WINDOW rows at a time; any
+ * other statement keeps its first rows (at most 2,000 a result set, truncated says
+ * more were not kept); a script's result sets are each kept (at most 16). */
+#define PGIAM_CONN_WINDOW 1000
+/* Result sets of the last user query: the last one is pgiam_conn_result_of(). */
+size_t pgiam_conn_result_sets(const pgiam_conn *c);
+const pgiam_conn_result *pgiam_conn_result_set(const pgiam_conn *c, size_t i);
+/* Reads the window of rows at+1 … (0-based row at first) of the cursor result;
+ * PGIAM_EAGAIN while something runs, PGIAM_EINVAL without an open cursor. */
+int pgiam_conn_result_fetch(pgiam_conn *c, unsigned long long at);
+/* The last rows and the count (MOVE ALL on the server). */
+int pgiam_conn_result_end(pgiam_conn *c);
+/* Exports the current result to path (export.h formats; the file 0600 when created):
+ * a cursor result whole, in batches through the cursor (constant memory), another
+ * result as far as it was kept (the message says when cut). */
+int pgiam_conn_export(pgiam_conn *c, const char *path, int format, int header);
+void pgiam_conn_export_progress(const pgiam_conn *c, pgiam_conn_export_info *out);
+/* Stops a running export after its running batch (the file keeps what was written). */
+void pgiam_conn_export_stop(pgiam_conn *c);
+/* Clears a finished export's info. */
+void pgiam_conn_export_forget(pgiam_conn *c);
 
 /* pgiam's own reads (the browser's catalog and page queries), with a result of their
  * own. While the user's transaction is open they run on a connection of pgiam's own

@@ -13,7 +13,8 @@
 #include "catalog.h"
 #include "draw.h"
 #include "error.h"
-#include "layout.h"
+#include "grid.h"
+#include "pgtype.h"
 #include "width.h"
 
 #include <stdio.h>
@@ -21,7 +22,6 @@
 #include <string.h>
 
 #define COL_MAX 30
-#define GRID_COLS 256   /* columns the grid shows (the record view shows all) */
 
 enum level { LV_SCHEMAS, LV_TABLES, LV_ROWS };
 enum pending { Q_NONE, Q_SCHEMAS, Q_TABLES, Q_COLUMNS, Q_PAGE, Q_RECORD };
@@ -55,7 +55,8 @@ typedef struct browse_view {
 	int have_page;               /* the result is the current page */
 	size_t limit;
 	int at_end, at_start;
-	int hcol;                    /* first column shown */
+	int hcol;                    /* the grid's current column */
+	pgiam_grid grid;             /* the rows' grid (widths, layout) */
 	pgiam_text_arg record;       /* the record screen's argument (read when pushed) */
 	char **reread;               /* the page's first key, to read it again after a
 	                                whole record replaced it (NULL: nothing to do) */
@@ -322,6 +323,7 @@ static void take_columns(browse_view *v, const pgiam_conn_result *r)
 	const char *relkind = r->nrows ? r->cells[4] : "r";
 
 	free_table(v);
+	pgiam_grid_reset(&v->grid, COL_MAX);
 	v->cols = pgiam_xcalloc(r->nrows + 1, sizeof(char *));
 	v->types = pgiam_xcalloc(r->nrows + 1, sizeof(char *));
 	v->keys = pgiam_xcalloc(r->nrows + 1, sizeof(char *));
@@ -463,12 +465,43 @@ static unsigned refresh_page(browse_view *v, pgiam_app *app)
 	return load_page(v, app, PGIAM_BROWSE_AT);
 }
 
+/* After a resize the page is as long as the screen shows again: it is read again
+ * from its first row (its first key, or its offset), and the last page as the last
+ * page, so End, PgDn and PgUp go on from the rows on screen and a shrunk screen
+ * never shows the start of a longer last page. */
+static unsigned resize_reread(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+{
+	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys });
+	size_t want = (size_t)v->rows_shown < PGIAM_BROWSE_PAGE_ROWS ?
+		(size_t)v->rows_shown : PGIAM_BROWSE_PAGE_ROWS;
+
+	if (v->level != LV_ROWS || !v->have_page || !r || v->rows_shown <= 0 ||
+	    want == v->limit || v->keep.active)
+		return PGIAM_REACT_NONE;
+	/* a page that is the whole table, on a screen that grew: nothing more to read */
+	if (want > v->limit && r->nrows < v->limit && v->at_start)
+		return PGIAM_REACT_NONE;
+	/* the last page stays the last page: its end is what End asked to see */
+	if (v->at_end && !v->at_start && v->keykind != PGIAM_BROWSE_KEY_OFFSET)
+		return load_page(v, app, PGIAM_BROWSE_LAST);
+	if (v->keykind != PGIAM_BROWSE_KEY_OFFSET) {
+		if (!r->nrows)
+			return PGIAM_REACT_NONE;
+		free_reread(v);
+		v->reread = keys_dup(row_keys(v, r, 0), nk);
+	}
+	return load_page(v, app, PGIAM_BROWSE_AT);
+}
+
 static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 {
 	browse_view *v = s->data;
 	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
 	enum pending was = v->pending;
 
+	if (was == Q_NONE && r && r->done && !(app->conn && pgiam_conn_busy(app->conn)))
+		return resize_reread(v, app, r);
 	if (was == Q_NONE || !r || !r->done)
 		return PGIAM_REACT_NONE;
 	v->pending = Q_NONE;
@@ -572,81 +605,69 @@ static void draw_list(browse_view *v, pgiam_rect body)
 	}
 }
 
-/* Display width of column c from its header and the page's cells, up to cap. */
-static int col_width(browse_view *v, const pgiam_conn_result *r, size_t c, size_t nk, int cap)
-{
-	int w = (int)pgiam_width_of(v->cols[c]);
+/* The grid's view of a page (grid.h): the table's columns after the page's key
+ * columns, the rows in the order shown. */
+typedef struct page_src {
+	browse_view *v;
+	const pgiam_conn_result *r;
+	size_t nk;
+} page_src;
 
-	for (size_t i = 0; i < r->nrows; i++) {
-		const char *x = r->cells[i * r->ncols + nk + c] ? r->cells[i * r->ncols + nk + c] :
-			"\xE2\x88\x85";
-		/* measured only as far as the column can grow: cells hold up to 2000
-		 * characters, and this runs on every draw */
-		int cw = (int)pgiam_width_of_n(x, pgiam_width_prefix(x, cap + 1));
-		if (cw > w)
-			w = cw;
-	}
-	return w > cap ? cap : w;
+static const char *page_name(void *ctx, size_t c)
+{
+	return ((page_src *)ctx)->v->cols[c];
 }
 
-/* Widths of the grid's columns: COL_MAX at most while the columns from the first
- * shown one do not all fit; when they do, the spare width goes to the columns
- * that need it (layout.h), so a wide terminal shows long values whole. */
-static void grid_widths(int *widths, browse_view *v, const pgiam_conn_result *r, size_t nk,
-	size_t shown, int room)
+static const char *page_type(void *ctx, size_t c)
 {
-	int want[GRID_COLS], mins[GRID_COLS];
-	int used = 0;
-	size_t first = (size_t)v->hcol, n = 0;
+	return ((page_src *)ctx)->v->types[c];
+}
 
-	for (size_t c = 0; c < shown; c++) {
-		want[c] = col_width(v, r, c, nk, room > COL_MAX ? room : COL_MAX);
-		widths[c] = want[c] < COL_MAX ? want[c] : COL_MAX;
-	}
-	for (size_t c = first; c < shown; c++, n++)
-		used += widths[c] + (n ? 2 : 0);
-	if (first >= shown || used > room)
-		return;
-	memcpy(mins, widths, sizeof(int) * shown);
-	pgiam_layout_share(widths + first, mins + first, want + first, n,
-		room - 2 * ((int)n - 1));
+static int page_numeric(void *ctx, size_t c)
+{
+	return pgiam_pgtype_kind_of_name(((page_src *)ctx)->v->types[c]) == PGIAM_PGTYPE_NUMBER;
+}
+
+static const char *page_cell(void *ctx, size_t row, size_t c, int *loaded)
+{
+	page_src *p = ctx;
+	size_t raw = p->v->reversed ? p->r->nrows - 1 - row : row;
+
+	*loaded = 1;
+	return p->r->cells[raw * p->r->ncols + p->nk + c];
 }
 
 static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect body)
 {
 	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
 		.nkeys = v->nkeys });
-	int y = body.y + 1, x = 1;
-	int widths[GRID_COLS];
-	size_t shown = v->ncols < GRID_COLS ? v->ncols : GRID_COLS;
+	page_src p = { v, r, nk };
+	pgiam_grid_source src = { v->ncols, r->nrows, NULL, 0, &p, page_name, page_type,
+		page_numeric, page_cell, "(no rows: the table is empty)" };
+	pgiam_rect area = { body.y + 1, 1, body.h - 2, body.w - 2 };
+	size_t *frozen = NULL, nfrozen = 0;
 
 	if (r->ncols != nk + v->ncols)
 		return;
-	grid_widths(widths, v, r, nk, shown, body.w - 2);
-	for (size_t c = (size_t)v->hcol; c < shown && x < body.w - 1; c++) {
-		int w = widths[c] < body.w - 1 - x ? widths[c] : body.w - 1 - x;
-		pgiam_draw_field(y, x, w, PGIAM_ROLE_HEADER, v->cols[c]);
-		x += widths[c] + 2;
-	}
-	y++;
-	v->page = body.y + body.h - 1 - y;
+	/* the primary key's columns stay at the left while the others scroll */
+	frozen = pgiam_xcalloc(v->nkeys + 1, sizeof(size_t));
+	for (size_t k = 0; v->keykind == PGIAM_BROWSE_KEY_PK && k < v->nkeys; k++)
+		for (size_t c = 0; c < v->ncols; c++)
+			if (!strcmp(v->cols[c], v->keys[k]))
+				frozen[nfrozen++] = c;
+	src.frozen = frozen;
+	src.nfrozen = nfrozen;
+	v->grid.row = v->sel > 0 ? (size_t)v->sel : 0;
+	v->grid.top = 0;
+	v->grid.col = v->hcol > 0 ? (size_t)v->hcol : 0;
+	pgiam_grid_draw(&v->grid, &src, area);
+	free(frozen);
+	v->page = pgiam_grid_page(&v->grid);
 	v->rows_shown = v->page;
 	if (v->sel >= v->page)
 		v->sel = v->page > 0 ? v->page - 1 : 0;   /* the terminal got smaller */
-	for (size_t i = 0; i < r->nrows && y < body.y + body.h - 1; i++, y++) {
-		size_t raw = v->reversed ? r->nrows - 1 - i : i;
-		pgiam_role sel = (int)i == v->sel ? PGIAM_ROLE_SELECTED : PGIAM_ROLE_NORMAL;
-
-		x = 1;
-		pgiam_draw_fill(y, 1, body.w - 2, sel);
-		for (size_t c = (size_t)v->hcol; c < shown && x < body.w - 1; c++) {
-			const char *cv = r->cells[raw * r->ncols + nk + c];
-			int w = widths[c] < body.w - 1 - x ? widths[c] : body.w - 1 - x;
-
-			/* NULL is a symbol in the dim role, never text a value could hold. */
-			pgiam_draw_field(y, x, w, cv ? sel : PGIAM_ROLE_DIM, cv ? cv : "\xE2\x88\x85");
-			x += widths[c] + 2;
-		}
+	if (v->grid.top) {   /* the page is longer than the screen until it is read again */
+		v->grid.top = 0;
 	}
 }
 
@@ -825,7 +846,8 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		snprintf(v->table, sizeof(v->table), "%s", v->items[v->sel].name);
 		v->level = LV_ROWS;
 		v->rows_shown = 0;
-		v->limit = v->page > 2 ? (size_t)v->page - 1 : 1;
+		/* the rows the grid will show: the list less the grid's two header lines */
+		v->limit = v->page > 3 ? (size_t)v->page - 2 : 1;
 		if (v->limit > PGIAM_BROWSE_PAGE_ROWS)
 			v->limit = PGIAM_BROWSE_PAGE_ROWS;
 		set_title(v);
@@ -874,7 +896,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		v->hcol -= v->hcol > 0;
 		return PGIAM_REACT_REDRAW;
 	} else if (a == PGIAM_ACTION_SCROLL_RIGHT) {
-		v->hcol += v->hcol + 1 < (int)(v->ncols < GRID_COLS ? v->ncols : GRID_COLS);
+		v->hcol += v->hcol + 1 < (int)v->ncols;
 		return PGIAM_REACT_REDRAW;
 	}
 	return PGIAM_REACT_UNHANDLED;
@@ -889,6 +911,7 @@ static void browse_close(pgiam_screen *s, pgiam_app *app)
 	free_items(v);
 	free_keep(v);
 	free_table(v);
+	pgiam_grid_dispose(&v->grid);
 	free(v);
 }
 

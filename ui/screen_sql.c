@@ -17,6 +17,7 @@
 #include "draw.h"
 #include "error.h"
 #include "history.h"
+#include "resultview.h"
 #include "width.h"
 
 #include <limits.h>
@@ -43,6 +44,7 @@ typedef struct sql_view {
 	char not_run[400];         /* why the queue was dropped, until the next statement */
 	int cut;                   /* input was dropped at the prompt's size: this text is
 	                            * not what the user wrote and never runs (until cleared) */
+	pgiam_resultview rv;       /* the result in the grid (F6 gives it the keys) */
 } sql_view;
 
 /* NULL is a dim symbol, as in the browser: the text "NULL" is a value a column can
@@ -157,10 +159,10 @@ static void draw_error_notes(const pgiam_conn_result *r, pgiam_rect area, int y)
 	pgiam_buf_dispose(&rest);
 }
 
-static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area)
+static void draw_result(sql_view *v, pgiam_app *app, const pgiam_conn_result *r,
+	pgiam_rect area)
 {
-	int widths[64];
-	size_t ncols = r->ncols < 64 ? r->ncols : 64;
+	size_t ncols = r->ncols;
 	int y = area.y;
 	char line[1700];
 
@@ -194,51 +196,9 @@ static void draw_result(sql_view *v, const pgiam_conn_result *r, pgiam_rect area
 		}
 		return;
 	}
-	for (size_t c = 0; c < ncols; c++) {
-		widths[c] = (int)pgiam_width_of(r->colnames[c]);
-		for (size_t i = 0; i < r->nrows; i++) {
-			const char *cell = r->cells[i * r->ncols + c];
-			int w = (int)pgiam_width_of(cell ? cell : NULL_MARK);
-
-			if (w > widths[c])
-				widths[c] = w;
-		}
-		if (widths[c] > COL_MAX)
-			widths[c] = COL_MAX;
-	}
-	{
-		int x = area.x;
-
-		for (size_t c = 0; c < ncols && x < area.x + area.w; c++) {
-			pgiam_draw_field(y, x, widths[c] < area.x + area.w - x ? widths[c]
-				: area.x + area.w - x, PGIAM_ROLE_HEADER, r->colnames[c]);
-			x += widths[c] + 2;
-		}
-		y++;
-	}
-	v->page = area.h - 2;
-	if (v->top > (int)r->nrows - 1)
-		v->top = r->nrows ? (int)r->nrows - 1 : 0;
-	for (size_t i = (size_t)v->top; i < r->nrows && y < area.y + area.h - 1; i++) {
-		int x = area.x;
-
-		for (size_t c = 0; c < ncols && x < area.x + area.w; c++) {
-			const char *cell = r->cells[i * r->ncols + c];
-			int w = widths[c] < area.x + area.w - x ? widths[c] : area.x + area.w - x;
-
-			pgiam_draw_field(y, x, w, cell ? PGIAM_ROLE_NORMAL : PGIAM_ROLE_DIM,
-				cell ? cell : NULL_MARK);
-			x += widths[c] + 2;
-		}
-		y++;
-	}
-	if (r->done) {
-		snprintf(line, sizeof(line), "(%zu row%s%s) %s \xC2\xB7 %.3f s%s", r->nrows,
-			r->nrows == 1 ? "" : "s", r->truncated ? ", more not kept" : "", r->tag,
-			r->seconds, r->statements > 1 ? " \xC2\xB7 several statements: only the "
-			"last result with rows is shown" : "");
-		pgiam_draw_text(area.y + area.h - 1, area.x, area.w, PGIAM_ROLE_DIM, line);
-	}
+	/* the grid (resultview.h): a cursor result's window, a script's sets as tabs */
+	v->page = area.h - 3;
+	pgiam_resultview_draw(&v->rv, app, area, 0);
 }
 
 /* The prompt's text as drawn: a line break is NEWLINE_MARK (one column, where the
@@ -316,7 +276,7 @@ static void sql_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM,
 			"Type SQL and press Enter. F5 browses, Esc disconnects, F3 shows the event log.");
 	if (r)
-		draw_result(v, r, area);
+		draw_result(v, app, r, area);
 	pgiam_draw_text(prompt_y, 0, 5, PGIAM_ROLE_KEY, "SQL> ");
 	/* Keep the cursor visible in a long statement. */
 	while (cur >= box && *shown) {
@@ -500,8 +460,12 @@ static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 			"Disconnect and go back to the profiles");
 		confirm.yes = disconnect_confirmed;
 		return pgiam_app_push(app, &pgiam_screen_confirm, &confirm);
-	} else if ((pr = pgiam_pager_action(&v->top, r ? (int)r->nrows + v->page - 1 : 0,
-			v->page, a)) != PGIAM_REACT_UNHANDLED)
+	} else if (a == PGIAM_ACTION_RESULTS) {
+		if (!r || !r->ncols)
+			return PGIAM_REACT_NONE;
+		return pgiam_app_push(app, &pgiam_screen_result, &v->rv);
+	} else if ((a == PGIAM_ACTION_PAGE_UP || a == PGIAM_ACTION_PAGE_DOWN) &&
+		   (pr = pgiam_resultview_action(&v->rv, app, a)) != PGIAM_REACT_UNHANDLED)
 		return pr;
 	else
 		return PGIAM_REACT_UNHANDLED;
@@ -565,6 +529,7 @@ static unsigned sql_tick(pgiam_screen *s, pgiam_app *app)
 
 	if (guard & (PGIAM_REACT_POP | PGIAM_REACT_PUSH | PGIAM_REACT_QUIT))
 		return guard;
+	guard |= pgiam_resultview_tick(&v->rv, app);
 	if (!v->nqueued || !app->conn || pgiam_conn_busy(app->conn))
 		return guard;
 	r = pgiam_conn_result_of(app->conn);
@@ -596,6 +561,7 @@ static void sql_close(pgiam_screen *s, pgiam_app *app)
 	for (size_t i = 0; i < v->nqueued; i++)
 		free(v->queued[i]);
 	pgiam_history_dispose(&v->history);
+	pgiam_resultview_dispose(&v->rv);
 	free(v);
 }
 

@@ -707,6 +707,11 @@ const char *pgiam_session_column_name(const pgiam_session *s, int i)
 	return i >= 0 && i < s->ncols ? s->colnames[i] : NULL;
 }
 
+unsigned pgiam_session_column_type(const pgiam_session *s, int i)
+{
+	return i >= 0 && i < s->ncols && s->coltypes ? s->coltypes[i] : 0;
+}
+
 const pgiam_session_error *pgiam_session_last_error(const pgiam_session *s)
 {
 	return &s->err;

@@ -246,6 +246,8 @@ pgiam_session_state pgiam_session_get_state(const pgiam_session *s);
 const char *pgiam_session_state_name(pgiam_session_state state);
 /* The current result's column names; lent until the next COLUMNS event. */
 const char *pgiam_session_column_name(const pgiam_session *s, int i);
+/* The current result's column type OIDs (PQftype; pgtype.h names them); 0 none. */
+unsigned pgiam_session_column_type(const pgiam_session *s, int i);
 const pgiam_session_error *pgiam_session_last_error(const pgiam_session *s);
 void pgiam_session_get_info(pgiam_session_info *out, const pgiam_session *s);
 

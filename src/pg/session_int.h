@@ -97,6 +97,7 @@ struct pgiam_session {
 
 	/* the query in progress */
 	char **colnames;
+	unsigned *coltypes;        /* PQftype of each column */
 	int ncols;
 	int got_columns;
 	int copy_out;

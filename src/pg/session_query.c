@@ -63,7 +63,9 @@ void pgiam__session_reset_columns(pgiam_session *s)
 	for (int i = 0; i < s->ncols; i++)
 		free(s->colnames[i]);
 	free(s->colnames);
+	free(s->coltypes);
 	s->colnames = NULL;
+	s->coltypes = NULL;
 	s->ncols = 0;
 	s->got_columns = 0;
 }
@@ -74,8 +76,11 @@ static int set_columns(pgiam_session *s, const PGresult *res)
 	ev_node *node;
 
 	pgiam__session_reset_columns(s);
-	if (n > 0 && !(s->colnames = calloc((size_t)n, sizeof(char *))))
+	if (n > 0 && (!(s->colnames = calloc((size_t)n, sizeof(char *))) ||
+	    !(s->coltypes = calloc((size_t)n, sizeof(unsigned)))))
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory reading columns");
+	for (int i = 0; i < n; i++)
+		s->coltypes[i] = (unsigned)PQftype(res, i);
 	for (int i = 0; i < n; i++) {
 		if (!(s->colnames[i] = pgiam_strdup(PQfname(res, i)))) {
 			s->ncols = i;

@@ -50,12 +50,12 @@ def main():
                                                          if l.split() == ["n", "s"])) + 1]
         if row.split() != ["\u2205", "NULL"]:
             raise Fail("NULL not shown as \u2205 beside the text 'NULL':\n" + s)
-        # Several statements: only the last result is kept, and the screen says so
-        # rather than silently dropping the first one's rows.
+        # Several statements: each result set is kept, as a tab (issue 12), rather than
+        # silently dropping the first one's rows.
         t.type("SELECT 1 AS first_one; SELECT 2 AS second_one")
         t.send("Enter")
-        s = t.wait_for(r"second_one")
-        s = t.wait_for(r"\(1 row\).*several statements: only the last")
+        s = t.wait_for(r"(?m)^ second_one")
+        s = t.wait_for(r"1: SELECT 1\s+2: SELECT 1")
         t.type("SELECT 3 AS third_one")
         t.send("Enter")
         # Wait for this result's own header line: "third_one" alone is also on the

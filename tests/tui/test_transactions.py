@@ -243,7 +243,7 @@ def quit_asks(t, env):
     t.send("n")
     t.wait_for(r"Type SQL and press Enter")
     run_sql(t, "select i from txn_t")
-    t.wait_for(r"(?m)^ 7\s*$")
+    t.wait_for(r"(?m)^\s+7\s*$")   # a number, right-aligned
     t.wait_for(r"in transaction")
     t.send("Escape")
     wait_flat(t, r"Disconnect and go back to the profiles\? The open transaction begun at "

@@ -1,0 +1,129 @@
+"""test_results.py - issue 12: SQL results in the grid, against the sandbox: a 200,000-row
+SELECT read through a cursor shows its first rows, End jumps to the last row with the
+count (MOVE ALL on the server), PgUp and Home come back; numbers are right-aligned
+under their header; a resize then End shows the last row again; Enter shows a JSONB
+cell pretty-printed; y copies a cell with OSC 52 (seen in tmux's buffer, set-clipboard
+on); e exports the whole result, compared byte for byte with psql's \\copy … csv
+header; a script's two result sets are both reachable (Tab). Skipped (77) without
+PGIAM_SANDBOX_ENV."""
+import os
+import re
+import subprocess
+import tempfile
+
+from tuilib import Fail, Tmux, run, sandbox_env
+
+BIG = "select g as n, 'row ' || g as label from generate_series(1, 200000) g"
+
+
+def row_line(s, n):
+    """The grid line of row n ("  123  row 123"), or None."""
+    m = re.search(r"(?m)^.*\b%d  row %d\b.*$" % (n, n), s)
+    return m.group(0) if m else None
+
+
+def right_aligned(t, s):
+    """The n column's numbers end where the header's column ends."""
+    ends = set()
+    for n in (1, 9, 10, 11):
+        line = row_line(s, n)
+        if not line:
+            raise Fail("row %d is not on screen:\n%s" % (n, s))
+        ends.add(line.index(" row %d" % n))
+    if len(ends) != 1:
+        raise Fail("the numbers are not right-aligned (ends %r):\n%s" % (ends, s))
+
+
+def main():
+    env = sandbox_env()
+    env["TERM"] = "screen-256color"
+    t = Tmux(100, 30)
+    d = tempfile.mkdtemp(prefix="pgiam-results-")
+    out = os.path.join(d, "big.csv")
+    try:
+        t.connect(env, "sandbox-ro")
+        t.tmux("set-option", "-g", "set-clipboard", "on")
+        t.type(BIG)
+        t.send("Enter")
+        s = t.wait_stable(r"\(\? rows: End counts them\) rows 1\u20139?\d+")
+        right_aligned(t, s)
+        if "int4" not in s or "text" not in s:
+            raise Fail("no types line above the names:\n" + s)
+        t.send("F6")
+        t.wait_for(r"pgiam · Result")
+        t.send("End")
+        s = t.wait_stable(r"(?s)\b200000  row 200000\b.*\(200000 rows\) SELECT 200000")
+        if row_line(s, 1):
+            raise Fail("End did not leave the first rows:\n" + s)
+        t.send("PPage")
+        s = t.wait_stable(r"\b1999[0-8]\d  row 1999[0-8]\d\b")
+        t.send("Home")
+        s = t.wait_stable(r"(?m)^\s+1  row 1\s")
+        # a resize, then End: the last row again, whole
+        t.resize(80, 20)
+        t.wait_for(r"READ-ONLY")
+        t.send("End")
+        s = t.wait_stable(r"\b200000  row 200000\b")
+        t.resize(100, 30)
+        # copy the current cell (the label of the last row) with OSC 52
+        t.send("Right")
+        t.send("y")
+        t.wait_for(r"copied 10 bytes to the clipboard")
+        buf = t.tmux("show-buffer", check=False)
+        if buf != "row 200000":
+            raise Fail("tmux's buffer holds %r, not the cell 'row 200000'" % buf)
+        # export the whole result, then compare with psql's \copy
+        t.send("e")
+        t.wait_for(r"pgiam · Export")
+        t.send("C-u")
+        t.type(out)
+        t.send("Enter")
+        t.wait_for(r"exported 200000 rows to", timeout=60)
+        ref = os.path.join(d, "ref.csv")
+        r = subprocess.run(["psql", "-X", "-q", env["PGIAM_SANDBOX_ADMIN"], "-c",
+                            "\\copy (%s) to '%s' csv header" % (BIG, ref)],
+                           capture_output=True, text=True)
+        if r.returncode:
+            raise Fail("psql: " + r.stderr)
+        with open(out, "rb") as a, open(ref, "rb") as b:
+            if a.read() != b.read():
+                raise Fail("the export differs from psql's \\copy")
+        if os.stat(out).st_mode & 0o777 != 0o600:
+            raise Fail("the export is mode %o" % (os.stat(out).st_mode & 0o777))
+        t.send("Escape")
+        t.wait_for(r"(?m)^SQL>")
+        # a JSONB cell, whole and pretty-printed
+        t.type("select 1 as k, '{\"a\": [1, 2], \"b\": {\"c\": null}}'::jsonb as doc")
+        t.send("Enter")
+        t.wait_for(r"\(1 row\) SELECT 1")
+        t.send("F6")
+        t.wait_for(r"pgiam · Result")
+        t.send("Right")
+        t.send("Enter")
+        s = t.wait_stable(r"pgiam · Cell: doc \(jsonb\)")
+        if not re.search(r'(?m)^\s*"a": \[\s*$', s) or not re.search(r'(?m)^\s*"c": null\s*$', s):
+            raise Fail("the JSONB cell is not pretty-printed:\n" + s)
+        t.send("Escape")
+        t.send("Escape")
+        t.wait_for(r"(?m)^SQL>")
+        # a script's two result sets: both reachable
+        t.type("select 'first set' as one; select 'second set' as two")
+        t.send("Enter")
+        s = t.wait_stable(r"1: SELECT 1\s+2: SELECT 1")
+        if "second set" not in s:
+            raise Fail("the last result set is not shown first:\n" + s)
+        t.send("F6")
+        t.send("Tab")
+        s = t.wait_stable(r"first set")
+        t.send("Escape")
+        t.send("F10")
+        t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
+    finally:
+        t.kill()
+        for name in os.listdir(d):
+            os.unlink(os.path.join(d, name))
+        os.rmdir(d)
+
+
+run(main)
