@@ -142,11 +142,15 @@ static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 static void catalog_steps(check_run *c, pgiam_session *s)
 {
 	pgiam_check_result *r = c->r;
+	/* each catalog query gets the connect's time: the check ends in bounded time */
+	int secs = c->o->params->connect_timeout > 0 ? c->o->params->connect_timeout :
+		PGIAM_CHECK_QUERY_TIMEOUT_DEFAULT;
+	pgiam_catalog_wait w = { c->o->cancel, secs * 1000 };
 	char detail[1024];
 	int error;
 
 	begin(c, PGIAM_CHECK_VERSION);
-	error = pgiam_catalog_identity_get(&r->identity, s);
+	error = pgiam_catalog_identity_get(&r->identity, s, &w);
 	if (error) {
 		end(c, PGIAM_CHECK_VERSION, PGIAM_CHECK_FAIL, pgiam_error_last());
 		return;
@@ -178,7 +182,7 @@ static void catalog_steps(check_run *c, pgiam_session *s)
 	end(c, PGIAM_CHECK_MEMBERSHIPS, PGIAM_CHECK_PASS, detail);
 
 	begin(c, PGIAM_CHECK_PRIVILEGES);
-	if (pgiam_catalog_privileges_get(&r->privileges, s) < 0) {
+	if (pgiam_catalog_privileges_get(&r->privileges, s, &w) < 0) {
 		end(c, PGIAM_CHECK_PRIVILEGES, PGIAM_CHECK_FAIL, pgiam_error_last());
 		return;
 	}
@@ -214,9 +218,10 @@ int pgiam_check_run(pgiam_check_result *out, const pgiam_check_options *o)
 		return error;
 
 	pgiam_session_connect(s);
-	pgiam_session_run(s, on_event, &c);
+	pgiam_session_run_until(s, on_event, &c, o->cancel, 0);   /* the connect's own deadline */
 	pgiam_session_get_info(&out->info, s);
-	if (!out->failed_step && pgiam_session_get_state(s) == PGIAM_SESSION_READY) {
+	if (!out->failed_step && pgiam_session_get_state(s) == PGIAM_SESSION_READY &&
+	    !pgiam_cancel_requested(o->cancel)) {
 		if (out->steps[PGIAM_CHECK_AUTHORIZATION].status == PGIAM_CHECK_PENDING) {
 			char detail[300];
 			snprintf(detail, sizeof(detail), "connected to database %s as %s",

@@ -4,7 +4,8 @@
  * check` exits with, so scripts can tell a wrong external ID (2) from a TLS problem
  * (5) without parsing text. The failure's message is the same one-line message the
  * session gives the TUI. pgiam_check_run() blocks (STS, connect, catalog queries):
- * the TUI runs it in a thread and shows each step as its callback reports it.
+ * the TUI runs it in a thread and shows each step as its callback reports it; every
+ * step has a deadline, and the options' cancel flag stops it early.
  */
 #ifndef PGIAM_CHECK_H
 #define PGIAM_CHECK_H
@@ -69,9 +70,17 @@ typedef struct pgiam_check_options {
 	/* The profile, when params came from it (pgiam_session_params_from_profile):
 	 * credentials then come from its pgiam_auth (source chain, AssumeRole). */
 	const struct pgiam_profile *profile;
+	/* Set by another thread to stop the check: the connect or the catalog query in
+	 * progress is cancelled (the server is sent a cancel request). NULL: never. */
+	const pgiam_cancel *cancel;
 } pgiam_check_options;
 
-#define PGIAM_CHECK_OPTIONS_INIT { NULL, NULL, 1, NULL, NULL, NULL }
+#define PGIAM_CHECK_OPTIONS_INIT { NULL, NULL, 1, NULL, NULL, NULL, NULL }
+
+/* Each catalog query (steps 9 to 11) may take the session's connect_timeout (the
+ * profile's), this many seconds when it has none; then it is cancelled and the step
+ * fails with "no answer within N s". */
+#define PGIAM_CHECK_QUERY_TIMEOUT_DEFAULT 15
 
 /* Runs every step; fills *out. Returns 0 when all passed, otherwise the number of
  * the failing step (positive) with out->message set; negative only when the check

@@ -29,6 +29,7 @@ struct pgiam_checkjob {
 	pgiam_session_params params;
 	pgiam_check_result result;    /* the thread's */
 	int seen_finished;
+	pgiam_cancel cancel;          /* set when the view closes before the end */
 };
 
 static void job_destroy(pgiam_checkjob *j)
@@ -76,6 +77,7 @@ static void *job_main(void *arg)
 	o.step_cb = on_step;
 	o.ctx = j;
 	o.profile = j->profile;
+	o.cancel = &j->cancel;
 	rc = pgiam_check_run(&j->result, &o);
 	pthread_mutex_lock(&j->lock);
 	memcpy(j->steps, j->result.steps, sizeof(j->steps));
@@ -202,8 +204,8 @@ char *pgiam_checkjob_text(pgiam_checkjob *j)
 			pgiam_buf_printf(&b, "\nok every step passed in %.2f s\n",
 				(double)j->total_ms / 1000.0);
 	} else {
-		pgiam_buf_puts(&b, "\nchecking\xE2\x80\xA6 (Esc closes this view; the check finishes in "
-			"the background)\n");
+		pgiam_buf_puts(&b, "\nchecking\xE2\x80\xA6 (Esc closes this view and stops the "
+			"check)\n");
 	}
 	pthread_mutex_unlock(&j->lock);
 	out = pgiam_buf_detach(&b);
@@ -218,8 +220,12 @@ void pgiam_checkjob_free(pgiam_checkjob *j)
 		return;
 	pthread_mutex_lock(&j->lock);
 	finished = j->finished;
-	if (!finished)
+	if (!finished) {
 		j->abandoned = 1;
+		/* nobody reads the result: the connect or catalog query in progress stops
+		 * (the server is sent a cancel request), not left running to its end */
+		pgiam_cancel_request(&j->cancel);
+	}
 	pthread_mutex_unlock(&j->lock);
 	if (finished)
 		job_destroy(j);

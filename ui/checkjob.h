@@ -26,7 +26,8 @@ char *pgiam_checkjob_text(pgiam_checkjob *j);
 /* "ok 0.41 s" or "FAIL 2 AssumeRole", once finished ("" before). */
 const char *pgiam_checkjob_summary(const pgiam_checkjob *j);
 
-/* Frees the job; a check still running finishes in its thread and frees itself. */
+/* Frees the job; a check still running is told to stop (its connect or catalog query
+ * is cancelled) and frees itself in its thread. */
 void pgiam_checkjob_free(pgiam_checkjob *j);
 
 #endif

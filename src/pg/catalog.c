@@ -1,10 +1,11 @@
 /* catalog.c - identity, memberships and a privilege summary from the server's
- * catalogs, through parameterised queries (PQexecParams). */
+ * catalogs, through parameterised queries on the session's own non-blocking path
+ * (pgiam_session_query_params), so a cancel and a deadline stop them like any query. */
 #include "catalog.h"
 
 #include "error.h"
+#include "secure.h"
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,90 +31,161 @@ static const char PRIVILEGES_SQL[] =
 	"   AND n.nspname !~ '^pg_(toast|temp)'"
 	" ORDER BY 1";
 
-/* The catalog calls are blocking; the session's connection is non-blocking between
- * them, so switch for the duration of one query. */
-static PGresult *exec(pgiam_session *s, const char *sql, int n, const char *const *params,
-	const char *what)
-{
-	PGconn *conn = pgiam_session_pgconn(s);
-	PGresult *res;
+/* A catalog query's rows, as text ("" for SQL NULL). */
+typedef struct rows {
+	char **v;                 /* n * nfields */
+	size_t n, cap;
+	int nfields;
+	int oom;
+} rows;
 
-	if (!conn) {
-		pgiam_error_set(PGIAM_EINVAL, "%s: the session is not connected", what);
-		return NULL;
-	}
-	PQsetnonblocking(conn, 0);
-	res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
-	PQsetnonblocking(conn, 1);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-		pgiam_error_set(PGIAM_ESERVER, "%s: %s (SQLSTATE %s)", what,
-			msg ? msg : PQerrorMessage(conn), state ? state : "none");
-		PQclear(res);
-		return NULL;
-	}
-	return res;
+static void rows_dispose(rows *r)
+{
+	for (size_t i = 0; i < r->n * (size_t)r->nfields; i++)
+		free(r->v[i]);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
 }
 
-int pgiam_catalog_identity_get(pgiam_catalog_identity *out, pgiam_session *s)
+static const char *rows_get(const rows *r, size_t row, int field)
 {
-	const char *params[1] = { "rds_iam" };
-	PGresult *res = NULL;
-	int error = 0;
+	return r->v[row * (size_t)r->nfields + (size_t)field];
+}
+
+static void rows_add(rows *r, const pgiam_session_event *ev)
+{
+	size_t base;
+
+	if (r->oom || (r->n && ev->nfields != r->nfields))
+		return;
+	r->nfields = ev->nfields;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		char **v = realloc(r->v, cap * (size_t)(r->nfields ? r->nfields : 1) * sizeof(*v));
+		if (!v) {
+			r->oom = 1;
+			return;
+		}
+		r->v = v;
+		r->cap = cap;
+	}
+	base = r->n * (size_t)r->nfields;
+	for (int i = 0; i < r->nfields; i++) {
+		if (!(r->v[base + (size_t)i] = pgiam_strdup(ev->values[i] ? ev->values[i] : ""))) {
+			while (i-- > 0)
+				free(r->v[base + (size_t)i]);
+			r->oom = 1;
+			return;
+		}
+	}
+	r->n++;
+}
+
+static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
+{
+	(void)s;
+	if (ev->kind == PGIAM_SEV_ROW)
+		rows_add(ctx, ev);
+}
+
+/* Runs one catalog query through the session's own non-blocking path, so it is
+ * cancelled like any query: when w->cancel is set, or after w->timeout_ms. */
+static int exec(rows *out, pgiam_session *s, const char *sql, int n, const char *const *params,
+	const pgiam_catalog_wait *w, const char *what)
+{
+	const pgiam_session_error *e;
+	char why[1024];
+	int error;
 
 	memset(out, 0, sizeof(*out));
-	if (!(res = exec(s, IDENTITY_SQL, 1, params, "current_user")))
-		return pgiam_error_last_code();
-	if (PQntuples(res) != 1) {
-		error = pgiam_error_set(PGIAM_ESERVER, "current_user: no answer");
-		goto cleanup;
-	}
-	snprintf(out->current_user, sizeof(out->current_user), "%s", PQgetvalue(res, 0, 0));
-	snprintf(out->session_user, sizeof(out->session_user), "%s", PQgetvalue(res, 0, 1));
-	snprintf(out->server_version, sizeof(out->server_version), "%s", PQgetvalue(res, 0, 2));
-	out->server_version_num = atoi(PQgetvalue(res, 0, 3));
-	snprintf(out->memberships, sizeof(out->memberships), "%s", PQgetvalue(res, 0, 4));
-	out->has_rds_iam = !strcmp(PQgetvalue(res, 0, 5), "t");
-
-cleanup:
-	PQclear(res);
+	if (pgiam_session_get_state(s) != PGIAM_SESSION_READY)
+		return pgiam_error_set(PGIAM_EINVAL, "%s: the session is not connected", what);
+	if ((error = pgiam_session_query_params(s, sql, n, params)) < 0)
+		return error;
+	error = pgiam_session_run_until(s, on_event, out, w ? w->cancel : NULL,
+		w ? w->timeout_ms : 0);
+	e = pgiam_session_last_error(s);
+	snprintf(why, sizeof(why), "%s", pgiam_error_last());
+	if (error == 0 && out->oom)
+		error = pgiam_error_set(PGIAM_ENOMEM, "%s: out of memory", what);
+	else if (error == PGIAM_ECANCELLED)
+		pgiam_error_set(error, "%s: cancelled", what);
+	else if (error == PGIAM_ETIMEOUT)   /* the session's own deadline: its words */
+		pgiam_error_set_class(PGIAM_ECLASS_QUERY, error, "%s: %s", what, why);
+	else if (error < 0 && e->sqlstate[0])
+		pgiam_error_set(error, "%s: %s (SQLSTATE %s)", what, e->server_message, e->sqlstate);
+	else if (error < 0)
+		pgiam_error_set(error, "%s: %s", what, why);
+	if (error < 0)
+		rows_dispose(out);
 	return error;
 }
 
-int pgiam_catalog_privileges_get(pgiam_catalog_privileges *out, pgiam_session *s)
+int pgiam_catalog_identity_get(pgiam_catalog_identity *out, pgiam_session *s,
+	const pgiam_catalog_wait *w)
+{
+	const char *params[1] = { "rds_iam" };
+	rows res;
+	int error = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = exec(&res, s, IDENTITY_SQL, 1, params, w, "current_user")) < 0)
+		return error;
+	if (res.n != 1 || res.nfields != 6) {
+		error = pgiam_error_set(PGIAM_ESERVER, "current_user: no answer");
+		goto cleanup;
+	}
+	snprintf(out->current_user, sizeof(out->current_user), "%s", rows_get(&res, 0, 0));
+	snprintf(out->session_user, sizeof(out->session_user), "%s", rows_get(&res, 0, 1));
+	snprintf(out->server_version, sizeof(out->server_version), "%s", rows_get(&res, 0, 2));
+	out->server_version_num = atoi(rows_get(&res, 0, 3));
+	snprintf(out->memberships, sizeof(out->memberships), "%s", rows_get(&res, 0, 4));
+	out->has_rds_iam = !strcmp(rows_get(&res, 0, 5), "t");
+
+cleanup:
+	rows_dispose(&res);
+	return error;
+}
+
+int pgiam_catalog_privileges_get(pgiam_catalog_privileges *out, pgiam_session *s,
+	const pgiam_catalog_wait *w)
 {
 	const char *params[2] = { "{pg_catalog,information_schema}",
 		"{SELECT,INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER}" };
-	PGresult *res = NULL;
-	int n, error = 0;
+	rows res;
+	int error = 0;
+	size_t n;
 
 	memset(out, 0, sizeof(*out));
-	if (!(res = exec(s, PRIVILEGES_SQL, 2, params, "privileges")))
-		return pgiam_error_last_code();
-	n = PQntuples(res);
-	out->tables = (size_t)n;
-	if (n && !(out->list = calloc((size_t)(n < PGIAM_CATALOG_LIST_MAX ? n :
-	    PGIAM_CATALOG_LIST_MAX), sizeof(*out->list)))) {
+	if ((error = exec(&res, s, PRIVILEGES_SQL, 2, params, w, "privileges")) < 0)
+		return error;
+	n = res.n;
+	if (n && res.nfields != 3) {
+		error = pgiam_error_set(PGIAM_ESERVER, "privileges: unexpected answer");
+		goto cleanup;
+	}
+	out->tables = n;
+	if (n && !(out->list = calloc(n < PGIAM_CATALOG_LIST_MAX ? n : PGIAM_CATALOG_LIST_MAX,
+	    sizeof(*out->list)))) {
 		error = pgiam_error_set(PGIAM_ENOMEM, "privileges: out of memory");
 		goto cleanup;
 	}
-	for (int i = 0; i < n; i++) {
-		unsigned privs = (unsigned)atoi(PQgetvalue(res, i, 2));
+	for (size_t i = 0; i < n; i++) {
+		unsigned privs = (unsigned)atoi(rows_get(&res, i, 2));
 		out->can_select += !!(privs & PGIAM_PRIV_SELECT);
 		out->can_insert += !!(privs & PGIAM_PRIV_INSERT);
 		out->can_update += !!(privs & PGIAM_PRIV_UPDATE);
 		out->can_delete += !!(privs & PGIAM_PRIV_DELETE);
 		if (out->list_count < PGIAM_CATALOG_LIST_MAX) {
 			pgiam_catalog_table_priv *t = &out->list[out->list_count++];
-			snprintf(t->name, sizeof(t->name), "%s", PQgetvalue(res, i, 0));
-			snprintf(t->kind, sizeof(t->kind), "%s", PQgetvalue(res, i, 1));
+			snprintf(t->name, sizeof(t->name), "%s", rows_get(&res, i, 0));
+			snprintf(t->kind, sizeof(t->kind), "%s", rows_get(&res, i, 1));
 			t->privs = privs;
 		}
 	}
 
 cleanup:
-	PQclear(res);
+	rows_dispose(&res);
 	if (error)
 		pgiam_catalog_privileges_dispose(out);
 	return error;

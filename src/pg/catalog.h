@@ -1,8 +1,10 @@
 /* catalog.h - what the server says about the logged-in user: identity, role
  * memberships (is rds_iam among them) and a privilege summary for the tables of the
- * session's database. Blocking calls on a READY session, for `pgiam check` (which the
- * TUI runs in a thread); every query is parameterised. Browsing: the SQL builders
- * below (catalog_browse.c). */
+ * session's database. Calls on a READY session that return when the answer is in, for
+ * `pgiam check` (which the TUI runs in a thread); every query is parameterised and
+ * runs as the session's own query (pgiam_session_query_params), so it stops when the
+ * wait's cancel flag is set or its time is up (the server is sent a cancel request).
+ * Browsing: the SQL builders below (catalog_browse.c). */
 #ifndef PGIAM_CATALOG_H
 #define PGIAM_CATALOG_H
 
@@ -20,7 +22,15 @@ typedef struct pgiam_catalog_identity {
 	int has_rds_iam;
 } pgiam_catalog_identity;
 
-int pgiam_catalog_identity_get(pgiam_catalog_identity *out, pgiam_session *s);
+/* How long a catalog call may wait, and the flag that stops it (set by another
+ * thread). NULL: until the answer comes. */
+typedef struct pgiam_catalog_wait {
+	const pgiam_cancel *cancel;   /* NULL: never */
+	int timeout_ms;               /* 0: none */
+} pgiam_catalog_wait;
+
+int pgiam_catalog_identity_get(pgiam_catalog_identity *out, pgiam_session *s,
+	const pgiam_catalog_wait *w);
 
 #define PGIAM_PRIV_SELECT     0x01u
 #define PGIAM_PRIV_INSERT     0x02u
@@ -45,7 +55,8 @@ typedef struct pgiam_catalog_privileges {
 
 #define PGIAM_CATALOG_LIST_MAX 200
 
-int pgiam_catalog_privileges_get(pgiam_catalog_privileges *out, pgiam_session *s);
+int pgiam_catalog_privileges_get(pgiam_catalog_privileges *out, pgiam_session *s,
+	const pgiam_catalog_wait *w);
 void pgiam_catalog_privileges_dispose(pgiam_catalog_privileges *p);
 
 /* "SELECT, INSERT" for a privilege mask ("" for none) into out. */

@@ -383,6 +383,7 @@ void pgiam_session_free(pgiam_session *s)
 	free(s->dbi_resource_id);
 	free(s->read_only_origin);
 	free(s->pending_sql);
+	pgiam__session_drop_params(s);
 	free(s->running_sql);
 	if (s->login_ctx_free)
 		s->login_ctx_free(s->login_ctx);
@@ -409,12 +410,9 @@ int pgiam_session_connect(pgiam_session *s)
 	return 0;
 }
 
-int pgiam_session_query(pgiam_session *s, const char *sql)
+/* Whether a query can start now or wait for the connection (0), else EAGAIN. */
+static int query_may_start(const pgiam_session *s)
 {
-	char *copy = NULL;
-
-	if (!sql || !*sql)
-		return pgiam_error_set(PGIAM_EINVAL, "empty query");
 	switch (s->state) {
 	case ST_QUERY:
 	case ST_EXPLAIN:
@@ -428,25 +426,51 @@ int pgiam_session_query(pgiam_session *s, const char *sql)
 	case ST_READY:
 		if (s->pending_sql)
 			return pgiam_error_set(PGIAM_EAGAIN, "a query is already waiting");
+		break;
+	case ST_IDLE:
+	case ST_LOST:
+		break;
+	}
+	return 0;
+}
+
+/* Starts sql with params (owned from here on: kept for the send, or freed). */
+static int query_start(pgiam_session *s, const char *sql, char **params, int nparams)
+{
+	char *copy = NULL;
+	int error;
+
+	if (!sql || !*sql)
+		error = pgiam_error_set(PGIAM_EINVAL, "empty query");
+	else
+		error = query_may_start(s);
+	if (error < 0) {
+		pgiam__session_free_params(params, nparams);
+		return error;
+	}
+	pgiam__session_drop_params(s);
+	s->send_params = params;
+	s->send_nparams = nparams;
+	if (s->state == ST_READY) {
 		if (pgiam__session_cancel_pending(s)) {
 			/* The server signals a cancelled backend twice (pid and process group):
 			 * a cancel request still in flight can hit the next statement. Wait for
 			 * it, up to a second, without blocking the caller. */
-			if (!(copy = pgiam_strdup(sql)))
+			if (!(copy = pgiam_strdup(sql))) {
+				pgiam__session_drop_params(s);
 				return PGIAM_ENOMEM;
+			}
 			s->pending_sql = copy;
 			s->deferred_until = pgiam__session_now_ms() + 1000;
 			return 0;
 		}
 		if (pgiam__session_check_alive(s) == 0)
 			return pgiam__session_send(s, sql);
-		break;
-	case ST_IDLE:
-	case ST_LOST:
-		break;
 	}
-	if (!(copy = pgiam_strdup(sql)))
+	if (!(copy = pgiam_strdup(sql))) {
+		pgiam__session_drop_params(s);
 		return PGIAM_ENOMEM;
+	}
 	free(s->pending_sql);
 	s->pending_sql = copy;
 	if (s->state == ST_IDLE || s->state == ST_LOST) {
@@ -454,6 +478,32 @@ int pgiam_session_query(pgiam_session *s, const char *sql)
 		return pgiam__session_start_connect(s);
 	}
 	return 0;
+}
+
+int pgiam_session_query(pgiam_session *s, const char *sql)
+{
+	return query_start(s, sql, NULL, 0);
+}
+
+int pgiam_session_query_params(pgiam_session *s, const char *sql, int nparams,
+	const char *const *params)
+{
+	char **copy = NULL;
+
+	if (nparams < 0 || (nparams && !params))
+		return pgiam_error_set(PGIAM_EINVAL, "query: bad parameters");
+	if (nparams && !(copy = calloc((size_t)nparams, sizeof(*copy))))
+		return pgiam_error_set(PGIAM_ENOMEM, "out of memory copying query parameters");
+	for (int i = 0; i < nparams; i++) {
+		if (params[i] && !(copy[i] = pgiam_strdup(params[i]))) {
+			pgiam__session_free_params(copy, nparams);
+			return PGIAM_ENOMEM;
+		}
+	}
+	/* a statement without parameters still goes with the extended protocol */
+	if (!copy && !(copy = calloc(1, sizeof(*copy))))
+		return pgiam_error_set(PGIAM_ENOMEM, "out of memory copying query parameters");
+	return query_start(s, sql, copy, nparams);
 }
 
 int pgiam_session_cancel(pgiam_session *s)
@@ -479,6 +529,7 @@ int pgiam_session_cancel(pgiam_session *s)
 		s->state = s->reconnecting ? ST_LOST : ST_IDLE;
 		free(s->pending_sql);
 		s->pending_sql = NULL;
+		pgiam__session_drop_params(s);
 		return pgiam__session_push(s, PGIAM_SEV_CANCELLED, s->reached, "connect cancelled");
 	case ST_QUERY:
 	case ST_EXPLAIN:
@@ -511,6 +562,7 @@ int pgiam_session_cancel(pgiam_session *s)
 			s->deferred_until = 0;
 			free(s->pending_sql);
 			s->pending_sql = NULL;
+			pgiam__session_drop_params(s);
 			return pgiam__session_push(s, PGIAM_SEV_CANCELLED, PGIAM_STEP_QUERY,
 				"query cancelled");
 		}
@@ -722,43 +774,95 @@ void pgiam_session_get_info(pgiam_session_info *out, const pgiam_session *s)
 	*out = s->info;
 }
 
-struct pg_conn *pgiam_session_pgconn(pgiam_session *s)
+/* What pgiam_session_run_until is doing about stopping. */
+typedef struct run_stop {
+	const pgiam_cancel *cancel;
+	long long deadline;          /* monotonic ms; 0 none */
+	int timeout_ms;
+	int why;                     /* 0 running, 1 cancelled, 2 out of time */
+	long long give_up;           /* when the cancel's outcome is no longer waited for */
+} run_stop;
+
+/* The session settled: connected and idle, or closed. */
+static int run_settled(const pgiam_session *s)
 {
-	return s->state == ST_READY ? s->conn : NULL;
+	return (s->state == ST_READY && !s->deferred_until) || s->state == ST_IDLE ||
+		s->state == ST_LOST;
 }
 
-int pgiam_session_run(pgiam_session *s, pgiam_session_event_fn cb, void *ctx)
+/* Sends the cancel once it is asked for or the time is up; drops the connection when
+ * the cancel's outcome has not come within the grace time. */
+static void run_check_stop(pgiam_session *s, run_stop *st)
 {
+	long long now = pgiam__session_now_ms();
+
+	if (!st->why && (pgiam_cancel_requested(st->cancel) || (st->deadline && now >= st->deadline))) {
+		st->why = pgiam_cancel_requested(st->cancel) ? 1 : 2;
+		st->give_up = now + PGIAM_SESSION_CANCEL_GRACE_MS;
+		pgiam_session_cancel(s);
+		return;
+	}
+	if (st->why && now >= st->give_up && !run_settled(s))
+		pgiam__session_lose(s, st->why == 1 ? "cancelled; the cancel request got no answer"
+			: "no answer, not even to the cancel request");
+}
+
+/* Waits for the session's descriptor or timeout, at most until the next stop check. */
+static void run_wait(pgiam_session *s, const run_stop *st)
+{
+	struct pollfd p = { pgiam_session_socket(s), pgiam_session_want_write(s) ? POLLOUT : POLLIN, 0 };
+	int timeout = pgiam_session_timeout_ms(s);
+	long long now = pgiam__session_now_ms();
+	long long until = st->why ? st->give_up : st->deadline;
+
+	if (st->cancel && !st->why && (timeout < 0 || timeout > 50))
+		timeout = 50;   /* the flag is polled: another thread sets it */
+	if (until && (timeout < 0 || until - now < timeout))
+		timeout = until > now ? (int)(until - now) : 0;
+	if (p.fd >= 0)
+		poll(&p, 1, timeout);
+	else if (timeout > 0)
+		poll(NULL, 0, timeout);
+}
+
+int pgiam_session_run_until(pgiam_session *s, pgiam_session_event_fn cb, void *ctx,
+	const pgiam_cancel *cancel, int timeout_ms)
+{
+	run_stop st = { cancel, 0, timeout_ms, 0, 0 };
 	pgiam_session_event ev;
 	int rc = 0, r;
 
+	if (timeout_ms > 0)
+		st.deadline = pgiam__session_now_ms() + timeout_ms;
 	for (;;) {
 		while ((r = pgiam_session_step(&ev, s)), ev.kind != PGIAM_SEV_NONE) {
 			if (ev.kind == PGIAM_SEV_ERROR)
 				rc = r;
 			else if (ev.kind == PGIAM_SEV_CANCELLED)
-				rc = pgiam_error_set(PGIAM_ECANCELLED, "cancelled");
+				rc = PGIAM_ECANCELLED;
+			else if (ev.kind == PGIAM_SEV_LOST && st.why)
+				rc = PGIAM_ECANCELLED;
 			if (cb)
 				cb(&ev, s, ctx);
 		}
 		if (r < 0 && ev.kind == PGIAM_SEV_NONE)
 			return r;
-		if ((s->state == ST_READY && !s->deferred_until) || s->state == ST_IDLE ||
-		    s->state == ST_LOST)
+		if (run_settled(s))
 			break;
-		{
-			struct pollfd p = { pgiam_session_socket(s),
-				pgiam_session_want_write(s) ? POLLOUT : POLLIN, 0 };
-			int timeout = pgiam_session_timeout_ms(s);
-			if (p.fd >= 0)
-				poll(&p, 1, timeout);
-			else if (timeout > 0)
-				poll(NULL, 0, timeout);
-		}
+		run_wait(s, &st);
+		run_check_stop(s, &st);
 	}
+	if (rc == PGIAM_ECANCELLED && st.why == 2)
+		return pgiam_error_set_class(PGIAM_ECLASS_QUERY, PGIAM_ETIMEOUT,
+			"no answer within %d s (cancelled)", (timeout_ms + 999) / 1000);
 	if (rc)
 		pgiam_error_set(rc, "%s", rc == PGIAM_ECANCELLED ? "cancelled" : s->err.message);
 	return rc;
+}
+
+int pgiam_session_run(pgiam_session *s, pgiam_session_event_fn cb, void *ctx)
+{
+	return pgiam_session_run_until(s, cb, ctx, NULL, 0);
 }
 
 void *pgiam_session_login_ctx(const pgiam_session *s, pgiam_session_login_fn fn)

@@ -228,6 +228,12 @@ int pgiam_session_connect(pgiam_session *s);
  * large result never sits in memory). Connects or reconnects first when needed.
  * PGIAM_EAGAIN while another query runs. */
 int pgiam_session_query(pgiam_session *s, const char *sql);
+/* The same for one statement with parameters ($1 … $nparams, as text; NULL is SQL
+ * NULL), sent with the extended protocol (PQsendQueryParams): the same events, cancel,
+ * reconnect and explanations. The catalog's queries (catalog.h) go this way, never
+ * around the session. params are copied. */
+int pgiam_session_query_params(pgiam_session *s, const char *sql, int nparams,
+	const char *const *params);
 /* Cancels the connect or query in progress (PQcancel through the same address, so it
  * also works through connect_host); the outcome arrives as PGIAM_SEV_CANCELLED. */
 int pgiam_session_cancel(pgiam_session *s);
@@ -274,6 +280,15 @@ void pgiam_session_txn_failed_by(const pgiam_session *s, const char **statement,
 typedef void (*pgiam_session_event_fn)(const pgiam_session_event *ev, pgiam_session *s,
 	void *ctx);
 int pgiam_session_run(pgiam_session *s, pgiam_session_event_fn cb, void *ctx);
+/* pgiam_session_run that also stops: once *cancel is set (another thread sets it; NULL
+ * never) or, with timeout_ms > 0, that long after the call, it cancels the connect or
+ * query (pgiam_session_cancel) and waits up to PGIAM_SESSION_CANCEL_GRACE_MS for the
+ * outcome, then drops the connection (LOST: the next query reconnects). Returns as
+ * pgiam_session_run; PGIAM_ECANCELLED when cancelled, PGIAM_ETIMEOUT ("no answer
+ * within N s") when the time ran out, unless the work completed first. */
+int pgiam_session_run_until(pgiam_session *s, pgiam_session_event_fn cb, void *ctx,
+	const pgiam_cancel *cancel, int timeout_ms);
+#define PGIAM_SESSION_CANCEL_GRACE_MS 2000
 
 /* Resolves a host name (or checks an address) to the numeric address libpq's hostaddr
  * needs. Blocking (getaddrinfo): the session calls it from its worker thread. */
@@ -282,9 +297,5 @@ int pgiam_session_resolve(char *out, size_t outlen, const char *name);
 /* The session's login_ctx when its login callback is fn (a glue module finding its own
  * context again), else NULL. */
 void *pgiam_session_login_ctx(const pgiam_session *s, pgiam_session_login_fn fn);
-
-/* For core modules (catalog, check) that issue their own parameterised queries while
- * the session is READY: the libpq connection (NULL when not ready). Not for the UI. */
-struct pg_conn *pgiam_session_pgconn(pgiam_session *s);
 
 #endif

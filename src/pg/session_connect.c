@@ -148,6 +148,7 @@ static int connect_fail_state(pgiam_session *s)
 	s->state = s->reconnecting ? ST_LOST : ST_IDLE;
 	free(s->pending_sql);
 	s->pending_sql = NULL;
+	pgiam__session_drop_params(s);
 	return s->err.code;
 }
 

@@ -83,6 +83,9 @@ struct pgiam_session {
 	int reconnecting;            /* this connect replaces a lost connection */
 	int ever_connected;
 	char *pending_sql;           /* to send once connected */
+	char **send_params;          /* the parameters of the next statement sent
+	                                (pgiam_session_query_params), NULL: none */
+	int send_nparams;
 	char *running_sql;
 	long long deadline_ms;       /* monotonic; 0 none */
 
@@ -160,6 +163,9 @@ void pgiam__session_tls_message(char *out, size_t outlen, const pgiam_session *s
 
 /* session_query.c */
 int pgiam__session_send(pgiam_session *s, const char *sql);
+void pgiam__session_free_params(char **params, int nparams);
+/* Drops the parameters waiting to be sent with the pending statement. */
+void pgiam__session_drop_params(pgiam_session *s);
 void pgiam__session_advance_query(pgiam_session *s);
 void pgiam__session_advance_idle(pgiam_session *s);
 int pgiam__session_send_info(pgiam_session *s);

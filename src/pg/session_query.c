@@ -187,11 +187,35 @@ static void lost_in_query(pgiam_session *s)
 		s->conn = NULL;
 		free(s->pending_sql);
 		s->pending_sql = NULL;
+		pgiam__session_drop_params(s);
 		return;
 	}
 	pgiam__session_fail(s, PGIAM_STEP_QUERY, PGIAM_ENET, "query: connection lost: %s; "
 		"the next query reconnects with a new token", line);
 	pgiam__session_lose(s, why);
+}
+
+void pgiam__session_free_params(char **params, int nparams)
+{
+	for (int i = 0; params && i < nparams; i++)
+		free(params[i]);
+	free(params);
+}
+
+void pgiam__session_drop_params(pgiam_session *s)
+{
+	pgiam__session_free_params(s->send_params, s->send_nparams);
+	s->send_params = NULL;
+	s->send_nparams = 0;
+}
+
+/* The statement goes out with its parameters (extended protocol) when it has them. */
+static int send_statement(pgiam_session *s, const char *sql)
+{
+	if (!s->send_params)
+		return PQsendQuery(s->conn, sql);
+	return PQsendQueryParams(s->conn, sql, s->send_nparams, NULL,
+		(const char *const *)s->send_params, NULL, NULL, 0);
 }
 
 int pgiam__session_send(pgiam_session *s, const char *sql)
@@ -212,9 +236,10 @@ int pgiam__session_send(pgiam_session *s, const char *sql)
 	s->cancel_requested = 0;
 	s->notice[0] = '\0';
 	pgiam__session_notices_reset(s);
-	if (!PQsendQuery(s->conn, sql)) {
+	if (!send_statement(s, sql)) {
 		if (PQstatus(s->conn) == CONNECTION_BAD) {
-			/* Nothing reached the server: safe to reconnect and send it then. */
+			/* Nothing reached the server: safe to reconnect and send it then (with
+			 * its parameters, still kept). */
 			pgiam__session_lose(s, PQerrorMessage(s->conn));
 			free(s->pending_sql);
 			s->pending_sql = pgiam_strdup(sql);
@@ -222,9 +247,11 @@ int pgiam__session_send(pgiam_session *s, const char *sql)
 			return pgiam__session_start_connect(s);
 		}
 		s->state = ST_READY;
+		pgiam__session_drop_params(s);
 		return pgiam__session_fail(s, PGIAM_STEP_QUERY, PGIAM_ESERVER, "query: %s",
 			PQerrorMessage(s->conn));
 	}
+	pgiam__session_drop_params(s);
 	PQsetSingleRowMode(s->conn);
 	mark_errors(s);
 	s->state = ST_QUERY;

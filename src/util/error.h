@@ -23,7 +23,8 @@
 	_(ESERVER,   -9,   "server error") \
 	_(ECANCELLED, -10, "cancelled") \
 	_(EAGAIN,    -11,  "in progress") \
-	_(EDENIED,   -12,  "permission denied")
+	_(EDENIED,   -12,  "permission denied") \
+	_(ETIMEOUT,  -13,  "timed out")
 
 typedef enum {
 #define PGIAM_ERROR_ENUM_(name, value, text) PGIAM_##name = value,
