@@ -23,23 +23,13 @@ import tempfile
 import time
 import urllib.request
 
+import fedlib
+
 BIN = os.environ["PGIAM_BIN"]
 START_URL = "https://sandbox-corp.awsapps.example/start"
 failures = []
 
 
-def sandbox():
-    path = os.environ.get("PGIAM_SANDBOX_ENV")
-    if not path or not os.path.exists(path):
-        print("no sandbox (PGIAM_SANDBOX_ENV)")
-        sys.exit(77)
-    env = dict(os.environ)
-    with open(path) as f:
-        for line in f:
-            if line.startswith("export "):
-                k, v = line[7:].rstrip("\n").split("=", 1)
-                env[k] = v.strip("'")
-    return env
 
 
 def control(env, path, body):
@@ -76,7 +66,7 @@ def run(env, *args):
 
 
 def main():
-    env = sandbox()
+    env = fedlib.sandbox_env()
     account, role = env["PGIAM_SANDBOX_ACCOUNT"], env["PGIAM_SANDBOX_SSO_ROLE_NAME"]
     secrets_seen = []
     with tempfile.TemporaryDirectory() as home:

@@ -17,22 +17,12 @@ import time
 sys.path.insert(0, os.path.join(os.environ["PGIAM_SOURCE_ROOT"], "tests", "sandbox"))
 import sts_federation as fed  # noqa: E402
 
+import fedlib
+
 BIN = os.environ["PGIAM_BIN"]
 failures = []
 
 
-def sandbox():
-    path = os.environ.get("PGIAM_SANDBOX_ENV")
-    if not path or not os.path.exists(path):
-        print("no sandbox (PGIAM_SANDBOX_ENV)")
-        sys.exit(77)
-    env = dict(os.environ)
-    with open(path) as f:
-        for line in f:
-            if line.startswith("export "):
-                k, v = line[7:].rstrip("\n").split("=", 1)
-                env[k] = v.strip("'")
-    return env
 
 
 def jwt(env, sub, exp_in=600):
@@ -54,7 +44,7 @@ def check(cond, what, out=""):
 
 
 def main():
-    env = sandbox()
+    env = fedlib.sandbox_env()
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "token")
         tokens = []

@@ -6,38 +6,23 @@ then runs from the cache with no code; a damaged cache file is ignored (the role
 assumed again); `cache_credentials = false` caches nothing; `pgiam logout --profile`
 deletes the profile's sessions and `pgiam logout` all of them. Runs alone: it counts the
 shared emulator's AssumeRole calls. Skipped (77) without PGIAM_SANDBOX_ENV."""
-import base64
 import glob
-import hashlib
-import hmac
 import json
 import os
 import re
 import stat
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
+import fedlib
+
 BIN = os.environ["PGIAM_BIN"]
 failures = []
 
 
-def sandbox():
-    path = os.environ.get("PGIAM_SANDBOX_ENV")
-    if not path or not os.path.exists(path):
-        print("no sandbox (PGIAM_SANDBOX_ENV)")
-        sys.exit(77)
-    env = dict(os.environ)
-    with open(path) as f:
-        for line in f:
-            if line.startswith("export "):
-                k, v = line[7:].rstrip("\n").split("=", 1)
-                env[k] = v.strip("'")
-    env.pop("PGIAM_NO_CREDENTIAL_CACHE", None)
-    return env
 
 
 def assume_count(env):
@@ -46,11 +31,6 @@ def assume_count(env):
         return json.loads(r.read()).get("actions", {}).get("AssumeRole", 0)
 
 
-def totp(secret, at):
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    mac = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
-    off = mac[-1] & 0x0F
-    return "%06d" % ((struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
 def check(cond, what, out=""):
@@ -65,7 +45,8 @@ def run(env, profiles, profile, *args):
 
 
 def main():
-    env = sandbox()
+    env = fedlib.sandbox_env()
+    env.pop("PGIAM_NO_CREDENTIAL_CACHE", None)  # this test is about the cache
     with tempfile.TemporaryDirectory() as d:
         cache = os.path.join(d, "xdg-cache")
         env["XDG_CACHE_HOME"] = cache
@@ -124,7 +105,7 @@ def main():
         # MFA: asked once, then the cache
         while int(time.time()) % 30 > 25:
             time.sleep(0.5)
-        code = totp(env["PGIAM_SANDBOX_MFA_SECRET"], time.time())
+        code = fedlib.totp(env["PGIAM_SANDBOX_MFA_SECRET"], time.time())
         rc, out = run(dict(env, PGIAM_MFA_CODE=code), profiles, "mfa", "token")
         check(rc == 0, "the MFA role with a code failed", out)
         rc, out = run(env, profiles, "mfa", "token")

@@ -6,50 +6,25 @@ gets AWS's own message in one line; no code and no terminal is one line; the sam
 without mfa_serial in the profile is refused with a hint naming mfa_serial; the login's
 token is accepted by the sandbox's botocore verifier; no code reaches the output.
 Skipped (77) without PGIAM_SANDBOX_ENV."""
-import base64
-import hashlib
-import hmac
 import os
 import pty
 import re
 import select
-import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 
+import fedlib
+
 BIN = os.environ["PGIAM_BIN"]
 failures = []
 
 
-def sandbox():
-    path = os.environ.get("PGIAM_SANDBOX_ENV")
-    if not path or not os.path.exists(path):
-        print("no sandbox (PGIAM_SANDBOX_ENV)")
-        sys.exit(77)
-    env = dict(os.environ)
-    with open(path) as f:
-        for line in f:
-            if line.startswith("export "):
-                k, v = line[7:].rstrip("\n").split("=", 1)
-                env[k] = v.strip("'")
-    return env
 
 
-def totp(secret, at):
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    mac = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
-    off = mac[-1] & 0x0F
-    return "%06d" % ((struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
-def fresh_code(secret):
-    """A code that stays valid for the next few seconds (not at a step's very end)."""
-    while int(time.time()) % 30 > 25:
-        time.sleep(0.5)
-    return totp(secret, time.time())
 
 
 def check(cond, what, out=""):
@@ -87,7 +62,7 @@ def run_on_pty(env, profiles, answer, *args):
 
 
 def main():
-    env = sandbox()
+    env = fedlib.sandbox_env()
     secret, serial = env["PGIAM_SANDBOX_MFA_SECRET"], env["PGIAM_SANDBOX_MFA_SERIAL"]
     with tempfile.TemporaryDirectory() as d:
         with open(os.path.join(env["PGIAM_SANDBOX_PROFILES"], "sandbox-ro.ini")) as f:
@@ -103,12 +78,12 @@ def main():
             f.write(base)
         codes = []
 
-        code = fresh_code(secret)
+        code = fedlib.fresh_code(secret)
         codes.append(code)
         rc, out = run(dict(env, PGIAM_MFA_CODE=code), d, "sql", "-c", "select 1 as one")
         check(rc == 0 and '"one"' in out, "PGIAM_MFA_CODE did not get a login", out)
 
-        wrong = "%06d" % ((int(totp(secret, time.time())) + 500000) % 1000000)
+        wrong = "%06d" % ((int(fedlib.totp(secret, time.time())) + 500000) % 1000000)
         rc, out = run(dict(env, PGIAM_MFA_CODE=wrong), d, "whoami")
         check(rc != 0 and "MultiFactorAuthentication failed" in out and
               len(out.strip().splitlines()) == 1, "a wrong code is not AWS's one line", out)
@@ -120,7 +95,7 @@ def main():
         rc, out = run(dict(env, PGIAM_MFA_CODE="12ab"), d, "whoami")
         check(rc != 0 and "six digits" in out, "a malformed code is not refused", out)
 
-        code = fresh_code(secret)
+        code = fedlib.fresh_code(secret)
         codes.append(code)
         rc, out = run_on_pty(env, d, code, "whoami")
         check(rc == 0 and "MFA code for %s:" % serial in out and

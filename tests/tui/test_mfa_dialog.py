@@ -4,22 +4,17 @@ dialog naming the device ARN; the digits show masked; a wrong code ends the conn
 AWS's message (the screen stays usable) and `r` asks again; the right code connects.
 The codes reach neither the screen nor the event log. Skipped (77) without
 PGIAM_SANDBOX_ENV."""
-import base64
-import hashlib
-import hmac
 import os
 import re
-import struct
+import sys
 import time
 
 from tuilib import BIN, Fail, Tmux, run, sandbox_env, tempdir
 
+sys.path.insert(0, os.path.join(os.environ["PGIAM_SOURCE_ROOT"], "tests", "sandbox"))
+from sts_federation import totp  # noqa: E402  (the emulator's own TOTP)
 
-def totp(secret, at):
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    mac = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
-    off = mac[-1] & 0x0F
-    return "%06d" % ((struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000)
+
 
 
 def main():
