@@ -386,11 +386,21 @@ int pgiam_sts_report_error(const pgiam_sts_error *err, const char *action, long 
 	const char *code = err->code;
 	const char *src = source && *source ? source : "the source credentials";
 
-	if (strcmp(code, "AccessDenied") == 0)
+	/* say only what was sent: the action names an external ID when one went out */
+	if (strcmp(code, "AccessDenied") == 0 && strstr(action, "WithWebIdentity"))
+		return pgiam_error_set(PGIAM_EDENIED,
+			"STS denied %s: the role's trust policy does not trust this web identity (its "
+			"issuer, audience or subject) (%s: %s)", action, code, err->message);
+	if (strcmp(code, "AccessDenied") == 0 && strstr(action, " with an external ID"))
 		return pgiam_error_set(PGIAM_EDENIED,
 			"STS denied %s: the role's trust policy does not allow this principal with this external ID "
 			"(check role_arn, external_id and the role's trust policy) (%s: %s)",
 			action, code, err->message);
+	if (strcmp(code, "AccessDenied") == 0)
+		return pgiam_error_set(PGIAM_EDENIED,
+			"STS denied %s: the role's trust policy does not allow this principal; no external "
+			"ID was sent (if the trust policy requires sts:ExternalId, set external_id) "
+			"(check role_arn and the role's trust policy) (%s: %s)", action, code, err->message);
 	/* the source's fault, not STS's: the class says so to the callers */
 	if (strcmp(code, "ExpiredToken") == 0)
 		return pgiam_error_set_class(PGIAM_ECLASS_CREDENTIALS, PGIAM_EEXPIRED,
@@ -670,7 +680,8 @@ int pgiam_sts_assume_role(pgiam_sts_assumed *out, const pgiam_sts_config *cfg,
 		error = pgiam_error_set(PGIAM_EINVAL, "AssumeRole needs a role ARN and a session name");
 		goto cleanup;
 	}
-	snprintf(action, sizeof(action), "AssumeRole of %s", params->role_arn);
+	snprintf(action, sizeof(action), "AssumeRole of %s%s", params->role_arn,
+		params->external_id && *params->external_id ? " with an external ID" : "");
 	snprintf(dur, sizeof(dur), "%d", params->duration > 0 ? params->duration : 3600);
 	if ((error = pgiam_buf_puts(&body, "Action=AssumeRole&Version=2011-06-15")) < 0 ||
 	    (error = put_param(&body, "RoleArn", params->role_arn)) < 0 ||

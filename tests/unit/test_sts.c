@@ -179,7 +179,7 @@ static int error_for(const char *code, const char *message, long status, time_t 
 	assert_int_equal(pgiam_sts_parse_error(&err, xml, strlen(xml)), 0);
 	assert_string_equal(err.code, code);
 	assert_string_equal(err.type, "Sender");
-	return pgiam_sts_report_error(&err, "AssumeRole of arn:aws:iam::123456789012:role/r",
+	return pgiam_sts_report_error(&err, "AssumeRole of arn:aws:iam::123456789012:role/r with an external ID",
 		status, server_date, now, "environment", 1);
 }
 
@@ -258,6 +258,21 @@ static void test_error_message_is_one_line(void **state)
 	(void)state;
 	error_for("AccessDenied", "User: arn:aws:iam::1:user/x\nis not authorized", 403, 0, 0);
 	assert_null(strchr(pgiam_error_last(), '\n'));
+}
+
+/* AccessDenied says only what was sent: an external ID, none, or a web identity. */
+static void test_access_denied_names_what_was_sent(void **state)
+{
+	pgiam_sts_error err = { "Sender", "AccessDenied", "User: x is not authorized" };
+
+	(void)state;
+	pgiam_sts_report_error(&err, "AssumeRole of arn:aws:iam::1:role/r", 403, 0, 0, "env", 1);
+	assert_null(strstr(pgiam_error_last(), "with this external ID"));
+	assert_non_null(strstr(pgiam_error_last(), "no external ID was sent"));
+	pgiam_sts_report_error(&err, "AssumeRoleWithWebIdentity of arn:aws:iam::1:role/r", 403, 0,
+		0, "env", 1);
+	assert_non_null(strstr(pgiam_error_last(), "does not trust this web identity"));
+	assert_null(strstr(pgiam_error_last(), "external ID"));
 }
 
 static void test_not_an_error_response(void **state)
@@ -343,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_skew_is_measured_from_date),
 		cmocka_unit_test(test_error_message_is_one_line),
 		cmocka_unit_test(test_not_an_error_response),
+		cmocka_unit_test(test_access_denied_names_what_was_sent),
 		cmocka_unit_test(test_endpoint),
 		cmocka_unit_test(test_ascii_only_in_single_byte_locale),
 	};
