@@ -73,7 +73,8 @@ def main():
         for line in s.splitlines():
             m = re.search(r"@\S+\s+(\d+)\s*$", line)
             if m:
-                ages.add(display_width(line[:m.start(1)]))
+                # numbers are right-aligned: their last digits line up
+                ages.add(display_width(line[:m.end(1)]))
         if len(ages) != 1:
             raise Fail("the age column does not line up %s:\n%s" % (sorted(ages), s))
         t.send("F10")
