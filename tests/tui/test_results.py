@@ -4,7 +4,9 @@ count (MOVE ALL on the server), PgUp and Home come back; numbers are right-align
 under their header; a resize then End shows the last row again; Enter shows a JSONB
 cell pretty-printed; y copies a cell with OSC 52 (seen in tmux's buffer, set-clipboard
 on); e exports the whole result, compared byte for byte with psql's \\copy … csv
-header; a script's two result sets are both reachable (Tab). The browser draws with the
+header; a script's two result sets are both reachable (Tab); inside the user's
+transaction End cancelled while the server counts leaves it open, not failed; 120
+columns scroll to the last with the first kept. The browser draws with the
 same grid (issue 13's grid quality): big_table's ids right-aligned, and End then a
 smaller terminal still shows the last row (the page is read again for the new size;
 before, the start of the longer last page stayed). Skipped (77) without
@@ -65,6 +67,53 @@ def browse_grid(t, env):
     t.wait_stable(r"S I U D: SELECT")
     t.send("Escape")
     t.wait_stable(r"Enter opens a schema")
+    t.send("Escape")
+    t.wait_for(r"(?m)^SQL>")
+
+
+def in_transaction(t):
+    """Inside the user's transaction: the cursor behind a savepoint; End cancelled while
+    the server counts leaves the transaction open, not failed."""
+    t.type("begin")
+    t.send("Enter")
+    t.wait_for(r"in transaction")
+    t.type("select a.g * 10000 + b.g as n from generate_series(0, 5999) a(g), "
+           "generate_series(1, 10000) b(g)")
+    t.send("Enter")
+    t.wait_for(r"\(\? rows: End counts them\)")
+    t.send("F6")
+    t.wait_for(r"pgiam · Result")
+    t.send("End")
+    t.wait_for(r"reading rows…")
+    t.send("Escape")
+    s = t.wait_stable(r"reading rows was cancelled: the cursor is closed")
+    if "failed transaction" in s or "in transaction" not in s:
+        raise Fail("a cancelled read failed or ended the user's transaction:\n" + s)
+    t.send("Escape")
+    t.wait_for(r"(?m)^SQL>")
+    t.type("select 6 * 7 as answer")
+    t.send("Enter")
+    s = t.wait_stable(r"(?m)^\s+42\s*$")
+    if "in transaction" not in s:
+        raise Fail("the transaction did not stay open:\n" + s)
+    t.type("rollback")
+    t.send("Enter")
+    t.wait_for(r"in transaction", absent=True)
+
+
+def wide(t):
+    """120 columns: the last one is reached by moving right, the first stays."""
+    t.type("select " + ", ".join("%d as c%d" % (i, i) for i in range(1, 121)))
+    t.send("Enter")
+    t.wait_for(r"\(1 row\) SELECT 1")
+    t.send("F6")
+    t.wait_for(r"pgiam · Result")
+    for _ in range(12):
+        t.send(*(["l"] * 10))
+    s = t.wait_stable(r"\bc120\s*$|\bc120\b")
+    names = [l for l in s.splitlines() if re.match(r"^\s*c1\s", l)]
+    if not names or "c120" not in names[0]:
+        raise Fail("the first column is not frozen beside the last:\n" + s)
     t.send("Escape")
     t.wait_for(r"(?m)^SQL>")
 
@@ -152,6 +201,8 @@ def main():
         s = t.wait_stable(r"first set")
         t.send("Escape")
         t.wait_for(r"(?m)^SQL>")
+        in_transaction(t)
+        wide(t)
         browse_grid(t, env)
         t.send("F10")
         t.wait_for(r"PGIAM-EXITED")
