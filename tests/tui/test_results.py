@@ -4,7 +4,8 @@ count (MOVE ALL on the server), PgUp and Home come back; numbers are right-align
 under their header; a resize then End shows the last row again; Enter shows a JSONB
 cell pretty-printed; y copies a cell with OSC 52 (seen in tmux's buffer, set-clipboard
 on); e exports the whole result, compared byte for byte with psql's \\copy … csv
-header; a script's two result sets are both reachable (Tab); inside the user's
+header; a script's two result sets are both reachable (Tab), and a result that is not
+read through the cursor says it was cut at 2,000 rows; inside the user's
 transaction End cancelled while the server counts leaves it open, not failed; 120
 columns scroll to the last with the first kept. The browser draws with the
 same grid (issue 13's grid quality): big_table's ids right-aligned, and End then a
@@ -199,6 +200,16 @@ def main():
         t.send("F6")
         t.send("Tab")
         s = t.wait_stable(r"first set")
+        t.send("Escape")
+        t.wait_for(r"(?m)^SQL>")
+        # not a plain SELECT (a script): read as it comes, its first 2,000 rows kept, and
+        # the footer says the rest was not
+        t.type("select g from generate_series(1, 3000) g; select 'after' as two")
+        t.send("Enter")
+        t.wait_stable(r"1: SELECT 3000\s+2: SELECT 1")
+        t.send("F6")
+        t.send("BTab")
+        t.wait_stable(r"\(2000 rows, more not kept")
         t.send("Escape")
         t.wait_for(r"(?m)^SQL>")
         in_transaction(t)
