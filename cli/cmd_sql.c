@@ -215,7 +215,8 @@ static int export_event(const pgiam_session_event *ev, pgiam_session *s, sql_run
 			request_cancel(s, run);
 			return 1;
 		}
-		export_progress(run, 0);
+		if (!(pgiam_export_rows(run->exp) & 4095))   /* the clock, not every row */
+			export_progress(run, 0);
 		return 1;
 	}
 	/* the first result ended (its command tag): the file is complete */

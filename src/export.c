@@ -230,7 +230,11 @@ static int flush(pgiam_export *e)
 			return pgiam_error_set(PGIAM_EIO, "%s: %s", e->path, strerror(errno));
 		off += (size_t)n;
 	}
-	pgiam_buf_clear(&e->pending);
+	/* emptied, not wiped: the rows go to the file anyway, and wiping 256 KiB at every
+	 * flush was a tenth of an export's time */
+	e->pending.len = 0;
+	if (e->pending.ptr)
+		e->pending.ptr[0] = '\0';
 	return 0;
 }
 

@@ -4,14 +4,20 @@ count (MOVE ALL on the server), PgUp and Home come back; numbers are right-align
 under their header; a resize then End shows the last row again; Enter shows a JSONB
 cell pretty-printed; y copies a cell with OSC 52 (seen in tmux's buffer, set-clipboard
 on); e exports the whole result, compared byte for byte with psql's \\copy … csv
-header; a script's two result sets are both reachable (Tab). Skipped (77) without
+header; a script's two result sets are both reachable (Tab), and a result that is not
+read through the cursor says it was cut at 2,000 rows; inside the user's
+transaction End cancelled while the server counts leaves it open, not failed; 120
+columns scroll to the last with the first kept. The browser draws with the
+same grid (issue 13's grid quality): big_table's ids right-aligned, and End then a
+smaller terminal still shows the last row (the page is read again for the new size;
+before, the start of the longer last page stayed). Skipped (77) without
 PGIAM_SANDBOX_ENV."""
 import os
 import re
 import subprocess
 import tempfile
 
-from tuilib import Fail, Tmux, run, sandbox_env
+from tuilib import Fail, Tmux, admin_sql, run, sandbox_env, select_line
 
 BIG = "select g as n, 'row ' || g as label from generate_series(1, 200000) g"
 
@@ -32,6 +38,85 @@ def right_aligned(t, s):
         ends.add(line.index(" row %d" % n))
     if len(ends) != 1:
         raise Fail("the numbers are not right-aligned (ends %r):\n%s" % (ends, s))
+
+
+def browse_grid(t, env):
+    """The browser's grid: numbers right-aligned; End, then a smaller terminal."""
+    last = int(admin_sql(env, "SELECT max(id) FROM big_table").strip())
+    t.send("F5")
+    t.wait_for(r"public\s+\d+ tables")
+    select_line(t, r"^\s*public\s")
+    t.send("Enter")
+    t.wait_for(r"big_table")
+    select_line(t, r"\bbig_table\s+table")
+    t.send("Enter")
+    s = t.wait_stable(r"rows · first page[\s\S]*\n\s*10\s+user 10\b")
+    ends = {len(re.search(r"(?m)^.*\b%d(?=\s+user %d\b)" % (n, n), s).group(0))
+            for n in (1, 9, 10)}
+    if len(ends) != 1:
+        raise Fail("the browser's ids are not right-aligned:\n" + s)
+    if "bigint" not in s:
+        raise Fail("no types line in the browser's grid:\n" + s)
+    t.send("End")
+    t.wait_stable(r"\buser %d\b" % last)
+    t.resize(100, 14)
+    t.wait_for(r"READ-ONLY")
+    s = t.wait_stable(r"(?s)last page.*\buser %d\b" % last)
+    t.resize(100, 30)
+    t.wait_for(r"READ-ONLY")
+    t.send("Escape")
+    t.wait_stable(r"S I U D: SELECT")
+    t.send("Escape")
+    t.wait_stable(r"Enter opens a schema")
+    t.send("Escape")
+    t.wait_for(r"(?m)^SQL>")
+
+
+def in_transaction(t):
+    """Inside the user's transaction: the cursor behind a savepoint; End cancelled while
+    the server counts leaves the transaction open, not failed."""
+    t.type("begin")
+    t.send("Enter")
+    t.wait_for(r"in transaction")
+    t.type("select a.g * 10000 + b.g as n from generate_series(0, 5999) a(g), "
+           "generate_series(1, 10000) b(g)")
+    t.send("Enter")
+    t.wait_for(r"\(\? rows: End counts them\)")
+    t.send("F6")
+    t.wait_for(r"pgiam · Result")
+    t.send("End")
+    t.wait_for(r"reading rows…")
+    t.send("Escape")
+    s = t.wait_stable(r"reading rows was cancelled: the cursor is closed")
+    if "failed transaction" in s or "in transaction" not in s:
+        raise Fail("a cancelled read failed or ended the user's transaction:\n" + s)
+    t.send("Escape")
+    t.wait_for(r"(?m)^SQL>")
+    t.type("select 6 * 7 as answer")
+    t.send("Enter")
+    s = t.wait_stable(r"(?m)^\s+42\s*$")
+    if "in transaction" not in s:
+        raise Fail("the transaction did not stay open:\n" + s)
+    t.type("rollback")
+    t.send("Enter")
+    t.wait_for(r"in transaction", absent=True)
+
+
+def wide(t):
+    """120 columns: the last one is reached by moving right, the first stays."""
+    t.type("select " + ", ".join("%d as c%d" % (i, i) for i in range(1, 121)))
+    t.send("Enter")
+    t.wait_for(r"\(1 row\) SELECT 1")
+    t.send("F6")
+    t.wait_for(r"pgiam · Result")
+    for _ in range(12):
+        t.send(*(["l"] * 10))
+    s = t.wait_stable(r"\bc120\s*$|\bc120\b")
+    names = [l for l in s.splitlines() if re.match(r"^\s*c1\s", l)]
+    if not names or "c120" not in names[0]:
+        raise Fail("the first column is not frozen beside the last:\n" + s)
+    t.send("Escape")
+    t.wait_for(r"(?m)^SQL>")
 
 
 def main():
@@ -116,6 +201,20 @@ def main():
         t.send("Tab")
         s = t.wait_stable(r"first set")
         t.send("Escape")
+        t.wait_for(r"(?m)^SQL>")
+        # not a plain SELECT (a script): read as it comes, its first 2,000 rows kept, and
+        # the footer says the rest was not
+        t.type("select g from generate_series(1, 3000) g; select 'after' as two")
+        t.send("Enter")
+        t.wait_stable(r"1: SELECT 3000\s+2: SELECT 1")
+        t.send("F6")
+        t.send("BTab")
+        t.wait_stable(r"\(2000 rows, more not kept")
+        t.send("Escape")
+        t.wait_for(r"(?m)^SQL>")
+        in_transaction(t)
+        wide(t)
+        browse_grid(t, env)
         t.send("F10")
         t.wait_for(r"PGIAM-EXITED")
         t.check_sanitizers()
