@@ -95,7 +95,7 @@ int pgiam_cmd_grants(int argc, char **argv)
 		goto cleanup;
 	}
 	if (as_json) {
-		if (pgiam_grants_json(&json, g, 1) < 0) {
+		if (pgiam_grants_json(&json, g, 0) < 0) {
 			pgiam_cli_error("grants", NULL);
 			rc = 1;
 			goto cleanup;
