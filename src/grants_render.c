@@ -241,9 +241,9 @@ static void render_privs_table(out *o, const char *title, json_object *privs)
 	json_object_object_foreach(privs, key, val) {
 		pgiam_buf_clear(&o->tmp);
 		via_text(&o->tmp, val);
-		say(o, PGIAM_GRANTS_PLAIN, "  %-10s %-3s %s%s%s", key,
+		say(o, PGIAM_GRANTS_PLAIN, "  %-10s %s%s%s%s", key,
 			pgiam__grants_bool(val, "held") ? "yes" : "no",
-			pgiam_buf_cstr(&o->tmp)[0] ? "via " : "", pgiam_buf_cstr(&o->tmp),
+			pgiam_buf_cstr(&o->tmp)[0] ? " via " : "", pgiam_buf_cstr(&o->tmp),
 			pgiam__grants_bool(val, "grantable") ? " (grantable)" : "");
 	}
 }

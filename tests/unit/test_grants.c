@@ -133,24 +133,33 @@ static json_object *at(json_object *o, const char *path)
 	return o;
 }
 
+/* The string at path; fails (not crashes) when there is none. */
+static const char *s_at(json_object *doc, const char *path)
+{
+	json_object *o = at(doc, path);
+
+	assert_non_null(o);
+	return json_object_get_string(o);
+}
+
 static void test_json_shape(void **state)
 {
 	pgiam_grants *g = make();
 	json_object *doc = doc_of(g);
 
 	(void)state;
-	assert_string_equal(json_object_get_string(at(doc, "sql.current_user")), "iam_ro_user");
-	assert_string_equal(json_object_get_string(at(doc, "sql.tables.0.name")), "customers");
-	assert_string_equal(json_object_get_string(at(doc, "sql.tables.0.kind")), "table");
+	assert_string_equal(s_at(doc, "sql.current_user"), "iam_ro_user");
+	assert_string_equal(s_at(doc, "sql.tables.0.name"), "customers");
+	assert_string_equal(s_at(doc, "sql.tables.0.kind"), "table");
 	assert_true(json_object_get_boolean(at(doc, "sql.tables.0.privileges.SELECT.held")));
-	assert_string_equal(json_object_get_string(at(doc, "sql.tables.0.privileges.SELECT.via.0")),
+	assert_string_equal(s_at(doc, "sql.tables.0.privileges.SELECT.via.0"),
 		"readonly_role");
 	assert_int_equal(json_object_array_length(at(doc, "sql.tables.0.privileges.INSERT.via")), 0);
 	assert_true(json_object_get_boolean(at(doc, "sql.tables.0.columns.salary.UPDATE.held")));
 	assert_true(json_object_get_boolean(at(doc, "sql.tables.0.rls.enabled")));
-	assert_string_equal(json_object_get_string(at(doc, "sql.tables.1.kind")), "view");
+	assert_string_equal(s_at(doc, "sql.tables.1.kind"), "view");
 	/* SELECT held with no ACL entry: pg_read_all_data, inherited through readonly_role */
-	assert_string_equal(json_object_get_string(at(doc, "sql.tables.1.privileges.SELECT.via.0")),
+	assert_string_equal(s_at(doc, "sql.tables.1.privileges.SELECT.via.0"),
 		"pg_read_all_data");
 	/* INSERT held with nothing to explain it: the server's word, marked */
 	assert_true(json_object_get_boolean(at(doc, "sql.tables.1.privileges.INSERT.unexplained")));
@@ -158,7 +167,7 @@ static void test_json_shape(void **state)
 	assert_true(json_object_get_boolean(at(doc, "sql.bypasses_grants")));
 	assert_true(json_object_get_boolean(at(doc, "sql.rds_iam")));
 	assert_false(json_object_get_boolean(at(doc, "sql.schemas.1.usage")));
-	assert_string_equal(json_object_get_string(at(doc, "sql.functions.0.privileges.EXECUTE.via.0")),
+	assert_string_equal(s_at(doc, "sql.functions.0.privileges.EXECUTE.via.0"),
 		"PUBLIC");
 	assert_true(json_object_get_boolean(at(doc, "sql.database_privileges.CONNECT.held")));
 	assert_null(at(doc, "iam"));   /* not set without a session */
