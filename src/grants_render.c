@@ -117,27 +117,46 @@ static void via_text(pgiam_buf *b, json_object *p)
 			"the server says held; no ACL entry explains it");
 }
 
-/* "r-----t" into letters, "SELECT readonly_role; TRIGGER owner" into through. */
+/* "r-----t" into letters; into through the held privileges grouped by the roles they
+ * are held through: "SELECT, INSERT via iam_rw_user; TRIGGER via owner". */
 static void privs_text(char *letters, size_t max, pgiam_buf *through, json_object *privs)
 {
-	size_t n = 0;
+	pgiam_buf via[8] = { PGIAM_BUF_INIT, PGIAM_BUF_INIT, PGIAM_BUF_INIT, PGIAM_BUF_INIT,
+		PGIAM_BUF_INIT, PGIAM_BUF_INIT, PGIAM_BUF_INIT, PGIAM_BUF_INIT };
+	pgiam_buf names[8] = { PGIAM_BUF_INIT, PGIAM_BUF_INIT, PGIAM_BUF_INIT, PGIAM_BUF_INIT,
+		PGIAM_BUF_INIT, PGIAM_BUF_INIT, PGIAM_BUF_INIT, PGIAM_BUF_INIT };
+	size_t n = 0, groups = 0, k;
 
 	pgiam_buf_clear(through);
 	if (privs) {
 		json_object_object_foreach(privs, key, val) {
+			pgiam_buf v = PGIAM_BUF_INIT;
 			int held = pgiam__grants_bool(val, "held");
 
 			if (n + 1 < max)
 				letters[n++] = held ? letter(key, 0) : '-';
 			if (!held)
 				continue;
-			pgiam_buf_printf(through, "%s%s ", pgiam_buf_cstr(through)[0] ? "; " : "", key);
-			via_text(through, val);
+			via_text(&v, val);
 			if (pgiam__grants_bool(val, "grantable"))
-				pgiam_buf_puts(through, " (grantable)");
+				pgiam_buf_puts(&v, " (grantable)");
+			for (k = 0; k < groups && strcmp(pgiam_buf_cstr(&via[k]), pgiam_buf_cstr(&v)); k++)
+				;
+			if (k == groups && groups < 8)
+				pgiam_buf_puts(&via[groups++], pgiam_buf_cstr(&v));
+			if (k < groups)
+				pgiam_buf_printf(&names[k], "%s%s", pgiam_buf_cstr(&names[k])[0] ? ", " : "", key);
+			pgiam_buf_dispose(&v);
 		}
 	}
 	letters[n] = '\0';
+	for (k = 0; k < groups; k++)
+		pgiam_buf_printf(through, "%s%s%s%s", k ? "; " : "", pgiam_buf_cstr(&names[k]),
+			pgiam_buf_cstr(&via[k])[0] ? " via " : "", pgiam_buf_cstr(&via[k]));
+	for (k = 0; k < 8; k++) {
+		pgiam_buf_dispose(&via[k]);
+		pgiam_buf_dispose(&names[k]);
+	}
 	if (!pgiam_buf_cstr(through)[0])
 		pgiam_buf_puts(through, "none");
 }

@@ -218,8 +218,8 @@ def main(env):
         text = grants(env, "sandbox-ro")
         check(f"{NOUSAGE}" in text and "no USAGE" in text, "text: the schema without USAGE")
         line = [l for l in text.splitlines() if l.strip().startswith("customers ")]
-        check(line and "r------" in line[0] and "SELECT readonly_role" in line[0],
-              f"text: customers r------ SELECT readonly_role ({line})")
+        check(line and "r------" in line[0] and "SELECT via readonly_role" in line[0],
+              f"text: customers r------ SELECT via readonly_role ({line})")
         text_rw = grants(env, "sandbox-rw", "--schema", FX)
         check("row security: enabled" in text_rw and "policy own_rows" in text_rw,
               "text: row security and its policies")

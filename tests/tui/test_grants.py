@@ -32,7 +32,7 @@ def main():
             raise Fail("the external ID is shown whole:\n" + s)
         t.send("End")
         s = t.wait_for(r"objects in \d+ schemas; held is the server's")
-        if not re.search(r"(?m)^\s*customers\s+table\s+r------\s+SELECT readonly_role\s*$", s):
+        if not re.search(r"(?m)^\s*customers\s+table\s+r------\s+SELECT via readonly_role\s*$", s):
             raise Fail("customers is not r------ via readonly_role:\n" + s)
         t.send("q")
         t.wait_for(r"(?m)^SQL>")

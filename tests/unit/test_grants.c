@@ -237,7 +237,7 @@ static void test_render(void **state)
 	(void)state;
 	assert_int_equal(pgiam_grants_render(g, collect, &l), 0);
 	t = pgiam_buf_cstr(&l.text);
-	assert_non_null(strstr(t, "r-       SELECT readonly_role"));
+	assert_non_null(strstr(t, "r-       SELECT via readonly_role"));
 	assert_non_null(strstr(t, "column salary"));
 	assert_non_null(strstr(t, "row security: enabled, active for this role; 1 of 1 policy apply"));
 	assert_non_null(strstr(t, "policy mine  SELECT permissive  to readonly_role  applies  USING ((a = 1))"));
