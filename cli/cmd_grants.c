@@ -3,7 +3,8 @@
  * The core computes it (src/grants.h, one statement whatever the number of tables);
  * this file parses options, connects, and prints the core's text or JSON.
  *
- * Exit status: 0, 1 when connecting or the statement failed (one line on stderr),
+ * Exit status: 0, 1 when connecting or the statement failed or --schema names no
+ * schema (one line on stderr),
  * 2 for usage, or the session options' status (a profile that does not load). */
 #include "cli.h"
 #include "cli_session.h"
@@ -91,6 +92,12 @@ int pgiam_cmd_grants(int argc, char **argv)
 		pgiam_auth_whoami(pgiam_session_auth(s));
 	if (pgiam_grants_fetch(&g, s, pgiam_cli_session_profile(&opts), &go) < 0) {
 		pgiam_cli_error("grants", NULL);
+		rc = 1;
+		goto cleanup;
+	}
+	if (go.schema && !pgiam_grants_schema_count(g)) {
+		pgiam_cli_printf(stderr, "pgiam: grants: no schema '%.80s' in this database (system "
+			"schemas are left out)\n", go.schema);
 		rc = 1;
 		goto cleanup;
 	}

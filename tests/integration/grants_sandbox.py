@@ -215,6 +215,15 @@ def main(env):
               {o["schema"] for o in one["sql"]["tables"]} == {FX},
               "--schema: only that schema")
 
+        r = subprocess.run([BIN, "grants", "--profiles", env["PGIAM_SANDBOX_PROFILES"],
+                            "--profile", "sandbox-ro", "--schema", "no_such_schema"],
+                           capture_output=True, text=True, timeout=90, env=dict(os.environ, **env))
+        check(r.returncode == 1 and not r.stdout and r.stderr.count("\n") == 1 and
+              "no schema 'no_such_schema'" in r.stderr, f"--schema of no schema: one line, "
+              f"exit 1 ({r.returncode}: {r.stderr.strip()})")
+        r = subprocess.run([BIN, "grants", "--bogus"], capture_output=True, text=True)
+        check(r.returncode == 2 and r.stderr.count("\n") == 1, "an unknown option: one line, exit 2")
+
         text = grants(env, "sandbox-ro")
         check(f"{NOUSAGE}" in text and "no USAGE" in text, "text: the schema without USAGE")
         line = [l for l in text.splitlines() if l.strip().startswith("customers ")]
