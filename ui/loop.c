@@ -409,7 +409,7 @@ static unsigned global_action(pgiam_app *app, pgiam_action a)
 		if (top(app)->ops == &pgiam_screen_grants)
 			return PGIAM_REACT_NONE;
 		if (!app->conn || pgiam_conn_status_of(app->conn)->state != PGIAM_CONN_CONNECTED) {
-			pgiam_app_message(app, PGIAM_ROLE_WARN, "grants: connect first (F6 works when connected)");
+			pgiam_app_message(app, PGIAM_ROLE_WARN, "grants: connect first (F7 works when connected)");
 			return PGIAM_REACT_REDRAW;
 		}
 		return pgiam_app_push(app, &pgiam_screen_grants, NULL);

@@ -1,4 +1,4 @@
-/* screen_grants.c - the Grants screen (F6 when connected): what the logged-in IAM
+/* screen_grants.c - the Grants screen (F7 when connected): what the logged-in IAM
  * database user may do and through which role, the same answer as `pgiam grants`.
  *
  * The core builds the one statement and reads its rows (src/grants.h); it runs

@@ -11,7 +11,7 @@ readonly_role on each) with the admin connection, in batches, and drops it at th
     command: IAM login, connect, the statement, JSON), and the same on a schema with
     no tables (so the difference is the statement and its rendering);
   - the same without --schema (every schema: public too);
-  - the Grants screen: F6 on the connected screen until its title says it is done;
+  - the Grants screen: F7 on the connected screen until its title says it is done;
   - psql's \\dp zz_grants_bench.* as iam_ro_user (the admin's socket, SET ROLE), the
     peer that shows ACLs without via or has_*_privilege.
 usage: tests/bench/grants.py [TABLES] [RUNS]   (PGIAM_BIN picks the binary)
@@ -80,7 +80,7 @@ def timed_tui(env):
     try:
         t.connect(env, "sandbox-ro")
         t0 = time.monotonic()
-        t.send("F6")
+        t.send("F7")
         t.wait_for(r"Grants: \d+ objects in \d+ schemas", timeout=60)
         return time.monotonic() - t0
     finally:
@@ -121,7 +121,7 @@ def main():
         print(f"    the statement and its JSON: ~{statistics.median(big) - statistics.median(empty):.3f} s")
         print(f"  pgiam grants --json (every schema):        {fmt(every)}")
         print(f"  pgiam grants --schema (text):              {fmt(text)}")
-        print(f"  Grants screen, F6 until drawn:             {fmt(tui)}")
+        print(f"  Grants screen, F7 until drawn:             {fmt(tui)}")
         print(f"  peer: psql \\dp {SCHEMA}.* (socket, no login): {fmt(dp)}")
     finally:
         drop(env)

@@ -1,9 +1,9 @@
-"""test_grants.py - the Grants screen (F6 when connected) against the sandbox: the
+"""test_grants.py - the Grants screen (F7 when connected) against the sandbox: the
 read-only user's screen shows the IAM side (the rds-db:connect resource), the
 memberships tree with rds_iam marked, and customers held as r------ through
 readonly_role; End reaches the summary line; q goes back to the SQL prompt. Inside
-the user's open transaction F6 still reads (on pgiam's own connection) and the
-transaction stays open. F6 before connecting says to connect first. Skipped (77)
+the user's open transaction F7 still reads (on pgiam's own connection) and the
+transaction stays open. F7 before connecting says to connect first. Skipped (77)
 without PGIAM_SANDBOX_ENV."""
 import re
 
@@ -17,7 +17,7 @@ def main():
     t = Tmux(140, 40)
     try:
         s = t.connect(env, "sandbox-ro")
-        t.send("F6")
+        t.send("F7")
         # the title only the finished answer gets; then the lines it needs
         t.wait_for(DONE)
         s = t.wait_stable(r"rds-db:connect")
@@ -42,7 +42,7 @@ def main():
         t.type("BEGIN")
         t.send("Enter")
         t.wait_for(r"in transaction")
-        t.send("F6")
+        t.send("F7")
         t.wait_for(DONE)
         t.send("q")
         s = t.wait_for(r"(?m)^SQL>")
@@ -61,7 +61,7 @@ def main():
         t.start("%s --profiles %s; echo PGIAM-EXITED; sleep 60" % (
             BIN, env["PGIAM_SANDBOX_PROFILES"]), env=env)
         t.wait_for(r"sandbox-ro")
-        t.send("F6")
+        t.send("F7")
         t.wait_for(r"grants: connect first")
         t.check_sanitizers()
     finally:
