@@ -11,7 +11,9 @@ read-only and the read-write IAM users, asserted against the server itself:
   - an RLS policy: enabled, active for the user, the policy that applies and the one
     that does not;
   - a schema without USAGE is listed as such (and its table as unreachable);
-  - the text form says the same (no USAGE, row security, the via).
+  - the text form says the same (no USAGE, row security, the via);
+  - pgiam_grants_object_holds() on a real session (grants_harness.c): one object's
+    holds, column grants, RLS, an unknown object.
 The fixtures live in schemas of the test's own (zz_grants_*, after public so the
 browser tests' first schema stays public) and a group role, created at the start and
 dropped in finally; they add tables that `pgiam check` counts, so the test runs
@@ -79,6 +81,15 @@ def grants(env, profile, *args):
         raise Failure("pgiam grants %s: exit %d\n%s%s" % (" ".join(args), r.returncode,
                                                          r.stdout, r.stderr))
     return r.stdout
+
+
+def harness(env, profile, *args):
+    exe = os.path.join(os.environ["PGIAM_BUILD_ROOT"], "tests", "grants_harness")
+    r = subprocess.run([exe, env["PGIAM_SANDBOX_PROFILES"], profile] + list(args),
+                       capture_output=True, text=True, timeout=90, env=dict(os.environ, **env))
+    if r.returncode:
+        raise Failure("grants_harness %s: exit %d\n%s" % (" ".join(args), r.returncode, r.stderr))
+    return r.stdout.splitlines()
 
 
 def server_truth(env, user):
@@ -223,6 +234,21 @@ def main(env):
               f"exit 1 ({r.returncode}: {r.stderr.strip()})")
         r = subprocess.run([BIN, "grants", "--bogus"], capture_output=True, text=True)
         check(r.returncode == 2 and r.stderr.count("\n") == 1, "an unknown option: one line, exit 2")
+
+        # one object's holds through the core's API (tests/integration/grants_harness.c)
+        h = harness(env, "sandbox-ro", "staff", FX)
+        check(h[0] == f"found 1 {FX}.staff table usage 1 user iam_ro_user" and
+              "SELECT held 0 via" in h and "column name SELECT held 1" in h and
+              "column salary UPDATE held 1" in h and "column salary SELECT held 0" in h,
+              f"object holds: the read-only user's column grants on staff ({h})")
+        h = harness(env, "sandbox-ro", "customers")
+        check("SELECT held 1 via readonly_role" in h and "INSERT held 0 via" in h,
+              "object holds: SELECT on customers via readonly_role, no INSERT")
+        h = harness(env, "sandbox-rw", "staff", FX)
+        check("DELETE held 1 via zz_grants_group" in h and "rls 1 active 1 applying 1" in h,
+              f"object holds: DELETE via the group role, RLS active with one policy ({h})")
+        check(harness(env, "sandbox-ro", "no_such_table")[0].startswith("found 0"),
+              "object holds: an unknown object is not found")
 
         text = grants(env, "sandbox-ro")
         check(f"{NOUSAGE}" in text and "no USAGE" in text, "text: the schema without USAGE")
