@@ -5,7 +5,9 @@ read-only and the read-write IAM users, asserted against the server itself:
     has_function_privilege asked as the admin for that user;
   - via: the read-only user's SELECT on customers is held through readonly_role;
     the read-write user's through itself; a privilege granted to a group role the
-    user holds WITH ADMIN OPTION names the group, and the membership says admin;
+    user holds WITH ADMIN OPTION names the group, and the membership says admin; a
+    role granted to that NOINHERIT group is listed but not inherited (its TRUNCATE
+    is not held);
   - a column grant (SELECT (id, name), UPDATE (salary)) shows per column and agrees
     with has_column_privilege;
   - an RLS policy: enabled, active for the user, the policy that applies and the one
@@ -28,6 +30,7 @@ BIN = os.environ.get("PGIAM_BIN", "")
 FX = "zz_grants_fx"
 NOUSAGE = "zz_grants_nousage"
 GROUP = "zz_grants_group"
+INNER = "zz_grants_inner"
 
 SETUP = f"""
 CREATE SCHEMA {FX};
@@ -38,6 +41,10 @@ GRANT SELECT, INSERT, UPDATE ON {FX}.staff TO iam_rw_user;
 CREATE ROLE {GROUP};
 GRANT {GROUP} TO iam_rw_user WITH ADMIN OPTION;
 GRANT DELETE ON {FX}.staff TO {GROUP};
+CREATE ROLE {INNER};
+ALTER ROLE {GROUP} NOINHERIT;
+GRANT {INNER} TO {GROUP};
+GRANT TRUNCATE ON {FX}.staff TO {INNER};
 ALTER TABLE {FX}.staff ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_rows ON {FX}.staff FOR SELECT TO iam_rw_user USING (owner = current_user);
 CREATE POLICY admins ON {FX}.staff FOR ALL TO pgiam_admin USING (true);
@@ -57,6 +64,9 @@ TEARDOWN = f"""
 DROP SCHEMA IF EXISTS {FX} CASCADE;
 DROP SCHEMA IF EXISTS {NOUSAGE} CASCADE;
 DO $$ BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{INNER}') THEN
+    EXECUTE 'DROP ROLE {INNER}';
+  END IF;
   IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{GROUP}') THEN
     EXECUTE 'REVOKE {GROUP} FROM iam_rw_user';
     EXECUTE 'DROP ROLE {GROUP}';
@@ -190,6 +200,12 @@ def main(env):
         grp = [m for m in rw["sql"]["memberships"] if m["role"] == GROUP]
         check(len(grp) == 1 and grp[0]["admin"] and grp[0]["member"] == "iam_rw_user",
               "the group membership WITH ADMIN OPTION")
+        inner = [m for m in rw["sql"]["memberships"] if m["role"] == INNER]
+        check(len(inner) == 1 and inner[0]["member"] == GROUP and inner[0]["depth"] == 2 and
+              not inner[0]["inherit"] and not inner[0]["effective"] and
+              staff_rw["privileges"]["TRUNCATE"] == {"held": False, "via": [], "grantable": False},
+              f"NOINHERIT: {INNER} through the NOINHERIT {GROUP} is listed, not inherited, and "
+              f"its TRUNCATE is not held ({inner})")
         rls = staff_rw["rls"]
         pols = {p["name"]: p for p in rls["policies"]}
         check(rls["enabled"] and not rls["forced"] and rls["active"] and
