@@ -21,6 +21,7 @@ int pgiam_cmd_psql(int argc, char **argv);
 int pgiam_cmd_sql(int argc, char **argv);
 int pgiam_cmd_browse(int argc, char **argv);
 int pgiam_cmd_logout(int argc, char **argv);
+int pgiam_cmd_grants(int argc, char **argv);
 
 /* The command table, terminated by a NULL name. */
 extern const pgiam_cli_command pgiam_cli_commands[];

@@ -37,7 +37,7 @@ _pgiam_profiles()
 _pgiam()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="token profiles whoami policy check psql sql browse logout"
+	local commands="token profiles whoami policy check psql sql browse logout grants"
 	local conn="--profile --profiles --read-only --no-read-only --host --port --dbname
 		--user --region --connect-host --connect-port --sslmode --sslrootcert
 		--connect-timeout --creds-env --password-env --sign-host --sign-port --sign-user
@@ -89,6 +89,7 @@ _pgiam()
 	sql) opts="-c --output --format --no-header $conn" ;;
 	browse) opts="--schema --table --columns --page --key --offset --limit $conn" ;;
 	logout) opts="--profile --profiles --help" ;;
+	grants) opts="--schema --json $conn" ;;
 	*) return ;;
 	esac
 	mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

@@ -35,6 +35,7 @@
 	_(CANCEL,      GLOBAL,   "Cancel the running operation; at the SQL prompt clear a half-typed line (Up brings it back); otherwise back (quits on the home screen)", PGIAM_CTRL('c'), 0, 0, 0) \
 	_(LOG,         GLOBAL,   "Show the event log (roles assumed, tokens signed, reconnects)", 'L', KEY_F(3), 0, 0) \
 	_(REDRAW,      GLOBAL,   "Redraw the whole screen", PGIAM_CTRL('l'), 0, 0, 0) \
+	_(GRANTS,      GLOBAL,   "When connected: what the role may do and through which role (IAM side, memberships, table x privilege matrix: pgiam grants)", KEY_F(7), 0, 0, 0) \
 	_(UP,          LIST,     "Move up one line", KEY_UP, 'k', 0, 0) \
 	_(DOWN,        LIST,     "Move down one line", KEY_DOWN, 'j', 0, 0) \
 	_(PAGE_UP,     LIST,     "Move up one page", KEY_PPAGE, 0, 0, 0) \

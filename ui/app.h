@@ -145,6 +145,7 @@ typedef struct pgiam_mfa_arg {
 } pgiam_mfa_arg;
 extern const pgiam_screen_ops pgiam_screen_result;   /* arg: the SQL screen's resultview */
 extern const pgiam_screen_ops pgiam_screen_export_prompt;
+extern const pgiam_screen_ops pgiam_screen_grants;
 
 /* Argument of pgiam_screen_text: a titled, scrollable text (lines split on '\n').
  * The screen takes ownership of body (freed with free()). */

@@ -18,6 +18,7 @@
 #include "profile.h"
 #include "session.h"
 #include "session_profile.h"
+#include "grants.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -934,4 +935,9 @@ void pgiam_conn_free(pgiam_conn *c)
 	free(c->user_sql);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
+}
+
+int pgiam_conn_grants_iam(pgiam_conn *c, pgiam_grants *g)
+{
+	return pgiam_grants_set_iam(g, c->session, c->profile);
 }

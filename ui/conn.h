@@ -212,6 +212,11 @@ double pgiam_conn_query_seconds(const pgiam_conn *c);
 /* Whether queries are possible with this build (the session API is linked). */
 int pgiam_conn_can_query(const pgiam_conn *c);
 
+/* The IAM side of a grants answer (src/grants.h) from this connection's session and
+ * profile: what the Grants screen shows above the SQL side. */
+struct pgiam_grants;
+int pgiam_conn_grants_iam(pgiam_conn *c, struct pgiam_grants *g);
+
 void pgiam_conn_free(pgiam_conn *c);
 
 #endif

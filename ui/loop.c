@@ -405,6 +405,15 @@ static unsigned global_action(pgiam_app *app, pgiam_action a)
 	if (a == PGIAM_ACTION_LOG)
 		return top(app)->ops == &pgiam_screen_log ? PGIAM_REACT_NONE
 			: pgiam_app_push(app, &pgiam_screen_log, NULL);
+	if (a == PGIAM_ACTION_GRANTS) {
+		if (top(app)->ops == &pgiam_screen_grants)
+			return PGIAM_REACT_NONE;
+		if (!app->conn || pgiam_conn_status_of(app->conn)->state != PGIAM_CONN_CONNECTED) {
+			pgiam_app_message(app, PGIAM_ROLE_WARN, "grants: connect first (F7 works when connected)");
+			return PGIAM_REACT_REDRAW;
+		}
+		return pgiam_app_push(app, &pgiam_screen_grants, NULL);
+	}
 	if (a == PGIAM_ACTION_QUIT)
 		return pgiam_txnguard_quit(app);
 	if (a == PGIAM_ACTION_REDRAW) {
