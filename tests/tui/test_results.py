@@ -119,8 +119,18 @@ def wide(t):
     t.wait_for(r"(?m)^SQL>")
 
 
+def ensure_big_table(env):
+    """big_table with ids 1..5000, as tui-browse makes it: this test may run first."""
+    have = admin_sql(env, "SELECT count(*) FROM pg_class WHERE relname = 'big_table'").strip()
+    if have != "1" or admin_sql(env, "SELECT max(id) FROM big_table").strip() != "5000":
+        subprocess.run([os.path.join(os.environ.get("PGIAM_SOURCE_ROOT", "."),
+                                     "tests/sandbox/gen_big_table"), "5000"],
+                       check=True, capture_output=True, env=dict(os.environ, **env))
+
+
 def main():
     env = sandbox_env()
+    ensure_big_table(env)
     env["TERM"] = "screen-256color"
     t = Tmux(100, 30)
     d = tempfile.mkdtemp(prefix="pgiam-results-")
