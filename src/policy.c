@@ -11,6 +11,7 @@
 #include "sanitize.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,8 @@ struct pgiam_policy {
 	int read_only;
 	pgiam_buf sql, snowflake, text, json;
 	int has_snowflake;
+	char notes[PGIAM_POLICY_MAX_NOTES][640];
+	size_t nnotes;
 };
 
 /* SQL text with a sticky error: the builders below write many small pieces and the
@@ -267,6 +270,9 @@ static int render_text(pgiam_policy *p, const pgiam_profile *profile, json_objec
 	if ((error = pgiam_buf_printf(b, "# IAM policy to attach to %s\n",
 			role_arn ? role_arn : "the source principal")) < 0 || (error = put_json(b, iam)) < 0)
 		return error;
+	for (size_t i = 0; i < p->nnotes; i++)
+		if ((error = pgiam_buf_printf(b, "# Note: %s\n", p->notes[i])) < 0)
+			return error;
 	if (trust) {
 		if ((error = pgiam_buf_printf(b, "\n# Trust policy of %s%s%s\n", role_arn,
 				p->principal_note ? " -- " : "", p->principal_note ? p->principal_note : "")) < 0 ||
@@ -295,6 +301,13 @@ static int render_json(pgiam_policy *p, const pgiam_profile *profile, json_objec
 	json_object_object_add(out, "profile", json_object_new_string(pgiam_profile_name(profile)));
 	json_object_object_add(out, "role_arn", role_arn ? json_object_new_string(role_arn) : NULL);
 	json_object_object_add(out, "resource", json_object_new_string(p->resource));
+	if (p->nnotes) {
+		json_object *notes = json_object_new_array();
+
+		for (size_t i = 0; i < p->nnotes; i++)
+			json_object_array_add(notes, json_object_new_string(p->notes[i]));
+		json_object_object_add(out, "notes", notes);
+	}
 	json_object_object_add(out, "iam_policy", json_object_get(iam));
 	json_object_object_add(out, "trust_policy", trust ? json_object_get(trust) : NULL);
 	json_object_object_add(out, "source_principal", json_object_new_string(p->principal));
@@ -313,8 +326,57 @@ static int render_json(pgiam_policy *p, const pgiam_profile *profile, json_objec
 	return error;
 }
 
+static void add_note(pgiam_policy *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_note(pgiam_policy *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->nnotes == PGIAM_POLICY_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->notes[p->nnotes++], sizeof(p->notes[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* What the resource id must name for the endpoint (an Aurora cluster, an RDS Proxy),
+ * and what the profile's dbi_resource_id says: said as notes, never guessed. */
+static void endpoint_notes(pgiam_policy *p, const pgiam_profile *profile)
+{
+	const char *id = pgiam_profile_dbi_resource_id(profile);
+	pgiam_arn_rds_kind host = pgiam_arn_rds_endpoint_kind(pgiam_profile_host(profile));
+	pgiam_arn_rds_kind kind = pgiam_arn_rds_id_kind(id);
+
+	if (!id)
+		add_note(p, "dbi_resource_id is not set, so the resource ID is * (this user on every "
+			"database and proxy of the account in the region); set dbi_resource_id (db-... of "
+			"an instance, cluster-... of an Aurora cluster, prx-... of an RDS Proxy) to allow "
+			"this one only");
+	if (host == PGIAM_ARN_RDS_CLUSTER)
+		add_note(p, "the endpoint is an Aurora cluster endpoint: rds-db:connect names the "
+			"cluster's resource ID (DbClusterResourceId, cluster-...: aws rds "
+			"describe-db-clusters), which covers its writer and reader endpoints");
+	if (host == PGIAM_ARN_RDS_PROXY)
+		add_note(p, "the endpoint is an RDS Proxy: rds-db:connect names the proxy's resource ID "
+			"(prx-..., the end of its DBProxyArn: aws rds describe-db-proxies). End-to-end "
+			"IAM needs the proxy's side too: the proxy reaches the database with its own IAM "
+			"role, which needs secretsmanager:GetSecretValue on the Secrets Manager secret "
+			"with this user's database credentials (or, with the proxy's end-to-end IAM "
+			"authentication, rds-db:connect on the database's resource ID); this policy "
+			"covers the client's side only");
+	if (id && host != PGIAM_ARN_RDS_UNKNOWN && kind != host)
+		add_note(p, "dbi_resource_id %s is %s, but the endpoint is %s: the token is checked "
+			"against the resource ID of what the client connects to (%s)", id,
+			kind == PGIAM_ARN_RDS_PROXY ? "an RDS Proxy's" : kind == PGIAM_ARN_RDS_CLUSTER ?
+			"an Aurora cluster's" : "an instance's",
+			host == PGIAM_ARN_RDS_PROXY ? "an RDS Proxy" : host == PGIAM_ARN_RDS_CLUSTER ?
+			"an Aurora cluster endpoint" : "an instance endpoint",
+			host == PGIAM_ARN_RDS_PROXY ? "prx-..." : host == PGIAM_ARN_RDS_CLUSTER ?
+			"cluster-..." : "db-...");
+}
+
 /* The rds-db:connect resource: the account from account_id, else the role ARN; the
- * resource id from dbi_resource_id; <placeholders> for what is unknown. */
+ * resource id from dbi_resource_id, else * (said in a note: a placeholder there made
+ * a policy IAM takes but that never matches); <placeholders> for what is unknown. */
 static int build_resource(pgiam_policy *p, const pgiam_profile *profile, const char *user)
 {
 	const char *role_arn = pgiam_profile_role_arn(profile);
@@ -327,7 +389,7 @@ static int build_resource(pgiam_policy *p, const pgiam_profile *profile, const c
 	{
 		pgiam_arn_rds_db db = { role_arn, pgiam_profile_region(profile),
 			account[0] ? account : NULL, pgiam_profile_dbi_resource_id(profile), user,
-			"<region>", "<account-id>", "<dbi-resource-id>", "<db-user>" };
+			"<region>", "<account-id>", "*", "<db-user>" };
 
 		return pgiam_arn_rds_db_resource(p->resource, sizeof(p->resource), &db);
 	}
@@ -391,6 +453,7 @@ int pgiam_policy_build(pgiam_policy **out, const pgiam_profile *profile,
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 	if ((error = build_resource(p, profile, user)) < 0)
 		goto cleanup;
+	endpoint_notes(p, profile);
 	set_principal(p, o);
 	p->read_only = pgiam_profile_read_only(profile);
 	if ((error = build_sql(p, database, user)) < 0)
@@ -452,6 +515,13 @@ const char *pgiam_policy_sql(const pgiam_policy *p) { return pgiam_buf_cstr(&p->
 int pgiam_policy_read_only(const pgiam_policy *p) { return p->read_only; }
 const char *pgiam_policy_text(const pgiam_policy *p) { return pgiam_buf_cstr(&p->text); }
 const char *pgiam_policy_json(const pgiam_policy *p) { return pgiam_buf_cstr(&p->json); }
+
+size_t pgiam_policy_note_count(const pgiam_policy *p) { return p->nnotes; }
+
+const char *pgiam_policy_note(const pgiam_policy *p, size_t i)
+{
+	return i < p->nnotes ? p->notes[i] : NULL;
+}
 
 const char *pgiam_policy_snowflake_sql(const pgiam_policy *p)
 {

@@ -46,6 +46,15 @@ const char *pgiam_policy_sql(const pgiam_policy *p);
 int pgiam_policy_read_only(const pgiam_policy *p);             /* the SQL's kind */
 const char *pgiam_policy_snowflake_sql(const pgiam_policy *p); /* NULL unless asked */
 
+/* What the resource needs said (issue 14): the resource ID is * without
+ * dbi_resource_id; an Aurora cluster endpoint takes the cluster's ID; an RDS Proxy
+ * takes the proxy's, and its own role must reach the database; a dbi_resource_id of
+ * another kind than the endpoint. Shown after the IAM policy ("# Note: …") and as
+ * "notes" in the JSON document (only when there are any). */
+#define PGIAM_POLICY_MAX_NOTES 4
+size_t pgiam_policy_note_count(const pgiam_policy *p);
+const char *pgiam_policy_note(const pgiam_policy *p, size_t i);   /* NULL past the end */
+
 /* The whole report as `pgiam policy` prints it: headings, the two policies as
  * pretty-printed JSON (control characters in strings escaped, as JSON), the SQL, the
  * Snowflake objects. Other text is raw: front ends sanitise it as they print. */

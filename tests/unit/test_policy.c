@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "error.h"
@@ -49,7 +50,7 @@ static void test_resource_and_principal(void **state)
 
 	(void)state;
 	assert_string_equal(pgiam_policy_resource(pol),
-		"arn:aws:rds-db:ap-northeast-1:123456789012:dbuser:<dbi-resource-id>/iam_ro_user");
+		"arn:aws:rds-db:ap-northeast-1:123456789012:dbuser:*/iam_ro_user");
 	/* a trust policy names the role behind an assumed-role session */
 	assert_string_equal(pgiam_policy_principal(pol), "arn:aws:iam::111122223333:role/Admin");
 	assert_null(pgiam_policy_principal_note(pol));
@@ -149,6 +150,70 @@ static void test_text_report(void **state)
 	pgiam_policy_free(pol);
 }
 
+/* issue 14: the resource id for each form of endpoint, and what the notes say */
+static void test_endpoint_forms(void **state)
+{
+	static const struct {
+		const char *host, *id, *resource_id;
+		const char *note;       /* a note that must be there (NULL: no note at all) */
+		const char *note2;      /* a second one, or NULL */
+	} cases[] = {
+		/* an instance with its id: exactly that id, nothing to say */
+		{ "mydb.abc123.us-east-1.rds.amazonaws.com", "db-ABCDEFGHIJKL0123", "db-ABCDEFGHIJKL0123", NULL, NULL },
+		/* no id: *, and the note says so */
+		{ "mydb.abc123.us-east-1.rds.amazonaws.com", NULL, "*", "dbi_resource_id is not set, so the resource ID is *", NULL },
+		/* Aurora: the cluster's id, for writer and reader endpoints */
+		{ "aur.cluster-abc123.us-east-1.rds.amazonaws.com", "cluster-ABCDEFGHIJKL01234", "cluster-ABCDEFGHIJKL01234",
+		  "Aurora cluster endpoint: rds-db:connect names the cluster's resource ID", NULL },
+		{ "aur.cluster-ro-abc123.us-east-1.rds.amazonaws.com", "cluster-X1", "cluster-X1", "DbClusterResourceId", NULL },
+		{ "AUR.Cluster-Custom-abc.US-EAST-1.RDS.amazonaws.com", NULL, "*", "Aurora cluster endpoint", "is not set" },
+		/* RDS Proxy: the proxy's id, and its own role/secret for the database */
+		{ "px.proxy-abc123.us-east-1.rds.amazonaws.com", "prx-0123456789abcdef0", "prx-0123456789abcdef0",
+		  "the endpoint is an RDS Proxy", "its own IAM role" },
+		{ "ro.endpoint.proxy-abc123.us-east-1.rds.amazonaws.com", "prx-0a", "prx-0a", "secretsmanager:GetSecretValue", NULL },
+		/* an id of another kind than the endpoint: said, and the id kept as given */
+		{ "px.proxy-abc123.us-east-1.rds.amazonaws.com", "db-ABC", "db-ABC",
+		  "dbi_resource_id db-ABC is an instance's, but the endpoint is an RDS Proxy", NULL },
+		{ "aur.cluster-abc.us-east-1.rds.amazonaws.com", "db-ABC", "db-ABC",
+		  "is an instance's, but the endpoint is an Aurora cluster endpoint", NULL },
+		{ "mydb.abc.us-east-1.rds.amazonaws.com", "prx-1", "prx-1", "is an RDS Proxy's, but the endpoint is an instance endpoint", NULL },
+		/* not an RDS name (a tunnel's, an address): no guess about its kind */
+		{ "127.0.0.1", "prx-1", "prx-1", NULL, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char endpoint[256], want[256];
+		const char *kv[] = { "endpoint", endpoint, "region", "us-east-1", "database", "d",
+			"db_user", "u", "account_id", "123456789012",
+			cases[i].id ? "dbi_resource_id" : NULL, cases[i].id, NULL };
+		pgiam_policy *pol = NULL;
+		int found = !cases[i].note, found2 = !cases[i].note2;
+
+		snprintf(endpoint, sizeof(endpoint), "%s:5432", cases[i].host);
+		snprintf(want, sizeof(want), "arn:aws:rds-db:us-east-1:123456789012:dbuser:%s/u",
+			cases[i].resource_id);
+		pol = build(kv, NULL, 1);
+		assert_string_equal(pgiam_policy_resource(pol), want);
+		for (size_t n = 0; n < pgiam_policy_note_count(pol); n++) {
+			found |= cases[i].note && strstr(pgiam_policy_note(pol, n), cases[i].note) != NULL;
+			found2 |= cases[i].note2 && strstr(pgiam_policy_note(pol, n), cases[i].note2) != NULL;
+		}
+		if (!cases[i].note && pgiam_policy_note_count(pol))
+			fail_msg("%s: unexpected note %s", cases[i].host, pgiam_policy_note(pol, 0));
+		if (!found || !found2)
+			fail_msg("%s %s: note missing (%zu notes)", cases[i].host,
+				cases[i].id ? cases[i].id : "-", pgiam_policy_note_count(pol));
+		/* the notes are in the text after the IAM policy and in the JSON */
+		if (pgiam_policy_note_count(pol)) {
+			assert_non_null(strstr(pgiam_policy_text(pol), "\n# Note: "));
+			assert_non_null(strstr(pgiam_policy_json(pol), "\"notes\": ["));
+		} else
+			assert_null(strstr(pgiam_policy_json(pol), "\"notes\""));
+		pgiam_policy_free(pol);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_not_utf8_refused),
 		cmocka_unit_test(test_text_report),
+		cmocka_unit_test(test_endpoint_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
