@@ -11,6 +11,7 @@
 #include "grants.h"
 
 #include "catalog.h"
+#include "quote.h"
 #include "error.h"
 
 /* Up to the schema filter of the nsp CTE. */
@@ -163,7 +164,7 @@ static int filter(pgiam_buf *out, const char *col, const char *value)
 	if (!value)
 		return 0;
 	if ((error = pgiam_buf_printf(out, " AND %s = ", col)) < 0 ||
-	    (error = pgiam_catalog_quote_literal(out, value)) < 0)
+	    (error = pgiam_sql_quote_literal(out, value)) < 0)
 		return error;
 	return 0;
 }

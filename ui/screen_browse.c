@@ -11,6 +11,7 @@
 #include "app.h"
 
 #include "catalog.h"
+#include "quote.h"
 #include "draw.h"
 #include "error.h"
 #include "grid.h"
@@ -120,7 +121,7 @@ static char *key_signature(const browse_view *v)
 	/* quoted names, so no two lists of names read the same */
 	pgiam_buf_printf(&b, "%d", (int)v->keykind);
 	for (size_t i = 0; i < v->nkeys; i++)
-		if (pgiam_buf_putc(&b, ' ') < 0 || pgiam_catalog_quote_ident(&b, v->keys[i]) < 0)
+		if (pgiam_buf_putc(&b, ' ') < 0 || pgiam_sql_quote_ident(&b, v->keys[i]) < 0)
 			pgiam_buf_puts(&b, "?");
 	if (!(out = pgiam_buf_detach(&b)))
 		pgiam_ui_fail("out of memory");

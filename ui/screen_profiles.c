@@ -281,6 +281,37 @@ static void draw_row(const int *width, int y, pgiam_rect body, pgiam_app *app,
 	}
 }
 
+/* The column titles, on the body's first line. */
+static void draw_header(const int *width, pgiam_rect body)
+{
+	int x = body.x;
+
+	for (int c = 0; c < C__COUNT; c++) {
+		int w = width[c] < body.x + body.w - x ? width[c] : body.x + body.w - x;
+
+		if (!width[c] || w <= 0)
+			continue;
+		pgiam_draw_field(body.y, x, w, PGIAM_ROLE_HEADER, col_title[c]);
+		x += width[c] + 1;
+	}
+}
+
+/* The selected profile's first problem on the body's last plines lines, whole when
+ * it fits. */
+static void draw_problem(const profile_row *cur, pgiam_rect body, int plines)
+{
+	int cut = pgiam_width_wrap_lines(cur->problem, body.w - 2, 2) > plines;
+	int y = body.y + body.h - plines;
+
+	/* no room for all of it: say where it is whole */
+	if (cut && plines > 1)
+		pgiam_draw_text(body.y + body.h - 1, 1, body.w - 2, PGIAM_ROLE_DIM,
+			"\xE2\x80\xA6 i shows it whole");
+	pgiam_draw_wrapped((pgiam_rect){ y, 1, cut && plines > 1 ? plines - 1 : plines,
+		body.w - 2 }, cur->errors > 0 ? PGIAM_ROLE_ERROR : PGIAM_ROLE_WARN,
+		cur->problem);
+}
+
 static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	profiles_view *v = s->data;
@@ -300,18 +331,7 @@ static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	list_h = body.h - 2 - plines;
 	if (list_h < 1)
 		list_h = 1;
-	{
-		int x = body.x;
-
-		for (int c = 0; c < C__COUNT; c++) {
-			int w = width[c] < body.x + body.w - x ? width[c] : body.x + body.w - x;
-
-			if (!width[c] || w <= 0)
-				continue;
-			pgiam_draw_field(body.y, x, w, PGIAM_ROLE_HEADER, col_title[c]);
-			x += width[c] + 1;
-		}
-	}
+	draw_header(width, body);
 	v->page = list_h;
 	if (!v->count) {
 		pgiam_draw_text(body.y + 2, 2, body.w - 4, v->load_error[0] ? PGIAM_ROLE_ERROR
@@ -328,18 +348,8 @@ static void profiles_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	for (int i = 0; i < list_h && v->top + i < (int)v->count; i++)
 		draw_row(width, body.y + 1 + i, body, app, &v->rows[v->top + i],
 			v->top + i == v->selected, whole_arn);
-	if (cur->problem[0]) {
-		int cut = pgiam_width_wrap_lines(cur->problem, body.w - 2, 2) > plines;
-		int y = body.y + body.h - plines;
-
-		/* no room for all of it: say where it is whole */
-		if (cut && plines > 1)
-			pgiam_draw_text(body.y + body.h - 1, 1, body.w - 2, PGIAM_ROLE_DIM,
-				"\xE2\x80\xA6 i shows it whole");
-		pgiam_draw_wrapped((pgiam_rect){ y, 1, cut && plines > 1 ? plines - 1 : plines,
-			body.w - 2 }, cur->errors > 0 ? PGIAM_ROLE_ERROR : PGIAM_ROLE_WARN,
-			cur->problem);
-	}
+	if (cur->problem[0])
+		draw_problem(cur, body, plines);
 }
 
 /* i: every problem of the selected profile, whole, in a text view. */

@@ -1,12 +1,12 @@
 /* uicheck.c - check and policy from the home screen (see uicheck.h). The check runs
  * in a thread (checkjob.c); its screen shows each step as it is reported. The policy
- * is `pgiam policy` itself, run as a child process (subproc.c). */
+ * is the core's (src/policy.c), built in a thread too (policyjob.c). */
 #include "uicheck.h"
 
 #include "checkjob.h"
 #include "draw.h"
 #include "error.h"
-#include "subproc.h"
+#include "policyjob.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,10 +144,10 @@ unsigned pgiam_uicheck_run(pgiam_app *app, const char *name)
 	return pgiam_app_push(app, &check_screen, (void *)name);
 }
 
-/* `pgiam policy` for a profile: this binary's own command, its output shown as it
- * comes (it may ask STS who the caller is, so it is not waited for). */
+/* The policy for a profile, built by the core (policyjob.c: in a thread, since it
+ * asks STS who the source principal is); shown as `pgiam policy` prints it. */
 typedef struct cmd_view {
-	pgiam_subproc proc;
+	pgiam_policyjob *job;
 	char title[120];
 	char *text;
 	int top, page, nlines;
@@ -156,15 +156,8 @@ typedef struct cmd_view {
 
 static void cmd_rebuild(cmd_view *v)
 {
-	pgiam_buf b = PGIAM_BUF_INIT;
-
-	pgiam_buf_puts(&b, pgiam_buf_cstr(&v->proc.out));
-	if (!v->proc.done)
-		pgiam_buf_puts(&b, "\n\xE2\x80\xA6\n");
-	else if (v->proc.status != 0)
-		pgiam_buf_printf(&b, "\nerror: pgiam policy ended with status %d\n", v->proc.status);
 	free(v->text);
-	if (!(v->text = pgiam_buf_detach(&b)))
+	if (!(v->text = pgiam_policyjob_text(v->job)))
 		pgiam_ui_fail("out of memory");
 	pgiam_wrapped_reset(&v->wrapped);
 }
@@ -172,12 +165,8 @@ static void cmd_rebuild(cmd_view *v)
 static int cmd_open(pgiam_screen *s, pgiam_app *app, void *arg)
 {
 	cmd_view *v = pgiam_xcalloc(1, sizeof(*v));
-	char *argv[] = { "pgiam", "policy", "--profile", (char *)arg, "--profiles",
-		app->profiles_dir, NULL };
-	pgiam_subproc init = PGIAM_SUBPROC_INIT;
 
-	v->proc = init;
-	if (pgiam_subproc_start(&v->proc, argv) < 0) {
+	if (pgiam_policyjob_start(&v->job, app->profiles_dir, (const char *)arg) < 0) {
 		free(v);
 		return -1;
 	}
@@ -191,11 +180,12 @@ static int cmd_open(pgiam_screen *s, pgiam_app *app, void *arg)
 static size_t cmd_pollfds(pgiam_screen *s, pgiam_app *app, struct pollfd *fds, size_t max)
 {
 	cmd_view *v = s->data;
+	int fd = pgiam_policyjob_fd(v->job);
 
 	(void)app;
-	if (v->proc.fd < 0 || !max)
+	if (fd < 0 || !max)
 		return 0;
-	fds[0].fd = v->proc.fd;
+	fds[0].fd = fd;
 	fds[0].events = POLLIN;
 	fds[0].revents = 0;
 	return 1;
@@ -206,7 +196,7 @@ static unsigned cmd_tick(pgiam_screen *s, pgiam_app *app)
 	cmd_view *v = s->data;
 
 	(void)app;
-	if (!pgiam_subproc_read(&v->proc))
+	if (!pgiam_policyjob_update(v->job))
 		return PGIAM_REACT_NONE;
 	cmd_rebuild(v);
 	return PGIAM_REACT_REDRAW;
@@ -238,7 +228,7 @@ static void cmd_close(pgiam_screen *s, pgiam_app *app)
 	cmd_view *v = s->data;
 
 	(void)app;
-	pgiam_subproc_dispose(&v->proc);
+	pgiam_policyjob_free(v->job);
 	free(v->text);
 	pgiam_wrapped_reset(&v->wrapped);
 	free(v);

@@ -535,6 +535,97 @@ static int attempt_failed(const sts_deadline *d, int limited, int attempt,
 	return pgiam_http_error_prefix(PGIAM_ENET, prefix);
 }
 
+/* Where a call goes: the endpoint's URL, its host (signed) and the path as sent
+ * (what follows the authority, without query). */
+static int sts_target(char **url, char *host, size_t hostlen, char *path, size_t pathlen,
+	const pgiam_sts_config *cfg)
+{
+	const char *p = NULL;
+	int error = 0;
+
+	if ((error = pgiam_sts_endpoint(url, cfg->region, cfg->endpoint)) < 0 ||
+	    (error = pgiam_http_url_host(host, hostlen, *url)) < 0)
+		return error;
+	p = strstr(*url, "://");
+	p = p ? strchr(p + 3, '/') : NULL;
+	if (p && *p) {
+		snprintf(path, pathlen, "%.*s", (int)strcspn(p, "?#"), p);
+		if (!path[0])
+			snprintf(path, pathlen, "/");
+	}
+	return 0;
+}
+
+/* One attempt: the body POSTed, signed with source (unsigned when NULL) at *now.
+ * A network failure is worded with the attempt and the deadline (attempt_failed). */
+static int sts_send(pgiam_http_response *resp, pgiam_sigv4_signed *sig,
+	const pgiam_sts_config *cfg, const pgiam_creds *source, const char *url,
+	const char *host, const char *path, const char *body, sts_deadline *dl, int attempt,
+	const char *action, time_t *now)
+{
+	static const char content_type[] = "application/x-www-form-urlencoded; charset=utf-8";
+	pgiam_sigv4_param sign_headers[] = { { "Content-Type", content_type } };
+	pgiam_sigv4_request sreq = { "POST", host, path, NULL, 0, sign_headers, 1,
+		body, strlen(body) };
+	pgiam_sigv4_options opts = PGIAM_SIGV4_OPTIONS_INIT;
+	pgiam_http_header hdrs[5];
+	size_t nh = 0;
+	pgiam_http_request req = PGIAM_HTTP_REQUEST_INIT;
+	int limited = 0;
+	int error = 0;
+
+	*now = time(NULL);
+	opts.region = cfg->region && *cfg->region ? cfg->region : "us-east-1";
+	opts.service = "sts";
+	opts.time = *now;
+	pgiam_sigv4_signed_dispose(sig);
+	if (source && (error = pgiam_sigv4_sign_headers(sig, &sreq, source, &opts)) < 0)
+		return error;
+	hdrs[nh++] = (pgiam_http_header){ "Host", host };
+	hdrs[nh++] = (pgiam_http_header){ "Content-Type", content_type };
+	if (source) {
+		hdrs[nh++] = (pgiam_http_header){ "X-Amz-Date", sig->amz_date };
+		hdrs[nh++] = (pgiam_http_header){ "Authorization", sig->authorization };
+	}
+	if (sig->security_token)
+		hdrs[nh++] = (pgiam_http_header){ "X-Amz-Security-Token", sig->security_token };
+	req.method = "POST";
+	req.url = url;
+	req.headers = hdrs;
+	req.header_count = nh;
+	req.body = body;
+	req.body_len = strlen(body);
+	limited = deadline_limit(&req, cfg, dl);
+	req.ca_bundle = cfg->ca_bundle;
+	req.cancel = cfg->cancel;
+	pgiam_http_response_dispose(resp);
+	if (cfg->attempts_made)
+		*cfg->attempts_made = attempt;
+	if ((error = pgiam_http_perform(resp, &req)) == PGIAM_ENET)
+		error = attempt_failed(dl, limited, attempt, action);
+	return error;
+}
+
+/* The error of an answer other than 200 that is not retried. */
+static int sts_refused(const pgiam_http_response *resp, const pgiam_sts_error *err,
+	int parsed, const char *action, const char *url, const pgiam_creds *source, time_t now,
+	int attempt)
+{
+	char snip[64];
+
+	if (parsed)
+		return pgiam_sts_report_error(err, action, resp->status, resp->date, now,
+			source ? source->source : "a web identity token", attempt);
+	snippet(snip, sizeof(snip), resp->body.ptr ? resp->body.ptr : "", resp->body.len);
+	if (resp->status >= 500)
+		return pgiam_error_set(PGIAM_ESERVER,
+			"STS had a server error (HTTP %ld, gave up after %d attempts): try again later ('%s')",
+			resp->status, attempt, snip);
+	return pgiam_error_set(PGIAM_ESERVER,
+		"STS answered %s with HTTP %ld and no readable ErrorResponse: is %s an STS endpoint? ('%s')",
+		action, resp->status, url, snip);
+}
+
 /* POSTs the form body to STS, retrying throttling and 5xx. On 200 *resp holds the
  * answer; every other outcome sets the error. */
 static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
@@ -558,68 +649,19 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 		error = pgiam_error_set(PGIAM_EINVAL, "no source credentials to call STS with");
 		goto cleanup;
 	}
-	if ((error = pgiam_sts_endpoint(&url, cfg->region, cfg->endpoint)) < 0 ||
-	    (error = pgiam_http_url_host(host, sizeof(host), url)) < 0)
+	if ((error = sts_target(&url, host, sizeof(host), path, sizeof(path), cfg)) < 0)
 		goto cleanup;
-	{
-		/* the path as sent: what follows the authority, without query */
-		const char *p = strstr(url, "://");
-		p = p ? strchr(p + 3, '/') : NULL;
-		if (p && *p) {
-			snprintf(path, sizeof(path), "%.*s", (int)strcspn(p, "?#"), p);
-			if (!path[0])
-				strcpy(path, "/");
-		}
-	}
 
 	for (attempt = 1; attempt <= max_attempts; attempt++) {
-		static const char content_type[] = "application/x-www-form-urlencoded; charset=utf-8";
-		pgiam_sigv4_param sign_headers[] = { { "Content-Type", content_type } };
-		pgiam_sigv4_request sreq = { "POST", host, path, NULL, 0, sign_headers, 1,
-			body, strlen(body) };
-		pgiam_sigv4_options opts = PGIAM_SIGV4_OPTIONS_INIT;
-		pgiam_http_header hdrs[5];
-		size_t nh = 0;
-		pgiam_http_request req = PGIAM_HTTP_REQUEST_INIT;
 		pgiam_sts_error err;
-		time_t now = time(NULL);
+		time_t now = 0;
+		int parsed = 0, retry = 0;
 
-		opts.region = cfg->region && *cfg->region ? cfg->region : "us-east-1";
-		opts.service = "sts";
-		opts.time = now;
-		pgiam_sigv4_signed_dispose(&sig);
-		if (source && (error = pgiam_sigv4_sign_headers(&sig, &sreq, source, &opts)) < 0)
+		if ((error = sts_send(resp, &sig, cfg, source, url, host, path, body, &dl, attempt,
+				action, &now)) < 0 || resp->status == 200)
 			goto cleanup;
-		hdrs[nh++] = (pgiam_http_header){ "Host", host };
-		hdrs[nh++] = (pgiam_http_header){ "Content-Type", content_type };
-		if (source) {
-			hdrs[nh++] = (pgiam_http_header){ "X-Amz-Date", sig.amz_date };
-			hdrs[nh++] = (pgiam_http_header){ "Authorization", sig.authorization };
-		}
-		if (sig.security_token)
-			hdrs[nh++] = (pgiam_http_header){ "X-Amz-Security-Token", sig.security_token };
-		req.method = "POST";
-		req.url = url;
-		req.headers = hdrs;
-		req.header_count = nh;
-		req.body = body;
-		req.body_len = strlen(body);
-		int limited = deadline_limit(&req, cfg, &dl);
-		req.ca_bundle = cfg->ca_bundle;
-		req.cancel = cfg->cancel;
-		pgiam_http_response_dispose(resp);
-		if (cfg->attempts_made)
-			*cfg->attempts_made = attempt;
-		if ((error = pgiam_http_perform(resp, &req)) < 0) {
-			if (error == PGIAM_ENET)
-				error = attempt_failed(&dl, limited, attempt, action);
-			goto cleanup;
-		}
-		if (resp->status == 200)
-			goto cleanup;
-
-		int parsed = pgiam_sts_parse_error(&err, resp->body.ptr, resp->body.len) == 0;
-		int retry = resp->status >= 500 || resp->status == 429 || (parsed && pgiam_sts_is_throttle(err.code));
+		parsed = pgiam_sts_parse_error(&err, resp->body.ptr, resp->body.len) == 0;
+		retry = resp->status >= 500 || resp->status == 429 || (parsed && pgiam_sts_is_throttle(err.code));
 		if (retry && attempt < max_attempts && !(pgiam_cancel_requested(cfg->cancel)) &&
 		    deadline_left(&dl) > 0) {
 			snprintf(dl.last, sizeof(dl.last), "last answer: HTTP %ld %s", resp->status,
@@ -628,20 +670,7 @@ static int sts_call(pgiam_http_response *resp, const pgiam_sts_config *cfg,
 			if (deadline_left(&dl) > 0)
 				continue;
 		}
-		if (!parsed) {
-			char snip[64];
-			snippet(snip, sizeof(snip), resp->body.ptr ? resp->body.ptr : "", resp->body.len);
-			if (resp->status >= 500)
-				error = pgiam_error_set(PGIAM_ESERVER,
-					"STS had a server error (HTTP %ld, gave up after %d attempts): try again later ('%s')",
-					resp->status, attempt, snip);
-			else
-				error = pgiam_error_set(PGIAM_ESERVER,
-					"STS answered %s with HTTP %ld and no readable ErrorResponse: is %s an STS endpoint? ('%s')",
-					action, resp->status, url, snip);
-		} else
-			error = pgiam_sts_report_error(&err, action, resp->status, resp->date, now,
-				source ? source->source : "a web identity token", attempt);
+		error = sts_refused(resp, &err, parsed, action, url, source, now, attempt);
 		goto cleanup;
 	}
 

@@ -65,16 +65,12 @@ void pgiam_catalog_privs_str(char *out, size_t outlen, unsigned privs);
 /* --- Browsing (catalog_browse.c): pure SQL builders, no connection needed.
  *
  * The TUI runs these statements through the session's non-blocking query path, so
- * the screen never waits and Esc cancels them. Identifiers are quoted as
- * PQescapeIdentifier does for the session's client encoding (UTF8, which the session
- * always sets): wrapped in double quotes, inner double quotes doubled; invalid UTF-8
- * is refused. Values (keys of the boundary row) are quoted as PQescapeLiteral does:
- * single quotes doubled, and the E'' form with backslashes doubled when the value
- * holds a backslash, so the result does not depend on standard_conforming_strings.
- * Values are untyped literals, so the server reads them as the key column's type.
- * Pure functions so that the UI (which never links libpq calls) can build them and
- * tests can check them without a server; tests/unit/test_catalog.c checks they give
- * exactly PQescapeIdentifier's and PQescapeLiteral's text.
+ * the screen never waits and Esc cancels them. Identifiers and values (keys of the
+ * boundary row) are quoted by the one quoting module (quote.h: PQescapeIdentifier's
+ * and PQescapeLiteral's text for the session's UTF8 client encoding). Values are
+ * untyped literals, so the server reads them as the key column's type. Pure functions
+ * so that the UI (which never links libpq calls) can build them and tests can check
+ * them without a server.
  *
  * Result columns:
  *   schemas: name, tables (tables, views, materialized views, foreign tables), usage
@@ -88,9 +84,6 @@ void pgiam_catalog_privs_str(char *out, size_t outlen, unsigned privs);
  *   page:    the key columns as text first (pgiam_catalog_page_keys() of them), then
  *            every column as text cut to cell_max + 1 characters (so a longer value is
  *            known to be cut), at most `limit` rows. */
-int pgiam_catalog_quote_ident(pgiam_buf *out, const char *name);
-int pgiam_catalog_quote_literal(pgiam_buf *out, const char *value);
-
 int pgiam_catalog_schemas_sql(pgiam_buf *out);
 int pgiam_catalog_tables_sql(pgiam_buf *out, const char *schema);
 int pgiam_catalog_columns_sql(pgiam_buf *out, const char *schema, const char *table);

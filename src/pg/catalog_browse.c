@@ -5,48 +5,11 @@
 #include "catalog.h"
 
 #include "error.h"
+#include "quote.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Length of the valid UTF-8 sequence at s (0 when invalid). */
-static size_t utf8_seq(const unsigned char *s)
-{
-	size_t n = 0;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		n = 2;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		n = 3;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
-		return 0;
-	if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
-		return 0;
-	return n;
-}
-
-static int check_utf8(const char *s, const char *what)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		size_t n = utf8_seq(p);
-		if (!n)
-			return pgiam_error_set(PGIAM_EINVAL, "%s: not valid UTF-8", what);
-		p += n;
-	}
-	return 0;
-}
 
 size_t pgiam_catalog_utf8_chars(const char *s)
 {
@@ -55,48 +18,6 @@ size_t pgiam_catalog_utf8_chars(const char *s)
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		n += (*p & 0xC0) != 0x80;
 	return n;
-}
-
-int pgiam_catalog_quote_ident(pgiam_buf *out, const char *name)
-{
-	int error = 0;
-
-	if (!name || !*name)
-		return pgiam_error_set(PGIAM_EINVAL, "identifier: empty name");
-	if ((error = check_utf8(name, "identifier")) < 0)
-		return error;
-	if ((error = pgiam_buf_putc(out, '"')) < 0)
-		return error;
-	for (const char *p = name; *p; p++) {
-		if (*p == '"' && (error = pgiam_buf_putc(out, '"')) < 0)
-			return error;
-		if ((error = pgiam_buf_putc(out, *p)) < 0)
-			return error;
-	}
-	return pgiam_buf_putc(out, '"');
-}
-
-int pgiam_catalog_quote_literal(pgiam_buf *out, const char *value)
-{
-	int error = 0;
-
-	if (!value)
-		return pgiam_error_set(PGIAM_EINVAL, "literal: no value");
-	if ((error = check_utf8(value, "literal")) < 0)
-		return error;
-	/* The E'' form (with a space before it, as PQescapeLiteral writes it) means the
-	 * same whatever standard_conforming_strings says. */
-	if (strchr(value, '\\') && (error = pgiam_buf_puts(out, " E")) < 0)
-		return error;
-	if ((error = pgiam_buf_putc(out, '\'')) < 0)
-		return error;
-	for (const char *p = value; *p; p++) {
-		if ((*p == '\'' || *p == '\\') && (error = pgiam_buf_putc(out, *p)) < 0)
-			return error;
-		if ((error = pgiam_buf_putc(out, *p)) < 0)
-			return error;
-	}
-	return pgiam_buf_putc(out, '\'');
 }
 
 static const char SCHEMAS_SQL[] =
@@ -126,7 +47,7 @@ int pgiam_catalog_tables_sql(pgiam_buf *out, const char *schema)
 	    " has_table_privilege(c.oid, 'UPDATE'), has_table_privilege(c.oid, 'DELETE')"
 	    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	    " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = ")) < 0 ||
-	    (error = pgiam_catalog_quote_literal(out, schema)) < 0 ||
+	    (error = pgiam_sql_quote_literal(out, schema)) < 0 ||
 	    (error = pgiam_buf_puts(out, " ORDER BY c.relname")) < 0)
 		return error;
 	return 0;
@@ -144,9 +65,9 @@ int pgiam_catalog_columns_sql(pgiam_buf *out, const char *schema, const char *ta
 	    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	    " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
 	    " WHERE n.nspname = ")) < 0 ||
-	    (error = pgiam_catalog_quote_literal(out, schema)) < 0 ||
+	    (error = pgiam_sql_quote_literal(out, schema)) < 0 ||
 	    (error = pgiam_buf_puts(out, " AND c.relname = ")) < 0 ||
-	    (error = pgiam_catalog_quote_literal(out, table)) < 0 ||
+	    (error = pgiam_sql_quote_literal(out, table)) < 0 ||
 	    (error = pgiam_buf_puts(out, " ORDER BY a.attnum")) < 0)
 		return error;
 	return 0;
@@ -177,7 +98,7 @@ static int key_list(pgiam_buf *out, const pgiam_browse_table *t, const char *suf
 	for (size_t i = 0; i < t->nkeys; i++) {
 		if ((i && (error = pgiam_buf_puts(out, ", ")) < 0) ||
 		    (error = pgiam_buf_puts(out, "t.")) < 0 ||
-		    (error = pgiam_catalog_quote_ident(out, t->keys[i])) < 0 ||
+		    (error = pgiam_sql_quote_ident(out, t->keys[i])) < 0 ||
 		    (error = pgiam_buf_puts(out, suffix)) < 0)
 			return error;
 	}
@@ -220,14 +141,14 @@ int pgiam_catalog_page_sql(pgiam_buf *out, int *reversed, const pgiam_browse_tab
 		return error;
 	for (size_t i = 0; i < t->ncolumns; i++) {
 		if ((error = pgiam_buf_puts(out, i ? ", left(t." : "left(t.")) < 0 ||
-		    (error = pgiam_catalog_quote_ident(out, t->columns[i])) < 0 ||
+		    (error = pgiam_sql_quote_ident(out, t->columns[i])) < 0 ||
 		    (error = pgiam_buf_printf(out, "::text, %zu)", cell_max + 1)) < 0)
 			return error;
 	}
 	if ((error = pgiam_buf_puts(out, " FROM ")) < 0 ||
-	    (error = pgiam_catalog_quote_ident(out, t->schema)) < 0 ||
+	    (error = pgiam_sql_quote_ident(out, t->schema)) < 0 ||
 	    (error = pgiam_buf_putc(out, '.')) < 0 ||
-	    (error = pgiam_catalog_quote_ident(out, t->table)) < 0 ||
+	    (error = pgiam_sql_quote_ident(out, t->table)) < 0 ||
 	    (error = pgiam_buf_puts(out, " AS t")) < 0)
 		return error;
 
@@ -251,7 +172,7 @@ int pgiam_catalog_page_sql(pgiam_buf *out, int *reversed, const pgiam_browse_tab
 			if (!bound[i])
 				return pgiam_error_set(PGIAM_EINVAL, "page: key %zu is NULL", i + 1);
 			if ((i && (error = pgiam_buf_puts(out, ", ")) < 0) ||
-			    (error = pgiam_catalog_quote_literal(out, bound[i])) < 0)
+			    (error = pgiam_sql_quote_literal(out, bound[i])) < 0)
 				return error;
 		}
 		/* (x) with one element is not a row but the value itself: fine either way. */

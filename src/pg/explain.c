@@ -140,12 +140,17 @@ int pgiam_explain_auth_failure(pgiam_buf *out, const pgiam_explain_auth *f)
 	error |= pgiam_buf_printf(out, "the server refused the IAM token; usual causes: "
 		"(%d) user %s not granted rds_iam (GRANT rds_iam TO %s; unchecked: needs a login)",
 		++n, f->db_user, f->db_user);
-	error |= pgiam_buf_printf(out, "; (%d) the role's policy does not allow rds-db:connect "
-		"on arn:%s:rds-db:%s:%s:dbuser:%s/%s (unchecked: see pgiam policy)", ++n,
-		pgiam_arn_partition(f->token_region),
-		f->token_region ? f->token_region : "REGION",
-		f->account_id ? f->account_id : "ACCOUNT",
-		f->dbi_resource_id ? f->dbi_resource_id : "DBI-RESOURCE-ID", f->db_user);
+	{
+		/* the same resource `pgiam policy` writes (util/arn.c), named placeholders */
+		pgiam_arn_rds_db db = { NULL, f->token_region, f->account_id, f->dbi_resource_id,
+			f->db_user, "REGION", "ACCOUNT", "DBI-RESOURCE-ID", "DB-USER" };
+		char resource[1024];
+
+		if (pgiam_arn_rds_db_resource(resource, sizeof(resource), &db) < 0)
+			snprintf(resource, sizeof(resource), "(too long to show)");
+		error |= pgiam_buf_printf(out, "; (%d) the role's policy does not allow rds-db:connect "
+			"on %s (unchecked: see pgiam policy)", ++n, resource);
+	}
 
 	if (pgiam_explain_endpoint_region(region, sizeof(region), f->endpoint_host) == 0)
 		error |= pgiam_buf_printf(out, "; (%d) token region %s vs endpoint region %s: %s",

@@ -40,7 +40,7 @@ static const pgiam_profile_key known_keys[] = {
 	{ "connect_host", "host:port to connect to instead (SSH/SSM port forward)", 0 },
 	{ "read_only", "true to open read-only sessions", 0 },
 	{ "account_id", "12-digit AWS account of the database, for pgiam policy", 0 },
-	{ "dbi_resource_id", "DbiResourceId (db-...) of the database, for pgiam policy", 0 },
+	{ "dbi_resource_id", "resource ID for pgiam policy: db-... (instance), cluster-... (Aurora) or prx-... (RDS Proxy)", 0 },
 	{ "credential_process_timeout", "seconds a credential_process may run, 1-3600, default 60", 0 },
 	{ "cache_credentials", "false to never cache assumed sessions on disk (default true)", 0 },
 	{ "mfa_serial", "MFA device ARN the role requires (arn:aws:iam::ACCOUNT:mfa/NAME); a code is asked for", 0 },
@@ -491,11 +491,11 @@ static void check_all(sink *s, const pgiam_profile *p)
 			strlen(v) <= 4 && atoi(v) >= 1 && atoi(v) <= 3600))
 		add(s, "credential_process_timeout", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not a "
 			"timeout; expected whole seconds from 1 to 3600 (default 60)", v);
-	if ((v = val(p, "dbi_resource_id")) && !(strncmp(v, "db-", 3) == 0 && v[3] &&
-			only_chars(v + 3, "")))
-		add(s, "dbi_resource_id", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not a "
-			"DbiResourceId; expected db- followed by letters and digits, e.g. "
-			"db-ABCDEFGHIJKLMNOPQRSTUVWXY0 (Resource ID in the RDS console)", v);
+	if ((v = val(p, "dbi_resource_id")) && pgiam_arn_rds_id_kind(v) == PGIAM_ARN_RDS_UNKNOWN)
+		add(s, "dbi_resource_id", NULL, PGIAM_PROBLEM_ERROR, "\"%s\" is not a resource "
+			"ID; expected db- (an instance's DbiResourceId), cluster- (an Aurora cluster's "
+			"DbClusterResourceId) or prx- (an RDS Proxy) followed by letters and digits, "
+			"e.g. db-ABCDEFGHIJKLMNOPQRSTUVWXY0 (Resource ID in the RDS console)", v);
 }
 
 /* --- public ---------------------------------------------------------------------------- */

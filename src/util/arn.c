@@ -105,3 +105,43 @@ void pgiam_arn_role_of_caller(char *out, size_t outlen, const char *caller)
 	} else
 		snprintf(out, outlen, "%s", caller ? caller : "");
 }
+
+pgiam_arn_rds_kind pgiam_arn_rds_endpoint_kind(const char *host)
+{
+	char region[64];
+	const char *label = NULL;
+
+	if (!host || pgiam_arn_rds_region(region, sizeof(region), host) != 0)
+		return PGIAM_ARN_RDS_UNKNOWN;
+	/* the label before the region: cluster-…, proxy-… or the account's own suffix */
+	for (const char *p = host; (p = strchr(p, '.')) != NULL; p++) {
+		if (!pgiam_ascii_ncasecmp(p + 1, region, strlen(region)) && p[1 + strlen(region)] == '.')
+			break;
+		label = p + 1;
+	}
+	if (label && !pgiam_ascii_ncasecmp(label, "cluster-", 8))
+		return PGIAM_ARN_RDS_CLUSTER;
+	if (label && !pgiam_ascii_ncasecmp(label, "proxy-", 6))
+		return PGIAM_ARN_RDS_PROXY;
+	return PGIAM_ARN_RDS_INSTANCE;
+}
+
+pgiam_arn_rds_kind pgiam_arn_rds_id_kind(const char *id)
+{
+	static const struct { const char *prefix; pgiam_arn_rds_kind kind; } forms[] = {
+		{ "db-", PGIAM_ARN_RDS_INSTANCE }, { "cluster-", PGIAM_ARN_RDS_CLUSTER },
+		{ "prx-", PGIAM_ARN_RDS_PROXY },
+	};
+
+	for (size_t i = 0; id && i < sizeof(forms) / sizeof(forms[0]); i++) {
+		size_t n = strlen(forms[i].prefix);
+
+		if (strncmp(id, forms[i].prefix, n) || !id[n])
+			continue;
+		for (const char *p = id + n; *p; p++)
+			if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+				return PGIAM_ARN_RDS_UNKNOWN;
+		return forms[i].kind;
+	}
+	return PGIAM_ARN_RDS_UNKNOWN;
+}

@@ -30,6 +30,24 @@ typedef struct pgiam_arn_rds_db {
 } pgiam_arn_rds_db;
 int pgiam_arn_rds_db_resource(char *out, size_t outlen, const pgiam_arn_rds_db *in);
 
+/* What an RDS endpoint name or resource id names: rds-db:connect is checked against
+ * the id of what the client connects to (an instance's DbiResourceId db-…, an Aurora
+ * cluster's DbClusterResourceId cluster-…, an RDS Proxy's prx-…). */
+typedef enum pgiam_arn_rds_kind {
+	PGIAM_ARN_RDS_UNKNOWN = 0,  /* not an RDS name, or an id of no known form */
+	PGIAM_ARN_RDS_INSTANCE,     /* NAME.XXXX.REGION.rds.amazonaws.com, db-… */
+	PGIAM_ARN_RDS_CLUSTER,      /* NAME.cluster-[ro-|custom-]XXXX.REGION…, cluster-… */
+	PGIAM_ARN_RDS_PROXY,        /* NAME[.endpoint].proxy-XXXX.REGION…, prx-… */
+} pgiam_arn_rds_kind;
+
+/* The kind of an RDS endpoint's host name (any case); UNKNOWN when it is not an RDS
+ * name (an IP address, a tunnel's name). */
+pgiam_arn_rds_kind pgiam_arn_rds_endpoint_kind(const char *host);
+
+/* The kind of a resource id by its prefix (db-, cluster-, prx-, then letters and
+ * digits); UNKNOWN for anything else. */
+pgiam_arn_rds_kind pgiam_arn_rds_id_kind(const char *id);
+
 /* The role ARN behind an STS assumed-role ARN
  * (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION → arn:aws:iam::ACCOUNT:role/NAME);
  * any other ARN is copied as it is. */

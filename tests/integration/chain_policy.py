@@ -18,8 +18,9 @@ def test_offline_placeholders(box):
     box.role_profile(read_only="true")
     doc = policy_json(box, "demo", "--offline")
     assert doc["profile"] == "demo" and doc["role_arn"] == ROLE_ARN
-    # the account comes from the role ARN; the resource id is unknown
-    want = "arn:aws:rds-db:ap-northeast-1:123456789012:dbuser:<dbi-resource-id>/iam_ro_user"
+    # the account comes from the role ARN; the resource id is unknown: * (issue 14),
+    # and a note says so
+    want = "arn:aws:rds-db:ap-northeast-1:123456789012:dbuser:*/iam_ro_user"
     assert doc["resource"] == want
     st = doc["iam_policy"]["Statement"][0]
     assert doc["iam_policy"]["Version"] == "2012-10-17"
@@ -88,7 +89,8 @@ def test_no_role_and_quoted_identifiers(box):
     box.profile("direct", db_user="IamUser", database="Sales-DB")
     doc = policy_json(box, "direct", "--offline")
     assert doc["trust_policy"] is None and doc["role_arn"] is None
-    assert doc["resource"].endswith(":<account-id>:dbuser:<dbi-resource-id>/IamUser")
+    assert doc["resource"].endswith(":<account-id>:dbuser:*/IamUser")
+    assert any("dbi_resource_id is not set" in n for n in doc["notes"]), doc.get("notes")
     assert 'CREATE USER "IamUser" WITH LOGIN' in doc["sql"]
     # no read_only = true: rds_iam and CONNECT for the user itself, no readonly_role
     assert 'GRANT CONNECT ON DATABASE "Sales-DB" TO "IamUser"' in doc["sql"]
@@ -122,7 +124,32 @@ def test_text_output_and_usage(box):
     assert bad.returncode == 1 and "nosuch" in bad.stderr
 
 
+def test_aurora_and_proxy_forms(box):
+    # issue 14: the id fills the resource; the notes name what each form needs
+    box.role_profile(endpoint="aur.cluster-abc123.ap-northeast-1.rds.amazonaws.com:5432",
+                     dbi_resource_id="cluster-ABCDEFGHIJKL01234")
+    doc = policy_json(box, "demo", "--offline")
+    assert doc["resource"].endswith(":dbuser:cluster-ABCDEFGHIJKL01234/iam_ro_user"), doc["resource"]
+    assert any("Aurora cluster endpoint" in n for n in doc["notes"]), doc["notes"]
+    box.role_profile(endpoint="px.proxy-abc123.ap-northeast-1.rds.amazonaws.com:5432",
+                     dbi_resource_id="prx-0123456789abcdef0")
+    p = box.run(["policy", "--profile", "demo", "--offline"])
+    assert p.returncode == 0, p.stderr
+    assert "dbuser:prx-0123456789abcdef0/iam_ro_user" in p.stdout
+    assert "# Note: the endpoint is an RDS Proxy" in p.stdout and "its own IAM role" in p.stdout, p.stdout
+    # an instance id on a proxy endpoint: said, and kept as given
+    box.role_profile(endpoint="px.proxy-abc123.ap-northeast-1.rds.amazonaws.com:5432",
+                     dbi_resource_id="db-ABCDEFGHIJKL0123456789")
+    doc = policy_json(box, "demo", "--offline")
+    assert doc["resource"].endswith(":dbuser:db-ABCDEFGHIJKL0123456789/iam_ro_user")
+    assert any("is an instance's, but the endpoint is an RDS Proxy" in n for n in doc["notes"]), doc["notes"]
+    # a known instance id on an instance endpoint: nothing to say
+    box.role_profile(dbi_resource_id="db-ABCDEFGHIJKL0123456789")
+    assert "notes" not in policy_json(box, "demo", "--offline")
+
+
 if __name__ == "__main__":
     main([test_offline_placeholders, test_known_ids_and_principal_from_sts,
           test_dollar_quote_stays_closed, test_assumed_role_source_becomes_role_principal, test_sts_failure_falls_back_to_placeholder,
-          test_snowflake, test_no_role_and_quoted_identifiers, test_text_output_and_usage])
+          test_snowflake, test_no_role_and_quoted_identifiers, test_text_output_and_usage,
+          test_aurora_and_proxy_forms])

@@ -98,6 +98,31 @@ static void test_role_of_caller(void **state)
 	assert_string_equal(out, "arn:aws:iam::123456789012:user/alice");
 }
 
+/* issue 14: Aurora cluster and RDS Proxy endpoints and resource ids */
+static void test_rds_kinds(void **state)
+{
+	(void)state;
+	assert_int_equal(pgiam_arn_rds_endpoint_kind("mydb.abc123.us-east-1.rds.amazonaws.com"), PGIAM_ARN_RDS_INSTANCE);
+	assert_int_equal(pgiam_arn_rds_endpoint_kind("aur.cluster-abc.eu-west-1.rds.amazonaws.com"), PGIAM_ARN_RDS_CLUSTER);
+	assert_int_equal(pgiam_arn_rds_endpoint_kind("aur.cluster-ro-abc.eu-west-1.rds.amazonaws.com"), PGIAM_ARN_RDS_CLUSTER);
+	assert_int_equal(pgiam_arn_rds_endpoint_kind("A.CLUSTER-CUSTOM-x.cn-north-1.rds.amazonaws.com.cn"), PGIAM_ARN_RDS_CLUSTER);
+	assert_int_equal(pgiam_arn_rds_endpoint_kind("px.proxy-abc.us-east-1.rds.amazonaws.com"), PGIAM_ARN_RDS_PROXY);
+	assert_int_equal(pgiam_arn_rds_endpoint_kind("ro.endpoint.proxy-abc.us-east-1.rds.amazonaws.com"), PGIAM_ARN_RDS_PROXY);
+	/* a name that only starts with the word is an instance's */
+	assert_int_equal(pgiam_arn_rds_endpoint_kind("cluster-one.abc.us-east-1.rds.amazonaws.com"), PGIAM_ARN_RDS_INSTANCE);
+	assert_int_equal(pgiam_arn_rds_endpoint_kind("proxy-x.abc.us-east-1.rds.amazonaws.com"), PGIAM_ARN_RDS_INSTANCE);
+	assert_int_equal(pgiam_arn_rds_endpoint_kind("127.0.0.1"), PGIAM_ARN_RDS_UNKNOWN);
+	assert_int_equal(pgiam_arn_rds_endpoint_kind("db.proxy-abc.example.com"), PGIAM_ARN_RDS_UNKNOWN);
+	assert_int_equal(pgiam_arn_rds_endpoint_kind(NULL), PGIAM_ARN_RDS_UNKNOWN);
+	assert_int_equal(pgiam_arn_rds_id_kind("db-ABCDEFGHIJKL0123"), PGIAM_ARN_RDS_INSTANCE);
+	assert_int_equal(pgiam_arn_rds_id_kind("cluster-ABCDEFGHIJKL01234"), PGIAM_ARN_RDS_CLUSTER);
+	assert_int_equal(pgiam_arn_rds_id_kind("prx-0123456789abcdef0"), PGIAM_ARN_RDS_PROXY);
+	assert_int_equal(pgiam_arn_rds_id_kind("prx-"), PGIAM_ARN_RDS_UNKNOWN);
+	assert_int_equal(pgiam_arn_rds_id_kind("db-a/b"), PGIAM_ARN_RDS_UNKNOWN);
+	assert_int_equal(pgiam_arn_rds_id_kind("proxy-abc"), PGIAM_ARN_RDS_UNKNOWN);
+	assert_int_equal(pgiam_arn_rds_id_kind(NULL), PGIAM_ARN_RDS_UNKNOWN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +130,7 @@ int main(void)
 		cmocka_unit_test(test_partition_and_fields),
 		cmocka_unit_test(test_rds_db_resource),
 		cmocka_unit_test(test_role_of_caller),
+		cmocka_unit_test(test_rds_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "catalog.h"
+#include "quote.h"
 #include "error.h"
 
 #include <libpq-fe.h>
@@ -23,7 +24,7 @@ static void expect_ident(const char *name, const char *want)
 {
 	pgiam_buf b = PGIAM_BUF_INIT;
 
-	assert_int_equal(pgiam_catalog_quote_ident(&b, name), 0);
+	assert_int_equal(pgiam_sql_quote_ident(&b, name), 0);
 	assert_string_equal(pgiam_buf_cstr(&b), want);
 	pgiam_buf_dispose(&b);
 }
@@ -32,7 +33,7 @@ static void expect_literal(const char *value, const char *want)
 {
 	pgiam_buf b = PGIAM_BUF_INIT;
 
-	assert_int_equal(pgiam_catalog_quote_literal(&b, value), 0);
+	assert_int_equal(pgiam_sql_quote_literal(&b, value), 0);
 	assert_string_equal(pgiam_buf_cstr(&b), want);
 	pgiam_buf_dispose(&b);
 }
@@ -48,9 +49,9 @@ static void test_quote_ident(void **state)
 	expect_ident("\"; DROP TABLE x; --", "\"\"\"; DROP TABLE x; --\"");
 	expect_ident("顧客 テーブル", "\"顧客 テーブル\"");
 	expect_ident("it's", "\"it's\"");
-	assert_int_equal(pgiam_catalog_quote_ident(&b, ""), PGIAM_EINVAL);
-	assert_int_equal(pgiam_catalog_quote_ident(&b, "bad\xC3("), PGIAM_EINVAL);
-	assert_int_equal(pgiam_catalog_quote_ident(&b, "\xED\xA0\x80"), PGIAM_EINVAL);
+	assert_int_equal(pgiam_sql_quote_ident(&b, ""), PGIAM_EINVAL);
+	assert_int_equal(pgiam_sql_quote_ident(&b, "bad\xC3("), PGIAM_EINVAL);
+	assert_int_equal(pgiam_sql_quote_ident(&b, "\xED\xA0\x80"), PGIAM_EINVAL);
 	assert_int_equal((int)b.len, 0);
 	pgiam_buf_dispose(&b);
 }
@@ -66,7 +67,7 @@ static void test_quote_literal(void **state)
 	expect_literal("(0,1)", "'(0,1)'");
 	expect_literal("", "''");
 	expect_literal("山田", "'山田'");
-	assert_int_equal(pgiam_catalog_quote_literal(&b, "\xFF"), PGIAM_EINVAL);
+	assert_int_equal(pgiam_sql_quote_literal(&b, "\xFF"), PGIAM_EINVAL);
 	pgiam_buf_dispose(&b);
 }
 
@@ -87,13 +88,13 @@ static void test_same_as_libpq(void **state)
 		char *want = PQescapeIdentifier(conn, samples[i], strlen(samples[i]));
 
 		assert_non_null(want);
-		assert_int_equal(pgiam_catalog_quote_ident(&b, samples[i]), 0);
+		assert_int_equal(pgiam_sql_quote_ident(&b, samples[i]), 0);
 		assert_string_equal(pgiam_buf_cstr(&b), want);
 		PQfreemem(want);
 		pgiam_buf_clear(&b);
 		want = PQescapeLiteral(conn, samples[i], strlen(samples[i]));
 		assert_non_null(want);
-		assert_int_equal(pgiam_catalog_quote_literal(&b, samples[i]), 0);
+		assert_int_equal(pgiam_sql_quote_literal(&b, samples[i]), 0);
 		assert_string_equal(pgiam_buf_cstr(&b), want);
 		PQfreemem(want);
 		pgiam_buf_dispose(&b);

@@ -433,6 +433,12 @@ static const rule_case rules[] = {
 	{ "dbi_resource_id", "ABC", 2, "dbi_resource_id", "db-" },
 	{ "dbi_resource_id", "db-", 2, "dbi_resource_id", "db-" },
 	{ "dbi_resource_id", "db-ABCDEFGHIJ0123", 0, "dbi_resource_id", NULL },
+	/* issue 14: an Aurora cluster's and an RDS Proxy's resource ids */
+	{ "dbi_resource_id", "cluster-ABCDEFGHIJKL01234", 0, "dbi_resource_id", NULL },
+	{ "dbi_resource_id", "prx-0123456789abcdef0", 0, "dbi_resource_id", NULL },
+	{ "dbi_resource_id", "prx-", 2, "dbi_resource_id", "prx-" },
+	{ "dbi_resource_id", "cluster-ab/c", 2, "dbi_resource_id", "cluster-" },
+	{ "dbi_resource_id", "proxy-abc", 2, "dbi_resource_id", "db-" },
 	{ "colour", "blue", 1, "colour", "not a pgiam key" },
 	/* issue 10: the credential_process deadline; names that are not plain text */
 	{ "credential_process_timeout", "0", 2, "credential_process_timeout", "1 to 3600" },
