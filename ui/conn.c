@@ -617,9 +617,64 @@ static void handle_own_event(pgiam_conn *c, const pgiam_session_event *ev)
 	}
 }
 
+/* A connect step began or ended: the step list (and a lost connection reconnects). */
+static void step_event(pgiam_conn *c, const pgiam_session_event *ev)
+{
+	pgiam_conn_step *sp;
+
+	if (ev->step > PGIAM_STEP_AUTH)
+		return;
+	sp = &c->steps[map_step(ev->step)];
+	if (!ev->done) {
+		sp->state = PGIAM_STEP_RUNNING;
+		clock_gettime(CLOCK_MONOTONIC, &c->step_t0[map_step(ev->step)]);
+	} else {
+		sp->state = PGIAM_STEP_OK;
+		sp->seconds = (double)ev->ms / 1000.0;
+	}
+	snprintf(sp->detail, sizeof(sp->detail), "%s", ev->text);
+	if (c->status.state == PGIAM_CONN_LOST)
+		c->status.state = PGIAM_CONN_RECONNECTING;
+}
+
+/* A failure of the chain (connecting, or reconnecting for a query): the connection's.
+ * The failing step stays on screen with its explanation. */
+static void chain_failed(pgiam_conn *c, const pgiam_session_event *ev,
+	const pgiam_session_error *e)
+{
+	pgiam_conn_step_id id = map_step(e ? e->step : ev->step);
+
+	if (c->connecting) {
+		for (int i = 0; i < PGIAM_CONN_STEP__COUNT; i++)
+			if (c->steps[i].state == PGIAM_STEP_RUNNING)
+				id = (pgiam_conn_step_id)i;
+		if (e)
+			id = map_step(e->step);
+		c->steps[id].state = PGIAM_STEP_FAILED;
+		/* the time the step ran (a 20 s STS timeout): its begin may be
+		 * reported only when it ends */
+		c->steps[id].seconds = e && ev->ms > 0 && id == map_step(e->step)
+			? (double)ev->ms / 1000.0 : pgiam__conn_since(&c->step_t0[id]);
+		snprintf(c->steps[id].detail, sizeof(c->steps[id].detail), "%s",
+			ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
+		c->status.state = PGIAM_CONN_FAILED;
+		c->connecting = 0;
+	} else {
+		c->status.state = PGIAM_CONN_LOST;
+	}
+	{
+		const char *text = ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text;
+		int explain = e && e->explanation[0] && !strstr(text, e->explanation);
+
+		snprintf(c->status.failure, sizeof(c->status.failure), "%s%s%s", text,
+			explain ? " \xE2\x80\x94 " : "", explain ? e->explanation : "");
+	}
+	/* with its explanation: the log is where a failure is read whole */
+	pgiam_eventlog_add(c->log, "connect failed: %s", c->status.failure);
+}
+
 static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 {
-	pgiam_conn_step *sp = NULL;
 	const pgiam_session_error *e = NULL;
 	pgiam_conn_result *r = &c->results[c->slot];
 
@@ -630,19 +685,7 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 	case PGIAM_SEV_NONE:
 		break;
 	case PGIAM_SEV_STEP:
-		if (ev->step > PGIAM_STEP_AUTH)
-			break;
-		sp = &c->steps[map_step(ev->step)];
-		if (!ev->done) {
-			sp->state = PGIAM_STEP_RUNNING;
-			clock_gettime(CLOCK_MONOTONIC, &c->step_t0[map_step(ev->step)]);
-		} else {
-			sp->state = PGIAM_STEP_OK;
-			sp->seconds = (double)ev->ms / 1000.0;
-		}
-		snprintf(sp->detail, sizeof(sp->detail), "%s", ev->text);
-		if (c->status.state == PGIAM_CONN_LOST)
-			c->status.state = PGIAM_CONN_RECONNECTING;
+		step_event(c, ev);
 		break;
 	case PGIAM_SEV_CONNECTED:
 		c->connecting = 0;
@@ -683,38 +726,8 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 		e = ev->kind == PGIAM_SEV_ERROR ? pgiam_session_last_error(c->session) : NULL;
 		/* A failure of the chain (connecting, or reconnecting for a query) is the
 		 * connection's; a refused or cancelled statement is only the query's. */
-		if (c->connecting || (e && e->step <= PGIAM_STEP_AUTH)) {
-			pgiam_conn_step_id id = map_step(e ? e->step : ev->step);
-
-			/* The failing step stays on screen with its explanation. */
-			if (c->connecting) {
-				for (int i = 0; i < PGIAM_CONN_STEP__COUNT; i++)
-					if (c->steps[i].state == PGIAM_STEP_RUNNING)
-						id = (pgiam_conn_step_id)i;
-				if (e)
-					id = map_step(e->step);
-				c->steps[id].state = PGIAM_STEP_FAILED;
-				/* the time the step ran (a 20 s STS timeout): its begin may be
-				 * reported only when it ends */
-				c->steps[id].seconds = e && ev->ms > 0 && id == map_step(e->step)
-					? (double)ev->ms / 1000.0 : pgiam__conn_since(&c->step_t0[id]);
-				snprintf(c->steps[id].detail, sizeof(c->steps[id].detail), "%s",
-					ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
-				c->status.state = PGIAM_CONN_FAILED;
-				c->connecting = 0;
-			} else {
-				c->status.state = PGIAM_CONN_LOST;
-			}
-			{
-				const char *text = ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text;
-				int explain = e && e->explanation[0] && !strstr(text, e->explanation);
-
-				snprintf(c->status.failure, sizeof(c->status.failure), "%s%s%s", text,
-					explain ? " \xE2\x80\x94 " : "", explain ? e->explanation : "");
-			}
-			/* with its explanation: the log is where a failure is read whole */
-			pgiam_eventlog_add(c->log, "connect failed: %s", c->status.failure);
-		}
+		if (c->connecting || (e && e->step <= PGIAM_STEP_AUTH))
+			chain_failed(c, ev, e);
 		if (c->querying && !c->on_own) {
 			pgiam__conn_query_failed(c, e, ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
 			r->cancelled = ev->kind == PGIAM_SEV_CANCELLED ||
