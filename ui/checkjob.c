@@ -1,83 +1,77 @@
-/* checkjob.c - the check in a thread (see checkjob.h). */
+/* checkjob.c - the check as a background job (job.h; see checkjob.h). */
 #include "checkjob.h"
 
 #include "buf.h"
 #include "check.h"
 #include "error.h"
+#include "job.h"
 #include "profile.h"
 #include "session_profile.h"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct pgiam_checkjob {
 	pthread_mutex_t lock;
 	pgiam_check_step steps[PGIAM_CHECK__COUNT];  /* snapshot, under lock */
 	int finished;                                /* under lock */
-	int abandoned;                               /* under lock: the thread frees */
 	int failed_step;
 	char message[1024];
 	long total_ms;
 	char summary[128];
-	int pipe[2];
-	pthread_t thread;
+	pgiam_job *job;               /* runs the check; frees this struct (ctx_free) */
 	pgiam_profile *profile;
 	pgiam_session_params params;
-	pgiam_check_result result;    /* the thread's */
+	pgiam_check_result result;    /* the job's */
 	int seen_finished;
-	pgiam_cancel cancel;          /* set when the view closes before the end */
 };
 
-static void job_destroy(pgiam_checkjob *j)
+/* What the check's step callback needs: the job (to wake the loop) is the thread's own
+ * handle, never read from j->job, which the UI writes once the job has started. */
+typedef struct run_ctx {
+	pgiam_checkjob *j;
+	pgiam_job *self;
+} run_ctx;
+
+static void job_destroy(void *arg)
 {
-	if (j->pipe[0] >= 0)
-		close(j->pipe[0]);
-	if (j->pipe[1] >= 0)
-		close(j->pipe[1]);
+	pgiam_checkjob *j = arg;
+
 	pgiam_check_result_dispose(&j->result);
 	pgiam_profile_free(j->profile);
 	pthread_mutex_destroy(&j->lock);
 	free(j);
 }
 
-static void wake(pgiam_checkjob *j)
-{
-	char c = 's';
-
-	if (write(j->pipe[1], &c, 1) < 0) {
-		/* a full pipe already wakes the loop */
-	}
-}
-
 static void on_step(const pgiam_check_result *r, const pgiam_check_step *step, void *ctx)
 {
-	pgiam_checkjob *j = ctx;
+	run_ctx *rc = ctx;
 
 	(void)step;
-	pthread_mutex_lock(&j->lock);
-	memcpy(j->steps, r->steps, sizeof(j->steps));
-	pthread_mutex_unlock(&j->lock);
-	wake(j);
+	pthread_mutex_lock(&rc->j->lock);
+	memcpy(rc->j->steps, r->steps, sizeof(rc->j->steps));
+	pthread_mutex_unlock(&rc->j->lock);
+	pgiam_job_wake(rc->self);
 }
 
-static void *job_main(void *arg)
+static void job_main(pgiam_job *self, void *arg)
 {
 	pgiam_checkjob *j = arg;
 	pgiam_check_options o = PGIAM_CHECK_OPTIONS_INIT;
+	run_ctx ctx = { j, self };
 	int rc = 0;
-	int abandoned = 0;
 
 	o.name = pgiam_profile_name(j->profile);
 	o.params = &j->params;
 	o.iam = 1;
 	o.step_cb = on_step;
-	o.ctx = j;
+	o.ctx = &ctx;
 	o.profile = j->profile;
-	o.cancel = &j->cancel;
+	/* set when the view closes before the end (pgiam_job_abandon): the connect or
+	 * catalog query in progress stops (the server is sent a cancel request) */
+	o.cancel = pgiam_job_cancel_flag(self);
 	rc = pgiam_check_run(&j->result, &o);
 	pthread_mutex_lock(&j->lock);
 	memcpy(j->steps, j->result.steps, sizeof(j->steps));
@@ -86,13 +80,7 @@ static void *job_main(void *arg)
 		: j->result.message);
 	j->total_ms = j->result.total_ms;
 	j->finished = 1;
-	abandoned = j->abandoned;
-	if (!abandoned)
-		wake(j);  /* under the lock: the UI may free the job as soon as it is out */
 	pthread_mutex_unlock(&j->lock);
-	if (abandoned)
-		job_destroy(j);
-	return NULL;
 }
 
 int pgiam_checkjob_start(pgiam_checkjob **out, const char *dir, const char *name)
@@ -104,20 +92,16 @@ int pgiam_checkjob_start(pgiam_checkjob **out, const char *dir, const char *name
 	if (!j)
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 	pthread_mutex_init(&j->lock, NULL);
-	j->pipe[0] = j->pipe[1] = -1;
 	if ((error = pgiam_profile_load_named(&j->profile, dir, name)) < 0)
 		goto cleanup;
 	if ((error = pgiam_session_params_from_profile(&j->params, j->profile)) < 0)
 		goto cleanup;
-	if (pipe2(j->pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-		error = pgiam_error_set(PGIAM_EIO, "check: cannot create a pipe");
+	if ((error = pgiam_job_start(&j->job, job_main, j, job_destroy)) < 0) {
+		char why[512];
+		snprintf(why, sizeof(why), "%s", pgiam_error_last());
+		error = pgiam_error_set(error, "check: %s", why);
 		goto cleanup;
 	}
-	if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
-		error = pgiam_error_set(PGIAM_ERROR, "check: cannot start a thread");
-		goto cleanup;
-	}
-	pthread_detach(j->thread);
 	*out = j;
 	j = NULL;
 cleanup:
@@ -128,16 +112,13 @@ cleanup:
 
 int pgiam_checkjob_fd(const pgiam_checkjob *j)
 {
-	return j->seen_finished ? -1 : j->pipe[0];
+	return j->seen_finished ? -1 : pgiam_job_fd(j->job);
 }
 
 int pgiam_checkjob_update(pgiam_checkjob *j)
 {
-	char buf[64];
-	int changed = 0;
+	int changed = pgiam_job_drain(j->job);   /* a step was reported, or the end */
 
-	while (read(j->pipe[0], buf, sizeof(buf)) > 0)
-		changed = 1;
 	pthread_mutex_lock(&j->lock);
 	if (j->finished && !j->seen_finished) {
 		j->seen_finished = 1;
@@ -214,19 +195,12 @@ char *pgiam_checkjob_text(pgiam_checkjob *j)
 
 void pgiam_checkjob_free(pgiam_checkjob *j)
 {
-	int finished = 0;
-
 	if (!j)
 		return;
-	pthread_mutex_lock(&j->lock);
-	finished = j->finished;
-	if (!finished) {
-		j->abandoned = 1;
-		/* nobody reads the result: the connect or catalog query in progress stops
-		 * (the server is sent a cancel request), not left running to its end */
-		pgiam_cancel_request(&j->cancel);
-	}
-	pthread_mutex_unlock(&j->lock);
-	if (finished)
-		job_destroy(j);
+	/* the job frees j (job_destroy): at once when the check has ended, else when it
+	 * has stopped, told to by the cancel flag */
+	if (pgiam_job_done(j->job))
+		pgiam_job_free(j->job);
+	else
+		pgiam_job_abandon(j->job);
 }

@@ -4,9 +4,9 @@
  *
  * Threads: the session fetches credentials in its worker thread, and auth emits its
  * events there; those events are queued under a mutex and moved to the event log by
- * pgiam_conn_advance() in the UI thread. A second, short-lived thread
- * refreshes the assumed role before it expires while connected, so the next
- * connection never waits for STS; it wakes the loop through a pipe.
+ * pgiam_conn_advance() in the UI thread. A short-lived job (job.h: a thread and a
+ * pipe that wakes the loop) refreshes the assumed role before it expires while
+ * connected, so the next connection never waits for STS.
  */
 #include "conn.h"
 #include "conn_int.h"
@@ -15,19 +15,16 @@
 #include "auth.h"
 #include "cancel_watch.h"
 #include "error.h"
+#include "job.h"
 #include "profile.h"
 #include "session.h"
 #include "session_profile.h"
 #include "grants.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char *step_labels[] = {
 #define PGIAM_CONN_STEP_LABEL_(id, label) label,
@@ -118,7 +115,6 @@ int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, long t
 	if (!(c = calloc(1, sizeof(*c))))
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 	pthread_mutex_init(&c->lock, NULL);
-	c->refresh_pipe[0] = c->refresh_pipe[1] = -1;
 	c->log = log;
 	snprintf(c->status.profile, sizeof(c->status.profile), "%s", name);
 	if ((error = pgiam_profile_load_named(&c->profile, dir, name)) < 0)
@@ -158,22 +154,18 @@ cleanup:
 	return error;
 }
 
-static void *refresh_main(void *arg)
+static void refresh_main(pgiam_job *job, void *arg)
 {
 	pgiam_conn *c = arg;
 	pgiam_creds creds = PGIAM_CREDS_INIT;
-	char ch = 'r';
 
+	(void)job;
 	/* auth refreshes the role when it is this close to expiry; the credentials are
 	 * only wanted for that side effect. */
 	c->refresh_result = pgiam_auth_get(&creds, c->auth, time(NULL));
 	if (c->refresh_result < 0)
 		snprintf(c->refresh_error, sizeof(c->refresh_error), "%s", pgiam_error_last());
 	pgiam_creds_dispose(&creds);
-	atomic_store(&c->refresh_done, 1);
-	if (write(c->refresh_pipe[1], &ch, 1) < 0)
-		return NULL;
-	return NULL;
 }
 
 /* Starts a background role refresh when the assumed session is within auth's refresh
@@ -184,30 +176,23 @@ static void maybe_refresh(pgiam_conn *c)
 
 	/* Connected, or lost (the next query reconnects): either way the next
 	 * connection should not wait for STS. */
-	if (!c->role_arn[0] || !c->auth || c->refresh_running || !c->status.sts_expires ||
+	if (!c->role_arn[0] || !c->auth || c->refresh || !c->status.sts_expires ||
 	    (c->status.state != PGIAM_CONN_CONNECTED && c->status.state != PGIAM_CONN_LOST) ||
 	    pgiam_conn_busy(c) ||
 	    c->status.sts_expires - now > PGIAM_AUTH_REFRESH_BEFORE ||
 	    now - c->refresh_last_try < 30)
 		return;
 	c->refresh_last_try = now;
-	if (c->refresh_pipe[0] < 0 && pipe2(c->refresh_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-		return;
-	atomic_store(&c->refresh_done, 0);
-	if (pthread_create(&c->refresh_thread, NULL, refresh_main, c) == 0)
-		c->refresh_running = 1;
+	if (pgiam_job_start(&c->refresh, refresh_main, c, NULL) < 0)
+		pgiam_eventlog_add(c->log, "refreshing the role: %s", pgiam_error_last());
 }
 
 static void refresh_finish(pgiam_conn *c)
 {
-	char buf[16];
-
-	if (!c->refresh_running || !atomic_load(&c->refresh_done))
+	if (!c->refresh || !pgiam_job_poll(c->refresh))
 		return;
-	pthread_join(c->refresh_thread, NULL);
-	c->refresh_running = 0;
-	while (read(c->refresh_pipe[0], buf, sizeof(buf)) > 0)
-		;
+	pgiam_job_free(c->refresh);   /* done: joins at once */
+	c->refresh = NULL;
 	if (c->refresh_result < 0)
 		pgiam_eventlog_add(c->log, "refreshing the role failed: %s", c->refresh_error);
 	else
@@ -227,7 +212,7 @@ static time_t auth_expiry(pgiam_auth *auth)
  * assuming the role on its thread). */
 static void refresh_show(pgiam_conn *c)
 {
-	if (!c->refresh_unseen || pgiam_conn_busy(c) || c->refresh_running)
+	if (!c->refresh_unseen || pgiam_conn_busy(c) || c->refresh)
 		return;
 	c->refresh_unseen = 0;
 	c->status.sts_expires = auth_expiry(c->auth);
@@ -251,8 +236,8 @@ size_t pgiam_conn_pollfds(pgiam_conn *c, struct pollfd *fds, size_t max)
 		fds[n].revents = 0;
 		n++;
 	}
-	if (c->refresh_running && n < max) {
-		fds[n].fd = c->refresh_pipe[0];
+	if (c->refresh && n < max) {
+		fds[n].fd = pgiam_job_fd(c->refresh);
 		fds[n].events = POLLIN;
 		fds[n].revents = 0;
 		n++;
@@ -632,9 +617,64 @@ static void handle_own_event(pgiam_conn *c, const pgiam_session_event *ev)
 	}
 }
 
+/* A connect step began or ended: the step list (and a lost connection reconnects). */
+static void step_event(pgiam_conn *c, const pgiam_session_event *ev)
+{
+	pgiam_conn_step *sp;
+
+	if (ev->step > PGIAM_STEP_AUTH)
+		return;
+	sp = &c->steps[map_step(ev->step)];
+	if (!ev->done) {
+		sp->state = PGIAM_STEP_RUNNING;
+		clock_gettime(CLOCK_MONOTONIC, &c->step_t0[map_step(ev->step)]);
+	} else {
+		sp->state = PGIAM_STEP_OK;
+		sp->seconds = (double)ev->ms / 1000.0;
+	}
+	snprintf(sp->detail, sizeof(sp->detail), "%s", ev->text);
+	if (c->status.state == PGIAM_CONN_LOST)
+		c->status.state = PGIAM_CONN_RECONNECTING;
+}
+
+/* A failure of the chain (connecting, or reconnecting for a query): the connection's.
+ * The failing step stays on screen with its explanation. */
+static void chain_failed(pgiam_conn *c, const pgiam_session_event *ev,
+	const pgiam_session_error *e)
+{
+	pgiam_conn_step_id id = map_step(e ? e->step : ev->step);
+
+	if (c->connecting) {
+		for (int i = 0; i < PGIAM_CONN_STEP__COUNT; i++)
+			if (c->steps[i].state == PGIAM_STEP_RUNNING)
+				id = (pgiam_conn_step_id)i;
+		if (e)
+			id = map_step(e->step);
+		c->steps[id].state = PGIAM_STEP_FAILED;
+		/* the time the step ran (a 20 s STS timeout): its begin may be
+		 * reported only when it ends */
+		c->steps[id].seconds = e && ev->ms > 0 && id == map_step(e->step)
+			? (double)ev->ms / 1000.0 : pgiam__conn_since(&c->step_t0[id]);
+		snprintf(c->steps[id].detail, sizeof(c->steps[id].detail), "%s",
+			ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
+		c->status.state = PGIAM_CONN_FAILED;
+		c->connecting = 0;
+	} else {
+		c->status.state = PGIAM_CONN_LOST;
+	}
+	{
+		const char *text = ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text;
+		int explain = e && e->explanation[0] && !strstr(text, e->explanation);
+
+		snprintf(c->status.failure, sizeof(c->status.failure), "%s%s%s", text,
+			explain ? " \xE2\x80\x94 " : "", explain ? e->explanation : "");
+	}
+	/* with its explanation: the log is where a failure is read whole */
+	pgiam_eventlog_add(c->log, "connect failed: %s", c->status.failure);
+}
+
 static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 {
-	pgiam_conn_step *sp = NULL;
 	const pgiam_session_error *e = NULL;
 	pgiam_conn_result *r = &c->results[c->slot];
 
@@ -645,19 +685,7 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 	case PGIAM_SEV_NONE:
 		break;
 	case PGIAM_SEV_STEP:
-		if (ev->step > PGIAM_STEP_AUTH)
-			break;
-		sp = &c->steps[map_step(ev->step)];
-		if (!ev->done) {
-			sp->state = PGIAM_STEP_RUNNING;
-			clock_gettime(CLOCK_MONOTONIC, &c->step_t0[map_step(ev->step)]);
-		} else {
-			sp->state = PGIAM_STEP_OK;
-			sp->seconds = (double)ev->ms / 1000.0;
-		}
-		snprintf(sp->detail, sizeof(sp->detail), "%s", ev->text);
-		if (c->status.state == PGIAM_CONN_LOST)
-			c->status.state = PGIAM_CONN_RECONNECTING;
+		step_event(c, ev);
 		break;
 	case PGIAM_SEV_CONNECTED:
 		c->connecting = 0;
@@ -698,38 +726,8 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 		e = ev->kind == PGIAM_SEV_ERROR ? pgiam_session_last_error(c->session) : NULL;
 		/* A failure of the chain (connecting, or reconnecting for a query) is the
 		 * connection's; a refused or cancelled statement is only the query's. */
-		if (c->connecting || (e && e->step <= PGIAM_STEP_AUTH)) {
-			pgiam_conn_step_id id = map_step(e ? e->step : ev->step);
-
-			/* The failing step stays on screen with its explanation. */
-			if (c->connecting) {
-				for (int i = 0; i < PGIAM_CONN_STEP__COUNT; i++)
-					if (c->steps[i].state == PGIAM_STEP_RUNNING)
-						id = (pgiam_conn_step_id)i;
-				if (e)
-					id = map_step(e->step);
-				c->steps[id].state = PGIAM_STEP_FAILED;
-				/* the time the step ran (a 20 s STS timeout): its begin may be
-				 * reported only when it ends */
-				c->steps[id].seconds = e && ev->ms > 0 && id == map_step(e->step)
-					? (double)ev->ms / 1000.0 : pgiam__conn_since(&c->step_t0[id]);
-				snprintf(c->steps[id].detail, sizeof(c->steps[id].detail), "%s",
-					ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
-				c->status.state = PGIAM_CONN_FAILED;
-				c->connecting = 0;
-			} else {
-				c->status.state = PGIAM_CONN_LOST;
-			}
-			{
-				const char *text = ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text;
-				int explain = e && e->explanation[0] && !strstr(text, e->explanation);
-
-				snprintf(c->status.failure, sizeof(c->status.failure), "%s%s%s", text,
-					explain ? " \xE2\x80\x94 " : "", explain ? e->explanation : "");
-			}
-			/* with its explanation: the log is where a failure is read whole */
-			pgiam_eventlog_add(c->log, "connect failed: %s", c->status.failure);
-		}
+		if (c->connecting || (e && e->step <= PGIAM_STEP_AUTH))
+			chain_failed(c, ev, e);
 		if (c->querying && !c->on_own) {
 			pgiam__conn_query_failed(c, e, ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
 			r->cancelled = ev->kind == PGIAM_SEV_CANCELLED ||
@@ -918,14 +916,7 @@ void pgiam_conn_free(pgiam_conn *c)
 {
 	if (!c)
 		return;
-	if (c->refresh_running) {
-		pthread_join(c->refresh_thread, NULL);
-		c->refresh_running = 0;
-	}
-	if (c->refresh_pipe[0] >= 0)
-		close(c->refresh_pipe[0]);
-	if (c->refresh_pipe[1] >= 0)
-		close(c->refresh_pipe[1]);
+	pgiam_job_free(c->refresh);   /* waits: the job uses c's auth */
 	pgiam_session_free(c->own);
 	pgiam_session_free(c->session);   /* frees its auth too */
 	pgiam_profile_free(c->profile);

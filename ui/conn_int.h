@@ -9,11 +9,11 @@
 #include "auth.h"
 #include "cancel_watch.h"
 #include "export.h"
+#include "job.h"
 #include "profile.h"
 #include "session.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <time.h>
 
 /* rows kept of a result not read through a cursor, per result set */
@@ -53,11 +53,8 @@ struct pgiam_conn {
 	char events[EVENT_QUEUE][PGIAM_EVENTLOG_TEXT];
 	size_t nevents;
 
-	/* the role refresh thread */
-	pthread_t refresh_thread;
-	int refresh_running;
-	int refresh_pipe[2];
-	atomic_int refresh_done;
+	/* the role refresh job (job.h): its result is read once it is done */
+	pgiam_job *refresh;
 	int refresh_result;
 	char refresh_error[300];
 	time_t refresh_last_try;

@@ -11,13 +11,11 @@
 #include "error.h"
 #include "secure.h"
 
-#include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 long long pgiam__session_now_ms(void)
 {
@@ -143,22 +141,19 @@ long long pgiam_session_progress_clock_ms(void)
 void pgiam_session_progress_report_at(pgiam_session_progress *p, pgiam_step step, int done,
 	const char *detail, long long at_ms)
 {
-	char c = 'p';
-
 	report(p->s, p->gen, step, done, detail, at_ms);
 	/* Wake the caller's poll so progress shows while STS is still answering. */
-	if (write(p->pipe[1], &c, 1) < 0 && errno != EAGAIN)
-		return;
+	pgiam_job_wake(p->self);
 }
 
 int pgiam_session_progress_cancelled(const pgiam_session_progress *p)
 {
-	return atomic_load(&p->cancelled);
+	return pgiam_cancel_requested(p->cancel);
 }
 
 const pgiam_cancel *pgiam_session_progress_cancel_flag(const pgiam_session_progress *p)
 {
-	return &p->cancelled;
+	return p->cancel;
 }
 
 time_t pgiam_session_progress_now(const pgiam_session_progress *p)
@@ -231,16 +226,14 @@ void pgiam__session_lose(pgiam_session *s, const char *why)
 
 void pgiam__session_join_job(pgiam_session *s)
 {
-	if (s->job.joinable) {
-		pthread_join(s->job.thread, NULL);
-		s->job.joinable = 0;
-	}
-	if (s->job.pipe[0] >= 0)
-		close(s->job.pipe[0]);
-	if (s->job.pipe[1] >= 0)
-		close(s->job.pipe[1]);
-	s->job.pipe[0] = s->job.pipe[1] = -1;
+	pgiam_job_free(s->worker);
+	s->worker = NULL;
 	pgiam__session_login_dispose(&s->job.login);
+}
+
+int pgiam__session_start_worker(pgiam_session *s, pgiam_job_fn fn)
+{
+	return pgiam_job_start(&s->worker, fn, &s->job, NULL);
 }
 
 /* A cancel request runs PQcancel (blocking: a new connection to the same address)
@@ -301,7 +294,6 @@ int pgiam_session_new(pgiam_session **out, const pgiam_session_params *p)
 	if (!(s = calloc(1, sizeof(*s))))
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory creating a session");
 	pthread_mutex_init(&s->lock, NULL);
-	s->job.pipe[0] = s->job.pipe[1] = -1;
 #define COPY_(field, value) \
 	if ((value) && !(s->field = pgiam_strdup(value))) { error = PGIAM_ENOMEM; goto cleanup; }
 	COPY_(host, p->host);
@@ -353,8 +345,8 @@ void pgiam_session_free(pgiam_session *s)
 
 	if (!s)
 		return;
-	if (s->job.joinable) {
-		pgiam_cancel_request(&s->job.cancelled);
+	if (s->worker && !pgiam_job_done(s->worker)) {
+		pgiam_job_cancel(s->worker);
 		if (s->login_cancel)
 			s->login_cancel(s->login_ctx);
 	}
@@ -515,7 +507,8 @@ int pgiam_session_cancel(pgiam_session *s)
 
 	switch (s->state) {
 	case ST_WORKER:
-		pgiam_cancel_request(&s->job.cancelled);
+		if (s->worker)
+			pgiam_job_cancel(s->worker);
 		if (s->login_cancel)
 			s->login_cancel(s->login_ctx);
 		pthread_mutex_lock(&s->lock);
@@ -578,7 +571,7 @@ int pgiam_session_socket(const pgiam_session *s)
 {
 	switch (s->state) {
 	case ST_WORKER:
-		return s->job.pipe[0];
+		return s->worker ? pgiam_job_fd(s->worker) : -1;
 	case ST_CONNECTING:
 	case ST_INFO:
 	case ST_READY:

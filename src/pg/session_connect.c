@@ -11,8 +11,6 @@
 #include "error.h"
 #include "secure.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -66,14 +64,15 @@ void pgiam__session_login_dispose(pgiam_session_login *login)
 	memset(login, 0, sizeof(*login));
 }
 
-static void *worker_main(void *arg)
+static void worker_main(pgiam_job *self, void *arg)
 {
 	pgiam_session_progress *job = arg;
 	pgiam_session *s = job->s;
 	const char *name = s->connect_host ? s->connect_host : s->host;
 	int error = 0;
-	char c = 'd';
 
+	job->self = self;
+	job->cancel = pgiam_job_cancel_flag(self);
 	pgiam_error_clear();
 	if (s->login_fn) {
 		pgiam_session_login_target t = { s->token_host, s->token_port, s->token_user,
@@ -81,7 +80,7 @@ static void *worker_main(void *arg)
 		if ((error = s->login_fn(&job->login, &t, job, s->login_ctx)) < 0)
 			job->fail_step = unfinished_step(s);
 	}
-	if (!error && atomic_load(&job->cancelled))
+	if (!error && pgiam_cancel_requested(job->cancel))
 		error = pgiam_error_set(PGIAM_ECANCELLED, "cancelled");
 	if (!error && (error = pgiam_session_resolve(job->hostaddr, sizeof(job->hostaddr), name)) < 0)
 		job->fail_step = PGIAM_STEP_TCP;
@@ -89,10 +88,6 @@ static void *worker_main(void *arg)
 		snprintf(job->message, sizeof(job->message), "%s",
 			*pgiam_error_last() ? pgiam_error_last() : pgiam_error_text(error));
 	job->result = error;
-	atomic_store(&job->done, 1);
-	if (write(job->pipe[1], &c, 1) < 0)
-		return NULL;
-	return NULL;
 }
 
 int pgiam__session_start_connect(pgiam_session *s)
@@ -113,13 +108,9 @@ int pgiam__session_start_connect(pgiam_session *s)
 	s->cancel_requested = 0;
 
 	memset(&s->job, 0, sizeof(s->job));
-	s->job.pipe[0] = s->job.pipe[1] = -1;
 	s->job.s = s;
 	s->job.gen = s->gen;
 	s->job.now = time(NULL);
-	if (pipe2(s->job.pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-		return pgiam__session_fail(s, PGIAM_STEP_CREDENTIALS, PGIAM_EIO,
-			"source credentials: cannot create a pipe: %s", strerror(errno));
 	/* the login's target, fixed before the worker starts (it reads them) */
 	snprintf(s->token_host, sizeof(s->token_host), "%s", s->sign_host ? s->sign_host : s->host);
 	s->token_port = s->sign_port ? s->sign_port : s->port;
@@ -129,12 +120,11 @@ int pgiam__session_start_connect(pgiam_session *s)
 	if (s->login_fn)
 		pgiam__session_step(s, PGIAM_STEP_CREDENTIALS, 0, "");
 	s->state = ST_WORKER;
-	if ((error = pthread_create(&s->job.thread, NULL, worker_main, &s->job)) != 0) {
+	if ((error = pgiam__session_start_worker(s, worker_main)) < 0) {
 		s->state = s->reconnecting ? ST_LOST : ST_IDLE;
-		return pgiam__session_fail(s, PGIAM_STEP_CREDENTIALS, PGIAM_ERROR,
-			"source credentials: cannot start a thread: %s", strerror(error));
+		return pgiam__session_fail(s, PGIAM_STEP_CREDENTIALS, error,
+			"source credentials: %s", pgiam_error_last());
 	}
-	s->job.joinable = 1;
 	return 0;
 }
 
@@ -447,14 +437,10 @@ void pgiam__session_advance_connecting(pgiam_session *s)
 
 void pgiam__session_advance_worker(pgiam_session *s)
 {
-	char buf[64];
-
-	while (read(s->job.pipe[0], buf, sizeof(buf)) > 0)
-		;
-	if (!atomic_load(&s->job.done))
+	if (!s->worker || !pgiam_job_poll(s->worker))
 		return;
-	pthread_join(s->job.thread, NULL);
-	s->job.joinable = 0;
+	pgiam_job_free(s->worker);   /* done: joins at once */
+	s->worker = NULL;
 	if (s->job.tls_probe) {
 		tls_failed(s, s->job.tls_line);
 		connect_fail_state(s);

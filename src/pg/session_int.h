@@ -3,6 +3,7 @@
 #ifndef PGIAM_SESSION_INT_H
 #define PGIAM_SESSION_INT_H
 
+#include "job.h"
 #include "session.h"
 #include "tls_probe.h"
 
@@ -35,20 +36,20 @@ typedef struct ev_node {
 	char severity[16];   /* NOTICE */
 } ev_node;
 
+/* The connect worker's context (job.h runs it): credentials and name resolution, or
+ * the TLS probe after a refused certificate. Written by the worker until its job is
+ * done, read by the session after that. */
 struct pgiam_session_progress {
 	pgiam_session *s;
 	unsigned gen;                /* the connect attempt this job belongs to */
-	pgiam_cancel cancelled;     /* also the flag lent to the HTTP and process code */
-	atomic_int done;
+	pgiam_job *self;             /* the worker's own job: set and used by the worker */
+	const pgiam_cancel *cancel;  /* its cancel flag, also lent to HTTP and processes */
 	time_t now;
 	int result;
 	pgiam_step fail_step;
 	char message[1024];
 	pgiam_session_login login;
 	char hostaddr[64];
-	int pipe[2];
-	pthread_t thread;
-	int joinable;
 	/* the TLS probe after a refused certificate (session_tls.c) runs as this job */
 	int tls_probe;
 	char tls_line[512];          /* libpq's failure, reported when the probe ends */
@@ -93,7 +94,8 @@ struct pgiam_session {
 	long long step_t0[PGIAM_STEP__COUNT];
 	unsigned char begun[PGIAM_STEP__COUNT], finished[PGIAM_STEP__COUNT];
 
-	pgiam_session_progress job;
+	pgiam_session_progress job;  /* the worker's context */
+	pgiam_job *worker;           /* the worker while it runs (and until joined) */
 	struct cancel_req *cancel;   /* the last cancel request, while we still care */
 	long long deferred_until;    /* a statement waits for that request (0: none) */
 	int cancel_requested;
@@ -145,6 +147,8 @@ int pgiam__session_cancel_pending(const pgiam_session *s);
 void pgiam__session_clear_error(pgiam_session *s);
 void pgiam__session_close_conn(pgiam_session *s);
 void pgiam__session_join_job(pgiam_session *s);
+/* Starts fn as the worker on s->job (the caller has filled it in); 0 or negative. */
+int pgiam__session_start_worker(pgiam_session *s, pgiam_job_fn fn);
 /* Wipes and frees a login's token. */
 void pgiam__session_login_dispose(pgiam_session_login *login);
 /* session_connect.c: the worker finished or progressed; libpq's connect advanced. */

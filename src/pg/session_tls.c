@@ -14,18 +14,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 /* at most this long after libpq's failure (or the connect timeout when shorter) */
 #define PROBE_SECONDS 5
 
-static void *probe_main(void *arg)
+static void probe_main(pgiam_job *self, void *arg)
 {
 	pgiam_session_progress *job = arg;
 	pgiam_session *s = job->s;
 	pgiam_tls_probe_params p = PGIAM_TLS_PROBE_PARAMS_INIT;
-	char c = 'd';
 
+	job->self = self;
+	job->cancel = pgiam_job_cancel_flag(self);
 	pgiam_error_clear();
 	p.hostaddr = s->info.hostaddr;
 	p.port = s->info.tcp_port;
@@ -34,14 +34,10 @@ static void *probe_main(void *arg)
 	p.check_name = !strcmp(s->sslmode, "verify-full");
 	p.timeout_ms = (s->connect_timeout < PROBE_SECONDS ? s->connect_timeout : PROBE_SECONDS)
 		* 1000;
-	p.cancel = &job->cancelled;
+	p.cancel = job->cancel;
 	job->result = pgiam_tls_probe(&job->tls, &p);
 	if (job->result < 0)
 		snprintf(job->message, sizeof(job->message), "%s", pgiam_error_last());
-	atomic_store(&job->done, 1);
-	if (write(job->pipe[1], &c, 1) < 0)
-		return NULL;
-	return NULL;
 }
 
 int pgiam__session_tls_probe_start(pgiam_session *s, const char *line)
@@ -50,19 +46,17 @@ int pgiam__session_tls_probe_start(pgiam_session *s, const char *line)
 
 	if (!strstr(line, "certificate verify failed") && !strstr(line, "does not match host name"))
 		return PGIAM_ENOTFOUND;
-	if (job->joinable || job->pipe[1] < 0 || !s->info.hostaddr[0])
+	if (s->worker || !s->info.hostaddr[0])
 		return PGIAM_ERROR;
 	pgiam__session_close_conn(s);
 	snprintf(job->tls_line, sizeof(job->tls_line), "%s", line);
 	job->tls_probe = 1;
 	job->result = 0;
 	job->message[0] = '\0';
-	atomic_store(&job->done, 0);
-	if (pthread_create(&job->thread, NULL, probe_main, job) != 0) {
+	if (pgiam__session_start_worker(s, probe_main) < 0) {
 		job->tls_probe = 0;
 		return PGIAM_ERROR;
 	}
-	job->joinable = 1;
 	s->state = ST_WORKER;
 	return 0;
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """check_slow_catalog.py - `pgiam check`'s catalog queries run on the session's own
 non-blocking path, so a deadline applies to them: on a database where they hang
-(slow_catalog.py), `--connect-timeout 2` ends the check at step 8 (server version)
-with "no answer within 2 s" in about that time, and the server is sent a cancel
+(slow_catalog.py), `--connect-timeout 5` ends the check at step 8 (server version)
+with "no answer within 5 s" in about that time (the query sleeps a minute per row), and the server is sent a cancel
 request (its backend stops sleeping at once, not when the process exits); the
 server's statement_timeout still fails the step with the server's words."""
 import json
@@ -29,7 +29,7 @@ def main(env):
             t0 = time.monotonic()
             try:
                 r = subprocess.run([BIN, "check", "--profiles", d, "--profile", "slow",
-                                    "--connect-timeout", "2", "--json"], capture_output=True,
+                                    "--connect-timeout", "5", "--json"], capture_output=True,
                                    text=True, env=penv, timeout=40)
             except subprocess.TimeoutExpired:
                 check(False, "pgiam check ended within 40 s (it hung in the catalog query)")
@@ -38,11 +38,11 @@ def main(env):
             st = {s["name"]: s for s in j["steps"]}
             check(r.returncode == 8 and j["failed_step"] == 8
                   and st["server version"]["status"] == "fail"
-                  and "no answer within 2 s (cancelled)" in j["message"]
+                  and "no answer within 5 s (cancelled)" in j["message"]
                   and "\n" not in j["message"],
                   "a hanging catalog query fails step 8 at the deadline (exit %d: %s)"
                   % (r.returncode, j["message"]))
-            check(took < 15 and 1.5 <= st["server version"]["ms"] / 1000 < 10,
+            check(took < 25 and 4.5 <= st["server version"]["ms"] / 1000 < 15,
                   "the check ended at the deadline (%.1f s, step %d ms)"
                   % (took, st["server version"]["ms"]))
             check(st["authentication"]["status"] == "pass"
