@@ -119,7 +119,7 @@ def test_text_output_and_usage(box):
         assert heading in p.stdout, heading
     assert box.run(["policy"]).returncode == 2
     bad = box.run(["policy", "--profile", "nosuch", "--offline"])
-    assert bad.returncode == 1 and "nosuch" in bad.stderr
+    assert bad.returncode == 3 and "nosuch" in bad.stderr   # configuration: no such profile
 
 
 if __name__ == "__main__":
