@@ -1,5 +1,5 @@
-/* cli_auth.h - what the profile-based commands (token --profile, whoami, policy)
- * share: loading and validating the named profile. */
+/* cli_auth.h - what the profile-based commands (token --profile, whoami, policy,
+ * logout) share: loading and validating the named profile. */
 #ifndef PGIAM_CLI_AUTH_H
 #define PGIAM_CLI_AUTH_H
 

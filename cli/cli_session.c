@@ -1,4 +1,5 @@
-/* cli_session.c - connection options shared by `pgiam sql`, `pgiam psql` and tests. */
+/* cli_session.c - what check, sql, psql and browse share: the connection options
+ * (their tables, usage.h), the session parameters made from them, the JSON forms. */
 #include "cli_session.h"
 
 #include "cli.h"
