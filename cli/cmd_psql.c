@@ -37,6 +37,26 @@ static int set(const char *name, const char *value)
 	return 0;
 }
 
+/* libpq's variables for the profile's connection, all but the token: the endpoint's
+ * name for verify-full, TCP to hostaddr (a tunnel's resolved address). 0, or -1 after
+ * printing why. */
+static int libpq_environment(const pgiam_session_params *p, const char *hostaddr)
+{
+	char port[16], timeout[16];
+
+	snprintf(port, sizeof(port), "%d", p->connect_port ? p->connect_port : p->port);
+	snprintf(timeout, sizeof(timeout), "%d", p->connect_timeout ? p->connect_timeout : 15);
+	if (set("PGHOST", p->host) || set("PGHOSTADDR", hostaddr) || set("PGPORT", port) ||
+	    set("PGDATABASE", p->dbname) || set("PGUSER", p->user) ||
+	    set("PGSSLMODE", p->sslmode ? p->sslmode : "verify-full") ||
+	    set("PGSSLROOTCERT", p->sslrootcert) || set("PGAPPNAME", "pgiam") ||
+	    set("PGCONNECT_TIMEOUT", timeout) || set("PGGSSENCMODE", "disable") ||
+	    set("PGOPTIONS", p->read_only ? "-c default_transaction_read_only=on" : NULL) ||
+	    set("PGSERVICE", NULL))
+		return -1;
+	return 0;
+}
+
 /* Wipes and removes the token this command put in PGPASSWORD. setenv's copy is the
  * string getenv returns, and glibc's unsetenv only unlinks it (it is never freed), so
  * it is wiped in place first. */
@@ -67,7 +87,7 @@ int pgiam_cmd_psql(int argc, char **argv)
 	pgiam_session_params p;
 	pgiam_auth *auth = NULL;
 	pgiam_creds creds = PGIAM_CREDS_INIT;
-	char *token = NULL, hostaddr[64], port[16], timeout[16];
+	char *token = NULL, hostaddr[64];
 	char **args = NULL;
 	const char *psql = getenv("PGIAM_PSQL") ? getenv("PGIAM_PSQL") : "psql";
 	int i, rc = 0, nargs = 0, token_in_env = 0;
@@ -100,15 +120,7 @@ int pgiam_cmd_psql(int argc, char **argv)
 		rc = PGIAM_EXIT_FOR_STEP(PGIAM_STEP_TCP + 1);
 		goto cleanup;
 	}
-	snprintf(port, sizeof(port), "%d", p.connect_port ? p.connect_port : p.port);
-	snprintf(timeout, sizeof(timeout), "%d", p.connect_timeout ? p.connect_timeout : 15);
-	if (set("PGHOST", p.host) || set("PGHOSTADDR", hostaddr) || set("PGPORT", port) ||
-	    set("PGDATABASE", p.dbname) || set("PGUSER", p.user) ||
-	    set("PGSSLMODE", p.sslmode ? p.sslmode : "verify-full") ||
-	    set("PGSSLROOTCERT", p.sslrootcert) || set("PGAPPNAME", "pgiam") ||
-	    set("PGCONNECT_TIMEOUT", timeout) || set("PGGSSENCMODE", "disable") ||
-	    set("PGOPTIONS", p.read_only ? "-c default_transaction_read_only=on" : NULL) ||
-	    set("PGSERVICE", NULL)) {
+	if (libpq_environment(&p, hostaddr) < 0) {
 		rc = PGIAM_EXIT_FAILURE;
 		goto cleanup;
 	}

@@ -113,6 +113,16 @@ static const flat_opt *find(const parser *p, int c)
 	return NULL;
 }
 
+/* Whether name (up to a '=') abbreviates more than one option, as getopt_long allows. */
+static int ambiguous(const parser *p, const char *name)
+{
+	size_t len = strcspn(name, "="), n = 0;
+
+	for (size_t i = 0; len && i < p->n; i++)
+		n += !strncmp(p->flat[i].opt->name, name, len);
+	return n > 1;
+}
+
 /* The one-line error for getopt's ':' (missing value) and '?' (anything else). */
 static int getopt_error(const parser *p, int c, char **argv)
 {
@@ -131,6 +141,8 @@ static int getopt_error(const parser *p, int c, char **argv)
 		return pgiam_cli_usage_error(cmd, "--help takes no value");
 	if (optopt > 0 && optopt < HELP_ID)
 		return pgiam_cli_usage_error(cmd, "unknown option '-%c'", optopt);
+	if (!strncmp(arg, "--", 2) && ambiguous(p, arg + 2))
+		return pgiam_cli_usage_error(cmd, "ambiguous option '%.40s': give more of its name", arg);
 	return pgiam_cli_usage_error(cmd, "unknown option '%.40s'", arg);
 }
 

@@ -151,6 +151,9 @@ def main():
         check_usage_errors(cmd, env, help_text)
         if re.search(r"(?m)^  (?:-\w, )?--profile NAME", help_text):
             check_profile_errors(cmd, env, d)
+    rc, out, err = run(["sql", "--sign"], env)
+    check(rc == 2 and err == "pgiam: sql: ambiguous option '--sign': give more of its name "
+          "(see pgiam sql --help)\n", "an abbreviation of two options: exit 2 (rc %d)" % rc, err)
     rc, out, err = run(["profiles", "--profiles", os.path.join(d, "missing-dir")], env)
     check(rc == 3 and one_line(err), "profiles: an unreadable directory is exit 3 (rc %d)" % rc, err)
     rc, out, err = run(["profiles", "--profiles", d], env)
