@@ -129,6 +129,7 @@ static int getopt_error(const parser *p, int c, char **argv)
 	const char *cmd = p->spec->name;
 	const flat_opt *f = find(p, optopt);
 	const char *arg = argv[optind - 1];
+	int len;
 
 	if (c == ':') {
 		if (f && optopt > HELP_ID)
@@ -141,9 +142,14 @@ static int getopt_error(const parser *p, int c, char **argv)
 		return pgiam_cli_usage_error(cmd, "--help takes no value");
 	if (optopt > 0 && optopt < HELP_ID)
 		return pgiam_cli_usage_error(cmd, "unknown option '-%c'", optopt);
+	/* the name only: a value after '=' may be a secret given to a mistyped option */
+	len = (int)strcspn(arg, "=");
+	if (len > 40)
+		len = 40;
 	if (!strncmp(arg, "--", 2) && ambiguous(p, arg + 2))
-		return pgiam_cli_usage_error(cmd, "ambiguous option '%.40s': give more of its name", arg);
-	return pgiam_cli_usage_error(cmd, "unknown option '%.40s'", arg);
+		return pgiam_cli_usage_error(cmd, "ambiguous option '%.*s': give more of its name",
+			len, arg);
+	return pgiam_cli_usage_error(cmd, "unknown option '%.*s'", len, arg);
 }
 
 /* A PGIAM_CLI_FIELD option: its value, or 1 for a flag, into the group's struct. */
