@@ -23,6 +23,14 @@ const pgiam_cli_command pgiam_cli_commands[] = {
 	{ NULL, NULL, NULL },
 };
 
+const pgiam_cli_command *pgiam_cli_command_find(const char *name)
+{
+	for (const pgiam_cli_command *c = pgiam_cli_commands; name && c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
 /* Formats, then writes the safe form of the result (src/sanitize.h). */
 static void vprint_safe(FILE *out, unsigned flags, const char *fmt, va_list ap)
 {

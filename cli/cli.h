@@ -1,6 +1,6 @@
 /* cli.h - the command-line front end: each command is one function with argv after
- * the command name, returning the process exit status. Errors go to stderr on one
- * line; secrets never do. */
+ * the command name, returning the process exit status (usage.h: the same statuses
+ * for every command). Errors go to stderr on one line; secrets never do. */
 #ifndef PGIAM_CLI_H
 #define PGIAM_CLI_H
 
@@ -25,6 +25,9 @@ int pgiam_cmd_grants(int argc, char **argv);
 
 /* The command table, terminated by a NULL name. */
 extern const pgiam_cli_command pgiam_cli_commands[];
+
+/* The command called name, or NULL. */
+const pgiam_cli_command *pgiam_cli_command_find(const char *name);
 
 /* Prints "pgiam: CONTEXT: MESSAGE" (the core's last error when msg is NULL) to stderr. */
 void pgiam_cli_error(const char *context, const char *msg);

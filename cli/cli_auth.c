@@ -2,6 +2,7 @@
 #include "cli_auth.h"
 
 #include "cli.h"
+#include "usage.h"
 #include "error.h"
 
 #include <stdio.h>
@@ -21,7 +22,7 @@ int pgiam_cli_load_profile(pgiam_profile **out, const char *cmd, const char *dir
 	if (pgiam_profile_dir(&dir, dir_override) < 0 ||
 	    pgiam_profile_load_named(&p, dir, name) < 0) {
 		pgiam_cli_error(cmd, NULL);
-		status = 1;
+		status = PGIAM_EXIT_CONFIG;
 		goto cleanup;
 	}
 	errors = pgiam_profile_validate(p, problems, sizeof(problems) / sizeof(problems[0]), &count);
@@ -31,7 +32,7 @@ int pgiam_cli_load_profile(pgiam_profile **out, const char *cmd, const char *dir
 				problems[i].severity == PGIAM_PROBLEM_ERROR ? "" : "warning: ",
 				problems[i].message);
 	if (errors > 0) {
-		status = 1;
+		status = PGIAM_EXIT_CONFIG;
 		goto cleanup;
 	}
 	*out = p;

@@ -1,7 +1,9 @@
-/* cli_session.c - connection options shared by `pgiam sql`, `pgiam psql` and tests. */
+/* cli_session.c - what check, sql, psql and browse share: the connection options
+ * (their tables, usage.h), the session parameters made from them, the JSON forms. */
 #include "cli_session.h"
 
 #include "cli.h"
+#include "usage.h"
 #include "error.h"
 #include "iam_login.h"
 #include "profile.h"
@@ -16,90 +18,97 @@ typedef struct owned {
 	pgiam_profile *profile;
 } owned;
 
-static int int_arg(int *out, const char *name, const char *v, int min, int max)
-{
-	char *end = NULL;
-	long n = strtol(v, &end, 10);
+enum {
+	OPT_PROFILE = 1, OPT_PROFILES, OPT_READ_ONLY, OPT_NO_READ_ONLY,
+	OPT_HOST, OPT_PORT, OPT_CONNECT_HOST, OPT_CONNECT_PORT, OPT_DBNAME, OPT_USER,
+	OPT_REGION, OPT_SSLMODE, OPT_SSLROOTCERT, OPT_CONNECT_TIMEOUT, OPT_CREDS_ENV,
+	OPT_PASSWORD_ENV,
+	OPT_SIGN_HOST, OPT_SIGN_PORT, OPT_SIGN_USER, OPT_SIGN_REGION, OPT_SIGN_TIME_OFFSET
+};
 
-	if (!*v || *end || n < min || n > max) {
-		pgiam_cli_printf(stderr, "pgiam: %s must be a number in %d..%d, not '%s'\n", name, min, max, v);
-		return -1;
-	}
+const pgiam_cli_opt pgiam_cli_session_profile_opts[] = {
+	{ "profile", 0, "NAME", OPT_PROFILE, "the profile to connect with" },
+	{ "profiles", 0, "DIR", OPT_PROFILES, "where profiles live (default: pgiam's profile dir)" },
+	{ "read-only", 0, NULL, OPT_READ_ONLY, "a read-only session, whatever the profile's read_only" },
+	{ "no-read-only", 0, NULL, OPT_NO_READ_ONLY, "a read-write session, whatever the profile's read_only" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+const pgiam_cli_opt pgiam_cli_session_low_opts[] = {
+	{ "host", 0, "NAME", OPT_HOST, "the endpoint's name (TLS verifies it)" },
+	{ "port", 0, "N", OPT_PORT, "the endpoint's port" },
+	{ "dbname", 0, "DB", OPT_DBNAME, "the database" },
+	{ "user", 0, "U", OPT_USER, "the database user" },
+	{ "region", 0, "R", OPT_REGION, "the region tokens are signed for" },
+	{ "connect-host", 0, "H[:P]", OPT_CONNECT_HOST, "TCP goes here (a tunnel)" },
+	{ "connect-port", 0, "P", OPT_CONNECT_PORT, "the tunnel's port" },
+	{ "sslmode", 0, "MODE", OPT_SSLMODE, "verify-full (default), verify-ca or require" },
+	{ "sslrootcert", 0, "FILE", OPT_SSLROOTCERT, "the CA bundle" },
+	{ "connect-timeout", 0, "S", OPT_CONNECT_TIMEOUT, "seconds, 1..3600" },
+	{ "creds-env", 0, NULL, OPT_CREDS_ENV, "sign tokens with AWS_ACCESS_KEY_ID/... from the environment" },
+	{ "password-env", 0, "VAR", OPT_PASSWORD_ENV, "a static password from VAR instead of a token" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+const pgiam_cli_opt pgiam_cli_session_sign_opts[] = {
+	{ "sign-host", 0, "H", OPT_SIGN_HOST, "sign the token for this host" },
+	{ "sign-port", 0, "N", OPT_SIGN_PORT, "sign the token for this port" },
+	{ "sign-user", 0, "U", OPT_SIGN_USER, "sign the token for this user" },
+	{ "sign-region", 0, "R", OPT_SIGN_REGION, "sign the token for this region" },
+	{ "sign-time-offset", 0, "S", OPT_SIGN_TIME_OFFSET, "sign the token S seconds off the clock" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+static int int_arg(int *out, const char *cmd, const char *name, const char *v, long min, long max)
+{
+	long n = 0;
+
+	if (pgiam_cli_int(&n, v, min, max) < 0)
+		return pgiam_cli_usage_error(cmd, "--%s must be a number in %ld..%ld, not '%.40s'",
+			name, min, max, v);
 	*out = (int)n;
-	return 0;
+	return PGIAM_CLI_GO_ON;
 }
 
-int pgiam_cli_session_opt(pgiam_cli_session_opts *o, int argc, char **argv, int i)
+int pgiam_cli_session_on_opt(const char *cmd, void *ctx, int id, const char *v)
 {
-	static const char *const with_value[] = { "--profile", "--profiles", "--host", "--port",
-		"--connect-host", "--connect-port", "--dbname", "--user", "--region", "--sslmode",
-		"--sslrootcert", "--password-env", "--connect-timeout", "--sign-host",
-		"--sign-port", "--sign-user", "--sign-region", "--sign-time-offset" };
-	const char *a = argv[i], *v = NULL;
-	int n = 0;
+	pgiam_cli_session_opts *o = ctx;
 
-	if (!strcmp(a, "--read-only") || !strcmp(a, "--no-read-only")) {
-		o->p.read_only = !strcmp(a, "--read-only");
+	switch (id) {
+	case OPT_READ_ONLY:
+	case OPT_NO_READ_ONLY:
+		o->p.read_only = id == OPT_READ_ONLY;
 		/* named in a refusal's explanation: the flag, not the profile, set it */
 		o->p.read_only_origin = o->p.read_only ? "the --read-only flag" : NULL;
 		o->read_only_set = 1;
-		return 1;
-	}
-	if (!strcmp(a, "--creds-env")) {
-		o->creds_env = 1;
-		return 1;
-	}
-	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
-		if (!strcmp(a, with_value[k]))
-			n = 1;
-	if (!n)
-		return 0;
-	if (i + 1 >= argc) {
-		pgiam_cli_printf(stderr, "pgiam: %s needs a value\n", a);
-		return -1;
-	}
-	v = argv[i + 1];
-	if (!strcmp(a, "--profile")) o->profile = v;
-	else if (!strcmp(a, "--profiles")) o->profiles_dir = v;
-	else if (!strcmp(a, "--host")) o->p.host = v;
-	else if (!strcmp(a, "--port")) return int_arg(&o->p.port, a, v, 1, 65535) ? -1 : 2;
-	else if (!strcmp(a, "--connect-host")) o->p.connect_host = v;
-	else if (!strcmp(a, "--connect-port")) return int_arg(&o->p.connect_port, a, v, 1, 65535) ? -1 : 2;
-	else if (!strcmp(a, "--dbname")) o->p.dbname = v;
-	else if (!strcmp(a, "--user")) o->p.user = v;
-	else if (!strcmp(a, "--region")) o->p.region = v;
-	else if (!strcmp(a, "--sslmode")) o->p.sslmode = v;
-	else if (!strcmp(a, "--sslrootcert")) o->p.sslrootcert = v;
-	else if (!strcmp(a, "--password-env")) o->password_env = v;
-	else if (!strcmp(a, "--connect-timeout")) return int_arg(&o->p.connect_timeout, a, v, 1, 3600) ? -1 : 2;
-	else if (!strcmp(a, "--sign-host")) o->p.sign_host = v;
-	else if (!strcmp(a, "--sign-port")) return int_arg(&o->p.sign_port, a, v, 1, 65535) ? -1 : 2;
-	else if (!strcmp(a, "--sign-user")) o->p.sign_user = v;
-	else if (!strcmp(a, "--sign-region")) o->p.sign_region = v;
-	else if (!strcmp(a, "--sign-time-offset")) {
-		int off = 0;
-		if (int_arg(&off, a, v, -86400, 86400))
-			return -1;
-		o->p.sign_time_offset = off;
-	}
-	return 2;
-}
+		break;
+	case OPT_CREDS_ENV: o->creds_env = 1; break;
+	case OPT_PROFILE: o->profile = v; break;
+	case OPT_PROFILES: o->profiles_dir = v; break;
+	case OPT_HOST: o->p.host = v; break;
+	case OPT_PORT: return int_arg(&o->p.port, cmd, "port", v, 1, 65535);
+	case OPT_CONNECT_HOST: o->p.connect_host = v; break;
+	case OPT_CONNECT_PORT: return int_arg(&o->p.connect_port, cmd, "connect-port", v, 1, 65535);
+	case OPT_DBNAME: o->p.dbname = v; break;
+	case OPT_USER: o->p.user = v; break;
+	case OPT_REGION: o->p.region = v; break;
+	case OPT_SSLMODE: o->p.sslmode = v; break;
+	case OPT_SSLROOTCERT: o->p.sslrootcert = v; break;
+	case OPT_PASSWORD_ENV: o->password_env = v; break;
+	case OPT_CONNECT_TIMEOUT:
+		return int_arg(&o->p.connect_timeout, cmd, "connect-timeout", v, 1, 3600);
+	case OPT_SIGN_HOST: o->p.sign_host = v; break;
+	case OPT_SIGN_PORT: return int_arg(&o->p.sign_port, cmd, "sign-port", v, 1, 65535);
+	case OPT_SIGN_USER: o->p.sign_user = v; break;
+	case OPT_SIGN_REGION: o->p.sign_region = v; break;
+	case OPT_SIGN_TIME_OFFSET: {
+		int off = 0, rc = int_arg(&off, cmd, "sign-time-offset", v, -86400, 86400);
 
-void pgiam_cli_session_usage(FILE *out)
-{
-	pgiam_cli_printf(out,
-		"connection:\n"
-		"  --profile NAME          the profile to connect with\n"
-		"  --profiles DIR          where profiles live (default: pgiam's profile dir)\n"
-		"  --read-only, --no-read-only   override the profile's read_only\n"
-		"low-level (testing, or without a profile):\n"
-		"  --host NAME --port N --dbname DB --user U --region R\n"
-		"  --connect-host H[:P] --connect-port P   TCP goes here (a tunnel)\n"
-		"  --sslmode MODE --sslrootcert FILE --connect-timeout S\n"
-		"  --creds-env             sign tokens with AWS_ACCESS_KEY_ID/… from the environment\n"
-		"  --password-env VAR      a static password from VAR instead of a token\n"
-		"deliberately wrong tokens (to see what naive clients get):\n"
-		"  --sign-host H --sign-port N --sign-user U --sign-region R --sign-time-offset S\n");
+		o->p.sign_time_offset = off;
+		return rc;
+	}
+	}
+	return PGIAM_CLI_GO_ON;
 }
 
 static owned *get_owned(pgiam_cli_session_opts *o)
@@ -116,12 +125,12 @@ static int from_profile(pgiam_session_params *out, pgiam_cli_session_opts *o, ow
 	int error;
 
 	if (!own->dir && (error = pgiam_profile_dir(&own->dir, o->profiles_dir)) < 0)
-		return 65;
+		return PGIAM_EXIT_CONFIG;
 	if (!own->profile &&
 	    (error = pgiam_profile_load_named(&own->profile, own->dir, o->profile)) < 0)
-		return 65;
+		return PGIAM_EXIT_CONFIG;
 	if ((error = pgiam_session_params_from_profile(&p, own->profile)) < 0)
-		return 65;
+		return PGIAM_EXIT_CONFIG;
 	if (o->read_only_set) {
 		p.read_only = o->p.read_only;
 		p.read_only_origin = o->p.read_only_origin;
@@ -143,7 +152,7 @@ int pgiam_cli_session_params_quiet(pgiam_session_params *out, pgiam_cli_session_
 
 	if (!own) {
 		pgiam_error_set(PGIAM_ENOMEM, "out of memory");
-		return 1;
+		return PGIAM_EXIT_FAILURE;
 	}
 	if (o->profile)
 		return from_profile(out, o, own);
@@ -151,7 +160,7 @@ int pgiam_cli_session_params_quiet(pgiam_session_params *out, pgiam_cli_session_
 	if (!out->host || !out->port || !out->dbname || !out->user) {
 		pgiam_error_set(PGIAM_EINVAL, "--profile NAME is needed (or --host, --port, "
 			"--dbname and --user)");
-		return 64;
+		return PGIAM_EXIT_USAGE;
 	}
 	if (out->connect_host && strchr(out->connect_host, ':') &&
 	    !strchr(strchr(out->connect_host, ':') + 1, ':')) {
@@ -160,13 +169,13 @@ int pgiam_cli_session_params_quiet(pgiam_session_params *out, pgiam_cli_session_
 		char *colon = c ? strchr(c, ':') : NULL;
 		int port = 0;
 		if (!c)
-			return 1;
+			return PGIAM_EXIT_FAILURE;
 		*colon = '\0';
 		port = atoi(colon + 1);
 		if (port < 1 || port > 65535) {
 			pgiam_error_set(PGIAM_EINVAL, "--connect-host: bad port '%s'", colon + 1);
 			free(c);
-			return 64;
+			return PGIAM_EXIT_USAGE;
 		}
 		free(own->connect_host);
 		own->connect_host = c;
@@ -177,14 +186,14 @@ int pgiam_cli_session_params_quiet(pgiam_session_params *out, pgiam_cli_session_
 		out->password = getenv(o->password_env);
 		if (!out->password) {
 			pgiam_error_set(PGIAM_EINVAL, "the variable %s is not set", o->password_env);
-			return 64;
+			return PGIAM_EXIT_USAGE;
 		}
 	} else if (o->creds_env) {
 		out->login = pgiam_iam_login_env;
 	} else {
 		pgiam_error_set(PGIAM_EINVAL, "without a profile, say where credentials come from "
 			"(--creds-env or --password-env VAR)");
-		return 64;
+		return PGIAM_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -193,8 +202,10 @@ int pgiam_cli_session_params(pgiam_session_params *out, pgiam_cli_session_opts *
 {
 	int rc = pgiam_cli_session_params_quiet(out, o);
 
-	if (rc)
-		pgiam_cli_error(NULL, NULL);
+	if (rc == PGIAM_EXIT_USAGE)
+		pgiam_cli_usage_error(o->cmd, "%s", pgiam_error_last());
+	else if (rc)
+		pgiam_cli_error(o->cmd, NULL);
 	return rc;
 }
 
@@ -217,8 +228,8 @@ int pgiam_cli_session_open(pgiam_session **out, pgiam_cli_session_opts *o)
 	else
 		error = pgiam_session_new(out, &p);
 	if (error < 0) {
-		pgiam_cli_error(NULL, NULL);
-		return o->profile ? 65 : 64;
+		pgiam_cli_error(o->cmd, NULL);
+		return o->profile ? PGIAM_EXIT_CONFIG : PGIAM_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -229,8 +240,8 @@ int pgiam_cli_session_list_profiles(char ***names, size_t *count, pgiam_cli_sess
 
 	if (!own || (!own->dir && pgiam_profile_dir(&own->dir, o->profiles_dir) < 0) ||
 	    pgiam_profile_list(names, count, own->dir) < 0) {
-		pgiam_cli_error(NULL, NULL);
-		return 65;
+		pgiam_cli_error(o->cmd, NULL);
+		return PGIAM_EXIT_CONFIG;
 	}
 	return 0;
 }

@@ -5,6 +5,7 @@
 #define PGIAM_CLI_SESSION_H
 
 #include "session.h"
+#include "usage.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -17,17 +18,29 @@ typedef struct pgiam_cli_session_opts {
 	int creds_env;              /* sign with AWS_ACCESS_KEY_ID/… from the environment */
 	int read_only_set;
 	void *owned;                /* what open() allocated (profile, auth, strings) */
+	const char *cmd;            /* the command, named in errors */
 } pgiam_cli_session_opts;
 
-#define PGIAM_CLI_SESSION_OPTS_INIT { NULL, NULL, PGIAM_SESSION_PARAMS_INIT, NULL, 0, 0, NULL }
+#define PGIAM_CLI_SESSION_OPTS_INIT(cmd) \
+	{ NULL, NULL, PGIAM_SESSION_PARAMS_INIT, NULL, 0, 0, NULL, cmd }
 
-/* Consumes the option at argv[i] when it is one of ours: returns how many arguments
- * it used (0: not ours), or -1 after printing an error. */
-int pgiam_cli_session_opt(pgiam_cli_session_opts *o, int argc, char **argv, int i);
-void pgiam_cli_session_usage(FILE *out);
+/* The connection options (usage.h tables) and their handler (ctx: the opts). */
+extern const pgiam_cli_opt pgiam_cli_session_profile_opts[];
+extern const pgiam_cli_opt pgiam_cli_session_low_opts[];
+extern const pgiam_cli_opt pgiam_cli_session_sign_opts[];
+int pgiam_cli_session_on_opt(const char *cmd, void *ctx, int id, const char *value);
+
+/* The groups of a command that connects, after its own (opts: its session options). */
+#define PGIAM_CLI_SESSION_GROUPS(opts) \
+	{ "connection", pgiam_cli_session_profile_opts, pgiam_cli_session_on_opt, (opts) }, \
+	{ "low-level (testing, or without a profile)", pgiam_cli_session_low_opts, \
+	  pgiam_cli_session_on_opt, (opts) }, \
+	{ "deliberately wrong tokens (to see what naive clients get)", \
+	  pgiam_cli_session_sign_opts, pgiam_cli_session_on_opt, (opts) }
 
 /* Builds the session parameters from the options (profile or low-level). Returns 0,
- * or an exit status after printing the error. */
+ * or an exit status (usage.h: PGIAM_EXIT_USAGE, PGIAM_EXIT_CONFIG for the profile)
+ * after printing the error. */
 int pgiam_cli_session_params(pgiam_session_params *out, pgiam_cli_session_opts *o);
 /* The same without printing: the message is in pgiam_error_last(). */
 int pgiam_cli_session_params_quiet(pgiam_session_params *out, pgiam_cli_session_opts *o);

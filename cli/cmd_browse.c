@@ -11,11 +11,13 @@
  *
  * A page prints {"page": …} (how it is keyed, the key columns, the columns) and then
  * its rows in display order, each {"key": [...], "row": [...]}; the "key" of the last
- * row goes to --page next --key …, the first row's to --page prev. Exit status 0, 1
- * when a statement failed ({"error": …} on stdout), 2 usage, or the session's.
+ * row goes to --page next --key …, the first row's to --page prev. Exit status
+ * (usage.h): 0, 1 when a statement failed ({"error": …} on stdout), 2 usage, 3 the
+ * profile.
  */
 #include "cli.h"
 #include "cli_session.h"
+#include "usage.h"
 
 #include "catalog.h"
 #include "error.h"
@@ -106,111 +108,123 @@ typedef struct browse_opts {
 	int columns;
 } browse_opts;
 
-static int page(pgiam_session *s, const browse_opts *bo)
-{
-	static const char *const kinds[] = { "pk", "ctid", "offset" };
-	static const char *const zero[] = { "0" };
-	result cols = { 0 }, rows = { 0 };
-	pgiam_buf sql = PGIAM_BUF_INIT;
-	pgiam_browse_table t = { bo->schema, bo->table, NULL, 0, NULL, 0,
-		PGIAM_BROWSE_KEY_PK, bo->limit, 0 };
-	const char **names = NULL, **keys = NULL;
-	pgiam_browse_dir dir = PGIAM_BROWSE_FIRST;
-	json_object *o = NULL, *a = NULL;
-	const char *relkind = "r";
-	size_t n = 0, nk = 0;
-	int reversed = 0, rc = 0;
+enum { OPT_PAGE = 1, OPT_KEY, OPT_LIMIT };
 
-	if (pgiam_catalog_columns_sql(&sql, bo->schema, bo->table) < 0) {
-		pgiam_cli_error("browse", NULL);
-		rc = 2;
-		goto cleanup;
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static const pgiam_cli_opt browse_options[] = {
+	{ "schema", 0, "S", PGIAM_CLI_FIELD(browse_opts, schema), "the tables of schema S (with the role's privileges)" },
+	{ "table", 0, "T", PGIAM_CLI_FIELD(browse_opts, table), "table T of schema S: one page of its rows" },
+	{ "columns", 0, NULL, PGIAM_CLI_FIELD(browse_opts, columns), "the table's columns instead of its rows" },
+	{ "page", 0, "first|next|prev|last", OPT_PAGE, "which page (first)" },
+	{ "key", 0, "V", OPT_KEY, "the \"key\" of the boundary row (the last row's for next, the\n"
+		"first row's for prev), one per key column" },
+	{ "offset", 0, "N", PGIAM_CLI_FIELD(browse_opts, offset), "rows to skip (a table without a key, such as a view)" },
+	{ "limit", 0, "N", OPT_LIMIT, "rows per page, 1 to " STR(PGIAM_BROWSE_PAGE_ROWS) " (50)" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+static int on_option(const char *cmd, void *ctx, int id, const char *v)
+{
+	browse_opts *bo = ctx;
+	long n = 0;
+
+	switch (id) {
+	case OPT_PAGE:
+		if (strcmp(v, "first") && strcmp(v, "next") && strcmp(v, "prev") && strcmp(v, "last"))
+			return pgiam_cli_usage_error(cmd, "--page takes first, next, prev or last, "
+				"not '%.40s'", v);
+		bo->page = v;
+		break;
+	case OPT_KEY:
+		if (bo->nkeys >= MAX_KEYS)
+			return pgiam_cli_usage_error(cmd, "at most %d --key", MAX_KEYS);
+		bo->keys[bo->nkeys++] = v;
+		break;
+	case OPT_LIMIT:
+		if (pgiam_cli_int(&n, v, 1, PGIAM_BROWSE_PAGE_ROWS) < 0)
+			return pgiam_cli_usage_error(cmd, "--limit takes 1 to %d, not '%.40s'",
+				PGIAM_BROWSE_PAGE_ROWS, v);
+		bo->limit = (size_t)n;
+		break;
 	}
-	if ((rc = run_sql(&cols, s, pgiam_buf_cstr(&sql))) != 0)
-		goto cleanup;
-	n = json_object_array_length(cols.rows);
-	if (bo->columns) {
-		static const char *const cn[] = { "column", "type", "nullable", "pk_position",
-			"relkind" };
-		emit_list(cols.rows, cn, 5);
-		goto cleanup;
-	}
-	if (!n) {
-		o = json_object_new_object();
-		json_object_object_add(o, "error", json_object_new_string(
-			"no such table, or no columns to show"));
-		emit(o);
-		rc = 1;
-		goto cleanup;
-	}
-	names = calloc(n, sizeof(*names));
-	keys = calloc(n, sizeof(*keys));
-	if (!names || !keys) {
+	return PGIAM_CLI_GO_ON;
+}
+
+static pgiam_browse_dir page_dir(const char *page)
+{
+	if (!strcmp(page, "next"))
+		return PGIAM_BROWSE_NEXT;
+	if (!strcmp(page, "prev"))
+		return PGIAM_BROWSE_PREV;
+	if (!strcmp(page, "last"))
+		return PGIAM_BROWSE_LAST;
+	return PGIAM_BROWSE_FIRST;
+}
+
+/* The table as its columns' rows (column, type, nullable, pk_position, relkind)
+ * describe it: the names, the primary key in index order (*names and *keys, to
+ * free), and how its pages are keyed. 0, or 1 after printing the error. */
+static int table_from_columns(pgiam_browse_table *t, const char ***names, const char ***keys,
+	json_object *cols)
+{
+	size_t n = json_object_array_length(cols), nk = 0;
+	const char *relkind = "r";
+
+	*names = calloc(n, sizeof(**names));
+	*keys = calloc(n, sizeof(**keys));
+	if (!*names || !*keys) {
 		pgiam_cli_error("browse", "out of memory");
-		rc = 1;
-		goto cleanup;
+		return PGIAM_EXIT_FAILURE;
 	}
 	for (size_t i = 0; i < n; i++) {
-		json_object *row = json_object_array_get_idx(cols.rows, i);
-		names[i] = cell(row, 0);
+		json_object *row = json_object_array_get_idx(cols, i);
+		(*names)[i] = cell(row, 0);
 		relkind = cell(row, 4);
 	}
 	for (size_t k = 1; k <= n; k++)
 		for (size_t i = 0; i < n; i++) {
-			const char *pos = cell(json_object_array_get_idx(cols.rows, i), 3);
+			const char *pos = cell(json_object_array_get_idx(cols, i), 3);
 			if (pos && (size_t)atoi(pos) == k)
-				keys[nk++] = names[i];
+				(*keys)[nk++] = (*names)[i];
 		}
-	t.columns = names;
-	t.ncolumns = n;
-	t.keys = keys;
-	t.nkeys = nk;
-	t.keykind = nk ? PGIAM_BROWSE_KEY_PK : !strcmp(relkind, "r") || !strcmp(relkind, "m") ?
+	t->columns = *names;
+	t->ncolumns = n;
+	t->keys = *keys;
+	t->nkeys = nk;
+	t->keykind = nk ? PGIAM_BROWSE_KEY_PK : !strcmp(relkind, "r") || !strcmp(relkind, "m") ?
 		PGIAM_BROWSE_KEY_CTID : PGIAM_BROWSE_KEY_OFFSET;
-	if (!strcmp(bo->page, "next"))
-		dir = PGIAM_BROWSE_NEXT;
-	else if (!strcmp(bo->page, "prev"))
-		dir = PGIAM_BROWSE_PREV;
-	else if (!strcmp(bo->page, "last"))
-		dir = PGIAM_BROWSE_LAST;
-	pgiam_buf_clear(&sql);
-	if (t.keykind != PGIAM_BROWSE_KEY_OFFSET && (dir == PGIAM_BROWSE_NEXT ||
-	    dir == PGIAM_BROWSE_PREV) && bo->nkeys != pgiam_catalog_page_keys(&t)) {
-		pgiam_cli_printf(stderr, "pgiam: browse: --page %s needs %zu --key (the boundary row's "
-			"\"key\"), got %zu\n", bo->page, pgiam_catalog_page_keys(&t), bo->nkeys);
-		rc = 2;
-		goto cleanup;
-	}
-	if (pgiam_catalog_page_sql(&sql, &reversed, &t, dir, t.keykind ==
-	    PGIAM_BROWSE_KEY_OFFSET ? (bo->offset ? &bo->offset : zero) : bo->keys) < 0) {
-		pgiam_cli_error("browse", NULL);
-		rc = 2;
-		goto cleanup;
-	}
-	if ((rc = run_sql(&rows, s, pgiam_buf_cstr(&sql))) != 0)
-		goto cleanup;
-	o = json_object_new_object();
-	json_object_object_add(o, "page", json_object_new_string(bo->page));
-	json_object_object_add(o, "keyed_by", json_object_new_string(kinds[t.keykind]));
-	a = json_object_new_array();
-	for (size_t i = 0; i < nk; i++)
-		json_object_array_add(a, json_object_new_string(keys[i]));
-	if (t.keykind == PGIAM_BROWSE_KEY_CTID)
+	return 0;
+}
+
+/* {"page": …} (how it is keyed, the key columns, the columns, the row count), then
+ * the rows in display order, each {"key": [...], "row": [...]}. */
+static void emit_page(const char *page_name, const pgiam_browse_table *t, json_object *rows,
+	int reversed)
+{
+	static const char *const kinds[] = { "pk", "ctid", "offset" };
+	size_t nk = pgiam_catalog_page_keys(t), m = json_object_array_length(rows);
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	json_object_object_add(o, "page", json_object_new_string(page_name));
+	json_object_object_add(o, "keyed_by", json_object_new_string(kinds[t->keykind]));
+	for (size_t i = 0; i < t->nkeys; i++)
+		json_object_array_add(a, json_object_new_string(t->keys[i]));
+	if (t->keykind == PGIAM_BROWSE_KEY_CTID)
 		json_object_array_add(a, json_object_new_string("ctid"));
 	json_object_object_add(o, "keys", a);
 	a = json_object_new_array();
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(names[i]));
+	for (size_t i = 0; i < t->ncolumns; i++)
+		json_object_array_add(a, json_object_new_string(t->columns[i]));
 	json_object_object_add(o, "columns", a);
-	json_object_object_add(o, "rows", json_object_new_int64(
-		(int64_t)json_object_array_length(rows.rows)));
+	json_object_object_add(o, "rows", json_object_new_int64((int64_t)m));
 	emit(o);
-	nk = pgiam_catalog_page_keys(&t);
-	for (size_t i = 0, m = json_object_array_length(rows.rows); i < m; i++) {
-		json_object *row = json_object_array_get_idx(rows.rows, reversed ? m - 1 - i : i);
+	for (size_t i = 0; i < m; i++) {
+		json_object *row = json_object_array_get_idx(rows, reversed ? m - 1 - i : i);
 		json_object *key = json_object_new_array(), *vals = json_object_new_array();
 
-		for (size_t c = 0; c < nk + n; c++)
+		for (size_t c = 0; c < nk + t->ncolumns; c++)
 			json_object_array_add(c < nk ? key : vals, json_object_get(
 				json_object_array_get_idx(row, c)));
 		o = json_object_new_object();
@@ -218,6 +232,59 @@ static int page(pgiam_session *s, const browse_opts *bo)
 		json_object_object_add(o, "row", vals);
 		emit(o);
 	}
+}
+
+/* --table T: its columns (--columns), or one page of its rows. */
+static int page(pgiam_session *s, const browse_opts *bo)
+{
+	static const char *const zero[] = { "0" };
+	result cols = { 0 }, rows = { 0 };
+	pgiam_buf sql = PGIAM_BUF_INIT;
+	pgiam_browse_table t = { bo->schema, bo->table, NULL, 0, NULL, 0,
+		PGIAM_BROWSE_KEY_PK, bo->limit, 0 };
+	const char **names = NULL, **keys = NULL;
+	pgiam_browse_dir dir = page_dir(bo->page);
+	int reversed = 0, rc = 0;
+
+	if (pgiam_catalog_columns_sql(&sql, bo->schema, bo->table) < 0) {
+		pgiam_cli_error("browse", NULL);
+		rc = PGIAM_EXIT_USAGE;
+		goto cleanup;
+	}
+	if ((rc = run_sql(&cols, s, pgiam_buf_cstr(&sql))) != 0)
+		goto cleanup;
+	if (bo->columns) {
+		static const char *const cn[] = { "column", "type", "nullable", "pk_position",
+			"relkind" };
+		emit_list(cols.rows, cn, 5);
+		goto cleanup;
+	}
+	if (!json_object_array_length(cols.rows)) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "error", json_object_new_string(
+			"no such table, or no columns to show"));
+		emit(o);
+		rc = PGIAM_EXIT_FAILURE;
+		goto cleanup;
+	}
+	if ((rc = table_from_columns(&t, &names, &keys, cols.rows)) != 0)
+		goto cleanup;
+	pgiam_buf_clear(&sql);
+	if (t.keykind != PGIAM_BROWSE_KEY_OFFSET && (dir == PGIAM_BROWSE_NEXT ||
+	    dir == PGIAM_BROWSE_PREV) && bo->nkeys != pgiam_catalog_page_keys(&t)) {
+		rc = pgiam_cli_usage_error("browse", "--page %s needs %zu --key (the boundary row's "
+			"\"key\"), got %zu", bo->page, pgiam_catalog_page_keys(&t), bo->nkeys);
+		goto cleanup;
+	}
+	if (pgiam_catalog_page_sql(&sql, &reversed, &t, dir, t.keykind ==
+	    PGIAM_BROWSE_KEY_OFFSET ? (bo->offset ? &bo->offset : zero) : bo->keys) < 0) {
+		pgiam_cli_error("browse", NULL);
+		rc = PGIAM_EXIT_USAGE;
+		goto cleanup;
+	}
+	if ((rc = run_sql(&rows, s, pgiam_buf_cstr(&sql))) == 0)
+		emit_page(bo->page, &t, rows.rows, reversed);
 
 cleanup:
 	free(names);
@@ -230,66 +297,35 @@ cleanup:
 
 static int parse(browse_opts *bo, pgiam_cli_session_opts *opts, int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		int used = pgiam_cli_session_opt(opts, argc, argv, i);
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+	const pgiam_cli_group groups[] = {
+		{ "options", browse_options, on_option, bo },
+		PGIAM_CLI_SESSION_GROUPS(opts),
+		{ NULL, NULL, NULL, NULL },
+	};
+	const pgiam_cli_spec spec = { "browse",
+		"pgiam browse --profile NAME [--schema S [--table T [--columns |\n"
+		"  --page first|next|prev|last [--key V]... [--offset N] [--limit N]]]]",
+		"Lists schemas, the tables of a schema (with the role's privileges),\n"
+		"the columns of a table, or one keyset page of its rows, as JSON lines.",
+		NULL, "  (1 is also a statement that failed: {\"error\": ...} on stdout)", 0, groups };
+	int rc = pgiam_cli_parse(NULL, &spec, argc, argv);
 
-		if (used < 0)
-			return 2;
-		if (used > 0) {
-			i += used - 1;
-		} else if (!strcmp(argv[i], "--schema") && v) {
-			bo->schema = argv[++i];
-		} else if (!strcmp(argv[i], "--table") && v) {
-			bo->table = argv[++i];
-		} else if (!strcmp(argv[i], "--columns")) {
-			bo->columns = 1;
-		} else if (!strcmp(argv[i], "--page") && v && (!strcmp(v, "first") ||
-			   !strcmp(v, "next") || !strcmp(v, "prev") || !strcmp(v, "last"))) {
-			bo->page = argv[++i];
-		} else if (!strcmp(argv[i], "--key") && v && bo->nkeys < MAX_KEYS) {
-			bo->keys[bo->nkeys++] = argv[++i];
-		} else if (!strcmp(argv[i], "--offset") && v) {
-			bo->offset = argv[++i];
-		} else if (!strcmp(argv[i], "--limit") && v && atoi(v) >= 1 &&
-			   atoi(v) <= PGIAM_BROWSE_PAGE_ROWS) {
-			bo->limit = (size_t)atoi(argv[++i]);
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			pgiam_cli_printf(stdout, "usage: pgiam browse --profile NAME [--schema S [--table T [--columns |\n"
-				"         --page first|next|prev|last [--key V]... [--offset N] [--limit N]]]]\n"
-				"  Lists schemas, the tables of a schema (with the role's privileges),\n"
-				"  the columns of a table, or one keyset page of its rows, as JSON lines.\n"
-				"  --key: the \"key\" of the boundary row (the last row's for next, the\n"
-				"  first row's for prev), one per key column. --limit: 1 to %d (50).\n",
-				PGIAM_BROWSE_PAGE_ROWS);
-			pgiam_cli_session_usage(stdout);
-			return -1;
-		} else {
-			pgiam_cli_printf(stderr, "pgiam: browse: bad or incomplete option '%s' (see pgiam "
-				"browse --help)\n", argv[i]);
-			return 2;
-		}
-	}
-	if (bo->table && !bo->schema) {
-		pgiam_cli_printf(stderr, "pgiam: browse: --table needs --schema\n");
-		return 2;
-	}
-	return 0;
+	if (rc == PGIAM_CLI_GO_ON && bo->table && !bo->schema)
+		rc = pgiam_cli_usage_error("browse", "--table needs --schema");
+	return rc;
 }
 
 int pgiam_cmd_browse(int argc, char **argv)
 {
-	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT;
+	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT("browse");
 	browse_opts bo = { .page = "first", .limit = 50 };
 	pgiam_session *s = NULL;
 	pgiam_buf sql = PGIAM_BUF_INIT;
 	result r = { 0 };
 	int rc = parse(&bo, &opts, argc, argv);
 
-	if (rc) {
-		rc = rc < 0 ? 0 : rc;   /* -1: --help was printed */
+	if (rc != PGIAM_CLI_GO_ON)
 		goto cleanup;
-	}
 	if ((rc = pgiam_cli_session_open(&s, &opts)) != 0)
 		goto cleanup;
 	if (bo.table) {
@@ -299,7 +335,7 @@ int pgiam_cmd_browse(int argc, char **argv)
 	if ((bo.schema ? pgiam_catalog_tables_sql(&sql, bo.schema) :
 	     pgiam_catalog_schemas_sql(&sql)) < 0) {
 		pgiam_cli_error("browse", NULL);
-		rc = 2;
+		rc = PGIAM_EXIT_USAGE;
 		goto cleanup;
 	}
 	if ((rc = run_sql(&r, s, pgiam_buf_cstr(&sql))) != 0)

@@ -1,9 +1,11 @@
 /* cmd_check.c - `pgiam check --profile NAME [--json]` and `--all` (profiles checked in
  * parallel threads): every step of the chain with its time and result. Exits 0 when
- * every step passed, otherwise with the number of the failing step (check.h), after
+ * every step passed, otherwise with 10 + the number of the failing step (check.h;
+ * PGIAM_EXIT_FOR_STEP, so that a step never reads as a usage or profile error), after
  * printing the same one-line message the TUI shows. */
 #include "cli.h"
 #include "cli_session.h"
+#include "usage.h"
 
 #include "check.h"
 #include "error.h"
@@ -20,7 +22,8 @@ static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 typedef struct job {
 	pgiam_cli_session_opts opts;
 	pgiam_check_result result;
-	int rc;                  /* exit status for this profile */
+	int rc;                  /* exit status for this profile (usage.h) */
+	int failed_step;         /* the failing step's number; 0: none failed, or none ran */
 	int json;
 	int live;                /* print steps as they finish (one profile, text) */
 	char name[128];
@@ -66,7 +69,8 @@ static void *run_job(void *arg)
 	o.step_cb = j->live ? on_step : NULL;
 	o.profile = pgiam_cli_session_profile(&j->opts);
 	rc = pgiam_check_run(&j->result, &o);
-	j->rc = rc < 0 ? 1 : rc;
+	j->failed_step = rc > 0 ? rc : 0;
+	j->rc = rc < 0 ? PGIAM_EXIT_FAILURE : rc > 0 ? PGIAM_EXIT_FOR_STEP(rc) : PGIAM_EXIT_OK;
 	if (rc < 0)
 		snprintf(j->result.message, sizeof(j->result.message), "%s", pgiam_error_last());
 	return NULL;
@@ -79,7 +83,7 @@ static json_object *result_json(const job *j)
 
 	json_object_object_add(o, "profile", json_object_new_string(r->name));
 	json_object_object_add(o, "ok", json_object_new_boolean(j->rc == 0));
-	json_object_object_add(o, "failed_step", json_object_new_int(j->rc));
+	json_object_object_add(o, "failed_step", json_object_new_int(j->failed_step));
 	json_object_object_add(o, "message", r->message[0] ? json_object_new_string(r->message) : NULL);
 	json_object_object_add(o, "total_ms", json_object_new_int64(r->total_ms));
 	for (int i = 0; i < PGIAM_CHECK__COUNT && r->steps[i].name; i++) {
@@ -158,64 +162,84 @@ static void print_text(const job *j, int steps_too)
 	}
 	if (j->rc == 0)
 		pgiam_cli_printf(stdout, "%s: pass (%d steps, %ld ms)\n", r->name, PGIAM_CHECK__COUNT, r->total_ms);
-	else if (j->rc >= 1 && j->rc <= PGIAM_CHECK__COUNT && r->steps[j->rc - 1].name)
-		pgiam_cli_printf(stdout, "%s: FAIL at step %d (%s)\n", r->name, j->rc, r->steps[j->rc - 1].name);
+	else if (j->failed_step >= 1 && j->failed_step <= PGIAM_CHECK__COUNT &&
+		 r->steps[j->failed_step - 1].name)
+		pgiam_cli_printf(stdout, "%s: FAIL at step %d (%s)\n", r->name, j->failed_step,
+			r->steps[j->failed_step - 1].name);
 	else
-		pgiam_cli_printf(stdout, "%s: not checked (%s)\n", r->name, j->rc == 64 ? "usage error" :
-			j->rc == 65 ? "profile not found or invalid" : "internal error");
+		pgiam_cli_printf(stdout, "%s: not checked (%s)\n", r->name, j->rc == PGIAM_EXIT_USAGE ?
+			"usage error" : j->rc == PGIAM_EXIT_CONFIG ? "profile not found or invalid" :
+			"internal error");
 }
 
-static void usage(FILE *out)
+typedef struct check_opts {
+	int json, all;
+} check_opts;
+
+static const pgiam_cli_opt check_options[] = {
+	{ "all", 0, NULL, PGIAM_CLI_FIELD(check_opts, all), "every profile of the profile directory, in parallel" },
+	{ "json", 0, NULL, PGIAM_CLI_FIELD(check_opts, json), "one JSON document" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+/* The steps and their exit statuses, from check.h's table. */
+static void step_statuses(char *out, size_t len)
 {
-	pgiam_cli_printf(out, "usage: pgiam check --profile NAME [--profiles DIR] [--json]\n"
-		"       pgiam check --all [--profiles DIR] [--json]\n"
-		"  Runs the whole chain step by step. Exit status: 0 when every step passed,\n"
-		"  otherwise the number of the failing step:\n");
-#define PGIAM_CHECK_USAGE_(id, text) pgiam_cli_printf(out, "    %2d  %s\n", PGIAM_CHECK_##id + 1, text);
+	size_t n = 0;
+
+	n += (size_t)snprintf(out, len, "  %d+N  step N failed (with --all: the first failing "
+		"profile's, in name order):", PGIAM_EXIT_STEP);
+#define PGIAM_CHECK_USAGE_(id, text) \
+	if (n < len) \
+		n += (size_t)snprintf(out + n, len - n, "\n  %-5d step %d: %s", \
+			PGIAM_EXIT_FOR_STEP(PGIAM_CHECK_##id + 1), PGIAM_CHECK_##id + 1, text);
 	PGIAM_CHECK_STEPS(PGIAM_CHECK_USAGE_)
 #undef PGIAM_CHECK_USAGE_
-	pgiam_cli_printf(out, "  (64: usage error, 65: profile not found or invalid). With --all, the\n"
-		"  status of the first failing profile in name order.\n");
-	pgiam_cli_session_usage(out);
+}
+
+static int parse_options(check_opts *co, pgiam_cli_session_opts *opts, int argc, char **argv)
+{
+	char steps[1024];
+	const pgiam_cli_group groups[] = {
+		{ "options", check_options, NULL, co },
+		PGIAM_CLI_SESSION_GROUPS(opts),
+		{ NULL, NULL, NULL, NULL },
+	};
+	const pgiam_cli_spec spec = { "check",
+		"pgiam check --profile NAME [--profiles DIR] [--json]\n"
+		"pgiam check --all [--profiles DIR] [--json]",
+		"Runs the whole chain step by step: each step's result and time, then one line.",
+		NULL, steps, 0, groups };
+
+	step_statuses(steps, sizeof(steps));
+	return pgiam_cli_parse(NULL, &spec, argc, argv);
 }
 
 int pgiam_cmd_check(int argc, char **argv)
 {
-	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT;
-	int json = 0, all = 0, rc = 0;
+	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT("check");
+	check_opts co = { 0, 0 };
+	int json, all, rc = 0;
 	job *jobs = NULL;
 	size_t njobs = 0;
 	char **names = NULL;
 	size_t nnames = 0;
 
-	for (int i = 1; i < argc; i++) {
-		int used = pgiam_cli_session_opt(&opts, argc, argv, i);
-		if (used < 0)
-			return 64;
-		if (used > 0) {
-			i += used - 1;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = 1;
-		} else if (!strcmp(argv[i], "--all")) {
-			all = 1;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return 0;
-		} else {
-			pgiam_cli_printf(stderr, "pgiam: check: unknown option '%s' (see pgiam check --help)\n", argv[i]);
-			return 64;
-		}
-	}
+	if ((rc = parse_options(&co, &opts, argc, argv)) != PGIAM_CLI_GO_ON)
+		return rc;
+	rc = 0;
+	json = co.json;
+	all = co.all;
 	if (all) {
-		if (pgiam_cli_session_list_profiles(&names, &nnames, &opts) != 0)
-			return 65;
+		if ((rc = pgiam_cli_session_list_profiles(&names, &nnames, &opts)) != 0)
+			return rc;
 		njobs = nnames;
 	} else {
 		njobs = 1;
 	}
 	if (njobs && !(jobs = calloc(njobs, sizeof(*jobs)))) {
 		pgiam_cli_error("check", "out of memory");
-		return 1;
+		return PGIAM_EXIT_FAILURE;
 	}
 	for (size_t i = 0; i < njobs; i++) {
 		jobs[i].opts = opts;

@@ -4,25 +4,49 @@
  * file parses the options, asks STS who the caller is unless --offline, and prints. */
 #include "cli.h"
 #include "cli_auth.h"
+#include "usage.h"
 
 #include "error.h"
 #include "policy.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void policy_usage(FILE *out)
+typedef struct policy_opts {
+	const char *name, *dir;
+	int as_json, snowflake, offline;
+} policy_opts;
+
+static const pgiam_cli_opt policy_options[] = {
+	{ "profile", 'p', "NAME", PGIAM_CLI_FIELD(policy_opts, name), "the profile (required)" },
+	{ "profiles", 'd', "DIR", PGIAM_CLI_FIELD(policy_opts, dir), "the profile directory" },
+	{ "json", 'j', NULL, PGIAM_CLI_FIELD(policy_opts, as_json), "one JSON document" },
+	{ "snowflake", 's', NULL, PGIAM_CLI_FIELD(policy_opts, snowflake), "the Snowflake objects too" },
+	{ "offline", 'o', NULL, PGIAM_CLI_FIELD(policy_opts, offline), "no GetCallerIdentity: the source principal as a placeholder" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+static int parse_options(policy_opts *o, int argc, char **argv)
 {
-	fprintf(out,
-		"usage: pgiam policy --profile NAME [--profiles DIR] [--json] [--snowflake] [--offline]\n"
+	const pgiam_cli_group groups[] = {
+		{ "options", policy_options, NULL, o },
+		{ NULL, NULL, NULL, NULL },
+	};
+	const pgiam_cli_spec spec = { "policy",
+		"pgiam policy --profile NAME [--profiles DIR] [--json] [--snowflake] [--offline]",
 		"Prints the IAM policy (rds-db:connect), the role's trust policy (with an\n"
 		"sts:ExternalId condition when the profile has external_id), and the SQL creating\n"
 		"the IAM database user: with a read-only role when the profile says read_only =\n"
 		"true, else with rds_iam only and the privileges as a template. --snowflake adds\n"
 		"the Snowflake network rule, security integration, secret and external access\n"
-		"integration. The source principal comes from GetCallerIdentity unless --offline.\n");
+		"integration. The source principal comes from GetCallerIdentity unless --offline.",
+		NULL, NULL, 0, groups };
+	int status = pgiam_cli_parse(NULL, &spec, argc, argv);
+
+	if (status == PGIAM_CLI_GO_ON && !o->name)
+		status = pgiam_cli_usage_error("policy", "--profile NAME is required");
+	return status;
 }
 
 /* The principal the role must trust: GetCallerIdentity for the profile's source
@@ -57,52 +81,14 @@ static int print_policy(const pgiam_profile *profile, int as_json, int snowflake
 
 int pgiam_cmd_policy(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "profiles", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "snowflake", no_argument, NULL, 's' },
-		{ "offline", no_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *name = NULL, *dir = NULL;
-	int as_json = 0, snowflake = 0, offline = 0;
+	policy_opts o = { NULL, NULL, 0, 0, 0 };
 	pgiam_profile *profile = NULL;
-	int status = 1;
-	int c;
+	int status;
 
-	optind = 1;
-	opterr = 0;   /* our own one-line messages, named "pgiam policy" */
-	while ((c = getopt_long(argc, argv, ":p:d:jsoh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p': name = optarg; break;
-		case 'd': dir = optarg; break;
-		case 'j': as_json = 1; break;
-		case 's': snowflake = 1; break;
-		case 'o': offline = 1; break;
-		case 'h': policy_usage(stdout); return 0;
-		case ':':
-			pgiam_cli_printf(stderr, "pgiam: policy: %s needs a value (see pgiam policy --help)\n",
-				argv[optind - 1]);
-			return 2;
-		default:
-			pgiam_cli_printf(stderr, "pgiam: policy: unknown option '%.40s' (see pgiam policy --help)\n",
-				argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		pgiam_cli_printf(stderr, "pgiam: policy: unexpected argument '%.40s' (see pgiam policy --help)\n",
-			argv[optind]);
-		return 2;
-	}
-	if (!name) {
-		pgiam_cli_printf(stderr, "pgiam: policy: --profile NAME is required (see pgiam policy --help)\n");
-		return 2;
-	}
-	if ((status = pgiam_cli_load_profile(&profile, "policy", dir, name)) == 0)
-		status = print_policy(profile, as_json, snowflake, offline);
+	if ((status = parse_options(&o, argc, argv)) != PGIAM_CLI_GO_ON)
+		return status;
+	if ((status = pgiam_cli_load_profile(&profile, "policy", o.dir, o.name)) == 0)
+		status = print_policy(profile, o.as_json, o.snowflake, o.offline);
 	pgiam_profile_free(profile);
 	return status;
 }

@@ -1,8 +1,9 @@
 /* cmd_profiles.c - `pgiam profiles`: lists the profiles of the profile directory with
  * their endpoint, region, database user, role and read-only flag, and every
  * validation problem on its own indented line. Invalid profiles are listed, not
- * fatal (exit 0); only an unreadable directory fails (exit 1). */
+ * fatal (exit 0); only an unreadable directory fails (exit 3, PGIAM_EXIT_CONFIG). */
 #include "cli.h"
+#include "usage.h"
 
 #include "buf.h"
 #include "error.h"
@@ -20,18 +21,34 @@ typedef struct {
 	char *load_error;
 } row;
 
-static void help(FILE *out)
+static const pgiam_cli_opt profiles_options[] = {
+	{ "profiles", 0, "DIR", 1, "the profile directory" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+static int on_option(const char *cmd, void *ctx, int id, const char *v)
 {
-	pgiam_cli_printf(out,
-		"usage: pgiam profiles [--profiles DIR]\n"
-		"\n"
+	(void)cmd;
+	(void)id;
+	*(const char **)ctx = v;
+	return PGIAM_CLI_GO_ON;
+}
+
+static int parse_options(const char **dir, int argc, char **argv)
+{
+	const pgiam_cli_group groups[] = {
+		{ "options", profiles_options, on_option, (void *)dir },
+		{ NULL, NULL, NULL, NULL },
+	};
+	const pgiam_cli_spec spec = { "profiles", "pgiam profiles [--profiles DIR]",
 		"Lists the connection profiles (DIR/NAME.ini) with their endpoint, region,\n"
 		"database user, role and read-only flag, and each validation problem on its\n"
 		"own line. The directory is --profiles DIR, else $PGIAM_PROFILES, else\n"
-		"$XDG_CONFIG_HOME/pgiam/profiles, else ~/.config/pgiam/profiles.\n"
-		"\n"
-		"Exit status: 0 (also when some profiles are invalid), 1 when the directory\n"
-		"cannot be read, 2 for a usage error.\n");
+		"$XDG_CONFIG_HOME/pgiam/profiles, else ~/.config/pgiam/profiles.",
+		NULL, "  (invalid profiles are listed with their problems: 0; a directory that\n"
+		"  cannot be read: 3)", 0, groups };
+
+	return pgiam_cli_parse(NULL, &spec, argc, argv);
 }
 
 static const char *or_dash(const char *s)
@@ -100,28 +117,13 @@ int pgiam_cmd_profiles(int argc, char **argv)
 	int widths[5];
 	int status = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			help(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--profiles") && i + 1 < argc) {
-			override = argv[++i];
-		} else if (!strncmp(argv[i], "--profiles=", 11)) {
-			override = argv[i] + 11;
-		} else {
-			char msg[256];
-			snprintf(msg, sizeof(msg), !strcmp(argv[i], "--profiles") ?
-				"%s needs a directory (see pgiam profiles --help)" :
-				"unknown argument \"%s\" (see pgiam profiles --help)", argv[i]);
-			pgiam_cli_error("profiles", msg);
-			return 2;
-		}
-	}
-
+	if ((status = parse_options(&override, argc, argv)) != PGIAM_CLI_GO_ON)
+		return status;
+	status = PGIAM_EXIT_OK;
 	if (pgiam_profile_dir(&dir, override) < 0 ||
 			pgiam_profile_list(&names, &count, dir) < 0) {
 		pgiam_cli_error("profiles", NULL);
-		status = 1;
+		status = PGIAM_EXIT_CONFIG;
 		goto cleanup;
 	}
 	if (count == 0) {
@@ -131,7 +133,7 @@ int pgiam_cmd_profiles(int argc, char **argv)
 	}
 	if (!(rows = calloc(count, sizeof(*rows)))) {
 		pgiam_cli_error("profiles", "out of memory");
-		status = 1;
+		status = PGIAM_EXIT_FAILURE;
 		goto cleanup;
 	}
 	for (size_t i = 0; i < count; i++) {

@@ -15,11 +15,13 @@
  *                                                stderr; Ctrl-C cancels (the file keeps
  *                                                the rows written)
  *
- * The exit status is 0 when everything succeeded, otherwise the number of the step of
- * the last failure (as `pgiam check` numbers them: see docs/session.md).
+ * The exit status is 0 when everything succeeded, otherwise 10 + the number of the
+ * step of the last failure (as `pgiam check` numbers them: see docs/session.md;
+ * PGIAM_EXIT_FOR_STEP in usage.h), or 2 for a usage error, 3 for the profile.
  */
 #include "cli.h"
 #include "cli_session.h"
+#include "usage.h"
 
 #include "cancel_watch.h"
 #include "error.h"
@@ -168,7 +170,7 @@ static void export_end(sql_run *run, int done)
 	if (error < 0)
 		json_object_object_add(o, "message", json_object_new_string(pgiam_error_last()));
 	if (error < 0 || !done)
-		run->status = run->status ? run->status : PGIAM_STEP_QUERY + 1;
+		run->status = run->status ? run->status : PGIAM_EXIT_FOR_STEP(PGIAM_STEP_QUERY + 1);
 	emit(o, run);
 }
 
@@ -199,7 +201,7 @@ static int export_event(const pgiam_session_event *ev, pgiam_session *s, sql_run
 		if (error < 0) {
 			pgiam_cli_printf(stderr, "pgiam: sql: %s\n", pgiam_error_last());
 			run->exported = 1;
-			run->status = 1;
+			run->status = PGIAM_EXIT_FAILURE;
 			request_cancel(s, run);
 			return 1;
 		}
@@ -305,7 +307,7 @@ static void on_event(const pgiam_session_event *ev, pgiam_session *s, void *ctx)
 		err = pgiam_session_last_error(s);
 		json_object_object_add(o, "event", json_object_new_string("error"));
 		pgiam_cli_session_error_json(o, err);
-		run->status = (int)err->step + 1;
+		run->status = PGIAM_EXIT_FOR_STEP((int)err->step + 1);
 		run->saw_terminal = 1;
 		break;
 	}
@@ -349,7 +351,7 @@ static void start_line(pgiam_session *s, sql_run *run, char *line)
 		json_object_object_add(o, "number", json_object_new_int(PGIAM_STEP_QUERY + 1));
 		json_object_object_add(o, "message", json_object_new_string(pgiam_error_last()));
 		emit(o, run);
-		run->status = PGIAM_STEP_QUERY + 1;
+		run->status = PGIAM_EXIT_FOR_STEP(PGIAM_STEP_QUERY + 1);
 	}
 }
 
@@ -426,73 +428,81 @@ static int loop(pgiam_session *s, sql_run *run, const char *command)
 	return 0;
 }
 
+typedef struct sql_opts {
+	const char *command, *output, *format;
+	int no_header;
+} sql_opts;
+
+static const pgiam_cli_opt sql_options[] = {
+	{ "command", 'c', "SQL", PGIAM_CLI_FIELD(sql_opts, command),
+		"run SQL, then exit (else one statement per line on stdin)" },
+	{ "output", 0, "FILE", PGIAM_CLI_FIELD(sql_opts, output),
+		"write the first result's rows to FILE instead (created\n"
+		"0600 unless it exists), streamed: any size, constant\n"
+		"memory; a progress line on stderr; Ctrl-C cancels" },
+	{ "format", 0, "F", PGIAM_CLI_FIELD(sql_opts, format),
+		"csv (default; as psql's \\copy … csv header writes it),\n"
+		"tsv (COPY's text format), json (an array), jsonl" },
+	{ "no-header", 0, NULL, PGIAM_CLI_FIELD(sql_opts, no_header),
+		"CSV and TSV without the column names line" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+/* The options into o and run (--output's settings). PGIAM_CLI_GO_ON, or an exit status. */
+static int parse_options(sql_opts *o, sql_run *run, pgiam_cli_session_opts *opts, int argc,
+	char **argv)
+{
+	const pgiam_cli_group groups[] = {
+		{ "options", sql_options, NULL, o },
+		PGIAM_CLI_SESSION_GROUPS(opts),
+		{ NULL, NULL, NULL, NULL },
+	};
+	const pgiam_cli_spec spec = { "sql", "pgiam sql --profile NAME [--profiles DIR] [-c SQL]\n"
+		"          [--output FILE [--format csv|tsv|json|jsonl] [--no-header]]",
+		"Runs SQL (from -c, or one statement per line on stdin) and prints\n"
+		"each event as a JSON line. On stdin, \\cancel cancels the running\n"
+		"statement and \\info prints the session's state.",
+		NULL, "  10+N  step N failed (the last failure; the steps are pgiam check's)",
+		0, groups };
+	int rc = pgiam_cli_parse(NULL, &spec, argc, argv);
+
+	if (rc != PGIAM_CLI_GO_ON)
+		return rc;
+	run->output = o->output;
+	run->header = !o->no_header;
+	if (o->format && pgiam_export_format_parse(&run->format, o->format) < 0)
+		return pgiam_cli_usage_error("sql", "%s", pgiam_error_last());
+	if ((o->format || o->no_header) && !o->output)
+		return pgiam_cli_usage_error("sql", "--format and --no-header go with --output FILE");
+	return PGIAM_CLI_GO_ON;
+}
+
 int pgiam_cmd_sql(int argc, char **argv)
 {
-	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT;
+	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT("sql");
 	pgiam_session *s = NULL;
-	const char *command = NULL;
+	sql_opts o = { NULL, NULL, NULL, 0 };
 	struct sigaction sa;
 	sql_run run = { now_ms(), 0, 0, { 0, "" }, NULL, PGIAM_EXPORT_CSV, 1, NULL, 0, 0, 0 };
-	const char *format = NULL;
-	int rc = 0;
+	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		int used = pgiam_cli_session_opt(&opts, argc, argv, i);
-		if (used < 0)
-			return 2;
-		if (used > 0) {
-			i += used - 1;
-			continue;
-		}
-		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--command")) && i + 1 < argc) {
-			command = argv[++i];
-		} else if (!strcmp(argv[i], "--output") && i + 1 < argc) {
-			run.output = argv[++i];
-		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-			format = argv[++i];
-		} else if (!strcmp(argv[i], "--no-header")) {
-			run.header = 0;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: pgiam sql --profile NAME [--profiles DIR] [-c SQL]\n"
-				"                 [--output FILE [--format csv|tsv|json|jsonl] [--no-header]]\n"
-				"  Runs SQL (from -c, or one statement per line on stdin) and prints\n"
-				"  each event as a JSON line. On stdin, \\cancel cancels the running\n"
-				"  statement and \\info prints the session's state.\n"
-				"  --output FILE     write the first result's rows to FILE instead (created\n"
-				"                    0600 unless it exists), streamed: any size, constant\n"
-				"                    memory; a progress line on stderr; Ctrl-C cancels\n"
-				"  --format F        csv (default; as psql's \\copy … csv header writes it),\n"
-				"                    tsv (COPY's text format), json (an array), jsonl\n"
-				"  --no-header       CSV and TSV without the column names line\n");
-			pgiam_cli_session_usage(stdout);
-			return 0;
-		} else {
-			pgiam_cli_printf(stderr, "pgiam: sql: unknown option '%s' (see pgiam sql --help)\n", argv[i]);
-			return 2;
-		}
-	}
-	if (format && pgiam_export_format_parse(&run.format, format) < 0) {
-		pgiam_cli_printf(stderr, "pgiam: sql: %s\n", pgiam_error_last());
-		return 2;
-	}
-	if ((format || !run.header) && !run.output) {
-		pgiam_cli_printf(stderr, "pgiam: sql: --format and --no-header go with --output FILE\n");
-		return 2;
-	}
-	if ((rc = pgiam_cli_session_open(&s, &opts)) != 0)
+	if ((rc = parse_options(&o, &run, &opts, argc, argv)) != PGIAM_CLI_GO_ON ||
+	    (rc = pgiam_cli_session_open(&s, &opts)) != 0) {
+		pgiam_cli_session_opts_dispose(&opts);
 		return rc;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
 	sigaction(SIGINT, &sa, NULL);  /* no SA_RESTART: poll returns and the loop cancels */
 	pgiam_session_connect(s);
-	if (loop(s, &run, command) != 0)
-		run.status = 1;
+	if (loop(s, &run, o.command) != 0)
+		run.status = PGIAM_EXIT_FAILURE;
 	if (run.exp)
 		export_end(&run, 0);
 	else if (run.output && !run.exported && !run.status) {
 		pgiam_cli_printf(stderr, "pgiam: sql: no result with columns to write to %s\n",
 			run.output);
-		run.status = PGIAM_STEP_QUERY + 1;
+		run.status = PGIAM_EXIT_FOR_STEP(PGIAM_STEP_QUERY + 1);
 	}
 	pgiam_session_free(s);
 	pgiam_cli_session_opts_dispose(&opts);

@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "cli_auth.h"
+#include "usage.h"
 
 #include "profile_auth.h"
 #include "creds.h"
@@ -15,7 +16,6 @@
 #include "token.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,34 +37,44 @@ typedef struct token_opts {
 	const pgiam_profile *profile;
 } token_opts;
 
-static void usage(FILE *out)
+enum { OPT_HOSTNAME = 1, OPT_PORT, OPT_USERNAME, OPT_REGION, OPT_DESCRIBE, OPT_BENCH,
+	OPT_PROFILE, OPT_PROFILES };
+
+static const pgiam_cli_opt token_options[] = {
+	{ "hostname", 0, "HOST", OPT_HOSTNAME, "the RDS endpoint name (not a tunnel's local address)" },
+	{ "port", 0, "PORT", OPT_PORT, "the endpoint's port, 1..65535" },
+	{ "username", 0, "USER", OPT_USERNAME, "the database user (a role granted rds_iam)" },
+	{ "region", 0, "REGION", OPT_REGION, "the endpoint's region; default $AWS_REGION, $AWS_DEFAULT_REGION" },
+	{ "profile", 0, "NAME", OPT_PROFILE, "endpoint, user and region from profile NAME; source credentials\n"
+		"from the AWS chain, then the profile's role_arn assumed with its\n"
+		"external_id (see docs/credentials.md)" },
+	{ "profiles", 0, "DIR", OPT_PROFILES, "the profile directory (default $PGIAM_PROFILES, then\n"
+		"$XDG_CONFIG_HOME/pgiam/profiles, ~/.config/pgiam/profiles)" },
+	{ "describe", 0, "TOKEN", OPT_DESCRIBE, "print for whom, where and until when TOKEN was signed;\n"
+		"prefer '-' (stdin): other local users can read a command\n"
+		"line (ps), and a live token lets them log in" },
+	{ "bench", 0, "N", OPT_BENCH, NULL },   /* hidden: docs/token.md */
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+static int on_option(const char *cmd, void *ctx, int id, const char *v)
 {
-	pgiam_cli_printf(out,
-		"usage: pgiam token --hostname HOST --port PORT --username USER [--region REGION]\n"
-		"       pgiam token --profile NAME [--profiles DIR]\n"
-		"       pgiam token --describe TOKEN     (TOKEN '-' reads it from stdin)\n"
-		"\n"
-		"Prints an RDS IAM authentication token (valid 15 minutes) for HOST:PORT and the\n"
-		"database user USER, signed for REGION, like `aws rds generate-db-auth-token`.\n"
-		"The token is signed locally; nothing is sent over the network.\n"
-		"\n"
-		"options:\n"
-		"  --hostname HOST   the RDS endpoint name (not a tunnel's local address)\n"
-		"  --port PORT       the endpoint's port, 1..65535\n"
-		"  --username USER   the database user (a role granted rds_iam)\n"
-		"  --region REGION   the endpoint's region; default $AWS_REGION, $AWS_DEFAULT_REGION\n"
-		"  --profile NAME    endpoint, user and region from profile NAME; source credentials\n"
-		"                    from the AWS chain, then the profile's role_arn assumed with its\n"
-		"                    external_id (see docs/credentials.md)\n"
-		"  --profiles DIR    the profile directory (default $PGIAM_PROFILES, then\n"
-		"                    $XDG_CONFIG_HOME/pgiam/profiles, ~/.config/pgiam/profiles)\n"
-		"  --describe TOKEN  print for whom, where and until when TOKEN was signed;\n"
-		"                    prefer '-' (stdin): other local users can read a command\n"
-		"                    line (ps), and a live token lets them log in\n"
-		"  --help            this text\n"
-		"\n"
-		"credentials without --profile: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and\n"
-		"AWS_SESSION_TOKEN; with --profile: see docs/credentials.md\n");
+	token_opts *o = ctx;
+
+	switch (id) {
+	case OPT_HOSTNAME: o->host = v; break;
+	case OPT_PORT: o->port = v; break;
+	case OPT_USERNAME: o->user = v; break;
+	case OPT_REGION: o->region = v; break;
+	case OPT_DESCRIBE: o->describe = v; break;
+	case OPT_PROFILE: o->profile_name = v; break;
+	case OPT_PROFILES: o->profiles_dir = v; break;
+	case OPT_BENCH:
+		if (pgiam_cli_int(&o->bench, v, 1, 1000000000L) < 0)
+			return pgiam_cli_usage_error(cmd, "--bench needs a positive count");
+		break;
+	}
+	return PGIAM_CLI_GO_ON;
 }
 
 /* Where the signing credentials come from: the one place to extend (profiles, chain). */
@@ -243,142 +253,119 @@ static int run_bench(const pgiam_token_params *p, const pgiam_creds *creds, long
 	return 0;
 }
 
-int pgiam_cmd_token(int argc, char **argv)
+/* --profile NAME: the profile's endpoint, user and region; credentials through its
+ * role. 0, or an exit status after printing why. */
+static int params_from_profile(pgiam_token_params *params, pgiam_creds *creds,
+	pgiam_profile **profile, token_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "hostname", required_argument, NULL, 'H' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "username", required_argument, NULL, 'u' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "describe", required_argument, NULL, 'd' },
-		{ "bench", required_argument, NULL, 'b' },
-		{ "profile", required_argument, NULL, 'P' },
-		{ "profiles", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	token_opts o;
-	pgiam_profile *profile = NULL;
-	pgiam_creds creds = PGIAM_CREDS_INIT;
-	pgiam_token_params params;
+	int status;
+
+	if (o->host || o->port || o->user || o->region)
+		return pgiam_cli_usage_error("token", "--profile takes the endpoint, user and region "
+			"from the profile: give either --profile or --hostname/--port/--username/--region");
+	if ((status = pgiam_cli_load_profile(profile, "token", o->profiles_dir, o->profile_name)) != 0)
+		return status;
+	o->profile = *profile;
+	params->host = pgiam_profile_host(*profile);
+	params->port = pgiam_profile_port(*profile);
+	params->db_user = pgiam_profile_db_user(*profile);
+	params->region = pgiam_profile_region(*profile);
+	if (!params->db_user || !params->region) {
+		pgiam_cli_line(stderr, "pgiam: token: profile %s has no %s", o->profile_name,
+			!params->db_user ? "db_user" : "region");
+		return PGIAM_EXIT_CONFIG;
+	}
+	if (test_time(&params->time) < 0 || acquire_credentials(creds, o) < 0) {
+		pgiam_cli_error("token", NULL);
+		return PGIAM_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* --hostname, --port, --username [--region]: credentials from the environment. */
+static int params_from_options(pgiam_token_params *params, pgiam_creds *creds, token_opts *o)
+{
+	if (o->profiles_dir)
+		return pgiam_cli_usage_error("token", "--profiles needs --profile NAME");
+	if (!o->host || !o->port || !o->user)
+		return pgiam_cli_usage_error("token", "--hostname, --port and --username are required");
+	if (!o->region && !(o->region = getenv("AWS_REGION")) &&
+	    !(o->region = getenv("AWS_DEFAULT_REGION")))
+		return pgiam_cli_usage_error("token", "no region: give --region or set AWS_REGION");
+	params->host = o->host;
+	params->db_user = o->user;
+	params->region = o->region;
+	if (parse_port(&params->port, o->port) < 0 || test_time(&params->time) < 0 ||
+	    acquire_credentials(creds, o) < 0) {
+		pgiam_cli_error("token", NULL);
+		return PGIAM_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* Signs the token and prints it (or, with --bench, signs many and prints the rate). */
+static int sign_and_print(const pgiam_token_params *params, const pgiam_creds *creds, long bench)
+{
 	char *tok = NULL;
-	int c, error = 0, status = 1;
+	int error = 0;
 
-	memset(&o, 0, sizeof(o));
-	memset(&params, 0, sizeof(params));
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'H': o.host = optarg; break;
-		case 'p': o.port = optarg; break;
-		case 'u': o.user = optarg; break;
-		case 'r': o.region = optarg; break;
-		case 'd': o.describe = optarg; break;
-		case 'b': {
-			char *end = NULL;
-
-			errno = 0;
-			o.bench = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || o.bench < 1) {
-				pgiam_cli_error("token", "--bench needs a positive count");
-				return 2;
-			}
-			break;
-		}
-		case 'P': o.profile_name = optarg; break;
-		case 'D': o.profiles_dir = optarg; break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case ':':
-			pgiam_cli_printf(stderr, "pgiam: token: %s needs a value (see pgiam token --help)\n", argv[optind - 1]);
-			return 2;
-		default:
-			pgiam_cli_printf(stderr, "pgiam: token: unknown option '%.40s' (see pgiam token --help)\n", argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		pgiam_cli_printf(stderr, "pgiam: token: unexpected argument '%.40s' (see pgiam token --help)\n", argv[optind]);
-		return 2;
-	}
-	if (o.describe) {
-		if (o.host || o.port || o.user || o.region || o.profile_name) {
-			pgiam_cli_error("token", "--describe takes no other option");
-			return 2;
-		}
-		if (run_describe(o.describe) < 0) {
-			pgiam_cli_error("token", NULL);
-			return 1;
-		}
-		return 0;
-	}
-	if (o.profile_name) {
-		if (o.host || o.port || o.user || o.region) {
-			pgiam_cli_error("token", "--profile takes the endpoint, user and region from the profile: "
-				"give either --profile or --hostname/--port/--username/--region");
-			return 2;
-		}
-		if ((status = pgiam_cli_load_profile(&profile, "token", o.profiles_dir, o.profile_name)) != 0)
-			return status;
-		status = 1;
-		o.profile = profile;
-		params.host = pgiam_profile_host(profile);
-		params.port = pgiam_profile_port(profile);
-		params.db_user = pgiam_profile_db_user(profile);
-		params.region = pgiam_profile_region(profile);
-		if (!params.db_user || !params.region) {
-			error = pgiam_error_set(PGIAM_EINVAL, "profile %s has no %s", o.profile_name,
-				!params.db_user ? "db_user" : "region");
-			goto cleanup;
-		}
-		if ((error = test_time(&params.time)) < 0 ||
-		    (error = acquire_credentials(&creds, &o)) < 0)
-			goto cleanup;
-		goto sign;
-	}
-	if (o.profiles_dir) {
-		pgiam_cli_error("token", "--profiles needs --profile NAME");
-		return 2;
-	}
-	if (!o.host || !o.port || !o.user) {
-		pgiam_cli_error("token", "--hostname, --port and --username are required (see pgiam token --help)");
-		return 2;
-	}
-	if (!o.region && !(o.region = getenv("AWS_REGION")) && !(o.region = getenv("AWS_DEFAULT_REGION"))) {
-		pgiam_cli_error("token", "no region: give --region or set AWS_REGION");
-		return 2;
-	}
-	params.host = o.host;
-	params.db_user = o.user;
-	params.region = o.region;
-	if ((error = parse_port(&params.port, o.port)) < 0 ||
-	    (error = test_time(&params.time)) < 0 ||
-	    (error = acquire_credentials(&creds, &o)) < 0)
-		goto cleanup;
-sign:
-	if (o.bench > 0) {
-		if ((error = run_bench(&params, &creds, o.bench)) < 0)
-			goto cleanup;
-	} else {
-		if ((error = pgiam_token_generate(&tok, &params, &creds)) < 0)
-			goto cleanup;
+	if (bench > 0) {
+		error = run_bench(params, creds, bench);
+	} else if ((error = pgiam_token_generate(&tok, params, creds)) == 0) {
 		/* the token itself as it is: percent-encoded ASCII that pgiam made, and a
 		 * secret, so not copied through the sanitiser's buffers */
 		fputs(tok, stdout);
 		fputc('\n', stdout);
 	}
-	if (fflush(stdout) != 0) {
+	if (!error && fflush(stdout) != 0)
 		error = pgiam_error_set(PGIAM_EIO, "cannot write the token to standard output");
-		goto cleanup;
-	}
-	status = 0;
-
-cleanup:
-	if (error < 0)
-		pgiam_cli_error("token", NULL);
 	pgiam_free_secret(tok);
+	if (error < 0) {
+		pgiam_cli_error("token", NULL);
+		return PGIAM_EXIT_FAILURE;
+	}
+	return PGIAM_EXIT_OK;
+}
+
+int pgiam_cmd_token(int argc, char **argv)
+{
+	token_opts o;
+	const pgiam_cli_group groups[] = {
+		{ "options", token_options, on_option, &o },
+		{ NULL, NULL, NULL, NULL },
+	};
+	const pgiam_cli_spec spec = { "token",
+		"pgiam token --hostname HOST --port PORT --username USER [--region REGION]\n"
+		"pgiam token --profile NAME [--profiles DIR]\n"
+		"pgiam token --describe TOKEN     (TOKEN '-' reads it from stdin)",
+		"Prints an RDS IAM authentication token (valid 15 minutes) for HOST:PORT and the\n"
+		"database user USER, signed for REGION, like `aws rds generate-db-auth-token`.\n"
+		"The token is signed locally; nothing is sent over the network.",
+		"credentials without --profile: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and\n"
+		"AWS_SESSION_TOKEN; with --profile: see docs/credentials.md",
+		NULL, 0, groups };
+	pgiam_profile *profile = NULL;
+	pgiam_creds creds = PGIAM_CREDS_INIT;
+	pgiam_token_params params;
+	int status;
+
+	memset(&o, 0, sizeof(o));
+	memset(&params, 0, sizeof(params));
+	if ((status = pgiam_cli_parse(NULL, &spec, argc, argv)) != PGIAM_CLI_GO_ON)
+		return status;
+	if (o.describe) {
+		if (o.host || o.port || o.user || o.region || o.profile_name)
+			return pgiam_cli_usage_error("token", "--describe takes no other option");
+		if (run_describe(o.describe) < 0) {
+			pgiam_cli_error("token", NULL);
+			return PGIAM_EXIT_FAILURE;
+		}
+		return PGIAM_EXIT_OK;
+	}
+	status = o.profile_name ? params_from_profile(&params, &creds, &profile, &o) :
+		params_from_options(&params, &creds, &o);
+	if (status == 0)
+		status = sign_and_print(&params, &creds, o.bench);
 	pgiam_creds_dispose(&creds);
 	pgiam_profile_free(profile);
 	return status;

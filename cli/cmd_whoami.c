@@ -2,24 +2,28 @@
  * from, who they are (GetCallerIdentity), and the role session the profile assumes. */
 #include "cli.h"
 #include "cli_auth.h"
+#include "usage.h"
 
 #include "profile_auth.h"
 #include "creds.h"
 #include "error.h"
 
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-static void whoami_usage(FILE *out)
-{
-	pgiam_cli_printf(out,
-		"usage: pgiam whoami --profile NAME [--profiles DIR] [--json]\n"
-		"Shows the source credentials (provider and caller ARN), the assumed role ARN,\n"
-		"the role session name and when the session expires. Never prints secrets.\n");
-}
+typedef struct whoami_opts {
+	const char *name, *dir;
+	int as_json;
+} whoami_opts;
+
+static const pgiam_cli_opt whoami_options[] = {
+	{ "profile", 'p', "NAME", PGIAM_CLI_FIELD(whoami_opts, name), "the profile (required)" },
+	{ "profiles", 'd', "DIR", PGIAM_CLI_FIELD(whoami_opts, dir), "the profile directory" },
+	{ "json", 'j', NULL, PGIAM_CLI_FIELD(whoami_opts, as_json), "one JSON document" },
+	{ NULL, 0, NULL, 0, NULL },
+};
 
 static void format_expiry(char *out, size_t len, time_t exp, const char *fmt)
 {
@@ -93,52 +97,29 @@ static void print_json(const char *name, pgiam_auth *auth, const char *masked)
 
 int pgiam_cmd_whoami(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "profiles", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	whoami_opts o = { NULL, NULL, 0 };
+	const pgiam_cli_group groups[] = {
+		{ "options", whoami_options, NULL, &o },
+		{ NULL, NULL, NULL, NULL },
 	};
-	const char *name = NULL, *dir = NULL;
+	const pgiam_cli_spec spec = { "whoami", "pgiam whoami --profile NAME [--profiles DIR] [--json]",
+		"Shows the source credentials (provider and caller ARN), the assumed role ARN,\n"
+		"the role session name and when the session expires. Never prints secrets.",
+		NULL, NULL, 0, groups };
+	const char *name = NULL;
 	pgiam_profile *profile = NULL;
 	pgiam_auth *auth = NULL;
 	pgiam_creds creds = PGIAM_CREDS_INIT;
 	char masked[64] = "";
-	int as_json = 0;
-	int status = 1;
-	int c;
+	int status;
 
-	optind = 1;
-	opterr = 0;   /* our own one-line messages, named "pgiam whoami" */
-	while ((c = getopt_long(argc, argv, ":p:d:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p': name = optarg; break;
-		case 'j': as_json = 1; break;
-		case 'd': dir = optarg; break;
-		case 'h': whoami_usage(stdout); return 0;
-		case ':':
-			pgiam_cli_printf(stderr, "pgiam: whoami: %s needs a value (see pgiam whoami --help)\n",
-				argv[optind - 1]);
-			return 2;
-		default:
-			pgiam_cli_printf(stderr, "pgiam: whoami: unknown option '%.40s' (see pgiam whoami --help)\n",
-				argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		pgiam_cli_printf(stderr, "pgiam: whoami: unexpected argument '%.40s' (see pgiam whoami --help)\n",
-			argv[optind]);
-		return 2;
-	}
-	if (!name) {
-		pgiam_cli_printf(stderr, "pgiam: whoami: --profile NAME is required (see pgiam whoami --help)\n");
-		return 2;
-	}
-	if ((status = pgiam_cli_load_profile(&profile, "whoami", dir, name)) != 0)
+	if ((status = pgiam_cli_parse(NULL, &spec, argc, argv)) != PGIAM_CLI_GO_ON)
+		return status;
+	if (!(name = o.name))
+		return pgiam_cli_usage_error("whoami", "--profile NAME is required");
+	if ((status = pgiam_cli_load_profile(&profile, "whoami", o.dir, name)) != 0)
 		goto cleanup;
-	status = 1;
+	status = PGIAM_EXIT_FAILURE;
 	if (pgiam_profile_auth_new(&auth, profile) < 0 || pgiam_auth_whoami(auth) < 0) {
 		pgiam_cli_error("whoami", NULL);
 		goto cleanup;
@@ -149,11 +130,11 @@ int pgiam_cmd_whoami(int argc, char **argv)
 	}
 	if (creds.access_key_id)
 		pgiam_creds_mask_akid(masked, sizeof(masked), creds.access_key_id);
-	if (as_json)
+	if (o.as_json)
 		print_json(name, auth, masked);
 	else
 		print_text(name, auth, masked);
-	status = 0;
+	status = PGIAM_EXIT_OK;
 
 cleanup:
 	pgiam_creds_dispose(&creds);

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "mfa.h"
 #include "tui.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,7 +22,12 @@ static void usage(FILE *out)
 	pgiam_tui_options_usage(out);
 	pgiam_cli_printf(out, "\noptions:\n"
 		"  --help       this text\n"
-		"  --version    print the version\n");
+		"  --version    print the version\n"
+		"\nexit status (every command):\n");
+	pgiam_cli_exit_help(out);
+	pgiam_cli_printf(out, "  %d+N  check and sql: step N of the chain failed (see pgiam check --help)\n"
+		"  psql: psql's own status once it runs; %d when it cannot be run\n",
+		PGIAM_EXIT_STEP, PGIAM_EXIT_NO_PSQL);
 }
 
 /* Secret keys, session tokens and auth tokens live in this process's memory: a crash
@@ -50,26 +56,24 @@ static int command_after_options(int argc, char **argv)
 				i++;
 			continue;
 		}
-		for (const pgiam_cli_command *c = pgiam_cli_commands; c->name; c++)
-			if (!strcmp(c->name, argv[i]))
-				return i;
-		return 0;
+		return pgiam_cli_command_find(argv[i]) ? i : 0;
 	}
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	const pgiam_cli_command *c = NULL;
 	int cmd = 0;
 
 	no_core_files();
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
-		return 0;
+		return PGIAM_EXIT_OK;
 	}
 	if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
 		pgiam_cli_printf(stdout, "pgiam %s\n", PGIAM_VERSION);
-		return 0;
+		return PGIAM_EXIT_OK;
 	}
 	if (argc >= 3 && argv[1][0] == '-' && (cmd = command_after_options(argc, argv)) > 1) {
 		char *name = argv[cmd];
@@ -80,11 +84,10 @@ int main(int argc, char **argv)
 	if (argc >= 2 && argv[1][0] != '-') {
 		/* a command may ask for an MFA code on the terminal; the TUI never does */
 		pgiam_mfa_allow_prompt(1);
-		for (const pgiam_cli_command *c = pgiam_cli_commands; c->name; c++)
-			if (!strcmp(c->name, argv[1]))
-				return c->run(argc - 1, argv + 1);
-		pgiam_cli_printf(stderr, "pgiam: unknown command '%s' (see pgiam --help)\n", argv[1]);
-		return 2;
+		if ((c = pgiam_cli_command_find(argv[1])))
+			return c->run(argc - 1, argv + 1);
+		pgiam_cli_line(stderr, "pgiam: unknown command '%.40s' (see pgiam --help)", argv[1]);
+		return PGIAM_EXIT_USAGE;
 	}
 	return pgiam_tui_main(argc, argv);
 }

@@ -85,8 +85,8 @@ _pgiam()
 	whoami) opts="--profile --profiles --json --help" ;;
 	policy) opts="--profile --profiles --json --snowflake --offline --help" ;;
 	check) opts="--all --json $conn" ;;
-	psql) opts="--profile --profiles --read-only --help --" ;;
-	sql) opts="-c --output --format --no-header $conn" ;;
+	psql) opts="-- $conn" ;;
+	sql) opts="-c --command --output --format --no-header $conn" ;;
 	browse) opts="--schema --table --columns --page --key --offset --limit $conn" ;;
 	logout) opts="--profile --profiles --help" ;;
 	grants) opts="--schema --json $conn" ;;

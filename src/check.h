@@ -1,8 +1,8 @@
 /* check.h - `pgiam check`: the whole chain, step by step, with timings and results.
  *
- * The steps are numbered, and the number of the first failing step is what `pgiam
- * check` exits with, so scripts can tell a wrong external ID (2) from a TLS problem
- * (5) without parsing text. The failure's message is the same one-line message the
+ * The steps are numbered, and `pgiam check` exits with 10 + the number of the first
+ * failing step (cli/usage.h), so scripts can tell a wrong external ID (12) from a TLS
+ * problem (15) without parsing text. The failure's message is the same one-line message the
  * session gives the TUI. pgiam_check_run() blocks (STS, connect, catalog queries):
  * the TUI runs it in a thread and shows each step as its callback reports it; every
  * step has a deadline, and the options' cancel flag stops it early.
@@ -36,7 +36,7 @@ typedef enum pgiam_check_status {
 } pgiam_check_status;
 
 typedef struct pgiam_check_step {
-	int number;               /* 1-based; the exit status when it fails */
+	int number;               /* 1-based; pgiam check exits 10 + it when it fails */
 	const char *name;
 	pgiam_check_status status;
 	long ms;

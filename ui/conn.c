@@ -738,14 +738,12 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 	}
 }
 
-int pgiam_conn_advance(pgiam_conn *c, const struct pollfd *fds, size_t nfds)
+int pgiam_conn_advance(pgiam_conn *c)
 {
 	pgiam_session_event ev;
 	int changed = 0;
 	int guard = 0;
 
-	(void)fds;
-	(void)nfds;
 	refresh_finish(c);
 	if (c->session) {
 		/* Bounded, so a flood of rows cannot starve the keyboard. */

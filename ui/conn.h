@@ -139,9 +139,10 @@ size_t pgiam_conn_pollfds(pgiam_conn *c, struct pollfd *fds, size_t max);
 /* Milliseconds until the connection wants to be stepped even without I/O; -1 none. */
 int pgiam_conn_timeout_ms(pgiam_conn *c);
 
-/* Advances the work after poll (revents of the descriptors above, in the same order).
- * Returns 1 when something the screens show changed. */
-int pgiam_conn_advance(pgiam_conn *c, const struct pollfd *fds, size_t nfds);
+/* Advances the work after poll: steps the sessions until they have nothing more (each
+ * reads its own socket; the revents are not needed). Returns 1 when something the
+ * screens show changed. */
+int pgiam_conn_advance(pgiam_conn *c);
 
 /* Whether an operation (connecting, a query) is running; cancel stops it. */
 int pgiam_conn_busy(const pgiam_conn *c);

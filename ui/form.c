@@ -297,19 +297,6 @@ void pgiam_form_prev(pgiam_form *f)
 		f->active = (f->active + f->count - 1) % f->count;
 }
 
-int pgiam_form_set(pgiam_form *f, const char *key, const char *value)
-{
-	pgiam_form_field *fl = pgiam_form_field_of(f, key);
-	int error = 0;
-
-	if (!fl)
-		return pgiam_error_set(PGIAM_ENOTFOUND, "the form has no field %s", key);
-	if ((error = field_assign(fl, value)) < 0)
-		return error;
-	changed(f);
-	return 0;
-}
-
 void pgiam_form_display(const pgiam_form *f, size_t i, char *out, size_t outlen)
 {
 	const pgiam_form_field *fl = &f->fields[i];

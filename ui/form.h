@@ -56,8 +56,6 @@ void pgiam_form_end(pgiam_form *f);
 void pgiam_form_next(pgiam_form *f);
 void pgiam_form_prev(pgiam_form *f);
 
-/* Sets a field by key (for tests and programmatic fills); -ENOTFOUND for no such key. */
-int pgiam_form_set(pgiam_form *f, const char *key, const char *value);
 pgiam_form_field *pgiam_form_field_of(pgiam_form *f, const char *key);
 
 /* Re-checks every field (done after each edit by the functions above). */

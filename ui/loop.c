@@ -676,7 +676,7 @@ int pgiam_loop_run(pgiam_app *app)
 		if (rc < 0)
 			continue;
 
-		if (app->conn && pgiam_conn_advance(app->conn, fds + 1, nconn))
+		if (app->conn && pgiam_conn_advance(app->conn))
 			dirty = 1;
 		if (paste_lost_end(app, fds[0].revents & POLLIN))
 			dirty = 1;

@@ -16,7 +16,7 @@
 #include <time.h>
 
 /* The steps of the chain up to a login, in order: shared with `pgiam check`'s steps
- * (check.h), whose 1-based position is its exit status when that step fails. */
+ * (check.h), whose 1-based position (+ 10) is its exit status when that step fails. */
 #define PGIAM_STEPS_TO_LOGIN(_) \
 	_(CREDENTIALS,   "source credentials") \
 	_(ASSUME_ROLE,   "AssumeRole") \

@@ -158,7 +158,8 @@ def test_process_timeout_validated(box):
     box.write_aws(config="[profile proc]\ncredential_process = /bin/true\n")
     box.profile("direct", source_profile="proc", credential_process_timeout="0")
     p = box.run(["whoami", "--profile", "direct"], env=box.env())
-    assert p.returncode == 1 and "credential_process_timeout" in p.stderr and "1 to 3600" in p.stderr, p.stderr
+    # the profile's own key: a configuration error
+    assert p.returncode == 3 and "credential_process_timeout" in p.stderr and "1 to 3600" in p.stderr, p.stderr
 
 
 def write_helper(box, name, body):

@@ -121,7 +121,7 @@ def test_text_output_and_usage(box):
         assert heading in p.stdout, heading
     assert box.run(["policy"]).returncode == 2
     bad = box.run(["policy", "--profile", "nosuch", "--offline"])
-    assert bad.returncode == 1 and "nosuch" in bad.stderr
+    assert bad.returncode == 3 and "nosuch" in bad.stderr   # configuration: no such profile
 
 
 def test_aurora_and_proxy_forms(box):

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """check_sandbox.py - `pgiam check` against the sandbox: --json parsed and asserted for
-a passing profile and for each failing one (exit status = the failing step's
+a passing profile and for each failing one (exit status = 10 + the failing step's
 number, one-line message), --all in parallel, the text form; `pgiam psql` with a
 fresh token (also through the tunnel); `pgiam policy`'s SQL applied to the sandbox
 database, then checked."""
@@ -68,7 +68,7 @@ def main(env):
     for profile, extra, step, name, words in failing:
         rc, j, _ = check_json(profile, *extra)
         failed = [s for s in j["steps"] if s["status"] == "fail"]
-        check(rc == step and j["failed_step"] == step and not j["ok"] and len(failed) == 1
+        check(rc == 10 + step and j["failed_step"] == step and not j["ok"] and len(failed) == 1
               and failed[0]["name"] == name and words in j["message"]
               and "\n" not in j["message"] and j["error"]["message"] == j["message"],
               f"{profile} {' '.join(extra)}: exit {rc}, step {name}, one-line message")
@@ -84,7 +84,7 @@ def main(env):
         with open(os.path.join(tmp, "bad-ca.ini"), "w") as f:
             cp.write(f)
         rc, j, _ = check_json("bad-ca", profiles=tmp)
-        check(rc == 5 and "/etc/ssl/certs/ca-certificates.crt" in j["message"]
+        check(rc == 10 + 5 and "/etc/ssl/certs/ca-certificates.crt" in j["message"]
               and env["PGIAM_SANDBOX_ENDPOINT_HOST"] in j["message"],
               "wrong CA bundle: TLS step, the message names the server name and the bundle")
 
@@ -122,12 +122,12 @@ def main(env):
     by = {p["profile"]: p for p in j["profiles"]}
     check(not j["ok"] and by["sandbox-ro"]["ok"] and by["sandbox-tunnel"]["ok"]
           and by["sandbox-wrong-extid"]["failed_step"] == 2 and by["sandbox-nords"]["failed_step"] == 6
-          and r.returncode == by[sorted(by)[0]]["failed_step"],
+          and r.returncode == 10 + by[sorted(by)[0]]["failed_step"],
           f"--all checks every profile ({sorted(by)}), exit {r.returncode}")
 
     r = pgiam("check", "--profiles", pdir, "--profile", "sandbox-wrong-extid")
     lines = r.stderr.strip().splitlines()
-    check(r.returncode == 2 and len(lines) == 1 and lines[0].startswith("pgiam: check: AssumeRole:")
+    check(r.returncode == 10 + 2 and len(lines) == 1 and lines[0].startswith("pgiam: check: AssumeRole:")
           and " 2 AssumeRole           fail" in r.stdout,
           "text form: the steps on stdout, the one-line message on stderr")
 

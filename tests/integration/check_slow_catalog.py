@@ -36,7 +36,7 @@ def main(env):
             took = time.monotonic() - t0
             j = json.loads(r.stdout)
             st = {s["name"]: s for s in j["steps"]}
-            check(r.returncode == 8 and j["failed_step"] == 8
+            check(r.returncode == 10 + 8 and j["failed_step"] == 8
                   and st["server version"]["status"] == "fail"
                   and "no answer within 5 s (cancelled)" in j["message"]
                   and "\n" not in j["message"],
@@ -57,7 +57,7 @@ def main(env):
             r = subprocess.run([BIN, "check", "--profiles", d, "--profile", "slow", "--json"],
                                capture_output=True, text=True, env=penv, timeout=40)
             j = json.loads(r.stdout)
-            check(r.returncode == 8 and "statement timeout" in j["message"]
+            check(r.returncode == 10 + 8 and "statement timeout" in j["message"]
                   and "57014" in j["message"],
                   "statement_timeout fails step 8 with the server's message (%s)"
                   % j["message"])

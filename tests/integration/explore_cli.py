@@ -75,8 +75,9 @@ def tls_fixes():
             with open(os.path.join(d, name + ".ini"), "w") as f:
                 f.write("\n".join(out) + "\n")
             rc, o, err = run(["check", "--profiles", d, "--profile", name], sandbox_vars())
-            check(rc == 5 and want in err and "https://truststore" in err if key == "ca_bundle"
-                  else rc == 5 and want in err, "TLS failure '%s' says the fix" % name, o + err)
+            # exit 10 + 5: step 5 (TLS) failed
+            check(rc == 15 and want in err and "https://truststore" in err if key == "ca_bundle"
+                  else rc == 15 and want in err, "TLS failure '%s' says the fix" % name, o + err)
 
 
 def main():

@@ -31,7 +31,7 @@ def main(env):
                        env=dict(os.environ, **env), timeout=90)
     j = json.loads(r.stdout)
     st = {s["name"]: s for s in j["steps"]}
-    check(r.returncode == 2 and st["AssumeRole"]["status"] == "fail"
+    check(r.returncode == 12 and st["AssumeRole"]["status"] == "fail"   # 10 + step 2
           and "20 s" in st["AssumeRole"]["detail"],
           f"AssumeRole fails on the timeout ({st['AssumeRole']['detail'][:120]})")
     check(st["AssumeRole"]["ms"] >= TIMEOUT_MS - 500,

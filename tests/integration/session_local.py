@@ -92,7 +92,7 @@ def main():
         rc, ev, _ = sqlproc.run(base + ["--user", "ro_user"],
                                 "INSERT INTO customers (name, email, age) VALUES ('Eve', 'e@x', 1)", env)
         err = sqlproc.first(ev, "error")
-        check(rc == 9 and err and err["sqlstate"] == "42501", "ro_user INSERT refused with 42501")
+        check(rc == 10 + 9 and err and err["sqlstate"] == "42501", "ro_user INSERT refused with 42501")
         check(err and err["explanation"] ==
               "INSERT refused: role ro_user (member of readonly_role) lacks INSERT on table "
               "public.customers; it holds SELECT", f"refusal explained ({err and err['explanation']})")
@@ -119,21 +119,21 @@ def main():
         bad[bad.index("PGL_PW")] = "PGL_BAD"
         rc, ev, _ = sqlproc.run(bad + ["--user", "ro_user"], "SELECT 1", env)
         err = sqlproc.first(ev, "error")
-        check(rc == 6 and err["step"] == "authentication", "wrong password: authentication step")
+        check(rc == 10 + 6 and err["step"] == "authentication", "wrong password: authentication step")
         wrong = list(base)
         wrong[wrong.index(pg.host)] = "other-db.abc123xyz.ap-northeast-1.rds.amazonaws.com"
         rc, ev, _ = sqlproc.run(wrong + ["--user", "ro_user"], "SELECT 1", env)
         err = sqlproc.first(ev, "error")
-        check(rc == 5 and "other-db" in err["message"] and pg.ca in err["message"],
+        check(rc == 10 + 5 and "other-db" in err["message"] and pg.ca in err["message"],
               f"TLS name mismatch names the name and the CA file ({err['message'][:80]})")
         refused = list(base)
         refused[refused.index("127.0.0.1")] = "127.0.0.1:1"
         rc, ev, _ = sqlproc.run(refused + ["--user", "ro_user"], "SELECT 1", env)
-        check(rc == 4 and sqlproc.first(ev, "error")["step"] == "TCP connect", "closed port: TCP step")
+        check(rc == 10 + 4 and sqlproc.first(ev, "error")["step"] == "TCP connect", "closed port: TCP step")
         rc, ev, _ = sqlproc.run(base[:-6] + ["--dbname", "nodb", "--sslrootcert", pg.ca,
                                              "--password-env", "PGL_PW", "--user", "ro_user"],
                                 "SELECT 1", env)
-        check(rc == 7, "missing database: authorization step")
+        check(rc == 10 + 7, "missing database: authorization step")
 
         # a server that accepts TCP but never answers: our own deadline (libpq's
         # connect_timeout does not apply to PQconnectPoll) names the step it hung in
@@ -147,7 +147,7 @@ def main():
             rc, ev, _ = sqlproc.run(hung + ["--user", "ro_user", "--connect-timeout", "1"], "SELECT 1", env)
             took = time.monotonic() - t0
             err = sqlproc.first(ev, "error")
-            check(rc == 5 and err["message"].startswith("TLS: timed out after 1 s") and "during TLS" in err["message"] and took < 5,
+            check(rc == 10 + 5 and err["message"].startswith("TLS: timed out after 1 s") and "during TLS" in err["message"] and took < 5,
                   f"a silent server times out at the TLS step ({took:.1f} s: {err['message'][:60]})")
 
         # restart mid-session, then cancel, in one interactive session

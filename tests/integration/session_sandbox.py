@@ -44,7 +44,7 @@ def main(env):
     rc, ev, _ = sql("sandbox-ro", "INSERT INTO customers (name, email, age) VALUES ('Mallory', 'm@x', 1)",
                     "--no-read-only")
     e = sqlproc.first(ev, "error")
-    check(rc == 9 and e and e["sqlstate"] == "42501", "iam_ro_user's INSERT fails with SQLSTATE 42501")
+    check(rc == 10 + 9 and e and e["sqlstate"] == "42501", "iam_ro_user's INSERT fails with SQLSTATE 42501")
     check(e["explanation"] == "INSERT refused: role iam_ro_user (member of rds_iam, readonly_role) "
           "lacks INSERT on table public.customers; it holds SELECT",
           f"the refusal names role, memberships, privilege, table and what it holds ({e['explanation']})")
@@ -98,7 +98,7 @@ def main(env):
         log.mark()
         rc, ev, _ = sql("sandbox-ro", "SELECT 1", *extra)
         e = sqlproc.first(ev, "error")
-        check(rc == 6 and e["step"] == "authentication" and want in e["message"],
+        check(rc == 10 + 6 and e["step"] == "authentication" and want in e["message"],
               f"{' '.join(extra)}: refused at authentication, explained ({e and e['message'][:90]}…)")
         check(log.find("iam_ro_user", "REJECT", code) is not None,
               f"{' '.join(extra)}: the verifier refused it for '{code}'")
@@ -107,7 +107,7 @@ def main(env):
 
     rc, ev, _ = sql("sandbox-wrong-extid", "SELECT 1")
     e = sqlproc.first(ev, "error")
-    check(rc == 2 and e["step"] == "AssumeRole" and "external ID" in e["message"],
+    check(rc == 10 + 2 and e["step"] == "AssumeRole" and "external ID" in e["message"],
           f"wrong external ID: AssumeRole refused ({e['message'][:80]}…)")
 
     # Expired source credentials: temporary keys from the emulator as the source, expired there.
@@ -119,7 +119,7 @@ def main(env):
                 AWS_SESSION_TOKEN=src["SessionToken"])
     rc, ev, _ = sql("sandbox-ro", "SELECT 1", e=xenv)
     e = sqlproc.first(ev, "error")
-    check(rc == 1 and e["step"] == "source credentials" and "expired" in e["message"],
+    check(rc == 10 + 1 and e["step"] == "source credentials" and "expired" in e["message"],
           f"expired source credentials: refused at the credentials step ({e['message'][:90]}…)")
     check(len(messages | {e["message"]}) == len(cases) + 1, "with a message of its own")
 
@@ -139,7 +139,7 @@ def main(env):
     log.mark()
     rc, ev, _ = sql("sandbox-tunnel", "SELECT 1", "--sign-host", "127.0.0.1", "--sign-port", str(fwd))
     e = sqlproc.first(ev, "error")
-    check(rc == 6 and "signed for the tunnel's address" in e["message"]
+    check(rc == 10 + 6 and "signed for the tunnel's address" in e["message"]
           and log.find("iam_ro_user", "REJECT", "host") is not None,
           "a naive token signed for the forward's address is refused, and pgiam says why")
 

@@ -197,7 +197,7 @@ def test_tls_verified_with_aws_ca_bundle(box):
 def test_http_endpoint_must_be_loopback(box):
     box.role_profile(sts_endpoint="http://127.0.0.1.example.com")
     p = whoami(box, box.alice_env())
-    assert p.returncode == 1
+    assert p.returncode == 3   # configuration: the profile is invalid
     assert "sts_endpoint" in p.stderr
 
 

@@ -44,7 +44,7 @@ def test_token_profile_errors(box):
     p = box.run(["token", "--profile", "demo", "--hostname", "x"], env=box.alice_env())
     assert p.returncode == 2 and "either --profile or --hostname" in p.stderr
     p = box.run(["token", "--profile", "absent"], env=box.alice_env())
-    assert p.returncode == 1 and "absent" in p.stderr
+    assert p.returncode == 3 and "absent" in p.stderr   # configuration: no such profile
 
 
 if __name__ == "__main__":

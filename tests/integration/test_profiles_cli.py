@@ -142,10 +142,10 @@ def main():
         rc, out, _ = run(["profiles", "--profiles", empty])
         check(rc == 0 and "no profiles" in out, "empty directory: exit 0 and says so", out)
         rc, out, err = run(["profiles", "--profiles", os.path.join(tmp, "missing")])
-        check(rc == 1 and "missing" in err and err.count("\n") == 1,
-              "missing directory: exit 1, one line naming it", err)
+        check(rc == 3 and "missing" in err and err.count("\n") == 1,
+              "missing directory: exit 3 (configuration), one line naming it", err)
         rc, out, err = run(["profiles", "--profiles", os.path.join(d, "good.ini")])
-        check(rc == 1 and "good.ini" in err, "not a directory: exit 1", err)
+        check(rc == 3 and "good.ini" in err, "not a directory: exit 3 (configuration)", err)
 
         # usage
         rc, out, _ = run(["profiles", "--help"])

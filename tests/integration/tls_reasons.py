@@ -240,7 +240,7 @@ def reasons(certs, d):
         profile(d, name, srv.port, certs.ca_pem)
         rc, out, err = run(["check", "--profiles", d, "--profile", name, "--json"], d)
         msg = tls_message(out)
-        check(rc == 5 and msg, "%s: check fails at the TLS step" % name, out + err)
+        check(rc == 15 and msg, "%s: check fails at the TLS step (exit 10 + 5)" % name, out + err)
         for w in want:
             check(re.search(w, msg), "%s: check says /%s/" % (name, w), msg or out + err)
         for u in unwanted:
@@ -264,7 +264,7 @@ def hostile_names(certs, d):
                       os.path.join(d, "server.key"))
     profile(d, "hostile", srv.port, certs.ca_pem)
     rc, out, err = run(["check", "--profiles", d, "--profile", "hostile"], d)
-    check(rc == 5 and "issued by CN = Evil\\1B[31mCA" in out and "db?[2J.example" in out,
+    check(rc == 15 and "issued by CN = Evil\\1B[31mCA" in out and "db?[2J.example" in out,
           "hostile names: the issuer and the names are given, escaped", out + err)
     check(not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", out + err),
           "hostile names: no control character in the output", repr(out + err))
@@ -281,7 +281,7 @@ def stalled_probe(certs, d):
     rc, out, err = run(["check", "--profiles", d, "--profile", "stall", "--json"], d)
     took = time.monotonic() - t0
     msg = tls_message(out)
-    check(rc == 5 and srv.stalled.is_set(), "stalled probe: check fails at the TLS step",
+    check(rc == 15 and srv.stalled.is_set(), "stalled probe: check fails at the TLS step",
           out + err)
     check("the reason could not be checked" in msg and "timed out during SSLRequest" in msg
           and "fix: the CA bundle does not hold the CA" in msg,
