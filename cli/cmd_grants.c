@@ -5,8 +5,10 @@
  *
  * Exit status: 0, 1 when connecting or the statement failed or --schema names no
  * schema (one line on stderr),
- * 2 for usage, or the session options' status (a profile that does not load). */
+ * 2 for usage, or the session options' status (a profile that does not load).
+ * --probe SCHEMA.TABLE hands over to the probe (cli_probe.h: tries the statements). */
 #include "cli.h"
+#include "cli_probe.h"
 #include "cli_session.h"
 
 #include "error.h"
@@ -28,7 +30,13 @@ static void grants_usage(FILE *out)
 		"  functions. Held is the server's has_*_privilege; via names the roles the\n"
 		"  ACL grants it through (a role, PUBLIC, owner).\n"
 		"  --schema S   only schema S (default: every schema the role can see)\n"
-		"  --json       the JSON document ({\"iam\": …, \"sql\": …}) instead of text\n");
+		"  --json       the JSON document ({\"iam\": …, \"sql\": …}) instead of text\n"
+		"usage: pgiam grants --profile NAME --probe SCHEMA.TABLE [--json]\n"
+		"  --probe SCHEMA.TABLE   prove what the role may do to the table by trying,\n"
+		"               changing nothing: SELECT … LIMIT 0, INSERT/UPDATE/DELETE … WHERE\n"
+		"               false, each in BEGIN … ROLLBACK with small lock and statement\n"
+		"               timeouts; TRUNCATE from the catalog. --json: {\"table\",\n"
+		"               \"results\": [{statement, sql, allowed, sqlstate, message, source}]}\n");
 	pgiam_cli_session_usage(out);
 }
 
@@ -59,6 +67,7 @@ int pgiam_cmd_grants(int argc, char **argv)
 	pgiam_session *s = NULL;
 	pgiam_grants *g = NULL;
 	pgiam_buf json = PGIAM_BUF_INIT;
+	const char *probe = NULL;
 	int as_json = 0, rc = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -72,6 +81,8 @@ int pgiam_cmd_grants(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "--schema") && i + 1 < argc && argv[i + 1][0]) {
 			go.schema = argv[++i];
+		} else if (!strcmp(argv[i], "--probe") && i + 1 < argc) {
+			probe = argv[++i];
 		} else if (!strcmp(argv[i], "--json")) {
 			as_json = 1;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -82,6 +93,10 @@ int pgiam_cmd_grants(int argc, char **argv)
 				"pgiam grants --help)\n", argv[i]);
 			return 2;
 		}
+	}
+	if (probe) {
+		rc = pgiam_cli_probe(&opts, probe, as_json);
+		goto cleanup;
 	}
 	if ((rc = pgiam_cli_session_open(&s, &opts)) != 0)
 		goto cleanup;
