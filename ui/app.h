@@ -176,6 +176,15 @@ unsigned pgiam_txnguard_quit(pgiam_app *app);
 /* Shows what the connection reported on its own (a transaction lost with it). */
 unsigned pgiam_txnguard_tick(pgiam_app *app);
 
+/* F8 (readonly.c): asks, then switches the session between read-only and read-write. */
+unsigned pgiam_readonly_toggle(pgiam_app *app);
+
+/* The probe of one table (screen_probe.c): schema and table unquoted names. */
+extern const pgiam_screen_ops pgiam_screen_probe;
+typedef struct pgiam_probe_arg {
+	char schema[256], table[256];
+} pgiam_probe_arg;
+
 /* Runs the loop until quit; returns the exit status. */
 int pgiam_loop_run(pgiam_app *app);
 
