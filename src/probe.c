@@ -49,6 +49,8 @@ struct pgiam_probe {
 	char qualified[300], role[128];
 	int read_only, may_truncate, found;
 	int stage;
+	int stopping;
+	int sent;                  /* the current statement's BEGIN query was handed out */
 	size_t current;            /* the line being run */
 	pgiam_buf sql;             /* the query being sent */
 	char error[512];
@@ -159,9 +161,14 @@ const char *pgiam_probe_next_sql(pgiam_probe *p)
 		}
 		return pgiam_buf_cstr(&p->sql);
 	case STAGE_RUN:
+		if (p->stopping) {
+			p->stage = STAGE_DONE;
+			return NULL;
+		}
 		pgiam_buf_clear(&p->sql);
 		if (pgiam_buf_printf(&p->sql, "%s%s", PROBE_BEGIN, p->lines[p->current].sql) < 0)
 			return NULL;
+		p->sent = 1;
 		return pgiam_buf_cstr(&p->sql);
 	case STAGE_ROLLBACK:
 		return "ROLLBACK";
@@ -211,6 +218,7 @@ void pgiam_probe_feed_end(pgiam_probe *p, int failed, const char *sqlstate,
 		return;
 	case STAGE_RUN:
 		l = &p->lines[p->current];
+		p->sent = 0;
 		l->allowed = !failed;
 		snprintf(l->sqlstate, sizeof(l->sqlstate), "%s", failed && sqlstate ? sqlstate : "");
 		snprintf(l->message, sizeof(l->message), "%s", failed && message ? message : "");
@@ -218,11 +226,20 @@ void pgiam_probe_feed_end(pgiam_probe *p, int failed, const char *sqlstate,
 		return;
 	case STAGE_ROLLBACK:
 		/* a failed ROLLBACK means the connection is gone: the server rolled back */
-		p->stage = ++p->current + 1 < PGIAM_PROBE_LINES ? STAGE_RUN : STAGE_DONE;
+		p->stage = ++p->current + 1 < PGIAM_PROBE_LINES && !p->stopping ? STAGE_RUN :
+			STAGE_DONE;
 		return;
 	default:
 		return;
 	}
+}
+
+void pgiam_probe_stop(pgiam_probe *p)
+{
+	p->stopping = 1;
+	/* a BEGIN already sent still gets its ROLLBACK */
+	if (p->stage == STAGE_CATALOG || (p->stage == STAGE_RUN && !p->sent))
+		p->stage = STAGE_DONE;
 }
 
 int pgiam_probe_finished(const pgiam_probe *p)

@@ -53,6 +53,10 @@ void pgiam_probe_feed_row(pgiam_probe *p, int nfields, const char *const *values
 void pgiam_probe_feed_end(pgiam_probe *p, int failed, const char *sqlstate,
 	const char *message);
 
+/* Stops early: no further statement is sent, but a ROLLBACK still due is (the lines
+ * not tried stay allowed -1). */
+void pgiam_probe_stop(pgiam_probe *p);
+
 /* Finished with every line (1), or stopped with an error (pgiam_probe_error). */
 int pgiam_probe_finished(const pgiam_probe *p);
 /* Why the probe could not run ("no table public.nope visible to this role"); "" none. */

@@ -903,6 +903,27 @@ int pgiam_conn_query_internal(pgiam_conn *c, const char *sql)
 	return 0;
 }
 
+int pgiam_conn_query_internal_pinned(pgiam_conn *c, const char *sql, int *pin)
+{
+	int error = 0;
+
+	if (*pin < 0)
+		*pin = pgiam_conn_internal_separate(c);
+	if (!*pin)
+		return query_in(c, SLOT_INTERNAL, sql);
+	if (c->querying)
+		return pgiam_error_set(PGIAM_EAGAIN, "a query is running; Esc cancels it");
+	if (!c->own && (error = own_start(c)) < 0)
+		return error;
+	result_clear(c, SLOT_INTERNAL);
+	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
+	if ((error = pgiam_session_query(c->own, sql)) < 0)
+		return error;
+	c->slot = SLOT_INTERNAL;
+	c->querying = c->on_own = 1;
+	return 0;
+}
+
 static const pgiam_conn_result *result_in(const pgiam_conn *c, int slot)
 {
 	const pgiam_conn_result *r = &c->results[slot];

@@ -196,6 +196,12 @@ void pgiam_conn_export_forget(pgiam_conn *c);
 int pgiam_conn_query_internal(pgiam_conn *c, const char *sql);
 const pgiam_conn_result *pgiam_conn_internal_result_of(const pgiam_conn *c);
 
+/* The same, kept on one connection across queries (a transaction of pgiam's own, as
+ * the probe's BEGIN … ROLLBACK): *pin -1 chooses (pgiam's own connection while the
+ * user's transaction is open, else the user's) and remembers it (0 the user's, 1 its
+ * own); later calls with the same pin go there whatever the user's state. */
+int pgiam_conn_query_internal_pinned(pgiam_conn *c, const char *sql, int *pin);
+
 /* 1 while pgiam's own reads go to its own connection (the user's transaction is open,
  * so they do not see its uncommitted changes). */
 int pgiam_conn_internal_separate(const pgiam_conn *c);

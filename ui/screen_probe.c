@@ -17,6 +17,8 @@ typedef struct probe_view {
 	pgiam_probe *p;
 	char name[600];
 	int waiting;               /* a query of the probe is running */
+	int pin;                   /* the connection its queries stay on (conn.h) */
+	int closing;               /* Esc: stop, send the ROLLBACK still due, then close */
 	char failed[600];
 } probe_view;
 
@@ -29,7 +31,7 @@ static unsigned send_next(probe_view *v, pgiam_app *app)
 			snprintf(v->failed, sizeof(v->failed), "%s", pgiam_probe_error(v->p));
 		return PGIAM_REACT_REDRAW;
 	}
-	if (pgiam_conn_query_internal(app->conn, sql) < 0)
+	if (pgiam_conn_query_internal_pinned(app->conn, sql, &v->pin) < 0)
 		return PGIAM_REACT_NONE;   /* busy: tried again at the next tick */
 	v->waiting = 1;
 	return PGIAM_REACT_REDRAW;
@@ -50,6 +52,7 @@ static int probe_open(pgiam_screen *s, pgiam_app *app, void *arg)
 		return -1;
 	}
 	snprintf(v->name, sizeof(v->name), "%s", pgiam_buf_cstr(&b));
+	v->pin = -1;
 	pgiam_buf_dispose(&b);
 	s->data = v;
 	if (app->conn)
@@ -63,7 +66,9 @@ static unsigned probe_tick(pgiam_screen *s, pgiam_app *app)
 	const pgiam_conn_result *r = NULL;
 
 	if (!app->conn)
-		return PGIAM_REACT_NONE;
+		return v->closing ? PGIAM_REACT_POP : PGIAM_REACT_NONE;
+	if (!v->waiting && v->closing && (pgiam_probe_finished(v->p) || v->failed[0]))
+		return PGIAM_REACT_POP;
 	if (!v->waiting)
 		return pgiam_probe_finished(v->p) || v->failed[0] ? PGIAM_REACT_NONE :
 			send_next(v, app);
@@ -117,20 +122,28 @@ static void probe_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 
 static unsigned probe_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 {
-	(void)s;
-	(void)app;
-	if (a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL)
+	probe_view *v = s->data;
+
+	if (a != PGIAM_ACTION_BACK && a != PGIAM_ACTION_CANCEL)
+		return PGIAM_REACT_UNHANDLED;
+	if (!v->waiting && (pgiam_probe_finished(v->p) || v->failed[0]))
 		return PGIAM_REACT_POP;
-	return PGIAM_REACT_UNHANDLED;
+	/* never leave a BEGIN of the probe open: stop, let the ROLLBACK due run, close */
+	pgiam_probe_stop(v->p);
+	v->closing = 1;
+	if (app->conn && pgiam_conn_busy(app->conn))
+		pgiam_conn_cancel(app->conn);
+	pgiam_app_message(app, PGIAM_ROLE_WARN, "stopping the probe (its ROLLBACK first)â¦");
+	return PGIAM_REACT_REDRAW;
 }
 
 static void probe_close(pgiam_screen *s, pgiam_app *app)
 {
 	probe_view *v = s->data;
 
-	/* a statement still running is cancelled: its BEGIN dies with it (ROLLBACK) */
-	if (v && v->waiting && app->conn && pgiam_conn_busy(app->conn))
-		pgiam_conn_cancel(app->conn);
+	/* closed only once no BEGIN of the probe is left open (probe_action), or on
+	 * quitting, where the connection's close rolls it back */
+	(void)app;
 	if (v)
 		pgiam_probe_free(v->p);
 	free(v);
