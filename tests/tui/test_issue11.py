@@ -8,7 +8,7 @@ read-only user, nothing changed). Skipped (77) without PGIAM_SANDBOX_ENV."""
 import re
 import time
 
-from tuilib import Fail, Tmux, TIMEOUT, admin_sql, run, sandbox_env, select_line
+from tuilib import BIN, Fail, Tmux, TIMEOUT, admin_sql, run, sandbox_env, select_line
 
 INSERT = ("INSERT INTO customers (name, email, age) VALUES ('Alice Johnson', "
           "'alice.johnson@example.com', 28)")
@@ -52,10 +52,17 @@ def main():
     before = admin_sql(env, "SELECT count(*), coalesce(sum(xmin::text::bigint), 0) FROM customers")
     t = Tmux(200, 40)
     try:
-        t.connect(env, "sandbox-ro")
+        # tools/run's demo: the reference INSERT one Up away, said on the hint line
+        t.start("%s --profiles %s --profile sandbox-ro --demo; echo PGIAM-EXITED; sleep 60" %
+                (BIN, env["PGIAM_SANDBOX_PROFILES"]), env=env)
+        t.wait_for(r"connected · TLS verified", timeout=30)
+        t.wait_for(r"demo: Up recalls the reference INSERT")
         t.wait_for(BADGE)
+        t.send("Up")
+        t.wait_for(re.escape("SQL> " + INSERT))
         # the demo's INSERT, refused by the session's read-only guard
-        statement(t, INSERT, r"ERROR 25006")
+        t.send("Enter")
+        t.wait_for(r"ERROR 25006")
         s = wait_text(t, "a guard the server applies to this session, which the session itself can lift")
         if "the server enforces it" in joined(s):
             raise Fail("the 25006 explanation still claims enforcement:\n" + s)
