@@ -30,7 +30,8 @@ static const char INFO_SQL[] =
 /* Rows (kind, a, b, c, d) about the object of a refusal. $1 object name, $2 object
  * kind (from the error message or the statement), $3 its schema ("" when unqualified:
  * the one visible on the search path comes first).
- *   role:    current_user, the roles it is a member of, default_transaction_read_only
+ *   role:    current_user, the roles it is a member of, default_transaction_read_only,
+ *            the role or database defaults that set it on (ALTER … SET)
  *   object:  qualified name, whole-object privileges held, schema, USAGE on it (t/f)
  *   via:     a privilege held, and the role it is granted to ("PUBLIC", "owner")
  *   column:  a column, and SELECT, INSERT, UPDATE on it (t/f) for the role
@@ -62,7 +63,16 @@ static const char EXPLAIN_SQL[] =
 	" (SELECT coalesce(string_agg(r.rolname::text, ', ' ORDER BY r.rolname), '')"
 	"    FROM pg_roles r WHERE r.rolname <> current_user AND r.rolname !~ '^pg_'"
 	"     AND pg_has_role(current_user, r.oid, 'MEMBER')),"
-	" current_setting('default_transaction_read_only'), NULL"
+	" current_setting('default_transaction_read_only'),"
+	" (SELECT string_agg(CASE WHEN s.setdatabase = 0 THEN 'ALTER ROLE ' || quote_ident(session_user)"
+	"   WHEN s.setrole = 0 THEN 'ALTER DATABASE ' || quote_ident(current_database())"
+	"   ELSE 'ALTER ROLE ' || quote_ident(session_user) || ' IN DATABASE '"
+	"   || quote_ident(current_database()) END || ' SET default_transaction_read_only', '; ')"
+	"  FROM pg_db_role_setting s"
+	"  WHERE s.setrole IN (0, (SELECT oid FROM pg_roles WHERE rolname = session_user))"
+	"   AND s.setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))"
+	"   AND EXISTS (SELECT 1 FROM unnest(s.setconfig) c"
+	"    WHERE c ~* '^default_transaction_read_only=(on|true|yes|1)$'))"
 	" UNION ALL"
 	" SELECT 'object', qualified,"
 	"  (SELECT coalesce(string_agg(p, ', ' ORDER BY i), '') FROM unnest("
@@ -408,6 +418,8 @@ typedef struct explain_rows {
 	pgiam_explain_hold holds[PGIAM_EXPLAIN_HOLDS_MAX];
 	pgiam_explain_column *columns;
 	pgiam_buf policies;
+	const char *ro_default;    /* "ALTER ROLE u SET default_transaction_read_only" */
+	char origin[300];
 	int have_object;
 } explain_rows;
 
@@ -423,6 +435,7 @@ static void gather(explain_rows *x, const PGresult *res)
 		if (!strcmp(k, "role")) {
 			x->f.role = a;
 			x->f.member_of = b;
+			x->ro_default = PQgetisnull(res, i, 4) ? NULL : d;
 		} else if (!strcmp(k, "object") && !x->have_object) {
 			x->have_object = 1;
 			x->f.object_name = a;
@@ -471,6 +484,12 @@ static void explain_result(pgiam_session *s, const PGresult *res)
 	x.f.iam_role = s->iam_role;
 	x.f.server_message = s->err.server_message;
 	x.f.read_only_origin = read_only_origin(s);
+	if (ro && !*x.f.read_only_origin && x.ro_default && s->ro_reported == 1) {
+		/* not pgiam, not a SET seen here: the database or role default says who */
+		snprintf(x.origin, sizeof(x.origin), "a default of the database or role (%s)",
+			x.ro_default);
+		x.f.read_only_origin = x.origin;
+	}
 	if (ro && !x.have_object)
 		goto cleanup;   /* no such table: the plain read-only explanation, already set, stands */
 	rls = rls_table(name, sizeof(name), s->err.server_message) == 0;

@@ -178,6 +178,18 @@ def reported_checks(penv, pdir):
     check(e.get("sqlstate") == "42501", f"after it, the role's grants refuse the INSERT ({e.get('sqlstate')})")
 
 
+def role_default_checks(env, penv, pdir):
+    admin(env, "ALTER ROLE iam_rw_user SET default_transaction_read_only = on")
+    try:
+        e, x = refusal(penv, pdir, "sandbox-rw", INSERT)
+    finally:
+        admin(env, "ALTER ROLE iam_rw_user RESET default_transaction_read_only")
+    t = x.get("text", "")
+    check(e.get("sqlstate") == "25006" and "set by a default of the database or role (ALTER ROLE "
+          "iam_rw_user SET default_transaction_read_only)" in t,
+          f"read-only from a role default: the default is named ({t})")
+
+
 def main(env):
     penv = dict(os.environ, **env)
     pdir = env["PGIAM_SANDBOX_PROFILES"]
@@ -186,6 +198,7 @@ def main(env):
         probe_checks(env, penv, pdir)
         explain_checks(env, penv, pdir)
         reported_checks(penv, pdir)
+        role_default_checks(env, penv, pdir)
     finally:
         admin(env, "DROP SCHEMA IF EXISTS i11 CASCADE; DROP SCHEMA IF EXISTS i11_hidden CASCADE")
 
