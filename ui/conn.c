@@ -400,11 +400,18 @@ static void watch_cancel(pgiam_conn *c, const pgiam_session_event *ev)
 static int own_start(pgiam_conn *c)
 {
 	pgiam_session_params params = PGIAM_SESSION_PARAMS_INIT;
+	pgiam_session_read_only ro;
 	int error = 0;
 
 	if ((error = pgiam_session_params_from_profile(&params, c->profile)) < 0)
 		return error;
 	params.sign_time_offset = -c->token_age;
+	/* what the user's session asks for now (F8 may have changed the profile's) */
+	pgiam_session_read_only_get(&ro, c->session);
+	if (ro.requested != params.read_only) {
+		params.read_only = ro.requested;
+		params.read_only_origin = ro.requested ? "the F8 toggle" : NULL;
+	}
 	if ((error = pgiam_session_new_profile(&c->own, c->profile, &params)) < 0)
 		return error;
 	if (pgiam_session_auth(c->own))
