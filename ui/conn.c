@@ -922,7 +922,7 @@ int pgiam_conn_query_internal_pinned(pgiam_conn *c, const char *sql, int *pin)
 		return pgiam_error_set(PGIAM_EAGAIN, "a query is running; Esc cancels it");
 	if (!c->own && (error = own_start(c)) < 0)
 		return error;
-	result_clear(c, SLOT_INTERNAL);
+	pgiam__conn_result_clear(c, SLOT_INTERNAL);
 	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
 	if ((error = pgiam_session_query(c->own, sql)) < 0)
 		return error;
