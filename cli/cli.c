@@ -19,7 +19,7 @@ const pgiam_cli_command pgiam_cli_commands[] = {
 	{ "sql",      "run SQL through a session, events as JSON lines (scripts, tests)", pgiam_cmd_sql },
 	{ "browse",   "list schemas, tables, columns or a keyset page of rows as JSON lines", pgiam_cmd_browse },
 	{ "logout",   "delete cached assumed-role sessions (all, or a profile's)", pgiam_cmd_logout },
-	{ "grants",   "what the IAM database user may do, and through which role", pgiam_cmd_grants },
+	{ "grants",   "what the IAM database user may do, and through which role (--probe: tries it)", pgiam_cmd_grants },
 	{ NULL, NULL, NULL },
 };
 

@@ -311,5 +311,29 @@ void pgiam_cli_session_error_json(json_object *o, const pgiam_session_error *e)
 	add_str(o, "detail", e->detail);
 	add_str(o, "hint", e->hint);
 	json_object_object_add(o, "position", e->position ? json_object_new_int(e->position) : NULL);
-	add_str(o, "explanation", e->explanation);
+	json_object_object_add(o, "explanation", e->explanation[0] ?
+		pgiam_cli_explanation_json(e) : NULL);
+}
+
+json_object *pgiam_cli_explanation_json(const pgiam_session_error *e)
+{
+	const pgiam_explain_parts *p = &e->parts;
+	json_object *o = json_object_new_object();
+	json_object *holds = json_object_new_array();
+
+	add_str(o, "denied", p->present ? p->denied : NULL);
+	add_str(o, "object", p->present ? p->object : NULL);
+	add_str(o, "role", p->present ? p->role : NULL);
+	add_str(o, "iam_role", p->present ? p->iam_role : NULL);
+	for (size_t i = 0; p->present && i < p->nholds; i++) {
+		json_object *h = json_object_new_object();
+		add_str(h, "privilege", p->holds[i].privilege);
+		add_str(h, "via", p->holds[i].via);
+		json_object_array_add(holds, h);
+	}
+	json_object_object_add(o, "holds", holds);
+	add_str(o, "missing", p->present ? p->missing : NULL);
+	add_str(o, "fix", p->present ? p->fix : NULL);
+	add_str(o, "text", e->explanation);
+	return o;
 }

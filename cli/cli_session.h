@@ -55,5 +55,9 @@ void pgiam_cli_session_opts_dispose(pgiam_cli_session_opts *o);
 
 void pgiam_cli_session_info_json(json_object *o, const pgiam_session_info *i);
 void pgiam_cli_session_error_json(json_object *o, const pgiam_session_error *e);
+/* pgiam's explanation of a failure as an object: denied, object, role, iam_role,
+ * holds [{privilege, via}], missing, fix (null when not known) and text, the one-line
+ * form. */
+json_object *pgiam_cli_explanation_json(const pgiam_session_error *e);
 
 #endif

@@ -5,8 +5,10 @@
  *
  * Exit status (usage.h): 0, 1 when connecting or the statement failed or --schema
  * names no schema (one line on stderr), 2 for usage, 3 for a profile that does not
- * load. */
+ * load. --probe SCHEMA.TABLE hands over to the probe (cli_probe.h: tries the statements,
+ * changing nothing). */
 #include "cli.h"
+#include "cli_probe.h"
 #include "cli_session.h"
 #include "usage.h"
 
@@ -18,6 +20,7 @@
 
 typedef struct grants_cli_opts {
 	const char *schema;
+	const char *probe;
 	int as_json;
 } grants_cli_opts;
 
@@ -27,6 +30,10 @@ static const pgiam_cli_opt grants_options[] = {
 	{ "schema", 0, "S", OPT_SCHEMA, "only schema S (default: every schema the role can see)" },
 	{ "json", 0, NULL, PGIAM_CLI_FIELD(grants_cli_opts, as_json),
 		"the JSON document ({\"iam\": ..., \"sql\": ...}) instead of text" },
+	{ "probe", 0, "SCHEMA.TABLE", PGIAM_CLI_FIELD(grants_cli_opts, probe),
+		"prove what the role may do to the table by trying, changing nothing: SELECT … "
+		"LIMIT 0, INSERT/UPDATE/DELETE … WHERE false, each in BEGIN … ROLLBACK with small "
+		"lock and statement timeouts; TRUNCATE from the catalog" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -87,7 +94,7 @@ int pgiam_cmd_grants(int argc, char **argv)
 {
 	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT("grants");
 	pgiam_grants_options go = PGIAM_GRANTS_OPTIONS_INIT;
-	grants_cli_opts o = { NULL, 0 };
+	grants_cli_opts o = { NULL, NULL, 0 };
 	pgiam_session *s = NULL;
 	pgiam_grants *g = NULL;
 	pgiam_buf json = PGIAM_BUF_INIT;
@@ -96,6 +103,10 @@ int pgiam_cmd_grants(int argc, char **argv)
 	if ((rc = parse_options(&o, &opts, argc, argv)) != PGIAM_CLI_GO_ON) {
 		pgiam_cli_session_opts_dispose(&opts);
 		return rc;
+	}
+	if (o.probe) {
+		rc = pgiam_cli_probe(&opts, o.probe, o.as_json);
+		goto cleanup;
 	}
 	go.schema = o.schema;
 	if ((rc = pgiam_cli_session_open(&s, &opts)) != 0)

@@ -89,7 +89,7 @@ _pgiam()
 	sql) opts="-c --command --output --format --no-header $conn" ;;
 	browse) opts="--schema --table --columns --page --key --offset --limit $conn" ;;
 	logout) opts="--profile --profiles --help" ;;
-	grants) opts="--schema --json $conn" ;;
+	grants) opts="--schema --probe --json $conn" ;;
 	*) return ;;
 	esac
 	mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

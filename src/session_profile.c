@@ -38,6 +38,7 @@ int pgiam_session_params_from_profile(pgiam_session_params *out, const pgiam_pro
 	p.sslrootcert = pgiam_profile_ca_bundle(profile);
 	p.read_only = pgiam_profile_read_only(profile);
 	p.read_only_origin = p.read_only ? "the profile's read_only = true" : NULL;
+	p.iam_role = pgiam_profile_role_arn(profile);
 	p.account_id = pgiam_profile_account_id(profile);
 	p.dbi_resource_id = pgiam_profile_dbi_resource_id(profile);
 	*out = p;

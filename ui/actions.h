@@ -36,6 +36,7 @@
 	_(LOG,         GLOBAL,   "Show the event log (roles assumed, tokens signed, reconnects)", 'L', KEY_F(3), 0, 0) \
 	_(REDRAW,      GLOBAL,   "Redraw the whole screen", PGIAM_CTRL('l'), 0, 0, 0) \
 	_(GRANTS,      GLOBAL,   "When connected: what the role may do and through which role (IAM side, memberships, table x privilege matrix: pgiam grants)", KEY_F(7), 0, 0, 0) \
+	_(READ_ONLY,   GLOBAL,   "Connected: switch the session between read-only and read-write without reconnecting (asks; refused while a transaction is open). Read-only is a guard the session can lift; the role's grants are the real limit", KEY_F(8), 0, 0, 0) \
 	_(UP,          LIST,     "Move up one line", KEY_UP, 'k', 0, 0) \
 	_(DOWN,        LIST,     "Move down one line", KEY_DOWN, 'j', 0, 0) \
 	_(PAGE_UP,     LIST,     "Move up one page", KEY_PPAGE, 0, 0, 0) \
@@ -84,6 +85,7 @@
 	_(NEXT_SET,    RESULT,   "The next result set of a script", '\t', ']', 0, 0) \
 	_(PREV_SET,    RESULT,   "The previous result set of a script", KEY_BTAB, '[', 0, 0) \
 	_(PROMPT_OK,   PROMPT,   "Accept the prompt", '\n', '\r', KEY_ENTER, 0) \
+	_(PROBE,       BROWSE,   "Tables: probe the selected table: try SELECT, INSERT, UPDATE, DELETE touching no row, in BEGIN … ROLLBACK (nothing is changed)", 'P', 0, 0, 0) \
 	_(YES,         CONFIRM,  "Answer yes", 'y', 'Y', 0, 0) \
 	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0) \
 	_(MFA_SUBMIT,  MFA,      "Send the MFA code (six digits) and connect", '\n', '\r', KEY_ENTER, 0)

@@ -81,6 +81,7 @@ struct pgiam_app {
 	char *profiles_dir;          /* NULL: the core's default */
 	char *start_profile;         /* --profile NAME: connect at once */
 	long token_age;              /* --token-age SECONDS (see pgiam_conn_start) */
+	int demo;                    /* --demo: the reference INSERT in the SQL history */
 	pgiam_screen stack[PGIAM_SCREEN_STACK];
 	size_t depth;
 	const pgiam_screen_ops *push_ops;  /* requested by pgiam_app_push */
@@ -175,6 +176,20 @@ int pgiam_txnguard_question(pgiam_app *app, char *out, size_t outlen, const char
 unsigned pgiam_txnguard_quit(pgiam_app *app);
 /* Shows what the connection reported on its own (a transaction lost with it). */
 unsigned pgiam_txnguard_tick(pgiam_app *app);
+
+/* The read-only demo's statement (the reference walkthrough's INSERT), one Up away at
+ * the SQL prompt with --demo (docs/demo.md). */
+#define PGIAM_DEMO_INSERT "INSERT INTO customers (name, email, age) VALUES " \
+	"('Alice Johnson', 'alice.johnson@example.com', 28)"
+
+/* F8 (readonly.c): asks, then switches the session between read-only and read-write. */
+unsigned pgiam_readonly_toggle(pgiam_app *app);
+
+/* The probe of one table (screen_probe.c): schema and table unquoted names. */
+extern const pgiam_screen_ops pgiam_screen_probe;
+typedef struct pgiam_probe_arg {
+	char schema[256], table[256];
+} pgiam_probe_arg;
 
 /* Runs the loop until quit; returns the exit status. */
 int pgiam_loop_run(pgiam_app *app);

@@ -277,6 +277,19 @@ static pgiam_conn_step_id map_step(pgiam_step s)
 }
 
 /* The facts of a fresh connection, into the status bar and the log. */
+/* The badge: what the server reports, never what pgiam asked for. */
+static void read_only_update(pgiam_conn *c)
+{
+	pgiam_session_read_only ro;
+
+	pgiam_session_read_only_get(&ro, c->session);
+	if (!ro.connected)
+		return;
+	c->status.read_only = ro.on;
+	snprintf(c->status.read_only_origin, sizeof(c->status.read_only_origin), "%s",
+		ro.origin ? ro.origin : "");
+}
+
 static void took_connection(pgiam_conn *c, int reconnect)
 {
 	pgiam_session_info info;
@@ -288,7 +301,7 @@ static void took_connection(pgiam_conn *c, int reconnect)
 	c->status.token_by_creds = info.token_expiry_by_creds;
 	c->status.sts_expires = c->role_arn[0] && c->auth ? auth_expiry(c->auth)
 		: info.creds_expiration;
-	c->status.read_only = info.read_only_enforced;
+	read_only_update(c);
 	c->status.tls_verified = info.tls && (!strcmp(info.sslmode, "verify-full") ||
 		!strcmp(info.sslmode, "verify-ca"));
 	c->status.failure[0] = '\0';
@@ -303,7 +316,8 @@ static void took_connection(pgiam_conn *c, int reconnect)
 		: "connected to", info.endpoint, info.current_user[0] ? info.current_user : info.db_user,
 		info.tls ? info.tls_protocol : "no TLS", c->status.tls_verified
 		? ", certificate verified against " : "", c->status.tls_verified ? info.ca_bundle : "",
-		info.read_only_enforced ? ", read-only enforced by the server" : "");
+		info.read_only_enforced ? ", read-only (a guard on this session; the role's grants "
+		"are the real limit)" : "");
 }
 
 void pgiam__conn_query_failed(pgiam_conn *c, const pgiam_session_error *e, const char *text)
@@ -371,11 +385,18 @@ static void watch_cancel(pgiam_conn *c, const pgiam_session_event *ev)
 static int own_start(pgiam_conn *c)
 {
 	pgiam_session_params params = PGIAM_SESSION_PARAMS_INIT;
+	pgiam_session_read_only ro;
 	int error = 0;
 
 	if ((error = pgiam_session_params_from_profile(&params, c->profile)) < 0)
 		return error;
 	params.sign_time_offset = -c->token_age;
+	/* what the user's session asks for now (F8 may have changed the profile's) */
+	pgiam_session_read_only_get(&ro, c->session);
+	if (ro.requested != params.read_only) {
+		params.read_only = ro.requested;
+		params.read_only_origin = ro.requested ? "the F8 toggle" : NULL;
+	}
 	if ((error = pgiam_session_new_profile(&c->own, c->profile, &params)) < 0)
 		return error;
 	if (pgiam_session_auth(c->own))
@@ -720,6 +741,7 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 		r->seconds = pgiam__conn_since(&c->query_t0);
 		c->querying = 0;
 		pgiam__conn_txn_update(c);
+		read_only_update(c);
 		break;
 	case PGIAM_SEV_ERROR:
 	case PGIAM_SEV_CANCELLED:
@@ -733,6 +755,7 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 			r->cancelled = ev->kind == PGIAM_SEV_CANCELLED ||
 				(e && pgiam_sqlstate_is(e->sqlstate, PGIAM_SQLSTATE_QUERY_CANCELED));
 			pgiam__conn_txn_update(c);
+			read_only_update(c);
 		}
 		break;
 	}
@@ -883,6 +906,27 @@ int pgiam_conn_query_internal(pgiam_conn *c, const char *sql)
 	return 0;
 }
 
+int pgiam_conn_query_internal_pinned(pgiam_conn *c, const char *sql, int *pin)
+{
+	int error = 0;
+
+	if (*pin < 0)
+		*pin = pgiam_conn_internal_separate(c);
+	if (!*pin)
+		return query_in(c, SLOT_INTERNAL, sql);
+	if (c->querying)
+		return pgiam_error_set(PGIAM_EAGAIN, "a query is running; Esc cancels it");
+	if (!c->own && (error = own_start(c)) < 0)
+		return error;
+	pgiam__conn_result_clear(c, SLOT_INTERNAL);
+	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
+	if ((error = pgiam_session_query(c->own, sql)) < 0)
+		return error;
+	c->slot = SLOT_INTERNAL;
+	c->querying = c->on_own = 1;
+	return 0;
+}
+
 static const pgiam_conn_result *result_in(const pgiam_conn *c, int slot)
 {
 	const pgiam_conn_result *r = &c->results[slot];
@@ -898,6 +942,27 @@ const pgiam_conn_result *pgiam_conn_result_of(const pgiam_conn *c)
 const pgiam_conn_result *pgiam_conn_internal_result_of(const pgiam_conn *c)
 {
 	return result_in(c, SLOT_INTERNAL);
+}
+
+int pgiam_conn_set_read_only(pgiam_conn *c, int on)
+{
+	int error = 0;
+
+	if (c->querying || c->connecting)
+		return pgiam_error_set(PGIAM_EAGAIN, "a statement is running; Esc cancels it");
+	if (pgiam_conn_internal_separate(c))
+		return pgiam_error_set(PGIAM_EINVAL, "a transaction is open: COMMIT or ROLLBACK "
+			"first");
+	pgiam__conn_result_clear(c, SLOT_INTERNAL);
+	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
+	if ((error = pgiam_session_set_read_only(c->session, on, "the F8 toggle")) < 0)
+		return error;
+	c->slot = SLOT_INTERNAL;
+	c->querying = 1;
+	c->on_own = 0;
+	pgiam_eventlog_add(c->log, "read-only %s asked with F8 (SET SESSION CHARACTERISTICS "
+		"AS TRANSACTION %s)", on ? "on" : "off", on ? "READ ONLY" : "READ WRITE");
+	return 0;
 }
 
 double pgiam_conn_query_seconds(const pgiam_conn *c)

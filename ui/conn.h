@@ -73,7 +73,9 @@ typedef struct pgiam_conn_status {
 	time_t sts_expires;
 	pgiam_conn_state state;
 	int tls_verified;
-	int read_only;          /* the server enforces it */
+	int read_only;          /* what the server reports now: default_transaction_read_only,
+	                           or transaction_read_only inside a block */
+	char read_only_origin[160]; /* who set it on ("" not pgiam: a role/database default) */
 	char failure[1600];     /* one line, when FAILED or LOST */
 	pgiam_conn_txn txn;
 	time_t txn_since;       /* when the statement that opened it ended */
@@ -195,6 +197,12 @@ void pgiam_conn_export_forget(pgiam_conn *c);
 int pgiam_conn_query_internal(pgiam_conn *c, const char *sql);
 const pgiam_conn_result *pgiam_conn_internal_result_of(const pgiam_conn *c);
 
+/* The same, kept on one connection across queries (a transaction of pgiam's own, as
+ * the probe's BEGIN … ROLLBACK): *pin -1 chooses (pgiam's own connection while the
+ * user's transaction is open, else the user's) and remembers it (0 the user's, 1 its
+ * own); later calls with the same pin go there whatever the user's state. */
+int pgiam_conn_query_internal_pinned(pgiam_conn *c, const char *sql, int *pin);
+
 /* 1 while pgiam's own reads go to its own connection (the user's transaction is open,
  * so they do not see its uncommitted changes). */
 int pgiam_conn_internal_separate(const pgiam_conn *c);
@@ -206,6 +214,11 @@ int pgiam_conn_txn_describe(const pgiam_conn *c, char *out, size_t outlen);
 /* A message for the screen that something happened on its own (the connection was
  * lost with a transaction open); 1 and the text once, then 0. */
 int pgiam_conn_take_alert(pgiam_conn *c, char *out, size_t outlen);
+
+/* Switches the session between read-only (on 1) and read-write without reconnecting;
+ * the badge follows once the server reports it. Refused (a negative error, the last
+ * error set) while a transaction is open or something runs. */
+int pgiam_conn_set_read_only(pgiam_conn *c, int on);
 
 /* Seconds since the running query was sent. */
 double pgiam_conn_query_seconds(const pgiam_conn *c);

@@ -416,6 +416,8 @@ static unsigned global_action(pgiam_app *app, pgiam_action a)
 	}
 	if (a == PGIAM_ACTION_QUIT)
 		return pgiam_txnguard_quit(app);
+	if (a == PGIAM_ACTION_READ_ONLY)
+		return pgiam_readonly_toggle(app);
 	if (a == PGIAM_ACTION_REDRAW) {
 		app->full_redraw = 1;
 		return PGIAM_REACT_REDRAW;

@@ -804,6 +804,21 @@ static unsigned browse_resume(pgiam_screen *s, pgiam_app *app)
 	return PGIAM_REACT_NONE;
 }
 
+/* P on the table list: the probe screen for the selected table (issue 11). */
+static unsigned probe_selected(browse_view *v, pgiam_app *app)
+{
+	static pgiam_probe_arg arg;
+
+	if (v->level != LV_TABLES || v->sel < 0 || v->sel >= (int)v->nitems) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "P probes the table selected in the "
+			"table list");
+		return PGIAM_REACT_REDRAW;
+	}
+	snprintf(arg.schema, sizeof(arg.schema), "%s", v->schema);
+	snprintf(arg.table, sizeof(arg.table), "%s", v->items[v->sel].name);
+	return pgiam_app_push(app, &pgiam_screen_probe, &arg);
+}
+
 static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 {
 	browse_view *v = s->data;
@@ -853,6 +868,8 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 			v->limit = PGIAM_BROWSE_PAGE_ROWS;
 		set_title(v);
 		return load_columns(v, app);
+	} else if (a == PGIAM_ACTION_PROBE) {
+		return probe_selected(v, app);
 	} else if (a == PGIAM_ACTION_REFRESH) {
 		if (v->level == LV_SCHEMAS)
 			return load_schemas(v, app);

@@ -60,6 +60,10 @@ static int sql_open(pgiam_screen *s, pgiam_app *app, void *arg)
 		app->conn ? pgiam_conn_status_of(app->conn)->profile : "");
 	s->data = v;
 	s->title = v->title;
+	if (app->demo && pgiam_history_add(&v->history, PGIAM_DEMO_INSERT) == 0)
+		pgiam_app_message(app, PGIAM_ROLE_OK, "demo: Up recalls the reference INSERT "
+			"(Enter runs it, refused and explained); F8 toggles read-only; F5, then P on a "
+			"table, probes it");
 	return 0;
 }
 

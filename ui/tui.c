@@ -37,7 +37,9 @@ static void usage(FILE *out)
 	/* a demonstration (and test) aid, so not in `pgiam --help`: docs/tui.md */
 	fprintf(out,
 		"  --token-age S    sign tokens as if S seconds old (0..899): watch a token\n"
-		"                   expire while the connection stays open\n");
+		"                   expire while the connection stays open\n"
+		"  --demo           the read-only demo (tools/run, docs/demo.md): the reference\n"
+		"                   INSERT is in the SQL prompt's history (Up), and a hint says so\n");
 }
 
 /* Takes "--opt VALUE" or "--opt=VALUE"; returns the value or NULL. */
@@ -86,6 +88,7 @@ int pgiam_tui_main(int argc, char **argv)
 	pgiam_app *app = NULL;
 	const char *dir = NULL, *profile = NULL;
 	long token_age = 0;
+	int demo = 0;
 	int status = 0;
 
 	setlocale(LC_ALL, "");
@@ -123,6 +126,10 @@ int pgiam_tui_main(int argc, char **argv)
 			}
 			continue;
 		}
+		if (!strcmp(argv[i], "--demo")) {
+			demo = 1;
+			continue;
+		}
 		fputs("pgiam: unknown option '", stderr);
 		pgiam_text_fputs(stderr, argv[i], 0);
 		fputs("'\n", stderr);
@@ -146,6 +153,7 @@ int pgiam_tui_main(int argc, char **argv)
 	}
 	app->start_profile = profile ? pgiam_xstrdup(profile) : NULL;
 	app->token_age = token_age;
+	app->demo = demo;
 	status = pgiam_loop_run(app);
 	if (app->conn)
 		pgiam_conn_free(app->conn);

@@ -471,6 +471,34 @@ int pgiam_explain_write_target(char *schema, size_t schemalen, char *table, size
 	return 0;
 }
 
+int pgiam_explain_parse_name(char *schema, size_t schemalen, char *table, size_t tablelen,
+	const char *text)
+{
+	char part[2][128];
+	const char *q = skip_space(text ? text : "");
+	int parts = 0;
+
+	if (!schemalen || !tablelen)
+		return PGIAM_EINVAL;
+	schema[0] = table[0] = '\0';
+	for (;;) {
+		if (!(q = read_identifier(part[parts], sizeof(part[0]), q)))
+			return PGIAM_EINVAL;
+		parts++;
+		q = skip_space(q);
+		if (*q != '.' || parts == 2)
+			break;
+		q = skip_space(q + 1);
+	}
+	if (*q || strlen(part[parts - 1]) >= tablelen ||
+	    (parts > 1 && strlen(part[0]) >= schemalen))
+		return PGIAM_EINVAL;
+	strcpy(table, part[parts - 1]);
+	if (parts > 1)
+		strcpy(schema, part[0]);
+	return 0;
+}
+
 int pgiam_explain_denied_object(char *kind, size_t kindlen, char *name, size_t namelen,
 	const char *msg)
 {
@@ -587,13 +615,18 @@ int pgiam_explain_permission(pgiam_buf *out, const pgiam_explain_denied *f)
 
 int pgiam_explain_read_only(pgiam_buf *out, const char *sk, const char *origin)
 {
+	/* default_transaction_read_only is a session default: a guard, not a permission
+	 * (one SET lifts it); never say the server "enforces" more than that. */
 	if (origin && !*origin)
 		return pgiam_buf_printf(out, "%s refused: the transaction is read-only, which pgiam "
 			"did not ask for (SET TRANSACTION READ ONLY, a role or database default of "
-			"default_transaction_read_only, or a standby server); the server enforces it",
-			sk && *sk ? sk : "statement");
+			"default_transaction_read_only, or a standby server): a guard the server "
+			"applies, which the session itself can lift unless it is a standby; the "
+			"role's grants are the real limit", sk && *sk ? sk : "statement");
 	return pgiam_buf_printf(out, "%s refused: this session is read-only "
-		"(default_transaction_read_only is on, set by %s); the server enforces it",
+		"(default_transaction_read_only is on, set by %s): a guard the server applies to "
+		"this session, which the session itself can lift (SET default_transaction_read_only "
+		"= off, or F8 in the TUI); the role's grants are the real limit",
 		sk && *sk ? sk : "statement", origin ? origin : "the profile's read_only = true");
 }
 

@@ -158,4 +158,74 @@ int pgiam_explain_failed_transaction(pgiam_buf *out, const char *statement,
  * "inside a failed transaction": it was not failed before this statement. */
 int pgiam_explain_failed_here(pgiam_buf *out, const char *explanation);
 
+/* --- A refusal in parts (42501, 25006): what was denied, on which object, for whom,
+ * what the role holds there and through which role, what is missing and the fix. */
+
+/* One privilege the role holds on the refused object, and the role it is granted to. */
+typedef struct pgiam_explain_hold {
+	char privilege[64];        /* "SELECT", or "UPDATE (salary)" for a column grant */
+	char via[128];             /* the role itself, a granted (group) role, "PUBLIC" or
+	                              "owner" */
+} pgiam_explain_hold;
+
+#define PGIAM_EXPLAIN_HOLDS_MAX 12
+
+typedef struct pgiam_explain_parts {
+	int present;               /* 0: the refusal was not explained in parts */
+	char denied[64];           /* "INSERT", "SELECT (salary)", "USAGE", "EXECUTE",
+	                              "row-level security", "write (read-only session)" */
+	char object[300];          /* "table public.customers" */
+	char role[128];            /* current_user */
+	char iam_role[300];        /* the IAM role that logged in; "" unknown/none */
+	pgiam_explain_hold holds[PGIAM_EXPLAIN_HOLDS_MAX];
+	size_t nholds;
+	char missing[300];         /* in words: "INSERT on table public.customers" */
+	char fix[600];             /* statements to copy; "" when pgiam has none */
+} pgiam_explain_parts;
+
+/* A column of the refused table and what the role may do with it (table or column
+ * grants: has_column_privilege). */
+typedef struct pgiam_explain_column {
+	const char *name;
+	int select, insert, update;
+} pgiam_explain_column;
+
+/* What the session gathered from the catalogs after a refusal. */
+typedef struct pgiam_explain_facts {
+	int read_only;             /* 25006, else 42501 */
+	const char *statement;     /* the refused statement (for the columns it names) */
+	const char *statement_kind;
+	const char *role;          /* current_user */
+	const char *member_of;     /* "readonly_role, rds_iam"; "" none */
+	const char *iam_role;      /* NULL unknown */
+	const char *server_message;
+	const char *object_kind;   /* "table", "view", "schema", "function", "sequence",
+	                              "database"; NULL when the message named none */
+	const char *object_name;   /* qualified ("public.customers", "public.f(integer)") */
+	const char *held;          /* whole-object privileges: "SELECT, REFERENCES"; ""
+	                              none; NULL unknown */
+	const pgiam_explain_hold *holds;   /* held privileges with their role, column grants
+	                                      as "UPDATE (salary)" */
+	size_t nholds;
+	const pgiam_explain_column *columns; /* tables: every column; NULL unknown */
+	size_t ncolumns;
+	int rls;                   /* the server's message is row-level security's */
+	const char *policies;      /* RLS: the policies on the table, in words; "" none */
+	const char *schema;        /* the object's schema, "" when none */
+	int schema_usage;          /* the role holds USAGE on it: 1, 0, -1 unknown */
+	const char *read_only_origin; /* 25006: see pgiam_explain_read_only */
+} pgiam_explain_facts;
+
+/* The one-line explanation into text (appended) and the same in parts. Column grants,
+ * schema USAGE, row-level security and function EXECUTE get their own wording; the
+ * fix is a GRANT to the role itself (the text says when the role's other privileges
+ * on the object come through a group role, which a grant there would reach too). */
+int pgiam_explain_refusal(pgiam_buf *text, pgiam_explain_parts *parts,
+	const pgiam_explain_facts *f);
+
+/* SCHEMA.TABLE (or TABLE) as PostgreSQL reads it: quoted parts kept, unquoted ones
+ * folded to lower case; schema "" when not given. 0, or PGIAM_EINVAL. */
+int pgiam_explain_parse_name(char *schema, size_t schemalen, char *table, size_t tablelen,
+	const char *text);
+
 #endif

@@ -310,10 +310,12 @@ int pgiam_session_new(pgiam_session **out, const pgiam_session_params *p)
 	COPY_(account_id, p->account_id);
 	COPY_(dbi_resource_id, p->dbi_resource_id);
 	COPY_(read_only_origin, p->read_only_origin);
+	COPY_(iam_role, p->iam_role);
 #undef COPY_
 	s->port = p->port;
 	s->connect_port = p->connect_port;
 	s->read_only = p->read_only;
+	s->ro_reported = s->ro_txn = -1;
 	s->connect_timeout = p->connect_timeout > 0 ? p->connect_timeout : 15;
 	s->sign_port = p->sign_port;
 	s->sign_time_offset = p->sign_time_offset;
@@ -374,6 +376,8 @@ void pgiam_session_free(pgiam_session *s)
 	free(s->account_id);
 	free(s->dbi_resource_id);
 	free(s->read_only_origin);
+	free(s->iam_role);
+	free(s->toggle_origin);
 	free(s->pending_sql);
 	pgiam__session_drop_params(s);
 	free(s->running_sql);
@@ -389,6 +393,7 @@ int pgiam_session_connect(pgiam_session *s)
 	case ST_READY:
 	case ST_QUERY:
 	case ST_EXPLAIN:
+	case ST_TXNRO:
 		return 0;
 	case ST_WORKER:
 	case ST_CONNECTING:
@@ -408,6 +413,7 @@ static int query_may_start(const pgiam_session *s)
 	switch (s->state) {
 	case ST_QUERY:
 	case ST_EXPLAIN:
+	case ST_TXNRO:
 		return pgiam_error_set(PGIAM_EAGAIN, "a query is already running");
 	case ST_WORKER:
 	case ST_CONNECTING:
@@ -526,6 +532,7 @@ int pgiam_session_cancel(pgiam_session *s)
 		return pgiam__session_push(s, PGIAM_SEV_CANCELLED, s->reached, "connect cancelled");
 	case ST_QUERY:
 	case ST_EXPLAIN:
+	case ST_TXNRO:
 		if (s->cancel_requested)
 			return 0;
 		pgiam__session_release_cancel(s);
@@ -577,6 +584,7 @@ int pgiam_session_socket(const pgiam_session *s)
 	case ST_READY:
 	case ST_QUERY:
 	case ST_EXPLAIN:
+	case ST_TXNRO:
 		return s->conn ? PQsocket(s->conn) : -1;
 	case ST_IDLE:
 	case ST_LOST:
@@ -628,6 +636,7 @@ static void advance(pgiam_session *s)
 	case ST_INFO:
 	case ST_QUERY:
 	case ST_EXPLAIN:
+	case ST_TXNRO:
 		pgiam__session_advance_query(s);
 		break;
 	case ST_READY:
@@ -728,6 +737,7 @@ pgiam_session_state pgiam_session_get_state(const pgiam_session *s)
 		return s->deferred_until ? PGIAM_SESSION_BUSY : PGIAM_SESSION_READY;
 	case ST_QUERY:
 	case ST_EXPLAIN:
+	case ST_TXNRO:
 		return PGIAM_SESSION_BUSY;
 	case ST_LOST:
 		return PGIAM_SESSION_LOST;

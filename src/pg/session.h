@@ -99,10 +99,14 @@ typedef struct pgiam_session_params {
 	const char *region;        /* the token's signing region */
 	const char *sslmode;       /* NULL: "verify-full" */
 	const char *sslrootcert;   /* the CA bundle; NULL: libpq's default */
-	int read_only;             /* the server enforces default_transaction_read_only */
+	int read_only;             /* ask the server for default_transaction_read_only = on: a
+	                              guard on this session, which the session itself can
+	                              lift; the role's grants are the real limit */
 	const char *read_only_origin; /* who asked for read_only, for explanations: "the
 	                              profile's read_only = true", "the --read-only flag";
 	                              NULL: the profile's */
+	const char *iam_role;      /* the IAM role that logs in (its ARN), named in refusals;
+	                              NULL when none (long-term keys) or unknown */
 	const char *account_id;    /* for naming the IAM policy resource in explanations; */
 	const char *dbi_resource_id; /* NULL when unknown */
 	int connect_timeout;       /* seconds for TCP+TLS+auth; 0: 15 */
@@ -186,6 +190,8 @@ typedef struct pgiam_session_error {
 	int position;              /* 1-based character position in the statement, 0 none */
 	char explanation[1024];    /* pgiam's own: permission / read-only / IAM login
 	                              explanation (never joined onto hint: show it as WHY) */
+	pgiam_explain_parts parts; /* the same refusal (42501, 25006) in parts (explain.h);
+	                              parts.present 0 when there are none */
 } pgiam_session_error;
 
 typedef struct pgiam_session_info {
@@ -196,8 +202,8 @@ typedef struct pgiam_session_info {
 	char db_user[128];
 	char current_user[128];
 	char server_version[64];
-	int read_only_requested;
-	int read_only_enforced;    /* SHOW default_transaction_read_only said on */
+	int read_only_requested;   /* what pgiam asks for now (the profile, a flag, the toggle) */
+	int read_only_enforced;    /* the server reports default_transaction_read_only on */
 	int tls;                   /* 1 when the connection is TLS */
 	int tls_verified;          /* 2 chain and name (verify-full), 1 chain only
 	                              (verify-ca), 0 not verified: show it as such */
@@ -273,6 +279,36 @@ pgiam_session_txn pgiam_session_transaction(const pgiam_session *s);
  * allowed. */
 void pgiam_session_txn_failed_by(const pgiam_session *s, const char **statement,
 	const char **sqlstate, const char **message);
+
+/* Read-only as the server reports it, never what pgiam asked for: the session default
+ * from libpq's PQparameterStatus("default_transaction_read_only") (reported by
+ * PostgreSQL 14 and later after every statement that changes it; before 14, what the
+ * session read when it connected), and inside a transaction block its own
+ * transaction_read_only (read after a statement that may have changed it). */
+typedef struct pgiam_session_read_only {
+	int connected;             /* 0: nothing is known (the rest is 0) */
+	int session_default;       /* default_transaction_read_only: 1 on, 0 off */
+	int reported;              /* 1: the server reports it (PostgreSQL 14+); 0: as read
+	                              at connect */
+	int in_transaction;        /* a transaction block is open */
+	int transaction;           /* its transaction_read_only: 1, 0, -1 not known */
+	int on;                    /* what a write meets now: the block's when known, else
+	                              the session default */
+	int requested;             /* what pgiam asks for (profile, flag, toggle) */
+	const char *origin;        /* who set the default on, in words: "the profile's
+	                              read_only = true", "the F8 toggle", "a SET in this
+	                              session", or "" (not pgiam: a role or database
+	                              default); lent */
+} pgiam_session_read_only;
+
+void pgiam_session_read_only_get(pgiam_session_read_only *out, const pgiam_session *s);
+
+/* Switches the session between read-only and read-write without reconnecting (SET
+ * SESSION CHARACTERISTICS AS TRANSACTION READ ONLY / READ WRITE); a reconnect keeps
+ * the choice. origin names who asked ("the F8 toggle") for explanations. Runs as a
+ * query (events COMMAND, DONE or ERROR). Refused (PGIAM_EINVAL) while a transaction
+ * block is open, PGIAM_EAGAIN while busy or not connected. */
+int pgiam_session_set_read_only(pgiam_session *s, int on, const char *origin);
 
 /* Runs the state machine until the connect or query finishes, calling cb for every
  * event (cb may be NULL). For command-line use and for `pgiam check`; returns 0 or

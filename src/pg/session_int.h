@@ -19,6 +19,7 @@ typedef enum st {
 	ST_READY,
 	ST_QUERY,
 	ST_EXPLAIN,       /* the follow-up query explaining a refusal */
+	ST_TXNRO,         /* the follow-up reading transaction_read_only inside a block */
 	ST_LOST
 } st;
 
@@ -60,7 +61,7 @@ struct pgiam_session {
 	/* parameters (copies) */
 	char *host, *connect_host, *dbname, *user, *region, *sslmode, *sslrootcert;
 	char *password, *sign_host, *sign_user, *sign_region, *account_id, *dbi_resource_id;
-	char *read_only_origin;
+	char *read_only_origin, *iam_role;
 	int port, connect_port, read_only, connect_timeout, sign_port;
 	long sign_time_offset;
 	pgiam_session_login_fn login_fn;
@@ -109,6 +110,15 @@ struct pgiam_session {
 	long long rows_in_set, rows_total;
 	int query_failed;
 	int stmts_done;              /* statements of the query string that completed */
+
+	/* read-only as the server reports it (pgiam_session_read_only_get) */
+	int ro_reported;             /* default_transaction_read_only: 1 on, 0 off, -1 unknown */
+	int ro_txn;                  /* transaction_read_only in the open block, -1 unknown */
+	int ro_user_set;             /* the user's SQL changed the default since pgiam set it */
+	int toggle_pending;          /* the running query is pgiam_session_set_read_only's: */
+	int toggle_to;               /* the value it sets */
+	char *toggle_origin;
+	pgiam_session_txn txn_before; /* the block before the running query */
 
 	/* the transaction block when the last query ended; what failed it */
 	pgiam_session_txn txn;

@@ -12,6 +12,7 @@
 #include "session_int.h"
 #include "sqlstate.h"
 
+#include "ascii.h"
 #include "error.h"
 #include "secure.h"
 
@@ -26,37 +27,97 @@ static const char INFO_SQL[] =
 	"SELECT current_user::text, current_setting('server_version'), "
 	"current_setting('default_transaction_read_only')";
 
-/* $1 object name, $2 object kind (from the error message or the statement), $3 its
- * schema ("" when unqualified: the one visible on the search path comes first). */
+/* Rows (kind, a, b, c, d) about the object of a refusal. $1 object name, $2 object
+ * kind (from the error message or the statement), $3 its schema ("" when unqualified:
+ * the one visible on the search path comes first).
+ *   role:    current_user, the roles it is a member of, default_transaction_read_only,
+ *            the role or database defaults that set it on (ALTER … SET)
+ *   object:  qualified name, whole-object privileges held, schema, USAGE on it (t/f)
+ *   via:     a privilege held, and the role it is granted to ("PUBLIC", "owner")
+ *   column:  a column, and SELECT, INSERT, UPDATE on it (t/f) for the role
+ *   policy:  a row-level security policy: name, command, roles, its check */
 static const char EXPLAIN_SQL[] =
-	"SELECT current_user::text,"
+	"WITH rel AS ("
+	"  SELECT c.oid, c.relname, n.nspname, n.oid AS nsp, c.relowner AS owner, c.relkind,"
+	"   coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's'::\"char\""
+	"     ELSE 'r'::\"char\" END, c.relowner)) AS acl,"
+	"   quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qualified"
+	"  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	"  WHERE $2 IN ('table', 'view', 'materialized view', 'foreign table', 'sequence', 'relation')"
+	"   AND c.relname = $1 AND ($3::text = '' OR n.nspname::text = $3)"
+	"  ORDER BY pg_table_is_visible(c.oid) DESC, n.nspname LIMIT 1),"
+	" fn AS ("
+	"  SELECT p.oid, p.proowner AS owner, coalesce(p.proacl, acldefault('f', p.proowner)) AS acl,"
+	"   p.oid::regprocedure::text AS qualified, n.nspname, n.oid AS nsp"
+	"  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+	"  WHERE $2 IN ('function', 'procedure') AND p.proname = $1"
+	"   AND ($3::text = '' OR n.nspname::text = $3)"
+	"  ORDER BY pg_function_is_visible(p.oid) DESC LIMIT 1),"
+	" sch AS ("
+	"  SELECT n.oid, n.nspowner AS owner, coalesce(n.nspacl, acldefault('n', n.nspowner)) AS acl,"
+	"   quote_ident(n.nspname) AS qualified FROM pg_namespace n"
+	"  WHERE $2 = 'schema' AND n.nspname = $1),"
+	" obj AS (SELECT owner, acl FROM rel UNION ALL SELECT owner, acl FROM fn"
+	"  UNION ALL SELECT owner, acl FROM sch)"
+	"SELECT 'role', current_user::text,"
 	" (SELECT coalesce(string_agg(r.rolname::text, ', ' ORDER BY r.rolname), '')"
 	"    FROM pg_roles r WHERE r.rolname <> current_user AND r.rolname !~ '^pg_'"
 	"     AND pg_has_role(current_user, r.oid, 'MEMBER')),"
-	" o.qualified, o.held, current_setting('default_transaction_read_only')"
-	" FROM (SELECT 1) AS one LEFT JOIN LATERAL ("
-	"  (SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qualified,"
-	"    (SELECT coalesce(string_agg(p, ', ' ORDER BY i), '') FROM unnest("
-	"       CASE WHEN c.relkind = 'S' THEN ARRAY['USAGE','SELECT','UPDATE']"
-	"       ELSE ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE','REFERENCES','TRIGGER'] END)"
-	"       WITH ORDINALITY AS t(p, i)"
-	"      WHERE CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(c.oid, p)"
-	"            ELSE has_table_privilege(c.oid, p) END) AS held"
-	"   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-	"   WHERE $2 IN ('table', 'view', 'materialized view', 'foreign table', 'sequence', 'relation')"
-	"     AND c.relname = $1 AND ($3::text = '' OR n.nspname::text = $3)"
-	"   ORDER BY pg_table_is_visible(c.oid) DESC, n.nspname LIMIT 1)"
-	"  UNION ALL"
-	"  (SELECT quote_ident(n.nspname),"
-	"    (SELECT coalesce(string_agg(p, ', ' ORDER BY i), '') FROM unnest(ARRAY['USAGE','CREATE'])"
-	"       WITH ORDINALITY AS t(p, i) WHERE has_schema_privilege(n.oid, p))"
-	"   FROM pg_namespace n WHERE $2 = 'schema' AND n.nspname = $1)"
-	"  UNION ALL"
-	"  (SELECT quote_ident(d.datname),"
-	"    (SELECT coalesce(string_agg(p, ', ' ORDER BY i), '') FROM unnest(ARRAY['CONNECT','CREATE','TEMPORARY'])"
-	"       WITH ORDINALITY AS t(p, i) WHERE has_database_privilege(d.oid, p))"
-	"   FROM pg_database d WHERE $2 = 'database' AND d.datname = $1)"
-	" ) AS o ON true";
+	" current_setting('default_transaction_read_only'),"
+	" (SELECT string_agg(CASE WHEN s.setdatabase = 0 THEN 'ALTER ROLE ' || quote_ident(session_user)"
+	"   WHEN s.setrole = 0 THEN 'ALTER DATABASE ' || quote_ident(current_database())"
+	"   ELSE 'ALTER ROLE ' || quote_ident(session_user) || ' IN DATABASE '"
+	"   || quote_ident(current_database()) END || ' SET default_transaction_read_only', '; ')"
+	"  FROM pg_db_role_setting s"
+	"  WHERE s.setrole IN (0, (SELECT oid FROM pg_roles WHERE rolname = session_user))"
+	"   AND s.setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))"
+	"   AND EXISTS (SELECT 1 FROM unnest(s.setconfig) c"
+	"    WHERE c ~* '^default_transaction_read_only=(on|true|yes|1)$'))"
+	" UNION ALL"
+	" SELECT 'object', qualified,"
+	"  (SELECT coalesce(string_agg(p, ', ' ORDER BY i), '') FROM unnest("
+	"    CASE WHEN relkind = 'S' THEN ARRAY['USAGE','SELECT','UPDATE']"
+	"    ELSE ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE','REFERENCES','TRIGGER'] END)"
+	"    WITH ORDINALITY AS t(p, i)"
+	"   WHERE CASE WHEN relkind = 'S' THEN has_sequence_privilege(oid, p)"
+	"    ELSE has_table_privilege(oid, p) END),"
+	"  nspname::text, has_schema_privilege(nsp, 'USAGE')::text FROM rel"
+	" UNION ALL"
+	" SELECT 'object', qualified, CASE WHEN has_function_privilege(oid, 'EXECUTE')"
+	"  THEN 'EXECUTE' ELSE '' END, nspname::text, has_schema_privilege(nsp, 'USAGE')::text FROM fn"
+	" UNION ALL"
+	" SELECT 'object', qualified, (SELECT coalesce(string_agg(p, ', ' ORDER BY i), '')"
+	"   FROM unnest(ARRAY['USAGE','CREATE']) WITH ORDINALITY AS t(p, i)"
+	"   WHERE has_schema_privilege(oid, p)), '', NULL FROM sch"
+	" UNION ALL"
+	" SELECT 'object', quote_ident(d.datname), (SELECT coalesce(string_agg(p, ', ' ORDER BY i), '')"
+	"   FROM unnest(ARRAY['CONNECT','CREATE','TEMPORARY']) WITH ORDINALITY AS t(p, i)"
+	"   WHERE has_database_privilege(d.oid, p)), '', NULL"
+	"  FROM pg_database d WHERE $2 = 'database' AND d.datname = $1"
+	" UNION ALL"
+	" SELECT 'via', a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
+	"  WHEN a.grantee = o.owner THEN 'owner' ELSE pg_get_userbyid(a.grantee)::text END, NULL, NULL"
+	"  FROM obj o, aclexplode(o.acl) a"
+	"  WHERE a.grantee = 0 OR pg_has_role(current_user, a.grantee, 'USAGE')"
+	" UNION ALL"
+	" SELECT 'via', x.privilege_type || ' (' || string_agg(quote_ident(x.attname), ', '"
+	"  ORDER BY x.attnum) || ')', x.via, NULL, NULL FROM ("
+	"  SELECT a.privilege_type, att.attname, att.attnum, CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
+	"   ELSE pg_get_userbyid(a.grantee)::text END AS via"
+	"  FROM rel o JOIN pg_attribute att ON att.attrelid = o.oid AND att.attnum > 0"
+	"   AND NOT att.attisdropped AND att.attacl IS NOT NULL, aclexplode(att.attacl) a"
+	"  WHERE a.grantee = 0 OR pg_has_role(current_user, a.grantee, 'USAGE')) x"
+	"  GROUP BY x.privilege_type, x.via"
+	" UNION ALL"
+	" SELECT 'column', att.attname::text, has_column_privilege(o.oid, att.attnum, 'SELECT')::text,"
+	"  has_column_privilege(o.oid, att.attnum, 'INSERT')::text,"
+	"  has_column_privilege(o.oid, att.attnum, 'UPDATE')::text"
+	"  FROM rel o JOIN pg_attribute att ON att.attrelid = o.oid AND att.attnum > 0"
+	"   AND NOT att.attisdropped"
+	" UNION ALL"
+	" SELECT 'policy', p.policyname::text, p.cmd, array_to_string(p.roles, ', '),"
+	"  coalesce(p.with_check, p.qual, 'true')"
+	"  FROM rel o JOIN pg_policies p ON p.schemaname = o.nspname AND p.tablename = o.relname";
 
 void pgiam__session_reset_columns(pgiam_session *s)
 {
@@ -232,6 +293,7 @@ int pgiam__session_send(pgiam_session *s, const char *sql)
 	s->rows_in_set = s->rows_total = 0;
 	s->query_failed = 0;
 	s->stmts_done = 0;
+	s->txn_before = s->txn;
 	s->copy_out = 0;
 	s->cancel_requested = 0;
 	s->notice[0] = '\0';
@@ -289,10 +351,28 @@ static const char *failed_statement(const pgiam_session *s)
 	return stmt ? stmt : s->running_sql;
 }
 
-/* Who asked for read-only, for the 25006 explanation ("" when nobody did). */
+/* Who set the read-only default, for the 25006 explanation ("" when pgiam did not). */
 static const char *read_only_origin(const pgiam_session *s)
 {
-	return s->read_only ? s->read_only_origin : "";
+	if (s->ro_user_set)
+		return s->ro_reported == 1 ? "a SET in this session" : "";
+	return s->read_only ? (s->read_only_origin ? s->read_only_origin :
+		"the profile's read_only = true") : "";
+}
+
+/* The table a row-level security refusal names: new row violates row-level security
+ * policy [name] for table "t". 0, or -1. */
+static int rls_table(char *name, size_t namelen, const char *msg)
+{
+	const char *p = strstr(msg, "row-level security");
+	const char *q = p ? strstr(p, "for table \"") : NULL;
+	const char *e = q ? strchr(q + 11, '"') : NULL;
+
+	if (!e || (size_t)(e - (q + 11)) >= namelen || e == q + 11)
+		return -1;
+	memcpy(name, q + 11, (size_t)(e - (q + 11)));
+	name[e - (q + 11)] = '\0';
+	return 0;
 }
 
 /* Sends EXPLAIN_SQL about the object of a refusal: for 42501 the one named in the
@@ -309,6 +389,8 @@ static void start_explain(pgiam_session *s)
 			fail_query(s);
 			return;
 		}
+		snprintf(kind, sizeof(kind), "table");
+	} else if (rls_table(name, sizeof(name), s->err.server_message) == 0) {
 		snprintf(kind, sizeof(kind), "table");
 	} else if (pgiam_explain_denied_object(kind, sizeof(kind), name, sizeof(name),
 	    s->err.server_message) != 0) {
@@ -328,42 +410,134 @@ static void start_explain(pgiam_session *s)
 	s->want_write = 1;
 }
 
+#define EXPLAIN_COLUMNS_MAX 1600
+
+/* The rows of EXPLAIN_SQL gathered into facts (pointers into res). */
+typedef struct explain_rows {
+	pgiam_explain_facts f;
+	pgiam_explain_hold holds[PGIAM_EXPLAIN_HOLDS_MAX];
+	pgiam_explain_column *columns;
+	pgiam_buf policies;
+	const char *ro_default;    /* "ALTER ROLE u SET default_transaction_read_only" */
+	char origin[300];
+	int have_object;
+} explain_rows;
+
+static void gather(explain_rows *x, const PGresult *res)
+{
+	int n = PQntuples(res);
+
+	x->columns = calloc((size_t)n + 1, sizeof(*x->columns));
+	for (int i = 0; i < n; i++) {
+		const char *k = PQgetvalue(res, i, 0);
+		const char *a = PQgetvalue(res, i, 1), *b = PQgetvalue(res, i, 2);
+		const char *c = PQgetvalue(res, i, 3), *d = PQgetvalue(res, i, 4);
+		if (!strcmp(k, "role")) {
+			x->f.role = a;
+			x->f.member_of = b;
+			x->ro_default = PQgetisnull(res, i, 4) ? NULL : d;
+		} else if (!strcmp(k, "object") && !x->have_object) {
+			x->have_object = 1;
+			x->f.object_name = a;
+			x->f.held = b;
+			x->f.schema = c;
+			x->f.schema_usage = PQgetisnull(res, i, 4) ? -1 : !strcmp(d, "true");
+		} else if (!strcmp(k, "via") && x->f.nholds < PGIAM_EXPLAIN_HOLDS_MAX) {
+			pgiam_explain_hold *h = &x->holds[x->f.nholds++];
+			snprintf(h->privilege, sizeof(h->privilege), "%s", a);
+			snprintf(h->via, sizeof(h->via), "%s", b);
+		} else if (!strcmp(k, "column") && x->columns && x->f.ncolumns < EXPLAIN_COLUMNS_MAX) {
+			pgiam_explain_column *col = &x->columns[x->f.ncolumns++];
+			col->name = a;
+			col->select = !strcmp(b, "true");
+			col->insert = !strcmp(c, "true");
+			col->update = !strcmp(d, "true");
+		} else if (!strcmp(k, "policy")) {
+			pgiam_buf_printf(&x->policies, "%s%s (%s, TO %s: %s)", x->policies.len ?
+				"; " : "", a, b, c, d);
+		}
+	}
+	x->f.holds = x->holds;
+	x->f.columns = x->columns;
+}
+
 static void explain_result(pgiam_session *s, const PGresult *res)
 {
 	char sk[32], kind[32], name[256];
 	pgiam_buf out = PGIAM_BUF_INIT;
-	pgiam_explain_denied f;
-	int have_obj;
+	explain_rows x;
+	int ro = pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_READ_ONLY_SQL_TRANSACTION);
+	int rls = 0;
 
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) < 1)
 		return;
-	pgiam_explain_statement_kind(sk, sizeof(sk), failed_statement(s));
-	memset(&f, 0, sizeof(f));
-	f.statement_kind = sk;
-	f.role = PQgetvalue(res, 0, 0);
-	f.member_of = PQgetvalue(res, 0, 1);
-	if (pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_READ_ONLY_SQL_TRANSACTION)) {
-		/* no such table: the plain read-only explanation, already set, stands */
-		if (PQgetisnull(res, 0, 2))
-			return;
-		f.object_name = PQgetvalue(res, 0, 2);
-		f.read_only_origin = read_only_origin(s);
-		f.held = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
-		if (pgiam_explain_read_only_held(&out, &f) == 0)
-			snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
-				pgiam_buf_cstr(&out));
-		pgiam_buf_dispose(&out);
-		return;
+	memset(&x, 0, sizeof(x));
+	{
+		pgiam_buf init = PGIAM_BUF_INIT;
+		x.policies = init;
 	}
-	have_obj = pgiam_explain_denied_object(kind, sizeof(kind), name, sizeof(name),
-		s->err.server_message) == 0;
-	f.object_kind = have_obj ? kind : NULL;
-	f.object_name = have_obj ? (PQgetisnull(res, 0, 2) ? name : PQgetvalue(res, 0, 2)) : NULL;
-	f.held = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
-	f.server_message = s->err.server_message;
-	if (pgiam_explain_permission(&out, &f) == 0)
+	pgiam_explain_statement_kind(sk, sizeof(sk), failed_statement(s));
+	gather(&x, res);
+	x.f.read_only = ro;
+	x.f.statement = failed_statement(s);
+	x.f.statement_kind = sk;
+	x.f.iam_role = s->iam_role;
+	x.f.server_message = s->err.server_message;
+	x.f.read_only_origin = read_only_origin(s);
+	if (ro && !*x.f.read_only_origin && x.ro_default && s->ro_reported == 1) {
+		/* not pgiam, not a SET seen here: the database or role default says who */
+		snprintf(x.origin, sizeof(x.origin), "a default of the database or role (%s)",
+			x.ro_default);
+		x.f.read_only_origin = x.origin;
+	}
+	if (ro && !x.have_object)
+		goto cleanup;   /* no such table: the plain read-only explanation, already set, stands */
+	rls = rls_table(name, sizeof(name), s->err.server_message) == 0;
+	if (rls)
+		snprintf(kind, sizeof(kind), "table");
+	if (!ro && !rls && pgiam_explain_denied_object(kind, sizeof(kind), name, sizeof(name),
+	    s->err.server_message) != 0) {
+		x.f.object_name = NULL;
+	} else {
+		x.f.object_kind = kind;
+		if (!x.have_object)
+			x.f.object_name = name;
+	}
+	if (ro)
+		x.f.object_kind = "table";
+	x.f.rls = rls;
+	x.f.policies = rls ? pgiam_buf_cstr(&x.policies) : NULL;
+	if (pgiam_explain_refusal(&out, &s->err.parts, &x.f) == 0)
 		snprintf(s->err.explanation, sizeof(s->err.explanation), "%s", pgiam_buf_cstr(&out));
+cleanup:
+	free(x.columns);
+	pgiam_buf_dispose(&x.policies);
 	pgiam_buf_dispose(&out);
+}
+
+/* Read-only as the server reports it after a statement (PostgreSQL 14+ sends
+ * default_transaction_read_only whenever it changes). A change that is not pgiam's
+ * own toggle was the user's SQL: the explanation then names that. */
+static void note_read_only(pgiam_session *s)
+{
+	const char *v = PQparameterStatus(s->conn, "default_transaction_read_only");
+	int now;
+
+	if (!v)
+		return;
+	now = !strcmp(v, "on");
+	if (s->toggle_pending && !s->query_failed && now == s->toggle_to) {
+		s->read_only = s->toggle_to;
+		free(s->read_only_origin);
+		s->read_only_origin = s->toggle_origin;
+		s->toggle_origin = NULL;
+		s->ro_user_set = 0;
+	} else if (s->ro_reported >= 0 && now != s->ro_reported) {
+		s->ro_user_set = 1;
+	}
+	s->ro_reported = now;
+	s->info.read_only_enforced = now;
+	s->info.read_only_requested = s->read_only;
 }
 
 static void info_result(pgiam_session *s, const PGresult *res)
@@ -374,6 +548,49 @@ static void info_result(pgiam_session *s, const PGresult *res)
 	snprintf(s->info.server_version, sizeof(s->info.server_version), "%s",
 		PQgetvalue(res, 0, 1));
 	s->info.read_only_enforced = !strcmp(PQgetvalue(res, 0, 2), "on");
+	/* a new connection: the server's own value, set by nobody in this session yet */
+	s->ro_reported = s->info.read_only_enforced;
+	s->ro_user_set = 0;
+	s->ro_txn = -1;
+	s->info.read_only_requested = s->read_only;
+}
+
+/* transaction_read_only inside the open block, after a statement that may have set
+ * it (BEGIN READ ONLY, SET TRANSACTION …): not a reported parameter. */
+static const char TXNRO_SQL[] = "SELECT current_setting('transaction_read_only')";
+
+static int may_change_txn_read_only(const pgiam_session *s)
+{
+	return s->txn_before != PGIAM_TXN_OPEN ||
+		pgiam_ascii_casestr(s->running_sql ? s->running_sql : "", "read") != NULL;
+}
+
+static void push_done(pgiam_session *s)
+{
+	ev_node *n;
+
+	s->state = ST_READY;
+	if ((n = pgiam__session_push_node(s, PGIAM_SEV_DONE)))
+		n->rows = s->rows_total;
+}
+
+/* After a successful statement: read transaction_read_only when a block is open and
+ * the statement may have changed it, then DONE. */
+static void finish_ok(pgiam_session *s)
+{
+	if (s->txn != PGIAM_TXN_OPEN) {
+		s->ro_txn = -1;
+		push_done(s);
+		return;
+	}
+	if (!may_change_txn_read_only(s) || !PQsendQuery(s->conn, TXNRO_SQL)) {
+		push_done(s);
+		return;
+	}
+	mark_errors(s);
+	s->state = ST_TXNRO;
+	s->flushing = 1;
+	s->want_write = 1;
 }
 
 static void handle_result(pgiam_session *s, PGresult *res)
@@ -406,6 +623,11 @@ static void handle_result(pgiam_session *s, PGresult *res)
 		}
 		if (s->state == ST_EXPLAIN) {
 			explain_result(s, res);
+			break;
+		}
+		if (s->state == ST_TXNRO) {
+			if (PQntuples(res) == 1)
+				s->ro_txn = !strcmp(PQgetvalue(res, 0, 0), "on");
 			break;
 		}
 		if (!s->got_columns)
@@ -507,12 +729,25 @@ void pgiam_session_txn_failed_by(const pgiam_session *s, const char **statement,
 		*message = failed ? s->txn_message : "";
 }
 
+/* A read-only refusal in parts before (or without) the catalog query. */
+static void read_only_parts(pgiam_session *s, const char *sk)
+{
+	pgiam_explain_parts *p = &s->err.parts;
+
+	memset(p, 0, sizeof(*p));
+	p->present = 1;
+	snprintf(p->denied, sizeof(p->denied), "%s (read-only session)", sk[0] ? sk : "statement");
+	snprintf(p->role, sizeof(p->role), "%s", s->info.current_user);
+	snprintf(p->iam_role, sizeof(p->iam_role), "%s", s->iam_role ? s->iam_role : "");
+	snprintf(p->missing, sizeof(p->missing), "a read-write session");
+	snprintf(p->fix, sizeof(p->fix), "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE;");
+}
+
 static void finish(pgiam_session *s)
 {
 	char detail[512];
 	int failed_here = 0;
-	ev_node *n;
-
+	
 	if (PQstatus(s->conn) == CONNECTION_BAD) {
 		lost_in_query(s);
 		return;
@@ -529,8 +764,9 @@ static void finish(pgiam_session *s)
 		}
 		snprintf(detail, sizeof(detail), "current_user %s, PostgreSQL %s, read-only %s",
 			s->info.current_user, s->info.server_version,
-			s->info.read_only_enforced ? "enforced by the server" :
-			(s->read_only ? "REQUESTED BUT NOT ENFORCED" : "off"));
+			s->info.read_only_enforced ? "on (a session default the server applies; "
+			"the role's grants are the real limit)" :
+			(s->read_only ? "REQUESTED BUT NOT ON" : "off"));
 		pgiam__session_step(s, PGIAM_STEP_READY, 1, detail);
 		s->state = ST_READY;
 		if (s->reconnecting || s->ever_connected) {
@@ -552,13 +788,16 @@ static void finish(pgiam_session *s)
 	case ST_EXPLAIN:
 		fail_query(s);
 		return;
+	case ST_TXNRO:
+		push_done(s);
+		return;
 	case ST_QUERY:
 		pgiam__session_notices_flush(s);
 		failed_here = note_txn(s);
+		note_read_only(s);
+		s->toggle_pending = 0;
 		if (!s->query_failed) {
-			s->state = ST_READY;
-			if ((n = pgiam__session_push_node(s, PGIAM_SEV_DONE)))
-				n->rows = s->rows_total;
+			finish_ok(s);
 			return;
 		}
 		if (s->cancel_requested && pgiam_sqlstate_is(s->err.sqlstate, PGIAM_SQLSTATE_QUERY_CANCELED)) {
@@ -575,6 +814,7 @@ static void finish(pgiam_session *s)
 				snprintf(s->err.explanation, sizeof(s->err.explanation), "%s",
 					pgiam_buf_cstr(&out));
 			pgiam_buf_dispose(&out);
+			read_only_parts(s, sk);
 			if (s->txn != PGIAM_TXN_FAILED) {
 				start_explain(s);
 				return;
@@ -689,5 +929,44 @@ int pgiam__session_check_alive(pgiam_session *s)
 		pgiam__session_lose(s, current_failure(s));
 		return -1;
 	}
+	return 0;
+}
+
+void pgiam_session_read_only_get(pgiam_session_read_only *out, const pgiam_session *s)
+{
+	memset(out, 0, sizeof(*out));
+	out->transaction = -1;
+	out->requested = s->read_only;
+	if (!s->conn || s->ro_reported < 0 || s->state == ST_LOST || s->state == ST_CONNECTING ||
+	    s->state == ST_WORKER || s->state == ST_INFO)
+		return;
+	out->connected = 1;
+	out->session_default = s->ro_reported;
+	out->reported = PQparameterStatus(s->conn, "default_transaction_read_only") != NULL;
+	out->in_transaction = s->txn != PGIAM_TXN_NONE;
+	out->transaction = out->in_transaction ? s->ro_txn : -1;
+	out->on = out->transaction >= 0 ? out->transaction : out->session_default;
+	out->origin = out->session_default ? read_only_origin(s) : "";
+}
+
+int pgiam_session_set_read_only(pgiam_session *s, int on, const char *origin)
+{
+	char *copy = NULL;
+	int error = 0;
+
+	if (s->state != ST_READY || !s->conn)
+		return pgiam_error_set(PGIAM_EAGAIN, "not connected, or a statement is running");
+	if (s->txn != PGIAM_TXN_NONE)
+		return pgiam_error_set(PGIAM_EINVAL, "a transaction is open: COMMIT or ROLLBACK "
+			"first (switching read-only mode inside it would not apply to it)");
+	if (!(copy = pgiam_strdup(origin ? origin : "pgiam")))
+		return PGIAM_ENOMEM;
+	free(s->toggle_origin);
+	s->toggle_origin = copy;
+	s->toggle_to = on ? 1 : 0;
+	if ((error = pgiam_session_query(s, on ? "SET SESSION CHARACTERISTICS AS TRANSACTION "
+	    "READ ONLY" : "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE")) < 0)
+		return error;
+	s->toggle_pending = 1;
 	return 0;
 }

@@ -156,35 +156,35 @@ def hint_why_checks(penv, pdir):
     _, ev, _ = sqlproc.run(rw, "SELECT round('1'::text, 'x')", penv)
     e = error_of(ev)
     check(e.get("sqlstate") == "42883" and "explicit type casts" in (e.get("hint") or "")
-          and e.get("explanation") is None,
-          f"a server HINT is the hint, alone ({e.get('hint')!r}, explanation {e.get('explanation')!r})")
+          and sqlproc.why(e) is None,
+          f"a server HINT is the hint, alone ({e.get('hint')!r}, explanation {sqlproc.why(e)!r})")
     _, ev, _ = sqlproc.run(["--profiles", pdir, "--profile", "sandbox-ro", "--no-read-only"],
                            "INSERT INTO customers (name) VALUES ('x')", penv)
     e = error_of(ev)
     check(e.get("sqlstate") == "42501" and e.get("hint") is None
-          and "lacks INSERT" in (e.get("explanation") or ""),
+          and "lacks INSERT" in (sqlproc.why(e) or ""),
           f"42501: pgiam's explanation under its own key, hint stays the server's "
-          f"(hint {e.get('hint')!r}, explanation {(e.get('explanation') or '')[:60]!r})")
+          f"(hint {e.get('hint')!r}, explanation {(sqlproc.why(e) or '')[:60]!r})")
 
 
 def read_only_checks(penv, pdir, tmp):
     ins = "INSERT INTO customers (name) VALUES ('issue8')"
     write_profile(pdir, tmp, "sandbox-rw", "nokey", drop=("read_only",))
     _, ev, _ = sqlproc.run(["--profiles", tmp, "--profile", "nokey", "--read-only"], ins, penv)
-    x = error_of(ev).get("explanation") or ""
+    x = sqlproc.why(error_of(ev)) or ""
     check("set by the --read-only flag" in x and "profile" not in x,
           f"--read-only on a profile without read_only: the flag is named ({x[:110]})")
     _, ev, _ = sqlproc.run(["--profiles", pdir, "--profile", "sandbox-rw", "--read-only"], ins, penv)
-    x = error_of(ev).get("explanation") or ""
+    x = sqlproc.why(error_of(ev)) or ""
     check("set by the --read-only flag" in x and "profile's read_only" not in x,
           f"--read-only on a profile with read_only = false: the flag is named ({x[:110]})")
     _, ev, _ = sqlproc.run(["--profiles", pdir, "--profile", "sandbox-ro"], ins, penv)
-    x = error_of(ev).get("explanation") or ""
+    x = sqlproc.why(error_of(ev)) or ""
     check("set by the profile's read_only = true" in x,
           f"the profile's read_only = true: the profile is named ({x[:110]})")
     _, ev, _ = sqlproc.run(["--profiles", tmp, "--profile", "nokey"],
                            "BEGIN READ ONLY; " + ins, penv)
-    x = error_of(ev).get("explanation") or ""
+    x = sqlproc.why(error_of(ev)) or ""
     check(error_of(ev).get("sqlstate") == "25006" and "did not ask for" in x and "profile" not in x,
           f"read-only pgiam did not ask for: neither is blamed ({x[:110]})")
 

@@ -93,9 +93,10 @@ def main():
                                 "INSERT INTO customers (name, email, age) VALUES ('Eve', 'e@x', 1)", env)
         err = sqlproc.first(ev, "error")
         check(rc == 10 + 9 and err and err["sqlstate"] == "42501", "ro_user INSERT refused with 42501")
-        check(err and err["explanation"] ==
+        check(err and sqlproc.why(err).startswith(
               "INSERT refused: role ro_user (member of readonly_role) lacks INSERT on table "
-              "public.customers; it holds SELECT", f"refusal explained ({err and err['explanation']})")
+              "public.customers; it holds SELECT (through readonly_role); fix: GRANT INSERT ON "
+              "TABLE public.customers TO ro_user;"), f"refusal explained ({err and sqlproc.why(err)})")
 
         rc, ev, _ = sqlproc.run(base + ["--user", "rw_user"],
                                 "INSERT INTO customers (name, email, age) VALUES ('Eve', 'e@x', 1)", env)
@@ -106,7 +107,7 @@ def main():
         err = sqlproc.first(ev, "error")
         check(sqlproc.first(ev, "connected")["read_only_enforced"] is True,
               "read-only reported as enforced by the server")
-        check(err and err["sqlstate"] == "25006" and "read-only" in err["explanation"],
+        check(err and err["sqlstate"] == "25006" and "read-only" in sqlproc.why(err),
               "read-only session refuses DELETE (25006), explained")
 
         rc, ev, _ = sqlproc.run(base + ["--user", "ro_user"], "SELECT nosuchcolumn FROM customers", env)

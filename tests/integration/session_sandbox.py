@@ -45,34 +45,38 @@ def main(env):
                     "--no-read-only")
     e = sqlproc.first(ev, "error")
     check(rc == 10 + 9 and e and e["sqlstate"] == "42501", "iam_ro_user's INSERT fails with SQLSTATE 42501")
-    check(e["explanation"] == "INSERT refused: role iam_ro_user (member of rds_iam, readonly_role) "
-          "lacks INSERT on table public.customers; it holds SELECT",
-          f"the refusal names role, memberships, privilege, table and what it holds ({e['explanation']})")
+    check(sqlproc.why(e).startswith("INSERT refused: role iam_ro_user (member of rds_iam, readonly_role; "
+          "logged in through IAM role arn:aws:iam::") and sqlproc.why(e).endswith(
+          "lacks INSERT on table public.customers; it holds SELECT (through readonly_role); fix: "
+          "GRANT INSERT ON TABLE public.customers TO iam_ro_user; (this grants to iam_ro_user itself; "
+          "its privileges here come through the group role readonly_role: a grant to a group role "
+          "reaches every member of it)"),
+          f"the refusal names role, memberships, privilege, table and what it holds ({sqlproc.why(e)})")
 
     rc, ev, _ = sql("sandbox-ro", "DELETE FROM customers")
     e = sqlproc.first(ev, "error")
     check(sqlproc.first(ev, "connected")["read_only_enforced"] is True and e["sqlstate"] == "25006"
-          and "this session is read-only" in e["explanation"],
-          "read_only = true: the server enforces it (25006, explained)")
-    check(e["explanation"].endswith("; besides, role iam_ro_user (member of rds_iam, readonly_role) "
+          and "this session is read-only" in sqlproc.why(e),
+          "read_only = true: the server applies it (25006, explained)")
+    check(sqlproc.why(e).endswith("; besides, role iam_ro_user (member of rds_iam, readonly_role) "
                                     "holds only SELECT on public.customers, so without read-only it "
                                     "would be refused too"),
-          f"the read-only refusal also says the role could not write the table anyway ({e['explanation']})")
+          f"the read-only refusal also says the role could not write the table anyway ({sqlproc.why(e)})")
     rc, ev, _ = sql("sandbox-ro", 'INSERT INTO "public".Customers (name) VALUES (\'Mallory\')')
     e = sqlproc.first(ev, "error")
-    check(e and e["sqlstate"] == "25006" and "holds only SELECT on public.customers" in e["explanation"],
-          f"a quoted, schema-qualified, mixed-case target is found too ({e and e['explanation']})")
+    check(e and e["sqlstate"] == "25006" and "holds only SELECT on public.customers" in sqlproc.why(e),
+          f"a quoted, schema-qualified, mixed-case target is found too ({e and sqlproc.why(e)})")
     rc, ev, _ = sql("sandbox-rw", "UPDATE customers SET age = age WHERE false", "--read-only")
     e = sqlproc.first(ev, "error")
-    check(e and e["sqlstate"] == "25006" and e["explanation"].endswith(
+    check(e and e["sqlstate"] == "25006" and sqlproc.why(e).endswith(
           "; role iam_rw_user (member of rds_iam) holds UPDATE on public.customers, so the refusal "
           "is only the session's read-only setting"),
-          f"a role that may write is told only read-only refused it ({e and e['explanation']})")
+          f"a role that may write is told only read-only refused it ({e and sqlproc.why(e)})")
     rc, ev, _ = sql("sandbox-ro", "SET application_name = 'a;b'; INSERT INTO customers (name) VALUES ('M')")
     e = sqlproc.first(ev, "error")
-    check(e and e["sqlstate"] == "25006" and e["explanation"].startswith("INSERT refused")
-          and "holds only SELECT on public.customers" in e["explanation"],
-          f"in a multi-statement string the refused statement is the one explained ({e and e['explanation']})")
+    check(e and e["sqlstate"] == "25006" and sqlproc.why(e).startswith("INSERT refused")
+          and "holds only SELECT on public.customers" in sqlproc.why(e),
+          f"in a multi-statement string the refused statement is the one explained ({e and sqlproc.why(e)})")
     rc, ev, _ = sql("sandbox-ro", "DELETE FROM no_such_table")
     e = sqlproc.first(ev, "error")
     check(e and e["sqlstate"] in ("25006", "42P01") and "besides" not in e["message"],

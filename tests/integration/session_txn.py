@@ -29,40 +29,40 @@ def main(env):
         check(statement(s, "begin")["event"] == "done", "BEGIN")
         ev = statement(s, bad)
         check(ev["event"] == "error" and ev["sqlstate"] == "25006", "the read-only INSERT is refused")
-        check("inside a failed transaction" not in ev["explanation"] and
-              ev["explanation"].endswith("this statement failed the open transaction: ROLLBACK "
+        check("inside a failed transaction" not in sqlproc.why(ev) and
+              sqlproc.why(ev).endswith("this statement failed the open transaction: ROLLBACK "
                                          "ends it (nothing else runs until then)"),
-              f"the refusal says it failed the transaction ({ev['explanation']})")
+              f"the refusal says it failed the transaction ({sqlproc.why(ev)})")
         ev = statement(s, "select 1")
         check(ev["event"] == "error" and ev["sqlstate"] == "25P02", "select 1 meets 25P02")
-        check(ev["explanation"].startswith(
+        check(sqlproc.why(ev).startswith(
             f"the transaction failed earlier, at: {bad} (ERROR 25006: cannot execute INSERT "
-            "in a read-only transaction)"), f"25P02 names what failed it ({ev['explanation']})")
+            "in a read-only transaction)"), f"25P02 names what failed it ({sqlproc.why(ev)})")
         # several statements in one string: the one after those completed is named
         check(statement(s, "rollback")["event"] == "done", "ROLLBACK")
         ev = statement(s, "begin; select 1; " + bad + "; commit")
         check(ev["event"] == "error" and ev["sqlstate"] == "25006", "the INSERT of a string fails")
         ev = statement(s, "select 2")
-        check(f"failed earlier, at: {bad} (ERROR 25006" in ev["explanation"],
-              f"the failing statement of a string is named alone ({ev['explanation']})")
+        check(f"failed earlier, at: {bad} (ERROR 25006" in sqlproc.why(ev),
+              f"the failing statement of a string is named alone ({sqlproc.why(ev)})")
         check(statement(s, "rollback")["event"] == "done", "ROLLBACK again")
         ev = statement(s, bad)
-        check(ev["event"] == "error" and "failed" not in ev["explanation"] and
-              "holds only SELECT on public.customers" in ev["explanation"],
-              f"outside a transaction the refusal is explained from the catalogs ({ev['explanation']})")
+        check(ev["event"] == "error" and "failed" not in sqlproc.why(ev) and
+              "holds only SELECT on public.customers" in sqlproc.why(ev),
+              f"outside a transaction the refusal is explained from the catalogs ({sqlproc.why(ev)})")
     finally:
         s.close()
     s = session(env, "sandbox-rw")
     try:
         ev = statement(s, "begin; select * from pg_authid")
         check(ev["event"] == "error" and ev["sqlstate"] == "42501", "pg_authid is refused")
-        check(ev["explanation"] == "permission denied for table pg_authid; this statement "
+        check(sqlproc.why(ev) == "permission denied for table pg_authid; this statement "
               "failed the open transaction: ROLLBACK ends it (nothing else runs until then)",
-              f"a 42501 inside BEGIN is not 'inside a failed transaction' ({ev['explanation']})")
+              f"a 42501 inside BEGIN is not 'inside a failed transaction' ({sqlproc.why(ev)})")
         ev = statement(s, "select 1")
         check("the transaction failed earlier, at: select * from pg_authid (ERROR 42501: "
-              "permission denied for table pg_authid)" in ev["explanation"],
-              f"25P02 names the refused SELECT ({ev['explanation']})")
+              "permission denied for table pg_authid)" in sqlproc.why(ev),
+              f"25P02 names the refused SELECT ({sqlproc.why(ev)})")
         # back to a savepoint: open again, and what failed it is forgotten
         check(statement(s, "rollback")["event"] == "done", "ROLLBACK (rw)")
         ev = statement(s, "begin; savepoint s; select * from pg_authid")
@@ -72,8 +72,8 @@ def main(env):
         ev = statement(s, "select 1/0")
         check(ev["event"] == "error" and ev["sqlstate"] == "22012", "division by zero fails it")
         ev = statement(s, "select 2")
-        check("failed earlier, at: select 1/0 (ERROR 22012: division by zero)" in ev["explanation"],
-              f"25P02 names the latest cause, not the one rolled back ({ev['explanation']})")
+        check("failed earlier, at: select 1/0 (ERROR 22012: division by zero)" in sqlproc.why(ev),
+              f"25P02 names the latest cause, not the one rolled back ({sqlproc.why(ev)})")
     finally:
         s.close()
 

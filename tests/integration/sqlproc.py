@@ -17,6 +17,12 @@ def run(args, sql, env=None, timeout=60):
     return p.returncode, events, p.stderr
 
 
+def why(event):
+    """pgiam's explanation of an error event in one line (its "text"), or None."""
+    x = (event or {}).get("explanation")
+    return x.get("text") if isinstance(x, dict) else x
+
+
 def first(events, kind):
     for e in events:
         if e["event"] == kind:

@@ -240,7 +240,9 @@ static void test_nth_statement(void **state)
 static void test_read_only_wording(void **state)
 {
 	static const char ro[] = " refused: this session is read-only (default_transaction_read_only "
-		"is on, set by the profile's read_only = true); the server enforces it";
+		"is on, set by the profile's read_only = true): a guard the server applies to this "
+		"session, which the session itself can lift (SET default_transaction_read_only = off, "
+		"or F8 in the TUI); the role's grants are the real limit";
 	static const struct { pgiam_explain_denied f; const char *want; } cases[] = {
 		{ { "INSERT", "iam_ro_user", "rds_iam, readonly_role", NULL, "public.customers", "SELECT", NULL, NULL },
 		  "; besides, role iam_ro_user (member of rds_iam, readonly_role) holds only SELECT on "
@@ -278,7 +280,124 @@ static void test_read_only_origin(void **state)
 	assert_int_equal(pgiam_explain_read_only(&b, "INSERT", ""), 0);
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "which pgiam did not ask for"));
 	assert_null(strstr(pgiam_buf_cstr(&b), "profile"));
+	/* a session default is a guard the session can lift, never "enforced" (issue 11) */
+	assert_null(strstr(pgiam_buf_cstr(&b), "enforces"));
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "the role's grants are the real limit"));
 	pgiam_buf_dispose(&b);
+}
+
+/* issue 11: a refusal in parts. The column case the issue found false: SELECT (id,
+ * name) and UPDATE (salary) granted, SET salary = salary + 1 lacks SELECT on salary. */
+static void test_refusal_columns(void **state)
+{
+	static const pgiam_explain_hold holds[] = { { "SELECT (id, name)", "u" },
+		{ "UPDATE (salary)", "u" } };
+	static const pgiam_explain_column cols[] = { { "id", 1, 0, 0 }, { "name", 1, 0, 0 },
+		{ "salary", 0, 0, 1 } };
+	pgiam_explain_facts f;
+	pgiam_explain_parts parts;
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.statement = "UPDATE s.pay SET salary = salary + 1 WHERE id = 1";
+	f.statement_kind = "UPDATE";
+	f.role = "u";
+	f.member_of = "rds_iam";
+	f.iam_role = "arn:aws:iam::1:role/r";
+	f.object_kind = "table";
+	f.object_name = "s.pay";
+	f.held = "";
+	f.holds = holds;
+	f.nholds = 2;
+	f.columns = cols;
+	f.ncolumns = 3;
+	f.schema = "s";
+	f.schema_usage = 1;
+	assert_int_equal(pgiam_explain_refusal(&b, &parts, &f), 0);
+	assert_string_equal(parts.denied, "SELECT (salary)");
+	assert_string_equal(parts.fix, "GRANT SELECT (salary) ON TABLE s.pay TO u;");
+	assert_string_equal(parts.iam_role, "arn:aws:iam::1:role/r");
+	assert_int_equal(parts.nholds, 2);
+	assert_null(strstr(pgiam_buf_cstr(&b), "lacks UPDATE"));
+	assert_null(strstr(pgiam_buf_cstr(&b), "no privilege on it"));
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "logged in through IAM role arn:aws:iam::1:role/r"));
+	pgiam_buf_dispose(&b);
+	/* SET salary = 5 reads no column: the same role may do it, a WHERE on salary not */
+	f.statement = "UPDATE s.pay SET salary = 5 WHERE salary > 3";
+	assert_int_equal(pgiam_explain_refusal(&b, &parts, &f), 0);
+	assert_string_equal(parts.denied, "SELECT (salary)");
+	pgiam_buf_dispose(&b);
+	/* updating a column without UPDATE on it */
+	f.statement = "UPDATE s.pay SET name = 'x'";
+	assert_int_equal(pgiam_explain_refusal(&b, &parts, &f), 0);
+	assert_string_equal(parts.denied, "UPDATE (name)");
+	assert_string_equal(parts.fix, "GRANT UPDATE (name) ON TABLE s.pay TO u;");
+	pgiam_buf_dispose(&b);
+}
+
+/* The reference INSERT: the table's privilege lacks, its SELECT comes through a group
+ * role, which the text names beside the GRANT to the role itself. */
+static void test_refusal_group_role(void **state)
+{
+	static const pgiam_explain_hold holds[] = { { "SELECT", "readonly_role" } };
+	pgiam_explain_facts f;
+	pgiam_explain_parts parts;
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.statement = "INSERT INTO customers (name) VALUES ('x')";
+	f.statement_kind = "INSERT";
+	f.role = "iam_ro_user";
+	f.member_of = "rds_iam, readonly_role";
+	f.object_kind = "table";
+	f.object_name = "public.customers";
+	f.held = "SELECT";
+	f.holds = holds;
+	f.nholds = 1;
+	f.schema_usage = 1;
+	assert_int_equal(pgiam_explain_refusal(&b, &parts, &f), 0);
+	assert_string_equal(parts.denied, "INSERT");
+	assert_string_equal(parts.object, "table public.customers");
+	assert_string_equal(parts.missing, "INSERT on table public.customers");
+	assert_string_equal(parts.fix, "GRANT INSERT ON TABLE public.customers TO iam_ro_user;");
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "it holds SELECT (through readonly_role)"));
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "group role readonly_role"));
+	pgiam_buf_dispose(&b);
+	/* schema without USAGE, function EXECUTE */
+	f.object_kind = "schema";
+	f.object_name = "hidden";
+	f.nholds = 0;
+	f.held = "";
+	f.statement_kind = "SELECT";
+	assert_int_equal(pgiam_explain_refusal(&b, &parts, &f), 0);
+	assert_string_equal(parts.fix, "GRANT USAGE ON SCHEMA hidden TO iam_ro_user;");
+	pgiam_buf_dispose(&b);
+	f.object_kind = "function";
+	f.object_name = "public.f(integer)";
+	assert_int_equal(pgiam_explain_refusal(&b, &parts, &f), 0);
+	assert_string_equal(parts.denied, "EXECUTE");
+	assert_string_equal(parts.fix, "GRANT EXECUTE ON FUNCTION public.f(integer) TO iam_ro_user;");
+	pgiam_buf_dispose(&b);
+}
+
+static void test_parse_name(void **state)
+{
+	char schema[64], table[64];
+
+	(void)state;
+	assert_int_equal(pgiam_explain_parse_name(schema, sizeof(schema), table, sizeof(table),
+		"Public.\"My T\""), 0);
+	assert_string_equal(schema, "public");
+	assert_string_equal(table, "My T");
+	assert_int_equal(pgiam_explain_parse_name(schema, sizeof(schema), table, sizeof(table),
+		"customers"), 0);
+	assert_string_equal(schema, "");
+	assert_int_equal(pgiam_explain_parse_name(schema, sizeof(schema), table, sizeof(table),
+		"a.b.c"), PGIAM_EINVAL);
+	assert_int_equal(pgiam_explain_parse_name(schema, sizeof(schema), table, sizeof(table),
+		"t; drop table x"), PGIAM_EINVAL);
 }
 
 static void test_auth_causes(void **state)
@@ -407,6 +526,9 @@ int main(void)
 		cmocka_unit_test(test_nth_statement),
 		cmocka_unit_test(test_read_only_wording),
 		cmocka_unit_test(test_read_only_origin),
+		cmocka_unit_test(test_refusal_columns),
+		cmocka_unit_test(test_refusal_group_role),
+		cmocka_unit_test(test_parse_name),
 		cmocka_unit_test(test_auth_causes),
 		cmocka_unit_test(test_statement_text),
 		cmocka_unit_test(test_failed_transaction_wording),
