@@ -4,9 +4,13 @@
  * without the TUI.
  *
  *   pgiam sql --profile NAME -c 'SELECT …'       one statement, then exit
- *   pgiam sql --profile NAME < statements        one statement per line; a line
- *                                                "\cancel" cancels the running one,
- *                                                "\info" prints the session's state
+ *   pgiam sql --profile NAME < statements        statements as psql reads them:
+ *                                                each ends at a ';' outside quotes,
+ *                                                dollar quotes, comments and
+ *                                                parentheses (sqlsplit.h), never at
+ *                                                a line end; a line "\cancel" cancels
+ *                                                the running one, "\info" prints
+ *                                                the session's state
  *   pgiam sql … -c 'SELECT …' --output FILE [--format csv|tsv|json|jsonl] [--no-header]
  *                                                the first result's rows into FILE
  *                                                (export.h: CSV as COPY … CSV HEADER
@@ -27,6 +31,7 @@
 #include "error.h"
 #include "export.h"
 #include "session.h"
+#include "sqlsplit.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -37,6 +42,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* stdin is not read further while a statement runs and this much waits */
+#define SQL_INPUT_HELD_MAX (4u << 20)
 
 static volatile sig_atomic_t interrupted;
 
@@ -323,28 +331,16 @@ static void drain(pgiam_session *s, sql_run *run)
 		on_event(&ev, s, run);
 }
 
-/* Starts one line of input: a statement or a backslash command. */
-static void start_line(pgiam_session *s, sql_run *run, char *line)
+/* Sends one statement (as the splitter cut it, with its ';'). */
+static void start_statement(pgiam_session *s, sql_run *run, const char *sql)
 {
-	json_object *o;
+	json_object *o = json_object_new_object();
 
-	line[strcspn(line, "\r")] = '\0';
-	if (!*line)
-		return;
-	if (!strcmp(line, "\\info")) {
-		emit_info(s, run);
-		return;
-	}
-	if (!strcmp(line, "\\cancel")) {
-		request_cancel(s, run);
-		return;
-	}
-	o = json_object_new_object();
 	json_object_object_add(o, "event", json_object_new_string("query"));
-	json_object_object_add(o, "sql", json_object_new_string(line));
+	json_object_object_add(o, "sql", json_object_new_string(sql));
 	emit(o, run);
 	run->saw_terminal = 0;
-	if (pgiam_session_query(s, line) < 0 && !run->saw_terminal) {
+	if (pgiam_session_query(s, sql) < 0 && !run->saw_terminal) {
 		o = json_object_new_object();
 		json_object_object_add(o, "event", json_object_new_string("error"));
 		json_object_object_add(o, "step", json_object_new_string("query"));
@@ -355,24 +351,103 @@ static void start_line(pgiam_session *s, sql_run *run, char *line)
 	}
 }
 
-/* The event loop: the session's socket and stdin, one statement at a time. */
+/* A backslash line: \cancel and \info act at once, even while a statement runs. */
+static void meta_command(pgiam_session *s, sql_run *run, const char *line)
+{
+	json_object *o;
+
+	if (!strcmp(line, "\\info")) {
+		emit_info(s, run);
+		return;
+	}
+	if (!strcmp(line, "\\cancel")) {
+		request_cancel(s, run);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "event", json_object_new_string("error"));
+	json_object_object_add(o, "step", json_object_new_string("input"));
+	json_object_object_add(o, "message", json_object_new_string(
+		"unknown backslash command (pgiam sql knows \\cancel and \\info)"));
+	emit(o, run);
+	run->status = PGIAM_STEP_QUERY + 1;
+}
+
+static void consume(pgiam_buf *in, size_t n)
+{
+	if (!in->ptr)
+		return;
+	memmove(in->ptr, in->ptr + n, in->len - n + 1);
+	in->len -= n;
+}
+
+/* Acts on what stdin brought so far: statements as the core's splitter cuts them (a
+ * ';' inside quotes, dollar quotes, comments or parentheses ends nothing; a line end
+ * ends nothing either, as in psql), one at a time on an idle session; a backslash
+ * line at the start of a statement acts at once. At eof an unfinished statement runs
+ * as it is, as psql runs what is left in its buffer. */
+static void take_input(pgiam_session *s, sql_run *run, pgiam_buf *in, int eof)
+{
+	for (;;) {
+		pgiam_sql_stmt st;
+		size_t pos = 0;
+		char *text;
+
+		drain(s, run);
+		while (pos < in->len && strchr(" \t\r\n\f\v", in->ptr[pos]))
+			pos++;
+		if (pos == in->len) {
+			consume(in, pos);
+			return;
+		}
+		if (in->ptr[pos] == '\\') {
+			char *nl = memchr(in->ptr + pos, '\n', in->len - pos);
+			size_t end = nl ? (size_t)(nl - in->ptr) : in->len;
+			size_t stop = end;
+
+			if (!nl && !eof)
+				return;
+			while (stop > pos && strchr(" \t\r", in->ptr[stop - 1]))
+				stop--;
+			text = strndup(in->ptr + pos, stop - pos);
+			if (!text)
+				return;
+			meta_command(s, run, text);
+			free(text);
+			consume(in, nl ? end + 1 : end);
+			continue;
+		}
+		if (!pgiam_sql_next(&st, in->ptr, in->len, pos) || (!st.terminated && !eof) || busy(s))
+			return;
+		if (!st.blank) {
+			size_t end = st.end;
+
+			while (!st.terminated && end > st.start && strchr(" \t\r\n\f\v", in->ptr[end - 1]))
+				end--;
+			if (!(text = strndup(in->ptr + st.start, end - st.start)))
+				return;
+			start_statement(s, run, text);
+			free(text);
+		}
+		consume(in, st.end);
+	}
+}
+
+/* The event loop: the session's socket and stdin. stdin is read into a buffer of any
+ * size (a statement may be long), but not while a statement runs and a lot is
+ * waiting already. */
 static int loop(pgiam_session *s, sql_run *run, const char *command)
 {
-	char buf[65536];
-	size_t have = 0;
+	pgiam_buf in = PGIAM_BUF_INIT;
+	char chunk[65536];
 	int eof = command != NULL;
+	int rc = 0;
 
-	if (command) {
-		char *copy = strdup(command);
-		if (!copy)
-			return 1;
-		start_line(s, run, copy);
-		free(copy);
-	}
+	if (command)
+		start_statement(s, run, command);
 	for (;;) {
 		struct pollfd p[2];
-		int n = 0, in = -1, timeout;
-		char *nl;
+		int n = 0, fd_in = -1;
 
 		drain(s, run);
 		if (interrupted) {
@@ -383,49 +458,37 @@ static int loop(pgiam_session *s, sql_run *run, const char *command)
 				break;
 			continue;
 		}
-		/* Complete lines: \cancel and \info act at once, statements wait for the idle session. */
-		while ((nl = memchr(buf, '\n', have))) {
-			*nl = '\0';
-			if (busy(s) && strcmp(buf, "\\cancel") && strcmp(buf, "\\info")) {
-				*nl = '\n';
-				break;
-			}
-			start_line(s, run, buf);
-			have -= (size_t)(nl + 1 - buf);
-			memmove(buf, nl + 1, have);
-			drain(s, run);
-		}
-		if (eof && !busy(s)) {
-			if (have && !memchr(buf, '\n', have)) {
-				buf[have] = '\0';
-				start_line(s, run, buf);
-				have = 0;
-				continue;
-			}
+		take_input(s, run, &in, eof);
+		if (eof && !busy(s) && !in.len)
 			break;
-		}
 		if ((p[n].fd = pgiam_session_socket(s)) >= 0) {
 			p[n].events = pgiam_session_want_write(s) ? POLLOUT : POLLIN;
 			p[n++].revents = 0;
 		}
-		if (!eof && have < sizeof(buf) - 1) {
-			in = n;
+		if (!eof && !(busy(s) && in.len >= SQL_INPUT_HELD_MAX)) {
+			fd_in = n;
 			p[n].fd = 0;
 			p[n].events = POLLIN;
 			p[n++].revents = 0;
 		}
-		timeout = pgiam_session_timeout_ms(s);
-		if (poll(p, (nfds_t)n, timeout) < 0 && errno != EINTR)
-			return 1;
-		if (in >= 0 && (p[in].revents & (POLLIN | POLLHUP))) {
-			ssize_t r = read(0, buf + have, sizeof(buf) - 1 - have);
+		if (poll(p, (nfds_t)n, pgiam_session_timeout_ms(s)) < 0 && errno != EINTR) {
+			rc = 1;
+			break;
+		}
+		if (fd_in >= 0 && (p[fd_in].revents & (POLLIN | POLLHUP))) {
+			ssize_t r = read(0, chunk, sizeof(chunk));
+
 			if (r <= 0)
 				eof = 1;
-			else
-				have += (size_t)r;
+			else if (pgiam_buf_put(&in, chunk, (size_t)r) < 0) {
+				pgiam_cli_printf(stderr, "pgiam: sql: %s\n", pgiam_error_last());
+				rc = 1;
+				break;
+			}
 		}
 	}
-	return 0;
+	pgiam_buf_dispose(&in);
+	return rc;
 }
 
 typedef struct sql_opts {
@@ -435,7 +498,7 @@ typedef struct sql_opts {
 
 static const pgiam_cli_opt sql_options[] = {
 	{ "command", 'c', "SQL", PGIAM_CLI_FIELD(sql_opts, command),
-		"run SQL, then exit (else one statement per line on stdin)" },
+		"run SQL, then exit (else statements on stdin, each ended by ; as in psql)" },
 	{ "output", 0, "FILE", PGIAM_CLI_FIELD(sql_opts, output),
 		"write the first result's rows to FILE instead (created\n"
 		"0600 unless it exists), streamed: any size, constant\n"
@@ -459,7 +522,7 @@ static int parse_options(sql_opts *o, sql_run *run, pgiam_cli_session_opts *opts
 	};
 	const pgiam_cli_spec spec = { "sql", "pgiam sql --profile NAME [--profiles DIR] [-c SQL]\n"
 		"          [--output FILE [--format csv|tsv|json|jsonl] [--no-header]]",
-		"Runs SQL (from -c, or one statement per line on stdin) and prints\n"
+		"Runs SQL (from -c, or statements on stdin, each ended by ; as in psql) and prints\n"
 		"each event as a JSON line. On stdin, \\cancel cancels the running\n"
 		"statement and \\info prints the session's state.",
 		NULL, "  10+N  step N failed (the last failure; the steps are pgiam check's)",

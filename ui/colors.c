@@ -29,6 +29,13 @@ static const scheme_entry scheme[PGIAM_ROLE__COUNT] = {
 	[PGIAM_ROLE_KEY]            = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
 	/* the grid's current cell inside the (reversed) current row */
 	[PGIAM_ROLE_CELL]           = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_BOLD | A_UNDERLINE },
+	/* the SQL editor's highlighting: none without colours (NO_COLOR), only the
+	 * error position stays marked */
+	[PGIAM_ROLE_SQL_KEYWORD]    = { COLOR_BLUE, -1, A_BOLD, A_NORMAL },
+	[PGIAM_ROLE_SQL_STRING]     = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
+	[PGIAM_ROLE_SQL_COMMENT]    = { COLOR_CYAN, -1, A_DIM, A_NORMAL },
+	[PGIAM_ROLE_SQL_NUMBER]     = { COLOR_MAGENTA, -1, A_NORMAL, A_NORMAL },
+	[PGIAM_ROLE_SQL_ERROR_MARK] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_UNDERLINE },
 };
 
 static int colors_on;

@@ -18,8 +18,14 @@ def session(env, profile):
 
 
 def statement(s, sql):
+    """Sends sql (statements split at ';' by pgiam sql, each its own query); returns the
+    first error, or the last statement's done."""
     s.send(sql)
-    return s.wait_event("done", "error")
+    for _ in [p for p in sql.split(";") if p.strip()]:
+        ev = s.wait_event("done", "error")
+        if ev["event"] == "error":
+            return ev
+    return ev
 
 
 def main(env):
@@ -38,10 +44,11 @@ def main(env):
         check(sqlproc.why(ev).startswith(
             f"the transaction failed earlier, at: {bad} (ERROR 25006: cannot execute INSERT "
             "in a read-only transaction)"), f"25P02 names what failed it ({sqlproc.why(ev)})")
-        # several statements in one string: the one after those completed is named
+        # several statements on one line (pgiam sql sends them one by one, as psql: a
+        # COMMIT after the failure would end the transaction, so there is none here)
         check(statement(s, "rollback")["event"] == "done", "ROLLBACK")
-        ev = statement(s, "begin; select 1; " + bad + "; commit")
-        check(ev["event"] == "error" and ev["sqlstate"] == "25006", "the INSERT of a string fails")
+        ev = statement(s, "begin; select 1; " + bad + ";")
+        check(ev["event"] == "error" and ev["sqlstate"] == "25006", "the INSERT of a line fails")
         ev = statement(s, "select 2")
         check(f"failed earlier, at: {bad} (ERROR 25006" in sqlproc.why(ev),
               f"the failing statement of a string is named alone ({sqlproc.why(ev)})")

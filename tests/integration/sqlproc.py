@@ -1,5 +1,7 @@
 """sqlproc - drive `pgiam sql` (JSON lines) from tests: one-shot runs and an
-interactive process fed one statement per line, read with timeouts (never sleeps)."""
+interactive process fed statements, read with timeouts (never sleeps). `pgiam sql`
+reads stdin as psql does (a statement ends at its ';', not at a line end), so send()
+ends a statement with ';' when it has none."""
 import json
 import os
 import select
@@ -38,7 +40,14 @@ class Interactive:
         self.events = []
         self.buf = b""
 
+    def send_raw(self, text):
+        """Writes text as it is (a script: statements across lines)."""
+        self.p.stdin.write(text)
+        self.p.stdin.flush()
+
     def send(self, line):
+        if not line.startswith("\\") and not line.rstrip().endswith(";"):
+            line += ";"
         self.p.stdin.write(line + "\n")
         self.p.stdin.flush()
 
