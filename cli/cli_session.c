@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "usage.h"
 #include "error.h"
+#include "mfa.h"
 #include "iam_login.h"
 #include "profile.h"
 #include "session_profile.h"
@@ -19,7 +20,7 @@ typedef struct owned {
 } owned;
 
 enum {
-	OPT_PROFILE = 1, OPT_PROFILES, OPT_READ_ONLY, OPT_NO_READ_ONLY,
+	OPT_PROFILE = 1, OPT_PROFILES, OPT_READ_ONLY, OPT_NO_READ_ONLY, OPT_MFA_CODE,
 	OPT_HOST, OPT_PORT, OPT_CONNECT_HOST, OPT_CONNECT_PORT, OPT_DBNAME, OPT_USER,
 	OPT_REGION, OPT_SSLMODE, OPT_SSLROOTCERT, OPT_CONNECT_TIMEOUT, OPT_CREDS_ENV,
 	OPT_PASSWORD_ENV,
@@ -31,6 +32,7 @@ const pgiam_cli_opt pgiam_cli_session_profile_opts[] = {
 	{ "profiles", 0, "DIR", OPT_PROFILES, "where profiles live (default: pgiam's profile dir)" },
 	{ "read-only", 0, NULL, OPT_READ_ONLY, "a read-only session, whatever the profile's read_only" },
 	{ "no-read-only", 0, NULL, OPT_NO_READ_ONLY, "a read-write session, whatever the profile's read_only" },
+	{ "mfa-code", 0, "CODE", OPT_MFA_CODE, "the MFA device's current six digits, when the role needs them (else PGIAM_MFA_CODE, or asked on the terminal)" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -84,6 +86,10 @@ int pgiam_cli_session_on_opt(const char *cmd, void *ctx, int id, const char *v)
 		break;
 	case OPT_CREDS_ENV: o->creds_env = 1; break;
 	case OPT_PROFILE: o->profile = v; break;
+	case OPT_MFA_CODE:
+		if (pgiam_mfa_set_code(v) < 0)
+			return pgiam_cli_usage_error(cmd, "--mfa-code: an MFA code is six digits");
+		break;
 	case OPT_PROFILES: o->profiles_dir = v; break;
 	case OPT_HOST: o->p.host = v; break;
 	case OPT_PORT: return int_arg(&o->p.port, cmd, "port", v, 1, 65535);

@@ -38,7 +38,7 @@ _pgiam()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local commands="token profiles whoami policy check psql sql browse logout grants"
-	local conn="--profile --profiles --read-only --no-read-only --host --port --dbname
+	local conn="--profile --profiles --read-only --no-read-only --mfa-code --host --port --dbname
 		--user --region --connect-host --connect-port --sslmode --sslrootcert
 		--connect-timeout --creds-env --password-env --sign-host --sign-port --sign-user
 		--sign-region --sign-time-offset --help"

@@ -83,6 +83,14 @@ def main():
         rc, out = run(dict(env, PGIAM_MFA_CODE=code), d, "sql", "-c", "select 1 as one")
         check(rc == 0 and '"one"' in out, "PGIAM_MFA_CODE did not get a login", out)
 
+        code = fedlib.fresh_code(secret)
+        codes.append(code)
+        rc, out = run(env, d, "sql", "--mfa-code", code, "-c", "select 2 as two")
+        check(rc == 0 and '"two"' in out, "--mfa-code did not get a login", out)
+        rc, out = run(env, d, "sql", "--mfa-code", "12ab", "-c", "select 1")
+        check(rc == 2 and "six digits" in out and "12ab" not in out,
+              "a malformed --mfa-code is not a one-line usage error", out)
+
         wrong = "%06d" % ((int(fedlib.totp(secret, time.time())) + 500000) % 1000000)
         rc, out = run(dict(env, PGIAM_MFA_CODE=wrong), d, "whoami")
         check(rc != 0 and "MultiFactorAuthentication failed" in out and
