@@ -87,7 +87,7 @@ _pgiam()
 	check) opts="--all --json $conn" ;;
 	psql) opts="--profile --profiles --read-only --help --" ;;
 	sql) opts="-c --output --format --no-header $conn" ;;
-	browse) opts="--schema --table --columns --page --key --offset --limit $conn" ;;
+	browse) opts="--schema --table --columns --structure --page --key --key-null --offset --limit --order --where --search $conn" ;;
 	logout) opts="--profile --profiles --help" ;;
 	*) return ;;
 	esac
