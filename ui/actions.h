@@ -84,8 +84,8 @@
 	_(PREV_SET,    RESULT,   "The previous result set of a script", KEY_BTAB, '[', 0, 0) \
 	_(PROMPT_OK,   PROMPT,   "Accept the prompt", '\n', '\r', KEY_ENTER, 0) \
 	_(STRUCTURE,   BROWSE,   "The selected table's structure: columns, indexes, constraints (foreign keys with their target), triggers, partitions, privileges, the tables pointing at it, the DDL", 's', 0, 0, 0) \
-	_(FOLLOW,      BROWSE,   "Rows: follow the foreign key of the first column shown to the row it points at (Esc comes back; the title shows the way)", 'f', 0, 0, 0) \
-	_(SORT,        BROWSE,   "Rows: sort by the first column shown, by the server (ascending, descending, off); keyset on (column, key)", 'o', 0, 0, 0) \
+	_(FOLLOW,      BROWSE,   "Rows: follow the foreign key of the current column to the row it points at (Esc comes back; the title shows the way)", 'f', 0, 0, 0) \
+	_(SORT,        BROWSE,   "Rows: sort by the current column, by the server (ascending, descending, off); keyset on (column, key)", 'o', 0, 0, 0) \
 	_(FILTER,      BROWSE,   "Rows: filter with a WHERE clause, sent as written (an invalid one shows the server's error and keeps the rows); empty: no filter", 'w', 0, 0, 0) \
 	_(FIND,        BROWSE,   "Rows: find text in the page shown", '/', 0, 0, 0) \
 	_(FIND_NEXT,   BROWSE,   "Rows: the next row with the text found", 'n', 0, 0, 0) \

@@ -766,7 +766,7 @@ static unsigned follow_fk(browse_view *v, pgiam_app *app)
 	fk = &v->fks[v->hcol];
 	if (!fk->name) {
 		pgiam_app_message(app, PGIAM_ROLE_WARN, "%s is not part of a foreign key (f follows "
-			"the key of the first column shown: \xE2\x86\x90\xE2\x86\x92 to choose)",
+			"the key of the current column: \xE2\x86\x90\xE2\x86\x92 to choose)",
 			v->cols[v->hcol]);
 		return PGIAM_REACT_REDRAW;
 	}

@@ -22,7 +22,8 @@ from tuilib import TIMEOUT, Fail, run, sandbox_env, select_line, Tmux
 
 SCHEMA = "zz13_tui"   # after public: other tests open the first schema
 Q = "zz13_tui"
-ROW = re.compile(r"^\s*(\d+)\s+([pqr])\s+(\d+)\s")
+# the key's columns (a, b) are frozen at the left of the grid, then score
+ROW = re.compile(r"^\s*([pqr])\s+(\d+)\s+(\d+)\s")
 
 
 def admin(env, sql):
@@ -69,7 +70,7 @@ GRANT SELECT ON {s}.every, {s}.ref TO iam_rw_user;
 
 
 def rows_of(screen):
-    return [(int(m.group(1)), m.group(2), int(m.group(3)))
+    return [(int(m.group(3)), m.group(1), int(m.group(2)))
             for m in (ROW.match(line) for line in screen.splitlines()) if m]
 
 
@@ -231,7 +232,7 @@ def main():
             raise Fail("f did not open ref at the row pointed at:\n" + s)
         t.send("Escape")
         s = t.wait_stable(r"Browse: zz13_tui\.every\s[\s\S]*columns 3/4[\s\S]*ref_id")
-        if "→" in s.splitlines()[0] or not re.search(r"\n\s*ref_id\s+during\s*\n\s*30\s", s):
+        if "→" in s.splitlines()[0] or not re.search(r"\n\s*id\s+qty\s+ref_id\s+during\s*\n\s*1\s+1\s+30\s", s):
             raise Fail("Esc did not come back to every's rows:\n" + s)
         t.send("Escape")
         t.wait_for(r"S I U D")
