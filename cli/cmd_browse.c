@@ -7,7 +7,9 @@
  *   pgiam browse --profile P --schema S                   tables of S
  *   pgiam browse --profile P --schema S --table T --columns
  *   pgiam browse --profile P --schema S --table T [--page first|next|prev|last]
- *                [--key V]... [--offset N] [--limit N]   one page of rows
+ *                [--key V | --key-null]... [--offset N] [--limit N]
+ *                [--order COL[:desc]]... [--where SQL] [--search TEXT]   one page of rows
+ *   pgiam browse --profile P --schema S --table T --structure    one JSON object
  *
  * A page prints {"page": …} (how it is keyed, the key columns, the columns) and then
  * its rows in display order, each {"key": [...], "row": [...]}; the "key" of the last
@@ -22,6 +24,7 @@
 #include "catalog.h"
 #include "error.h"
 #include "session.h"
+#include "structure.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -61,14 +64,15 @@ static void emit(json_object *o)
 	json_object_put(o);
 }
 
-/* Runs sql; the rows land in r->rows. 0, or 1 after printing the error. */
+/* Runs sql (as one statement: pages hold the user's filter); the rows land in
+ * r->rows. 0, or 1 after printing the error. */
 static int run_sql(result *r, pgiam_session *s, const char *sql)
 {
 	json_object *o;
 
 	r->rows = json_object_new_array();
 	r->failed = 0;
-	if (pgiam_session_query(s, sql) < 0 || pgiam_session_run(s, on_event, r) < 0 ||
+	if (pgiam_session_query_params(s, sql, 0, NULL) < 0 || pgiam_session_run(s, on_event, r) < 0 ||
 	    r->failed) {
 		o = json_object_new_object();
 		json_object_object_add(o, "error", json_object_new_string(
@@ -105,10 +109,13 @@ typedef struct browse_opts {
 	size_t nkeys;
 	const char *offset;
 	size_t limit;
-	int columns;
+	int columns, structure;
+	const char *orders[PGIAM_BROWSE_ORDER_MAX];   /* COL[:desc] as given */
+	size_t norders;
+	const char *where, *search;
 } browse_opts;
 
-enum { OPT_PAGE = 1, OPT_KEY, OPT_LIMIT };
+enum { OPT_PAGE = 1, OPT_KEY, OPT_KEY_NULL, OPT_LIMIT, OPT_ORDER };
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -117,11 +124,18 @@ static const pgiam_cli_opt browse_options[] = {
 	{ "schema", 0, "S", PGIAM_CLI_FIELD(browse_opts, schema), "the tables of schema S (with the role's privileges)" },
 	{ "table", 0, "T", PGIAM_CLI_FIELD(browse_opts, table), "table T of schema S: one page of its rows" },
 	{ "columns", 0, NULL, PGIAM_CLI_FIELD(browse_opts, columns), "the table's columns instead of its rows" },
+	{ "structure", 0, NULL, PGIAM_CLI_FIELD(browse_opts, structure), "the table's structure as one JSON object: columns, indexes,\n"
+		"constraints, foreign keys, triggers, privileges, DDL" },
 	{ "page", 0, "first|next|prev|last", OPT_PAGE, "which page (first)" },
-	{ "key", 0, "V", OPT_KEY, "the \"key\" of the boundary row (the last row's for next, the\n"
-		"first row's for prev), one per key column" },
+	{ "key", 0, "V", OPT_KEY, "a value of the boundary row's \"key\" (the last row's for next,\n"
+		"the first row's for prev): the sort columns' values, then the key's" },
+	{ "key-null", 0, NULL, OPT_KEY_NULL, "a NULL value of the boundary row's \"key\" (a sort column's)" },
 	{ "offset", 0, "N", PGIAM_CLI_FIELD(browse_opts, offset), "rows to skip (a table without a key, such as a view)" },
 	{ "limit", 0, "N", OPT_LIMIT, "rows per page, 1 to " STR(PGIAM_BROWSE_PAGE_ROWS) " (50)" },
+	{ "order", 0, "COL[:desc]", OPT_ORDER, "sort by the server, repeatable (up to " STR(PGIAM_BROWSE_ORDER_MAX) ")" },
+	{ "where", 0, "SQL", PGIAM_CLI_FIELD(browse_opts, where), "a filter sent as written (one statement: a second one is a\n"
+		"syntax error)" },
+	{ "search", 0, "TEXT", PGIAM_CLI_FIELD(browse_opts, search), "rows with TEXT in any column (ILIKE on the server)" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -142,6 +156,18 @@ static int on_option(const char *cmd, void *ctx, int id, const char *v)
 			return pgiam_cli_usage_error(cmd, "at most %d --key", MAX_KEYS);
 		bo->keys[bo->nkeys++] = v;
 		break;
+	case OPT_KEY_NULL:
+		if (bo->nkeys >= MAX_KEYS)
+			return pgiam_cli_usage_error(cmd, "at most %d --key", MAX_KEYS);
+		bo->keys[bo->nkeys++] = NULL;   /* a NULL sort value of the boundary row */
+		break;
+	case OPT_ORDER:
+		if (!*v || *v == ':')
+			return pgiam_cli_usage_error(cmd, "--order takes COL[:desc], not '%.40s'", v);
+		if (bo->norders >= PGIAM_BROWSE_ORDER_MAX)
+			return pgiam_cli_usage_error(cmd, "at most %d --order", PGIAM_BROWSE_ORDER_MAX);
+		bo->orders[bo->norders++] = v;
+		break;
 	case OPT_LIMIT:
 		if (pgiam_cli_int(&n, v, 1, PGIAM_BROWSE_PAGE_ROWS) < 0)
 			return pgiam_cli_usage_error(cmd, "--limit takes 1 to %d, not '%.40s'",
@@ -150,6 +176,144 @@ static int on_option(const char *cmd, void *ctx, int id, const char *v)
 		break;
 	}
 	return PGIAM_CLI_GO_ON;
+}
+
+/* --order COL[:asc|:desc] against the table's columns (cols.rows: name, type,
+ * nullable, …, indexed). 0, or 2 after saying which column is unknown. */
+static int take_orders(pgiam_browse_order *out, json_object *crow[], const browse_opts *bo,
+	json_object *cols, char **names_out)
+{
+	for (size_t i = 0; i < bo->norders; i++) {
+		const char *spec = bo->orders[i], *colon = strrchr(spec, ':');
+		size_t len = strlen(spec);
+		int desc = 0;
+
+		if (colon && (!strcmp(colon, ":desc") || !strcmp(colon, ":asc"))) {
+			desc = !strcmp(colon, ":desc");
+			len = (size_t)(colon - spec);
+		}
+		names_out[i] = strndup(spec, len);
+		crow[i] = NULL;
+		for (size_t c = 0; names_out[i] && c < json_object_array_length(cols); c++)
+			if (!strcmp(cell(json_object_array_get_idx(cols, c), 0), names_out[i]))
+				crow[i] = json_object_array_get_idx(cols, c);
+		if (!crow[i]) {
+			pgiam_cli_printf(stderr, "pgiam: browse: --order %s: the table has no such "
+				"column\n", spec);
+			return PGIAM_EXIT_USAGE;
+		}
+		out[i] = (pgiam_browse_order){ names_out[i], desc,
+			!strcmp(cell(crow[i], 2), "t") };
+	}
+	return 0;
+}
+
+/* The page header's "order": each term with whether an index serves it. */
+static json_object *orders_json(const pgiam_browse_order *ord, json_object *crow[], size_t n)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+		int indexed = !strcmp(cell(crow[i], 5), "t");
+
+		json_object_object_add(o, "column", json_object_new_string(ord[i].column));
+		json_object_object_add(o, "desc", json_object_new_boolean(ord[i].desc));
+		json_object_object_add(o, "indexed", json_object_new_boolean(indexed));
+		if (!indexed)
+			json_object_object_add(o, "note", json_object_new_string(
+				"no index starts with this column: each page sorts the table"));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* A field's JSON value: booleans as booleans, NULL as null, the rest as text. */
+static json_object *field_json(const char *name, const char *v)
+{
+	static const char *const bools[] = { "nullable", "unique", "primary", "valid",
+		"grantable" };
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
+		if (!strcmp(name, bools[i]) && (!strcmp(v, "true") || !strcmp(v, "false")))
+			return json_object_new_boolean(!strcmp(v, "true"));
+	return json_object_new_string(v);
+}
+
+static json_object *structure_json(const pgiam_structure *st)
+{
+	json_object *o = json_object_new_object(), *fks = json_object_new_array();
+	json_object *lists[PGIAM_ST__COUNT] = { 0 };
+	pgiam_buf ddl = PGIAM_BUF_INIT;
+
+	json_object_object_add(o, "schema", json_object_new_string(st->schema));
+	json_object_object_add(o, "table", json_object_new_string(st->table));
+	for (int p = PGIAM_ST_COLUMN; p < PGIAM_ST__COUNT; p++)
+		lists[p] = json_object_new_array();
+	for (size_t i = 0; i < st->nrows; i++) {
+		const pgiam_structure_row *r = &st->rows[i];
+		size_t n;
+		const char *const *names = pgiam_structure_fields(r->part, &n);
+		json_object *item = r->part == PGIAM_ST_TABLE ? o : json_object_new_object();
+
+		for (size_t f = 0; f < n; f++)
+			json_object_object_add(item, names[f], field_json(names[f], r->v[f]));
+		if (r->part == PGIAM_ST_TABLE)
+			continue;
+		if (r->part == PGIAM_ST_CONSTRAINT && r->v[1] && !strcmp(r->v[1], "foreign key"))
+			json_object_array_add(fks, json_object_get(item));
+		json_object_array_add(lists[r->part], item);
+	}
+	for (int p = PGIAM_ST_COLUMN; p < PGIAM_ST__COUNT; p++)
+		json_object_object_add(o, pgiam_structure_part_name((pgiam_structure_part)p),
+			lists[p]);
+	json_object_object_add(o, "foreign_keys", fks);
+	if (pgiam_structure_ddl(&ddl, st) == 0)
+		json_object_object_add(o, "ddl", json_object_new_string(pgiam_buf_cstr(&ddl)));
+	pgiam_buf_dispose(&ddl);
+	return o;
+}
+
+/* --structure: one JSON object (structure.h), exit 1 when there is no such table. */
+static int structure(pgiam_session *s, const browse_opts *bo)
+{
+	pgiam_buf sql = PGIAM_BUF_INIT;
+	pgiam_structure st = { 0 };
+	result r = { 0 };
+	const char **cells = NULL;
+	size_t n = 0, w = 1 + PGIAM_STRUCTURE_FIELDS;
+	int rc = 0;
+
+	if (pgiam_structure_sql(&sql, bo->schema, bo->table) < 0) {
+		pgiam_cli_error("browse", NULL);
+		rc = PGIAM_EXIT_USAGE;
+		goto cleanup;
+	}
+	if ((rc = run_sql(&r, s, pgiam_buf_cstr(&sql))) != 0)
+		goto cleanup;
+	n = json_object_array_length(r.rows);
+	cells = calloc(n * w + 1, sizeof(*cells));
+	for (size_t i = 0; cells && i < n; i++)
+		for (size_t c = 0; c < w; c++)
+			cells[i * w + c] = cell(json_object_array_get_idx(r.rows, i), c);
+	if (!cells || pgiam_structure_parse(&st, bo->schema, bo->table, cells, n, w) < 0) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "error", json_object_new_string(cells ?
+			pgiam_error_last() : "out of memory"));
+		emit(o);
+		rc = PGIAM_EXIT_FAILURE;
+		goto cleanup;
+	}
+	emit(structure_json(&st));
+
+cleanup:
+	pgiam_structure_dispose(&st);
+	free(cells);
+	json_object_put(r.rows);
+	pgiam_buf_dispose(&sql);
+	return rc;
 }
 
 static pgiam_browse_dir page_dir(const char *page)
@@ -200,14 +364,14 @@ static int table_from_columns(pgiam_browse_table *t, const char ***names, const 
 
 /* {"page": …} (how it is keyed, the key columns, the columns, the row count), then
  * the rows in display order, each {"key": [...], "row": [...]}. */
-static void emit_page(const char *page_name, const pgiam_browse_table *t, json_object *rows,
-	int reversed)
+static void emit_page(const browse_opts *bo, const pgiam_browse_table *t, json_object *crow[],
+	json_object *rows, int reversed)
 {
 	static const char *const kinds[] = { "pk", "ctid", "offset" };
 	size_t nk = pgiam_catalog_page_keys(t), m = json_object_array_length(rows);
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 
-	json_object_object_add(o, "page", json_object_new_string(page_name));
+	json_object_object_add(o, "page", json_object_new_string(bo->page));
 	json_object_object_add(o, "keyed_by", json_object_new_string(kinds[t->keykind]));
 	for (size_t i = 0; i < t->nkeys; i++)
 		json_object_array_add(a, json_object_new_string(t->keys[i]));
@@ -218,6 +382,11 @@ static void emit_page(const char *page_name, const pgiam_browse_table *t, json_o
 	for (size_t i = 0; i < t->ncolumns; i++)
 		json_object_array_add(a, json_object_new_string(t->columns[i]));
 	json_object_object_add(o, "columns", a);
+	json_object_object_add(o, "order", orders_json(t->order, crow, t->norder));
+	if (!pgiam_catalog_filter_blank(bo->where))
+		json_object_object_add(o, "where", json_object_new_string(bo->where));
+	if (bo->search && *bo->search)
+		json_object_object_add(o, "search", json_object_new_string(bo->search));
 	json_object_object_add(o, "rows", json_object_new_int64((int64_t)m));
 	emit(o);
 	for (size_t i = 0; i < m; i++) {
@@ -241,7 +410,10 @@ static int page(pgiam_session *s, const browse_opts *bo)
 	result cols = { 0 }, rows = { 0 };
 	pgiam_buf sql = PGIAM_BUF_INIT;
 	pgiam_browse_table t = { bo->schema, bo->table, NULL, 0, NULL, 0,
-		PGIAM_BROWSE_KEY_PK, bo->limit, 0 };
+		PGIAM_BROWSE_KEY_PK, bo->limit, 0, NULL, 0, bo->where, bo->search };
+	pgiam_browse_order ord[PGIAM_BROWSE_ORDER_MAX];
+	json_object *crow[PGIAM_BROWSE_ORDER_MAX];
+	char *onames[PGIAM_BROWSE_ORDER_MAX] = { 0 };
 	const char **names = NULL, **keys = NULL;
 	pgiam_browse_dir dir = page_dir(bo->page);
 	int reversed = 0, rc = 0;
@@ -255,8 +427,9 @@ static int page(pgiam_session *s, const browse_opts *bo)
 		goto cleanup;
 	if (bo->columns) {
 		static const char *const cn[] = { "column", "type", "nullable", "pk_position",
-			"relkind" };
-		emit_list(cols.rows, cn, 5);
+			"relkind", "indexed", "fk", "fk_schema", "fk_table", "fk_column",
+			"fk_position" };
+		emit_list(cols.rows, cn, 11);
 		goto cleanup;
 	}
 	if (!json_object_array_length(cols.rows)) {
@@ -268,13 +441,16 @@ static int page(pgiam_session *s, const browse_opts *bo)
 		rc = PGIAM_EXIT_FAILURE;
 		goto cleanup;
 	}
-	if ((rc = table_from_columns(&t, &names, &keys, cols.rows)) != 0)
+	if ((rc = table_from_columns(&t, &names, &keys, cols.rows)) != 0 ||
+	    (rc = take_orders(ord, crow, bo, cols.rows, onames)) != 0)
 		goto cleanup;
+	t.order = ord;
+	t.norder = bo->norders;
 	pgiam_buf_clear(&sql);
 	if (t.keykind != PGIAM_BROWSE_KEY_OFFSET && (dir == PGIAM_BROWSE_NEXT ||
 	    dir == PGIAM_BROWSE_PREV) && bo->nkeys != pgiam_catalog_page_keys(&t)) {
-		rc = pgiam_cli_usage_error("browse", "--page %s needs %zu --key (the boundary row's "
-			"\"key\"), got %zu", bo->page, pgiam_catalog_page_keys(&t), bo->nkeys);
+		rc = pgiam_cli_usage_error("browse", "--page %s needs %zu --key or --key-null (the "
+			"boundary row's \"key\"), got %zu", bo->page, pgiam_catalog_page_keys(&t), bo->nkeys);
 		goto cleanup;
 	}
 	if (pgiam_catalog_page_sql(&sql, &reversed, &t, dir, t.keykind ==
@@ -284,9 +460,11 @@ static int page(pgiam_session *s, const browse_opts *bo)
 		goto cleanup;
 	}
 	if ((rc = run_sql(&rows, s, pgiam_buf_cstr(&sql))) == 0)
-		emit_page(bo->page, &t, rows.rows, reversed);
+		emit_page(bo, &t, crow, rows.rows, reversed);
 
 cleanup:
+	for (size_t i = 0; i < PGIAM_BROWSE_ORDER_MAX; i++)
+		free(onames[i]);
 	free(names);
 	free(keys);
 	json_object_put(cols.rows);
@@ -303,10 +481,12 @@ static int parse(browse_opts *bo, pgiam_cli_session_opts *opts, int argc, char *
 		{ NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "browse",
-		"pgiam browse --profile NAME [--schema S [--table T [--columns |\n"
-		"  --page first|next|prev|last [--key V]... [--offset N] [--limit N]]]]",
+		"pgiam browse --profile NAME [--schema S [--table T [--columns | --structure |\n"
+		"  --page first|next|prev|last [--key V | --key-null]... [--offset N] [--limit N]\n"
+		"  [--order COL[:desc]]... [--where SQL] [--search TEXT]]]]",
 		"Lists schemas, the tables of a schema (with the role's privileges),\n"
-		"the columns of a table, or one keyset page of its rows, as JSON lines.",
+		"the columns of a table, its structure (one JSON object), or one keyset\n"
+		"page of its rows, as JSON lines.",
 		NULL, "  (1 is also a statement that failed: {\"error\": ...} on stdout)", 0, groups };
 	int rc = pgiam_cli_parse(NULL, &spec, argc, argv);
 
@@ -329,7 +509,7 @@ int pgiam_cmd_browse(int argc, char **argv)
 	if ((rc = pgiam_cli_session_open(&s, &opts)) != 0)
 		goto cleanup;
 	if (bo.table) {
-		rc = page(s, &bo);
+		rc = bo.structure ? structure(s, &bo) : page(s, &bo);
 		goto cleanup;
 	}
 	if ((bo.schema ? pgiam_catalog_tables_sql(&sql, bo.schema) :

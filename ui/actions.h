@@ -86,6 +86,14 @@
 	_(PREV_SET,    RESULT,   "The previous result set of a script", KEY_BTAB, '[', 0, 0) \
 	_(PROMPT_OK,   PROMPT,   "Accept the prompt", '\n', '\r', KEY_ENTER, 0) \
 	_(PROBE,       BROWSE,   "Tables: probe the selected table: try SELECT, INSERT, UPDATE, DELETE touching no row, in BEGIN … ROLLBACK (nothing is changed)", 'P', 0, 0, 0) \
+	_(STRUCTURE,   BROWSE,   "The selected table's structure: columns, indexes, constraints (foreign keys with their target), triggers, partitions, privileges, the tables pointing at it, the DDL", 's', 0, 0, 0) \
+	_(FOLLOW,      BROWSE,   "Rows: follow the foreign key of the current column to the row it points at (Esc comes back; the title shows the way)", 'f', 0, 0, 0) \
+	_(SORT,        BROWSE,   "Rows: sort by the current column, by the server (ascending, descending, off); keyset on (column, key)", 'o', 0, 0, 0) \
+	_(FILTER,      BROWSE,   "Rows: filter with a WHERE clause, sent as written (an invalid one shows the server's error and keeps the rows); empty: no filter", 'w', 0, 0, 0) \
+	_(FIND,        BROWSE,   "Rows: find text in the page shown", '/', 0, 0, 0) \
+	_(FIND_NEXT,   BROWSE,   "Rows: the next row with the text found", 'n', 0, 0, 0) \
+	_(FIND_PREV,   BROWSE,   "Rows: the previous row with the text found", 'N', 0, 0, 0) \
+	_(SEARCH,      BROWSE,   "Rows: search the whole table on the server (any column's text, ILIKE, paged); empty: no search", 'F', 0, 0, 0) \
 	_(YES,         CONFIRM,  "Answer yes", 'y', 'Y', 0, 0) \
 	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0) \
 	_(MFA_SUBMIT,  MFA,      "Send the MFA code (six digits) and connect", '\n', '\r', KEY_ENTER, 0)

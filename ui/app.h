@@ -135,6 +135,7 @@ extern const pgiam_screen_ops pgiam_screen_confirm;
 extern const pgiam_screen_ops pgiam_screen_connect;
 extern const pgiam_screen_ops pgiam_screen_sql;
 extern const pgiam_screen_ops pgiam_screen_browse;
+extern const pgiam_screen_ops pgiam_screen_prompt;
 extern const pgiam_screen_ops pgiam_screen_mfa;
 
 /* Argument of pgiam_screen_mfa (owned by the screen that opens it). */
@@ -154,6 +155,15 @@ typedef struct pgiam_text_arg {
 	const char *title;
 	char *body;
 } pgiam_text_arg;
+
+/* Argument of pgiam_screen_prompt: a one-line question. text is the starting text
+ * and, when answered (Enter), the answer; Esc leaves both as they were. */
+#define PGIAM_PROMPT_MAX 2048
+typedef struct pgiam_prompt_arg {
+	const char *title, *label, *hint;
+	char text[PGIAM_PROMPT_MAX];
+	int answered;
+} pgiam_prompt_arg;
 
 /* Argument of pgiam_screen_form. */
 enum { PGIAM_FORM_ADD, PGIAM_FORM_EDIT, PGIAM_FORM_DUPLICATE };

@@ -855,6 +855,8 @@ const pgiam_conn_step *pgiam_conn_steps(const pgiam_conn *c)
 	return c->steps;
 }
 
+/* pgiam's own statements (the browser's) go as one statement each: a filter the
+ * user typed inside one cannot start a second. */
 static int query_in(pgiam_conn *c, int slot, const char *sql)
 {
 	int error = 0;
@@ -865,7 +867,8 @@ static int query_in(pgiam_conn *c, int slot, const char *sql)
 	if (slot == SLOT_USER)
 		c->results[slot].generation = ++c->generation;
 	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
-	if ((error = pgiam_session_query(c->session, sql)) < 0)
+	if ((error = slot == SLOT_INTERNAL ? pgiam_session_query_params(c->session, sql, 0, NULL) :
+	    pgiam_session_query(c->session, sql)) < 0)
 		return error;
 	c->slot = slot;
 	c->querying = 1;
@@ -899,7 +902,7 @@ int pgiam_conn_query_internal(pgiam_conn *c, const char *sql)
 		return error;
 	pgiam__conn_result_clear(c, SLOT_INTERNAL);
 	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
-	if ((error = pgiam_session_query(c->own, sql)) < 0)
+	if ((error = pgiam_session_query_params(c->own, sql, 0, NULL)) < 0)
 		return error;
 	c->slot = SLOT_INTERNAL;
 	c->querying = c->on_own = 1;

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "grid.h"
 #include "pgtype.h"
+#include "structure_view.h"
 #include "width.h"
 
 #include <stdio.h>
@@ -25,13 +26,39 @@
 #define COL_MAX 30
 
 enum level { LV_SCHEMAS, LV_TABLES, LV_ROWS };
-enum pending { Q_NONE, Q_SCHEMAS, Q_TABLES, Q_COLUMNS, Q_PAGE, Q_RECORD };
+enum pending { Q_NONE, Q_SCHEMAS, Q_TABLES, Q_COLUMNS, Q_PAGE, Q_RECORD, Q_STRUCTURE };
 
 typedef struct item {
 	char *name;
 	char info[96];      /* tables count; kind · rows · size */
 	char privs[8];      /* "SIUD" with '-' for what is not held */
 } item;
+
+/* Key values of one row (a NULL sort value stays NULL). */
+typedef struct keyvals {
+	size_t n;
+	char **v;
+} keyvals;
+
+enum prompt_kind { P_NONE, P_FILTER, P_FIND, P_SEARCH };
+
+/* The foreign key a column is part of (the first by name), from the columns query. */
+typedef struct colfk {
+	char *name, *schema, *table, *col;
+	int pos;                     /* 1-based place in the key; 0: no foreign key */
+} colfk;
+
+#define CRUMBS 8
+
+/* Where a foreign key jump came from: Esc goes back to it. */
+typedef struct crumb {
+	char schema[256], table[256], sort_col[256];
+	int sort_desc;
+	char *where, *search;
+	char *keysig;
+	keyvals first, sel;
+	int sel_index, hcol;
+} crumb;
 
 typedef struct browse_view {
 	enum level level;
@@ -44,6 +71,8 @@ typedef struct browse_view {
 
 	/* the table being read */
 	char **cols, **types;
+	unsigned char *nullable, *indexed;   /* per column, from the columns query */
+	colfk *fks;
 	size_t ncols;
 	char **keys;
 	size_t nkeys;
@@ -59,14 +88,39 @@ typedef struct browse_view {
 	int hcol;                    /* the grid's current column */
 	pgiam_grid grid;             /* the rows' grid (widths, layout) */
 	pgiam_text_arg record;       /* the record screen's argument (read when pushed) */
-	char **reread;               /* the page's first key, to read it again after a
-	                                whole record replaced it (NULL: nothing to do) */
+	keyvals reread;              /* the page's first key, to read it again after a
+	                                whole record replaced it (n 0: nothing to do) */
+	/* what the user asked the server for: kept across pages and refreshes */
+	char sort_col[256];          /* "" : the key's order */
+	int sort_desc;
+	char *where, *search;        /* NULL: none */
+	char find[PGIAM_PROMPT_MAX]; /* text found in the page ("" none) */
+	enum prompt_kind prompt_kind;
+	pgiam_prompt_arg prompt;
+	struct {                     /* a changed sort, filter or search being read: what
+	                                to go back to when the server refuses it */
+		int active;
+		char sort_col[256];
+		int sort_desc;
+		char *where, *search;
+		keyvals first;           /* the page shown, read again */
+	} undo;
+	char page_error[700];        /* the server's refusal of the last change */
+	int asked_drawn;             /* lines draw_asked took at the last draw */
+	int reload_page;             /* the structure replaced the page: read it again */
+	crumb crumbs[CRUMBS];        /* the foreign keys followed to get here */
+	int ncrumbs;
+	struct {                     /* a jump being read: the row the key points at */
+		int active;
+		keyvals cols, vals;
+	} jump;
+	char struct_title[600];
 	int own_conn;                /* reading on pgiam's own connection (the user's
 	                                transaction is open): said in the title */
 	struct {                     /* r on a page: where to come back to */
 		int active;
 		char *keysig;            /* the key the page was read on */
-		char **first, **sel;     /* the first and the selected row's keys */
+		keyvals first, sel;      /* the first and the selected row's keys */
 		int sel_index, hcol;
 	} keep;
 	char title[600];
@@ -81,34 +135,48 @@ static void free_items(browse_view *v)
 	v->nitems = 0;
 }
 
-static char **keys_dup(const char *const *keys, size_t n)
+static void keys_set(keyvals *out, const char *const *keys, size_t n)
 {
-	char **out = pgiam_xcalloc(n + 1, sizeof(char *));
-
+	out->v = pgiam_xcalloc(n + 1, sizeof(char *));
+	out->n = n;
 	for (size_t i = 0; i < n; i++)
-		out[i] = pgiam_xstrdup(keys[i] ? keys[i] : "");
-	return out;
+		out->v[i] = keys[i] ? pgiam_xstrdup(keys[i]) : NULL;
 }
 
-static void keys_free(char **keys)
+static void keys_free(keyvals *k)
 {
-	for (size_t i = 0; keys && keys[i]; i++)
-		free(keys[i]);
-	free(keys);
+	for (size_t i = 0; i < k->n; i++)
+		free(k->v[i]);
+	free(k->v);
+	k->v = NULL;
+	k->n = 0;
 }
 
 static void free_reread(browse_view *v)
 {
-	keys_free(v->reread);
-	v->reread = NULL;
+	keys_free(&v->reread);
 }
 
 static void free_keep(browse_view *v)
 {
 	free(v->keep.keysig);
-	keys_free(v->keep.first);
-	keys_free(v->keep.sel);
+	keys_free(&v->keep.first);
+	keys_free(&v->keep.sel);
 	memset(&v->keep, 0, sizeof(v->keep));
+}
+
+static void free_undo(browse_view *v)
+{
+	free(v->undo.where);
+	free(v->undo.search);
+	keys_free(&v->undo.first);
+	memset(&v->undo, 0, sizeof(v->undo));
+}
+
+static size_t view_nk(const browse_view *v)
+{
+	return pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
+		.nkeys = v->nkeys, .norder = v->sort_col[0] ? 1 : 0 });
 }
 
 /* What the pages are read on (the key kind and the key columns): a page's key from
@@ -119,13 +187,27 @@ static char *key_signature(const browse_view *v)
 	char *out = NULL;
 
 	/* quoted names, so no two lists of names read the same */
-	pgiam_buf_printf(&b, "%d", (int)v->keykind);
+	pgiam_buf_printf(&b, "%d %d", (int)v->keykind, v->sort_desc);
+	if (v->sort_col[0] && (pgiam_buf_putc(&b, ' ') < 0 ||
+	    pgiam_sql_quote_ident(&b, v->sort_col) < 0))
+		pgiam_buf_puts(&b, "?");
 	for (size_t i = 0; i < v->nkeys; i++)
 		if (pgiam_buf_putc(&b, ' ') < 0 || pgiam_sql_quote_ident(&b, v->keys[i]) < 0)
 			pgiam_buf_puts(&b, "?");
 	if (!(out = pgiam_buf_detach(&b)))
 		pgiam_ui_fail("out of memory");
 	return out;
+}
+
+/* The sort, filter and search of the table left. */
+static void reset_user(browse_view *v)
+{
+	free_undo(v);
+	free(v->where);
+	free(v->search);
+	v->where = v->search = NULL;
+	v->sort_col[0] = v->find[0] = v->page_error[0] = '\0';
+	v->sort_desc = 0;
 }
 
 static void free_table(browse_view *v)
@@ -140,6 +222,17 @@ static void free_table(browse_view *v)
 	free(v->cols);
 	free(v->types);
 	free(v->keys);
+	free(v->nullable);
+	free(v->indexed);
+	v->nullable = v->indexed = NULL;
+	for (size_t i = 0; v->fks && i < v->ncols; i++) {
+		free(v->fks[i].name);
+		free(v->fks[i].schema);
+		free(v->fks[i].table);
+		free(v->fks[i].col);
+	}
+	free(v->fks);
+	v->fks = NULL;
 	v->cols = v->types = v->keys = NULL;
 	v->ncols = v->nkeys = 0;
 	v->have_page = 0;
@@ -153,8 +246,16 @@ static void set_title(browse_view *v)
 		n = snprintf(v->title, sizeof(v->title), "Browse: schemas");
 	else if (v->level == LV_TABLES)
 		n = snprintf(v->title, sizeof(v->title), "Browse: %s", v->schema);
-	else
-		n = snprintf(v->title, sizeof(v->title), "Browse: %s.%s", v->schema, v->table);
+	else {
+		n = snprintf(v->title, sizeof(v->title), "Browse: ");
+		/* the breadcrumb of foreign keys followed */
+		for (int i = 0; i < v->ncrumbs && n > 0 && (size_t)n < sizeof(v->title); i++)
+			n += snprintf(v->title + n, sizeof(v->title) - (size_t)n, "%s.%s \xE2\x86\x92 ",
+				v->crumbs[i].schema, v->crumbs[i].table);
+		if (n > 0 && (size_t)n < sizeof(v->title))
+			n += snprintf(v->title + n, sizeof(v->title) - (size_t)n, "%s.%s", v->schema,
+				v->table);
+	}
 	if (v->own_conn && n > 0 && (size_t)n < sizeof(v->title))
 		snprintf(v->title + n, sizeof(v->title) - (size_t)n, " \xC2\xB7 own connection: "
 			"your open transaction's changes are not shown");
@@ -210,22 +311,47 @@ static const char *const *row_keys(browse_view *v, const pgiam_conn_result *r, s
 	return (const char *const *)&r->cells[raw * r->ncols];
 }
 
+/* Lines above the rows for what the user asked (draw_asked). */
+static int asked_lines(const browse_view *v)
+{
+	return (v->sort_col[0] || v->where || v->search) + !!v->page_error[0];
+}
+
+/* The table as the core's page builder wants it, with the user's sort, filter and
+ * search. */
+static void view_table(pgiam_browse_table *t, pgiam_browse_order *ord, const browse_view *v,
+	size_t limit, size_t cell_max)
+{
+	*t = (pgiam_browse_table){ v->schema, v->table, (const char *const *)v->cols,
+		v->ncols, (const char *const *)v->keys, v->nkeys, v->keykind, limit, cell_max,
+		NULL, 0, v->where, v->search };
+	for (size_t i = 0; v->sort_col[0] && i < v->ncols; i++)
+		if (!strcmp(v->cols[i], v->sort_col)) {
+			*ord = (pgiam_browse_order){ v->cols[i], v->sort_desc, v->nullable[i] };
+			t->order = ord;
+			t->norder = 1;
+		}
+}
+
 static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 {
 	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
-	pgiam_browse_table t = { v->schema, v->table, (const char *const *)v->cols, v->ncols,
-		(const char *const *)v->keys, v->nkeys, v->keykind, v->limit, 0 };
+	pgiam_browse_table t;
+	pgiam_browse_order ord;
 	pgiam_buf b = PGIAM_BUF_INIT;
 	const char *const *bound = NULL;
 	char off[32];
 	const char *offs[1] = { off };
 	int built;
 
-	/* A page is what the screen shows now (it may have been resized). */
-	if (v->rows_shown > 0)
-		v->limit = (size_t)v->rows_shown < PGIAM_BROWSE_PAGE_ROWS ?
-			(size_t)v->rows_shown : PGIAM_BROWSE_PAGE_ROWS;
-	t.limit = v->limit;
+	/* A page is what the screen shows now (it may have been resized), less the lines
+	 * above the rows that the sort, filter or an error will take. */
+	if (v->rows_shown > 0) {
+		int rows = v->rows_shown + v->asked_drawn - asked_lines(v);
+		v->limit = rows < 1 ? 1 : (size_t)rows < PGIAM_BROWSE_PAGE_ROWS ?
+			(size_t)rows : PGIAM_BROWSE_PAGE_ROWS;
+	}
+	view_table(&t, &ord, v, v->limit, 0);
 	if (v->keykind == PGIAM_BROWSE_KEY_OFFSET) {
 		if (dir == PGIAM_BROWSE_LAST) {
 			pgiam_app_message(app, PGIAM_ROLE_WARN, "%s has no key to read it "
@@ -242,9 +368,9 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 		snprintf(off, sizeof(off), "%llu", v->offset);
 		bound = offs;
 	} else if (dir == PGIAM_BROWSE_AT) {
-		if (!v->reread)
+		if (!v->reread.v)
 			return load_page(v, app, PGIAM_BROWSE_FIRST);
-		bound = (const char *const *)v->reread;
+		bound = (const char *const *)v->reread.v;
 	} else if (dir == PGIAM_BROWSE_NEXT || dir == PGIAM_BROWSE_PREV) {
 		/* No page to page from (cancelled, failed, empty): start again. */
 		if (!v->have_page || !r || !r->nrows)
@@ -299,7 +425,8 @@ static void take_list(browse_view *v, const pgiam_conn_result *r)
 
 			const char *kind = r->cells[i * r->ncols + 1];
 
-			if (kind && (!strcmp(kind, "view") || !strcmp(kind, "foreign table")))
+			if (kind && (!strcmp(kind, "view") || !strcmp(kind, "foreign table") ||
+			    !r->cells[i * r->ncols + 3]))   /* functions: no size, no rows */
 				rows[0] = '\0';   /* nothing stored, nothing estimated */
 			else if (!est || est[0] == '-')
 				snprintf(rows, sizeof(rows), "? rows (not analysed)");
@@ -328,12 +455,25 @@ static void take_columns(browse_view *v, const pgiam_conn_result *r)
 	v->cols = pgiam_xcalloc(r->nrows + 1, sizeof(char *));
 	v->types = pgiam_xcalloc(r->nrows + 1, sizeof(char *));
 	v->keys = pgiam_xcalloc(r->nrows + 1, sizeof(char *));
+	v->nullable = pgiam_xcalloc(r->nrows + 1, 1);
+	v->indexed = pgiam_xcalloc(r->nrows + 1, 1);
+	v->fks = pgiam_xcalloc(r->nrows + 1, sizeof(colfk));
 	v->ncols = r->nrows;
 	for (size_t i = 0; i < r->nrows; i++) {
 		const char *pos = r->cells[i * r->ncols + 3];
+		const char *nul = r->cells[i * r->ncols + 2], *idx = r->cells[i * r->ncols + 5];
 
 		v->cols[i] = cell(r, i, 0);
 		v->types[i] = cell(r, i, 1);
+		v->nullable[i] = !nul || !strcmp(nul, "t");
+		v->indexed[i] = idx && !strcmp(idx, "t");
+		if (r->ncols >= 11 && r->cells[i * r->ncols + 6]) {
+			v->fks[i].name = cell(r, i, 6);
+			v->fks[i].schema = cell(r, i, 7);
+			v->fks[i].table = cell(r, i, 8);
+			v->fks[i].col = cell(r, i, 9);
+			v->fks[i].pos = atoi(r->cells[i * r->ncols + 10] ? r->cells[i * r->ncols + 10] : "0");
+		}
 		if (pos && *pos && (size_t)atoi(pos) > maxpos)
 			maxpos = (size_t)atoi(pos);
 	}
@@ -349,21 +489,29 @@ static void take_columns(browse_view *v, const pgiam_conn_result *r)
 		v->keykind = PGIAM_BROWSE_KEY_CTID;
 	else
 		v->keykind = PGIAM_BROWSE_KEY_OFFSET;
+	for (size_t i = 0; v->sort_col[0]; i++) {   /* a sort column dropped since */
+		if (i == v->ncols) {
+			v->sort_col[0] = '\0';
+			break;
+		}
+		if (!strcmp(v->cols[i], v->sort_col))
+			break;
+	}
 }
 
 /* After r: the cursor on the row it was on, when that row is still on the page
  * (found by its key), else on the same line. */
 static void keep_cursor(browse_view *v, const pgiam_conn_result *r)
 {
-	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
-		.nkeys = v->nkeys });
+	size_t nk = view_nk(v);
 
 	v->sel = v->keep.sel_index;
-	for (size_t i = 0; v->keep.sel && nk && i < r->nrows; i++) {
+	for (size_t i = 0; v->keep.sel.v && v->keep.sel.n == nk && nk && i < r->nrows; i++) {
 		const char *const *k = row_keys(v, r, i);
 		size_t same = 0;
 
-		while (same < nk && k[same] && !strcmp(k[same], v->keep.sel[same]))
+		while (same < nk && (k[same] && v->keep.sel.v[same] ?
+		    !strcmp(k[same], v->keep.sel.v[same]) : k[same] == v->keep.sel.v[same]))
 			same++;
 		if (same == nk) {
 			v->sel = (int)i;
@@ -419,8 +567,7 @@ static unsigned push_record(browse_view *v, pgiam_app *app, const pgiam_conn_res
  * reads the columns again (they may have changed); refresh_page goes on from there. */
 static unsigned refresh_rows(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
 {
-	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
-		.nkeys = v->nkeys });
+	size_t nk = view_nk(v);
 
 	/* No page on screen (a refresh that failed or was cancelled): keep the place
 	 * remembered before it. */
@@ -431,9 +578,9 @@ static unsigned refresh_rows(browse_view *v, pgiam_app *app, const pgiam_conn_re
 		v->keep.sel_index = v->sel;
 		v->keep.hcol = v->hcol;
 		if (nk && r->nrows) {
-			v->keep.first = keys_dup(row_keys(v, r, 0), nk);
+			keys_set(&v->keep.first, row_keys(v, r, 0), nk);
 			if ((size_t)v->sel < r->nrows)
-				v->keep.sel = keys_dup(row_keys(v, r, (size_t)v->sel), nk);
+				keys_set(&v->keep.sel, row_keys(v, r, (size_t)v->sel), nk);
 		}
 	}
 	return load_columns(v, app);
@@ -457,12 +604,10 @@ static unsigned refresh_page(browse_view *v, pgiam_app *app)
 	v->sel = v->keep.sel_index;
 	if (v->keykind == PGIAM_BROWSE_KEY_OFFSET)
 		return load_page(v, app, PGIAM_BROWSE_AT);
-	if (!v->keep.first)   /* the page was empty */
+	if (!v->keep.first.v || v->keep.first.n != view_nk(v))   /* the page was empty */
 		return load_page(v, app, PGIAM_BROWSE_FIRST);
 	free_reread(v);
-	v->reread = keys_dup((const char *const *)v->keep.first,
-		pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
-		.nkeys = v->nkeys }));
+	keys_set(&v->reread, (const char *const *)v->keep.first.v, v->keep.first.n);
 	return load_page(v, app, PGIAM_BROWSE_AT);
 }
 
@@ -472,8 +617,7 @@ static unsigned refresh_page(browse_view *v, pgiam_app *app)
  * never shows the start of a longer last page. */
 static unsigned resize_reread(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
 {
-	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
-		.nkeys = v->nkeys });
+	size_t nk = view_nk(v);
 	size_t want = (size_t)v->rows_shown < PGIAM_BROWSE_PAGE_ROWS ?
 		(size_t)v->rows_shown : PGIAM_BROWSE_PAGE_ROWS;
 
@@ -490,9 +634,229 @@ static unsigned resize_reread(browse_view *v, pgiam_app *app, const pgiam_conn_r
 		if (!r->nrows)
 			return PGIAM_REACT_NONE;
 		free_reread(v);
-		v->reread = keys_dup(row_keys(v, r, 0), nk);
+		keys_set(&v->reread, row_keys(v, r, 0), nk);
 	}
 	return load_page(v, app, PGIAM_BROWSE_AT);
+}
+
+/* Before a new sort, filter or search is read: what to go back to if the server
+ * refuses it (the settings, and the first key of the page shown). */
+static void start_change(browse_view *v, pgiam_app *app)
+{
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
+	size_t nk = view_nk(v);
+
+	free_keep(v);
+	if (v->undo.active)
+		return;   /* still the place before the first change of a row */
+	v->undo.active = 1;
+	snprintf(v->undo.sort_col, sizeof(v->undo.sort_col), "%s", v->sort_col);
+	v->undo.sort_desc = v->sort_desc;
+	v->undo.where = v->where ? pgiam_xstrdup(v->where) : NULL;
+	v->undo.search = v->search ? pgiam_xstrdup(v->search) : NULL;
+	if (v->have_page && r && r->nrows && nk && r->ncols == nk + v->ncols)
+		keys_set(&v->undo.first, row_keys(v, r, 0), nk);
+}
+
+/* The server refused (or the user cancelled) a new sort, filter or search: its error
+ * stays above the rows, and the rows shown before it are read again. */
+static unsigned change_refused(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+{
+	if (r->cancelled)
+		snprintf(v->page_error, sizeof(v->page_error), "cancelled: the rows are "
+			"as before");
+	else
+		snprintf(v->page_error, sizeof(v->page_error), "ERROR%s%s: %s \xC2\xB7 the "
+			"rows are as before", r->sqlstate[0] ? " " : "", r->sqlstate, r->message);
+	snprintf(v->sort_col, sizeof(v->sort_col), "%s", v->undo.sort_col);
+	v->sort_desc = v->undo.sort_desc;
+	free(v->where);
+	free(v->search);
+	v->where = v->undo.where;
+	v->search = v->undo.search;
+	v->undo.where = v->undo.search = NULL;
+	free_reread(v);
+	v->reread = v->undo.first;
+	v->undo.first = (keyvals){ 0, NULL };
+	free_undo(v);
+	pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", v->page_error);
+	return load_page(v, app, v->reread.v ? PGIAM_BROWSE_AT : PGIAM_BROWSE_FIRST);
+}
+
+/* s: the structure of the table selected (in the list) or shown (its rows). */
+static unsigned load_structure(browse_view *v, pgiam_app *app)
+{
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
+	const char *table = v->level == LV_ROWS ? v->table : v->level == LV_TABLES &&
+		v->sel >= 0 && (size_t)v->sel < v->nitems ? v->items[v->sel].name : NULL;
+	size_t nk = view_nk(v);
+	pgiam_buf b = PGIAM_BUF_INIT;
+
+	if (!table)
+		return PGIAM_REACT_NONE;
+	snprintf(v->struct_title, sizeof(v->struct_title), "Structure: %s.%s", v->schema, table);
+	if (v->level == LV_ROWS) {
+		/* the page is read again when the structure closes, from the same first row */
+		v->reload_page = 1;
+		free_reread(v);
+		if (v->have_page && r && r->nrows && nk && r->ncols == nk + v->ncols)
+			keys_set(&v->reread, row_keys(v, r, 0), nk);
+	}
+	return run(v, app, &b, pgiam_structure_sql(&b, v->schema, v->struct_title +
+		strlen("Structure: ") + strlen(v->schema) + 1), Q_STRUCTURE);
+}
+
+static unsigned show_structure(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+{
+	pgiam_structure st;
+	const char *table = v->struct_title + strlen("Structure: ") + strlen(v->schema) + 1;
+
+	if (pgiam_structure_parse(&st, v->schema, table, (const char *const *)r->cells,
+	    r->nrows, r->ncols) < 0) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "%s", pgiam_error_last());
+		return v->reload_page ? (v->reload_page = 0, load_page(v, app, PGIAM_BROWSE_AT)) :
+			PGIAM_REACT_REDRAW;
+	}
+	v->record.title = v->struct_title;
+	v->record.body = pgiam_structure_view_text(&st);
+	pgiam_structure_dispose(&st);
+	if (!v->record.body)
+		pgiam_ui_fail("out of memory");
+	return pgiam_app_push(app, &pgiam_screen_text, &v->record);
+}
+
+/* The columns of a foreign key jump's target arrived: the page that starts at the
+ * row pointed at (keyset on the target's primary key when the foreign key references
+ * it), else a filter on the referenced columns. */
+static unsigned jump_page(browse_view *v, pgiam_app *app)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+	int on_pk = v->keykind == PGIAM_BROWSE_KEY_PK && v->nkeys == v->jump.cols.n;
+
+	for (size_t i = 0; on_pk && i < v->nkeys; i++)
+		on_pk = !strcmp(v->keys[i], v->jump.cols.v[i]);
+	if (on_pk) {
+		free_reread(v);
+		v->reread = v->jump.vals;
+	} else {
+		if (pgiam_catalog_match_sql(&b, (const char *const *)v->jump.cols.v,
+		    (const char *const *)v->jump.vals.v, v->jump.cols.n) == 0)
+			v->where = pgiam_buf_detach(&b);
+		keys_free(&v->jump.vals);
+	}
+	pgiam_buf_dispose(&b);
+	v->jump.vals = (keyvals){ 0, NULL };
+	keys_free(&v->jump.cols);
+	v->jump.active = 0;
+	return load_page(v, app, on_pk ? PGIAM_BROWSE_AT : PGIAM_BROWSE_FIRST);
+}
+
+/* f on a row: the foreign key of the first column shown, followed to the row it
+ * points at in its table; this place is kept for Esc. */
+static unsigned follow_fk(browse_view *v, pgiam_app *app)
+{
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
+	size_t nk = view_nk(v), raw, n = 0;
+	const colfk *fk;
+	const char *cols[64] = { 0 }, *vals[64] = { 0 };
+	crumb *c;
+
+	if (v->level != LV_ROWS || !v->fks || (size_t)v->hcol >= v->ncols || !v->have_page ||
+	    !r || (size_t)v->sel >= r->nrows || r->ncols != nk + v->ncols)
+		return PGIAM_REACT_NONE;
+	fk = &v->fks[v->hcol];
+	if (!fk->name) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "%s is not part of a foreign key (f follows "
+			"the key of the current column: \xE2\x86\x90\xE2\x86\x92 to choose)",
+			v->cols[v->hcol]);
+		return PGIAM_REACT_REDRAW;
+	}
+	if (v->ncrumbs == CRUMBS) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "%d foreign keys deep: Esc goes back first",
+			CRUMBS);
+		return PGIAM_REACT_REDRAW;
+	}
+	raw = v->reversed ? r->nrows - 1 - (size_t)v->sel : (size_t)v->sel;
+	for (size_t i = 0; i < v->ncols; i++)
+		if (v->fks[i].name && !strcmp(v->fks[i].name, fk->name) && v->fks[i].pos >= 1 &&
+		    v->fks[i].pos <= 64) {
+			cols[v->fks[i].pos - 1] = v->fks[i].col;
+			vals[v->fks[i].pos - 1] = r->cells[raw * r->ncols + nk + i];
+			n = (size_t)v->fks[i].pos > n ? (size_t)v->fks[i].pos : n;
+		}
+	for (size_t i = 0; i < n; i++)
+		if (!cols[i] || !vals[i]) {
+			pgiam_app_message(app, PGIAM_ROLE_WARN, !cols[i] ? "%s: its columns are in "
+				"another foreign key too; not followed" : "%s: a NULL value points at no "
+				"row", fk->name);
+			return PGIAM_REACT_REDRAW;
+		}
+	c = &v->crumbs[v->ncrumbs++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->schema, sizeof(c->schema), "%s", v->schema);
+	snprintf(c->table, sizeof(c->table), "%s", v->table);
+	snprintf(c->sort_col, sizeof(c->sort_col), "%s", v->sort_col);
+	c->sort_desc = v->sort_desc;
+	c->where = v->where;
+	c->search = v->search;
+	v->where = v->search = NULL;
+	c->keysig = key_signature(v);
+	if (r->nrows && nk)
+		keys_set(&c->first, row_keys(v, r, 0), nk);
+	if (nk)
+		keys_set(&c->sel, row_keys(v, r, (size_t)v->sel), nk);
+	c->sel_index = v->sel;
+	c->hcol = v->hcol;
+	keys_set(&v->jump.cols, cols, n);
+	keys_set(&v->jump.vals, vals, n);
+	v->jump.active = 1;
+	snprintf(v->schema, sizeof(v->schema), "%s", fk->schema);
+	snprintf(v->table, sizeof(v->table), "%s", fk->table);
+	free_keep(v);
+	free_table(v);
+	reset_user(v);
+	set_title(v);
+	return load_columns(v, app);
+}
+
+/* Esc after a jump: the table and place it came from. */
+static unsigned back_crumb(browse_view *v, pgiam_app *app)
+{
+	crumb *c = &v->crumbs[--v->ncrumbs];
+
+	free_keep(v);
+	free_table(v);
+	reset_user(v);
+	snprintf(v->schema, sizeof(v->schema), "%s", c->schema);
+	snprintf(v->table, sizeof(v->table), "%s", c->table);
+	snprintf(v->sort_col, sizeof(v->sort_col), "%s", c->sort_col);
+	v->sort_desc = c->sort_desc;
+	v->where = c->where;
+	v->search = c->search;
+	v->keep.active = 1;
+	v->keep.keysig = c->keysig;
+	v->keep.first = c->first;
+	v->keep.sel = c->sel;
+	v->keep.sel_index = c->sel_index;
+	v->keep.hcol = c->hcol;
+	memset(c, 0, sizeof(*c));
+	set_title(v);
+	return load_columns(v, app);
+}
+
+static void free_crumbs(browse_view *v)
+{
+	while (v->ncrumbs) {
+		crumb *c = &v->crumbs[--v->ncrumbs];
+		free(c->where);
+		free(c->search);
+		free(c->keysig);
+		keys_free(&c->first);
+		keys_free(&c->sel);
+	}
+	keys_free(&v->jump.cols);
+	keys_free(&v->jump.vals);
+	v->jump.active = 0;
 }
 
 static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
@@ -506,6 +870,14 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 	if (was == Q_NONE || !r || !r->done)
 		return PGIAM_REACT_NONE;
 	v->pending = Q_NONE;
+	if (r->failed && was == Q_PAGE && v->undo.active)
+		return change_refused(v, app, r);
+	if (r->failed && was == Q_STRUCTURE && v->reload_page) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "structure: ERROR%s%s: %s", r->sqlstate[0]
+			? " " : "", r->sqlstate, r->message);
+		v->reload_page = 0;
+		return load_page(v, app, PGIAM_BROWSE_AT);
+	}
 	if (r->failed) {
 		/* Drawn from the result where there is nothing else to show; said here too,
 		 * for a list that stays on screen. */
@@ -535,10 +907,16 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 		}
 		v->sel = 0;
 		v->hcol = 0;
+		if (v->jump.active)
+			return jump_page(v, app);
 		if (v->keep.active)
 			return refresh_page(v, app);
 		return load_page(v, app, PGIAM_BROWSE_FIRST);
 	case Q_PAGE:
+		if (v->undo.active) {   /* the change was read: nothing to go back to */
+			free_undo(v);
+			v->page_error[0] = '\0';
+		}
 		return took_page(v, app, r);
 	case Q_RECORD:
 		if (r->nrows == 1)
@@ -546,6 +924,8 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 		pgiam_app_message(app, PGIAM_ROLE_WARN, "the row is gone (deleted or moved "
 			"since the page was read)");
 		return load_page(v, app, PGIAM_BROWSE_AT);
+	case Q_STRUCTURE:
+		return show_structure(v, app, r);
 	case Q_NONE:
 		break;
 	}
@@ -640,8 +1020,7 @@ static const char *page_cell(void *ctx, size_t row, size_t c, int *loaded)
 
 static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect body)
 {
-	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
-		.nkeys = v->nkeys });
+	size_t nk = view_nk(v);
 	page_src p = { v, r, nk };
 	pgiam_grid_source src = { v->ncols, r->nrows, NULL, 0, &p, page_name, page_type,
 		page_numeric, page_cell, "(no rows: the table is empty)" };
@@ -689,6 +1068,39 @@ static void draw_why_hint(const pgiam_conn_result *r, pgiam_rect body)
 	}
 }
 
+/* Above the rows: the sort (and whether an index serves it), the filter, the
+ * search, and the server's refusal of the last change. The rows get what is left. */
+static pgiam_rect draw_asked(browse_view *v, pgiam_rect body)
+{
+	pgiam_buf b = PGIAM_BUF_INIT;
+	int idx = 0;
+
+	for (size_t i = 0; v->sort_col[0] && i < v->ncols; i++)
+		if (!strcmp(v->cols[i], v->sort_col))
+			idx = v->indexed[i];
+	if (v->sort_col[0])
+		pgiam_buf_printf(&b, "sorted by %s %s (%s)", v->sort_col, v->sort_desc ?
+			"\xE2\x86\x93 desc" : "\xE2\x86\x91 asc", idx ? "indexed: each page "
+			"reads the index" : "no index: each page sorts the table");
+	if (v->where)
+		pgiam_buf_printf(&b, "%sWHERE %s", b.len ? " \xC2\xB7 " : "", v->where);
+	if (v->search)
+		pgiam_buf_printf(&b, "%ssearch: %s", b.len ? " \xC2\xB7 " : "", v->search);
+	if (b.len) {
+		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN, pgiam_buf_cstr(&b));
+		body.y++;
+		body.h--;
+	}
+	if (v->page_error[0]) {
+		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_ERROR, v->page_error);
+		body.y++;
+		body.h--;
+	}
+	pgiam_buf_dispose(&b);
+	v->asked_drawn = asked_lines(v);
+	return body;
+}
+
 static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	browse_view *v = s->data;
@@ -726,6 +1138,7 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	}
 	if (!v->have_page || !r)
 		return;
+	body = draw_asked(v, body);
 	snprintf(line, sizeof(line), "%zu row%s%s%s \xC2\xB7 paged by %s \xC2\xB7 Enter: record, "
 		"\xE2\x86\x90\xE2\x86\x92 columns %d/%zu", r->nrows, r->nrows == 1 ? "" : "s",
 		v->at_start ? " \xC2\xB7 first page" : "", v->at_end ? " \xC2\xB7 last page" : "",
@@ -738,8 +1151,7 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 static unsigned push_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r,
 	size_t raw, size_t cut_at)
 {
-	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
-		.nkeys = v->nkeys });
+	size_t nk = view_nk(v);
 	pgiam_buf b = PGIAM_BUF_INIT;
 
 	if (r->ncols != nk + v->ncols)
@@ -765,10 +1177,9 @@ static unsigned push_record(browse_view *v, pgiam_app *app, const pgiam_conn_res
  * whole row read again by its key (the page is read again when the record closes). */
 static unsigned show_record(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
 {
-	size_t nk = pgiam_catalog_page_keys(&(pgiam_browse_table){ .keykind = v->keykind,
-		.nkeys = v->nkeys });
-	pgiam_browse_table t = { v->schema, v->table, (const char *const *)v->cols, v->ncols,
-		(const char *const *)v->keys, v->nkeys, v->keykind, 1, PGIAM_BROWSE_RECORD_MAX };
+	size_t nk = view_nk(v);
+	pgiam_browse_table t;
+	pgiam_browse_order ord;
 	pgiam_buf b = PGIAM_BUF_INIT;
 	size_t raw;
 	int cut = 0, rev = 0, built;
@@ -782,24 +1193,129 @@ static unsigned show_record(browse_view *v, pgiam_app *app, const pgiam_conn_res
 	}
 	if (!cut || v->keykind == PGIAM_BROWSE_KEY_OFFSET)
 		return push_record(v, app, r, raw, PGIAM_BROWSE_CELL_MAX);
+	view_table(&t, &ord, v, 1, PGIAM_BROWSE_RECORD_MAX);
 	built = pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_ROW,
 		(const char *const *)&r->cells[raw * r->ncols]);
 	free_reread(v);
-	v->reread = pgiam_xcalloc(nk + 1, sizeof(char *));
-	{
-		const char *const *first = row_keys(v, r, 0);
-		for (size_t i = 0; i < nk; i++)
-			v->reread[i] = pgiam_xstrdup(first[i]);
-	}
+	keys_set(&v->reread, row_keys(v, r, 0), nk);
 	return run(v, app, &b, built, Q_RECORD);
 }
 
-/* Back from the record view: read the page again if the record replaced it. */
+/* n / N: the next (dir 1) or previous (-1) row of the page with the text found,
+ * from the selected one (included when from_sel), round the page. */
+static unsigned find_in_page(browse_view *v, pgiam_app *app, int dir, int from_sel)
+{
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
+	size_t nk = view_nk(v);
+
+	if (!v->find[0] || !v->have_page || !r || !r->nrows || r->ncols != nk + v->ncols)
+		return PGIAM_REACT_NONE;
+	for (int step = from_sel ? 0 : 1; step <= (int)r->nrows; step++) {
+		int i = ((v->sel + dir * step) % (int)r->nrows + (int)r->nrows) % (int)r->nrows;
+		size_t raw = v->reversed ? r->nrows - 1 - (size_t)i : (size_t)i;
+
+		for (size_t c = 0; c < v->ncols; c++) {
+			const char *cv = r->cells[raw * r->ncols + nk + c];
+			if (cv && strcasestr(cv, v->find)) {
+				v->sel = i;
+				if ((size_t)v->hcol > c)
+					v->hcol = (int)c;
+				pgiam_app_message(app, PGIAM_ROLE_DIM, "\"%s\" in row %d, column %s",
+					v->find, i + 1, v->cols[c]);
+				return PGIAM_REACT_REDRAW;
+			}
+		}
+	}
+	pgiam_app_message(app, PGIAM_ROLE_WARN, "\"%s\" is not on this page: F searches the "
+		"whole table", v->find);
+	return PGIAM_REACT_REDRAW;
+}
+
+static unsigned ask(browse_view *v, pgiam_app *app, enum prompt_kind kind)
+{
+	static const char *const titles[] = { "", "Filter rows", "Find in the page",
+		"Search the table" };
+	static const char *const labels[] = { "", "WHERE", "Find:", "Search:" };
+	static const char *const hints[] = { "",
+		"A boolean SQL expression, sent to the server as written inside the page's "
+		"query (one statement: the server refuses a second). An invalid one shows the "
+		"server's error and keeps the rows. Empty: no filter. Enter applies, Esc keeps "
+		"the filter as it was.",
+		"Text to find in the rows of the page shown (any column, any case); n and N go "
+		"to the next and previous row with it.",
+		"Rows whose text in any column holds this (col::text ILIKE on the server, "
+		"paged like the table; a full scan on a big table). Empty: no search." };
+	const char *now = kind == P_FILTER ? v->where : kind == P_SEARCH ? v->search : v->find;
+
+	v->prompt_kind = kind;
+	v->prompt.title = titles[kind];
+	v->prompt.label = labels[kind];
+	v->prompt.hint = hints[kind];
+	snprintf(v->prompt.text, sizeof(v->prompt.text), "%s", now ? now : "");
+	return pgiam_app_push(app, &pgiam_screen_prompt, &v->prompt);
+}
+
+/* The answer to ask(): a new filter or search is read from the first page. */
+static unsigned answered(browse_view *v, pgiam_app *app)
+{
+	enum prompt_kind kind = v->prompt_kind;
+	char **slot = kind == P_FILTER ? &v->where : &v->search;
+	const char *text = v->prompt.text;
+
+	v->prompt_kind = P_NONE;
+	if (!v->prompt.answered || v->level != LV_ROWS)
+		return PGIAM_REACT_REDRAW;
+	if (kind == P_FIND) {
+		snprintf(v->find, sizeof(v->find), "%s", text);
+		return find_in_page(v, app, 1, 1);
+	}
+	if ((!*slot && pgiam_catalog_filter_blank(text)) || (*slot && !strcmp(*slot, text)))
+		return PGIAM_REACT_REDRAW;   /* the same as before */
+	start_change(v, app);
+	free(*slot);
+	*slot = pgiam_catalog_filter_blank(text) ? NULL : pgiam_xstrdup(text);
+	v->page_error[0] = '\0';
+	v->sel = 0;
+	return load_page(v, app, PGIAM_BROWSE_FIRST);
+}
+
+/* o: the first column shown sorts ascending, then descending, then not at all. */
+static unsigned toggle_sort(browse_view *v, pgiam_app *app)
+{
+	const char *col;
+
+	if (v->level != LV_ROWS || !v->ncols || (size_t)v->hcol >= v->ncols)
+		return PGIAM_REACT_NONE;
+	col = v->cols[v->hcol];
+	start_change(v, app);
+	if (strcmp(v->sort_col, col)) {
+		snprintf(v->sort_col, sizeof(v->sort_col), "%s", col);
+		v->sort_desc = 0;
+	} else if (!v->sort_desc) {
+		v->sort_desc = 1;
+	} else {
+		v->sort_col[0] = '\0';
+		v->sort_desc = 0;
+	}
+	v->page_error[0] = '\0';
+	v->sel = 0;
+	return load_page(v, app, PGIAM_BROWSE_FIRST);
+}
+
+/* Back from the record view: read the page again if the record replaced it. Back
+ * from a question: its answer. */
 static unsigned browse_resume(pgiam_screen *s, pgiam_app *app)
 {
 	browse_view *v = s->data;
 
-	if (v->level == LV_ROWS && v->reread && v->pending == Q_NONE)
+	if (v->prompt_kind != P_NONE)
+		return answered(v, app);
+
+	if (v->level == LV_ROWS && v->reload_page && v->pending == Q_NONE) {
+		v->reload_page = 0;
+		return load_page(v, app, PGIAM_BROWSE_AT);
+	}
+	if (v->level == LV_ROWS && v->reread.v && v->pending == Q_NONE)
 		return load_page(v, app, PGIAM_BROWSE_AT);
 	return PGIAM_REACT_NONE;
 }
@@ -836,9 +1352,12 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		v->pending = Q_NONE;
 		if (v->level == LV_SCHEMAS)
 			return PGIAM_REACT_POP;
+		if (v->level == LV_ROWS && v->ncrumbs)
+			return back_crumb(v, app);
 		if (v->level == LV_ROWS) {
 			free_keep(v);
 			free_table(v);
+			reset_user(v);
 			v->level = LV_TABLES;
 			set_title(v);
 			return load_tables(v, app);
@@ -858,6 +1377,14 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 			v->level = LV_TABLES;
 			set_title(v);
 			return load_tables(v, app);
+		}
+		if (!strncmp(v->items[v->sel].info, "function", 8) ||
+		    !strncmp(v->items[v->sel].info, "procedure", 9) ||
+		    !strncmp(v->items[v->sel].info, "aggregate", 9) ||
+		    !strncmp(v->items[v->sel].info, "window function", 15)) {
+			pgiam_app_message(app, PGIAM_ROLE_WARN, "%s is a routine: no rows to browse",
+				v->items[v->sel].name);
+			return PGIAM_REACT_REDRAW;
 		}
 		snprintf(v->table, sizeof(v->table), "%s", v->items[v->sel].name);
 		v->level = LV_ROWS;
@@ -910,6 +1437,18 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		return load_page(v, app, a == PGIAM_ACTION_NEXT_PAGE ? PGIAM_BROWSE_NEXT :
 			a == PGIAM_ACTION_PREV_PAGE ? PGIAM_BROWSE_PREV :
 			a == PGIAM_ACTION_FIRST_PAGE ? PGIAM_BROWSE_FIRST : PGIAM_BROWSE_LAST);
+	} else if (a == PGIAM_ACTION_FOLLOW) {
+		return follow_fk(v, app);
+	} else if (a == PGIAM_ACTION_STRUCTURE) {
+		return load_structure(v, app);
+	} else if (a == PGIAM_ACTION_SORT) {
+		return toggle_sort(v, app);
+	} else if (v->level == LV_ROWS && v->ncols && (a == PGIAM_ACTION_FILTER ||
+	    a == PGIAM_ACTION_SEARCH || a == PGIAM_ACTION_FIND)) {
+		return ask(v, app, a == PGIAM_ACTION_FILTER ? P_FILTER : a == PGIAM_ACTION_SEARCH ?
+			P_SEARCH : P_FIND);
+	} else if (a == PGIAM_ACTION_FIND_NEXT || a == PGIAM_ACTION_FIND_PREV) {
+		return find_in_page(v, app, a == PGIAM_ACTION_FIND_NEXT ? 1 : -1, 0);
 	} else if (a == PGIAM_ACTION_SCROLL_LEFT) {
 		v->hcol -= v->hcol > 0;
 		return PGIAM_REACT_REDRAW;
@@ -930,6 +1469,8 @@ static void browse_close(pgiam_screen *s, pgiam_app *app)
 	free_keep(v);
 	free_table(v);
 	pgiam_grid_dispose(&v->grid);
+	reset_user(v);
+	free_crumbs(v);
 	free(v);
 }
 

@@ -80,7 +80,11 @@ void pgiam_catalog_privs_str(char *out, size_t outlen, unsigned privs);
  *            relation size), then SELECT, INSERT, UPDATE, DELETE as "t"/"f"
  *            (has_table_privilege for the current role).
  *   columns: name, type (format_type), nullable "t"/"f", position in the primary key
- *            (1-based, "" when not part of it), relkind ("r", "v", …).
+ *            (1-based, "" when not part of it), relkind ("r", "v", …), indexed
+ *            ("t" when a valid index starts with the column: a sort on it pages at
+ *            constant cost; "f": each page sorts the table), then the first
+ *            foreign key (by name) the column is part of: its name, the target's
+ *            schema, table and column, the column's position in it (NULLs when none).
  *   page:    the key columns as text first (pgiam_catalog_page_keys() of them), then
  *            every column as text cut to cell_max + 1 characters (so a longer value is
  *            known to be cut), at most `limit` rows. */
@@ -112,6 +116,17 @@ typedef enum pgiam_browse_keykind {
 #define PGIAM_BROWSE_CELL_MAX 2000
 #define PGIAM_BROWSE_RECORD_MAX 65536   /* characters per value of one record */
 
+/* One term of a sort the user chose: the server sorts (ascending NULLS LAST,
+ * descending NULLS FIRST: NULL is the largest value either way) and the page's key
+ * breaks ties, so paging on (sort values, key) returns every row once. */
+typedef struct pgiam_browse_order {
+	const char *column;
+	int desc;
+	int nullable;                 /* the column may hold NULL (from the columns query) */
+} pgiam_browse_order;
+
+#define PGIAM_BROWSE_ORDER_MAX 8
+
 typedef struct pgiam_browse_table {
 	const char *schema, *table;
 	const char *const *columns;   /* every column to show, in order */
@@ -122,18 +137,44 @@ typedef struct pgiam_browse_table {
 	size_t limit;                 /* rows per page: 1..PGIAM_BROWSE_PAGE_ROWS */
 	size_t cell_max;              /* characters per cell kept; 0: PGIAM_BROWSE_CELL_MAX;
 	                                 at most PGIAM_BROWSE_RECORD_MAX */
+	const pgiam_browse_order *order;   /* the user's sort (NULL: the key's order) */
+	size_t norder;                /* at most PGIAM_BROWSE_ORDER_MAX */
+	const char *where;            /* the user's filter, a boolean SQL expression sent
+	                                 as written between "(\n" and "\n)": the server
+	                                 parses it. The page goes as one statement
+	                                 (pgiam_session_query_params), so text that closes
+	                                 the parenthesis and starts a second statement
+	                                 fails as a syntax error and runs nothing. NULL or
+	                                 blank: no filter */
+	const char *search;           /* text to find in any shown column (col::text ILIKE
+	                                 '%text%', the text's % _ \ matched as themselves);
+	                                 NULL or "": no search */
 } pgiam_browse_table;
 
-/* How many key columns lead each row of a page (nkeys, 1 for ctid, 0 for offset). */
+/* How many values lead each row of a page: the sort columns' values (NULL for a NULL
+ * value), then the key (nkeys for PK, 1 for ctid); 0 for offset. The bound of a
+ * keyed page is these values of the boundary row. */
 size_t pgiam_catalog_page_keys(const pgiam_browse_table *t);
 
-/* Builds the query of one page into out. bound: the boundary row's key values
- * (pgiam_catalog_page_keys() of them, as received) for NEXT, PREV, AT and ROW; for OFFSET the
- * offset of the page's first row as a decimal string, with any dir but LAST. Sets
- * *reversed when the rows arrive last row first (PREV and LAST read backwards so they
- * use the index too); the caller shows them in reverse. */
+/* Builds the query of one page into out. bound: the boundary row's leading values
+ * (pgiam_catalog_page_keys() of them, as received; only sort values may be NULL) for
+ * NEXT, PREV, AT and ROW; for OFFSET the offset of the page's first row as a decimal
+ * string, with any dir but LAST. Sets *reversed when the rows arrive last row first
+ * (PREV and LAST read backwards so they use the index too); the caller shows them in
+ * reverse. With a sort on NOT NULL columns in one direction the boundary is a row
+ * comparison ((s, k) > (v, kv)), which an index on the sort column serves; otherwise
+ * an equivalent OR of comparisons that handles NULLs and mixed directions (correct,
+ * but the server may read more than a page). */
 int pgiam_catalog_page_sql(pgiam_buf *out, int *reversed, const pgiam_browse_table *t,
 	pgiam_browse_dir dir, const char *const *bound);
+
+/* t."c1" = 'v1' AND t."c2" = 'v2' (a filter for the row a foreign key points at when
+ * it references other columns than the target's primary key). A NULL value: EINVAL. */
+int pgiam_catalog_match_sql(pgiam_buf *out, const char *const *cols,
+	const char *const *vals, size_t n);
+
+/* 1 when where holds only white space (or is NULL): no filter. */
+int pgiam_catalog_filter_blank(const char *where);
 
 /* Characters (not bytes) in a UTF-8 value: more than cell_max means it was cut. */
 size_t pgiam_catalog_utf8_chars(const char *s);

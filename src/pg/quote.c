@@ -31,7 +31,7 @@ static size_t utf8_seq(const unsigned char *s)
 	return n;
 }
 
-static int check_utf8(const char *s, const char *what)
+int pgiam_sql_check_utf8(const char *s, const char *what)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -75,7 +75,7 @@ int pgiam_sql_quote_ident(pgiam_buf *out, const char *name)
 
 	if (!name || !*name)
 		return pgiam_error_set(PGIAM_EINVAL, "identifier: empty name");
-	if ((error = check_utf8(name, "identifier")) < 0)
+	if ((error = pgiam_sql_check_utf8(name, "identifier")) < 0)
 		return error;
 	return put_quoted(out, "", '"', 0, name);
 }
@@ -127,7 +127,7 @@ int pgiam_sql_quote_literal(pgiam_buf *out, const char *value)
 
 	if (!value)
 		return pgiam_error_set(PGIAM_EINVAL, "literal: no value");
-	if ((error = check_utf8(value, "literal")) < 0)
+	if ((error = pgiam_sql_check_utf8(value, "literal")) < 0)
 		return error;
 	/* The E'' form (with a space before it, as PQescapeLiteral writes it) means the
 	 * same whatever standard_conforming_strings says. */

@@ -23,6 +23,11 @@ int pgiam_sql_quote_ident_if_needed(pgiam_buf *out, const char *name);
  * whatever standard_conforming_strings says. PGIAM_EINVAL for NULL or not UTF-8. */
 int pgiam_sql_quote_literal(pgiam_buf *out, const char *value);
 
+/* PGIAM_EINVAL ("WHAT: not valid UTF-8") unless s is valid UTF-8: for SQL text sent
+ * as the user wrote it (a browse filter), which is not quoted but must not carry a
+ * stray byte either. */
+int pgiam_sql_check_utf8(const char *s, const char *what);
+
 /* 1 when s is a PostgreSQL reserved keyword (or one that cannot name a column,
  * type_func_name): as an identifier it must be quoted (CREATE USER "user"). */
 int pgiam_sql_reserved_word(const char *s);

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""tests/bench/browse.py - the browser on a large table, beside the peers' figures
-(/work/shared/reference/peers.md: 1M-row table, loopback).
+"""tests/bench/browse.py - the browser on a large table: first screen, End, Home, PgDn
+per page and peak memory. Its peers are measured beside it, in the same run, by
+tests/bench/peers.py (this script no longer prints copied figures).
 
 Needs the sandbox (PGIAM_SANDBOX_ENV; `tests/sandbox/up --quiet` prints it). Makes
 public.big_table ROWS rows (default 1,000,000) with the admin connection when it has
@@ -26,12 +27,6 @@ os.environ.setdefault("PGIAM_SOURCE_ROOT", root)
 import tuilib  # noqa: E402
 import test_browse  # noqa: E402
 
-PEERS = [
-    ("psql | pspg", "2.2 s", "210 MiB"),
-    ("pspg -q", "2.15 s", "315 MiB"),
-    ("pgcli", "0.84 s", "212 MiB"),
-    ("psql FETCH_COUNT=1000 | less", "~45 ms", "18 MiB (cannot jump to the end)"),
-]
 
 
 def vm(pid, key):
@@ -93,9 +88,7 @@ def main():
               % (pages, per_page * 1000, last_id))
         print("  peak RSS (VmHWM)         %.1f MiB (RSS now %.1f MiB; peak when connected, "
               "before browsing: %.1f MiB)" % (hwm / 1024.0, rss / 1024.0, hwm_connected / 1024.0))
-        print("peers (peers.md, 1M rows, time to first screen / peak memory):")
-        for name, tm, mem in PEERS:
-            print("  %-30s %-8s %s" % (name, tm, mem))
+        print("peers: tests/bench/peers.py measures them beside pgiam in one run")
     finally:
         t.kill()
 

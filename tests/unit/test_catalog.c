@@ -111,9 +111,13 @@ static void test_listing_sql(void **state)
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "has_schema_privilege"));
 	pgiam_buf_clear(&b);
 	assert_int_equal(pgiam_catalog_tables_sql(&b, "we'ird"), 0);
-	assert_non_null(strstr(pgiam_buf_cstr(&b), "n.nspname = 'we''ird' ORDER BY"));
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "n.nspname = 'we''ird' UNION ALL"));
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "n.nspname = 'we''ird') x ORDER BY grp, name"));
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "reltuples"));
-	assert_null(strstr(pgiam_buf_cstr(&b), "count("));
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "NOT c.relispartition"));
+	/* no row is ever counted: the only count is of a table's partitions */
+	assert_ptr_equal(strstr(pgiam_buf_cstr(&b), "count("),
+		strstr(pgiam_buf_cstr(&b), "count(*) FROM pg_inherits"));
 	pgiam_buf_clear(&b);
 	assert_int_equal(pgiam_catalog_columns_sql(&b, "public", "a\\b"), 0);
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "c.relname =  E'a\\\\b'"));
@@ -141,7 +145,7 @@ static void expect_page(const pgiam_browse_table *t, pgiam_browse_dir dir,
 static void test_page_pk(void **state)
 {
 	pgiam_browse_table t = { "my schema", "T\"1", cols, 3, pk, 2,
-		PGIAM_BROWSE_KEY_PK, 200, 10 };
+		PGIAM_BROWSE_KEY_PK, 200, 10, NULL, 0, NULL, NULL };
 	const char *const last[] = { "a'b", "7" };
 
 	(void)state;
@@ -172,7 +176,7 @@ static void test_page_pk(void **state)
 static void test_page_ctid_offset(void **state)
 {
 	pgiam_browse_table t = { "my schema", "T\"1", cols, 3, NULL, 0,
-		PGIAM_BROWSE_KEY_CTID, 50, 10 };
+		PGIAM_BROWSE_KEY_CTID, 50, 10, NULL, 0, NULL, NULL };
 	const char *const tid[] = { "(3,14)" };
 	const char *const off[] = { "400" };
 
@@ -188,7 +192,8 @@ static void test_page_ctid_offset(void **state)
 
 static void test_page_refused(void **state)
 {
-	pgiam_browse_table t = { "s", "t", cols, 3, pk, 2, PGIAM_BROWSE_KEY_PK, 200, 0 };
+	pgiam_browse_table t = { "s", "t", cols, 3, pk, 2, PGIAM_BROWSE_KEY_PK, 200, 0,
+		NULL, 0, NULL, NULL };
 	const char *const nullkey[] = { "x", NULL };
 	const char *const badoff[] = { "1; DROP TABLE t" };
 	pgiam_buf b = PGIAM_BUF_INIT;
@@ -232,6 +237,114 @@ static void test_page_refused(void **state)
 	assert_int_equal((int)pgiam_catalog_utf8_chars("山田a"), 3);
 }
 
+/* Sort: the sort value and the key lead each row; one direction on a NOT NULL column
+ * is a row comparison (an index on the column serves it), a nullable column or mixed
+ * directions the expanded form, where NULL is the largest value (ASC NULLS LAST, DESC
+ * NULLS FIRST, PostgreSQL's defaults). */
+#define SORT_HEAD "SELECT t.\"name\"::text, t.\"id\"::text, left(t.\"id\"::text, 11), " \
+	"left(t.\"name\"::text, 11), left(t.\"v\"::text, 11) FROM \"s\".\"t\" AS t"
+
+static void test_page_sorted(void **state)
+{
+	static const char *const c3[] = { "id", "name", "v" };
+	static const char *const k1[] = { "id" };
+	pgiam_browse_order asc[] = { { "name", 0, 0 } }, desc_null[] = { { "name", 1, 1 } };
+	pgiam_browse_order mixed[] = { { "name", 0, 1 }, { "v", 1, 0 } };
+	const char *const bob[] = { "bob", "7" }, *const nul[] = { NULL, "7" };
+	const char *const three[] = { "bob", "x", "7" };
+	const char *const badkey[] = { "bob", NULL };
+	pgiam_browse_table t = { "s", "t", c3, 3, k1, 1, PGIAM_BROWSE_KEY_PK, 5, 10, asc, 1,
+		NULL, NULL };
+	pgiam_buf b = PGIAM_BUF_INIT;
+	int rev = 0;
+
+	(void)state;
+	assert_int_equal((int)pgiam_catalog_page_keys(&t), 2);
+	expect_page(&t, PGIAM_BROWSE_FIRST, NULL, SORT_HEAD
+		" ORDER BY t.\"name\", t.\"id\" LIMIT 5", 0);
+	expect_page(&t, PGIAM_BROWSE_NEXT, bob, SORT_HEAD
+		" WHERE (t.\"name\", t.\"id\") > ('bob', '7') ORDER BY t.\"name\", t.\"id\" LIMIT 5", 0);
+	expect_page(&t, PGIAM_BROWSE_PREV, bob, SORT_HEAD
+		" WHERE (t.\"name\", t.\"id\") < ('bob', '7') ORDER BY t.\"name\" DESC, t.\"id\" DESC"
+		" LIMIT 5", 1);
+	expect_page(&t, PGIAM_BROWSE_LAST, NULL, SORT_HEAD
+		" ORDER BY t.\"name\" DESC, t.\"id\" DESC LIMIT 5", 1);
+	expect_page(&t, PGIAM_BROWSE_AT, bob, SORT_HEAD
+		" WHERE (t.\"name\", t.\"id\") >= ('bob', '7') ORDER BY t.\"name\", t.\"id\" LIMIT 5", 0);
+	/* one row: by its key alone */
+	expect_page(&t, PGIAM_BROWSE_ROW, bob, SORT_HEAD
+		" WHERE (t.\"id\") = ('7') ORDER BY t.\"name\", t.\"id\" LIMIT 1", 0);
+	t.order = desc_null;
+	expect_page(&t, PGIAM_BROWSE_NEXT, bob, SORT_HEAD
+		" WHERE ((t.\"name\" < 'bob') OR (t.\"name\" = 'bob' AND t.\"id\" < '7'))"
+		" ORDER BY t.\"name\" DESC, t.\"id\" DESC LIMIT 5", 0);
+	/* descending, NULLs come first: after a NULL come the other NULLs, then the rest */
+	expect_page(&t, PGIAM_BROWSE_NEXT, nul, SORT_HEAD
+		" WHERE ((t.\"name\" IS NOT NULL) OR (t.\"name\" IS NULL AND t.\"id\" < '7'))"
+		" ORDER BY t.\"name\" DESC, t.\"id\" DESC LIMIT 5", 0);
+	expect_page(&t, PGIAM_BROWSE_PREV, nul, SORT_HEAD
+		" WHERE ((FALSE) OR (t.\"name\" IS NULL AND t.\"id\" > '7'))"
+		" ORDER BY t.\"name\", t.\"id\" LIMIT 5", 1);
+	expect_page(&t, PGIAM_BROWSE_AT, nul, SORT_HEAD
+		" WHERE ((t.\"name\" IS NOT NULL) OR (t.\"name\" IS NULL AND t.\"id\" < '7')"
+		" OR (t.\"name\" IS NULL AND t.\"id\" = '7' AND TRUE))"
+		" ORDER BY t.\"name\" DESC, t.\"id\" DESC LIMIT 5", 0);
+	t.order = mixed;
+	t.norder = 2;
+	expect_page(&t, PGIAM_BROWSE_NEXT, three, "SELECT t.\"name\"::text, t.\"v\"::text, "
+		"t.\"id\"::text, left(t.\"id\"::text, 11), left(t.\"name\"::text, 11), "
+		"left(t.\"v\"::text, 11) FROM \"s\".\"t\" AS t"
+		" WHERE (((t.\"name\" > 'bob' OR t.\"name\" IS NULL)) OR (t.\"name\" = 'bob' AND"
+		" t.\"v\" < 'x') OR (t.\"name\" = 'bob' AND t.\"v\" = 'x' AND t.\"id\" < '7'))"
+		" ORDER BY t.\"name\", t.\"v\" DESC, t.\"id\" DESC LIMIT 5", 0);
+	/* a key value is never NULL; nine sort columns are too many */
+	t.order = asc;
+	t.norder = 1;
+	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_NEXT, badkey),
+		PGIAM_EINVAL);
+	t.norder = PGIAM_BROWSE_ORDER_MAX + 1;
+	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_FIRST, NULL),
+		PGIAM_EINVAL);
+	pgiam_buf_dispose(&b);
+}
+
+/* The filter goes as written, on lines of its own inside parentheses (a "--" in it
+ * ends at its end); the search is ILIKE on every column with % _ \ matched as
+ * themselves; a view sorts with its OFFSET. */
+static void test_page_filter_search(void **state)
+{
+	static const char *const c3[] = { "id", "name", "v" };
+	static const char *const k1[] = { "id" };
+	pgiam_browse_order asc[] = { { "name", 0, 0 } };
+	const char *const seven[] = { "7" }, *const off[] = { "10" };
+	pgiam_browse_table t = { "s", "t", c3, 3, k1, 1, PGIAM_BROWSE_KEY_PK, 5, 10, NULL, 0,
+		"1=1); DROP TABLE x; --", "50%_a\\" };
+	pgiam_buf b = PGIAM_BUF_INIT;
+	int rev = 0;
+
+	(void)state;
+	expect_page(&t, PGIAM_BROWSE_NEXT, seven, "SELECT t.\"id\"::text, left(t.\"id\"::text, 11), "
+		"left(t.\"name\"::text, 11), left(t.\"v\"::text, 11) FROM \"s\".\"t\" AS t"
+		" WHERE (\n1=1); DROP TABLE x; --\n)"
+		" AND (t.\"id\"::text ILIKE  E'%50\\\\%\\\\_a\\\\\\\\%' OR t.\"name\"::text ILIKE "
+		" E'%50\\\\%\\\\_a\\\\\\\\%' OR t.\"v\"::text ILIKE  E'%50\\\\%\\\\_a\\\\\\\\%')"
+		" AND (t.\"id\") > ('7') ORDER BY t.\"id\" LIMIT 5", 0);
+	t.keykind = PGIAM_BROWSE_KEY_OFFSET;
+	t.order = asc;
+	t.norder = 1;
+	t.where = " \n\t";   /* blank: no filter */
+	t.search = "";
+	assert_int_equal(pgiam_catalog_filter_blank(t.where), 1);
+	assert_int_equal(pgiam_catalog_filter_blank("x"), 0);
+	expect_page(&t, PGIAM_BROWSE_NEXT, off, "SELECT left(t.\"id\"::text, 11), "
+		"left(t.\"name\"::text, 11), left(t.\"v\"::text, 11) FROM \"s\".\"t\" AS t"
+		" ORDER BY t.\"name\" LIMIT 5 OFFSET 10", 0);
+	t.where = "name = '\xC3('";
+	assert_int_equal(pgiam_catalog_page_sql(&b, &rev, &t, PGIAM_BROWSE_FIRST, off),
+		PGIAM_EINVAL);
+	pgiam_buf_dispose(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +355,8 @@ int main(void)
 		cmocka_unit_test(test_page_pk),
 		cmocka_unit_test(test_page_ctid_offset),
 		cmocka_unit_test(test_page_refused),
+		cmocka_unit_test(test_page_sorted),
+		cmocka_unit_test(test_page_filter_search),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
