@@ -63,6 +63,10 @@ typedef struct crumb {
 typedef struct browse_view {
 	enum level level;
 	enum pending pending;
+	/* Esc while a read ran: the read it was may complete before the cancel reaches
+	 * the server, and the next read of the chain (columns, then the page) must not
+	 * start then, or the Esc would be lost: the chain stops, drawn as cancelled. */
+	int cancel_asked, stopped;
 	item *items;
 	size_t nitems;
 	int sel, top;
@@ -279,6 +283,7 @@ static unsigned run(browse_view *v, pgiam_app *app, pgiam_buf *b, int built,
 	pgiam_buf_dispose(b);
 	v->pending = what;
 	v->have_page = 0;
+	v->stopped = 0;
 	return PGIAM_REACT_REDRAW;
 }
 
@@ -870,6 +875,13 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 	if (was == Q_NONE || !r || !r->done)
 		return PGIAM_REACT_NONE;
 	v->pending = Q_NONE;
+	if (v->cancel_asked && !r->failed && was == Q_COLUMNS) {
+		v->cancel_asked = 0;
+		v->stopped = 1;
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "cancelled");
+		return PGIAM_REACT_REDRAW;
+	}
+	v->cancel_asked = 0;
 	if (r->failed && was == Q_PAGE && v->undo.active)
 		return change_refused(v, app, r);
 	if (r->failed && was == Q_STRUCTURE && v->reload_page) {
@@ -1115,9 +1127,9 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN, line);
 		return;
 	}
-	if (r && r->failed && v->pending == Q_NONE && !v->have_page &&
+	if (r && (r->failed || v->stopped) && v->pending == Q_NONE && !v->have_page &&
 	    !(v->level != LV_ROWS && v->nitems)) {
-		if (r->cancelled)
+		if (r->cancelled || v->stopped)
 			snprintf(line, sizeof(line), "cancelled \xC2\xB7 r reads again, Esc goes back");
 		else
 			/* no SQLSTATE: a connect failure (the browser's own connection) */
@@ -1343,6 +1355,7 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 
 	if ((a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) && app->conn &&
 	    pgiam_conn_busy(app->conn)) {
+		v->cancel_asked = v->pending != Q_NONE;
 		pgiam_conn_cancel(app->conn);
 		return PGIAM_REACT_REDRAW;
 	}

@@ -172,7 +172,8 @@ def main():
         t.wait_for(r"S I U D")
         # back on the list, the table just left is still the selected one
         t.send("Enter")
-        t.wait_for(r"Browse: public\.customers\b")
+        # the rows, not the title: Esc while they are read cancels the read instead
+        t.wait_for(r"Browse: public\.customers\b(.|\n)*Charlie Brown")
         t.send("Escape")
         t.wait_for(r"S I U D")
 
