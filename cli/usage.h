@@ -40,6 +40,8 @@ typedef struct pgiam_cli_group {
 	const pgiam_cli_opt *opts;  /* NULL ends the group list */
 	pgiam_cli_opt_fn handle;    /* NULL when every option is a PGIAM_CLI_FIELD */
 	void *ctx;
+	const int *ids;             /* the rows of opts it takes, by id, 0 ending the list
+	                               (a shared table); NULL: every row */
 } pgiam_cli_group;
 
 typedef struct pgiam_cli_spec {
