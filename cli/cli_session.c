@@ -27,16 +27,15 @@ enum {
 	OPT_SIGN_HOST, OPT_SIGN_PORT, OPT_SIGN_USER, OPT_SIGN_REGION, OPT_SIGN_TIME_OFFSET
 };
 
-const pgiam_cli_opt pgiam_cli_session_profile_opts[] = {
+/* The one table of the connection options. Commands compose the rows they take by
+ * id (cli_session.h: the three groups of the commands that connect; whoami and token
+ * take the MFA row); the order here is --help's. */
+const pgiam_cli_opt pgiam_cli_conn_opts[] = {
 	{ "profile", 0, "NAME", OPT_PROFILE, "the profile to connect with" },
 	{ "profiles", 0, "DIR", OPT_PROFILES, "where profiles live (default: pgiam's profile dir)" },
 	{ "read-only", 0, NULL, OPT_READ_ONLY, "a read-only session, whatever the profile's read_only" },
 	{ "no-read-only", 0, NULL, OPT_NO_READ_ONLY, "a read-write session, whatever the profile's read_only" },
 	{ "mfa-code", 0, "CODE", OPT_MFA_CODE, "the MFA device's current six digits, when the role needs them (else PGIAM_MFA_CODE, or asked on the terminal)" },
-	{ NULL, 0, NULL, 0, NULL },
-};
-
-const pgiam_cli_opt pgiam_cli_session_low_opts[] = {
 	{ "host", 0, "NAME", OPT_HOST, "the endpoint's name (TLS verifies it)" },
 	{ "port", 0, "N", OPT_PORT, "the endpoint's port" },
 	{ "dbname", 0, "DB", OPT_DBNAME, "the database" },
@@ -49,10 +48,6 @@ const pgiam_cli_opt pgiam_cli_session_low_opts[] = {
 	{ "connect-timeout", 0, "S", OPT_CONNECT_TIMEOUT, "seconds, 1..3600" },
 	{ "creds-env", 0, NULL, OPT_CREDS_ENV, "sign tokens with AWS_ACCESS_KEY_ID/... from the environment" },
 	{ "password-env", 0, "VAR", OPT_PASSWORD_ENV, "a static password from VAR instead of a token" },
-	{ NULL, 0, NULL, 0, NULL },
-};
-
-const pgiam_cli_opt pgiam_cli_session_sign_opts[] = {
 	{ "sign-host", 0, "H", OPT_SIGN_HOST, "sign the token for this host" },
 	{ "sign-port", 0, "N", OPT_SIGN_PORT, "sign the token for this port" },
 	{ "sign-user", 0, "U", OPT_SIGN_USER, "sign the token for this user" },
@@ -60,6 +55,15 @@ const pgiam_cli_opt pgiam_cli_session_sign_opts[] = {
 	{ "sign-time-offset", 0, "S", OPT_SIGN_TIME_OFFSET, "sign the token S seconds off the clock" },
 	{ NULL, 0, NULL, 0, NULL },
 };
+
+const int pgiam_cli_conn_profile_ids[] = { OPT_PROFILE, OPT_PROFILES, OPT_READ_ONLY,
+	OPT_NO_READ_ONLY, OPT_MFA_CODE, 0 };
+const int pgiam_cli_conn_low_ids[] = { OPT_HOST, OPT_PORT, OPT_DBNAME, OPT_USER, OPT_REGION,
+	OPT_CONNECT_HOST, OPT_CONNECT_PORT, OPT_SSLMODE, OPT_SSLROOTCERT, OPT_CONNECT_TIMEOUT,
+	OPT_CREDS_ENV, OPT_PASSWORD_ENV, 0 };
+const int pgiam_cli_conn_sign_ids[] = { OPT_SIGN_HOST, OPT_SIGN_PORT, OPT_SIGN_USER,
+	OPT_SIGN_REGION, OPT_SIGN_TIME_OFFSET, 0 };
+const int pgiam_cli_conn_mfa_ids[] = { OPT_MFA_CODE, 0 };
 
 static int int_arg(int *out, const char *cmd, const char *name, const char *v, long min, long max)
 {
@@ -76,6 +80,12 @@ int pgiam_cli_session_on_opt(const char *cmd, void *ctx, int id, const char *v)
 {
 	pgiam_cli_session_opts *o = ctx;
 
+	/* the one row a command without session options takes too (ctx NULL) */
+	if (id == OPT_MFA_CODE) {
+		if (pgiam_mfa_set_code(v) < 0)
+			return pgiam_cli_usage_error(cmd, "--mfa-code: an MFA code is six digits");
+		return PGIAM_CLI_GO_ON;
+	}
 	switch (id) {
 	case OPT_READ_ONLY:
 	case OPT_NO_READ_ONLY:
@@ -86,10 +96,6 @@ int pgiam_cli_session_on_opt(const char *cmd, void *ctx, int id, const char *v)
 		break;
 	case OPT_CREDS_ENV: o->creds_env = 1; break;
 	case OPT_PROFILE: o->profile = v; break;
-	case OPT_MFA_CODE:
-		if (pgiam_mfa_set_code(v) < 0)
-			return pgiam_cli_usage_error(cmd, "--mfa-code: an MFA code is six digits");
-		break;
 	case OPT_PROFILES: o->profiles_dir = v; break;
 	case OPT_HOST: o->p.host = v; break;
 	case OPT_PORT: return int_arg(&o->p.port, cmd, "port", v, 1, 65535);

@@ -24,19 +24,23 @@ typedef struct pgiam_cli_session_opts {
 #define PGIAM_CLI_SESSION_OPTS_INIT(cmd) \
 	{ NULL, NULL, PGIAM_SESSION_PARAMS_INIT, NULL, 0, 0, NULL, cmd }
 
-/* The connection options (usage.h tables) and their handler (ctx: the opts). */
-extern const pgiam_cli_opt pgiam_cli_session_profile_opts[];
-extern const pgiam_cli_opt pgiam_cli_session_low_opts[];
-extern const pgiam_cli_opt pgiam_cli_session_sign_opts[];
+/* The one table of connection options, its handler (ctx: the opts; NULL is enough
+ * for --mfa-code) and the rows of each group, by id (0-terminated; usage.h). */
+extern const pgiam_cli_opt pgiam_cli_conn_opts[];
+extern const int pgiam_cli_conn_profile_ids[];  /* --profile ... --mfa-code */
+extern const int pgiam_cli_conn_low_ids[];      /* --host ... --password-env */
+extern const int pgiam_cli_conn_sign_ids[];     /* --sign-* */
+extern const int pgiam_cli_conn_mfa_ids[];      /* --mfa-code: whoami and token */
 int pgiam_cli_session_on_opt(const char *cmd, void *ctx, int id, const char *value);
 
 /* The groups of a command that connects, after its own (opts: its session options). */
 #define PGIAM_CLI_SESSION_GROUPS(opts) \
-	{ "connection", pgiam_cli_session_profile_opts, pgiam_cli_session_on_opt, (opts) }, \
-	{ "low-level (testing, or without a profile)", pgiam_cli_session_low_opts, \
-	  pgiam_cli_session_on_opt, (opts) }, \
+	{ "connection", pgiam_cli_conn_opts, pgiam_cli_session_on_opt, (opts), \
+	  pgiam_cli_conn_profile_ids }, \
+	{ "low-level (testing, or without a profile)", pgiam_cli_conn_opts, \
+	  pgiam_cli_session_on_opt, (opts), pgiam_cli_conn_low_ids }, \
 	{ "deliberately wrong tokens (to see what naive clients get)", \
-	  pgiam_cli_session_sign_opts, pgiam_cli_session_on_opt, (opts) }
+	  pgiam_cli_conn_opts, pgiam_cli_session_on_opt, (opts), pgiam_cli_conn_sign_ids }
 
 /* Builds the session parameters from the options (profile or low-level). Returns 0,
  * or an exit status (usage.h: PGIAM_EXIT_USAGE, PGIAM_EXIT_CONFIG for the profile)

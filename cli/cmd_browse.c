@@ -476,9 +476,9 @@ cleanup:
 static int parse(browse_opts *bo, pgiam_cli_session_opts *opts, int argc, char **argv)
 {
 	const pgiam_cli_group groups[] = {
-		{ "options", browse_options, on_option, bo },
+		{ "options", browse_options, on_option, bo, NULL },
 		PGIAM_CLI_SESSION_GROUPS(opts),
-		{ NULL, NULL, NULL, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "browse",
 		"pgiam browse --profile NAME [--schema S [--table T [--columns | --structure |\n"

@@ -201,9 +201,9 @@ static int parse_options(check_opts *co, pgiam_cli_session_opts *opts, int argc,
 {
 	char steps[1024];
 	const pgiam_cli_group groups[] = {
-		{ "options", check_options, NULL, co },
+		{ "options", check_options, NULL, co, NULL },
 		PGIAM_CLI_SESSION_GROUPS(opts),
-		{ NULL, NULL, NULL, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "check",
 		"pgiam check --profile NAME [--profiles DIR] [--json]\n"

@@ -52,9 +52,9 @@ static int on_option(const char *cmd, void *ctx, int id, const char *v)
 static int parse_options(grants_cli_opts *o, pgiam_cli_session_opts *opts, int argc, char **argv)
 {
 	const pgiam_cli_group groups[] = {
-		{ "options", grants_options, on_option, o },
+		{ "options", grants_options, on_option, o, NULL },
 		PGIAM_CLI_SESSION_GROUPS(opts),
-		{ NULL, NULL, NULL, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "grants",
 		"pgiam grants --profile NAME [--profiles DIR] [--schema S] [--json]",

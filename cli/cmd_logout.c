@@ -24,8 +24,8 @@ int pgiam_cmd_logout(int argc, char **argv)
 {
 	logout_opts o = { NULL, NULL };
 	const pgiam_cli_group groups[] = {
-		{ "options", logout_options, NULL, &o },
-		{ NULL, NULL, NULL, NULL },
+		{ "options", logout_options, NULL, &o, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "logout", "pgiam logout [--profile NAME] [--profiles DIR]",
 		"Deletes the assumed-role sessions cached in $XDG_CACHE_HOME/pgiam (or\n"

@@ -30,8 +30,8 @@ static const pgiam_cli_opt policy_options[] = {
 static int parse_options(policy_opts *o, int argc, char **argv)
 {
 	const pgiam_cli_group groups[] = {
-		{ "options", policy_options, NULL, o },
-		{ NULL, NULL, NULL, NULL },
+		{ "options", policy_options, NULL, o, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "policy",
 		"pgiam policy --profile NAME [--profiles DIR] [--json] [--snowflake] [--offline]",

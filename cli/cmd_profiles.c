@@ -37,8 +37,8 @@ static int on_option(const char *cmd, void *ctx, int id, const char *v)
 static int parse_options(const char **dir, int argc, char **argv)
 {
 	const pgiam_cli_group groups[] = {
-		{ "options", profiles_options, on_option, (void *)dir },
-		{ NULL, NULL, NULL, NULL },
+		{ "options", profiles_options, on_option, (void *)dir, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "profiles", "pgiam profiles [--profiles DIR]",
 		"Lists the connection profiles (DIR/NAME.ini) with their endpoint, region,\n"

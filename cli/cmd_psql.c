@@ -74,7 +74,7 @@ int pgiam_cmd_psql(int argc, char **argv)
 	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT("psql");
 	const pgiam_cli_group groups[] = {
 		PGIAM_CLI_SESSION_GROUPS(&opts),
-		{ NULL, NULL, NULL, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "psql",
 		"pgiam psql --profile NAME [--profiles DIR] [--read-only] [-- PSQL-ARGS]",

@@ -516,9 +516,9 @@ static int parse_options(sql_opts *o, sql_run *run, pgiam_cli_session_opts *opts
 	char **argv)
 {
 	const pgiam_cli_group groups[] = {
-		{ "options", sql_options, NULL, o },
+		{ "options", sql_options, NULL, o, NULL },
 		PGIAM_CLI_SESSION_GROUPS(opts),
-		{ NULL, NULL, NULL, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "sql", "pgiam sql --profile NAME [--profiles DIR] [-c SQL]\n"
 		"          [--output FILE [--format csv|tsv|json|jsonl] [--no-header]]",

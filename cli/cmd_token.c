@@ -331,8 +331,8 @@ int pgiam_cmd_token(int argc, char **argv)
 {
 	token_opts o;
 	const pgiam_cli_group groups[] = {
-		{ "options", token_options, on_option, &o },
-		{ NULL, NULL, NULL, NULL },
+		{ "options", token_options, on_option, &o, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "token",
 		"pgiam token --hostname HOST --port PORT --username USER [--region REGION]\n"

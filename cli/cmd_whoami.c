@@ -99,8 +99,8 @@ int pgiam_cmd_whoami(int argc, char **argv)
 {
 	whoami_opts o = { NULL, NULL, 0 };
 	const pgiam_cli_group groups[] = {
-		{ "options", whoami_options, NULL, &o },
-		{ NULL, NULL, NULL, NULL },
+		{ "options", whoami_options, NULL, &o, NULL },
+		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "whoami", "pgiam whoami --profile NAME [--profiles DIR] [--json]",
 		"Shows the source credentials (provider and caller ARN), the assumed role ARN,\n"

@@ -58,6 +58,30 @@ int pgiam_cli_int(long *out, const char *s, long min, long max)
 	return 0;
 }
 
+/* Whether row o of a group's table is the group's: every row unless the group names
+ * its rows (ids: a shared table such as the connection options, cli_session.h). */
+static int in_group(const pgiam_cli_group *g, const pgiam_cli_opt *o)
+{
+	if (!g->ids)
+		return 1;
+	for (const int *id = g->ids; *id; id++)
+		if (*id == o->id)
+			return 1;
+	return 0;
+}
+
+/* The group's first row at or after o; NULL at the end of its table. */
+static const pgiam_cli_opt *group_opt(const pgiam_cli_group *g, const pgiam_cli_opt *o)
+{
+	for (; o->name; o++)
+		if (in_group(g, o))
+			return o;
+	return NULL;
+}
+
+#define FOR_GROUP_OPTS(o, g) \
+	for (const pgiam_cli_opt *o = group_opt((g), (g)->opts); o; o = group_opt((g), o + 1))
+
 /* The flat list of the spec's options, getopt_long's table and its short options. */
 static int parser_init(parser *p, const pgiam_cli_spec *spec)
 {
@@ -66,7 +90,7 @@ static int parser_init(parser *p, const pgiam_cli_spec *spec)
 	memset(p, 0, sizeof(*p));
 	p->spec = spec;
 	for (const pgiam_cli_group *g = spec->groups; g && g->opts; g++)
-		for (const pgiam_cli_opt *o = g->opts; o->name; o++)
+		FOR_GROUP_OPTS(o, g)
 			n++;
 	p->flat = calloc(n + 1, sizeof(*p->flat));
 	p->longopts = calloc(n + 2, sizeof(*p->longopts));
@@ -78,7 +102,7 @@ static int parser_init(parser *p, const pgiam_cli_spec *spec)
 	p->shortopts[s++] = ':';
 	p->shortopts[s++] = 'h';
 	for (const pgiam_cli_group *g = spec->groups; g && g->opts; g++)
-		for (const pgiam_cli_opt *o = g->opts; o->name; o++, k++) {
+		FOR_GROUP_OPTS(o, g) {
 			p->flat[k].opt = o;
 			p->flat[k].group = g;
 			p->longopts[k].name = o->name;
@@ -89,6 +113,7 @@ static int parser_init(parser *p, const pgiam_cli_spec *spec)
 				if (o->arg)
 					p->shortopts[s++] = ':';
 			}
+			k++;
 		}
 	p->longopts[k].name = "help";
 	p->longopts[k].val = HELP_ID;
@@ -271,7 +296,7 @@ void pgiam_cli_help(FILE *out, const pgiam_cli_spec *spec)
 	char left[128];
 
 	for (const pgiam_cli_group *g = spec->groups; g && g->opts; g++)
-		for (const pgiam_cli_opt *o = g->opts; o->name; o++) {
+		FOR_GROUP_OPTS(o, g) {
 			int n = (int)left_part(left, sizeof(left), o);
 
 			if (o->help && n + 2 > column && n + 2 <= HELP_COLUMN_MAX)
@@ -284,7 +309,7 @@ void pgiam_cli_help(FILE *out, const pgiam_cli_spec *spec)
 		pgiam_cli_printf(out, "\n%s\n", spec->about);
 	for (const pgiam_cli_group *g = spec->groups; g && g->opts; g++) {
 		pgiam_cli_printf(out, "\n%s:\n", g->title);
-		for (const pgiam_cli_opt *o = g->opts; o->name; o++)
+		FOR_GROUP_OPTS(o, g)
 			if (o->help)
 				print_opt(out, o, column);
 		if (g == spec->groups)

@@ -5,23 +5,12 @@
 #ifndef PGIAM_CLI_USAGE_H
 #define PGIAM_CLI_USAGE_H
 
+#include "exitcode.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
-/* Exit statuses, the same for every command (listed in every --help and in the man
- * page's EXIT STATUS). The commands that run the connection chain step by step
- * (check, sql) exit PGIAM_EXIT_STEP + N when step N failed, so a step's status never
- * reads as a usage or configuration error: 11 source credentials ... 21 privileges. */
-typedef enum pgiam_exit {
-	PGIAM_EXIT_OK = 0,
-	PGIAM_EXIT_FAILURE = 1,     /* credentials, STS, network, a query, out of memory */
-	PGIAM_EXIT_USAGE = 2,       /* unknown command or option, a bad or missing value */
-	PGIAM_EXIT_CONFIG = 3,      /* the profile (or profile directory) is missing or invalid */
-	PGIAM_EXIT_STEP = 10,       /* + the number of the failing step (check, sql) */
-	PGIAM_EXIT_NO_PSQL = 127    /* psql: the psql binary cannot be run */
-} pgiam_exit;
-
-#define PGIAM_EXIT_FOR_STEP(number) (PGIAM_EXIT_STEP + (number))
+/* The exit statuses (PGIAM_EXIT_*): util/exitcode.h, shared with the terminal UI. */
 
 /* A command's parser goes on (not an exit status). */
 #define PGIAM_CLI_GO_ON (-1)
@@ -51,6 +40,8 @@ typedef struct pgiam_cli_group {
 	const pgiam_cli_opt *opts;  /* NULL ends the group list */
 	pgiam_cli_opt_fn handle;    /* NULL when every option is a PGIAM_CLI_FIELD */
 	void *ctx;
+	const int *ids;             /* the rows of opts it takes, by id, 0 ending the list
+	                               (a shared table); NULL: every row */
 } pgiam_cli_group;
 
 typedef struct pgiam_cli_spec {

@@ -1,7 +1,7 @@
 /* policyjob.h - the policy view's work: the profile's policy built by the core
  * (src/policy.c), in a thread because asking STS who the source principal is
- * (GetCallerIdentity) may take as long as a network call does; the thread wakes the
- * event loop through a pipe when it is done. */
+ * (GetCallerIdentity) may take as long as a network call does: a background job
+ * (util/job.h), whose pipe wakes the event loop when it is done. */
 #ifndef PGIAM_UI_POLICYJOB_H
 #define PGIAM_UI_POLICYJOB_H
 
@@ -22,7 +22,8 @@ int pgiam_policyjob_update(pgiam_policyjob *j);
  * waits for. NULL when out of memory. */
 char *pgiam_policyjob_text(pgiam_policyjob *j);
 
-/* Frees the job; one still running finishes in its thread and frees itself. */
+/* Frees the job; one still running finishes in its thread and frees itself
+ * (pgiam_job_abandon). */
 void pgiam_policyjob_free(pgiam_policyjob *j);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "error.h"
+#include "exitcode.h"
 #include "sanitize.h"
 #include "profile.h"
 
@@ -83,6 +84,29 @@ static int terminal_usable(void)
 	return 1;
 }
 
+/* The profile directory, as `pgiam profiles` finds it: one that cannot be found
+ * (HOME unset) or read (not a directory, no permission) is a configuration error
+ * (exit 3), said before the screen opens. One that does not exist yet is fine: the
+ * home screen offers to create a profile, which creates it. */
+static int profile_dir_usable(char **out, const char *override)
+{
+	char **names = NULL;
+	size_t count = 0;
+	int error = 0;
+
+	if ((error = pgiam_profile_dir(out, override)) < 0)
+		return error;
+	error = pgiam_profile_list(&names, &count, *out);
+	if (error < 0 && pgiam_error_last_code() == PGIAM_ENOTFOUND)
+		error = 0;
+	pgiam_profile_names_free(names, count);
+	if (error < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return error;
+}
+
 int pgiam_tui_main(int argc, char **argv)
 {
 	pgiam_app *app = NULL;
@@ -97,12 +121,12 @@ int pgiam_tui_main(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--help-keys")) {
 			pgiam_actions_print_markdown(stdout);
-			return 0;
+			return PGIAM_EXIT_OK;
 		}
 		if (!strncmp(argv[i], "--profiles", 10) && (argv[i][10] == '\0' || argv[i][10] == '=')) {
 			if (!(v = option_value(argc, argv, &i, "--profiles"))) {
 				fprintf(stderr, "pgiam: --profiles needs a directory\n");
-				return 2;
+				return PGIAM_EXIT_USAGE;
 			}
 			dir = v;
 			continue;
@@ -110,7 +134,7 @@ int pgiam_tui_main(int argc, char **argv)
 		if (!strncmp(argv[i], "--profile", 9) && (argv[i][9] == '\0' || argv[i][9] == '=')) {
 			if (!(v = option_value(argc, argv, &i, "--profile")) || !*v) {
 				fprintf(stderr, "pgiam: --profile needs a profile name\n");
-				return 2;
+				return PGIAM_EXIT_USAGE;
 			}
 			profile = v;
 			continue;
@@ -122,7 +146,7 @@ int pgiam_tui_main(int argc, char **argv)
 			token_age = v ? strtol(v, &end, 10) : -1;
 			if (!v || !*v || *end || token_age < 0 || token_age > 899) {
 				fprintf(stderr, "pgiam: --token-age needs seconds in 0..899\n");
-				return 2;
+				return PGIAM_EXIT_USAGE;
 			}
 			continue;
 		}
@@ -134,22 +158,22 @@ int pgiam_tui_main(int argc, char **argv)
 		pgiam_text_fputs(stderr, argv[i], 0);
 		fputs("'\n", stderr);
 		usage(stderr);
-		return 2;
+		return PGIAM_EXIT_USAGE;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "pgiam: the terminal UI needs a terminal; for scripts use a "
 			"command (see pgiam --help)\n");
-		return 2;
+		return PGIAM_EXIT_USAGE;
 	}
 	if (!terminal_usable())
-		return 2;
+		return PGIAM_EXIT_USAGE;
 	app = pgiam_xcalloc(1, sizeof(*app));
-	if (pgiam_profile_dir(&app->profiles_dir, dir) < 0) {
+	if (profile_dir_usable(&app->profiles_dir, dir) < 0) {
 		fputs("pgiam: ", stderr);
 		pgiam_text_fputs(stderr, pgiam_error_last(), 0);
 		fputc('\n', stderr);
 		free(app);
-		return 2;
+		return PGIAM_EXIT_CONFIG;
 	}
 	app->start_profile = profile ? pgiam_xstrdup(profile) : NULL;
 	app->token_age = token_age;

@@ -584,26 +584,47 @@ def copies_current(ctx):
     return True
 
 
+HEALTH_PATIENCE = 30.0
+
+
 def healthy(ctx):
+    """Whether the sandbox in ctx runs and answers. Its processes running while a probe
+    does not answer in time is load, not breakage: the probes are retried for up to
+    HEALTH_PATIENCE seconds before the sandbox counts as broken, since replacing it
+    stops its PostgreSQL (fast shutdown) under the tests using it, whose connections
+    (the admin's too) end "terminating connection due to administrator command"."""
+    deadline = time.monotonic() + HEALTH_PATIENCE
+    while True:
+        state = health_once(ctx)
+        if state != "slow" or time.monotonic() >= deadline:
+            return state == "ok"
+        time.sleep(0.5)
+
+
+def health_once(ctx):
+    """"ok"; "broken" (stale copies, a file or a process missing); "slow" (every
+    process runs, a probe did not answer)."""
     if not copies_current(ctx):
-        return False
+        return "broken"
     try:
         with open(ctx.p("sandbox.json"), encoding="utf-8") as f:
             cfg = json.load(f)
     except (OSError, ValueError):
-        return False
+        return "broken"
     if not os.path.exists(ctx.p("sandbox.env")):
-        return False
+        return "broken"
     pgdata = ctx.p("pgdata")
     if not pid_alive(read_int(os.path.join(pgdata, "postmaster.pid")), pgdata):
-        return False
+        return "broken"
     if not pid_alive(read_int(ctx.p("sts.pid")), ctx.state):
-        return False
+        return "broken"
     if not pid_alive(read_int(ctx.p("fwd.pid")), ctx.state):
-        return False
+        return "broken"
     if http_status(f"{cfg['sts_url']}/_sandbox/credentials/AKIANOTISSUED") != 404:
-        return False
-    return psql_admin(ctx, cfg["pg_port"], "select 1", check=False).returncode == 0
+        return "slow"
+    if psql_admin(ctx, cfg["pg_port"], "select 1", check=False).returncode != 0:
+        return "slow"
+    return "ok"
 
 
 def stop_all(ctx):
