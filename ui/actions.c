@@ -62,6 +62,7 @@ void pgiam_key_label(char *out, size_t outlen, int key)
 		{ KEY_UP, "Up" }, { KEY_DOWN, "Down" }, { KEY_LEFT, "Left" },
 		{ KEY_RIGHT, "Right" }, { KEY_PPAGE, "PgUp" }, { KEY_NPAGE, "PgDn" },
 		{ KEY_HOME, "Home" }, { KEY_END, "End" }, { KEY_DC, "Delete" },
+		{ PGIAM_KEY_ALT_ENTER, "Alt-Enter" }, { PGIAM_KEY_CTRL_ENTER, "Ctrl-Enter" },
 	};
 
 	if (!out || outlen == 0)
@@ -72,7 +73,11 @@ void pgiam_key_label(char *out, size_t outlen, int key)
 			return;
 		}
 	}
-	if (key >= KEY_F(1) && key <= KEY_F(12))
+	if (key > PGIAM_KEY_ALT(0x20) && key < PGIAM_KEY_ALT(0x7f))
+		snprintf(out, outlen, "Alt-%c", (key - PGIAM_KEY_ALT(0)) >= 'a' &&
+			(key - PGIAM_KEY_ALT(0)) <= 'z' ? key - PGIAM_KEY_ALT(0) - 32
+			: key - PGIAM_KEY_ALT(0));
+	else if (key >= KEY_F(1) && key <= KEY_F(12))
 		snprintf(out, outlen, "F%d", key - KEY_F(0));
 	else if (key > 0 && key < 0x20)
 		snprintf(out, outlen, "Ctrl-%c", key + 0x40);

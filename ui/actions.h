@@ -11,6 +11,12 @@
 
 #define PGIAM_CTRL(c) ((c) & 0x1f)
 #define PGIAM_KEY_ESC 27
+/* Keys made of an ESC prefix or a sequence ncurses has no code for (keys.c decodes
+ * them): Alt-Enter (ESC CR), Ctrl-Enter (CSI 13;5u, CSI 27;5;13~), Alt-letter (ESC x,
+ * folded to lower case). Far above ncurses' own codes. */
+#define PGIAM_KEY_ALT_ENTER (KEY_MAX + 1002)
+#define PGIAM_KEY_CTRL_ENTER (KEY_MAX + 1003)
+#define PGIAM_KEY_ALT(c) (KEY_MAX + 1100 + (c))
 
 /* Scopes, in the order the help screen shows them: id, title. */
 #define PGIAM_SCOPES(_) \
@@ -18,11 +24,11 @@
 	_(LIST,     "Lists and text views") \
 	_(PROFILES, "Profiles (home screen)") \
 	_(FORM,     "Profile form") \
-	_(EDIT,     "Text fields (form and SQL prompt)") \
+	_(EDIT,     "Text fields (form and SQL editor)") \
 	_(CONNECT,  "Connecting") \
-	_(RESULT,   "Result grid (F6 from the SQL prompt)") \
+	_(RESULT,   "Result grid (F6 from the SQL editor)") \
 	_(PROMPT,   "One-line prompts (export file name)") \
-	_(SQL,      "Connected: SQL prompt") \
+	_(SQL,      "Connected: SQL editor") \
 	_(BROWSE,   "Browser (schemas, tables, rows)") \
 	_(CONFIRM,  "Questions") \
 	_(MFA,      "MFA code dialog")
@@ -32,7 +38,7 @@
 	_(HELP,        GLOBAL,   "Show this help: every key, by screen", '?', KEY_F(1), 0, 0) \
 	_(QUIT,        GLOBAL,   "Quit pgiam (the terminal is restored); in a text view (help, log, check, policy) close it, as in a pager", 'q', KEY_F(10), 0, 0) \
 	_(BACK,        GLOBAL,   "Go back; cancels the running operation first", PGIAM_KEY_ESC, 0, 0, 0) \
-	_(CANCEL,      GLOBAL,   "Cancel the running operation; at the SQL prompt clear a half-typed line (Up brings it back); otherwise back (quits on the home screen)", PGIAM_CTRL('c'), 0, 0, 0) \
+	_(CANCEL,      GLOBAL,   "Cancel the running operation; in the SQL editor clear a half-typed buffer (Up brings it back); otherwise back (quits on the home screen)", PGIAM_CTRL('c'), 0, 0, 0) \
 	_(LOG,         GLOBAL,   "Show the event log (roles assumed, tokens signed, reconnects)", 'L', KEY_F(3), 0, 0) \
 	_(REDRAW,      GLOBAL,   "Redraw the whole screen", PGIAM_CTRL('l'), 0, 0, 0) \
 	_(GRANTS,      GLOBAL,   "When connected: what the role may do and through which role (IAM side, memberships, table x privilege matrix: pgiam grants)", KEY_F(7), 0, 0, 0) \
@@ -58,16 +64,16 @@
 	_(REVEAL,      FORM,     "Show or mask the external ID", PGIAM_CTRL('r'), 0, 0, 0) \
 	_(CURSOR_LEFT, EDIT,     "Cursor left", KEY_LEFT, PGIAM_CTRL('b'), 0, 0) \
 	_(CURSOR_RIGHT, EDIT,    "Cursor right", KEY_RIGHT, PGIAM_CTRL('f'), 0, 0) \
-	_(LINE_START,  EDIT,     "Cursor to the start of the text", KEY_HOME, PGIAM_CTRL('a'), 0, 0) \
-	_(LINE_END,    EDIT,     "Cursor to the end of the text", KEY_END, PGIAM_CTRL('e'), 0, 0) \
+	_(LINE_START,  EDIT,     "Cursor to the start of the text (in the SQL editor: of the line)", KEY_HOME, PGIAM_CTRL('a'), 0, 0) \
+	_(LINE_END,    EDIT,     "Cursor to the end of the text (in the SQL editor: of the line)", KEY_END, PGIAM_CTRL('e'), 0, 0) \
 	_(DEL_BACK,    EDIT,     "Delete the character before the cursor", KEY_BACKSPACE, 127, 8, 0) \
 	_(DEL_FWD,     EDIT,     "Delete the character under the cursor", KEY_DC, PGIAM_CTRL('d'), 0, 0) \
 	_(DEL_LINE,    EDIT,     "Clear the text", PGIAM_CTRL('u'), 0, 0, 0) \
 	_(RETRY,       CONNECT,  "Try connecting again", 'r', 0, 0, 0) \
-	_(RUN,         SQL,      "Run the SQL typed at the prompt; while a statement runs, queue it (it runs after that one, if that one succeeds)", '\n', '\r', KEY_ENTER, 0) \
+	_(RUN,         SQL,      "psql's rule: when the buffer ends with a complete statement and its ';' (outside quotes, dollar quotes, comments and parentheses), run it statement by statement, stopping at the first error, and clear it (Up recalls it; a failed statement stays); otherwise insert a line break. While a statement runs, a complete buffer is queued (it runs if that one succeeds)", '\n', '\r', KEY_ENTER, 0) \
 	_(BROWSE,      SQL,      "Browse schemas and tables (keyset paging: any table size, constant memory)", KEY_F(5), 0, 0, 0) \
-	_(HISTORY_PREV, SQL,     "Recall the previous statement (what was typed is kept)", KEY_UP, PGIAM_CTRL('p'), 0, 0) \
-	_(HISTORY_NEXT, SQL,     "Recall the next statement, then what was being typed", KEY_DOWN, PGIAM_CTRL('n'), 0, 0) \
+	_(HISTORY_PREV, SQL,     "Recall the previous statement (Up on the buffer's first line; on another line it moves up); what was typed is kept", KEY_UP, PGIAM_CTRL('p'), 0, 0) \
+	_(HISTORY_NEXT, SQL,     "Recall the next statement, then what was being typed (Down on the buffer's last line; on another line it moves down)", KEY_DOWN, PGIAM_CTRL('n'), 0, 0) \
 	_(OPEN,        BROWSE,   "Open the selected schema or table; on a row, show the whole record", '\n', '\r', KEY_ENTER, 0) \
 	_(NEXT_PAGE,   BROWSE,   "Rows: the next page (keyset: after the last key shown)", KEY_NPAGE, ' ', 0, 0) \
 	_(PREV_PAGE,   BROWSE,   "Rows: the previous page (before the first key shown)", KEY_PPAGE, 0, 0, 0) \
@@ -77,6 +83,21 @@
 	_(SCROLL_RIGHT, BROWSE,  "Rows: scroll the columns right", KEY_RIGHT, 'l', 0, 0) \
 	_(REFRESH,     BROWSE,   "Read the list or the page again", 'r', KEY_F(5), 0, 0) \
 	_(RESULTS,     SQL,      "Focus the result grid: move by cell, End to the last row, view, copy and export cells", KEY_F(6), 0, 0, 0) \
+	_(RUN_STATEMENT, SQL,    "Run the statement under the cursor, with or without its ';' (the buffer stays as it is)", KEY_F(9), PGIAM_KEY_ALT_ENTER, PGIAM_KEY_CTRL_ENTER, 0) \
+	_(RUN_ALL,     SQL,      "Run the whole buffer statement by statement, with or without the last ';', stopping at the first error (its number and first line are shown); the buffer stays", PGIAM_KEY_ALT('x'), 0, 0, 0) \
+	_(COMMIT,      SQL,      "Commit the open transaction (sends COMMIT; the status bar shows what the server reports)", PGIAM_KEY_ALT('c'), 0, 0, 0) \
+	_(ROLLBACK,    SQL,      "Roll back the open transaction (sends ROLLBACK)", PGIAM_KEY_ALT('r'), 0, 0, 0) \
+	_(AUTOCOMMIT,  SQL,      "Switch autocommit off or on (on by default; a profile's autocommit = false starts it off): off, a statement run outside a transaction is preceded by BEGIN, as psql's AUTOCOMMIT off; Alt-C or Alt-R ends it", PGIAM_KEY_ALT('a'), 0, 0, 0) \
+	_(COMPLETE,    SQL,      "Complete the word before the cursor (not yet: inserts two spaces)", '\t', 0, 0, 0) \
+	_(HISTORY_SEARCH, SQL,   "Search the statement history (not yet: says so)", PGIAM_CTRL('r'), 0, 0, 0) \
+	_(UNDO,        SQL,      "Undo the last edit (typed characters are one step, a paste one)", PGIAM_CTRL('z'), PGIAM_CTRL('_'), 0, 0) \
+	_(KILL_TO_END, SQL,      "Delete to the end of the line (at its end: join the next line)", PGIAM_CTRL('k'), 0, 0, 0) \
+	_(KILL_TO_START, SQL,    "Delete to the start of the line (at its start: join the previous line)", PGIAM_CTRL('u'), 0, 0, 0) \
+	_(WORD_RUBOUT, SQL,      "Delete the word before the cursor", PGIAM_CTRL('w'), 0, 0, 0) \
+	_(WORD_LEFT,   SQL,      "Cursor to the start of the word", PGIAM_KEY_ALT('b'), 0, 0, 0) \
+	_(WORD_RIGHT,  SQL,      "Cursor to the end of the word", PGIAM_KEY_ALT('f'), 0, 0, 0) \
+	_(TEXT_START,  SQL,      "Cursor to the start of the buffer", PGIAM_KEY_ALT('<'), 0, 0, 0) \
+	_(TEXT_END,    SQL,      "Cursor to the end of the buffer", PGIAM_KEY_ALT('>'), 0, 0, 0) \
 	_(CELL_LEFT,   RESULT,   "The cell to the left (the columns scroll; the first column stays)", KEY_LEFT, 'h', 0, 0) \
 	_(CELL_RIGHT,  RESULT,   "The cell to the right", KEY_RIGHT, 'l', 0, 0) \
 	_(CELL_VIEW,   RESULT,   "Show the current cell whole (JSON pretty-printed, arrays a line an element, bytea as hex)", '\n', '\r', KEY_ENTER, 0) \

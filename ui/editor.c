@@ -2,6 +2,7 @@
 #include "editor.h"
 
 #include "error.h"
+#include "sqlsplit.h"
 #include "width.h"
 
 #include <stdlib.h>
@@ -331,4 +332,15 @@ size_t pgiam_editor_word_start(const pgiam_editor *e)
 	while (p && word_char((unsigned char)t[p - 1]))
 		p--;
 	return p;
+}
+
+int pgiam_editor_statement_at(const pgiam_editor *e, size_t *start, size_t *len)
+{
+	pgiam_sql_stmt st;
+
+	if (!pgiam_sql_at_cursor(&st, pgiam_buf_cstr(&e->text), e->text.len, e->cursor))
+		return 0;
+	*start = st.start;
+	*len = st.end - st.start - (st.terminated ? 1 : 0);
+	return 1;
 }

@@ -89,4 +89,11 @@ size_t pgiam_editor_char_offset(const pgiam_editor *e, size_t stmt_start, int po
  * equal to the cursor when there is none. A qualifier ("schema.") stays outside. */
 size_t pgiam_editor_word_start(const pgiam_editor *e);
 
+/* The statement under the cursor, as the core's splitter finds it
+ * (pgiam_sql_at_cursor: the one containing the cursor, or the one just ended with
+ * ';' when the cursor is between statements): bytes [*start, *start + *len) of the
+ * text, without its terminating ';'. 1 when there is one, 0 for a blank text (only
+ * white space and comments). For F9 (run it) and EXPLAIN. */
+int pgiam_editor_statement_at(const pgiam_editor *e, size_t *start, size_t *len);
+
 #endif

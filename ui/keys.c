@@ -1,6 +1,8 @@
 /* keys.c - extra key sequences and the swallowing of unknown ones (see keys.h). */
 #include "keys.h"
 
+#include "actions.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +46,10 @@ void pgiam_keys_define(void)
 	define_key("\033[Z", KEY_BTAB);
 	define_key("\033[200~", PGIAM_KEY_PASTE_START);
 	define_key("\033[201~", PGIAM_KEY_PASTE_END);
+	/* Ctrl-Enter, where the terminal tells it from Enter: the "CSI u" form (kitty,
+	 * foot, xterm's formatOtherKeys=1) and xterm's modifyOtherKeys form */
+	define_key("\033[13;5u", PGIAM_KEY_CTRL_ENTER);
+	define_key("\033[27;5;13~", PGIAM_KEY_CTRL_ENTER);
 }
 
 /* Puts a read key back for the next get_wch. */
@@ -62,15 +68,22 @@ int pgiam_keys_swallow_sequence(void)
 {
 	wint_t ch = 0;
 	int status = 0;
-	char seq[8];
+	char seq[16];
 	size_t len = 0;
 
 	wtimeout(stdscr, get_escdelay());
 	status = get_wch(&ch);
+	if (status == OK && (ch == '\r' || ch == '\n')) {
+		/* Alt-Enter: the terminal sends ESC CR, one key (never Esc, then Enter) */
+		nodelay(stdscr, TRUE);
+		return PGIAM_KEY_ALT_ENTER;
+	}
 	if (status == OK && ch != '[' && ch != 'O' && ch != 0x1b && ch >= 0x20) {
 		/* Alt-letter (ESC b, readline's word back): a key of its own, never Esc */
 		nodelay(stdscr, TRUE);
-		return 1;
+		if (ch >= 'A' && ch <= 'Z')
+			ch += 'a' - 'A';
+		return ch < 0x7f ? PGIAM_KEY_ALT((int)ch) : 1;
 	}
 	if (status != OK || (ch != '[' && ch != 'O')) {
 		put_back(status, ch);
@@ -100,5 +113,7 @@ int pgiam_keys_swallow_sequence(void)
 		return PGIAM_KEY_PASTE_START;
 	if (!strcmp(seq, "[201~"))
 		return PGIAM_KEY_PASTE_END;
+	if (!strcmp(seq, "[13;5u") || !strcmp(seq, "[27;5;13~"))
+		return PGIAM_KEY_CTRL_ENTER;
 	return 1;
 }

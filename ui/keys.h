@@ -25,8 +25,10 @@ void pgiam_keys_define(void);
 /* Called after get_wch returned a bare ESC: when the bytes that follow at once are a
  * CSI (ESC [) or SS3 (ESC O) sequence, reads the whole sequence and returns 1 (it is
  * dropped), or PGIAM_KEY_PASTE_START/END when it was a paste marker ncurses missed
- * (its bytes came too far apart); otherwise puts back what it read and returns 0
- * (the ESC is Esc). Waits at most ESCDELAY for each byte, as ncurses does inside a
+ * (its bytes came too far apart), PGIAM_KEY_CTRL_ENTER for that sequence, or
+ * PGIAM_KEY_ALT_ENTER / PGIAM_KEY_ALT(c) when the ESC prefixed CR or LF / a printable
+ * ASCII character (actions.h); otherwise puts back what it read and returns 0 (the
+ * ESC is Esc). Waits at most ESCDELAY for each byte, as ncurses does inside a
  * sequence. */
 int pgiam_keys_swallow_sequence(void);
 

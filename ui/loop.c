@@ -565,10 +565,21 @@ static unsigned handle_input(pgiam_app *app, int status, wint_t ch)
 	if (status == OK && ch == PGIAM_KEY_ESC) {
 		int seq = pgiam_keys_swallow_sequence();
 
-		if (seq == PGIAM_KEY_PASTE_START || seq == PGIAM_KEY_PASTE_END)
+		if (seq == PGIAM_KEY_PASTE_START || seq == PGIAM_KEY_PASTE_END) {
 			code = seq;  /* a marker whose bytes came too far apart for ncurses */
-		else if (seq || app->paste.active)
+		} else if (seq > 1 && app->paste.active) {
+			/* a pasted ESC before a character: the ESC goes, the character stays */
+			if (seq == PGIAM_KEY_ALT_ENTER || seq >= PGIAM_KEY_ALT(0))
+				paste_add(app, OK, seq == PGIAM_KEY_ALT_ENTER ? '\n'
+					: (wint_t)(seq - PGIAM_KEY_ALT(0)));
+			return PGIAM_REACT_NONE;
+		} else if (seq > 1) {
+			status = KEY_CODE_YES;   /* Alt-Enter, Ctrl-Enter, Alt-letter: one key */
+			ch = (wint_t)seq;
+			code = seq;
+		} else if (seq || app->paste.active) {
 			return PGIAM_REACT_NONE;  /* a sequence nobody decoded, or a pasted ESC */
+		}
 	}
 	if (code == PGIAM_KEY_PASTE_START) {
 		pgiam_buf_clear(&app->paste.text);

@@ -1,23 +1,39 @@
-/* screen_sql.c - the connected view: a one-line SQL prompt, Enter runs it, rows
- * appear above as they arrive after the server's notices, errors inline with SQLSTATE,
- * detail, the server's hint, pgiam's explanation (WHY) and the position. After Enter
- * the line is cleared and the statement goes into the history (Up/Down, history.h).
- * Esc cancels a running query; with nothing running it offers to disconnect. Ctrl-C
- * cancels a running query, or clears a half-typed line (as in psql; Up brings it
- * back); only on an empty line does it offer to disconnect.
+/* screen_sql.c - the connected view: the SQL editor (editor.h, drawn by editor_draw.c:
+ * a multi-line buffer of any length, highlighted by the core's lexer) in the lower
+ * part, the results above it in the grid (resultview.h), errors inline with SQLSTATE,
+ * detail, the server's hint, pgiam's explanation (WHY) and the position, which is
+ * also marked in the buffer itself.
  *
- * A paste is one edit: its lines stay one statement (a line break shows as a mark)
- * and nothing runs until Enter. Newlines are kept rather than made spaces, because
- * a "--" comment would otherwise swallow the lines after it ("delete from t -- x"
- * then "where id = 1"). Enter pressed while a statement runs queues the line: it
- * runs after the running one only if that one succeeded, as psql's ON_ERROR_STOP.
- * (A real multi-line SQL editor is a later issue.) */
+ * Enter follows psql's rule (the core's pgiam_sql_complete): a buffer that ends with
+ * a complete statement and its ';' runs as one query and is cleared (Up recalls it;
+ * a failed one comes back, the error marked), anything else gets a line break. F9
+ * (Alt-Enter, Ctrl-Enter) runs the statement under the cursor, Alt-X the whole
+ * buffer statement by statement, stopping at the first error and naming it; those
+ * leave the buffer as it is. A paste is one edit and never runs. Enter while a
+ * statement runs queues the buffer: it runs only if that one succeeded, as psql's
+ * ON_ERROR_STOP (sqlrun.c). Esc or Ctrl-C cancels a running statement and
+ * keeps the buffer; with nothing running Ctrl-C clears a half-typed buffer (Up brings
+ * it back) and on an empty one, like Esc, offers to disconnect.
+ *
+ * The buffer is never lost: it lives as long as the screen, through a failure, a
+ * lost connection, a reconnect and a resize, and is kept as the profile's draft on
+ * quit (src/util/draft.h), restored when the profile connects again. Transactions:
+ * Alt-C commits, Alt-R rolls back, Alt-A turns autocommit off (a BEGIN goes before a
+ * statement run outside a transaction); the status bar shows what the server says.
+ *
+ * The screen draws only inside the body rectangle it is given (a pane of a layout
+ * can host it). Tab and Ctrl-R go to sqlhooks.h. */
 #include "app.h"
 
+#include "draft.h"
 #include "draw.h"
+#include "editor_draw.h"
 #include "error.h"
 #include "history.h"
 #include "resultview.h"
+#include "sqlrun.h"
+#include "sqlhooks.h"
+#include "sqlsplit.h"
 #include "width.h"
 
 #include <limits.h>
@@ -25,25 +41,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SQL_MAX 4096
-#define COL_MAX 40
-#define QUEUE_MAX 8
-#define NEWLINE_MARK "\xE2\x8F\x8E"   /* a line break at the one-line prompt */
+#define GUTTER 5          /* "SQL> " on the first line, line numbers after it */
+#define BATCHES_MAX 8     /* buffers queued while a statement runs */
 
 typedef struct sql_view {
-	char text[SQL_MAX];
-	size_t len, cursor;
-	char last_sql[SQL_MAX];
+	pgiam_editor ed;
 	pgiam_history history;
-	int top;          /* first result row shown */
-	int page;
+	pgiam_sqlrun runs;
 	int cursor_y, cursor_x;
 	char title[160];
-	char *queued[QUEUE_MAX];   /* Enter while a statement ran: oldest first */
-	size_t nqueued;
-	char not_run[400];         /* why the queue was dropped, until the next statement */
-	int cut;                   /* input was dropped at the prompt's size: this text is
-	                            * not what the user wrote and never runs (until cleared) */
+	char profile[128];
 	pgiam_resultview rv;       /* the result in the grid (F6 gives it the keys) */
 } sql_view;
 
@@ -51,16 +58,41 @@ typedef struct sql_view {
  * hold, and dim alone is lost on some terminals. */
 #define NULL_MARK "\xE2\x88\x85"
 
+/* The profile's draft from the last run, back in the buffer. */
+static void restore_draft(sql_view *v, pgiam_app *app)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int found = pgiam_draft_load(&text, &len, v->profile);
+
+	if (found < 0) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
+		return;
+	}
+	if (!found)
+		return;
+	if (pgiam_editor_set(&v->ed, text, len) < 0)
+		pgiam_ui_fail("out of memory");
+	free(text);
+	pgiam_app_message(app, PGIAM_ROLE_OK, "the draft of %s is back in the editor (%zu "
+		"bytes, kept when pgiam last quit)", v->profile, len);
+}
+
 static int sql_open(pgiam_screen *s, pgiam_app *app, void *arg)
 {
 	sql_view *v = pgiam_xcalloc(1, sizeof(*v));
 
 	(void)arg;
-	snprintf(v->title, sizeof(v->title), "Connected: %s",
+	pgiam_editor_init(&v->ed);
+	pgiam_sqlrun_init(&v->runs);
+	snprintf(v->profile, sizeof(v->profile), "%s",
 		app->conn ? pgiam_conn_status_of(app->conn)->profile : "");
+	snprintf(v->title, sizeof(v->title), "Connected: %s", v->profile);
 	s->data = v;
 	s->title = v->title;
-	if (app->demo && pgiam_history_add(&v->history, PGIAM_DEMO_INSERT) == 0)
+	if (v->profile[0])
+		restore_draft(v, app);
+	if (app->demo && pgiam_history_add(&v->history, PGIAM_DEMO_INSERT ";") == 0)
 		pgiam_app_message(app, PGIAM_ROLE_OK, "demo: Up recalls the reference INSERT "
 			"(Enter runs it, refused and explained); F8 toggles read-only; F5, then P on a "
 			"table, probes it");
@@ -95,25 +127,44 @@ static int draw_wrapped(pgiam_rect area, int y, pgiam_role role, const char *tex
  * does. The server counts characters, not bytes, and the position may be just past
  * the end ("syntax error at end of input"); the statement is shown from a character
  * that keeps the caret inside the area. Returns the next free row. */
+/* The line of the statement under "at character N" with a caret under that
+ * character, as psql does. The server counts characters, not bytes, and the position
+ * may be just past the end ("syntax error at end of input"); the line is shown from
+ * a character that keeps the caret inside the area; a statement of several lines
+ * names the line. Returns the next free row. */
 static int draw_position(pgiam_rect area, int y, const char *sql, int position)
 {
 	size_t len = strlen(sql);
-	size_t at = 0;
-	size_t start = 0;
-	char line[32];
+	size_t at = 0, ls = 0, le = 0, start = 0;
+	int line = 1;
+	char head[64];
+	char *one = NULL;
 
 	for (int i = 1; i < position && at < len; i++)
 		at = pgiam_utf8_next(sql, len, at);
+	for (size_t i = 0; i < at; i++)
+		if (sql[i] == '\n') {
+			line++;
+			ls = i + 1;
+		}
+	le = ls + strcspn(sql + ls, "\n");
+	start = ls;
 	while (start < at && (int)pgiam_width_of_n(sql + start, at - start) > area.w - 6)
 		start = pgiam_utf8_next(sql, len, start);
-	snprintf(line, sizeof(line), "at character %d:", position);
+	if (strchr(sql, '\n'))
+		snprintf(head, sizeof(head), "at character %d, line %d:", position, line);
+	else
+		snprintf(head, sizeof(head), "at character %d:", position);
 	if (y < area.y + area.h)
-		pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_NORMAL, line);
+		pgiam_draw_text(y++, area.x, area.w, PGIAM_ROLE_NORMAL, head);
 	if (y + 1 < area.y + area.h) {
 		int caret = (int)pgiam_width_of_n(sql + start, at - start);
 
-		pgiam_draw_text(y++, area.x + 2, area.w - 2, PGIAM_ROLE_NORMAL, sql + start);
+		if (!(one = strndup(sql + start, le - start)))
+			pgiam_ui_fail("out of memory");
+		pgiam_draw_text(y++, area.x + 2, area.w - 2, PGIAM_ROLE_NORMAL, one);
 		pgiam_draw_text(y++, area.x + 2 + caret, 1, PGIAM_ROLE_ERROR, "^");
+		free(one);
 	}
 	return y;
 }
@@ -187,7 +238,7 @@ static void draw_result(sql_view *v, pgiam_app *app, const pgiam_conn_result *r,
 			snprintf(line, sizeof(line), "ERROR: %s", r->message);
 		y = draw_wrapped(area, y, PGIAM_ROLE_ERROR, line);
 		if (r->position > 0)
-			y = draw_position(area, y, v->last_sql, r->position);
+			y = draw_position(area, y, v->runs.last_sql ? v->runs.last_sql : "", r->position);
 		draw_error_notes(r, area, y);
 		return;
 	}
@@ -201,98 +252,107 @@ static void draw_result(sql_view *v, pgiam_app *app, const pgiam_conn_result *r,
 		return;
 	}
 	/* the grid (resultview.h): a cursor result's window, a script's sets as tabs */
-	v->page = area.h - 3;
 	pgiam_resultview_draw(&v->rv, app, area, 0);
 }
 
-/* The prompt's text as drawn: a line break is NEWLINE_MARK (one column, where the
- * caret notation ^J would read as typed text), a tab one space. Returns the byte
- * offset of the cursor in it. */
-static size_t prompt_display(pgiam_buf *out, const sql_view *v)
-{
-	size_t cursor = 0;
-	int rc = 0;
 
-	for (size_t i = 0; i < v->len && rc == 0; i++) {
-		if (i == v->cursor)
-			cursor = out->len;
-		if (v->text[i] == '\n')
-			rc = pgiam_buf_puts(out, NEWLINE_MARK);
+static int running(const pgiam_app *app)
+{
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+
+	return r && !r->done;
+}
+
+/* The line above the results: what runs, why something did not, or the hint. */
+static void draw_status_line(sql_view *v, pgiam_app *app, pgiam_rect body)
+{
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	char line[160];
+	int n = 0;
+
+	if (!app->conn || !pgiam_conn_can_query(app->conn)) {
+		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_WARN,
+			"Queries need the core's session API, which this build does not have yet.");
+	} else if (r && !r->done) {
+		if (pgiam_conn_cancelling(app->conn))
+			n = snprintf(line, sizeof(line), "cancelling\xE2\x80\xA6 %.0f s \xC2\xB7 "
+				"the statement may still complete", pgiam_conn_query_seconds(app->conn));
 		else
-			rc = pgiam_buf_putc(out, v->text[i] == '\t' ? ' ' : v->text[i]);
+			n = snprintf(line, sizeof(line), "running\xE2\x80\xA6 %.0f s \xC2\xB7 Esc "
+				"or Ctrl-C cancels", pgiam_conn_query_seconds(app->conn));
+		if (pgiam_sqlrun_queued(&v->runs) && n > 0 && (size_t)n < sizeof(line))
+			snprintf(line + n, sizeof(line) - (size_t)n, " \xC2\xB7 %zu queued",
+				pgiam_sqlrun_queued(&v->runs));
+		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_WARN, line);
+	} else if (v->runs.line[0]) {
+		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_WARN, v->runs.line);
+	} else {
+		snprintf(line, sizeof(line), "%sType SQL and press Enter after its ';' \xC2\xB7 F9 "
+			"runs the statement at the cursor, Alt-X all \xC2\xB7 F5 browses \xC2\xB7 F3 "
+			"events", v->runs.autocommit ? "" : "autocommit off \xC2\xB7 ");
+		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_DIM, line);
 	}
-	if (rc < 0)
-		pgiam_ui_fail("out of memory");
-	return v->cursor >= v->len ? out->len : cursor;
+}
+
+/* The latest events above the editor, when there is room. */
+static void draw_events(pgiam_app *app, pgiam_rect body, int y, int panel)
+{
+	char line[PGIAM_EVENTLOG_TEXT + 16];
+	size_t n = app->log.count;
+
+	pgiam_draw_text(y, body.x + 1, body.w - 2, PGIAM_ROLE_DIM,
+		"\xE2\x94\x80 events (F3: all) \xE2\x94\x80");
+	for (int i = 0; i < panel; i++) {
+		size_t k = n >= (size_t)panel ? n - (size_t)panel + (size_t)i : (size_t)i;
+
+		if (k >= n)
+			break;
+		pgiam_eventlog_format(line, sizeof(line), pgiam_eventlog_at(&app->log, k));
+		pgiam_draw_text(y + 1 + i, body.x + 1, body.w - 2, PGIAM_ROLE_DIM, line);
+	}
+}
+
+/* The editor in rows [y, y + h) of the body: a gutter ("SQL> " on the first line,
+ * the line number on the others), then the text. */
+static void draw_editor(sql_view *v, pgiam_rect body, int y, int h)
+{
+	pgiam_rect r = { y, body.x + GUTTER, h, body.w - GUTTER - 1 };
+	int lines = pgiam_editor_lines(&v->ed);
+	char num[16];
+
+	pgiam_editor_draw(&v->ed, r, &v->cursor_y, &v->cursor_x);
+	for (int row = 0; row < h; row++) {
+		int line = v->ed.top + row;
+
+		if (line >= lines)
+			break;
+		if (line == 0) {
+			pgiam_draw_text(y + row, body.x, GUTTER, PGIAM_ROLE_KEY, "SQL> ");
+		} else {
+			snprintf(num, sizeof(num), "%4d ", line + 1);
+			pgiam_draw_text(y + row, body.x, GUTTER, PGIAM_ROLE_DIM, num);
+		}
+	}
 }
 
 static void sql_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	sql_view *v = s->data;
 	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
-	pgiam_rect area = { body.y + 1, 1, body.h - 3, body.w - 2 };
-	int prompt_y = body.y + body.h - 1;
+	int lines = pgiam_editor_lines(&v->ed);
+	int cap = body.h / 3 > 1 ? body.h / 3 : 1;
+	int h = lines < cap ? lines : cap;
+	int ed_y = body.y + body.h - h;
 	int panel = body.h >= 16 ? 2 : 0;  /* the latest events, when there is room */
+	int above = ed_y - (panel ? panel + 1 : 0);
+	pgiam_rect area = { body.y + 1, body.x + 1, above - 1 - (body.y + 1), body.w - 2 };
 
-	area.h -= panel ? panel + 1 : 0;
-	if (panel) {
-		char line[PGIAM_EVENTLOG_TEXT + 16];
-		size_t n = app->log.count;
-
-		pgiam_draw_text(prompt_y - panel - 1, 1, body.w - 2, PGIAM_ROLE_DIM,
-			"\xE2\x94\x80 events (F3: all) \xE2\x94\x80");
-		for (int i = 0; i < panel; i++) {
-			size_t k = n >= (size_t)panel ? n - (size_t)panel + (size_t)i : (size_t)i;
-
-			if (k >= n)
-				break;
-			pgiam_eventlog_format(line, sizeof(line), pgiam_eventlog_at(&app->log, k));
-			pgiam_draw_text(prompt_y - panel + i, 1, body.w - 2, PGIAM_ROLE_DIM, line);
-		}
-	}
-	pgiam_buf disp = PGIAM_BUF_INIT;
-	size_t disp_cursor = prompt_display(&disp, v);
-	const char *shown = pgiam_buf_cstr(&disp);
-	int cur = (int)pgiam_width_of_n(shown, disp_cursor);
-	int box = body.w - 7;
-
-	if (!app->conn || !pgiam_conn_can_query(app->conn))
-		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN,
-			"Queries need the core's session API, which this build does not have yet.");
-	else if (r && !r->done) {
-		char running[96];
-		int n = 0;
-
-		if (pgiam_conn_cancelling(app->conn))
-			n = snprintf(running, sizeof(running), "cancelling\xE2\x80\xA6 %.0f s \xC2\xB7 "
-				"the statement may still complete", pgiam_conn_query_seconds(app->conn));
-		else
-			n = snprintf(running, sizeof(running), "running\xE2\x80\xA6 %.0f s \xC2\xB7 Esc "
-				"or Ctrl-C cancels", pgiam_conn_query_seconds(app->conn));
-		if (v->nqueued && n > 0 && (size_t)n < sizeof(running))
-			snprintf(running + n, sizeof(running) - (size_t)n, " \xC2\xB7 %zu queued",
-				v->nqueued);
-		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN, running);
-	}
-	else if (v->not_run[0])
-		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN, v->not_run);
-	else
-		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM,
-			"Type SQL and press Enter. F5 browses, Esc disconnects, F3 shows the event log.");
-	if (r)
+	if (panel)
+		draw_events(app, body, above, panel);
+	draw_status_line(v, app, body);
+	if (r && area.h > 0)
 		draw_result(v, app, r, area);
-	pgiam_draw_text(prompt_y, 0, 5, PGIAM_ROLE_KEY, "SQL> ");
-	/* Keep the cursor visible in a long statement. */
-	while (cur >= box && *shown) {
-		size_t next = pgiam_utf8_next(shown, strlen(shown), 0);
-
-		cur -= (int)pgiam_width_of_n(shown, next);
-		shown += next;
-	}
-	pgiam_draw_field(prompt_y, 5, box, PGIAM_ROLE_FIELD, shown);
-	pgiam_buf_dispose(&disp);
-	v->cursor_y = prompt_y;
-	v->cursor_x = 5 + cur;
+	draw_editor(v, body, ed_y, h);
 }
 
 static int sql_cursor(pgiam_screen *s, pgiam_app *app, pgiam_rect body, int *y, int *x)
@@ -313,167 +373,277 @@ static unsigned disconnect_confirmed(pgiam_app *app, void *ctx)
 	return PGIAM_REACT_POP;
 }
 
-static void delete_bytes(sql_view *v, size_t from, size_t to)
+static void oom_check(int rc)
 {
-	memmove(v->text + from, v->text + to, v->len - to + 1);
-	v->len -= to - from;
-	v->cursor = from;
-	if (!v->len)
-		v->cut = 0;
+	if (rc < 0)
+		pgiam_ui_fail("out of memory");
 }
 
-/* Replaces the prompt's text, the cursor at its end. */
-static void set_text(sql_view *v, const char *text)
-{
-	snprintf(v->text, sizeof(v->text), "%s", text);
-	v->len = strlen(v->text);
-	v->cursor = v->len;
-	v->cut = 0;
-}
-
-/* Into the history (so Up brings it back), and a clear line for the next one. */
+/* Into the history (so Up brings it back), and a clear buffer for the next one (one
+ * undo step: Ctrl-Z brings it back too). */
 static void keep_and_clear(sql_view *v, pgiam_app *app)
 {
-	if (pgiam_history_add(&v->history, v->text) < 0)
+	if (pgiam_history_add(&v->history, pgiam_editor_text(&v->ed)) < 0)
 		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
-	set_text(v, "");
+	oom_check(pgiam_editor_set(&v->ed, "", 0));
 }
 
-/* The queued statements will not run: they are in the history already. */
-/* Said on the screen's own line, not the message line, where a cancel's outcome
- * ("not cancelled: UPDATE 1 completed") must not be replaced. */
-static void queue_drop(sql_view *v, const char *why)
+/* Starts (or queues behind the running statement) the batch's statements; 0, or -1
+ * when nothing could be sent (the buffer stays). */
+static int start_run(sql_view *v, pgiam_app *app)
 {
-	if (!v->nqueued)
-		return;
-	snprintf(v->not_run, sizeof(v->not_run), "%s: %zu queued statement%s not run (Up "
-		"recalls %s)", why, v->nqueued, v->nqueued == 1 ? " was" : "s were",
-		v->nqueued == 1 ? "it" : "them");
-	for (size_t i = 0; i < v->nqueued; i++)
-		free(v->queued[i]);
-	v->nqueued = 0;
+	if (running(app) || v->runs.inflight) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "queued: it runs when the running "
+			"statement ends, if that one succeeds");
+		return 0;
+	}
+	return pgiam_sqlrun_send(&v->runs, app);
 }
 
-static int running(const pgiam_app *app)
+/* Enter on a complete buffer: the buffer as one query, then cleared. */
+static unsigned run_buffer(sql_view *v, pgiam_app *app)
 {
-	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	size_t b;
 
-	return r && !r->done;
-}
-
-/* Enter while a statement runs: the line waits for it instead of being refused and
- * then glued to what is typed next. */
-static unsigned queue_line(sql_view *v, pgiam_app *app)
-{
-	if (v->nqueued == QUEUE_MAX) {
-		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%d statements are queued already: the "
-			"line stays here until the running one ends", QUEUE_MAX);
+	if (v->runs.nbatches >= BATCHES_MAX) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%d runs are queued already: the buffer "
+			"stays here until the running one ends", BATCHES_MAX);
 		return PGIAM_REACT_REDRAW;
 	}
-	v->queued[v->nqueued++] = pgiam_xstrdup(v->text);
+	b = pgiam_sqlrun_add_batch(&v->runs, pgiam_editor_text(&v->ed), 1);
+	pgiam_sqlrun_add(&v->runs, b, 0, pgiam_editor_len(&v->ed), 1, 1);
+	/* not sent (no session): the text stays to be run again */
+	if (start_run(v, app) < 0)
+		return PGIAM_REACT_REDRAW;
 	keep_and_clear(v, app);
-	pgiam_app_message(app, PGIAM_ROLE_WARN, "queued: it runs when the running statement "
-		"ends, if that one succeeds");
 	return PGIAM_REACT_REDRAW;
 }
 
-/* Sends sql; 0, or -1 with the error shown. */
-static int send_sql(sql_view *v, pgiam_app *app, const char *sql)
+/* Enter: psql's rule. Not complete: a line break, indented as the line it ends. */
+static unsigned enter(sql_view *v, pgiam_app *app)
 {
-	snprintf(v->last_sql, sizeof(v->last_sql), "%s", sql);
-	if (pgiam_conn_query(app->conn, sql) < 0) {
-		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
-		return -1;
-	}
-	v->top = 0;
-	v->not_run[0] = '\0';
-	return 0;
-}
+	const char *t = pgiam_editor_text(&v->ed);
+	size_t ls = v->ed.cursor, n = 0;
+	char *ins;
 
-static unsigned run_line(sql_view *v, pgiam_app *app)
-{
-	if (!v->len)
+	if (!pgiam_editor_len(&v->ed))
 		return PGIAM_REACT_NONE;
-	/* A plain (unbracketed) paste past the prompt's size loses its end, and its last
-	 * line end arrives as Enter: "delete from t" would run without its "where". */
-	if (v->cut) {
-		pgiam_app_message(app, PGIAM_ROLE_ERROR, "not run: input past %d bytes was "
-			"dropped, so this is not the whole statement; Ctrl-U clears it (for longer "
-			"SQL use pgiam psql)", SQL_MAX - 1);
+	if (pgiam_sql_complete(t, pgiam_editor_len(&v->ed)))
+		return run_buffer(v, app);
+	while (ls && t[ls - 1] != '\n')
+		ls--;
+	while (t[ls + n] == ' ' || t[ls + n] == '\t')
+		n++;
+	if (ls + n > v->ed.cursor)
+		n = v->ed.cursor - ls;
+	ins = pgiam_xcalloc(1, n + 2);
+	ins[0] = '\n';
+	memcpy(ins + 1, t + ls, n);
+	oom_check(pgiam_editor_insert(&v->ed, ins, n + 1, 0));
+	free(ins);
+	return PGIAM_REACT_REDRAW;
+}
+
+/* F9: the statement under the cursor; Alt-X: every statement of the buffer, one
+ * after another. The buffer stays as it is. */
+static unsigned run_statements(sql_view *v, pgiam_app *app, int all)
+{
+	const char *t = pgiam_editor_text(&v->ed);
+	size_t len = pgiam_editor_len(&v->ed), start = 0, slen = 0, b, pos = 0;
+	pgiam_sql_stmt st;
+	int total = 0, number = 0;
+
+	if (all) {
+		for (pos = 0; pgiam_sql_next(&st, t, len, pos); pos = st.end)
+			total += !st.blank;
+	} else if (pgiam_editor_statement_at(&v->ed, &start, &slen)) {
+		total = 1;
+	}
+	if (!total) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "nothing to run: the buffer holds no "
+			"statement");
 		return PGIAM_REACT_REDRAW;
 	}
-	if (running(app))
-		return queue_line(v, app);
-	/* Not sent (no session): the text stays to be run again. */
-	if (send_sql(v, app, v->text) < 0)
+	if (v->runs.nbatches >= BATCHES_MAX) {
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%d runs are queued already", BATCHES_MAX);
 		return PGIAM_REACT_REDRAW;
-	/* As psql does (a statement the server refuses comes back with Up). */
-	keep_and_clear(v, app);
+	}
+	b = pgiam_sqlrun_add_batch(&v->runs, t, 0);
+	if (!all)
+		pgiam_sqlrun_add(&v->runs, b, start, slen, 1, 1);
+	for (pos = 0; all && pgiam_sql_next(&st, t, len, pos); pos = st.end)
+		if (!st.blank)
+			pgiam_sqlrun_add(&v->runs, b, st.start, st.end - st.start, ++number, total);
+	if (pgiam_history_add(&v->history, all ? t : v->runs.items[v->runs.nitems - 1].sql) < 0)
+		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
+	start_run(v, app);
 	return PGIAM_REACT_REDRAW;
+}
+
+/* Alt-C, Alt-R: COMMIT or ROLLBACK, only with a transaction open (the server's word). */
+static unsigned end_transaction(sql_view *v, pgiam_app *app, const char *sql)
+{
+	pgiam_conn_txn txn = app->conn ? pgiam_conn_status_of(app->conn)->txn
+		: PGIAM_CONN_TXN_NONE;
+	size_t b;
+
+	if (txn == PGIAM_CONN_TXN_NONE || txn == PGIAM_CONN_TXN_LOST) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "no transaction is open: nothing to %s%s",
+			!strcmp(sql, "COMMIT") ? "commit" : "roll back", txn == PGIAM_CONN_TXN_LOST
+			? " (the one open when the connection was lost was rolled back by the server)"
+			: "");
+		return PGIAM_REACT_REDRAW;
+	}
+	if (running(app) || pgiam_sqlrun_active(&v->runs)) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "a statement is running: %s once it "
+			"ended (Esc cancels it)", sql);
+		return PGIAM_REACT_REDRAW;
+	}
+	b = pgiam_sqlrun_add_batch(&v->runs, sql, 0);
+	pgiam_sqlrun_add(&v->runs, b, 0, strlen(sql), 1, 1);
+	v->runs.items[v->runs.nitems - 1].begun = 1;
+	pgiam_sqlrun_send(&v->runs, app);
+	return PGIAM_REACT_REDRAW;
+}
+
+static unsigned toggle_autocommit(sql_view *v, pgiam_app *app)
+{
+	v->runs.autocommit = !v->runs.autocommit;
+	if (v->runs.autocommit)
+		pgiam_app_message(app, PGIAM_ROLE_OK, "autocommit on: each statement outside a "
+			"transaction commits on its own%s", app->conn &&
+			pgiam_conn_status_of(app->conn)->txn != PGIAM_CONN_TXN_NONE ? "; the open "
+			"transaction stays open until Alt-C or Alt-R" : "");
+	else
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "autocommit off: the next statement run "
+			"outside a transaction starts one (BEGIN); Alt-C commits, Alt-R rolls back");
+	return PGIAM_REACT_REDRAW;
+}
+
+/* Up on the first line, Down on the last: the history; elsewhere a line move. */
+static unsigned history_walk(sql_view *v, pgiam_action a)
+{
+	int prev = a == PGIAM_ACTION_HISTORY_PREV;
+	const char *recalled;
+
+	if (pgiam_editor_move_cursor(&v->ed, prev ? PGIAM_EDITOR_UP : PGIAM_EDITOR_DOWN))
+		return PGIAM_REACT_REDRAW;
+	recalled = prev ? pgiam_history_prev(&v->history, pgiam_editor_text(&v->ed))
+		: pgiam_history_next(&v->history, pgiam_editor_text(&v->ed));
+	if (!recalled)
+		return PGIAM_REACT_NONE;
+	oom_check(pgiam_editor_set(&v->ed, recalled, strlen(recalled)));
+	return PGIAM_REACT_REDRAW;
+}
+
+/* The editor's own keys; UNHANDLED for the others. */
+static unsigned edit_action(sql_view *v, pgiam_action a)
+{
+	static const struct { pgiam_action a; pgiam_editor_move m; } moves[] = {
+		{ PGIAM_ACTION_CURSOR_LEFT, PGIAM_EDITOR_LEFT },
+		{ PGIAM_ACTION_CURSOR_RIGHT, PGIAM_EDITOR_RIGHT },
+		{ PGIAM_ACTION_LINE_START, PGIAM_EDITOR_LINE_START },
+		{ PGIAM_ACTION_LINE_END, PGIAM_EDITOR_LINE_END },
+		{ PGIAM_ACTION_WORD_LEFT, PGIAM_EDITOR_WORD_LEFT },
+		{ PGIAM_ACTION_WORD_RIGHT, PGIAM_EDITOR_WORD_RIGHT },
+		{ PGIAM_ACTION_TEXT_START, PGIAM_EDITOR_START },
+		{ PGIAM_ACTION_TEXT_END, PGIAM_EDITOR_END },
+	};
+	static const struct { pgiam_action a; pgiam_editor_kill k; } kills[] = {
+		{ PGIAM_ACTION_DEL_BACK, PGIAM_EDITOR_DEL_BACK },
+		{ PGIAM_ACTION_DEL_FWD, PGIAM_EDITOR_DEL_FWD },
+		{ PGIAM_ACTION_WORD_RUBOUT, PGIAM_EDITOR_WORD_BACK },
+		{ PGIAM_ACTION_KILL_TO_END, PGIAM_EDITOR_TO_LINE_END },
+		{ PGIAM_ACTION_KILL_TO_START, PGIAM_EDITOR_TO_LINE_START },
+		{ PGIAM_ACTION_DEL_LINE, PGIAM_EDITOR_ALL },
+	};
+
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (moves[i].a == a) {
+			pgiam_editor_move_cursor(&v->ed, moves[i].m);
+			return PGIAM_REACT_REDRAW;
+		}
+	for (size_t i = 0; i < sizeof(kills) / sizeof(kills[0]); i++)
+		if (kills[i].a == a) {
+			oom_check(pgiam_editor_delete(&v->ed, kills[i].k));
+			return PGIAM_REACT_REDRAW;
+		}
+	if (a == PGIAM_ACTION_UNDO) {
+		oom_check(pgiam_editor_undo(&v->ed));
+		return PGIAM_REACT_REDRAW;
+	}
+	return PGIAM_REACT_UNHANDLED;
+}
+
+/* Esc and Ctrl-C: cancel, clear, or the disconnect question. */
+static unsigned back_or_cancel(sql_view *v, pgiam_app *app, pgiam_action a)
+{
+	static pgiam_confirm_arg confirm;
+	int busy = app->conn && pgiam_conn_busy(app->conn);
+
+	if (a == PGIAM_ACTION_CANCEL && pgiam_editor_len(&v->ed) && !busy) {
+		keep_and_clear(v, app);   /* as psql: a half-typed buffer is cleared, not left */
+		return PGIAM_REACT_REDRAW;
+	}
+	if (running(app)) {
+		/* a cancel stops the queue too, whatever the statement's outcome; the buffer
+		 * stays as it is */
+		pgiam_sqlrun_drop(&v->runs, "cancel asked");
+		return PGIAM_REACT_UNHANDLED;   /* the loop cancels the statement */
+	}
+	if (busy)
+		return PGIAM_REACT_UNHANDLED;
+	memset(&confirm, 0, sizeof(confirm));
+	pgiam_txnguard_question(app, confirm.question, sizeof(confirm.question),
+		"Disconnect and go back to the profiles");
+	confirm.yes = disconnect_confirmed;
+	return pgiam_app_push(app, &pgiam_screen_confirm, &confirm);
 }
 
 static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 {
 	sql_view *v = s->data;
 	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
-	static pgiam_confirm_arg confirm;
 	unsigned pr;
 
-	if (a == PGIAM_ACTION_BROWSE) {
+	switch (a) {
+	case PGIAM_ACTION_BROWSE:
 		/* the browser's own queries would be taken for the running statement's end */
-		queue_drop(v, "left for the browser");
+		pgiam_sqlrun_drop(&v->runs, "left for the browser");
 		return pgiam_app_push(app, &pgiam_screen_browse, NULL);
-	}
-	if (a == PGIAM_ACTION_RUN)
-		return run_line(v, app);
-	if (a == PGIAM_ACTION_HISTORY_PREV || a == PGIAM_ACTION_HISTORY_NEXT) {
-		const char *recalled = a == PGIAM_ACTION_HISTORY_PREV
-			? pgiam_history_prev(&v->history, v->text)
-			: pgiam_history_next(&v->history, v->text);
-
-		if (!recalled)
-			return PGIAM_REACT_NONE;
-		set_text(v, recalled);
-		return PGIAM_REACT_REDRAW;
-	}
-	if (a == PGIAM_ACTION_CURSOR_LEFT)
-		v->cursor = pgiam_utf8_prev(v->text, v->cursor);
-	else if (a == PGIAM_ACTION_CURSOR_RIGHT)
-		v->cursor = pgiam_utf8_next(v->text, v->len, v->cursor);
-	else if (a == PGIAM_ACTION_LINE_START)
-		v->cursor = 0;
-	else if (a == PGIAM_ACTION_LINE_END)
-		v->cursor = v->len;
-	else if (a == PGIAM_ACTION_DEL_BACK && v->cursor)
-		delete_bytes(v, pgiam_utf8_prev(v->text, v->cursor), v->cursor);
-	else if (a == PGIAM_ACTION_DEL_FWD && v->cursor < v->len)
-		delete_bytes(v, v->cursor, pgiam_utf8_next(v->text, v->len, v->cursor));
-	else if (a == PGIAM_ACTION_DEL_LINE)
-		delete_bytes(v, 0, v->len);
-	else if (a == PGIAM_ACTION_CANCEL && v->len && !(app->conn && pgiam_conn_busy(app->conn)))
-		keep_and_clear(v, app);   /* as psql: a half-typed line is cleared, not left */
-	else if ((a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) && running(app)) {
-		/* a cancel stops the queue too, whether or not the statement completes */
-		queue_drop(v, "cancel asked");
-		return PGIAM_REACT_UNHANDLED;   /* the loop cancels the statement */
-	}
-	else if ((a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) &&
-		 !(app->conn && pgiam_conn_busy(app->conn))) {
-		memset(&confirm, 0, sizeof(confirm));
-		pgiam_txnguard_question(app, confirm.question, sizeof(confirm.question),
-			"Disconnect and go back to the profiles");
-		confirm.yes = disconnect_confirmed;
-		return pgiam_app_push(app, &pgiam_screen_confirm, &confirm);
-	} else if (a == PGIAM_ACTION_RESULTS) {
+	case PGIAM_ACTION_RUN:
+		return enter(v, app);
+	case PGIAM_ACTION_RUN_STATEMENT:
+		return run_statements(v, app, 0);
+	case PGIAM_ACTION_RUN_ALL:
+		return run_statements(v, app, 1);
+	case PGIAM_ACTION_COMMIT:
+		return end_transaction(v, app, "COMMIT");
+	case PGIAM_ACTION_ROLLBACK:
+		return end_transaction(v, app, "ROLLBACK");
+	case PGIAM_ACTION_AUTOCOMMIT:
+		return toggle_autocommit(v, app);
+	case PGIAM_ACTION_COMPLETE:
+		return pgiam_sqlhook_complete(app, &v->ed);
+	case PGIAM_ACTION_HISTORY_SEARCH:
+		return pgiam_sqlhook_search(app, &v->ed, &v->history);
+	case PGIAM_ACTION_HISTORY_PREV:
+	case PGIAM_ACTION_HISTORY_NEXT:
+		return history_walk(v, a);
+	case PGIAM_ACTION_BACK:
+	case PGIAM_ACTION_CANCEL:
+		return back_or_cancel(v, app, a);
+	case PGIAM_ACTION_RESULTS:
 		if (!r || !r->ncols)
 			return PGIAM_REACT_NONE;
 		return pgiam_app_push(app, &pgiam_screen_result, &v->rv);
-	} else if ((a == PGIAM_ACTION_PAGE_UP || a == PGIAM_ACTION_PAGE_DOWN) &&
-		   (pr = pgiam_resultview_action(&v->rv, app, a)) != PGIAM_REACT_UNHANDLED)
+	case PGIAM_ACTION_PAGE_UP:
+	case PGIAM_ACTION_PAGE_DOWN:
+		pr = pgiam_resultview_action(&v->rv, app, a);
 		return pr;
-	else
-		return PGIAM_REACT_UNHANDLED;
-	return PGIAM_REACT_REDRAW;
+	default:
+		return edit_action(v, a);
+	}
 }
 
 static unsigned sql_text(pgiam_screen *s, pgiam_app *app, wchar_t ch)
@@ -482,90 +652,63 @@ static unsigned sql_text(pgiam_screen *s, pgiam_app *app, wchar_t ch)
 	char mb[MB_LEN_MAX];
 	size_t n = pgiam_width_encode(mb, ch);
 
+	(void)app;
 	if (!n)
 		return PGIAM_REACT_NONE;
-	if (v->len + n >= sizeof(v->text)) {
-		/* Never a silent cut: a pasted statement would run without its end. */
-		v->cut = 1;
-		pgiam_app_message(app, PGIAM_ROLE_ERROR, "the statement is full (%d bytes): "
-			"what was typed past that was dropped, and it will not run; Ctrl-U clears it; "
-			"for longer SQL use pgiam psql", SQL_MAX - 1);
-		return PGIAM_REACT_REDRAW;
-	}
-	memmove(v->text + v->cursor + n, v->text + v->cursor, v->len - v->cursor + 1);
-	memcpy(v->text + v->cursor, mb, n);
-	v->len += n;
-	v->cursor += n;
+	oom_check(pgiam_editor_insert(&v->ed, mb, n, 1));
 	return PGIAM_REACT_REDRAW;
 }
 
-/* A pasted block, inserted whole at the cursor or not at all: a statement cut at the
- * prompt's size would run without its end ("delete from t" without its "where"). */
+/* A pasted block: one edit at the cursor (Ctrl-Z takes it out whole), never run. */
 static unsigned sql_paste(pgiam_screen *s, pgiam_app *app, const char *text, size_t len)
 {
 	sql_view *v = s->data;
 	size_t lines = 1;
 
-	if (v->len + len >= sizeof(v->text)) {
-		pgiam_app_message(app, PGIAM_ROLE_ERROR, "the paste (%zu bytes) does not fit the "
-			"prompt (%d bytes, %zu in use): nothing of it was inserted; for longer SQL "
-			"use pgiam psql", len, SQL_MAX - 1, v->len);
-		return PGIAM_REACT_REDRAW;
-	}
 	for (size_t i = 0; i + 1 < len; i++)
 		lines += text[i] == '\n';
-	memmove(v->text + v->cursor + len, v->text + v->cursor, v->len - v->cursor + 1);
-	memcpy(v->text + v->cursor, text, len);
-	v->len += len;
-	v->cursor += len;
+	oom_check(pgiam_editor_insert(&v->ed, text, len, 0));
 	if (lines > 1)
-		pgiam_app_message(app, PGIAM_ROLE_WARN, "pasted %zu lines as one statement; nothing "
-			"ran: Enter runs it, Ctrl-C clears it", lines);
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "pasted %zu lines as one edit; nothing "
+			"ran: Enter runs the buffer once it ends with ';', F9 the statement at the "
+			"cursor, Ctrl-C clears it", lines);
 	return PGIAM_REACT_REDRAW;
 }
 
-/* The running statement ended: the next queued one runs if it succeeded. */
+/* The running statement ended: the next one runs if it succeeded. */
 static unsigned sql_tick(pgiam_screen *s, pgiam_app *app)
 {
 	sql_view *v = s->data;
-	const pgiam_conn_result *r = NULL;
 	unsigned guard = pgiam_txnguard_tick(app);
 
 	if (guard & (PGIAM_REACT_POP | PGIAM_REACT_PUSH | PGIAM_REACT_QUIT))
 		return guard;
 	guard |= pgiam_resultview_tick(&v->rv, app);
-	if (!v->nqueued || !app->conn || pgiam_conn_busy(app->conn))
-		return guard;
-	r = pgiam_conn_result_of(app->conn);
-	if (!r || r->failed) {
-		queue_drop(v, "the statement failed");
-		return guard | PGIAM_REACT_REDRAW;
-	}
-	if (send_sql(v, app, v->queued[0]) < 0) {
-		char why[320];
+	return guard | pgiam_sqlrun_tick(&v->runs, app, &v->ed);
+}
 
-		snprintf(why, sizeof(why), "not sent (%s)", pgiam_error_last());
-		queue_drop(v, why);
-		return guard | PGIAM_REACT_REDRAW;
-	}
-	free(v->queued[0]);
-	memmove(v->queued, v->queued + 1, (v->nqueued - 1) * sizeof(v->queued[0]));
-	v->nqueued--;
-	return guard | PGIAM_REACT_REDRAW;
+/* The buffer is kept as the profile's draft (an empty one removes it). */
+static void save_draft(sql_view *v, pgiam_app *app)
+{
+	if (!v->profile[0])
+		return;
+	if (pgiam_draft_save(v->profile, pgiam_editor_text(&v->ed), pgiam_editor_len(&v->ed)) < 0)
+		pgiam_eventlog_add(&app->log, "%s", pgiam_error_last());
 }
 
 static void sql_close(pgiam_screen *s, pgiam_app *app)
 {
 	sql_view *v = s->data;
 
+	save_draft(v, app);
 	if (app->conn) {
 		pgiam_conn_free(app->conn);
 		app->conn = NULL;
 	}
-	for (size_t i = 0; i < v->nqueued; i++)
-		free(v->queued[i]);
+	pgiam_sqlrun_dispose(&v->runs);
 	pgiam_history_dispose(&v->history);
 	pgiam_resultview_dispose(&v->rv);
+	pgiam_editor_dispose(&v->ed);
 	free(v);
 }
 

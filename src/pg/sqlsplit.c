@@ -256,6 +256,73 @@ int pgiam_sql_at_cursor(pgiam_sql_stmt *out, const char *s, size_t len, size_t c
 	return found;
 }
 
+/* The first n words of the text (comments and white space skipped);
+ * returns how many were found. A token that is not a word ends them. */
+static size_t first_words(pgiam_sql_token *w, size_t n, const char *s, size_t len)
+{
+	size_t got = 0;
+
+	for (size_t pos = 0; pos < len && got < n;) {
+		pgiam_sql_token t;
+
+		pos = pgiam_sql_token_at(&t, s, len, pos);
+		if (t.kind == PGIAM_SQL_TOK_SPACE || t.kind == PGIAM_SQL_TOK_COMMENT)
+			continue;
+		if (t.kind != PGIAM_SQL_TOK_WORD)
+			break;
+		w[got++] = t;
+	}
+	return got;
+}
+
+static int word_is(const pgiam_sql_token *t, const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	return t->end - t->start == n && !strncasecmp(s + t->start, word, n);
+}
+
+int pgiam_sql_needs_begin(const char *s, size_t len)
+{
+	static const char *const alone[] = {
+		"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release",
+		"vacuum",
+	};
+	pgiam_sql_token w[4];
+	size_t n = first_words(w, 4, s, len);
+
+	if (!n) {
+		pgiam_sql_stmt st;
+		/* a statement that starts with no word ("(select 1)", "with"…: a word) */
+		return pgiam_sql_next(&st, s, len, 0) && !st.blank;
+	}
+	for (size_t i = 0; i < sizeof(alone) / sizeof(alone[0]); i++)
+		if (word_is(&w[0], s, alone[i]))
+			return 0;
+	if (word_is(&w[0], s, "prepare"))
+		return !(n > 1 && word_is(&w[1], s, "transaction"));
+	if (word_is(&w[0], s, "cluster"))
+		return n > 1;   /* CLUSTER alone runs outside a transaction; CLUSTER t may not */
+	if ((word_is(&w[0], s, "create") || word_is(&w[0], s, "drop")) && n > 1 &&
+	    (word_is(&w[1], s, "database") || word_is(&w[1], s, "tablespace")))
+		return 0;
+	if ((word_is(&w[0], s, "create") || word_is(&w[0], s, "drop")) && n > 2) {
+		/* CREATE [UNIQUE] INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY */
+		size_t i = word_is(&w[1], s, "unique") ? 2 : 1;
+
+		if (i + 1 < n && word_is(&w[i], s, "index") && word_is(&w[i + 1], s, "concurrently"))
+			return 0;
+	}
+	if (word_is(&w[0], s, "reindex") && n > 1 &&
+	    (word_is(&w[1], s, "database") || word_is(&w[1], s, "system")))
+		return 0;
+	if (word_is(&w[0], s, "alter") && n > 1 && word_is(&w[1], s, "system"))
+		return 0;
+	if (word_is(&w[0], s, "discard") && n > 1 && word_is(&w[1], s, "all"))
+		return 0;
+	return 1;
+}
+
 /* Reserved and common non-reserved words of PostgreSQL's grammar (kwlist.h), sorted. */
 static const char *const keywords[] = {
 	"ABORT", "ADD", "ALL", "ALTER", "ANALYZE", "AND", "ANY", "ARRAY", "AS", "ASC",

@@ -61,6 +61,15 @@ int pgiam_sql_complete(const char *sql, size_t len);
  * first. Blank statements are passed over. 1 when found, 0 for a blank text. */
 int pgiam_sql_at_cursor(pgiam_sql_stmt *out, const char *sql, size_t len, size_t cursor);
 
+/* Autocommit off, as psql's AUTOCOMMIT off (its command_no_begin): 1 when a BEGIN
+ * should go before the statement that starts the text, run outside a transaction; 0
+ * for one that ends or manages transactions itself (BEGIN, START, COMMIT, END,
+ * ROLLBACK, ABORT, SAVEPOINT, RELEASE, PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED),
+ * one that cannot run inside a transaction block (VACUUM, CLUSTER without a table,
+ * CREATE/DROP DATABASE or TABLESPACE, REINDEX DATABASE/SYSTEM, CREATE/DROP INDEX
+ * CONCURRENTLY, ALTER SYSTEM, DISCARD ALL) and for a blank text. */
+int pgiam_sql_needs_begin(const char *sql, size_t len);
+
 /* 1 when word[0..len) is an SQL keyword (case-insensitive): for highlighting. */
 int pgiam_sql_is_keyword(const char *word, size_t len);
 /* The n-th keyword (upper case, sorted) or NULL past the last: for completion. */

@@ -101,8 +101,7 @@ def completed_write(t, env, fwd):
     before = admin_sql(env, XMIN).strip()
     fwd.pause_answers()
     held = fwd.count("holding")
-    t.type("update customers set name = name where customer_id = 1")
-    t.send("Enter")
+    t.run_sql("update customers set name = name where customer_id = 1")
     t.wait_for(r"running…")
     fwd.wait_logged("holding", held)  # the server answered: the UPDATE is done
     if admin_sql(env, XMIN).strip() == before:
@@ -123,8 +122,7 @@ def completed_write(t, env, fwd):
 
 def confirmed_cancel(t, env, fwd):
     before = admin_sql(env, XMIN).strip()
-    t.type("update customers set name = name where customer_id = 1 and " + SLEEPER)
-    t.send("Enter")
+    t.run_sql("update customers set name = name where customer_id = 1 and " + SLEEPER)
     wait_until(lambda: sleeping(env), "the UPDATE to sleep on the server")
     fwd.pause()
     t.send("Escape")

@@ -39,8 +39,7 @@ def main():
         t.wait_for(DONE, absent=True)
 
         # inside the user's transaction: read on pgiam's own connection
-        t.type("BEGIN")
-        t.send("Enter")
+        t.run_sql("BEGIN")
         t.wait_for(r"in transaction")
         t.send("F7")
         t.wait_for(DONE)
@@ -48,8 +47,7 @@ def main():
         s = t.wait_for(r"(?m)^SQL>")
         if "in transaction" not in s:
             raise Fail("the transaction did not stay open:\n" + s)
-        t.type("ROLLBACK")
-        t.send("Enter")
+        t.run_sql("ROLLBACK")
         t.wait_for(r"in transaction", absent=True)
         t.check_sanitizers()
     finally:

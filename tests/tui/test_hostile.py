@@ -30,16 +30,14 @@ def main():
     try:
         s = t.connect(env, "sandbox-rw")
         title = t.tmux("display-message", "-p", "-t", "t", "#{pane_title}").strip()
-        t.type("INSERT INTO customers (name, email, age) VALUES (%s, '%s', 7)" %
+        t.run_sql("INSERT INTO customers (name, email, age) VALUES (%s, '%s', 7)" %
                (NAME_SQL, EMAIL))
-        t.send("Enter")
         t.wait_for(r"INSERT 0 1|ERROR")
         s = t.screen()
         if "INSERT 0 1" not in s:
             raise Fail("the INSERT failed:\n" + s)
         t.send("C-u")
-        t.type("SELECT name, email, age FROM customers ORDER BY customer_id")
-        t.send("Enter")
+        t.run_sql("SELECT name, email, age FROM customers ORDER BY customer_id")
         s = t.wait_for(r"4 rows")
         row = [l for l in s.splitlines() if EMAIL in l]
         if len(row) != 1:

@@ -32,8 +32,7 @@ def wait_text(t, text, timeout=None):
 
 
 def statement(t, sql, until):
-    t.type(sql)
-    t.send("Enter")
+    t.run_sql(sql)
     return t.wait_for(until)
 
 

@@ -11,8 +11,7 @@ EMPTY = r"(?m)^SQL>\s*$"
 
 
 def statement(t, sql, until):
-    t.type(sql)
-    t.send("Enter")
+    t.run_sql(sql)
     return t.wait_for(until)
 
 

@@ -4,7 +4,8 @@ tmux with TERM=xterm-256color as the issue was found, against the sandbox.
 - A bracketed paste (tmux paste-buffer -p) of "delete from paste_keys_t<newline>where
   id = 1;" as iam_rw_user runs nothing (all 5 rows still in the table, checked with
   psql as the admin) until Enter, which runs the whole statement (4 rows left, id 1
-  gone). Without bracketed paste (plain paste-buffer), a CR with text right behind
+  gone). Issue 12: the editor shows it on two lines (the one-line prompt used to show
+  a mark for the line break). Without bracketed paste (plain paste-buffer), a CR with text right behind
   it is a pasted line end too: "delete ...<CR>where id = 2;" runs only on Enter.
 - Enter pressed while a statement runs queues the line: it runs after a statement
   that succeeded, never glued to the next line (each one recalls alone with Up), and
@@ -20,7 +21,10 @@ tmux with TERM=xterm-256color as the issue was found, against the sandbox.
   statement; only on an empty line does it ask to disconnect.
 - A message does not linger onto the next screen; a paste into the profile form
   stays in its field (its newline neither moves to the next field nor saves); a paste
-  past the prompt's 4095 bytes is refused whole, with a message.
+  past the old prompt's 4095 bytes goes into the editor whole (issue 12: it used to
+  be refused).
+- Ctrl-C on a running statement cancels it and the statement comes back in the
+  editor (issue 12: nothing typed is lost).
 - Bracketed paste is turned off again (ESC[?2004l) on quit, on SIGTERM and on a
   crash: after pgiam, tmux no longer wraps a paste into the shell's `cat -v`.
 Runs alone (it creates and drops a table). Skipped (77) without PGIAM_SANDBOX_ENV."""
@@ -35,13 +39,17 @@ from tuilib import (BIN, TIMEOUT, Fail, Tmux, admin_sql, child_pid, run, sandbox
 
 TABLE = "paste_keys_t"
 EMPTY = r"(?m)^SQL>\s*$"
-NL = "\u23ce"   # how the prompt shows a pasted line break
 QUESTION = "Disconnect and go back"
 
 
 def prompt(t, text):
     """Waits until the prompt line holds exactly text."""
     return t.wait_for(r"(?m)^SQL> %s\s*$" % re.escape(text))
+
+
+def two_lines(t, first, second):
+    """Waits until the editor holds exactly the two lines first and second."""
+    return t.wait_for(r"(?m)^SQL> %s\s*\n\s+2 %s\s*$" % (re.escape(first), re.escape(second)))
 
 
 def count(env):
@@ -96,8 +104,8 @@ def paste_mode_off(t, what):
 def paste_and_run(t, env):
     n0 = count(env)
     paste(t, "delete from %s\nwhere id = 1;" % TABLE)
-    s = prompt(t, "delete from %s%swhere id = 1;" % (TABLE, NL))
-    t.wait_for(r"pasted 2 lines as one statement")
+    s = two_lines(t, "delete from %s" % TABLE, "where id = 1;")
+    t.wait_for(r"pasted 2 lines as one edit")
     if count(env) != n0 or "DELETE" in t.screen():
         raise Fail("the paste ran before Enter (%d rows of %d):\n%s" % (count(env), n0, s))
     t.send("Enter")
@@ -108,7 +116,7 @@ def paste_and_run(t, env):
     # a terminal without bracketed paste: the CR with text right behind it (one
     # write) is a pasted line end, not Enter
     paste(t, "delete from %s\nwhere id = 2;" % TABLE, brackets=False)
-    s = prompt(t, "delete from %s%swhere id = 2;" % (TABLE, NL))
+    s = two_lines(t, "delete from %s" % TABLE, "where id = 2;")
     t.wait_for(r"taken as pasted, not as Enter")
     if count(env) != n0 - 1:
         raise Fail("an unbracketed paste ran line by line (%d rows):\n%s" % (count(env), s))
@@ -133,14 +141,15 @@ def paste_and_run(t, env):
         raise Fail("Home/End left the help:\n" + s)
     t.send("q")
     t.wait_for(r"Type SQL and press Enter")
-    t.send("C-u")
+    t.send("C-c")
     t.wait_for(EMPTY)
-    # too long for the prompt: refused whole, the line as it was
+    # longer than the old prompt: inserted whole (the editor scrolls to its end)
     t.type("select 1")
-    paste(t, " -- " + "x" * 5000)
-    t.wait_for(r"does not fit the prompt \(4095 bytes, 8 in use\): nothing of it was inserted")
-    prompt(t, "select 1")
-    t.send("C-u")
+    paste(t, " -- " + "x" * 5000 + "END")
+    t.wait_for(r"(?m)^SQL> x+END\s*$")
+    t.send("Home")
+    prompt(t, "select 1 -- " + "x" * 82)
+    t.send("C-c")
     t.wait_for(EMPTY)
 
 
@@ -175,7 +184,7 @@ class Lock:
             self.p = None
 
 
-WAIT = "select pg_advisory_xact_lock(%d) as waited" % Lock.KEY
+WAIT = "select pg_advisory_xact_lock(%d) as waited;" % Lock.KEY
 
 
 def queue(t, env):
@@ -185,10 +194,10 @@ def queue(t, env):
         t.type(WAIT)
         t.send("Enter")
         t.wait_for(r"running…")
-        t.type("select 5 as five")
+        t.type("select 5 as five;")
         t.send("Enter")
         t.wait_for(r"queued: it runs when")
-        t.type("select 6 as six")
+        t.type("select 6 as six;")
         t.send("Enter")
         t.wait_for(r"2 queued")
         if re.search(r"(?m)^ (five|six)\s*$", t.screen()):
@@ -197,31 +206,35 @@ def queue(t, env):
         lock.release()
     t.wait_for(r"(?m)^ six\s*$")
     t.send("Up")
-    prompt(t, "select 6 as six")
+    prompt(t, "select 6 as six;")
     t.send("Up")
-    prompt(t, "select 5 as five")
+    prompt(t, "select 5 as five;")
     t.send("C-u")
     t.wait_for(EMPTY)
     # after a failure the queue does not run
     lock = Lock(env)
     try:
-        t.type(WAIT + "; select 1/0")
+        t.type(WAIT + " select 1/0;")
         t.send("Enter")
         t.wait_for(r"running…")
-        t.type("delete from %s" % TABLE)
+        t.type("delete from %s;" % TABLE)
         t.send("Enter")
         t.wait_for(r"queued: it runs when")
     finally:
         lock.release()
     t.wait_for(r"the statement failed: 1 queued statement was not run")
     t.wait_for(r"ERROR 22012")
+    # the failed statement is back in the (empty) editor, the error marked
+    prompt(t, WAIT + " select 1/0;")
+    t.send("C-c")
+    t.wait_for(EMPTY)
     # a cancel stops the queue as well, whatever the statement's outcome
     lock = Lock(env)
     try:
         t.type(WAIT)
         t.send("Enter")
         t.wait_for(r"running…")
-        t.type("delete from %s" % TABLE)
+        t.type("delete from %s;" % TABLE)
         t.send("Enter")
         t.wait_for(r"queued: it runs when")
         t.send("C-c")
@@ -229,6 +242,9 @@ def queue(t, env):
     finally:
         lock.release()
     t.wait_for(r"cancelled after")
+    prompt(t, WAIT)
+    t.send("C-c")
+    t.wait_for(EMPTY)
     if count(env) != n0:
         raise Fail("a statement queued after a failed or cancelled one ran: %d rows of %d" %
                    (count(env), n0))
@@ -270,12 +286,16 @@ def keys(t):
     t.send("C-u")
     t.wait_for(EMPTY)
     # Ctrl-C cancels a running statement
-    t.type("select pg_sleep(30)")
+    t.type("select pg_sleep(30);")
     t.send("Enter")
     t.wait_for(r"running…")
     t.send("C-c")
     t.wait_for(r"cancelled after")
     no_question(t, "Ctrl-C on a running statement")
+    # the cancelled statement is back in the editor; Ctrl-C clears it
+    prompt(t, "select pg_sleep(30);")
+    t.send("C-c")
+    t.wait_for(EMPTY)
     # a bare Esc is still Esc; Ctrl-C on an empty line asks
     t.send("Escape")
     t.wait_for(QUESTION)

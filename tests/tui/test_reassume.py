@@ -34,10 +34,8 @@ def main():
             raise Fail("the profile did not connect:\n" + s)
         # the backend is found by its application_name: a SELECT's text is no longer
         # its last query (results are read through a cursor, then closed)
-        t.type("SET application_name = '%s'" % marker)
-        t.send("Enter")
-        t.type("SELECT upper(current_setting('application_name')) AS app")
-        t.send("Enter")
+        t.run_sql("SET application_name = '%s'" % marker)
+        t.run_sql("SELECT upper(current_setting('application_name')) AS app")
         t.wait_for(marker.upper())  # only the result has it in capitals
         got = sts_control(env, "/_sandbox/revoke", {"role_arn": ROLE, "session_name": name})
         if got.get("revoked") != 1:
@@ -49,8 +47,7 @@ def main():
             raise Fail("found %s backends to terminate" % n)
         t.wait_for(r"connection lost", timeout=30)
         t.send("C-u")
-        t.type("SELECT 6 * 7 AS answer")
-        t.send("Enter")
+        t.run_sql("SELECT 6 * 7 AS answer")
         # the result's column header, or a failure
         s = t.wait_stable(r"(?m)^ +answer *$|ERROR|connect failed", timeout=30)
         if not re.search(r"(?m)^ +answer *\n +42 *$", s):

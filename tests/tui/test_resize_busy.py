@@ -49,8 +49,7 @@ def main():
         s = t.wait_for(r"connected · TLS verified|Not connected", timeout=30)
         if "Not connected" in s:
             raise Fail("the connect failed after the resizes:\n" + s)
-        t.type("SELECT pg_sleep(3), 'after-sleep' AS z")
-        t.send("Enter")
+        t.run_sql("SELECT pg_sleep(3), 'after-sleep' AS z")
         t.wait_for(r"running")
         shake(t, pid)
         if "after-sleep" in t.screen():

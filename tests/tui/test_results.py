@@ -75,12 +75,10 @@ def browse_grid(t, env):
 def in_transaction(t):
     """Inside the user's transaction: the cursor behind a savepoint; End cancelled while
     the server counts leaves the transaction open, not failed."""
-    t.type("begin")
-    t.send("Enter")
+    t.run_sql("begin")
     t.wait_for(r"in transaction")
-    t.type("select a.g * 10000 + b.g as n from generate_series(0, 5999) a(g), "
+    t.run_sql("select a.g * 10000 + b.g as n from generate_series(0, 5999) a(g), "
            "generate_series(1, 10000) b(g)")
-    t.send("Enter")
     t.wait_for(r"\(\? rows: End counts them\)")
     t.send("F6")
     t.wait_for(r"pgiam · Result")
@@ -92,20 +90,17 @@ def in_transaction(t):
         raise Fail("a cancelled read failed or ended the user's transaction:\n" + s)
     t.send("Escape")
     t.wait_for(r"(?m)^SQL>")
-    t.type("select 6 * 7 as answer")
-    t.send("Enter")
+    t.run_sql("select 6 * 7 as answer")
     s = t.wait_stable(r"(?m)^\s+42\s*$")
     if "in transaction" not in s:
         raise Fail("the transaction did not stay open:\n" + s)
-    t.type("rollback")
-    t.send("Enter")
+    t.run_sql("rollback")
     t.wait_for(r"in transaction", absent=True)
 
 
 def wide(t):
     """120 columns: the last one is reached by moving right, the first stays."""
-    t.type("select " + ", ".join("%d as c%d" % (i, i) for i in range(1, 121)))
-    t.send("Enter")
+    t.run_sql("select " + ", ".join("%d as c%d" % (i, i) for i in range(1, 121)))
     t.wait_for(r"\(1 row\) SELECT 1")
     t.send("F6")
     t.wait_for(r"pgiam · Result")
@@ -138,8 +133,7 @@ def main():
     try:
         t.connect(env, "sandbox-ro")
         t.tmux("set-option", "-g", "set-clipboard", "on")
-        t.type(BIG)
-        t.send("Enter")
+        t.run_sql(BIG)
         s = t.wait_stable(r"\(\? rows: End counts them\) rows 1\u20139?\d+")
         right_aligned(t, s)
         if "int4" not in s or "text" not in s:
@@ -188,8 +182,7 @@ def main():
         t.send("Escape")
         t.wait_for(r"(?m)^SQL>")
         # a JSONB cell, whole and pretty-printed
-        t.type("select 1 as k, '{\"a\": [1, 2], \"b\": {\"c\": null}}'::jsonb as doc")
-        t.send("Enter")
+        t.run_sql("select 1 as k, '{\"a\": [1, 2], \"b\": {\"c\": null}}'::jsonb as doc")
         t.wait_for(r"\(1 row\) SELECT 1")
         t.send("F6")
         t.wait_for(r"pgiam · Result")
@@ -202,8 +195,7 @@ def main():
         t.send("Escape")
         t.wait_for(r"(?m)^SQL>")
         # a script's two result sets: both reachable
-        t.type("select 'first set' as one; select 'second set' as two")
-        t.send("Enter")
+        t.run_sql("select 'first set' as one; select 'second set' as two")
         s = t.wait_stable(r"1: SELECT 1\s+2: SELECT 1")
         if "second set" not in s:
             raise Fail("the last result set is not shown first:\n" + s)
@@ -214,8 +206,7 @@ def main():
         t.wait_for(r"(?m)^SQL>")
         # not a plain SELECT (a script): read as it comes, its first 2,000 rows kept, and
         # the footer says the rest was not
-        t.type("select g from generate_series(1, 3000) g; select 'after' as two")
-        t.send("Enter")
+        t.run_sql("select g from generate_series(1, 3000) g; select 'after' as two")
         t.wait_stable(r"1: SELECT 3000\s+2: SELECT 1")
         t.send("F6")
         t.send("BTab")

@@ -55,14 +55,12 @@ def main():
             raise Fail("the token countdown did not decrease: %s then %s" % (first, second))
 
         # A query: rows come back; a refused INSERT shows its SQLSTATE inline.
-        t.type("SELECT name, age FROM customers ORDER BY customer_id")
-        t.send("Enter")
+        t.run_sql("SELECT name, age FROM customers ORDER BY customer_id")
         t.wait_for(r"Alice Smith")
         t.wait_for(r"3 rows")
         # Japanese text: columns line up by display width (CJK takes two columns).
         t.send("C-u")
-        t.type("SELECT name, email FROM customers_ja ORDER BY customer_id")
-        t.send("Enter")
+        t.run_sql("SELECT name, email FROM customers_ja ORDER BY customer_id")
         s = t.wait_for(r"ichiro\.suzuki")
         cols = set()
         for line in s.splitlines():
@@ -73,18 +71,15 @@ def main():
             raise Fail("the email column does not line up after CJK names %s:\n%s" % (cols, s))
         # Hostile bytes from the server never reach the terminal raw.
         t.send("C-u")
-        t.type("SELECT E'\\x1b]0;pwned\\x07' || 'x' AS v")
-        t.send("Enter")
+        t.run_sql("SELECT E'\\x1b]0;pwned\\x07' || 'x' AS v")
         t.wait_for(r"\^\[\]0;pwned\^Gx")
         t.send("C-u")
-        t.type("INSERT INTO customers (name) VALUES ('x')")
-        t.send("Enter")
+        t.run_sql("INSERT INTO customers (name) VALUES ('x')")
         t.wait_for(r"ERROR 25006|ERROR 42501")
 
         # Esc cancels a running query at once; the connection stays.
         t.send("C-u")
-        t.type("SELECT pg_sleep(30)")
-        t.send("Enter")
+        t.run_sql("SELECT pg_sleep(30)")
         t.wait_for(r"running")
         t.send("Escape")
         t.wait_for(r"cancelled after", timeout=5)
@@ -95,8 +90,7 @@ def main():
                                      "restart_db"), "--quiet"], check=True)
         t.wait_for(r"connection lost", timeout=30)
         t.send("C-u")
-        t.type("SELECT count(*) AS n FROM customers")
-        t.send("Enter")
+        t.run_sql("SELECT count(*) AS n FROM customers")
         t.wait_for(r"1 row", timeout=30)
         t.wait_for(r"connected · TLS verified")
 

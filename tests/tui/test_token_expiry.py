@@ -51,16 +51,14 @@ def main():
         if "connected · TLS verified" not in s:
             raise Fail("the connection state changed when the token expired:\n" + s)
         # the open connection outlives its token
-        t.type("SELECT name FROM customers ORDER BY customer_id")
-        t.send("Enter")
+        t.run_sql("SELECT name FROM customers ORDER BY customer_id")
         t.wait_for(r"Charlie Brown")
         # a new connection gets a new token
         subprocess.run([os.path.join(os.environ["PGIAM_SOURCE_ROOT"], "tests", "sandbox",
                                      "restart_db"), "--quiet"], check=True)
         t.wait_for(r"connection lost", timeout=30)
         t.send("C-u")
-        t.type("SELECT count(*) AS n FROM customers")
-        t.send("Enter")
+        t.run_sql("SELECT count(*) AS n FROM customers")
         t.wait_for(r"1 row", timeout=30)
         s = t.wait_for(r"token 00:[0-2]\d")
         if "token expired" in s:

@@ -22,8 +22,7 @@ def main():
             admin_sql(env, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE application_name = 'pgiam' AND usename = 'iam_ro_user'")
             t.send("C-u")
-            t.type("SELECT %d AS round_%d" % (k, k))
-            t.send("Enter")
+            t.run_sql("SELECT %d AS round_%d" % (k, k))
             t.wait_for(r"(?m)^ round_%d\s*$" % k, timeout=30)
             t.wait_for(r"connected · TLS verified")
         t.send("F3")

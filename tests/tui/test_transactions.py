@@ -49,7 +49,14 @@ def wait_flat(t, pattern, timeout=None):
 
 
 def run_sql(t, sql):
-    """Types sql at the empty prompt and runs it."""
+    """Types sql at the empty prompt and runs it (issue 12: ended by ';', as Enter runs
+    only a complete statement; a failed statement stays in the editor: Ctrl-C clears
+    it first)."""
+    if not sql.rstrip().endswith(";"):
+        sql += ";"
+    s = t.wait_for(r"running…", absent=True)
+    if not re.search(EMPTY, s):
+        t.send("C-c")
     t.wait_for(EMPTY)
     t.type(sql)
     t.wait_for(r"(?m)^SQL> %s" % re.escape(sql[:60]))

@@ -57,6 +57,10 @@ class Tmux:
         full = dict(env or {})
         # A UTF-8 terminal unless the test says otherwise (CI may run with LANG unset).
         full.setdefault("LANG", "C.UTF-8")
+        # The SQL editor's drafts (issue 12) go to a directory of this session's own
+        # unless the test shares one between runs: never the user's, never another
+        # test's.
+        full.setdefault("XDG_STATE_HOME", tempdir())
         if os.environ.get("PGIAM_UNDER_ASAN"):
             self.asan_dir = tempdir()
             for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
@@ -80,7 +84,27 @@ class Tmux:
         self.tmux("send-keys", "-t", "t", *keys)
 
     def type(self, text):
-        self.tmux("send-keys", "-t", "t", "-l", text)
+        """Types text literally. tmux takes an argument ending in ';' for its command
+        separator (the ';' is lost), so a trailing one goes as its byte."""
+        body = text.rstrip(";")
+        if body:
+            self.tmux("send-keys", "-t", "t", "-l", body)
+        if len(body) < len(text):
+            self.tmux("send-keys", "-t", "t", "-H", *(["3b"] * (len(text) - len(body))))
+
+    def run_sql(self, sql):
+        """Runs sql in the SQL editor as a person does (issue 12): clears what a failed
+        or cancelled statement left in the editor (Ctrl-C), types sql with a ';' at its
+        end when it has none (Enter runs only a complete statement) and presses Enter."""
+        empty = r"(?m)^SQL>\s*$"
+        s = self.wait_stable(r"(?m)^SQL>")
+        if not re.search(empty, s):
+            self.send("C-c")
+            self.wait_for(empty)
+        if not sql.rstrip().endswith(";"):
+            sql += ";"
+        self.type(sql)
+        self.send("Enter")
 
     def resize(self, cols, rows):
         self.tmux("resize-window", "-t", "t", "-x", str(cols), "-y", str(rows))

@@ -93,12 +93,47 @@ static void test_any_length(void **state)
 	pgiam_editor_dispose(&e);
 }
 
+/* F9 and EXPLAIN: the statement under the cursor, without its ';', as the core's
+ * splitter finds it (a ';' inside a dollar quote does not end it). */
+static void test_statement_at(void **state)
+{
+	pgiam_editor e;
+	const char *sql = "select 1;\ncreate function f() returns int as $$ select 1; $$\n"
+		"  language sql;\n-- only a comment\n";
+	size_t start = 0, len = 0;
+
+	(void)state;
+	pgiam_editor_init(&e);
+	assert_false(pgiam_editor_statement_at(&e, &start, &len));
+	assert_int_equal(pgiam_editor_set(&e, sql, strlen(sql)), 0);
+	/* at the end, after the comment: the last statement */
+	assert_true(pgiam_editor_statement_at(&e, &start, &len));
+	assert_int_equal(start, 10);
+	assert_int_equal(len, strlen("create function f() returns int as $$ select 1; $$\n"
+		"  language sql"));
+	/* inside the first */
+	e.cursor = 3;
+	assert_true(pgiam_editor_statement_at(&e, &start, &len));
+	assert_int_equal(start, 0);
+	assert_int_equal(len, 8);
+	/* inside the dollar quote, after its ';' */
+	e.cursor = 10 + 48;
+	assert_true(pgiam_editor_statement_at(&e, &start, &len));
+	assert_int_equal(start, 10);
+	/* an unterminated last statement keeps all of it */
+	assert_int_equal(pgiam_editor_set(&e, "select 2", 8), 0);
+	assert_true(pgiam_editor_statement_at(&e, &start, &len));
+	assert_int_equal(len, 8);
+	pgiam_editor_dispose(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines_and_moves),
 		cmocka_unit_test(test_kills_and_undo),
 		cmocka_unit_test(test_any_length),
+		cmocka_unit_test(test_statement_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

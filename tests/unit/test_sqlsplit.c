@@ -116,6 +116,45 @@ static void test_complete(void **state)
 	assert_false(complete("-- x;\n"));
 }
 
+static int needs_begin(const char *sql)
+{
+	return pgiam_sql_needs_begin(sql, strlen(sql));
+}
+
+/* autocommit off: a BEGIN before what does not manage transactions itself */
+static void test_needs_begin(void **state)
+{
+	(void)state;
+	assert_true(needs_begin("insert into t values (1);"));
+	assert_true(needs_begin("  -- a comment\n/* and another */ update t set a = 1"));
+	assert_true(needs_begin("select 1"));
+	assert_true(needs_begin("(select 1)"));
+	assert_true(needs_begin("create index i on t (a)"));
+	assert_true(needs_begin("cluster t using i"));
+	assert_true(needs_begin("prepare p as select 1"));
+	assert_false(needs_begin("BEGIN"));
+	assert_false(needs_begin("start transaction read only"));
+	assert_false(needs_begin("commit;"));
+	assert_false(needs_begin("End"));
+	assert_false(needs_begin("rollback to savepoint a"));
+	assert_false(needs_begin("abort"));
+	assert_false(needs_begin("savepoint a"));
+	assert_false(needs_begin("release a"));
+	assert_false(needs_begin("prepare transaction 'x'"));
+	assert_false(needs_begin("vacuum analyze t"));
+	assert_false(needs_begin("cluster"));
+	assert_false(needs_begin("create database d"));
+	assert_false(needs_begin("drop tablespace s"));
+	assert_false(needs_begin("create unique index concurrently i on t (a)"));
+	assert_false(needs_begin("drop index concurrently i"));
+	assert_false(needs_begin("reindex system d"));
+	assert_false(needs_begin("alter system set work_mem = '1MB'"));
+	assert_false(needs_begin("discard all"));
+	assert_false(needs_begin(""));
+	assert_false(needs_begin("  -- only a comment\n"));
+	assert_false(needs_begin(";"));
+}
+
 static const char *at(const char *sql, size_t cursor)
 {
 	static char out[256];
@@ -178,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_dollar),
 		cmocka_unit_test(test_comments_parens),
 		cmocka_unit_test(test_complete),
+		cmocka_unit_test(test_needs_begin),
 		cmocka_unit_test(test_at_cursor),
 		cmocka_unit_test(test_tokens),
 	};
