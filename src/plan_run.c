@@ -49,15 +49,33 @@ static int is_write_word(const char *w)
 	return 0;
 }
 
-/* A name followed by "(" that is not a keyword: a function call (or a type with a
- * modifier, which is harmless to name too). */
+/* Built-in functions that only compute: not worth a word of warning. */
+static int harmless_function(const char *w)
+{
+	static const char *const names[] = { "COUNT", "SUM", "AVG", "MIN", "MAX", "COALESCE",
+		"NULLIF", "GREATEST", "LEAST", "LOWER", "UPPER", "LENGTH", "SUBSTRING", "SUBSTR",
+		"TRIM", "CONCAT", "FORMAT", "ROUND", "ABS", "NOW", "DATE_TRUNC", "EXTRACT",
+		"TO_CHAR", "STRING_AGG", "ARRAY_AGG", "JSON_AGG", "JSONB_AGG", "ROW_NUMBER", "RANK",
+		"DENSE_RANK", "GENERATE_SERIES", "UNNEST", "CAST", "VARCHAR", "NUMERIC", "CHAR",
+		"DECIMAL", "EXISTS", "ANY", "ALL", "IN", "VALUES", "AS", "ON", "USING", NULL };
+
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(w, names[i]))
+			return 1;
+	return 0;
+}
+
+/* A name followed by "(" that is not a keyword, a harmless built-in, or a table's
+ * column list (after INTO, TABLE, a CTE's name before AS): a function call. */
 static void note_call(pgiam_plan_kind *out, const char *sql, const pgiam_sql_token *word,
-	const pgiam_sql_token *next)
+	const pgiam_sql_token *next, const char *word_upper, const char *prev_upper)
 {
 	size_t n = word->end - word->start;
 
 	if (out->calls[0] || next->kind != PGIAM_SQL_TOK_OPEN || sql[next->start] != '(' ||
-	    pgiam_sql_is_keyword(sql + word->start, n))
+	    pgiam_sql_is_keyword(sql + word->start, n) || harmless_function(word_upper) ||
+	    !strcmp(prev_upper, "INTO") || !strcmp(prev_upper, "TABLE") ||
+	    !strcmp(prev_upper, "WITH") || !strcmp(prev_upper, "EXISTS"))
 		return;
 	snprintf(out->calls, sizeof(out->calls), "%.*s", (int)(n < 60 ? n : 60), sql + word->start);
 }
@@ -67,15 +85,17 @@ static void scan_words(pgiam_plan_kind *out, const char *sql, size_t len, size_t
 {
 	pgiam_sql_token t, next;
 	int have = next_token(&t, sql, len, &pos);
+	char w[64], prev[64];
 
+	snprintf(prev, sizeof(prev), "%s", out->kind);
 	while (have) {
-		char w[16];
 		int more = next_token(&next, sql, len, &pos);
 
+		w[0] = '\0';
 		if (t.kind == PGIAM_SQL_TOK_WORD) {
 			upper_word(w, sizeof(w), sql, &t);
 			if (more)
-				note_call(out, sql, &t, &next);
+				note_call(out, sql, &t, &next, w, prev);
 			if (!out->writes && is_write_word(w)) {
 				out->writes = 1;
 				if (!strcmp(w, "INTO"))
@@ -86,6 +106,8 @@ static void scan_words(pgiam_plan_kind *out, const char *sql, size_t len, size_t
 						"part)", out->kind, w);
 			}
 		}
+		if (t.kind == PGIAM_SQL_TOK_WORD || t.kind == PGIAM_SQL_TOK_IDENT)
+			snprintf(prev, sizeof(prev), "%s", t.kind == PGIAM_SQL_TOK_WORD ? w : "");
 		t = next;
 		have = more;
 	}

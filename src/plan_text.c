@@ -142,6 +142,15 @@ int pgiam_plan_node_details(pgiam_buf *out, const pgiam_plan *p, size_t i)
 	return error;
 }
 
+/* A figure as the server would write it, not with binary floating point's noise. */
+static json_object *num(double d)
+{
+	char text[40];
+
+	snprintf(text, sizeof(text), "%.10g", d);
+	return json_object_new_double_s(d, text);
+}
+
 static void add_str(json_object *o, const char *key, const char *v)
 {
 	if (v[0])
@@ -166,26 +175,26 @@ static json_object *node_json(const pgiam_plan *p, size_t i)
 	add_str(o, "cond", n->cond);
 	add_str(o, "filter_label", n->filter_label);
 	add_str(o, "filter", n->filter);
-	json_object_object_add(o, "startup_cost", json_object_new_double(n->startup_cost));
-	json_object_object_add(o, "total_cost", json_object_new_double(n->total_cost));
-	json_object_object_add(o, "plan_rows", json_object_new_double(n->plan_rows));
+	json_object_object_add(o, "startup_cost", num(n->startup_cost));
+	json_object_object_add(o, "total_cost", num(n->total_cost));
+	json_object_object_add(o, "plan_rows", num(n->plan_rows));
 	if (n->removed >= 0)
-		json_object_object_add(o, "rows_removed_by_filter", json_object_new_double(n->removed));
+		json_object_object_add(o, "rows_removed_by_filter", num(n->removed));
 	if (n->analyzed) {
-		json_object_object_add(o, "actual_rows", json_object_new_double(n->actual_rows));
-		json_object_object_add(o, "loops", json_object_new_double(n->loops));
-		json_object_object_add(o, "time_ms", json_object_new_double(n->time_ms));
-		json_object_object_add(o, "self_ms", json_object_new_double(n->self_ms));
+		json_object_object_add(o, "actual_rows", num(n->actual_rows));
+		json_object_object_add(o, "loops", num(n->loops));
+		json_object_object_add(o, "time_ms", num(n->time_ms));
+		json_object_object_add(o, "self_ms", num(n->self_ms));
 		json_object_object_add(o, "never_executed", json_object_new_boolean(n->never_executed));
 	}
 	if (n->buffers) {
-		json_object_object_add(o, "shared_hit", json_object_new_double(n->shared_hit));
-		json_object_object_add(o, "shared_read", json_object_new_double(n->shared_read));
+		json_object_object_add(o, "shared_hit", num(n->shared_hit));
+		json_object_object_add(o, "shared_read", num(n->shared_read));
 	}
 	json_object_object_add(o, "misestimate", json_object_new_string(n->misestimate > 0 ?
 		"underestimated" : n->misestimate < 0 ? "overestimated" : ""));
 	if (n->misestimate)
-		json_object_object_add(o, "misestimate_factor", json_object_new_double(n->factor));
+		json_object_object_add(o, "misestimate_factor", num(n->factor));
 	json_object_object_add(o, "slowest", json_object_new_boolean(n->slowest));
 	/* the children follow their parent; depth bounds the recursion (plan.h) */
 	for (size_t k = i + 1; k < pgiam_plan_count(p) && pgiam_plan_node_at(p, k)->depth > n->depth;
@@ -205,10 +214,10 @@ int pgiam_plan_json(pgiam_buf *out, const pgiam_plan *p)
 		return pgiam_error_set(PGIAM_ENOMEM, "out of memory");
 	json_object_object_add(o, "analyzed", json_object_new_boolean(pgiam_plan_analyzed(p)));
 	if (pgiam_plan_planning_ms(p) >= 0)
-		json_object_object_add(o, "planning_ms", json_object_new_double(pgiam_plan_planning_ms(p)));
+		json_object_object_add(o, "planning_ms", num(pgiam_plan_planning_ms(p)));
 	if (pgiam_plan_execution_ms(p) >= 0)
 		json_object_object_add(o, "execution_ms",
-			json_object_new_double(pgiam_plan_execution_ms(p)));
+			num(pgiam_plan_execution_ms(p)));
 	json_object_object_add(o, "misestimates",
 		json_object_new_int64((int64_t)pgiam_plan_misestimates(p)));
 	json_object_object_add(o, "plan", node_json(p, 0));

@@ -278,8 +278,11 @@ static void test_classify(void **state)
 	expect_kind("with c as (select 1) select * from c", 0, "", "");
 	expect_kind("select 'delete from t', \"update\" from t -- insert\n", 0, "", "");
 	expect_kind("select $$drop table t; delete$$", 0, "", "");
-	expect_kind("select count(*) from t", 0, "", "count");
+	expect_kind("select count(*), lower(name) from t", 0, "", "");
 	expect_kind("select nextval('s')", 0, "", "nextval");
+	expect_kind("select * from my_func(1) join t using (id)", 0, "", "my_func");
+	expect_kind("insert into t (a, b) values (1, 2)", 1, "INSERT", "");
+	expect_kind("with c(x) as (select 1) select x from c", 0, "", "");
 	expect_kind("insert into t values (1)", 1, "INSERT writes rows", "");
 	expect_kind("UPDATE t SET a = 1", 1, "UPDATE writes rows", "");
 	expect_kind("delete from t", 1, "DELETE writes rows", "");
