@@ -135,11 +135,13 @@ int pgiam_plan_sql(pgiam_buf *out, const char *sql, size_t len, int analyze);
  *         pgiam_plan_run_feed_end(r, failed, sqlstate, message);
  *     }
  *
- * ANALYZE: "BEGIN", the EXPLAIN, "ROLLBACK" (always, whatever the EXPLAIN did). With
- * in_transaction (the user's transaction is open): "SAVEPOINT pgiam_explain", the
- * EXPLAIN, "ROLLBACK TO SAVEPOINT pgiam_explain; RELEASE SAVEPOINT pgiam_explain". A
- * plain EXPLAIN runs alone, or in the same savepoint inside the user's transaction (a
- * failing EXPLAIN must not fail it). */
+ * Each query is one statement, to be sent with the extended protocol (the server then
+ * refuses a second statement smuggled into the first). ANALYZE: "BEGIN", the EXPLAIN,
+ * "ROLLBACK" (always, whatever the EXPLAIN did). With in_transaction (the user's
+ * transaction is open): "SAVEPOINT pgiam_explain", the EXPLAIN, "ROLLBACK TO SAVEPOINT
+ * pgiam_explain", "RELEASE SAVEPOINT pgiam_explain". A plain EXPLAIN runs alone, or in
+ * the same savepoint inside the user's transaction (a failing EXPLAIN must not fail
+ * it). */
 typedef struct pgiam_plan_run pgiam_plan_run;
 
 /* PGIAM_EINVAL (pgiam_plan_sql's reasons) with the error set. */

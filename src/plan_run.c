@@ -174,7 +174,7 @@ int pgiam_plan_sql(pgiam_buf *out, const char *sql, size_t len, int analyze)
 
 /* --- the run */
 
-enum { STAGE_WRAP, STAGE_EXPLAIN, STAGE_UNWRAP, STAGE_DONE };
+enum { STAGE_WRAP, STAGE_EXPLAIN, STAGE_UNWRAP, STAGE_RELEASE, STAGE_DONE };
 
 struct pgiam_plan_run {
 	int analyze, in_txn, wrapped;  /* wrapped: a BEGIN or SAVEPOINT is part of the run */
@@ -241,8 +241,9 @@ const char *pgiam_plan_run_next_sql(pgiam_plan_run *r)
 		}
 		return pgiam_buf_cstr(&r->explain);
 	case STAGE_UNWRAP:
-		return r->in_txn ? "ROLLBACK TO SAVEPOINT " SAVEPOINT "; RELEASE SAVEPOINT " SAVEPOINT :
-			"ROLLBACK";
+		return r->in_txn ? "ROLLBACK TO SAVEPOINT " SAVEPOINT : "ROLLBACK";
+	case STAGE_RELEASE:
+		return "RELEASE SAVEPOINT " SAVEPOINT;
 	default:
 		return NULL;
 	}
@@ -294,6 +295,9 @@ void pgiam_plan_run_feed_end(pgiam_plan_run *r, int failed, const char *sqlstate
 		return;
 	case STAGE_UNWRAP:
 		/* a failed ROLLBACK means the connection is gone: the server rolled back */
+		r->stage = r->in_txn && !failed ? STAGE_RELEASE : STAGE_DONE;
+		return;
+	case STAGE_RELEASE:
 		r->stage = STAGE_DONE;
 		return;
 	default:
@@ -348,7 +352,8 @@ int pgiam_plan_run_session(pgiam_plan_run *r, pgiam_session *s)
 	while ((sql = pgiam_plan_run_next_sql(r))) {
 		const pgiam_session_error *e;
 
-		if ((error = pgiam_session_query(s, sql)) < 0)
+		/* the extended protocol: the server takes one statement, never a second */
+		if ((error = pgiam_session_query_params(s, sql, 0, NULL)) < 0)
 			return error;
 		error = pgiam_session_run(s, on_event, r);
 		e = pgiam_session_last_error(s);

@@ -426,6 +426,9 @@ static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	}
 	if (a == PGIAM_ACTION_RUN)
 		return run_line(v, app);
+	/* the prompt's text is one statement (the editor will hand the one under the cursor) */
+	if (a == PGIAM_ACTION_EXPLAIN || a == PGIAM_ACTION_EXPLAIN_ANALYZE)
+		return pgiam_plan_start(app, v->text, v->len, a == PGIAM_ACTION_EXPLAIN_ANALYZE);
 	if (a == PGIAM_ACTION_HISTORY_PREV || a == PGIAM_ACTION_HISTORY_NEXT) {
 		const char *recalled = a == PGIAM_ACTION_HISTORY_PREV
 			? pgiam_history_prev(&v->history, v->text)

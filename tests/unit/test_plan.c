@@ -374,11 +374,11 @@ static void test_run(void **state)
 	assert_string_equal(run_queries(1, 0, 0, 0, row), "BEGIN|EXPLAIN (FORMAT JSON, ANALYZE, "
 		"BUFFERS) delete from t|ROLLBACK");
 	assert_string_equal(run_queries(1, 1, 0, 0, row), "SAVEPOINT pgiam_explain|EXPLAIN (FORMAT "
-		"JSON, ANALYZE, BUFFERS) delete from t|ROLLBACK TO SAVEPOINT pgiam_explain; RELEASE "
+		"JSON, ANALYZE, BUFFERS) delete from t|ROLLBACK TO SAVEPOINT pgiam_explain|RELEASE "
 		"SAVEPOINT pgiam_explain");
 	/* a plain EXPLAIN in the user's transaction: a failure must not fail it */
 	assert_string_equal(run_queries(0, 1, 0, 1, row), "SAVEPOINT pgiam_explain|EXPLAIN (FORMAT "
-		"JSON) delete from t|ROLLBACK TO SAVEPOINT pgiam_explain; RELEASE SAVEPOINT "
+		"JSON) delete from t|ROLLBACK TO SAVEPOINT pgiam_explain|RELEASE SAVEPOINT "
 		"pgiam_explain");
 	/* a failed EXPLAIN is still rolled back; a failed BEGIN runs nothing */
 	assert_string_equal(run_queries(1, 0, 0, 1, row), "BEGIN|EXPLAIN (FORMAT JSON, ANALYZE, "

@@ -1,0 +1,118 @@
+"""test_explain.py - EXPLAIN on the terminal (issue 12): Ctrl-T at the SQL prompt on a
+join shows the EXPLAIN ANALYZE tree (box-drawing lines, rows estimated → actual, loops,
+the misestimates' text marks and the slowest node's, readable under NO_COLOR), Enter
+shows a node's details; F4 is a plain EXPLAIN (estimates only); Ctrl-T on a DELETE asks
+first, and 'n' runs nothing (the rows' xmax, which any DELETE sets even when rolled
+back, is unchanged), while 'y' runs it rolled back (xmax moved, every row still there);
+inside the user's open transaction it runs in a savepoint and the transaction stays
+open. Skipped (77) without PGIAM_SANDBOX_ENV."""
+import re
+import time
+
+from tuilib import Fail, Tmux, admin_sql, run, sandbox_env
+
+JOIN = "select a.name from customers a join customers b on b.age > a.age where a.age > 20"
+XMAX = "SELECT count(*) || ':' || string_agg(xmax::text, ',' ORDER BY customer_id) FROM customers"
+
+
+def prompt_again(t, text):
+    # the SQL screen with the statement still in its prompt (nothing typed is lost)
+    return t.wait_stable(r"(?m)^SQL> " + re.escape(text) + r"\s*$")
+
+
+def answer(t, key):
+    time.sleep(0.3)   # a key that comes alone (not in one read with the one before)
+    t.send(key)
+
+
+def main():
+    env = sandbox_env()
+    env["TERM"] = "xterm-256color"
+    env["NO_COLOR"] = "1"   # the marks must read without colour
+    t = Tmux(140, 32)
+    try:
+        t.connect(env, "sandbox-rw")
+        t.type(JOIN)
+        t.send("C-t")
+        # only the analyzed tree has an actual row count after the arrow and loops
+        # (which node is slowest varies from run to run: its mark may follow any label)
+        s = t.wait_stable(r"\u2514\u2500 Materialize !\d+x over[^\n]* +[\d.]+ +\d+ \u2192 3 \xd73 loops")
+        for want in (r"(?m)^ Nested Loop !\d+x over ", r"\u251c\u2500 Seq Scan on customers b",
+                     r"   \u2514\u2500 Seq Scan on customers a !\d+x over",
+                     r"\u25c0 slowest", r"run inside BEGIN \u2026 ROLLBACK: nothing it did was kept",
+                     r"time ms \(self\)", r"ms \(self [\d.]+\) hit \d+ read \d+"):
+            if not re.search(want, s):
+                raise Fail("the tree lacks %r:\n%s" % (want, s))
+        if len(re.findall(r"\u25c0 slowest", s)) != 1:
+            raise Fail("not exactly one slowest node:\n" + s)
+        # Enter on the third node (Materialize): its details
+        t.send("Down")
+        t.send("Down")
+        t.send("Enter")
+        t.wait_for(r"Node: Materialize[\s\S]*Actual rows: 3 per loop, 3 loops[\s\S]*"
+                   r"Time exclusive \(self\): [\d.]+ ms")
+        t.send("Escape")
+        t.wait_for(r"\u25c0 slowest")
+        t.send("Escape")
+        prompt_again(t, JOIN)
+
+        # F4: estimates only, nothing executed
+        t.send("F4")
+        s = t.wait_stable(r"EXPLAIN: the planner's estimates; nothing was executed[\s\S]*"
+                          r"Nested Loop +[\d.]+ +\d+ \(est\)")
+        if "slowest" in s or " \u2192 " in s.split("node", 1)[1]:
+            raise Fail("a plain EXPLAIN shows actual figures:\n" + s)
+        t.send("Escape")
+        prompt_again(t, JOIN)
+
+        # a DELETE: asked first; n runs nothing
+        t.send("C-u")
+        t.type("delete from customers")
+        before = admin_sql(env, XMAX).strip()
+        t.send("C-t")
+        t.wait_for(r"EXPLAIN ANALYZE executes the statement: DELETE writes rows\. Run it "
+                   r"inside BEGIN \u2026 ROLLBACK")
+        answer(t, "n")
+        prompt_again(t, "delete from customers")
+        time.sleep(0.5)   # a DELETE sent anyway would have set xmax by now
+        if admin_sql(env, XMAX).strip() != before:
+            raise Fail("'n' ran the DELETE: %s -> %s" % (before, admin_sql(env, XMAX)))
+        # y: it runs, rolled back
+        t.send("C-t")
+        t.wait_for(r"DELETE writes rows")
+        answer(t, "y")
+        count = before.split(":")[0]
+        t.wait_stable(r"(?m)^ Delete on customers[^\n]* +[\d.]+ +0 \u2192 0 [\s\S]*"
+                      r"\u2514\u2500 Seq Scan on customers[^\n]* +[\d.]+ +\d+ \u2192 %s " % count)
+        after = admin_sql(env, XMAX).strip()
+        if after == before or after.split(":")[0] != count:
+            raise Fail("the DELETE did not run rolled back: %s -> %s" % (before, after))
+        t.send("Escape")
+        prompt_again(t, "delete from customers")
+
+        # inside the user's transaction: a savepoint, and the transaction stays open
+        t.send("C-u")
+        t.type("begin")
+        t.send("Enter")
+        t.wait_for(r"in transaction")
+        t.type("delete from customers")
+        t.send("C-t")
+        t.wait_for(r"inside a SAVEPOINT of your open transaction")
+        answer(t, "y")
+        t.wait_stable(r"SAVEPOINT pgiam_explain \u2026 ROLLBACK TO SAVEPOINT in your open "
+                      r"transaction[\s\S]*Delete on customers")
+        t.send("Escape")
+        prompt_again(t, "delete from customers")
+        t.wait_for(r"in transaction")
+        if admin_sql(env, "SELECT count(*) FROM customers").strip() != count:
+            raise Fail("rows are gone after the savepoint's EXPLAIN ANALYZE")
+        t.send("C-u")
+        t.type("rollback")
+        t.send("Enter")
+        t.wait_for(r"in transaction", absent=True)
+        t.check_sanitizers()
+    finally:
+        t.kill()
+
+
+run(main)
