@@ -175,9 +175,10 @@ static void node_line(const pgiam_plan *p, size_t i, int y, pgiam_rect body, int
 	pgiam_draw_text(y, x, COST_W, base, pgiam_buf_cstr(&b));
 	x += COST_W + 1;
 	pgiam_buf_clear(&b);
-	pgiam_plan_node_rows(&b, n);
+	if (pgiam_plan_node_rows(&b, n) < 0 || b.len < 5)
+		pgiam_ui_fail("out of memory");
 	pgiam_draw_text(y, x, ROWS_W - 1, n->misestimate && !selected ?
-		PGIAM_ROLE_PLAN_MISESTIMATE : base, pgiam_buf_cstr(&b) + 5);  /* without "rows " */
+		PGIAM_ROLE_PLAN_MISESTIMATE : base, b.ptr + 5);  /* without "rows " */
 	x += ROWS_W;
 	if (show_time) {
 		pgiam_buf_clear(&b);
