@@ -19,6 +19,15 @@
  *                                                stderr; Ctrl-C cancels (the file keeps
  *                                                the rows written)
  *
+ *   pgiam sql … --explain [--analyze] [--json] -c 'SELECT …'
+ *                                                the statement's plan as a tree (plan.h:
+ *                                                cost, rows estimated vs actual, time,
+ *                                                buffers, misestimates and the slowest
+ *                                                node marked), or the parsed tree as
+ *                                                JSON; --analyze runs it inside BEGIN …
+ *                                                ROLLBACK (the flag is the consent a
+ *                                                writing statement needs)
+ *
  * The exit status is 0 when everything succeeded, otherwise 10 + the number of the
  * step of the last failure (as `pgiam check` numbers them: see docs/session.md;
  * PGIAM_EXIT_FOR_STEP in usage.h), or 2 for a usage error, 3 for the profile.
@@ -30,6 +39,7 @@
 #include "cancel_watch.h"
 #include "error.h"
 #include "export.h"
+#include "plan.h"
 #include "session.h"
 #include "sqlsplit.h"
 
@@ -494,6 +504,7 @@ static int loop(pgiam_session *s, sql_run *run, const char *command)
 typedef struct sql_opts {
 	const char *command, *output, *format;
 	int no_header;
+	int explain, analyze, json;
 } sql_opts;
 
 static const pgiam_cli_opt sql_options[] = {
@@ -508,6 +519,16 @@ static const pgiam_cli_opt sql_options[] = {
 		"tsv (COPY's text format), json (an array), jsonl" },
 	{ "no-header", 0, NULL, PGIAM_CLI_FIELD(sql_opts, no_header),
 		"CSV and TSV without the column names line" },
+	{ "explain", 0, NULL, PGIAM_CLI_FIELD(sql_opts, explain),
+		"print the statement's plan (EXPLAIN (FORMAT JSON)) as a\n"
+		"tree instead of running it: cost, rows, misestimates;\n"
+		"the statement from -c, else all of stdin (one statement)" },
+	{ "analyze", 0, NULL, PGIAM_CLI_FIELD(sql_opts, analyze),
+		"with --explain: EXPLAIN (ANALYZE, BUFFERS), which runs the\n"
+		"statement, inside BEGIN … ROLLBACK: actual rows, time,\n"
+		"buffers, the slowest node; nothing it writes is kept" },
+	{ "json", 0, NULL, PGIAM_CLI_FIELD(sql_opts, json),
+		"with --explain: the parsed tree as one JSON document" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -521,7 +542,8 @@ static int parse_options(sql_opts *o, sql_run *run, pgiam_cli_session_opts *opts
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "sql", "pgiam sql --profile NAME [--profiles DIR] [-c SQL]\n"
-		"          [--output FILE [--format csv|tsv|json|jsonl] [--no-header]]",
+		"          [--output FILE [--format csv|tsv|json|jsonl] [--no-header]]\n"
+		"          [--explain [--analyze] [--json]]",
 		"Runs SQL (from -c, or statements on stdin, each ended by ; as in psql) and prints\n"
 		"each event as a JSON line. On stdin, \\cancel cancels the running\n"
 		"statement and \\info prints the session's state.",
@@ -537,20 +559,109 @@ static int parse_options(sql_opts *o, sql_run *run, pgiam_cli_session_opts *opts
 		return pgiam_cli_usage_error("sql", "%s", pgiam_error_last());
 	if ((o->format || o->no_header) && !o->output)
 		return pgiam_cli_usage_error("sql", "--format and --no-header go with --output FILE");
+	if ((o->analyze || o->json) && !o->explain)
+		return pgiam_cli_usage_error("sql", "--analyze and --json go with --explain");
+	if (o->explain && o->output)
+		return pgiam_cli_usage_error("sql", "--explain prints a plan: it does not go with "
+			"--output");
 	return PGIAM_CLI_GO_ON;
+}
+
+/* All of stdin, for --explain without -c: one statement, read whole. */
+static int read_stdin(pgiam_buf *out)
+{
+	char chunk[65536];
+	ssize_t r;
+
+	while ((r = read(0, chunk, sizeof(chunk))) > 0)
+		if (pgiam_buf_put(out, chunk, (size_t)r) < 0)
+			return -1;
+	return r < 0 ? pgiam_error_set(PGIAM_EIO, "reading stdin failed") : 0;
+}
+
+static void explain_notes(const char *sql, size_t len, int analyze)
+{
+	pgiam_plan_kind k;
+
+	if (!analyze)
+		return;
+	pgiam_plan_classify(&k, sql, len);
+	if (k.writes)
+		pgiam_cli_printf(stderr, "pgiam: sql: %s: --analyze runs it inside BEGIN \xE2\x80\xA6 "
+			"ROLLBACK, so nothing it writes is kept\n", k.why);
+	if (k.calls[0])
+		pgiam_cli_printf(stderr, "pgiam: sql: it calls %s(\xE2\x80\xA6): what a function does "
+			"cannot be known (writes are rolled back; effects outside the database are "
+			"not)\n", k.calls);
+}
+
+/* --explain: the plan of one statement as a tree (or JSON); the exit status. */
+static int run_explain(pgiam_session *s, const sql_opts *o)
+{
+	pgiam_buf in = PGIAM_BUF_INIT, out = PGIAM_BUF_INIT;
+	pgiam_plan_run *r = NULL;
+	const char *sql = o->command;
+	size_t len = sql ? strlen(sql) : 0;
+	int status = PGIAM_EXIT_OK, error;
+
+	if (!sql) {
+		if (read_stdin(&in) < 0) {
+			pgiam_cli_error("sql", NULL);
+			status = PGIAM_EXIT_FAILURE;
+			goto cleanup;
+		}
+		sql = pgiam_buf_cstr(&in);
+		len = in.len;
+	}
+	if (pgiam_plan_run_new(&r, sql, len, o->analyze, 0) < 0) {
+		status = pgiam_cli_usage_error("sql", "%s", pgiam_error_last());
+		goto cleanup;
+	}
+	explain_notes(sql, len, o->analyze);
+	if ((error = pgiam_plan_run_session(r, s)) < 0) {
+		const pgiam_session_error *e = pgiam_session_last_error(s);
+
+		pgiam_cli_error("sql", NULL);
+		status = pgiam_plan_run_error(r)[0] ? PGIAM_EXIT_FOR_STEP(PGIAM_STEP_QUERY + 1) :
+			PGIAM_EXIT_FOR_STEP((int)e->step + 1);
+		goto cleanup;
+	}
+	if (o->json) {
+		if (pgiam_plan_json(&out, pgiam_plan_run_plan(r)) == 0)
+			pgiam_cli_print_json(stdout, pgiam_buf_cstr(&out));
+	} else if (pgiam_plan_render(&out, pgiam_plan_run_plan(r)) == 0) {
+		pgiam_cli_printf(stdout, "%s", pgiam_buf_cstr(&out));
+		if (pgiam_plan_run_wrapping(r)[0])
+			pgiam_cli_printf(stdout, "Ran %s.\n", pgiam_plan_run_wrapping(r));
+	}
+	if (!out.len) {
+		pgiam_cli_error("sql", NULL);
+		status = PGIAM_EXIT_FAILURE;
+	}
+cleanup:
+	pgiam_plan_run_free(r);
+	pgiam_buf_dispose(&in);
+	pgiam_buf_dispose(&out);
+	return status;
 }
 
 int pgiam_cmd_sql(int argc, char **argv)
 {
 	pgiam_cli_session_opts opts = PGIAM_CLI_SESSION_OPTS_INIT("sql");
 	pgiam_session *s = NULL;
-	sql_opts o = { NULL, NULL, NULL, 0 };
+	sql_opts o = { NULL, NULL, NULL, 0, 0, 0, 0 };
 	struct sigaction sa;
 	sql_run run = { now_ms(), 0, 0, { 0, "" }, NULL, PGIAM_EXPORT_CSV, 1, NULL, 0, 0, 0 };
 	int rc;
 
 	if ((rc = parse_options(&o, &run, &opts, argc, argv)) != PGIAM_CLI_GO_ON ||
 	    (rc = pgiam_cli_session_open(&s, &opts)) != 0) {
+		pgiam_cli_session_opts_dispose(&opts);
+		return rc;
+	}
+	if (o.explain) {
+		rc = run_explain(s, &o);
+		pgiam_session_free(s);
 		pgiam_cli_session_opts_dispose(&opts);
 		return rc;
 	}

@@ -50,7 +50,12 @@ pgiam_action pgiam_action_lookup(int key, const pgiam_scope *scopes, size_t nsco
 	for (size_t i = 0; i < nscopes; i++)
 		if ((a = lookup_in(key, scopes[i])) != PGIAM_ACTION_NONE)
 			return a;
-	return lookup_in(key, PGIAM_SCOPE_GLOBAL);
+	if ((a = lookup_in(key, PGIAM_SCOPE_GLOBAL)) != PGIAM_ACTION_NONE)
+		return a;
+	/* Alt with Shift (or caps lock) on a key bound only without it: the same key */
+	if (key >= PGIAM_KEY_ALT('A') && key <= PGIAM_KEY_ALT('Z'))
+		return pgiam_action_lookup(key + ('a' - 'A'), scopes, nscopes);
+	return PGIAM_ACTION_NONE;
 }
 
 void pgiam_key_label(char *out, size_t outlen, int key)
@@ -73,10 +78,12 @@ void pgiam_key_label(char *out, size_t outlen, int key)
 			return;
 		}
 	}
-	if (key > PGIAM_KEY_ALT(0x20) && key < PGIAM_KEY_ALT(0x7f))
-		snprintf(out, outlen, "Alt-%c", (key - PGIAM_KEY_ALT(0)) >= 'a' &&
-			(key - PGIAM_KEY_ALT(0)) <= 'z' ? key - PGIAM_KEY_ALT(0) - 32
-			: key - PGIAM_KEY_ALT(0));
+	if (key > PGIAM_KEY_ALT(0x20) && key < PGIAM_KEY_ALT(0x7f)) {
+		int c = key - PGIAM_KEY_ALT(0);
+		/* ESC e and ESC E are two keys: Alt-E and Alt-Shift-E */
+		snprintf(out, outlen, "Alt-%s%c", c >= 'A' && c <= 'Z' ? "Shift-" : "",
+			c >= 'a' && c <= 'z' ? c - 32 : c);
+	}
 	else if (key >= KEY_F(1) && key <= KEY_F(12))
 		snprintf(out, outlen, "F%d", key - KEY_F(0));
 	else if (key > 0 && key < 0x20)

@@ -30,6 +30,7 @@
 	_(PROMPT,   "One-line prompts (export file name)") \
 	_(SQL,      "Connected: SQL editor") \
 	_(BROWSE,   "Browser (schemas, tables, rows)") \
+	_(PLAN,     "EXPLAIN plan (Alt-E, Alt-Shift-E from the SQL editor)") \
 	_(CONFIRM,  "Questions") \
 	_(MFA,      "MFA code dialog")
 
@@ -115,6 +116,9 @@
 	_(FIND_NEXT,   BROWSE,   "Rows: the next row with the text found", 'n', 0, 0, 0) \
 	_(FIND_PREV,   BROWSE,   "Rows: the previous row with the text found", 'N', 0, 0, 0) \
 	_(SEARCH,      BROWSE,   "Rows: search the whole table on the server (any column's text, ILIKE, paged); empty: no search", 'F', 0, 0, 0) \
+	_(EXPLAIN,     SQL,      "EXPLAIN the statement: its plan as a tree with the planner's cost and rows (nothing is executed)", PGIAM_KEY_ALT('e'), 0, 0, 0) \
+	_(EXPLAIN_ANALYZE, SQL,  "EXPLAIN (ANALYZE, BUFFERS): runs the statement inside BEGIN … ROLLBACK (a savepoint in an open transaction) for actual rows, time, buffers, the slowest node; asks first when it writes", PGIAM_KEY_ALT('E'), 0, 0, 0) \
+	_(PLAN_NODE,   PLAN,     "Show the selected node's every figure, condition and filter", '\n', '\r', KEY_ENTER, 0) \
 	_(YES,         CONFIRM,  "Answer yes", 'y', 'Y', 0, 0) \
 	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0) \
 	_(MFA_SUBMIT,  MFA,      "Send the MFA code (six digits) and connect", '\n', '\r', KEY_ENTER, 0)

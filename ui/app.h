@@ -201,6 +201,11 @@ typedef struct pgiam_probe_arg {
 	char schema[256], table[256];
 } pgiam_probe_arg;
 
+/* EXPLAIN (screen_plan.c): F4 and Ctrl-T at the SQL prompt on sql[0..len) (the
+ * statement under the cursor); ANALYZE of a writing statement asks first. */
+extern const pgiam_screen_ops pgiam_screen_plan;
+unsigned pgiam_plan_start(pgiam_app *app, const char *sql, size_t len, int analyze);
+
 /* Runs the loop until quit; returns the exit status. */
 int pgiam_loop_run(pgiam_app *app);
 

@@ -36,6 +36,9 @@ static const scheme_entry scheme[PGIAM_ROLE__COUNT] = {
 	[PGIAM_ROLE_SQL_COMMENT]    = { COLOR_CYAN, -1, A_DIM, A_NORMAL },
 	[PGIAM_ROLE_SQL_NUMBER]     = { COLOR_MAGENTA, -1, A_NORMAL, A_NORMAL },
 	[PGIAM_ROLE_SQL_ERROR_MARK] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_UNDERLINE },
+	/* issue 12: the plan tree (their text marks say the same without colour) */
+	[PGIAM_ROLE_PLAN_MISESTIMATE] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	[PGIAM_ROLE_PLAN_SLOWEST]   = { COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD | A_UNDERLINE },
 };
 
 static int colors_on;

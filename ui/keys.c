@@ -81,8 +81,8 @@ int pgiam_keys_swallow_sequence(void)
 	if (status == OK && ch != '[' && ch != 'O' && ch != 0x1b && ch >= 0x20) {
 		/* Alt-letter (ESC b, readline's word back): a key of its own, never Esc */
 		nodelay(stdscr, TRUE);
-		if (ch >= 'A' && ch <= 'Z')
-			ch += 'a' - 'A';
+		/* the case is kept: Alt-Shift-E is a key of its own (the action table falls
+		 * back to the lower case for keys bound only there, pgiam_action_lookup) */
 		return ch < 0x7f ? PGIAM_KEY_ALT((int)ch) : 1;
 	}
 	if (status != OK || (ch != '[' && ch != 'O')) {

@@ -600,6 +600,18 @@ static unsigned back_or_cancel(sql_view *v, pgiam_app *app, pgiam_action a)
 	return pgiam_app_push(app, &pgiam_screen_confirm, &confirm);
 }
 
+/* Alt-E / Alt-Shift-E: the plan of the statement under the cursor. */
+static unsigned explain(sql_view *v, pgiam_app *app, int analyze)
+{
+	size_t start = 0, len = 0;
+
+	if (!pgiam_editor_statement_at(&v->ed, &start, &len)) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "no statement under the cursor to explain");
+		return PGIAM_REACT_REDRAW;
+	}
+	return pgiam_plan_start(app, pgiam_editor_text(&v->ed) + start, len, analyze);
+}
+
 static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 {
 	sql_view *v = s->data;
@@ -633,6 +645,9 @@ static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	case PGIAM_ACTION_BACK:
 	case PGIAM_ACTION_CANCEL:
 		return back_or_cancel(v, app, a);
+	case PGIAM_ACTION_EXPLAIN:
+	case PGIAM_ACTION_EXPLAIN_ANALYZE:
+		return explain(v, app, a == PGIAM_ACTION_EXPLAIN_ANALYZE);
 	case PGIAM_ACTION_RESULTS:
 		if (!r || !r->ncols)
 			return PGIAM_REACT_NONE;
