@@ -1,5 +1,7 @@
-/* probe.c - the probe (probe.h): one catalog query, then for each statement a
- * "BEGIN; SET LOCAL …; statement" query and a "ROLLBACK". The statements come from
+/* probe.c - the probe (probe.h): one catalog query, then for each statement BEGIN,
+ * the guard (local timeouts), the statement and ROLLBACK, each a query of its own: pgiam's
+ * own queries go as one statement each (the extended protocol), which refuses a
+ * "BEGIN; SET …; statement" string. The statements come from
  * the catalog's answer (the table's quoted name, the columns that take a value and
  * their types), so nothing the user typed reaches the SQL but as a quoted literal.
  */
@@ -17,8 +19,8 @@
 
 /* The guard of every statement: a lock held by someone else, or a slow plan, fails it
  * quickly instead of queueing behind (and in front of) production traffic. */
-#define PROBE_BEGIN "BEGIN; SET LOCAL lock_timeout = '500ms'; " \
-	"SET LOCAL statement_timeout = '2s'; "
+#define PROBE_GUARD "SELECT set_config('lock_timeout', '500ms', true)," \
+	" set_config('statement_timeout', '2s', true)"
 
 /* $1 schema ("" for the search path's), $2 table: the table's quoted name, kind, who
  * probes, read-only default, TRUNCATE from the catalog, then the insert columns and
@@ -40,7 +42,8 @@
 	" AND (CASE WHEN %s = '' THEN pg_table_is_visible(c.oid) ELSE n.nspname = %s END)" \
 	" ORDER BY n.nspname LIMIT 1"
 
-enum { STAGE_CATALOG, STAGE_RUN, STAGE_ROLLBACK, STAGE_DONE, STAGE_FAILED };
+enum { STAGE_CATALOG, STAGE_BEGIN, STAGE_GUARD, STAGE_RUN, STAGE_ROLLBACK, STAGE_DONE,
+	STAGE_FAILED };
 
 static const char *const statements[PGIAM_PROBE_LINES] = { "SELECT", "INSERT", "UPDATE",
 	"DELETE", "TRUNCATE" };
@@ -161,16 +164,17 @@ const char *pgiam_probe_next_sql(pgiam_probe *p)
 			return NULL;
 		}
 		return pgiam_buf_cstr(&p->sql);
-	case STAGE_RUN:
+	case STAGE_BEGIN:
 		if (p->stopping) {
 			p->stage = STAGE_DONE;
 			return NULL;
 		}
-		pgiam_buf_clear(&p->sql);
-		if (pgiam_buf_printf(&p->sql, "%s%s", PROBE_BEGIN, p->lines[p->current].sql) < 0)
-			return NULL;
 		p->sent = 1;
-		return pgiam_buf_cstr(&p->sql);
+		return "BEGIN";
+	case STAGE_GUARD:
+		return PROBE_GUARD;
+	case STAGE_RUN:
+		return p->lines[p->current].sql;
 	case STAGE_ROLLBACK:
 		return "ROLLBACK";
 	default:
@@ -215,7 +219,22 @@ void pgiam_probe_feed_end(pgiam_probe *p, int failed, const char *sqlstate,
 			statement_sql(p, i);
 		truncate_line(p);
 		p->current = 0;
-		p->stage = STAGE_RUN;
+		p->stage = STAGE_BEGIN;
+		return;
+	case STAGE_BEGIN:
+	case STAGE_GUARD:
+		if (!failed && !p->stopping) {
+			p->stage = p->stage == STAGE_BEGIN ? STAGE_GUARD : STAGE_RUN;
+			return;
+		}
+		/* the statement was not sent: not tried (never "allowed" or "refused") */
+		l = &p->lines[p->current];
+		p->sent = 0;
+		l->allowed = -1;
+		snprintf(l->sqlstate, sizeof(l->sqlstate), "%s", "");
+		snprintf(l->message, sizeof(l->message), "not tried: %s", failed && message ?
+			message : "the probe was stopped");
+		p->stage = STAGE_ROLLBACK;
 		return;
 	case STAGE_RUN:
 		l = &p->lines[p->current];
@@ -227,7 +246,7 @@ void pgiam_probe_feed_end(pgiam_probe *p, int failed, const char *sqlstate,
 		return;
 	case STAGE_ROLLBACK:
 		/* a failed ROLLBACK means the connection is gone: the server rolled back */
-		p->stage = ++p->current + 1 < PGIAM_PROBE_LINES && !p->stopping ? STAGE_RUN :
+		p->stage = ++p->current + 1 < PGIAM_PROBE_LINES && !p->stopping ? STAGE_BEGIN :
 			STAGE_DONE;
 		return;
 	default:
@@ -239,7 +258,7 @@ void pgiam_probe_stop(pgiam_probe *p)
 {
 	p->stopping = 1;
 	/* a BEGIN already sent still gets its ROLLBACK */
-	if (p->stage == STAGE_CATALOG || (p->stage == STAGE_RUN && !p->sent))
+	if (p->stage == STAGE_CATALOG || (p->stage == STAGE_BEGIN && !p->sent))
 		p->stage = STAGE_DONE;
 }
 
