@@ -32,7 +32,9 @@
 	_(BROWSE,   "Browser (schemas, tables, rows)") \
 	_(PLAN,     "EXPLAIN plan (Alt-E, Alt-Shift-E from the SQL editor)") \
 	_(CONFIRM,  "Questions") \
-	_(MFA,      "MFA code dialog")
+	_(MFA,      "MFA code dialog") \
+	_(HISTSEARCH, "History search (Ctrl-R at the SQL prompt)") \
+	_(COMPLETE, "Completion list (Tab at the SQL prompt)")
 
 /* id, scope, help text, up to four keys (0 = none). Keys are curses key codes. */
 #define PGIAM_ACTIONS(_) \
@@ -89,8 +91,6 @@
 	_(COMMIT,      SQL,      "Commit the open transaction (sends COMMIT; the status bar shows what the server reports)", PGIAM_KEY_ALT('c'), 0, 0, 0) \
 	_(ROLLBACK,    SQL,      "Roll back the open transaction (sends ROLLBACK)", PGIAM_KEY_ALT('r'), 0, 0, 0) \
 	_(AUTOCOMMIT,  SQL,      "Switch autocommit off or on (on by default; a profile's autocommit = false starts it off): off, a statement run outside a transaction is preceded by BEGIN, as psql's AUTOCOMMIT off; Alt-C or Alt-R ends it", PGIAM_KEY_ALT('a'), 0, 0, 0) \
-	_(COMPLETE,    SQL,      "Complete the word before the cursor (not yet: inserts two spaces)", '\t', 0, 0, 0) \
-	_(HISTORY_SEARCH, SQL,   "Search the statement history (not yet: says so)", PGIAM_CTRL('r'), 0, 0, 0) \
 	_(UNDO,        SQL,      "Undo the last edit (typed characters are one step, a paste one)", PGIAM_CTRL('z'), PGIAM_CTRL('_'), 0, 0) \
 	_(KILL_TO_END, SQL,      "Delete to the end of the line (at its end: join the next line)", PGIAM_CTRL('k'), 0, 0, 0) \
 	_(KILL_TO_START, SQL,    "Delete to the start of the line (at its start: join the previous line)", PGIAM_CTRL('u'), 0, 0, 0) \
@@ -121,6 +121,19 @@
 	_(PLAN_NODE,   PLAN,     "Show the selected node's every figure, condition and filter", '\n', '\r', KEY_ENTER, 0) \
 	_(YES,         CONFIRM,  "Answer yes", 'y', 'Y', 0, 0) \
 	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0) \
+	_(HISTORY_SEARCH, SQL,   "Search the statements of every run, newest first, as you type (like readline's Ctrl-R)", PGIAM_CTRL('r'), 0, 0, 0) \
+	_(COMPLETE,    SQL,      "Complete the keyword, schema, table or column name before the cursor (several: a list)", '\t', 0, 0, 0) \
+	_(COMPLETE_REFRESH, SQL, "Read the catalog again for completion (also done after a CREATE, ALTER or DROP)", PGIAM_CTRL('t'), 0, 0, 0) \
+	_(SEARCH_OLDER, HISTSEARCH, "The next older statement that matches", PGIAM_CTRL('r'), 0, 0, 0) \
+	_(SEARCH_ACCEPT, HISTSEARCH, "Put the match into the editor (it does not run)", '\n', '\r', KEY_ENTER, KEY_RIGHT) \
+	_(SEARCH_ACCEPT_EDIT, HISTSEARCH, "Put the match into the editor, cursor at its start", KEY_LEFT, KEY_UP, KEY_DOWN, 0) \
+	_(SEARCH_ERASE, HISTSEARCH, "Delete the last character of the search", KEY_BACKSPACE, 127, 8, 0) \
+	_(SEARCH_PROFILE, HISTSEARCH, "Only this profile's statements, or every profile's", PGIAM_CTRL('p'), 0, 0, 0) \
+	_(SEARCH_CANCEL, HISTSEARCH, "Stop searching: the editor keeps what was typed", PGIAM_KEY_ESC, PGIAM_CTRL('g'), 0, 0) \
+	_(COMPLETE_NEXT, COMPLETE, "The next candidate", '\t', KEY_DOWN, 0, 0) \
+	_(COMPLETE_PREV, COMPLETE, "The previous candidate", KEY_BTAB, KEY_UP, 0, 0) \
+	_(COMPLETE_ACCEPT, COMPLETE, "Insert the selected candidate", '\n', '\r', KEY_ENTER, 0) \
+	_(COMPLETE_CLOSE, COMPLETE, "Close the list (what was typed stays)", PGIAM_KEY_ESC, PGIAM_CTRL('g'), 0, 0) \
 	_(MFA_SUBMIT,  MFA,      "Send the MFA code (six digits) and connect", '\n', '\r', KEY_ENTER, 0)
 
 typedef enum {

@@ -92,6 +92,7 @@ static int sql_open(pgiam_screen *s, pgiam_app *app, void *arg)
 	s->title = v->title;
 	if (v->profile[0])
 		restore_draft(v, app);
+	pgiam_sqlhooks_open(app, &v->history);
 	if (app->demo && pgiam_history_add(&v->history, PGIAM_DEMO_INSERT ";") == 0)
 		pgiam_app_message(app, PGIAM_ROLE_OK, "demo: Up recalls the reference INSERT "
 			"(Enter runs it, refused and explained); F8 toggles read-only; F5, then P on a "
@@ -637,6 +638,8 @@ static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		return toggle_autocommit(v, app);
 	case PGIAM_ACTION_COMPLETE:
 		return pgiam_sqlhook_complete(app, &v->ed);
+	case PGIAM_ACTION_COMPLETE_REFRESH:
+		return pgiam_sqlhook_complete_refresh(app);
 	case PGIAM_ACTION_HISTORY_SEARCH:
 		return pgiam_sqlhook_search(app, &v->ed, &v->history);
 	case PGIAM_ACTION_HISTORY_PREV:
@@ -698,7 +701,7 @@ static unsigned sql_tick(pgiam_screen *s, pgiam_app *app)
 
 	if (guard & (PGIAM_REACT_POP | PGIAM_REACT_PUSH | PGIAM_REACT_QUIT))
 		return guard;
-	guard |= pgiam_resultview_tick(&v->rv, app);
+	guard |= pgiam_resultview_tick(&v->rv, app) | pgiam_sqlhooks_tick(app);
 	return guard | pgiam_sqlrun_tick(&v->runs, app, &v->ed);
 }
 
@@ -716,6 +719,7 @@ static void sql_close(pgiam_screen *s, pgiam_app *app)
 	sql_view *v = s->data;
 
 	save_draft(v, app);
+	pgiam_sqlhooks_close(app);
 	if (app->conn) {
 		pgiam_conn_free(app->conn);
 		app->conn = NULL;

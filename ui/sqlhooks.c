@@ -1,28 +1,55 @@
-/* sqlhooks.c - the SQL editor's hooks (sqlhooks.h), as stubs until completion and the
- * persistent history arrive. */
+/* sqlhooks.c - the SQL editor's hooks (sqlhooks.h): completion, the history search
+ * and the history across runs. */
 #include "sqlhooks.h"
+
+#include "complete_ui.h"
+#include "histsearch.h"
+#include "sqlhist.h"
+
+#include <string.h>
+
+static struct {
+	pgiam_sqlhist hist;
+	pgiam_complete_ui comp;
+} hooks;
+
+void pgiam_sqlhooks_open(pgiam_app *app, pgiam_history *h)
+{
+	pgiam_sqlhooks_close(app);
+	pgiam_sqlhist_open(&hooks.hist, app, h);
+}
+
+unsigned pgiam_sqlhooks_tick(pgiam_app *app)
+{
+	return pgiam_complete_ui_tick(&hooks.comp, app);
+}
+
+void pgiam_sqlhooks_close(pgiam_app *app)
+{
+	(void)app;
+	pgiam_sqlhist_close(&hooks.hist);
+	pgiam_complete_ui_dispose(&hooks.comp);
+	memset(&hooks, 0, sizeof(hooks));
+}
 
 unsigned pgiam_sqlhook_complete(pgiam_app *app, pgiam_editor *e)
 {
-	(void)app;
-	if (pgiam_editor_insert(e, "  ", 2, 0) < 0)
-		pgiam_ui_fail("out of memory");
-	return PGIAM_REACT_REDRAW;
+	return pgiam_complete_ui_tab(&hooks.comp, app, e);
+}
+
+unsigned pgiam_sqlhook_complete_refresh(pgiam_app *app)
+{
+	return pgiam_complete_ui_refresh(&hooks.comp, app);
 }
 
 unsigned pgiam_sqlhook_search(pgiam_app *app, pgiam_editor *e, pgiam_history *h)
 {
-	(void)e;
-	(void)h;
-	pgiam_app_message(app, PGIAM_ROLE_WARN, "history search (Ctrl-R) is not there yet: "
-		"Up and Down walk this run's statements");
-	return PGIAM_REACT_REDRAW;
+	(void)h;   /* this run's statements are in the file too */
+	return pgiam_histsearch_start(app, e, hooks.hist.file, hooks.hist.profile);
 }
 
-void pgiam_sqlhook_ran(pgiam_app *app, const char *sql, int failed, double seconds)
+void pgiam_sqlhook_ran(pgiam_app *app, const char *sql, const pgiam_conn_result *r)
 {
-	(void)app;
-	(void)sql;
-	(void)failed;
-	(void)seconds;
+	pgiam_sqlhist_ran(&hooks.hist, app, sql, r);
+	pgiam_complete_ui_sent(&hooks.comp, sql);
 }

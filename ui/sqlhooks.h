@@ -1,7 +1,11 @@
 /* sqlhooks.h - where the SQL editor's keys meet work built beside it: Tab (completion
- * from the catalog), Ctrl-R (history search) and each statement's outcome (for a
- * history kept across runs). The screen (screen_sql.c) calls only these; sqlhooks.c
- * holds what they do today (stubs: Tab indents, Ctrl-R says it is not there yet). */
+ * from the catalog, complete_ui.h), Ctrl-R (the history across runs, histsearch.h),
+ * and each statement's outcome (into that history, sqlhist.h; a DDL statement makes
+ * completion read the catalog again). The screen (screen_sql.c) and its runs
+ * (sqlrun.c) call only these.
+ *
+ * Their state is the connected SQL screen's, one at a time (app->conn is one):
+ * opened with the screen, closed with it. */
 #ifndef PGIAM_UI_SQLHOOKS_H
 #define PGIAM_UI_SQLHOOKS_H
 
@@ -9,15 +13,23 @@
 #include "editor.h"
 #include "history.h"
 
-/* Tab: completes the word before the cursor (pgiam_editor_word_start) in e. Returns
- * reaction flags. */
-unsigned pgiam_sqlhook_complete(pgiam_app *app, pgiam_editor *e);
+/* The SQL screen opened: reads the history across runs, seeding h (Up/Down). */
+void pgiam_sqlhooks_open(pgiam_app *app, pgiam_history *h);
+/* The screen's tick: the completion catalog's answer. Returns reaction flags. */
+unsigned pgiam_sqlhooks_tick(pgiam_app *app);
+void pgiam_sqlhooks_close(pgiam_app *app);
 
-/* Ctrl-R: searches the history h, putting the chosen statement into e. Returns
- * reaction flags (a search screen may be pushed). */
+/* Tab: completes the word before the cursor in e. Returns reaction flags (a list of
+ * candidates may be pushed). */
+unsigned pgiam_sqlhook_complete(pgiam_app *app, pgiam_editor *e);
+/* Ctrl-T: reads the completion catalog again. */
+unsigned pgiam_sqlhook_complete_refresh(pgiam_app *app);
+
+/* Ctrl-R: searches the history across runs, putting the chosen statement into e.
+ * Returns reaction flags (the search screen is pushed). */
 unsigned pgiam_sqlhook_search(pgiam_app *app, pgiam_editor *e, pgiam_history *h);
 
-/* A statement the user ran ended: sql as sent, whether it failed, its time. */
-void pgiam_sqlhook_ran(pgiam_app *app, const char *sql, int failed, double seconds);
+/* A statement the user ran ended: sql as sent, r its result. */
+void pgiam_sqlhook_ran(pgiam_app *app, const char *sql, const pgiam_conn_result *r);
 
 #endif

@@ -218,7 +218,7 @@ unsigned pgiam_sqlrun_tick(pgiam_sqlrun *q, pgiam_app *app, pgiam_editor *e)
 			return PGIAM_REACT_REDRAW;
 		}
 	} else {
-		pgiam_sqlhook_ran(app, q->items[q->cur].sql, r->failed, r->seconds);
+		pgiam_sqlhook_ran(app, q->items[q->cur].sql, r);
 		if (r->failed) {
 			failed(q, app, e, r);
 			runs_clear(q);
