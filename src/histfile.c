@@ -4,6 +4,7 @@
 
 #include "atomic_file.h"
 #include "buf.h"
+#include "draft.h"
 #include "error.h"
 #include "sanitize.h"
 #include "secure.h"
@@ -47,17 +48,13 @@ const char *pgiam_hist_outcome_name(pgiam_hist_outcome o)
 
 int pgiam_histfile_default_path(char *out, size_t len)
 {
-	const char *xdg = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
+	char dir[4096];
+	int error = pgiam_state_dir(dir, sizeof(dir));
 	int n;
 
-	if (xdg && *xdg == '/')
-		n = snprintf(out, len, "%s/pgiam/history", xdg);
-	else if (home && *home)
-		n = snprintf(out, len, "%s/.local/state/pgiam/history", home);
-	else
-		return pgiam_error_set(PGIAM_ENOTFOUND, "no state directory for the history: "
-			"neither XDG_STATE_HOME nor HOME is set");
+	if (error < 0)
+		return error;
+	n = snprintf(out, len, "%s/history", dir);
 	return n > 0 && (size_t)n < len ? 0 : pgiam_error_set(PGIAM_EINVAL, "the history "
 		"file's path is too long");
 }

@@ -43,8 +43,9 @@ typedef struct pgiam_hist_entry {
 
 typedef struct pgiam_histfile pgiam_histfile;
 
-/* The default file's path into out: $XDG_STATE_HOME/pgiam/history when XDG_STATE_HOME
- * is an absolute path, else $HOME/.local/state/pgiam/history. */
+/* The default file's path into out: history in pgiam's state directory (draft.h's
+ * pgiam_state_dir: $XDG_STATE_HOME/pgiam when that is absolute, else
+ * ~/.local/state/pgiam). */
 int pgiam_histfile_default_path(char *out, size_t len);
 
 /* Reads the history at path (NULL: the default path); a missing file is an empty
