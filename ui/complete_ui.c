@@ -212,8 +212,15 @@ static void cl_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		w = body.w - 2;
 	if (cx + w > body.x + body.w)
 		cx = body.x + body.w - w;
-	/* above the cursor when there is room, as the prompt is at the bottom */
-	y = cy - rows - 1 >= body.y ? cy - rows - 1 : cy + 1;
+	/* above the editor's first line shown (the editor is at the bottom), so nothing
+	 * typed is hidden; below the cursor when there is no room */
+	{
+		int line = 0, col = 0, top_row;
+
+		pgiam_editor_cursor_pos(l->a.ed, &line, &col);
+		top_row = cy - (line - l->a.ed->top);
+		y = top_row - rows - 1 >= body.y ? top_row - rows - 1 : cy + 1;
+	}
 	if (l->sel < l->top)
 		l->top = l->sel;
 	if (l->sel >= l->top + (size_t)rows)
