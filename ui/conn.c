@@ -864,7 +864,7 @@ const pgiam_conn_step *pgiam_conn_steps(const pgiam_conn *c)
 
 /* pgiam's own statements (the browser's) go as one statement each: a filter the
  * user typed inside one cannot start a second. */
-static int query_in(pgiam_conn *c, int slot, const char *sql)
+static int query_in_as(pgiam_conn *c, int slot, const char *sql, int simple)
 {
 	int error = 0;
 
@@ -874,13 +874,19 @@ static int query_in(pgiam_conn *c, int slot, const char *sql)
 	if (slot == SLOT_USER)
 		c->results[slot].generation = ++c->generation;
 	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
-	if ((error = slot == SLOT_INTERNAL ? pgiam_session_query_params(c->session, sql, 0, NULL) :
+	if ((error = slot == SLOT_INTERNAL && !simple ?
+	    pgiam_session_query_params(c->session, sql, 0, NULL) :
 	    pgiam_session_query(c->session, sql)) < 0)
 		return error;
 	c->slot = slot;
 	c->querying = 1;
 	c->on_own = 0;
 	return 0;
+}
+
+static int query_in(pgiam_conn *c, int slot, const char *sql)
+{
+	return query_in_as(c, slot, sql, 0);
 }
 
 int pgiam__conn_query_in(pgiam_conn *c, int slot, const char *sql)
@@ -922,8 +928,11 @@ int pgiam_conn_query_internal_pinned(pgiam_conn *c, const char *sql, int *pin)
 
 	if (*pin < 0)
 		*pin = pgiam_conn_internal_separate(c);
+	/* the probe's BEGIN; …; ROLLBACK is one string built by the core: the simple
+	 * protocol, as on pgiam's own connection below (the extended one takes one
+	 * statement) */
 	if (!*pin)
-		return query_in(c, SLOT_INTERNAL, sql);
+		return query_in_as(c, SLOT_INTERNAL, sql, 1);
 	if (c->querying)
 		return pgiam_error_set(PGIAM_EAGAIN, "a query is running; Esc cancels it");
 	if (!c->own && (error = own_start(c)) < 0)

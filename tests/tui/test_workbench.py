@@ -159,7 +159,7 @@ def wide(env):
         t.send("C-w")
         t.send("Down")
         t.wait_for(r"▶ SQL editor")
-        t.type("select 'typed' || '-in-' || 'editor' AS wbcol")
+        t.type("select 'typed' || '-in-' || 'editor' AS wbcol;")
         t.send("Enter")
         s = t.wait_stable(r"typed-in-editor[\s\S]*1 row")
         if not re.search(r"Rows: %s\.wb_alpha[\s\S]*alpha-row-5" % S, s) or \
@@ -197,7 +197,7 @@ def narrow(env):
         s = t.wait_stable(r"▶ SQL editor · pane 3/3 · Tab: Tree[\s\S]*SQL>")
         if "▾ public" in s:
             raise Fail("the tree still shows with the editor:\n" + s)
-        t.type("select 40 + 2 AS narrow_answer")
+        t.type("select 40 + 2 AS narrow_answer;")
         t.send("Enter")
         t.wait_for(r"narrow_answer[\s\S]*\b42\b")
         t.send("Tab")
