@@ -10,7 +10,8 @@ typed, and Esc brings every entry back. Enter on a table shows its rows in the r
 pane while the tree keeps the focus. Tab, Shift-Tab and Ctrl-W then an arrow move the
 focus (the title mark follows) and keys go to the focused pane only: `/` in the rows
 pane is its find prompt, not the tree's filter; `s` in the tree shows the selected
-table's structure; typed SQL in the editor pane runs
+table's structure; the rows stay when a read of the tree replaced the result that
+held them (read again); typed SQL in the editor pane runs
 there and the tree and rows stay as they were.
 
 At 80x24 the panes stack: one shows at a time, its title says which and that Tab
@@ -146,6 +147,16 @@ def wide(env):
         t.send("Escape")
         t.wait_stable(r"▶ Tree[\s\S]*Rows: %s\.wb_alpha[\s\S]*alpha-row-5" % S)
 
+        # a read of the tree replaces pgiam's own result that held the page: the rows
+        # pane reads its page again
+        select_by_info(t, r"^schema information_schema · ")
+        t.send("Right")
+        t.wait_for(r"▾ information_schema")
+        t.wait_stable(r"(?=[\s\S]*▾ information_schema)Rows: %s\.wb_alpha[\s\S]*alpha-row-5"
+                      % S)
+        t.send("Left")
+        t.wait_for(r"▸ information_schema")
+        select_by_info(t, r"^%s\.wb_alpha · table" % S)
         # Tab: the rows pane; its `/` is its own find, not the tree's filter
         t.send("Tab")
         t.wait_for(r"▶ Rows: %s\.wb_alpha" % S)
