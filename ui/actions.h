@@ -28,8 +28,11 @@
 	_(CONNECT,  "Connecting") \
 	_(RESULT,   "Result grid (F6 from the SQL editor)") \
 	_(PROMPT,   "One-line prompts (export file name)") \
+	_(WORKBENCH, "Workbench (after connecting: the schema tree, the rows, the SQL editor)") \
+	_(TREE,     "Workbench: the schema tree") \
+	_(WINDOW,   "Workbench: after Ctrl-W (vim-like: the pane in that direction)") \
 	_(SQL,      "Connected: SQL editor") \
-	_(BROWSE,   "Browser (schemas, tables, rows)") \
+	_(BROWSE,   "Browser and the workbench's rows pane (schemas, tables, rows)") \
 	_(PLAN,     "EXPLAIN plan (Alt-E, Alt-Shift-E from the SQL editor)") \
 	_(CONFIRM,  "Questions") \
 	_(MFA,      "MFA code dialog") \
@@ -116,9 +119,23 @@
 	_(FIND_NEXT,   BROWSE,   "Rows: the next row with the text found", 'n', 0, 0, 0) \
 	_(FIND_PREV,   BROWSE,   "Rows: the previous row with the text found", 'N', 0, 0, 0) \
 	_(SEARCH,      BROWSE,   "Rows: search the whole table on the server (any column's text, ILIKE, paged); empty: no search", 'F', 0, 0, 0) \
-	_(EXPLAIN,     SQL,      "EXPLAIN the statement: its plan as a tree with the planner's cost and rows (nothing is executed)", PGIAM_KEY_ALT('e'), 0, 0, 0) \
+	_(FOCUS_NEXT,  WORKBENCH, "The next pane (tree, rows, SQL editor), also from the SQL editor's pane; stacked on a narrow terminal: show it", '\t', 0, 0, 0) \
+	_(FOCUS_PREV,  WORKBENCH, "The previous pane", KEY_BTAB, 0, 0, 0) \
+	_(WINDOW,      WORKBENCH, "Ctrl-W then an arrow (or h j k l): the pane in that direction, as in vim (in the SQL editor's pane too; full screen, Ctrl-W deletes a word)", PGIAM_CTRL('w'), 0, 0, 0) \
+	_(FULL_BROWSER, WORKBENCH, "The browser full screen (schemas, tables, rows), as F5 from the SQL editor", KEY_F(5), 0, 0, 0) \
+	_(EDITOR,      WORKBENCH, "The SQL editor, full screen, with all of its own keys (there Tab completes and Ctrl-W deletes a word); F4 again or Shift-Tab: back to the panes", KEY_F(4), 0, 0, 0) \
+	_(WIN_LEFT,    WINDOW,   "The pane to the left", KEY_LEFT, 'h', 0, 0) \
+	_(WIN_RIGHT,   WINDOW,   "The pane to the right", KEY_RIGHT, 'l', 0, 0) \
+	_(WIN_UP,      WINDOW,   "The pane above", KEY_UP, 'k', 0, 0) \
+	_(WIN_DOWN,    WINDOW,   "The pane below", KEY_DOWN, 'j', 0, 0) \
+	_(TREE_OPEN,   TREE,     "On a schema: unfold or fold it; on a relation: its rows in the rows pane (nothing is written)", '\n', '\r', KEY_ENTER, 0) \
+	_(UNFOLD,      TREE,     "Unfold the schema or partitioned table (its partitions)", KEY_RIGHT, '+', 'l', 0) \
+	_(FOLD,        TREE,     "Fold it; on an entry inside, go to the one it is in", KEY_LEFT, '-', 'h', 0) \
+	_(TREE_FILTER, TREE,     "Filter the tree as you type (names holding the text, any case; unfolded schemas); Enter keeps it, Esc clears it", '/', 0, 0, 0) \
+	_(TREE_REFRESH, TREE,    "Read the schemas again", 'r', 0, 0, 0) \
+	_(TREE_STRUCTURE, TREE,  "The selected table's structure (its rows shown in the rows pane too), as s on the rows", 's', 0, 0, 0) \
+	_(TREE_PROBE,  TREE,     "Probe the selected table (SELECT, INSERT, UPDATE, DELETE touching no row, in BEGIN … ROLLBACK: nothing is changed), as P in the browser", 'P', 0, 0, 0) \
 	_(EXPLAIN_ANALYZE, SQL,  "EXPLAIN (ANALYZE, BUFFERS): runs the statement inside BEGIN … ROLLBACK (a savepoint in an open transaction) for actual rows, time, buffers, the slowest node; asks first when it writes", PGIAM_KEY_ALT('E'), 0, 0, 0) \
-	_(PLAN_NODE,   PLAN,     "Show the selected node's every figure, condition and filter", '\n', '\r', KEY_ENTER, 0) \
 	_(YES,         CONFIRM,  "Answer yes", 'y', 'Y', 0, 0) \
 	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0) \
 	_(HISTORY_SEARCH, SQL,   "Search the statements of every run, newest first, as you type (like readline's Ctrl-R)", PGIAM_CTRL('r'), 0, 0, 0) \

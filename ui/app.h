@@ -43,7 +43,7 @@ typedef struct pgiam_rect {
 
 typedef struct pgiam_screen_ops {
 	const char *title;
-	pgiam_scope scopes[3];    /* tried in order, then GLOBAL */
+	pgiam_scope scopes[4];    /* tried in order, then GLOBAL */
 	size_t nscopes;
 	int text_input;           /* printable keys are text, not actions */
 	/* Sets up s->data from arg; 0 or a negative error (the screen is not opened). */
@@ -137,6 +137,27 @@ extern const pgiam_screen_ops pgiam_screen_sql;
 extern const pgiam_screen_ops pgiam_screen_browse;
 extern const pgiam_screen_ops pgiam_screen_prompt;
 extern const pgiam_screen_ops pgiam_screen_mfa;
+extern const pgiam_screen_ops pgiam_screen_work;   /* the workbench (screen_work.c) */
+
+/* The workbench's panes (a pane is a screen's ops drawn into a part of the body). */
+extern const pgiam_screen_ops pgiam_pane_tree;     /* pane_tree.c */
+extern const pgiam_screen_ops pgiam_pane_rows;     /* screen_browse.c: the rows view */
+/* Shows the rows of schema.table in the rows pane s (a read; nothing is written). */
+unsigned pgiam_pane_rows_show(pgiam_screen *s, pgiam_app *app, const char *schema,
+	const char *table);
+/* The structure of schema.table from the rows pane (its rows shown first when it
+ * showed another table). */
+unsigned pgiam_pane_rows_structure(pgiam_screen *s, pgiam_app *app, const char *schema,
+	const char *table);
+/* 1 while the rows pane waits for a read of its own. */
+int pgiam_pane_rows_pending(const pgiam_screen *s);
+/* What the tree asked for on its selected relation (Enter: its rows, s: its structure,
+ * P: the probe), once: the action (NONE when nothing) and the relation. */
+pgiam_action pgiam_pane_tree_take_open(pgiam_screen *s, char *schema, size_t slen,
+	char *name, size_t nlen);
+/* 1 while the tree reads or filters (typed text goes to its filter). */
+int pgiam_pane_tree_pending(const pgiam_screen *s);
+int pgiam_pane_tree_filtering(const pgiam_screen *s);
 
 /* Argument of pgiam_screen_mfa (owned by the screen that opens it). */
 typedef struct pgiam_mfa_arg {

@@ -92,6 +92,13 @@ void pgiam__conn_result_clear(pgiam_conn *c, int slot)
 {
 	pgiam__conn_result_free(&c->results[slot]);
 	c->rows_cap[slot] = 0;
+	if (slot == SLOT_INTERNAL)
+		c->internal_gen++;
+}
+
+unsigned pgiam_conn_internal_generation(const pgiam_conn *c)
+{
+	return c->internal_gen;
 }
 
 static void role_short(char *out, size_t outlen, const char *arn)

@@ -196,6 +196,10 @@ void pgiam_conn_export_forget(pgiam_conn *c);
  * transaction ends. */
 int pgiam_conn_query_internal(pgiam_conn *c, const char *sql);
 const pgiam_conn_result *pgiam_conn_internal_result_of(const pgiam_conn *c);
+/* A number that changes whenever pgiam's own result is replaced by another read:
+ * a view holding on to it (the workbench's rows pane, under the tree's reads) knows
+ * its page is gone and reads it again. */
+unsigned pgiam_conn_internal_generation(const pgiam_conn *c);
 
 /* The same, kept on one connection across queries (a transaction of pgiam's own, as
  * the probe's BEGIN … ROLLBACK): *pin -1 chooses (pgiam's own connection while the

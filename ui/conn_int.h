@@ -82,6 +82,7 @@ struct pgiam_conn {
 	size_t exp_batch_rows;
 	pgiam_conn_export_info exp_info;
 	unsigned generation;          /* of the user's last query */
+	unsigned internal_gen;        /* changes whenever pgiam's own result is replaced */
 	struct timespec exp_t0;
 };
 

@@ -128,6 +128,14 @@ typedef struct browse_view {
 		int sel_index, hcol;
 	} keep;
 	char title[600];
+	/* the workbench's rows pane (pgiam_pane_rows): other panes' reads replace the
+	 * connection's result that holds the page; it is read again at its first key */
+	int pane;
+	unsigned page_gen;           /* the result generation the page came in */
+	keyvals page_first;          /* the page's first key, kept for that */
+	int lost;                    /* the page was replaced: read it again when free */
+	int pane_h;                  /* the pane's height at the last draw */
+	int struct_after;            /* the structure once the rows shown are read */
 } browse_view;
 
 static void free_items(browse_view *v)
@@ -251,7 +259,7 @@ static void set_title(browse_view *v)
 	else if (v->level == LV_TABLES)
 		n = snprintf(v->title, sizeof(v->title), "Browse: %s", v->schema);
 	else {
-		n = snprintf(v->title, sizeof(v->title), "Browse: ");
+		n = snprintf(v->title, sizeof(v->title), v->pane ? "Rows: " : "Browse: ");
 		/* the breadcrumb of foreign keys followed */
 		for (int i = 0; i < v->ncrumbs && n > 0 && (size_t)n < sizeof(v->title); i++)
 			n += snprintf(v->title + n, sizeof(v->title) - (size_t)n, "%s.%s \xE2\x86\x92 ",
@@ -552,6 +560,10 @@ static unsigned took_page(browse_view *v, pgiam_app *app, const pgiam_conn_resul
 		return load_page(v, app, PGIAM_BROWSE_FIRST);
 	}
 	v->have_page = 1;
+	v->page_gen = pgiam_conn_internal_generation(app->conn);
+	keys_free(&v->page_first);
+	if (view_nk(v) && r->nrows && r->ncols == view_nk(v) + v->ncols)
+		keys_set(&v->page_first, row_keys(v, r, 0), view_nk(v));
 	if (v->dir != PGIAM_BROWSE_AT)   /* the same page again: the same start */
 		v->at_start = v->dir == PGIAM_BROWSE_FIRST ||
 			(v->keykind == PGIAM_BROWSE_KEY_OFFSET && !v->offset);
@@ -1036,7 +1048,7 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 	page_src p = { v, r, nk };
 	pgiam_grid_source src = { v->ncols, r->nrows, NULL, 0, &p, page_name, page_type,
 		page_numeric, page_cell, "(no rows: the table is empty)" };
-	pgiam_rect area = { body.y + 1, 1, body.h - 2, body.w - 2 };
+	pgiam_rect area = { body.y + 1, body.x + 1, body.h - 2, body.w - 2 };
 	size_t *frozen = NULL, nfrozen = 0;
 
 	if (r->ncols != nk + v->ncols)
@@ -1072,11 +1084,11 @@ static void draw_why_hint(const pgiam_conn_result *r, pgiam_rect body)
 
 	if (r->why[0]) {
 		snprintf(line, sizeof(line), "WHY: %s", r->why);
-		pgiam_draw_text(y++, 1, body.w - 2, PGIAM_ROLE_NORMAL, line);
+		pgiam_draw_text(y++, body.x + 1, body.w - 2, PGIAM_ROLE_NORMAL, line);
 	}
 	if (r->hint[0]) {
 		snprintf(line, sizeof(line), "HINT: %s", r->hint);
-		pgiam_draw_text(y, 1, body.w - 2, PGIAM_ROLE_NORMAL, line);
+		pgiam_draw_text(y, body.x + 1, body.w - 2, PGIAM_ROLE_NORMAL, line);
 	}
 }
 
@@ -1099,12 +1111,12 @@ static pgiam_rect draw_asked(browse_view *v, pgiam_rect body)
 	if (v->search)
 		pgiam_buf_printf(&b, "%ssearch: %s", b.len ? " \xC2\xB7 " : "", v->search);
 	if (b.len) {
-		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN, pgiam_buf_cstr(&b));
+		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_WARN, pgiam_buf_cstr(&b));
 		body.y++;
 		body.h--;
 	}
 	if (v->page_error[0]) {
-		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_ERROR, v->page_error);
+		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_ERROR, v->page_error);
 		body.y++;
 		body.h--;
 	}
@@ -1121,10 +1133,24 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	static const char *const how[] = { "primary key", "ctid (no primary key: rows that "
 		"move while paging can repeat or be missed)", "offset (a view: no key)" };
 
+	if (v->pane)
+		v->pane_h = body.h;
+	if (v->pane && !v->table[0]) {
+		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_DIM, "Enter on a table "
+			"or view in the tree shows its rows here");
+		return;
+	}
+	if (v->pane && (v->lost || (v->have_page && v->pending == Q_NONE && app->conn &&
+	    pgiam_conn_internal_generation(app->conn) != v->page_gen))) {
+		/* another pane's read replaced the page: it is read again when that ends */
+		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_DIM,
+			"reading the page again\xE2\x80\xA6");
+		return;
+	}
 	if (v->pending != Q_NONE && r && !r->done) {
 		snprintf(line, sizeof(line), "reading\xE2\x80\xA6 %.1f s \xC2\xB7 Esc cancels",
 			pgiam_conn_query_seconds(app->conn));
-		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_WARN, line);
+		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_WARN, line);
 		return;
 	}
 	if (r && (r->failed || v->stopped) && v->pending == Q_NONE && !v->have_page &&
@@ -1135,7 +1161,7 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 			/* no SQLSTATE: a connect failure (the browser's own connection) */
 			snprintf(line, sizeof(line), "ERROR%s%s: %s", r->sqlstate[0] ? " " : "",
 				r->sqlstate, r->message);
-		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_ERROR, line);
+		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_ERROR, line);
 		draw_why_hint(r, body);
 		return;
 	}
@@ -1155,7 +1181,7 @@ static void browse_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		"\xE2\x86\x90\xE2\x86\x92 columns %d/%zu", r->nrows, r->nrows == 1 ? "" : "s",
 		v->at_start ? " \xC2\xB7 first page" : "", v->at_end ? " \xC2\xB7 last page" : "",
 		how[v->keykind], v->hcol + 1, v->ncols);
-	pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM, line);
+	pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_DIM, line);
 	draw_rows(v, r, body);
 }
 
@@ -1484,6 +1510,7 @@ static void browse_close(pgiam_screen *s, pgiam_app *app)
 	pgiam_grid_dispose(&v->grid);
 	reset_user(v);
 	free_crumbs(v);
+	keys_free(&v->page_first);
 	free(v);
 }
 
@@ -1492,4 +1519,132 @@ const pgiam_screen_ops pgiam_screen_browse = {
 	.scopes = { PGIAM_SCOPE_BROWSE, PGIAM_SCOPE_LIST }, .nscopes = 2,
 	.open = browse_open, .draw = browse_draw, .action = browse_action,
 	.tick = browse_tick, .resume = browse_resume, .close = browse_close,
+};
+
+/* The workbench's rows pane: the same rows view, opened on a table by the tree
+ * (pgiam_pane_rows_show) instead of by the lists above it. Esc at its top goes back
+ * to the workbench (the tree), not to a table list. */
+static int pane_open(pgiam_screen *s, pgiam_app *app, void *arg)
+{
+	browse_view *v = pgiam_xcalloc(1, sizeof(*v));
+
+	(void)arg;
+	s->data = v;
+	v->pane = 1;
+	v->level = LV_ROWS;
+	v->own_conn = app->conn && pgiam_conn_internal_separate(app->conn);
+	snprintf(v->title, sizeof(v->title), "Rows");
+	s->title = v->title;
+	return 0;
+}
+
+int pgiam_pane_rows_pending(const pgiam_screen *s)
+{
+	const browse_view *v = s->data;
+
+	return v->pending != Q_NONE;
+}
+
+/* The page was replaced by another pane's (or screen's) read: it is read again at its
+ * first key once the connection is free. */
+static unsigned pane_check_lost(browse_view *v, pgiam_app *app)
+{
+	if (!app->conn || !v->table[0])
+		return PGIAM_REACT_NONE;
+	if (v->have_page && v->pending == Q_NONE &&
+	    pgiam_conn_internal_generation(app->conn) != v->page_gen) {
+		v->have_page = 0;
+		v->lost = 1;
+	}
+	if (!v->lost || pgiam_conn_busy(app->conn))
+		return PGIAM_REACT_NONE;
+	v->lost = 0;
+	free_reread(v);
+	if (v->page_first.v)
+		keys_set(&v->reread, (const char *const *)v->page_first.v, v->page_first.n);
+	return load_page(v, app, v->reread.v || v->keykind == PGIAM_BROWSE_KEY_OFFSET ?
+		PGIAM_BROWSE_AT : PGIAM_BROWSE_FIRST);
+}
+
+unsigned pgiam_pane_rows_show(pgiam_screen *s, pgiam_app *app, const char *schema,
+	const char *table)
+{
+	browse_view *v = s->data;
+
+	if (v->pending != Q_NONE)
+		return PGIAM_REACT_NONE;
+	free_keep(v);
+	free_table(v);
+	reset_user(v);
+	free_crumbs(v);
+	keys_free(&v->page_first);
+	v->lost = v->struct_after = 0;
+	snprintf(v->schema, sizeof(v->schema), "%s", schema);
+	snprintf(v->table, sizeof(v->table), "%s", table);
+	v->own_conn = app->conn && pgiam_conn_internal_separate(app->conn);
+	v->rows_shown = 0;
+	v->sel = v->hcol = 0;
+	/* the pane less its status line and the grid's two header lines */
+	v->limit = v->pane_h > 4 ? (size_t)v->pane_h - 3 : 1;
+	if (v->limit > PGIAM_BROWSE_PAGE_ROWS)
+		v->limit = PGIAM_BROWSE_PAGE_ROWS;
+	set_title(v);
+	return load_columns(v, app);
+}
+
+static unsigned pane_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
+{
+	browse_view *v = s->data;
+	unsigned r = pane_check_lost(v, app);
+	int busy = app->conn && pgiam_conn_busy(app->conn);
+
+	if (!v->table[0])
+		return r | PGIAM_REACT_UNHANDLED;
+	if ((a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) && !busy && !v->ncrumbs)
+		return r | PGIAM_REACT_UNHANDLED;   /* the workbench: back to the tree */
+	if (a == PGIAM_ACTION_PROBE) {
+		static pgiam_probe_arg arg;
+
+		snprintf(arg.schema, sizeof(arg.schema), "%s", v->schema);
+		snprintf(arg.table, sizeof(arg.table), "%s", v->table);
+		return pgiam_app_push(app, &pgiam_screen_probe, &arg);
+	}
+	return r | browse_action(s, app, a);
+}
+
+unsigned pgiam_pane_rows_structure(pgiam_screen *s, pgiam_app *app, const char *schema,
+	const char *table)
+{
+	browse_view *v = s->data;
+	unsigned r;
+
+	if (v->pending != Q_NONE)
+		return PGIAM_REACT_NONE;
+	if (v->have_page && !strcmp(v->schema, schema) && !strcmp(v->table, table))
+		return load_structure(v, app);
+	r = pgiam_pane_rows_show(s, app, schema, table);
+	v->struct_after = v->pending != Q_NONE;
+	return r;
+}
+
+static unsigned pane_tick(pgiam_screen *s, pgiam_app *app)
+{
+	browse_view *v = s->data;
+	unsigned r = pane_check_lost(v, app);
+
+	r |= browse_tick(s, app);
+	if (v->struct_after && v->pending == Q_NONE) {
+		/* the rows came (or their read failed: no structure then) */
+		v->struct_after = 0;
+		if (v->have_page && !(r & (PGIAM_REACT_PUSH | PGIAM_REACT_POP)))
+			r |= load_structure(v, app);
+	}
+	return r;
+}
+
+const pgiam_screen_ops pgiam_pane_rows = {
+	.title = "Rows",
+	.scopes = { PGIAM_SCOPE_BROWSE, PGIAM_SCOPE_LIST }, .nscopes = 2,
+	.open = pane_open, .draw = browse_draw, .action = pane_action,
+	.tick = pane_tick, .resume = browse_resume, .close = browse_close,
 };

@@ -212,7 +212,7 @@ static unsigned connect_tick(pgiam_screen *s, pgiam_app *app)
 	if (app->conn && pgiam_conn_status_of(app->conn)->state == PGIAM_CONN_CONNECTED &&
 	    !v->handed_over) {
 		v->handed_over = 1;
-		return PGIAM_REACT_POP | pgiam_app_push(app, &pgiam_screen_sql, NULL);
+		return PGIAM_REACT_POP | pgiam_app_push(app, &pgiam_screen_work, NULL);
 	}
 	return PGIAM_REACT_NONE;
 }

@@ -79,6 +79,8 @@ void pgiam_catalog_privs_str(char *out, size_t outlen, unsigned privs);
  *            COUNT(*); -1 when never analysed), size (pg_size_pretty of the total
  *            relation size), then SELECT, INSERT, UPDATE, DELETE as "t"/"f"
  *            (has_table_privilege for the current role).
+ *   partitions: the direct partitions of schema.table, as tables (a partitioned one
+ *            says how many it has), then the partition's schema.
  *   columns: name, type (format_type), nullable "t"/"f", position in the primary key
  *            (1-based, "" when not part of it), relkind ("r", "v", …), indexed
  *            ("t" when a valid index starts with the column: a sort on it pages at
@@ -90,6 +92,7 @@ void pgiam_catalog_privs_str(char *out, size_t outlen, unsigned privs);
  *            known to be cut), at most `limit` rows. */
 int pgiam_catalog_schemas_sql(pgiam_buf *out);
 int pgiam_catalog_tables_sql(pgiam_buf *out, const char *schema);
+int pgiam_catalog_partitions_sql(pgiam_buf *out, const char *schema, const char *table);
 int pgiam_catalog_columns_sql(pgiam_buf *out, const char *schema, const char *table);
 
 typedef enum pgiam_browse_dir {

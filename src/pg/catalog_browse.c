@@ -76,6 +76,32 @@ int pgiam_catalog_tables_sql(pgiam_buf *out, const char *schema)
 	return 0;
 }
 
+int pgiam_catalog_partitions_sql(pgiam_buf *out, const char *schema, const char *table)
+{
+	int error = 0;
+
+	/* the direct partitions: a partition that is partitioned again unfolds in turn */
+	if ((error = pgiam_buf_puts(out,
+	    "SELECT c.relname::text,"
+	    " CASE c.relkind WHEN 'p' THEN 'partitioned table (' || (SELECT count(*)"
+	    "   FROM pg_inherits h2 WHERE h2.inhparent = c.oid) || ' partitions)'"
+	    "   WHEN 'f' THEN 'foreign table' ELSE 'table' END,"
+	    " c.reltuples::bigint, pg_size_pretty(pg_total_relation_size(c.oid)),"
+	    " has_table_privilege(c.oid, 'SELECT'), has_table_privilege(c.oid, 'INSERT'),"
+	    " has_table_privilege(c.oid, 'UPDATE'), has_table_privilege(c.oid, 'DELETE'),"
+	    " cn.nspname::text"
+	    " FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid"
+	    " JOIN pg_namespace cn ON cn.oid = c.relnamespace"
+	    " WHERE h.inhparent = (SELECT p.oid FROM pg_class p"
+	    "   JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE pn.nspname = ")) < 0 ||
+	    (error = pgiam_sql_quote_literal(out, schema)) < 0 ||
+	    (error = pgiam_buf_puts(out, " AND p.relname = ")) < 0 ||
+	    (error = pgiam_sql_quote_literal(out, table)) < 0 ||
+	    (error = pgiam_buf_puts(out, ") ORDER BY c.relname")) < 0)
+		return error;
+	return 0;
+}
+
 int pgiam_catalog_columns_sql(pgiam_buf *out, const char *schema, const char *table)
 {
 	int error = 0;

@@ -151,6 +151,7 @@ def main():
         s = t.wait_for(r"connected · TLS verified|Not connected", timeout=30)
         if "Not connected" in s:
             raise Fail("rw-tunnel did not connect:\n" + s)
+        t.editor()   # the workbench, then its SQL editor (issue 13)
         completed_write(t, env, fwd)
         confirmed_cancel(t, env, fwd)
         t.send("F10")

@@ -57,6 +57,7 @@ def main():
         t.wait_for(r"connected · TLS verified", timeout=30)
         t.wait_for(r"demo: Up recalls the reference INSERT")
         t.wait_for(BADGE)
+        t.editor()   # the workbench, then its SQL editor (issue 13)
         t.send("Up")
         t.wait_for(re.escape("SQL> " + INSERT))
         # the demo's INSERT, refused by the session's read-only guard

@@ -88,6 +88,7 @@ def start(t, env, profile):
     s = t.wait_for(r"connected · TLS verified|Not connected", timeout=30)
     if "Not connected" in s:
         raise Fail("%s did not connect:\n%s" % (profile, s))
+    t.editor()   # the workbench, then its SQL editor (issue 13)
 
 
 def paste_mode_off(t, what):

@@ -32,6 +32,7 @@ def main():
         s = t.wait_for(r"connected · TLS verified|Not connected", timeout=30)
         if "Not connected" in s:
             raise Fail("the profile did not connect:\n" + s)
+        t.editor()   # the workbench, then its SQL editor (issue 13)
         # the backend is found by its application_name: a SELECT's text is no longer
         # its last query (results are read through a cursor, then closed)
         t.run_sql("SET application_name = '%s'" % marker)

@@ -49,6 +49,7 @@ def main():
         s = t.wait_for(r"connected · TLS verified|Not connected", timeout=30)
         if "Not connected" in s:
             raise Fail("the connect failed after the resizes:\n" + s)
+        t.editor()   # the workbench, then its SQL editor (issue 13)
         t.run_sql("SELECT pg_sleep(3), 'after-sleep' AS z")
         t.wait_for(r"running")
         shake(t, pid)

@@ -40,6 +40,7 @@ def main():
             raise Fail("sandbox-ro did not connect:\n" + s)
         if "pgiam · Profiles" in s:
             raise Fail("--profile showed the home screen")
+        t.editor()   # the workbench, then its SQL editor (issue 13)
         s = t.wait_for(r"READ-ONLY")
         for text in ("sandbox-ro", "iam_ro_user@", "role/", "connected · TLS verified",
                      "STS "):

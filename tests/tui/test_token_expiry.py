@@ -51,6 +51,7 @@ def main():
         if "connected · TLS verified" not in s:
             raise Fail("the connection state changed when the token expired:\n" + s)
         # the open connection outlives its token
+        t.editor()   # the workbench, then its SQL editor (issue 13)
         t.run_sql("SELECT name FROM customers ORDER BY customer_id")
         t.wait_for(r"Charlie Brown")
         # a new connection gets a new token

@@ -39,16 +39,27 @@ class Tmux:
             raise Fail("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
         return r.stdout
 
-    def connect(self, env, profile, ready=r"connected · TLS verified", what=""):
+    def connect(self, env, profile, ready=r"connected · TLS verified", what="", editor=True):
         """Starts pgiam on a sandbox profile (env: the sandbox's variables) and waits
         until ready shows; fails with the screen when it did not connect. The shell
-        prints PGIAM-EXITED when pgiam ends."""
+        prints PGIAM-EXITED when pgiam ends. Connected, pgiam shows the workbench
+        (issue 13: the schema tree focused); with editor (the tests written for the
+        SQL prompt) F4 then shows the SQL editor full screen, as the SQL screen was."""
         self.start("%s --profiles %s --profile %s; echo PGIAM-EXITED; sleep 60" %
                    (BIN, env["PGIAM_SANDBOX_PROFILES"], profile), env=env)
         s = self.wait_for(ready + "|Not connected", timeout=30)
         if "Not connected" in s:
             raise Fail("%s did not connect%s:\n%s" % (profile, what, s))
+        if editor:
+            s = self.editor()
         return s
+
+    def editor(self):
+        """From the workbench: F4, the SQL editor full screen (its title says how
+        back). Returns the screen once the SQL prompt shows there."""
+        self.wait_for(r"▶ Tree|> Tree")
+        self.send("F4")
+        return self.wait_for(r"F4: back to the panes[\s\S]*SQL>")
 
     def start(self, shell_cmd, env=None):
         """Runs shell_cmd with sh in a new detached session of cols x rows. Under

@@ -119,6 +119,11 @@ static void test_listing_sql(void **state)
 	assert_ptr_equal(strstr(pgiam_buf_cstr(&b), "count("),
 		strstr(pgiam_buf_cstr(&b), "count(*) FROM pg_inherits"));
 	pgiam_buf_clear(&b);
+	/* issue 13 workbench: a partitioned table's partitions, by name, quoted */
+	assert_int_equal(pgiam_catalog_partitions_sql(&b, "we'ird", "p'1"), 0);
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "pn.nspname = 'we''ird' AND p.relname = 'p''1')"));
+	assert_non_null(strstr(pgiam_buf_cstr(&b), "pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid"));
+	pgiam_buf_clear(&b);
 	assert_int_equal(pgiam_catalog_columns_sql(&b, "public", "a\\b"), 0);
 	assert_non_null(strstr(pgiam_buf_cstr(&b), "c.relname =  E'a\\\\b'"));
 	pgiam_buf_dispose(&b);
