@@ -391,7 +391,11 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 		/* No page to page from (cancelled, failed, empty): start again. */
 		if (!v->have_page || !r || !r->nrows)
 			return load_page(v, app, PGIAM_BROWSE_FIRST);
-		bound = row_keys(v, r, dir == PGIAM_BROWSE_NEXT ? r->nrows - 1 : 0);
+		/* after the last row ON SCREEN: a shrunk screen shows fewer rows than the
+		 * page read before it until the page is read again, and a key pressed in
+		 * between must not skip the rows it hid */
+		bound = row_keys(v, r, dir == PGIAM_BROWSE_PREV ? 0 : v->rows_shown > 0 &&
+			(size_t)v->rows_shown < r->nrows ? (size_t)v->rows_shown - 1 : r->nrows - 1);
 	}
 	v->dir = dir;
 	built = pgiam_catalog_page_sql(&b, &v->reversed, &t, dir, bound);
@@ -1140,8 +1144,11 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 {
 	size_t nk = view_nk(v);
 	page_src p = { v, r, nk };
+	/* an empty page with a filter or search says that none matched, not that the
+	 * table is empty */
 	pgiam_grid_source src = { v->ncols, r->nrows, NULL, 0, &p, page_name, page_type,
-		page_numeric, page_cell, "(no rows: the table is empty)" };
+		page_numeric, page_cell, v->search ? "(no rows: no row holds the search text)" :
+		v->where ? "(no rows match the filter)" : "(no rows: the table is empty)" };
 	pgiam_rect area = { body.y + 1, body.x + 1, body.h - 2, body.w - 2 };
 	size_t *frozen = NULL, nfrozen = 0;
 
@@ -1562,7 +1569,8 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		if (!v->ncols)
 			return PGIAM_REACT_NONE;
 		free_keep(v);   /* a page chosen now, not the place before a refresh */
-		if (a == PGIAM_ACTION_NEXT_PAGE && v->have_page && v->at_end) {
+		if (a == PGIAM_ACTION_NEXT_PAGE && v->have_page && v->at_end && r &&
+		    (v->rows_shown <= 0 || r->nrows <= (size_t)v->rows_shown)) {
 			pgiam_app_message(app, PGIAM_ROLE_DIM, "this is the last page");
 			return PGIAM_REACT_REDRAW;
 		}
