@@ -4,7 +4,7 @@ a row of parent lists the tables whose foreign keys point at it, each with the r
 that point at THIS row: kids (an index on parent_id) counted exactly (the admin's
 count), and "1000+" for the row that 1,500 kids point at; noidx (no index, 4 MB)
 estimated with "~" and "no index on (pcode)"; secret (no SELECT for the role) "?" and
-why. Enter on kids opens it filtered to the rows of that parent (the title shows the
+why; pairs (a two-column key, its index in the other order) counted. Enter on kids opens it filtered to the rows of that parent (the title shows the
 way, the filter is shown), PgDn pages through them and shows each exactly once, and
 Esc comes back to parent's rows with the same row selected. Esc on the list without
 choosing brings the same rows back. The same counts from the command line: `pgiam
@@ -41,9 +41,15 @@ INSERT INTO {s}.kids VALUES (5, 2, 'kid of 2') ON CONFLICT DO NOTHING;
 CREATE TABLE {s}.noidx (id int PRIMARY KEY, pcode text REFERENCES {s}.parent (code), pad text);
 INSERT INTO {s}.noidx SELECT x, 'c' || (1 + x % 5), repeat('x', 200) FROM generate_series(1, 20000) x;
 CREATE TABLE {s}.secret (id int PRIMARY KEY, parent_id int REFERENCES {s}.parent);
+ALTER TABLE {s}.parent ADD UNIQUE (id, code);
+CREATE TABLE {s}.pairs (id int PRIMARY KEY, pid int, pcode text,
+  FOREIGN KEY (pid, pcode) REFERENCES {s}.parent (id, code));
+CREATE INDEX ON {s}.pairs (pcode, pid);
+INSERT INTO {s}.pairs SELECT x, 3, 'c3' FROM generate_series(1, 9) x;
+INSERT INTO {s}.pairs SELECT 100 + x, 3, NULL FROM generate_series(1, 4) x;
 ANALYZE {s}.noidx; ANALYZE {s}.kids;
 GRANT USAGE ON SCHEMA {s} TO readonly_role;
-GRANT SELECT ON {s}.parent, {s}.kids, {s}.noidx TO readonly_role;
+GRANT SELECT ON {s}.parent, {s}.kids, {s}.noidx, {s}.pairs TO readonly_role;
 """.format(s=S, k=KIDS3))
 
 
@@ -112,6 +118,11 @@ def main():
         count, why = refby_line(s, "noidx")
         if not re.match(r"~\d+$", count) or "no index on (pcode)" not in why:
             raise Fail("noidx is not an estimate for want of an index:\n" + s)
+        # a two-column key, counted on an index of its columns in another order
+        # (MATCH SIMPLE: the rows with a NULL pcode point at nothing)
+        m = re.search(r"(?m)^\s*(\S+)\s+%s\.pairs \(pid, pcode\) · \w+ · (.*)$" % S, s)
+        if not m or m.group(1) != "9" or not m.group(2).startswith("counted on the index on (pid"):
+            raise Fail("pairs is not counted on its index:\n" + s)
         count, why = refby_line(s, "secret")
         if count != "?" or "no SELECT" not in why:
             raise Fail("secret is not unknown for want of SELECT:\n" + s)
@@ -169,6 +180,14 @@ def main():
             raise Fail("--referenced-by kids: %r" % got["kids"])
         if got["noidx"]["count_is"] != "estimate" or got["secret"]["count_is"] != "unknown":
             raise Fail("--referenced-by noidx, secret: %r %r" % (got["noidx"], got["secret"]))
+        if got["pairs"]["where"] != "t.\"pid\" = '3' AND t.\"pcode\" = 'c3'" or \
+                got["pairs"]["count"] != 9:
+            raise Fail("--referenced-by pairs: %r" % got["pairs"])
+        r = subprocess.run([BIN, "browse", "--profiles", env["PGIAM_SANDBOX_PROFILES"],
+                            "--profile", "sandbox-ro", "--schema", S, "--table", "parent",
+                            "--referenced-by"], capture_output=True, text=True, env=env)
+        if r.returncode != 2 or "needs the row's key: 1 --key" not in r.stderr:
+            raise Fail("--referenced-by without --key: %d %r" % (r.returncode, r.stderr))
         got = cli(env, "1")
         if got["kids"]["count_is"] != "at_least" or got["kids"]["count"] != 1000:
             raise Fail("--referenced-by kids of 1: %r" % got["kids"])
