@@ -241,7 +241,8 @@ static unsigned refby_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	refby_view *v = s->data;
 	int n = v->have ? (int)v->rb.nfks : 0;
 
-	if (a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) {
+	/* q closes it, as the hint line says for a list (a pager's q) */
+	if (a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL || a == PGIAM_ACTION_QUIT) {
 		if (v->pending && app->conn && pgiam_conn_busy(app->conn)) {
 			pgiam_conn_cancel(app->conn);
 			return PGIAM_REACT_REDRAW;

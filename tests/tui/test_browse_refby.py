@@ -6,8 +6,8 @@ count), and "1000+" for the row that 1,500 kids point at; noidx (no index, 4 MB)
 estimated with "~" and "no index on (pcode)"; secret (no SELECT for the role) "?" and
 why; pairs (a two-column key, its index in the other order) counted. Enter on kids opens it filtered to the rows of that parent (the title shows the
 way, the filter is shown), PgDn pages through them and shows each exactly once, and
-Esc comes back to parent's rows with the same row selected. Esc on the list without
-choosing brings the same rows back. The same counts from the command line: `pgiam
+Esc comes back to parent's rows with the same row selected. q on the list without
+choosing brings the same rows back (Esc too). The same counts from the command line: `pgiam
 browse --referenced-by --key 3`. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import json
 import re
@@ -154,8 +154,8 @@ def main():
             raise Fail("Esc did not come back to parent:\n" + s)
         t.send("R")
         s = t.wait_stable(r"Referenced by: %s\.parent id = 3[\s\S]*\n\s*\d+\s+%s\.kids" % (S, S))
-        # Esc without choosing: the same rows, no breadcrumb left behind.
-        t.send("Escape")
+        # q (as the hint line says) without choosing: the same rows, no breadcrumb
+        t.send("q")
         s = t.wait_stable(r"Browse: %s\.parent\s[\s\S]*\n\s*5\s+c5\s+parent 5" % S)
         if "→" in s.splitlines()[0]:
             raise Fail("Esc on the list left a breadcrumb:\n" + s)
