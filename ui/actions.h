@@ -136,7 +136,9 @@
 	_(TREE_REFRESH, TREE,    "Read the schemas again", 'r', 0, 0, 0) \
 	_(TREE_STRUCTURE, TREE,  "The selected table's structure (its rows shown in the rows pane too), as s on the rows", 's', 0, 0, 0) \
 	_(TREE_PROBE,  TREE,     "Probe the selected table (SELECT, INSERT, UPDATE, DELETE touching no row, in BEGIN … ROLLBACK: nothing is changed), as P in the browser", 'P', 0, 0, 0) \
+	_(EXPLAIN,     SQL,      "EXPLAIN the statement: its plan as a tree with the planner's cost and rows (nothing is executed)", PGIAM_KEY_ALT('e'), 0, 0, 0) \
 	_(EXPLAIN_ANALYZE, SQL,  "EXPLAIN (ANALYZE, BUFFERS): runs the statement inside BEGIN … ROLLBACK (a savepoint in an open transaction) for actual rows, time, buffers, the slowest node; asks first when it writes", PGIAM_KEY_ALT('E'), 0, 0, 0) \
+	_(PLAN_NODE,   PLAN,     "Show the selected node's every figure, condition and filter", '\n', '\r', KEY_ENTER, 0) \
 	_(YES,         CONFIRM,  "Answer yes", 'y', 'Y', 0, 0) \
 	_(NO,          CONFIRM,  "Answer no", 'n', 'N', 0, 0) \
 	_(HISTORY_SEARCH, SQL,   "Search the statements of every run, newest first, as you type (like readline's Ctrl-R)", PGIAM_CTRL('r'), 0, 0, 0) \
