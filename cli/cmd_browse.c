@@ -10,6 +10,8 @@
  *                [--key V | --key-null]... [--offset N] [--limit N]
  *                [--order COL[:desc]]... [--where SQL] [--search TEXT]   one page of rows
  *   pgiam browse --profile P --schema S --table T --structure    one JSON object
+ *   pgiam browse --profile P --schema S --table T --referenced-by --key V...
+ *                the foreign keys pointing at the row with that key, a line each
  *
  * A page prints {"page": …} (how it is keyed, the key columns, the columns) and then
  * its rows in display order, each {"key": [...], "row": [...]}; the "key" of the last
@@ -23,6 +25,7 @@
 
 #include "catalog.h"
 #include "error.h"
+#include "refby.h"
 #include "session.h"
 #include "structure.h"
 
@@ -109,7 +112,7 @@ typedef struct browse_opts {
 	size_t nkeys;
 	const char *offset;
 	size_t limit;
-	int columns, structure;
+	int columns, structure, referenced_by;
 	const char *orders[PGIAM_BROWSE_ORDER_MAX];   /* COL[:desc] as given */
 	size_t norders;
 	const char *where, *search;
@@ -126,6 +129,9 @@ static const pgiam_cli_opt browse_options[] = {
 	{ "columns", 0, NULL, PGIAM_CLI_FIELD(browse_opts, columns), "the table's columns instead of its rows" },
 	{ "structure", 0, NULL, PGIAM_CLI_FIELD(browse_opts, structure), "the table's structure as one JSON object: columns, indexes,\n"
 		"constraints, foreign keys, triggers, privileges, DDL" },
+	{ "referenced-by", 0, NULL, PGIAM_CLI_FIELD(browse_opts, referenced_by), "the tables whose foreign keys point at the row whose key is\n"
+		"--key V...: how many rows (counted up to " STR(PGIAM_REFBY_CAP) " where an index makes it\n"
+		"cheap, else estimated or unknown, and why) and the filter that shows them" },
 	{ "page", 0, "first|next|prev|last", OPT_PAGE, "which page (first)" },
 	{ "key", 0, "V", OPT_KEY, "a value of the boundary row's \"key\" (the last row's for next,\n"
 		"the first row's for prev): the sort columns' values, then the key's" },
@@ -403,6 +409,138 @@ static void emit_page(const browse_opts *bo, const pgiam_browse_table *t, json_o
 	}
 }
 
+/* One line for a key pointing at the row. */
+static void emit_refby(const pgiam_refby_fk *fk)
+{
+	static const char *const how[] = { "unknown", "exact", "at_least", "estimate" };
+	json_object *o = json_object_new_object(), *cols = json_object_new_array();
+	json_object *refs = json_object_new_array();
+	pgiam_buf where = PGIAM_BUF_INIT;
+
+	for (size_t i = 0; i < fk->ncols; i++) {
+		json_object_array_add(cols, json_object_new_string(fk->cols[i]));
+		json_object_array_add(refs, json_object_new_string(fk->refcols[i]));
+	}
+	json_object_object_add(o, "constraint", json_object_new_string(fk->name));
+	json_object_object_add(o, "schema", json_object_new_string(fk->schema));
+	json_object_object_add(o, "table", json_object_new_string(fk->table));
+	json_object_object_add(o, "columns", cols);
+	json_object_object_add(o, "references", refs);
+	json_object_object_add(o, "count", fk->how == PGIAM_REFBY_UNKNOWN ? NULL :
+		json_object_new_int64(fk->count));
+	json_object_object_add(o, "count_is", json_object_new_string(how[fk->how]));
+	json_object_object_add(o, "why", json_object_new_string(fk->why));
+	json_object_object_add(o, "where", pgiam_refby_filter_sql(&where, fk) == 0 ?
+		json_object_new_string(pgiam_buf_cstr(&where)) : NULL);
+	pgiam_buf_dispose(&where);
+	emit(o);
+}
+
+/* Binds the row (a page row: key values, then every column), counts what is cheap,
+ * prints a line per key. */
+static int refby_rows(pgiam_session *s, const browse_opts *bo, const pgiam_browse_table *t,
+	json_object *row)
+{
+	pgiam_refby rb = { 0 };
+	pgiam_buf sql = PGIAM_BUF_INIT;
+	result fks = { 0 }, counts = { 0 };
+	const char **vals = calloc(t->ncolumns + 1, sizeof(*vals)), **cells = NULL;
+	size_t nk = pgiam_catalog_page_keys(t), n = 0;
+	int rc = PGIAM_EXIT_FAILURE, any = 0;
+
+	if (!vals || pgiam_refby_sql(&sql, bo->schema, bo->table) < 0)
+		goto fail;
+	for (size_t c = 0; c < t->ncolumns; c++)
+		vals[c] = cell(row, nk + c);
+	if ((rc = run_sql(&fks, s, pgiam_buf_cstr(&sql))) != 0)
+		goto cleanup;
+	rc = PGIAM_EXIT_FAILURE;
+	n = json_object_array_length(fks.rows);
+	if (!(cells = calloc(n * PGIAM_REFBY_SQL_COLS + 1, sizeof(*cells))))
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		for (size_t c = 0; c < PGIAM_REFBY_SQL_COLS; c++)
+			cells[i * PGIAM_REFBY_SQL_COLS + c] = cell(json_object_array_get_idx(fks.rows, i), c);
+	pgiam_buf_clear(&sql);
+	if (pgiam_refby_parse(&rb, cells, n, PGIAM_REFBY_SQL_COLS) < 0 ||
+	    pgiam_refby_bind(&rb, t->columns, vals, t->ncolumns, PGIAM_BROWSE_CELL_MAX) < 0 ||
+	    pgiam_refby_count_sql(&sql, &any, &rb) < 0)
+		goto fail;
+	if (any) {
+		json_object *crow;
+		const char *cv[PGIAM_REFBY_MAX];
+		size_t m;
+
+		if ((rc = run_sql(&counts, s, pgiam_buf_cstr(&sql))) != 0)
+			goto cleanup;
+		rc = PGIAM_EXIT_FAILURE;
+		crow = json_object_array_get_idx(counts.rows, 0);
+		m = crow ? json_object_array_length(crow) : 0;
+		for (size_t c = 0; c < m && c < PGIAM_REFBY_MAX; c++)
+			cv[c] = cell(crow, c);
+		if (pgiam_refby_take_counts(&rb, cv, m) < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < rb.nfks; i++)
+		emit_refby(&rb.fks[i]);
+	rc = 0;
+	goto cleanup;
+fail:
+	{
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "error", json_object_new_string(pgiam_error_last()));
+		emit(o);
+	}
+cleanup:
+	pgiam_refby_dispose(&rb);
+	free(vals);
+	free(cells);
+	json_object_put(fks.rows);
+	json_object_put(counts.rows);
+	pgiam_buf_dispose(&sql);
+	return rc;
+}
+
+/* --referenced-by: the row whose key is --key …, then the keys pointing at it. */
+static int referenced_by(pgiam_session *s, const browse_opts *bo, pgiam_browse_table *t)
+{
+	pgiam_buf sql = PGIAM_BUF_INIT;
+	result row = { 0 };
+	int reversed = 0, rc = 0;
+
+	t->norder = 0;
+	t->limit = 1;
+	if (t->keykind == PGIAM_BROWSE_KEY_OFFSET) {
+		rc = pgiam_cli_usage_error("browse", "--referenced-by: %s has no key to name a "
+			"row by", bo->table);
+		goto cleanup;
+	}
+	if (bo->nkeys != pgiam_catalog_page_keys(t)) {
+		rc = pgiam_cli_usage_error("browse", "--referenced-by needs the row's key: %zu "
+			"--key (its \"key\" in a page), got %zu", pgiam_catalog_page_keys(t), bo->nkeys);
+		goto cleanup;
+	}
+	if (pgiam_catalog_page_sql(&sql, &reversed, t, PGIAM_BROWSE_ROW, bo->keys) < 0) {
+		pgiam_cli_error("browse", NULL);
+		rc = PGIAM_EXIT_USAGE;
+		goto cleanup;
+	}
+	if ((rc = run_sql(&row, s, pgiam_buf_cstr(&sql))) != 0)
+		goto cleanup;
+	if (!json_object_array_length(row.rows)) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "error", json_object_new_string("no row with that key"));
+		emit(o);
+		rc = PGIAM_EXIT_FAILURE;
+		goto cleanup;
+	}
+	rc = refby_rows(s, bo, t, json_object_array_get_idx(row.rows, 0));
+cleanup:
+	json_object_put(row.rows);
+	pgiam_buf_dispose(&sql);
+	return rc;
+}
+
 /* --table T: its columns (--columns), or one page of its rows. */
 static int page(pgiam_session *s, const browse_opts *bo)
 {
@@ -447,6 +585,10 @@ static int page(pgiam_session *s, const browse_opts *bo)
 	t.order = ord;
 	t.norder = bo->norders;
 	pgiam_buf_clear(&sql);
+	if (bo->referenced_by) {
+		rc = referenced_by(s, bo, &t);
+		goto cleanup;
+	}
 	if (t.keykind != PGIAM_BROWSE_KEY_OFFSET && (dir == PGIAM_BROWSE_NEXT ||
 	    dir == PGIAM_BROWSE_PREV) && bo->nkeys != pgiam_catalog_page_keys(&t)) {
 		rc = pgiam_cli_usage_error("browse", "--page %s needs %zu --key or --key-null (the "
@@ -482,16 +624,22 @@ static int parse(browse_opts *bo, pgiam_cli_session_opts *opts, int argc, char *
 	};
 	const pgiam_cli_spec spec = { "browse",
 		"pgiam browse --profile NAME [--schema S [--table T [--columns | --structure |\n"
+		"  --referenced-by --key V... |\n"
 		"  --page first|next|prev|last [--key V | --key-null]... [--offset N] [--limit N]\n"
 		"  [--order COL[:desc]]... [--where SQL] [--search TEXT]]]]",
 		"Lists schemas, the tables of a schema (with the role's privileges),\n"
-		"the columns of a table, its structure (one JSON object), or one keyset\n"
-		"page of its rows, as JSON lines.",
+		"the columns of a table, its structure (one JSON object), the rows of\n"
+		"other tables pointing at one row, or one keyset page of its rows, as\n"
+		"JSON lines.",
 		NULL, "  (1 is also a statement that failed: {\"error\": ...} on stdout)", 0, groups };
 	int rc = pgiam_cli_parse(NULL, &spec, argc, argv);
 
 	if (rc == PGIAM_CLI_GO_ON && bo->table && !bo->schema)
 		rc = pgiam_cli_usage_error("browse", "--table needs --schema");
+	if (rc == PGIAM_CLI_GO_ON && bo->referenced_by && (!bo->table || bo->structure ||
+	    bo->columns || bo->norders))
+		rc = pgiam_cli_usage_error("browse", "--referenced-by needs --table and --key, "
+			"without --columns, --structure or --order");
 	return rc;
 }
 

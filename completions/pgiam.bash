@@ -87,7 +87,7 @@ _pgiam()
 	check) opts="--all --json $conn" ;;
 	psql) opts="-- $conn" ;;
 	sql) opts="-c --command --output --format --no-header --explain --analyze --json $conn" ;;
-	browse) opts="--schema --table --columns --structure --page --key --key-null --offset --limit --order --where --search $conn" ;;
+	browse) opts="--schema --table --columns --structure --referenced-by --page --key --key-null --offset --limit --order --where --search $conn" ;;
 	logout) opts="--profile --profiles --help" ;;
 	grants) opts="--schema --probe --json $conn" ;;
 	*) return ;;

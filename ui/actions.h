@@ -113,6 +113,7 @@
 	_(PROBE,       BROWSE,   "Tables: probe the selected table: try SELECT, INSERT, UPDATE, DELETE touching no row, in BEGIN … ROLLBACK (nothing is changed)", 'P', 0, 0, 0) \
 	_(STRUCTURE,   BROWSE,   "The selected table's structure: columns, indexes, constraints (foreign keys with their target), triggers, partitions, privileges, the tables pointing at it, the DDL", 's', 0, 0, 0) \
 	_(FOLLOW,      BROWSE,   "Rows: follow the foreign key of the current column to the row it points at (Esc comes back; the title shows the way)", 'f', 0, 0, 0) \
+	_(REFERENCED_BY, BROWSE, "Rows: the tables whose foreign keys point at the selected row, with how many of their rows do (counted up to 1000 where an index makes it cheap, else estimated, and why); Enter opens one filtered to those rows (Esc comes back)", 'R', 0, 0, 0) \
 	_(SORT,        BROWSE,   "Rows: sort by the current column, by the server (ascending, descending, off); keyset on (column, key)", 'o', 0, 0, 0) \
 	_(FILTER,      BROWSE,   "Rows: filter with a WHERE clause, sent as written (an invalid one shows the server's error and keeps the rows); empty: no filter", 'w', 0, 0, 0) \
 	_(FIND,        BROWSE,   "Rows: find text in the page shown", '/', 0, 0, 0) \

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "grid.h"
 #include "pgtype.h"
+#include "screen_refby.h"
 #include "structure_view.h"
 #include "width.h"
 
@@ -119,6 +120,8 @@ typedef struct browse_view {
 		keyvals cols, vals;
 	} jump;
 	char struct_title[600];
+	pgiam_refby_arg refby;       /* R: the row and, back, the table chosen */
+	int refby_open;              /* R's screen was pushed and not yet come back from */
 	int own_conn;                /* reading on pgiam's own connection (the user's
 	                                transaction is open): said in the title */
 	struct {                     /* r on a page: where to come back to */
@@ -388,7 +391,11 @@ static unsigned load_page(browse_view *v, pgiam_app *app, pgiam_browse_dir dir)
 		/* No page to page from (cancelled, failed, empty): start again. */
 		if (!v->have_page || !r || !r->nrows)
 			return load_page(v, app, PGIAM_BROWSE_FIRST);
-		bound = row_keys(v, r, dir == PGIAM_BROWSE_NEXT ? r->nrows - 1 : 0);
+		/* after the last row ON SCREEN: a shrunk screen shows fewer rows than the
+		 * page read before it until the page is read again, and a key pressed in
+		 * between must not skip the rows it hid */
+		bound = row_keys(v, r, dir == PGIAM_BROWSE_PREV ? 0 : v->rows_shown > 0 &&
+			(size_t)v->rows_shown < r->nrows ? (size_t)v->rows_shown - 1 : r->nrows - 1);
 	}
 	v->dir = dir;
 	built = pgiam_catalog_page_sql(&b, &v->reversed, &t, dir, bound);
@@ -768,6 +775,39 @@ static unsigned jump_page(browse_view *v, pgiam_app *app)
 	return load_page(v, app, on_pk ? PGIAM_BROWSE_AT : PGIAM_BROWSE_FIRST);
 }
 
+/* This table and place (the page's first row, the selected one), for Esc to come
+ * back to; the sort, filter and search are copied. */
+static void crumb_push(browse_view *v, const pgiam_conn_result *r)
+{
+	size_t nk = view_nk(v);
+	crumb *c = &v->crumbs[v->ncrumbs++];
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->schema, sizeof(c->schema), "%s", v->schema);
+	snprintf(c->table, sizeof(c->table), "%s", v->table);
+	snprintf(c->sort_col, sizeof(c->sort_col), "%s", v->sort_col);
+	c->sort_desc = v->sort_desc;
+	c->where = v->where ? pgiam_xstrdup(v->where) : NULL;
+	c->search = v->search ? pgiam_xstrdup(v->search) : NULL;
+	c->keysig = key_signature(v);
+	if (r->nrows && nk)
+		keys_set(&c->first, row_keys(v, r, 0), nk);
+	if (nk)
+		keys_set(&c->sel, row_keys(v, r, (size_t)v->sel), nk);
+	c->sel_index = v->sel;
+	c->hcol = v->hcol;
+}
+
+static void crumb_free(crumb *c)
+{
+	free(c->where);
+	free(c->search);
+	free(c->keysig);
+	keys_free(&c->first);
+	keys_free(&c->sel);
+	memset(c, 0, sizeof(*c));
+}
+
 /* f on a row: the foreign key of the first column shown, followed to the row it
  * points at in its table; this place is kept for Esc. */
 static unsigned follow_fk(browse_view *v, pgiam_app *app)
@@ -776,7 +816,6 @@ static unsigned follow_fk(browse_view *v, pgiam_app *app)
 	size_t nk = view_nk(v), raw, n = 0;
 	const colfk *fk;
 	const char *cols[64] = { 0 }, *vals[64] = { 0 };
-	crumb *c;
 
 	if (v->level != LV_ROWS || !v->fks || (size_t)v->hcol >= v->ncols || !v->have_page ||
 	    !r || (size_t)v->sel >= r->nrows || r->ncols != nk + v->ncols)
@@ -808,22 +847,7 @@ static unsigned follow_fk(browse_view *v, pgiam_app *app)
 				"row", fk->name);
 			return PGIAM_REACT_REDRAW;
 		}
-	c = &v->crumbs[v->ncrumbs++];
-	memset(c, 0, sizeof(*c));
-	snprintf(c->schema, sizeof(c->schema), "%s", v->schema);
-	snprintf(c->table, sizeof(c->table), "%s", v->table);
-	snprintf(c->sort_col, sizeof(c->sort_col), "%s", v->sort_col);
-	c->sort_desc = v->sort_desc;
-	c->where = v->where;
-	c->search = v->search;
-	v->where = v->search = NULL;
-	c->keysig = key_signature(v);
-	if (r->nrows && nk)
-		keys_set(&c->first, row_keys(v, r, 0), nk);
-	if (nk)
-		keys_set(&c->sel, row_keys(v, r, (size_t)v->sel), nk);
-	c->sel_index = v->sel;
-	c->hcol = v->hcol;
+	crumb_push(v, r);
 	keys_set(&v->jump.cols, cols, n);
 	keys_set(&v->jump.vals, vals, n);
 	v->jump.active = 1;
@@ -861,16 +885,88 @@ static unsigned back_crumb(browse_view *v, pgiam_app *app)
 	return load_columns(v, app);
 }
 
+/* R on a row: the row (every column) to the referenced-by screen, this place kept as
+ * a crumb for the table chosen there; the page is read again when it closes. */
+static unsigned refby_start(browse_view *v, pgiam_app *app)
+{
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
+	size_t nk = view_nk(v), raw, w = 0;
+	pgiam_refby_arg *a = &v->refby;
+
+	if (v->level != LV_ROWS || !v->have_page || !r || (size_t)v->sel >= r->nrows ||
+	    r->ncols != nk + v->ncols)
+		return PGIAM_REACT_NONE;
+	if (v->ncrumbs == CRUMBS) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "%d tables deep: Esc goes back first",
+			CRUMBS);
+		return PGIAM_REACT_REDRAW;
+	}
+	raw = v->reversed ? r->nrows - 1 - (size_t)v->sel : (size_t)v->sel;
+	pgiam_refby_arg_dispose(a);
+	memset(a, 0, sizeof(*a));
+	snprintf(a->schema, sizeof(a->schema), "%s", v->schema);
+	snprintf(a->table, sizeof(a->table), "%s", v->table);
+	a->names = pgiam_xcalloc(v->ncols + 1, sizeof(char *));
+	a->vals = pgiam_xcalloc(v->ncols + 1, sizeof(char *));
+	a->n = v->ncols;
+	for (size_t c = 0; c < v->ncols; c++) {
+		const char *cv = r->cells[raw * r->ncols + nk + c];
+		a->names[c] = pgiam_xstrdup(v->cols[c]);
+		a->vals[c] = cv ? pgiam_xstrdup(cv) : NULL;
+	}
+	/* the row named by its key for the title */
+	for (size_t k = 0; v->keykind == PGIAM_BROWSE_KEY_PK && k < v->nkeys &&
+	    w < sizeof(a->what); k++)
+		for (size_t c = 0; c < v->ncols && w < sizeof(a->what); c++)
+			if (!strcmp(v->cols[c], v->keys[k]))
+				w += (size_t)snprintf(a->what + w, sizeof(a->what) - w, "%s%s = %s",
+					k ? ", " : "", v->keys[k], a->vals[c] ? a->vals[c] : "NULL");
+	if (v->keykind == PGIAM_BROWSE_KEY_CTID && nk)
+		snprintf(a->what, sizeof(a->what), "ctid %s", r->cells[raw * r->ncols + nk - 1]);
+	else if (v->keykind == PGIAM_BROWSE_KEY_OFFSET)
+		snprintf(a->what, sizeof(a->what), "row %llu", v->offset + (unsigned long long)v->sel + 1);
+	crumb_push(v, r);
+	/* the screen's reads replace the page: it is read again from its first row */
+	v->reload_page = 1;
+	free_reread(v);
+	if (r->nrows && nk)
+		keys_set(&v->reread, row_keys(v, r, 0), nk);
+	v->have_page = 0;
+	v->refby_open = 1;
+	return pgiam_app_push(app, &pgiam_screen_refby, a);
+}
+
+/* Back from R's screen (once nothing runs): the table chosen, filtered to the rows
+ * that point at the row, or, with none chosen, the page again and the crumb dropped. */
+static unsigned refby_back(browse_view *v, pgiam_app *app)
+{
+	pgiam_refby_arg *a = &v->refby;
+
+	v->refby_open = 0;
+	if (!a->chosen) {
+		crumb_free(&v->crumbs[--v->ncrumbs]);
+		pgiam_refby_arg_dispose(a);
+		v->reload_page = 0;
+		return load_page(v, app, PGIAM_BROWSE_AT);
+	}
+	free_reread(v);
+	v->reload_page = 0;
+	snprintf(v->schema, sizeof(v->schema), "%s", a->open_schema);
+	snprintf(v->table, sizeof(v->table), "%s", a->open_table);
+	free_keep(v);
+	free_table(v);
+	reset_user(v);
+	v->where = a->where;   /* the filter, shown and editable with w */
+	a->where = NULL;
+	pgiam_refby_arg_dispose(a);
+	set_title(v);
+	return load_columns(v, app);
+}
+
 static void free_crumbs(browse_view *v)
 {
-	while (v->ncrumbs) {
-		crumb *c = &v->crumbs[--v->ncrumbs];
-		free(c->where);
-		free(c->search);
-		free(c->keysig);
-		keys_free(&c->first);
-		keys_free(&c->sel);
-	}
+	while (v->ncrumbs)
+		crumb_free(&v->crumbs[--v->ncrumbs]);
 	keys_free(&v->jump.cols);
 	keys_free(&v->jump.vals);
 	v->jump.active = 0;
@@ -882,6 +978,8 @@ static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
 	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
 	enum pending was = v->pending;
 
+	if (v->refby_open && !(app->conn && pgiam_conn_busy(app->conn)))
+		return refby_back(v, app);
 	if (was == Q_NONE && r && r->done && !(app->conn && pgiam_conn_busy(app->conn)))
 		return resize_reread(v, app, r);
 	if (was == Q_NONE || !r || !r->done)
@@ -1046,8 +1144,11 @@ static void draw_rows(browse_view *v, const pgiam_conn_result *r, pgiam_rect bod
 {
 	size_t nk = view_nk(v);
 	page_src p = { v, r, nk };
+	/* an empty page with a filter or search says that none matched, not that the
+	 * table is empty */
 	pgiam_grid_source src = { v->ncols, r->nrows, NULL, 0, &p, page_name, page_type,
-		page_numeric, page_cell, "(no rows: the table is empty)" };
+		page_numeric, page_cell, v->search ? "(no rows: no row holds the search text)" :
+		v->where ? "(no rows match the filter)" : "(no rows: the table is empty)" };
 	pgiam_rect area = { body.y + 1, body.x + 1, body.h - 2, body.w - 2 };
 	size_t *frozen = NULL, nfrozen = 0;
 
@@ -1348,6 +1449,9 @@ static unsigned browse_resume(pgiam_screen *s, pgiam_app *app)
 
 	if (v->prompt_kind != P_NONE)
 		return answered(v, app);
+	if (v->refby_open)   /* once a count cancelled there has ended: the tick */
+		return app->conn && pgiam_conn_busy(app->conn) ? PGIAM_REACT_NONE :
+			refby_back(v, app);
 
 	if (v->level == LV_ROWS && v->reload_page && v->pending == Q_NONE) {
 		v->reload_page = 0;
@@ -1465,7 +1569,8 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		if (!v->ncols)
 			return PGIAM_REACT_NONE;
 		free_keep(v);   /* a page chosen now, not the place before a refresh */
-		if (a == PGIAM_ACTION_NEXT_PAGE && v->have_page && v->at_end) {
+		if (a == PGIAM_ACTION_NEXT_PAGE && v->have_page && v->at_end && r &&
+		    (v->rows_shown <= 0 || r->nrows <= (size_t)v->rows_shown)) {
 			pgiam_app_message(app, PGIAM_ROLE_DIM, "this is the last page");
 			return PGIAM_REACT_REDRAW;
 		}
@@ -1478,6 +1583,8 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 			a == PGIAM_ACTION_FIRST_PAGE ? PGIAM_BROWSE_FIRST : PGIAM_BROWSE_LAST);
 	} else if (a == PGIAM_ACTION_FOLLOW) {
 		return follow_fk(v, app);
+	} else if (a == PGIAM_ACTION_REFERENCED_BY) {
+		return refby_start(v, app);
 	} else if (a == PGIAM_ACTION_STRUCTURE) {
 		return load_structure(v, app);
 	} else if (a == PGIAM_ACTION_SORT) {
@@ -1511,6 +1618,7 @@ static void browse_close(pgiam_screen *s, pgiam_app *app)
 	reset_user(v);
 	free_crumbs(v);
 	keys_free(&v->page_first);
+	pgiam_refby_arg_dispose(&v->refby);
 	free(v);
 }
 

@@ -18,7 +18,9 @@ it lives). The peers:
 pgiam itself: launch -> rows (the same measure), Enter on the table -> rows, End ->
 last row, o on score (indexed) -> its first sorted page, w "name = 'r77x'" -> the
 filtered page, and its peak RSS the same way.
-Prints a table with each peer's time and memory and their ratios to pgiam's.
+Prints a table with each peer's time and memory and their ratios to pgiam's, with
+the machine (CPU, cores, memory) and the load average before and after each size: the
+machine may be shared, and the load says how far the figures are to be trusted.
 usage: tests/bench/peers.py [SIZE...]   e.g. 10000 1000000 (PGIAM_BIN picks the binary)
 Needs the sandbox (PGIAM_SANDBOX_ENV) and Debian's pspg and pgcli (tools/deps).
 """
@@ -171,7 +173,9 @@ def pgiam(env, table, n):
         m.wait(r"columns 2/")
         t.send("Right")
         m.wait(r"columns 3/")
-        sort = m.wait(r"sorted by score ↑ asc[\s\S]*\n\s*0\s+2026-01-01 00:16:40", keys=["o"])
+        # the key (id) stays at the left of the grid: the first sorted row is id 1000
+        sort = m.wait(r"sorted by score ↑ asc[\s\S]*\n\s*1000\s+r1000x\s+0\s+2026-01-01 00:16:40",
+                      keys=["o"])
         t.send("o")
         m.wait(r"sorted by score ↓")
         t.send("o")
@@ -179,11 +183,29 @@ def pgiam(env, table, n):
         t.send("w")
         m.wait(r"WHERE")
         t.type("name = 'r77x'")
-        filt = m.wait(r"WHERE name[\s\S]*\n\s*77\s+2026-01-01 00:01:17", keys=["Enter"])
+        filt = m.wait(r"WHERE name[\s\S]*\n\s*77\s+r77x\s+77\s+2026-01-01 00:01:17",
+                      keys=["Enter"])
         return {"launch": first, "enter": enter, "end": end, "sort": sort, "filter": filt,
                 "peak": m.peak}
     finally:
         t.kill()
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            m = re.search(r"(?m)^model name\s*:\s*(.+)$", f.read())
+            cpu = m.group(1).strip() if m else cpu
+        with open("/proc/meminfo") as f:
+            mem = int(re.search(r"MemTotal:\s+(\d+)", f.read()).group(1)) // 1024
+    except (OSError, AttributeError):
+        mem = 0
+    return "%s, %d cores, %d MiB, %s" % (cpu, os.cpu_count() or 0, mem, os.uname().release)
+
+
+def load():
+    return "%.2f %.2f %.2f" % os.getloadavg()
 
 
 def main():
@@ -193,15 +215,21 @@ def main():
     for n in sizes:
         print("%d rows: making the table, then pgiam and the peers" % n, file=sys.stderr)
         table = make_table(env, n)
+        before = load()
         me = pgiam(env, table, n)
-        results.append((n, me, peers(env, table)))
-    print("pgiam and its peers, loopback sandbox, IAM login, %s (one run)" %
-          time.strftime("%Y-%m-%d"))
+        ps = peers(env, table)
+        results.append((n, me, ps, before, load()))
+        print("%d rows done (load %s -> %s)" % (n, before, results[-1][4]), file=sys.stderr)
+    print("pgiam and its peers, loopback sandbox, IAM login, %s UTC (one run)" %
+          time.strftime("%Y-%m-%d %H:%M", time.gmtime()))
+    print("machine: %s" % machine())
+    for n, me, ps, before, after in results:
+        print("load average (1, 5, 15 min) at %d rows: %s before, %s after" % (n, before, after))
     print("time: launch until the first row is on a 120x40 tmux screen; memory: peak "
           "RSS of the process tree (sampled every 20 ms)")
     print("| rows | tool | first row | peak RSS | time × pgiam | memory × pgiam |")
     print("| ---: | --- | ---: | ---: | ---: | ---: |")
-    for n, me, ps in results:
+    for n, me, ps, _, _ in results:
         print("| %d | pgiam (launch → rows; Enter → rows %.0f ms, End %.0f ms, sorted by "
               "an indexed column %.0f ms, filtered %.0f ms) | %.0f ms | %.1f MiB | 1 | 1 |" % (
                   n, me["enter"] * 1000, me["end"] * 1000, me["sort"] * 1000,

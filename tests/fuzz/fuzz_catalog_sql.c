@@ -1,5 +1,6 @@
 /* fuzz_catalog_sql.c - libFuzzer target for the browser's SQL builders
- * (src/pg/catalog_browse.c, and the structure statement of structure.c), which put schema, table and column names and key values
+ * (src/pg/catalog_browse.c, the structure statement of structure.c, and refby.c's
+ * statements: the foreign keys pointing at a table, and the count for one row), which put schema, table and column names and key values
  * from the server into SQL text. The input is split on 0x01 into schema, table,
  * columns (separated by 0x02), key columns, key values, the user's filter and search
  * text; the first columns also sort (directions and nullability from the input's
@@ -12,6 +13,7 @@
  * replayer that runs in the normal test suite. */
 #include "buf.h"
 #include "catalog.h"
+#include "refby.h"
 #include "structure.h"
 
 #include <stdint.h>
@@ -88,6 +90,30 @@ static size_t split(char **out, size_t max, char *s, char sep)
 	return n;
 }
 
+/* A foreign key of table parts[1] (schema parts[0]) on the columns given, pointing
+ * at columns of the same names, bound to the values given: its count statement. */
+static void refby_count(pgiam_buf *b, char **parts, char **cols, size_t nc, char **vals,
+	size_t nv)
+{
+	const char *cells[MAXN * PGIAM_REFBY_SQL_COLS];
+	static const char *const pos[] = { "1", "2", "3", "4", "5", "6", "7", "8" };
+	pgiam_refby rb;
+	int any = 0;
+
+	for (size_t i = 0; i < nc; i++) {
+		const char *row[PGIAM_REFBY_SQL_COLS] = { "fk", parts[0], parts[1], pos[i], cols[i],
+			cols[i], "t", "f", "t", "10", NULL };
+		memcpy(&cells[i * PGIAM_REFBY_SQL_COLS], row, sizeof(row));
+	}
+	if (pgiam_refby_parse(&rb, cells, nc, PGIAM_REFBY_SQL_COLS) < 0)
+		return;
+	pgiam_buf_clear(b);
+	if (pgiam_refby_bind(&rb, (const char *const *)cols, (const char *const *)vals,
+	    nc < nv ? nc : nv, 2000) == 0 && pgiam_refby_count_sql(b, &any, &rb) == 0 && any)
+		check_sql(pgiam_buf_cstr(b), NULL);
+	pgiam_refby_dispose(&rb);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = NULL, *parts[7] = { 0 };
@@ -121,6 +147,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pgiam_buf_clear(&b);
 	if (pgiam_structure_sql(&b, parts[0], parts[1]) == 0)
 		check_sql(pgiam_buf_cstr(&b), NULL);
+	pgiam_buf_clear(&b);
+	if (pgiam_refby_sql(&b, parts[0], parts[1]) == 0)
+		check_sql(pgiam_buf_cstr(&b), NULL);
+	refby_count(&b, parts, cols, nc, vals, nv);
 	for (int kind = 0; kind < 3 * 3; kind++) {
 		for (int dir = 0; dir <= PGIAM_BROWSE_ROW; dir++) {
 			size_t norder = (size_t)(kind / 3) < nc ? (size_t)(kind / 3) : nc;

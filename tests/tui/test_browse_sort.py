@@ -5,7 +5,7 @@ exactly once in the server's ORDER BY score, a, b; `o` again sorts descending, t
 way; a bad filter (`w`) shows the server's error above the rows and keeps the rows; a
 filter trying `1=1); DROP TABLE …; SELECT (1` (which the simple protocol would run)
 fails as a syntax error, run by the read-write login that owns the table, and the
-table is still there; a good filter shows only its rows; `/` finds text in the page;
+table is still there (and so for the issue's `1=1); DROP TABLE …; --`); a good filter shows only its rows; `/` finds text in the page;
 `s` on the rows shows the table's structure and Esc brings the same rows back; `s` on
 a table with every constraint kind (primary key, foreign key with target and
 actions, unique, check, exclusion) lists each of them, its identity column, partial
@@ -171,6 +171,21 @@ def main():
         if any(r[0] != 3 for r in rows) or len(rows) != len(
                 [x for x in range(1, 48) if x % 7 == 3]):
             raise Fail("filter score = 3:\n" + s)
+        # The issue's own words: a comment to swallow the closing parenthesis (over
+        # the good filter, which stays).
+        filtered = rows
+        t.send("w")
+        t.wait_for(r"WHERE")
+        t.send("C-u")
+        t.type('1=1); DROP TABLE %s.victim; --' % Q)
+        t.send("Enter")
+        t.wait_for(r"Filter rows", absent=True)
+        rows, s = wait_rows(t, lambda r, sc: "ERROR 42601" in sc and "the rows are as" in sc
+                            and "WHERE score = 3" in sc, "the -- filter's error")
+        if admin(env, "SELECT to_regclass('%s.victim') IS NOT NULL" % Q) != "t":
+            raise Fail("the -- filter dropped the table")
+        if rows != filtered[:len(rows)] or len(rows) < len(filtered) - 1:
+            raise Fail("the -- filter did not keep the rows:\n" + s)
         # Find in the page.
         t.send("/")
         t.wait_for(r"Find:")
