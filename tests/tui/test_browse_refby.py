@@ -6,7 +6,8 @@ count), and "1000+" for the row that 1,500 kids point at; noidx (no index, 4 MB)
 estimated with "~" and "no index on (pcode)"; secret (no SELECT for the role) "?" and
 why; pairs (a two-column key, its index in the other order) counted. Enter on kids opens it filtered to the rows of that parent (the title shows the
 way, the filter is shown), PgDn pages through them and shows each exactly once, and
-Esc comes back to parent's rows with the same row selected. q on the list without
+Esc comes back to parent's rows with the same row selected; the same in the
+workbench's rows pane. q on the list without
 choosing brings the same rows back (Esc too). The same counts from the command line: `pgiam
 browse --referenced-by --key 3`. Skipped (77) without PGIAM_SANDBOX_ENV."""
 import json
@@ -88,6 +89,62 @@ def cli(env, key):
     if r.returncode:
         raise Fail("pgiam browse --referenced-by: %d\n%s%s" % (r.returncode, r.stdout, r.stderr))
     return {o["table"]: o for o in map(json.loads, r.stdout.splitlines())}
+
+
+def info_line(s):
+    """The workbench tree's line about its selected entry (as test_workbench.py)."""
+    lines = [l.split("│")[0].rstrip() for l in s.splitlines()]
+    found = [l for l in lines if re.match(r"(schema \S+ · |\S+\.\S+ · )", l)]
+    return found[-1] if found else None
+
+
+def select_by_info(t, marker, tries=40):
+    """Home, then Down one tree entry at a time until the info line matches marker."""
+    t.send("Home")
+    last = None
+    for _ in range(tries):
+        s = t.wait_stable(r"▶ Tree")
+        info = info_line(s)
+        if info and re.search(marker, info):
+            return s
+        if info is not None and info == last:
+            break
+        last = info
+        t.send("Down")
+        deadline = time.monotonic() + TIMEOUT
+        while info_line(t.screen()) == last and time.monotonic() < deadline:
+            time.sleep(0.05)
+    raise Fail("no tree entry %r:\n%s" % (marker, t.screen()))
+
+
+def in_workbench(env):
+    """R in the workbench's rows pane (after connecting): the same list, Enter opens
+    kids filtered in the pane with the way in its title, Esc comes back to parent."""
+    t = Tmux(160, 45)
+    try:
+        t.connect(env, "sandbox-ro", ready=r"READ-ONLY", editor=False)
+        t.wait_stable(r"▶ Tree")
+        select_by_info(t, r"^schema %s · " % S)
+        t.send("Right")
+        t.wait_stable(r"▾ %s[\s\S]*secret" % S)
+        select_by_info(t, r"^%s\.parent · " % S)
+        t.send("Enter")
+        t.wait_stable(r"Rows: %s\.parent[\s\S]*parent 5" % S)
+        t.send("Tab")
+        t.wait_for(r"▶ Rows")
+        t.send("Down")
+        t.send("Down")
+        t.send("R")
+        t.wait_stable(r"Referenced by: %s\.parent id = 3[\s\S]*\.secret \(" % S)
+        t.send("Enter")
+        t.wait_stable(r"▶ Rows: %s\.parent → %s\.kids[\s\S]*kid of 3 #1\b" % (S, S))
+        t.send("Escape")
+        t.wait_stable(r"▶ Rows: %s\.parent · [\s\S]*parent 5" % S)
+        t.send("F10")
+        t.wait_for(r"PGIAM-EXITED")
+        t.check_sanitizers()
+    finally:
+        t.kill()
 
 
 def main():
@@ -172,6 +229,8 @@ def main():
         t.send("F10")
         t.wait_for(r"PGIAM-EXITED")
         t.check_sanitizers()
+
+        in_workbench(env)
 
         # The command line counts the same way.
         got = cli(env, "3")
