@@ -251,10 +251,11 @@ def tempdir():
 
 def select_line(t, pattern):
     """Selects the list item matching pattern: Home, then Down as many times as the
-    items above it (schemas: "NAME  N tables"; tables: "SIUD  NAME …")."""
+    items above it (schemas: "NAME  N tables", where NAME may hold spaces, as
+    browse_sortfilter's "zz13 sort" does while it runs; tables: "SIUD  NAME …")."""
     s = t.screen()
     items = [l for l in s.splitlines()
-             if "estimated rows" not in l and (re.match(r"^\s*\S+\s+\d+ tables?\b", l) or
+             if "estimated rows" not in l and (re.match(r"^\s*\S.*?\s+\d+ tables?\b", l) or
                                                re.match(r"^\s*[S-][I-][U-][D-]\s", l))]
     for i, line in enumerate(items):
         if re.search(pattern, line):
