@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "cli_auth.h"
+#include "cli_session.h"
 #include "usage.h"
 
 #include "profile_auth.h"
@@ -332,6 +333,7 @@ int pgiam_cmd_token(int argc, char **argv)
 	token_opts o;
 	const pgiam_cli_group groups[] = {
 		{ "options", token_options, on_option, &o, NULL },
+		{ "MFA", pgiam_cli_conn_opts, pgiam_cli_session_on_opt, NULL, pgiam_cli_conn_mfa_ids },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "token",

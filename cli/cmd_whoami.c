@@ -2,6 +2,7 @@
  * from, who they are (GetCallerIdentity), and the role session the profile assumes. */
 #include "cli.h"
 #include "cli_auth.h"
+#include "cli_session.h"
 #include "usage.h"
 
 #include "profile_auth.h"
@@ -100,6 +101,7 @@ int pgiam_cmd_whoami(int argc, char **argv)
 	whoami_opts o = { NULL, NULL, 0 };
 	const pgiam_cli_group groups[] = {
 		{ "options", whoami_options, NULL, &o, NULL },
+		{ "MFA", pgiam_cli_conn_opts, pgiam_cli_session_on_opt, NULL, pgiam_cli_conn_mfa_ids },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 	const pgiam_cli_spec spec = { "whoami", "pgiam whoami --profile NAME [--profiles DIR] [--json]",

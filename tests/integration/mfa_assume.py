@@ -111,6 +111,20 @@ def main():
               "the terminal prompt did not get a session", out)
         check(code not in out, "the typed code was echoed", out)
 
+        code = fedlib.fresh_code(secret)
+        codes.append(code)
+        rc, out = run(env, d, "whoami", "--mfa-code", code)
+        check(rc == 0 and "assumed-role/sandbox-mfa-role" in out and code not in out,
+              "whoami --mfa-code did not get a session", out)
+        rc, out = run(env, d, "token", "--mfa-code", code)
+        check(rc == 0 and "X-Amz-Signature=" in out and "X-Amz-Security-Token=" in out,
+              "token --mfa-code did not sign with the role's session", out)
+        rc, out = run(env, d, "token")
+        check(rc != 0 and "needs an MFA code for %s" % serial in out and
+              len(out.strip().splitlines()) == 1, "token without a code is not one line", out)
+        rc, out = run(env, d, "token", "--mfa-code", "1234567")
+        check(rc == 2 and "six digits" in out, "token: a malformed --mfa-code is not refused", out)
+
         rc, out = run(env, nomfa, "whoami")
         check(rc != 0 and "mfa_serial" in out, "a refusal without mfa_serial does not name it",
               out)
@@ -121,7 +135,7 @@ def main():
         print("FAIL", f)
     if failures:
         sys.exit(1)
-    print("ok: MFA codes from the environment and the terminal, and their failures")
+    print("ok: MFA codes from the environment, --mfa-code (sql, whoami, token) and the terminal, and their failures")
 
 
 main()
