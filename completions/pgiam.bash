@@ -80,9 +80,9 @@ _pgiam()
 	    else
 		opts=$commands
 	    fi ;;
-	token) opts="--hostname --port --username --region --profile --profiles --describe --help" ;;
+	token) opts="--hostname --port --username --region --profile --profiles --describe --mfa-code --help" ;;
 	profiles) opts="--profiles --help" ;;
-	whoami) opts="--profile --profiles --json --help" ;;
+	whoami) opts="--profile --profiles --json --mfa-code --help" ;;
 	policy) opts="--profile --profiles --json --snowflake --offline --help" ;;
 	check) opts="--all --json $conn" ;;
 	psql) opts="-- $conn" ;;

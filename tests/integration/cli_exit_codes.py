@@ -151,8 +151,8 @@ def main():
         check_usage_errors(cmd, env, help_text)
         if re.search(r"(?m)^  (?:-\w, )?--profile NAME", help_text):
             check_profile_errors(cmd, env, d)
-    rc, out, err = run(["token", "--mfa-cod=123456"], env)
-    check(rc == 2 and err == "pgiam: token: unknown option '--mfa-cod' (see pgiam token --help)\n",
+    rc, out, err = run(["token", "--mfa-cdoe=123456"], env)
+    check(rc == 2 and err == "pgiam: token: unknown option '--mfa-cdoe' (see pgiam token --help)\n",
           "a mistyped option's value (maybe a secret) is not repeated (rc %d)" % rc, err)
     rc, out, err = run(["sql", "--sign"], env)
     check(rc == 2 and err == "pgiam: sql: ambiguous option '--sign': give more of its name "
