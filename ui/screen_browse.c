@@ -1477,132 +1477,156 @@ static unsigned probe_selected(browse_view *v, pgiam_app *app)
 	return pgiam_app_push(app, &pgiam_screen_probe, &arg);
 }
 
+/* Esc: up one level (rows -> tables -> schemas -> the screen below), or back along
+ * the foreign-key breadcrumb. */
+static unsigned go_back(browse_view *v, pgiam_app *app)
+{
+	v->pending = Q_NONE;
+	if (v->level == LV_SCHEMAS)
+		return PGIAM_REACT_POP;
+	if (v->level == LV_ROWS && v->ncrumbs)
+		return back_crumb(v, app);
+	if (v->level == LV_ROWS) {
+		free_keep(v);
+		free_table(v);
+		reset_user(v);
+		v->level = LV_TABLES;
+		set_title(v);
+		return load_tables(v, app);
+	}
+	v->level = LV_SCHEMAS;
+	v->table[0] = '\0';
+	set_title(v);
+	return load_schemas(v, app);
+}
+
+static int is_routine(const char *info)
+{
+	return !strncmp(info, "function", 8) || !strncmp(info, "procedure", 9) ||
+		!strncmp(info, "aggregate", 9) || !strncmp(info, "window function", 15);
+}
+
+/* Enter: a schema's relations, a relation's rows, or a row's record. */
+static unsigned open_selected(browse_view *v, pgiam_app *app, const pgiam_conn_result *r)
+{
+	if (v->level == LV_ROWS)
+		return show_record(v, app, r);
+	if (v->sel < 0 || v->sel >= (int)v->nitems)
+		return PGIAM_REACT_NONE;
+	if (v->level == LV_SCHEMAS) {
+		snprintf(v->schema, sizeof(v->schema), "%s", v->items[v->sel].name);
+		v->table[0] = '\0';
+		v->level = LV_TABLES;
+		set_title(v);
+		return load_tables(v, app);
+	}
+	if (is_routine(v->items[v->sel].info)) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "%s is a routine: no rows to browse",
+			v->items[v->sel].name);
+		return PGIAM_REACT_REDRAW;
+	}
+	snprintf(v->table, sizeof(v->table), "%s", v->items[v->sel].name);
+	v->level = LV_ROWS;
+	v->rows_shown = 0;
+	/* the rows the grid will show: the list less the grid's two header lines */
+	v->limit = v->page > 3 ? (size_t)v->page - 2 : 1;
+	if (v->limit > PGIAM_BROWSE_PAGE_ROWS)
+		v->limit = PGIAM_BROWSE_PAGE_ROWS;
+	set_title(v);
+	return load_columns(v, app);
+}
+
+/* PgDn/PgUp/Home/End: the selection in a list of n, or the server's next page. */
+static unsigned page_action(browse_view *v, pgiam_app *app, pgiam_action a,
+	const pgiam_conn_result *r, int n)
+{
+	if (v->level != LV_ROWS) {
+		static const pgiam_action list[] = { PGIAM_ACTION_PAGE_DOWN,
+			PGIAM_ACTION_PAGE_UP, PGIAM_ACTION_FIRST, PGIAM_ACTION_LAST };
+		pgiam_action la = list[a - PGIAM_ACTION_NEXT_PAGE];
+		v->sel = la == PGIAM_ACTION_FIRST ? 0 : la == PGIAM_ACTION_LAST ? n - 1 :
+			v->sel + (la == PGIAM_ACTION_PAGE_DOWN ? v->page : -v->page);
+		if (v->sel >= n)
+			v->sel = n - 1;
+		if (v->sel < 0)
+			v->sel = 0;
+		return PGIAM_REACT_REDRAW;
+	}
+	if (!v->ncols)
+		return PGIAM_REACT_NONE;
+	free_keep(v);   /* a page chosen now, not the place before a refresh */
+	if (a == PGIAM_ACTION_NEXT_PAGE && v->have_page && v->at_end && r &&
+	    (v->rows_shown <= 0 || r->nrows <= (size_t)v->rows_shown)) {
+		pgiam_app_message(app, PGIAM_ROLE_DIM, "this is the last page");
+		return PGIAM_REACT_REDRAW;
+	}
+	if (a == PGIAM_ACTION_PREV_PAGE && v->have_page && v->at_start) {
+		pgiam_app_message(app, PGIAM_ROLE_DIM, "this is the first page");
+		return PGIAM_REACT_REDRAW;
+	}
+	return load_page(v, app, a == PGIAM_ACTION_NEXT_PAGE ? PGIAM_BROWSE_NEXT :
+		a == PGIAM_ACTION_PREV_PAGE ? PGIAM_BROWSE_PREV :
+		a == PGIAM_ACTION_FIRST_PAGE ? PGIAM_BROWSE_FIRST : PGIAM_BROWSE_LAST);
+}
+
 static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 {
 	browse_view *v = s->data;
 	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
 	int n = v->level == LV_ROWS ? (v->have_page && r ? (int)r->nrows : 0) : (int)v->nitems;
+	int back = a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL;
 
-	if ((a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) && app->conn &&
-	    pgiam_conn_busy(app->conn)) {
+	if (back && app->conn && pgiam_conn_busy(app->conn)) {
 		v->cancel_asked = v->pending != Q_NONE;
 		pgiam_conn_cancel(app->conn);
 		return PGIAM_REACT_REDRAW;
 	}
-	if (v->pending != Q_NONE && a != PGIAM_ACTION_BACK && a != PGIAM_ACTION_CANCEL)
+	if (v->pending != Q_NONE && !back)
 		return PGIAM_REACT_NONE;   /* one statement at a time */
-	if (a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL) {
-		v->pending = Q_NONE;
-		if (v->level == LV_SCHEMAS)
-			return PGIAM_REACT_POP;
-		if (v->level == LV_ROWS && v->ncrumbs)
-			return back_crumb(v, app);
-		if (v->level == LV_ROWS) {
-			free_keep(v);
-			free_table(v);
-			reset_user(v);
-			v->level = LV_TABLES;
-			set_title(v);
-			return load_tables(v, app);
-		}
-		v->level = LV_SCHEMAS;
-		v->table[0] = '\0';
-		set_title(v);
-		return load_schemas(v, app);
-	} else if (a == PGIAM_ACTION_OPEN) {
-		if (v->level == LV_ROWS)
-			return show_record(v, app, r);
-		if (v->sel < 0 || v->sel >= (int)v->nitems)
-			return PGIAM_REACT_NONE;
-		if (v->level == LV_SCHEMAS) {
-			snprintf(v->schema, sizeof(v->schema), "%s", v->items[v->sel].name);
-			v->table[0] = '\0';
-			v->level = LV_TABLES;
-			set_title(v);
-			return load_tables(v, app);
-		}
-		if (!strncmp(v->items[v->sel].info, "function", 8) ||
-		    !strncmp(v->items[v->sel].info, "procedure", 9) ||
-		    !strncmp(v->items[v->sel].info, "aggregate", 9) ||
-		    !strncmp(v->items[v->sel].info, "window function", 15)) {
-			pgiam_app_message(app, PGIAM_ROLE_WARN, "%s is a routine: no rows to browse",
-				v->items[v->sel].name);
-			return PGIAM_REACT_REDRAW;
-		}
-		snprintf(v->table, sizeof(v->table), "%s", v->items[v->sel].name);
-		v->level = LV_ROWS;
-		v->rows_shown = 0;
-		/* the rows the grid will show: the list less the grid's two header lines */
-		v->limit = v->page > 3 ? (size_t)v->page - 2 : 1;
-		if (v->limit > PGIAM_BROWSE_PAGE_ROWS)
-			v->limit = PGIAM_BROWSE_PAGE_ROWS;
-		set_title(v);
-		return load_columns(v, app);
-	} else if (a == PGIAM_ACTION_PROBE) {
-		return probe_selected(v, app);
-	} else if (a == PGIAM_ACTION_REFRESH) {
+	switch (a) {
+	case PGIAM_ACTION_BACK:
+	case PGIAM_ACTION_CANCEL: return go_back(v, app);
+	case PGIAM_ACTION_OPEN: return open_selected(v, app, r);
+	case PGIAM_ACTION_PROBE: return probe_selected(v, app);
+	case PGIAM_ACTION_REFRESH:
 		if (v->level == LV_SCHEMAS)
 			return load_schemas(v, app);
 		if (v->level == LV_TABLES)
 			return load_tables(v, app);
 		return refresh_rows(v, app, r);
-	} else if (a == PGIAM_ACTION_UP) {
+	case PGIAM_ACTION_UP:
 		v->sel -= v->sel > 0;
 		return PGIAM_REACT_REDRAW;
-	} else if (a == PGIAM_ACTION_DOWN) {
+	case PGIAM_ACTION_DOWN:
 		v->sel += v->sel < n - 1;
 		return PGIAM_REACT_REDRAW;
-	} else if (a == PGIAM_ACTION_NEXT_PAGE || a == PGIAM_ACTION_PREV_PAGE ||
-	    a == PGIAM_ACTION_FIRST_PAGE || a == PGIAM_ACTION_LAST_PAGE) {
-		if (v->level != LV_ROWS) {
-			static const pgiam_action list[] = { PGIAM_ACTION_PAGE_DOWN,
-				PGIAM_ACTION_PAGE_UP, PGIAM_ACTION_FIRST, PGIAM_ACTION_LAST };
-			pgiam_action la = list[a - PGIAM_ACTION_NEXT_PAGE];
-			v->sel = la == PGIAM_ACTION_FIRST ? 0 : la == PGIAM_ACTION_LAST ? n - 1 :
-				v->sel + (la == PGIAM_ACTION_PAGE_DOWN ? v->page : -v->page);
-			if (v->sel >= n)
-				v->sel = n - 1;
-			if (v->sel < 0)
-				v->sel = 0;
-			return PGIAM_REACT_REDRAW;
-		}
-		if (!v->ncols)
-			return PGIAM_REACT_NONE;
-		free_keep(v);   /* a page chosen now, not the place before a refresh */
-		if (a == PGIAM_ACTION_NEXT_PAGE && v->have_page && v->at_end && r &&
-		    (v->rows_shown <= 0 || r->nrows <= (size_t)v->rows_shown)) {
-			pgiam_app_message(app, PGIAM_ROLE_DIM, "this is the last page");
-			return PGIAM_REACT_REDRAW;
-		}
-		if (a == PGIAM_ACTION_PREV_PAGE && v->have_page && v->at_start) {
-			pgiam_app_message(app, PGIAM_ROLE_DIM, "this is the first page");
-			return PGIAM_REACT_REDRAW;
-		}
-		return load_page(v, app, a == PGIAM_ACTION_NEXT_PAGE ? PGIAM_BROWSE_NEXT :
-			a == PGIAM_ACTION_PREV_PAGE ? PGIAM_BROWSE_PREV :
-			a == PGIAM_ACTION_FIRST_PAGE ? PGIAM_BROWSE_FIRST : PGIAM_BROWSE_LAST);
-	} else if (a == PGIAM_ACTION_FOLLOW) {
-		return follow_fk(v, app);
-	} else if (a == PGIAM_ACTION_REFERENCED_BY) {
-		return refby_start(v, app);
-	} else if (a == PGIAM_ACTION_STRUCTURE) {
-		return load_structure(v, app);
-	} else if (a == PGIAM_ACTION_SORT) {
-		return toggle_sort(v, app);
-	} else if (v->level == LV_ROWS && v->ncols && (a == PGIAM_ACTION_FILTER ||
-	    a == PGIAM_ACTION_SEARCH || a == PGIAM_ACTION_FIND)) {
+	case PGIAM_ACTION_NEXT_PAGE:
+	case PGIAM_ACTION_PREV_PAGE:
+	case PGIAM_ACTION_FIRST_PAGE:
+	case PGIAM_ACTION_LAST_PAGE: return page_action(v, app, a, r, n);
+	case PGIAM_ACTION_FOLLOW: return follow_fk(v, app);
+	case PGIAM_ACTION_REFERENCED_BY: return refby_start(v, app);
+	case PGIAM_ACTION_STRUCTURE: return load_structure(v, app);
+	case PGIAM_ACTION_SORT: return toggle_sort(v, app);
+	case PGIAM_ACTION_FILTER:
+	case PGIAM_ACTION_SEARCH:
+	case PGIAM_ACTION_FIND:
+		if (v->level != LV_ROWS || !v->ncols)
+			return PGIAM_REACT_UNHANDLED;
 		return ask(v, app, a == PGIAM_ACTION_FILTER ? P_FILTER : a == PGIAM_ACTION_SEARCH ?
 			P_SEARCH : P_FIND);
-	} else if (a == PGIAM_ACTION_FIND_NEXT || a == PGIAM_ACTION_FIND_PREV) {
+	case PGIAM_ACTION_FIND_NEXT:
+	case PGIAM_ACTION_FIND_PREV:
 		return find_in_page(v, app, a == PGIAM_ACTION_FIND_NEXT ? 1 : -1, 0);
-	} else if (a == PGIAM_ACTION_SCROLL_LEFT) {
+	case PGIAM_ACTION_SCROLL_LEFT:
 		v->hcol -= v->hcol > 0;
 		return PGIAM_REACT_REDRAW;
-	} else if (a == PGIAM_ACTION_SCROLL_RIGHT) {
+	case PGIAM_ACTION_SCROLL_RIGHT:
 		v->hcol += v->hcol + 1 < (int)v->ncols;
 		return PGIAM_REACT_REDRAW;
+	default:
+		return PGIAM_REACT_UNHANDLED;
 	}
-	return PGIAM_REACT_UNHANDLED;
 }
 
 static void browse_close(pgiam_screen *s, pgiam_app *app)
