@@ -1564,6 +1564,15 @@ static unsigned page_action(browse_view *v, pgiam_app *app, pgiam_action a,
 		pgiam_app_message(app, PGIAM_ROLE_DIM, "this is the first page");
 		return PGIAM_REACT_REDRAW;
 	}
+	/* Home on the first page, End on the whole last page: the first or last row, with
+	 * no read (r reads again), so the keys typed after them are not dropped while a
+	 * needless read runs */
+	if (v->have_page && r && r->nrows && ((a == PGIAM_ACTION_FIRST_PAGE && v->at_start) ||
+	    (a == PGIAM_ACTION_LAST_PAGE && v->at_end &&
+	     (v->rows_shown <= 0 || r->nrows <= (size_t)v->rows_shown)))) {
+		v->sel = a == PGIAM_ACTION_FIRST_PAGE ? 0 : (int)r->nrows - 1;
+		return PGIAM_REACT_REDRAW;
+	}
 	return load_page(v, app, a == PGIAM_ACTION_NEXT_PAGE ? PGIAM_BROWSE_NEXT :
 		a == PGIAM_ACTION_PREV_PAGE ? PGIAM_BROWSE_PREV :
 		a == PGIAM_ACTION_FIRST_PAGE ? PGIAM_BROWSE_FIRST : PGIAM_BROWSE_LAST);
