@@ -14,7 +14,9 @@ bar says it ends soon and that F12 renews it. Then, from the SQL editor:
   - that session is revoked too and the backend terminated: the next statement's
     reconnect must assume the role again and has no code, so the dialog opens by
     itself (not a message about PGIAM_MFA_CODE or a terminal); the right code renews,
-    and the statement run again works.
+    and the statement run again works;
+  - the same when the session ended rather than being revoked: renewed to a session
+    of 75 s, under a minute later a reconnect cannot use it and the dialog opens.
 No code reaches the screen (outside the masked field) or the event log. Only this
 test's own role session and backend are touched: it runs beside others. Skipped (77)
 without PGIAM_SANDBOX_ENV."""
@@ -81,11 +83,14 @@ def main():
         t.send("Enter")
 
     def answer(n):
-        """Runs SELECT n * 1 AS answer; the screen once its row shows."""
+        """Runs SELECT n * 1 AS answer; the screen once its row shows (and no code on it)."""
         t.run_sql("SELECT %d * 1 AS answer" % n)
         s = t.wait_stable(r"(?m)^ +answer *$|ERROR|connect failed|MFA code:", timeout=30)
         if not re.search(r"(?m)^ +answer *\n +%d *$" % n, s):
             raise Fail("SELECT %d did not run:\n%s" % (n, s))
+        for code in codes:
+            if re.search(r"(?<!\d)%s(?!\d)" % code, s):
+                raise Fail("a code shows on the screen:\n" + s)
         return s
 
     try:
@@ -115,7 +120,7 @@ def main():
         s = t.wait_for(r"(?m)^SQL>")
         if not re.search(r"(?m)^SQL>\s*$", s):
             raise Fail("Esc: the digits went to the editor:\n" + s)
-        if "ends soon: F12 renews" not in s:
+        if "ends soon: F12 renews" not in s or "renewing the role session" in s:
             raise Fail("Esc changed the session:\n" + s)
 
         # a wrong code: AWS's message, the session as it was, the screen usable
@@ -170,6 +175,24 @@ def main():
         t.wait_for(r"role session renewed until", timeout=30)
         answer(44)
 
+        # (b) again, the session ENDED (not revoked): renewed to one of 75 s, and once
+        # under a minute is left a reconnect must assume the role again: the dialog
+        sts_control(env, "/_sandbox/faults", dict(scope, lifetime_seconds=75))
+        t.send("F12")
+        t.wait_for(r"MFA code: renew the role session of mfa")
+        enter_code(fresh_code(secret))
+        t.wait_for(r"role session renewed until", timeout=30)
+        sts_control(env, "/_sandbox/faults", dict(scope, lifetime_seconds=None))
+        t.wait_for(r"STS 00:[0-5]\d · ends soon: F12 renews \(MFA\)", timeout=40)
+        mark()
+        terminate_backend()
+        t.wait_for(r"connection lost", timeout=30)
+        t.run_sql("SELECT 45 * 1 AS answer")
+        t.wait_for(r"MFA code: renew the role session of mfa", timeout=30)
+        enter_code(fresh_code(secret))
+        s = t.wait_for(r"STS (?:59|1:00):\d\d", timeout=30)
+        answer(45)
+
         t.send("F3")
         s = t.wait_stable(r"pgiam · Event log")
         if re.search(r"PGIAM_MFA_CODE|terminal to ask|not a terminal", s):
@@ -177,7 +200,8 @@ def main():
         if "F12 renews the role session" not in s:
             raise Fail("the event log does not say how to renew:\n" + s)
         for code in codes:
-            if code in s:
+            # (as a number of its own: the account ID in every ARN holds digit runs)
+            if re.search(r"(?<!\d)%s(?!\d)" % code, s):
                 raise Fail("a code reached the event log:\n" + s)
         t.send("q")
         t.wait_for(r"(?m)^SQL>")
