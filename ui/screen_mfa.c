@@ -178,6 +178,12 @@ unsigned pgiam_mfa_renew_open(pgiam_app *app)
 		return PGIAM_REACT_REDRAW;
 	}
 	st = pgiam_conn_status_of(app->conn);
+	/* before the first connect the connect screen asks (and r asks again) */
+	if (st->state == PGIAM_CONN_CONNECTING || st->state == PGIAM_CONN_FAILED) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "F12 renews the role session of an open "
+			"connection; the connect screen asks for the code itself");
+		return PGIAM_REACT_REDRAW;
+	}
 	if (!st->mfa_serial[0]) {
 		pgiam_app_message(app, PGIAM_ROLE_WARN, "profile %s: its role needs no MFA code; "
 			"its session is renewed on its own", st->profile);
