@@ -167,6 +167,8 @@ typedef struct pgiam_mfa_arg {
 	int asked;                   /* the dialog was opened for this connect */
 	int renew;                   /* F12: for the connection's role session (app->conn),
 	                                which is assumed again with the code */
+	int refused;                 /* … because a reconnect could not use it (ended,
+	                                revoked), whatever its countdown says */
 } pgiam_mfa_arg;
 /* F12 (screen_mfa.c): the dialog that renews the role session of an MFA profile. */
 unsigned pgiam_mfa_renew_open(pgiam_app *app);

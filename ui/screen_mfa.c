@@ -46,7 +46,7 @@ static int mfa_open(pgiam_screen *s, pgiam_app *app, void *arg)
 static void mfa_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	mfa_view *v = s->data;
-	char line[640], mask[16] = "";
+	char line[800], mask[16] = "";
 
 	for (size_t i = 0; i < v->len; i++)
 		strcat(mask, "*");
@@ -56,9 +56,13 @@ static void mfa_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 		char when[32];
 
 		pgiam_countdown_format(when, sizeof(when), left);
-		snprintf(line, sizeof(line), "The role session %s%s; assuming the role again "
-			"needs a code from the MFA device %s", left > 0 ? "ends in " : "has ended",
-			left > 0 ? when : "", v->arg->serial);
+		if (v->arg->refused || left <= 0)
+			snprintf(line, sizeof(line), "The role session %s; assuming the role again "
+				"needs a code from the MFA device %s", left > 0 ? "can no longer be "
+				"used (revoked, or it ends within a minute)" : "has ended", v->arg->serial);
+		else
+			snprintf(line, sizeof(line), "The role session ends in %s; assuming the role "
+				"again needs a code from the MFA device %s", when, v->arg->serial);
 	} else {
 		snprintf(line, sizeof(line), "The role needs a code from the MFA device %s",
 			v->arg->serial);
@@ -166,7 +170,7 @@ const pgiam_screen_ops pgiam_screen_mfa = {
 	.paste = mfa_paste, .close = mfa_close, .cursor = mfa_cursor,
 };
 
-unsigned pgiam_mfa_renew_open(pgiam_app *app)
+static unsigned renew_open(pgiam_app *app, int refused)
 {
 	const pgiam_conn_status *st = NULL;
 
@@ -197,7 +201,13 @@ unsigned pgiam_mfa_renew_open(pgiam_app *app)
 	snprintf(renew_arg.profile, sizeof(renew_arg.profile), "%.79s", st->profile);
 	snprintf(renew_arg.serial, sizeof(renew_arg.serial), "%s", st->mfa_serial);
 	renew_arg.renew = 1;
+	renew_arg.refused = refused;
 	return pgiam_app_push(app, &pgiam_screen_mfa, &renew_arg);
+}
+
+unsigned pgiam_mfa_renew_open(pgiam_app *app)
+{
+	return renew_open(app, 0);
 }
 
 unsigned pgiam_mfa_renew_tick(pgiam_app *app)
@@ -215,7 +225,7 @@ unsigned pgiam_mfa_renew_tick(pgiam_app *app)
 	 * code: ask for it as before the first connect, instead of leaving a message. */
 	if (pgiam_conn_take_mfa_wanted(app->conn) &&
 	    !(app->depth && app->stack[app->depth - 1].ops == &pgiam_screen_mfa)) {
-		unsigned r = pgiam_mfa_renew_open(app);
+		unsigned r = renew_open(app, 1);
 
 		pgiam_app_message(app, PGIAM_ROLE_WARN, "the role session ended: assuming the "
 			"role again needs an MFA code (Esc: not now; F12 asks later)");

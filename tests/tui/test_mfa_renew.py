@@ -169,6 +169,8 @@ def main():
         t.wait_for(r"connection lost", timeout=30)
         t.run_sql("SELECT 44 * 1 AS answer")
         s = t.wait_for(r"MFA code: renew the role session of mfa", timeout=30)
+        if "The role session can no longer be used (revoked" not in s:
+            raise Fail("the dialog does not say the session cannot be used:\n" + s)
         if re.search(r"PGIAM_MFA_CODE|terminal to ask|not a terminal", s):
             raise Fail("the failed reconnect speaks of PGIAM_MFA_CODE or a terminal:\n" + s)
         enter_code(fresh_code(secret))
