@@ -15,6 +15,8 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char given[16];
 static int prompt_allowed;
+static char hint[160];
+static unsigned missing;
 
 int pgiam_mfa_code_valid(const char *s)
 {
@@ -43,6 +45,23 @@ void pgiam_mfa_allow_prompt(int allow)
 	pthread_mutex_lock(&lock);
 	prompt_allowed = allow;
 	pthread_mutex_unlock(&lock);
+}
+
+void pgiam_mfa_set_hint(const char *text)
+{
+	pthread_mutex_lock(&lock);
+	snprintf(hint, sizeof(hint), "%s", text ? text : "");
+	pthread_mutex_unlock(&lock);
+}
+
+unsigned pgiam_mfa_missing_count(void)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&lock);
+	n = missing;
+	pthread_mutex_unlock(&lock);
+	return n;
 }
 
 /* Asks on the controlling terminal with echo off (the code is a secret for 30 s). */
@@ -82,6 +101,7 @@ static int ask(char *out, size_t len, const char *serial)
 int pgiam_mfa_code(char *out, size_t len, const char *serial, void *ctx)
 {
 	const char *env = getenv("PGIAM_MFA_CODE");
+	char said[sizeof(hint)];
 	int allowed, error = 0;
 
 	(void)ctx;
@@ -93,6 +113,15 @@ int pgiam_mfa_code(char *out, size_t len, const char *serial, void *ctx)
 		pthread_mutex_unlock(&lock);
 		return 0;
 	}
+	if (!allowed) {
+		/* the TUI: no environment, no terminal; it asks in its dialog */
+		missing++;
+		snprintf(said, sizeof(said), "%s", hint[0] ? hint : "enter it when asked");
+		pthread_mutex_unlock(&lock);
+		error = pgiam_error_set(PGIAM_EINVAL, "the role needs an MFA code for %s: %s",
+			serial, said);
+		return pgiam_error_classify(PGIAM_ECLASS_CREDENTIALS, error);
+	}
 	pthread_mutex_unlock(&lock);
 	if (env && *env) {
 		if (!pgiam_mfa_code_valid(env))
@@ -100,10 +129,9 @@ int pgiam_mfa_code(char *out, size_t len, const char *serial, void *ctx)
 		snprintf(out, len, "%s", env);
 		return 0;
 	}
-	if (allowed && isatty(STDIN_FILENO))
+	if (isatty(STDIN_FILENO))
 		return ask(out, len, serial);
-	error = pgiam_error_set(PGIAM_EINVAL, "the role needs an MFA code for %s: %s", serial,
-		allowed ? "pass --mfa-code or set PGIAM_MFA_CODE (stdin is not a terminal)" :
-		"enter it when asked");
+	error = pgiam_error_set(PGIAM_EINVAL, "the role needs an MFA code for %s: pass "
+		"--mfa-code or set PGIAM_MFA_CODE (stdin is not a terminal)", serial);
 	return pgiam_error_classify(PGIAM_ECLASS_CREDENTIALS, error);
 }

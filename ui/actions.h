@@ -48,6 +48,7 @@
 	_(LOG,         GLOBAL,   "Show the event log (roles assumed, tokens signed, reconnects)", 'L', KEY_F(3), 0, 0) \
 	_(REDRAW,      GLOBAL,   "Redraw the whole screen", PGIAM_CTRL('l'), 0, 0, 0) \
 	_(GRANTS,      GLOBAL,   "When connected: what the role may do and through which role (IAM side, memberships, table x privilege matrix: pgiam grants)", KEY_F(7), 0, 0, 0) \
+	_(RENEW,       GLOBAL,   "Renew the role session of a profile whose role needs MFA (mfa_serial): the MFA dialog, then the role is assumed again with the code (Esc leaves the session as it is). The status bar says when the session ends within 5 minutes; a reconnect that needs a code opens the dialog itself", KEY_F(12), 0, 0, 0) \
 	_(READ_ONLY,   GLOBAL,   "Connected: switch the session between read-only and read-write without reconnecting (asks; refused while a transaction is open). Read-only is a guard the session can lift; the role's grants are the real limit", KEY_F(8), 0, 0, 0) \
 	_(UP,          LIST,     "Move up one line", KEY_UP, 'k', 0, 0) \
 	_(DOWN,        LIST,     "Move down one line", KEY_DOWN, 'j', 0, 0) \
@@ -154,7 +155,7 @@
 	_(COMPLETE_PREV, COMPLETE, "The previous candidate", KEY_BTAB, KEY_UP, 0, 0) \
 	_(COMPLETE_ACCEPT, COMPLETE, "Insert the selected candidate", '\n', '\r', KEY_ENTER, 0) \
 	_(COMPLETE_CLOSE, COMPLETE, "Close the list (what was typed stays)", PGIAM_KEY_ESC, PGIAM_CTRL('g'), 0, 0) \
-	_(MFA_SUBMIT,  MFA,      "Send the MFA code (six digits) and connect", '\n', '\r', KEY_ENTER, 0)
+	_(MFA_SUBMIT,  MFA,      "Send the MFA code (six digits): connect, or assume the role again (F12)", '\n', '\r', KEY_ENTER, 0)
 
 typedef enum {
 #define PGIAM_SCOPE_ENUM_(id, title) PGIAM_SCOPE_##id,

@@ -165,7 +165,16 @@ typedef struct pgiam_mfa_arg {
 	char serial[512];
 	int entered;                 /* set when a code was given to the core */
 	int asked;                   /* the dialog was opened for this connect */
+	int renew;                   /* F12: for the connection's role session (app->conn),
+	                                which is assumed again with the code */
+	int refused;                 /* … because a reconnect could not use it (ended,
+	                                revoked), whatever its countdown says */
 } pgiam_mfa_arg;
+/* F12 (screen_mfa.c): the dialog that renews the role session of an MFA profile. */
+unsigned pgiam_mfa_renew_open(pgiam_app *app);
+/* After the connection advanced: a renewal's outcome as a message, and the dialog
+ * opened when a reconnect failed for want of a code. Reaction flags. */
+unsigned pgiam_mfa_renew_tick(pgiam_app *app);
 extern const pgiam_screen_ops pgiam_screen_result;   /* arg: the SQL screen's resultview */
 extern const pgiam_screen_ops pgiam_screen_export_prompt;
 extern const pgiam_screen_ops pgiam_screen_grants;

@@ -16,7 +16,9 @@
 #include "cancel_watch.h"
 #include "error.h"
 #include "job.h"
+#include "mfa.h"
 #include "profile.h"
+#include "profile_auth.h"
 #include "session.h"
 #include "session_profile.h"
 #include "grants.h"
@@ -138,7 +140,11 @@ int pgiam_conn_start(pgiam_conn **out, const char *dir, const char *name, long t
 	if (pgiam_profile_role_arn(c->profile)) {
 		snprintf(c->role_arn, sizeof(c->role_arn), "%s", pgiam_profile_role_arn(c->profile));
 		role_short(c->status.role_short, sizeof(c->status.role_short), c->role_arn);
+		if (pgiam_profile_mfa_serial(c->profile))
+			snprintf(c->status.mfa_serial, sizeof(c->status.mfa_serial), "%s",
+				pgiam_profile_mfa_serial(c->profile));
 	}
+	c->mfa_missing = pgiam_mfa_missing_count();
 	if ((error = pgiam_session_params_from_profile(&params, c->profile)) < 0)
 		goto cleanup;
 	params.sign_time_offset = -token_age;
@@ -167,9 +173,13 @@ static void refresh_main(pgiam_job *job, void *arg)
 	pgiam_creds creds = PGIAM_CREDS_INIT;
 
 	(void)job;
+	/* F12: assume the role again now, with the code the dialog gave the core */
+	if (c->renew)
+		c->refresh_result = pgiam_auth_refresh(c->auth);
 	/* auth refreshes the role when it is this close to expiry; the credentials are
 	 * only wanted for that side effect. */
-	c->refresh_result = pgiam_auth_get(&creds, c->auth, time(NULL));
+	else
+		c->refresh_result = pgiam_auth_get(&creds, c->auth, time(NULL));
 	if (c->refresh_result < 0)
 		snprintf(c->refresh_error, sizeof(c->refresh_error), "%s", pgiam_error_last());
 	pgiam_creds_dispose(&creds);
@@ -190,20 +200,13 @@ static void maybe_refresh(pgiam_conn *c)
 	    now - c->refresh_last_try < 30)
 		return;
 	c->refresh_last_try = now;
+	/* An MFA role is assumed again only with a code, which the user gives (F12; the
+	 * status bar says so). A session another pgiam renewed is on disk: taken from
+	 * there, no code needed. */
+	if (c->status.mfa_serial[0] && pgiam_profile_mfa_needed(c->profile))
+		return;
 	if (pgiam_job_start(&c->refresh, refresh_main, c, NULL) < 0)
 		pgiam_eventlog_add(c->log, "refreshing the role: %s", pgiam_error_last());
-}
-
-static void refresh_finish(pgiam_conn *c)
-{
-	if (!c->refresh || !pgiam_job_poll(c->refresh))
-		return;
-	pgiam_job_free(c->refresh);   /* done: joins at once */
-	c->refresh = NULL;
-	if (c->refresh_result < 0)
-		pgiam_eventlog_add(c->log, "refreshing the role failed: %s", c->refresh_error);
-	else
-		c->refresh_unseen = 1;
 }
 
 /* From a copy: auth may be refreshing on another thread. */
@@ -213,6 +216,40 @@ static time_t auth_expiry(pgiam_auth *auth)
 
 	pgiam_auth_info_get(&info, auth);
 	return info.session_expiry;
+}
+
+static void refresh_finish(pgiam_conn *c)
+{
+	if (!c->refresh || !pgiam_job_poll(c->refresh))
+		return;
+	pgiam_job_free(c->refresh);   /* done: joins at once */
+	c->refresh = NULL;
+	if (c->renew) {
+		char until[16];
+
+		c->renew = 0;
+		c->status.renewing = 0;
+		pgiam_mfa_set_code(NULL);   /* not used (a session from disk): gone all the same */
+		c->renew_done = 1;
+		c->renew_ok = c->refresh_result == 0;
+		if (c->renew_ok) {
+			/* info is a copy published under its own lock: safe while a connect
+			 * runs on the session's thread */
+			c->status.sts_expires = auth_expiry(c->auth);
+			hhmmss(until, sizeof(until), c->status.sts_expires);
+			snprintf(c->renew_line, sizeof(c->renew_line), "role session renewed "
+				"until %s: the next connection signs its token with it", until);
+		} else {
+			snprintf(c->renew_line, sizeof(c->renew_line), "role session not renewed "
+				"(F12 tries again): %s", c->refresh_error);
+		}
+		pgiam_eventlog_add(c->log, "%s", c->renew_line);
+		return;
+	}
+	if (c->refresh_result < 0)
+		pgiam_eventlog_add(c->log, "refreshing the role failed: %s", c->refresh_error);
+	else
+		c->refresh_unseen = 1;
 }
 
 /* The refreshed expiry is read once nothing else uses auth (a connect might be
@@ -304,6 +341,8 @@ static void took_connection(pgiam_conn *c, int reconnect)
 
 	pgiam_session_get_info(&info, c->session);
 	c->status.state = PGIAM_CONN_CONNECTED;
+	/* a refresh without a code while the session still served: not a failure */
+	c->mfa_missing = pgiam_mfa_missing_count();
 	c->status.token_expires = info.token_expires_at;
 	c->status.token_by_creds = info.token_expiry_by_creds;
 	c->status.sts_expires = c->role_arn[0] && c->auth ? auth_expiry(c->auth)
@@ -583,6 +622,17 @@ static void add_notice(pgiam_conn *c, const pgiam_session_event *ev)
 		pgiam_eventlog_add(c->log, "server %s: %s", ev->severity, ev->text);
 }
 
+/* A reconnect failed: when the role had to be assumed again and that wanted an MFA
+ * code nobody gave, the TUI asks for one (pgiam_conn_take_mfa_wanted). */
+static void mfa_check(pgiam_conn *c)
+{
+	unsigned n = pgiam_mfa_missing_count();
+
+	if (n != c->mfa_missing && c->status.mfa_serial[0] && !c->connecting)
+		c->mfa_wanted = 1;
+	c->mfa_missing = n;
+}
+
 static void handle_own_event(pgiam_conn *c, const pgiam_session_event *ev)
 {
 	pgiam_conn_result *r = &c->results[SLOT_INTERNAL];
@@ -629,6 +679,7 @@ static void handle_own_event(pgiam_conn *c, const pgiam_session_event *ev)
 			/* its connect failed: said as its own, not as the user's connection's */
 			snprintf(failed, sizeof(failed), "pgiam's own connection for the browser "
 				"failed: %s", ev->text);
+			mfa_check(c);
 			pgiam_eventlog_add(c->log, "%s", failed);
 		}
 		if (!c->on_own)
@@ -755,8 +806,10 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 		e = ev->kind == PGIAM_SEV_ERROR ? pgiam_session_last_error(c->session) : NULL;
 		/* A failure of the chain (connecting, or reconnecting for a query) is the
 		 * connection's; a refused or cancelled statement is only the query's. */
-		if (c->connecting || (e && e->step <= PGIAM_STEP_AUTH))
+		if (c->connecting || (e && e->step <= PGIAM_STEP_AUTH)) {
+			mfa_check(c);
 			chain_failed(c, ev, e);
+		}
 		if (c->querying && !c->on_own) {
 			pgiam__conn_query_failed(c, e, ev->kind == PGIAM_SEV_CANCELLED ? "cancelled" : ev->text);
 			r->cancelled = ev->kind == PGIAM_SEV_CANCELLED ||
@@ -999,6 +1052,46 @@ void pgiam_conn_free(pgiam_conn *c)
 	free(c->user_sql);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
+}
+
+int pgiam_conn_renew(pgiam_conn *c)
+{
+	int error = 0;
+
+	if (!c->status.mfa_serial[0] || !c->auth)
+		return pgiam_error_set(PGIAM_EINVAL, "the profile's role needs no MFA code: its "
+			"session is renewed on its own");
+	if (c->refresh)
+		return pgiam_error_set(PGIAM_EAGAIN, "the role session is being renewed; wait for it");
+	c->renew = 1;
+	c->renew_done = 0;
+	c->refresh_error[0] = '\0';
+	if ((error = pgiam_job_start(&c->refresh, refresh_main, c, NULL)) < 0) {
+		c->renew = 0;
+		return error;
+	}
+	c->status.renewing = 1;
+	pgiam_eventlog_add(c->log, "renewing the role session of %s with an MFA code (for %s)",
+		c->role_arn, c->status.mfa_serial);
+	return 0;
+}
+
+int pgiam_conn_renew_outcome(pgiam_conn *c, int *ok, char *out, size_t len)
+{
+	if (!c->renew_done)
+		return 0;
+	c->renew_done = 0;
+	*ok = c->renew_ok;
+	snprintf(out, len, "%s", c->renew_line);
+	return 1;
+}
+
+int pgiam_conn_take_mfa_wanted(pgiam_conn *c)
+{
+	int w = c->mfa_wanted;
+
+	c->mfa_wanted = 0;
+	return w;
 }
 
 int pgiam_conn_grants_iam(pgiam_conn *c, pgiam_grants *g)

@@ -81,6 +81,9 @@ typedef struct pgiam_conn_status {
 	time_t txn_since;       /* when the statement that opened it ended */
 	char txn_begun_by[160]; /* that statement, on one line (cut) */
 	char txn_failed_by[900];/* FAILED: "INSERT … (ERROR 25006: …)", "" unknown */
+	char mfa_serial[512];   /* the profile's role needs a code from this MFA device to
+	                           be assumed again ("" none): F12 renews its session */
+	int renewing;           /* a renewal with a code runs (pgiam_conn_renew) */
 } pgiam_conn_status;
 
 /* A query result, as text, owned by the connection. */
@@ -234,6 +237,18 @@ int pgiam_conn_can_query(const pgiam_conn *c);
  * profile: what the Grants screen shows above the SQL side. */
 struct pgiam_grants;
 int pgiam_conn_grants_iam(pgiam_conn *c, struct pgiam_grants *g);
+
+/* issue 14: the role session of an MFA profile, renewed with a code. The code was
+ * given to the core (pgiam_mfa_set_code); this assumes the role again with it in a
+ * job (the UI does not wait for STS); the outcome comes once from
+ * pgiam_conn_renew_outcome. Refused while one runs or without mfa_serial. */
+int pgiam_conn_renew(pgiam_conn *c);
+/* The renewal's outcome, once: 1 and *ok (1 renewed, 0 failed) with the line to show
+ * (AWS's message when refused); 0 while none is new. */
+int pgiam_conn_renew_outcome(pgiam_conn *c, int *ok, char *out, size_t len);
+/* 1 once after a reconnect failed because the role's session must be assumed again
+ * and that needs an MFA code nobody gave (the TUI then opens its dialog). */
+int pgiam_conn_take_mfa_wanted(pgiam_conn *c);
 
 void pgiam_conn_free(pgiam_conn *c);
 

@@ -59,6 +59,12 @@ struct pgiam_conn {
 	char refresh_error[300];
 	time_t refresh_last_try;
 	int refresh_unseen;           /* refreshed while busy: the STS countdown is stale */
+	int renew;                    /* the running job renews with an MFA code (F12) */
+	int renew_done;               /* its outcome is waiting in renew_line */
+	int renew_ok;
+	char renew_line[400];
+	unsigned mfa_missing;         /* pgiam_mfa_missing_count() as last seen */
+	int mfa_wanted;               /* a reconnect failed for want of a code */
 
 	/* issue 12: the user's result through a cursor (conn_result.c) */
 	int phase;                    /* what the running user query is (PH_*) */

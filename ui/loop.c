@@ -418,6 +418,8 @@ static unsigned global_action(pgiam_app *app, pgiam_action a)
 		return pgiam_txnguard_quit(app);
 	if (a == PGIAM_ACTION_READ_ONLY)
 		return pgiam_readonly_toggle(app);
+	if (a == PGIAM_ACTION_RENEW)
+		return pgiam_mfa_renew_open(app);
 	if (a == PGIAM_ACTION_REDRAW) {
 		app->full_redraw = 1;
 		return PGIAM_REACT_REDRAW;
@@ -695,6 +697,13 @@ int pgiam_loop_run(pgiam_app *app)
 			dirty = 1;
 		if (show_cancel_outcome(app))
 			dirty = 1;
+		if (!done) {
+			unsigned r = pgiam_mfa_renew_tick(app);
+
+			if (r)
+				dirty = 1;
+			done = apply(app, r);
+		}
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;  /* the terminal went away */
 		if (fds[0].revents & POLLIN) {

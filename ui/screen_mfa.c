@@ -1,16 +1,27 @@
 /* screen_mfa.c - the MFA code dialog: before connecting with a profile whose role needs
  * MFA (mfa_serial) and that has no cached session, it asks for the device's six digits,
  * naming the device ARN. The digits are shown masked, given to the core once
- * (pgiam_mfa_set_code) and wiped; they never reach the event log. Esc goes back. */
+ * (pgiam_mfa_set_code) and wiped; they never reach the event log. Esc goes back.
+ *
+ * The same dialog renews the connection's role session (F12, or on its own when a
+ * reconnect needs a code): the role is assumed again with the code in the
+ * connection's job (pgiam_conn_renew), the session stays open, and the next token is
+ * signed with the new role session. Esc leaves the session as it was. */
 #include "app.h"
 
+#include "countdown.h"
 #include "draw.h"
+#include "error.h"
 #include "mfa.h"
 #include "secure.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* The F12 dialog's argument: one connection, one dialog at a time. */
+static pgiam_mfa_arg renew_arg;
 
 typedef struct mfa_view {
 	pgiam_mfa_arg *arg;
@@ -25,7 +36,8 @@ static int mfa_open(pgiam_screen *s, pgiam_app *app, void *arg)
 
 	(void)app;
 	v->arg = arg;
-	snprintf(v->title, sizeof(v->title), "MFA code: %s", v->arg->profile);
+	snprintf(v->title, sizeof(v->title), v->arg->renew ? "MFA code: renew the role session "
+		"of %s" : "MFA code: %s", v->arg->profile);
 	s->data = v;
 	s->title = v->title;
 	return 0;
@@ -34,16 +46,33 @@ static int mfa_open(pgiam_screen *s, pgiam_app *app, void *arg)
 static void mfa_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 {
 	mfa_view *v = s->data;
-	char line[640], mask[16] = "";
+	char line[800], mask[16] = "";
 
-	(void)app;
 	for (size_t i = 0; i < v->len; i++)
 		strcat(mask, "*");
-	snprintf(line, sizeof(line), "The role needs a code from the MFA device %s", v->arg->serial);
+	if (v->arg->renew && app->conn) {
+		const pgiam_conn_status *st = pgiam_conn_status_of(app->conn);
+		long left = st->sts_expires ? (long)(st->sts_expires - time(NULL)) : 0;
+		char when[32];
+
+		pgiam_countdown_format(when, sizeof(when), left);
+		if (v->arg->refused || left <= 0)
+			snprintf(line, sizeof(line), "The role session %s; assuming the role again "
+				"needs a code from the MFA device %s", left > 0 ? "can no longer be "
+				"used (revoked, or it ends within a minute)" : "has ended", v->arg->serial);
+		else
+			snprintf(line, sizeof(line), "The role session ends in %s; assuming the role "
+				"again needs a code from the MFA device %s", when, v->arg->serial);
+	} else {
+		snprintf(line, sizeof(line), "The role needs a code from the MFA device %s",
+			v->arg->serial);
+	}
 	pgiam_draw_wrapped((pgiam_rect){ body.y + 1, 2, 2, body.w - 4 }, PGIAM_ROLE_NORMAL, line);
 	snprintf(line, sizeof(line), "MFA code for %s: %s", v->arg->serial, mask);
 	pgiam_draw_text(body.y + 4, 2, body.w - 4, PGIAM_ROLE_HEADER, line);
-	pgiam_draw_text(body.y + 6, 2, body.w - 4, PGIAM_ROLE_DIM,
+	pgiam_draw_text(body.y + 6, 2, body.w - 4, PGIAM_ROLE_DIM, v->arg->renew ?
+		"six digits, then Enter: the role is assumed again, the connection stays "
+		"\xC2\xB7 Esc leaves the session as it is" :
 		"six digits, then Enter \xC2\xB7 Esc goes back");
 }
 
@@ -95,6 +124,16 @@ static unsigned mfa_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 		pgiam_wipe(v->code, sizeof(v->code));
 		v->len = 0;
 		v->arg->entered = 1;
+		if (v->arg->renew) {
+			if (!app->conn || pgiam_conn_renew(app->conn) < 0) {
+				pgiam_mfa_set_code(NULL);  /* nothing will use it */
+				pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", app->conn
+					? pgiam_error_last() : "not connected");
+			} else {
+				pgiam_app_message(app, PGIAM_ROLE_WARN, "assuming the role again "
+					"with the code\xE2\x80\xA6");
+			}
+		}
 		return PGIAM_REACT_POP;
 	case PGIAM_ACTION_BACK:
 	case PGIAM_ACTION_CANCEL:
@@ -130,3 +169,67 @@ const pgiam_screen_ops pgiam_screen_mfa = {
 	.open = mfa_open, .draw = mfa_draw, .action = mfa_action, .text = mfa_text,
 	.paste = mfa_paste, .close = mfa_close, .cursor = mfa_cursor,
 };
+
+static unsigned renew_open(pgiam_app *app, int refused)
+{
+	const pgiam_conn_status *st = NULL;
+
+	if (app->depth && app->stack[app->depth - 1].ops == &pgiam_screen_mfa)
+		return PGIAM_REACT_NONE;
+	if (!app->conn) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "F12 renews the role session of a "
+			"profile that needs MFA: connect first");
+		return PGIAM_REACT_REDRAW;
+	}
+	st = pgiam_conn_status_of(app->conn);
+	/* before the first connect the connect screen asks (and r asks again) */
+	if (st->state == PGIAM_CONN_CONNECTING || st->state == PGIAM_CONN_FAILED) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "F12 renews the role session of an open "
+			"connection; the connect screen asks for the code itself");
+		return PGIAM_REACT_REDRAW;
+	}
+	if (!st->mfa_serial[0]) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "profile %s: its role needs no MFA code; "
+			"its session is renewed on its own", st->profile);
+		return PGIAM_REACT_REDRAW;
+	}
+	if (st->renewing) {
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "the role session is being renewed\xE2\x80\xA6");
+		return PGIAM_REACT_REDRAW;
+	}
+	memset(&renew_arg, 0, sizeof(renew_arg));
+	snprintf(renew_arg.profile, sizeof(renew_arg.profile), "%.79s", st->profile);
+	snprintf(renew_arg.serial, sizeof(renew_arg.serial), "%s", st->mfa_serial);
+	renew_arg.renew = 1;
+	renew_arg.refused = refused;
+	return pgiam_app_push(app, &pgiam_screen_mfa, &renew_arg);
+}
+
+unsigned pgiam_mfa_renew_open(pgiam_app *app)
+{
+	return renew_open(app, 0);
+}
+
+unsigned pgiam_mfa_renew_tick(pgiam_app *app)
+{
+	char line[400];
+	int ok = 0;
+
+	if (!app->conn)
+		return PGIAM_REACT_NONE;
+	if (pgiam_conn_renew_outcome(app->conn, &ok, line, sizeof(line))) {
+		pgiam_app_message(app, ok ? PGIAM_ROLE_OK : PGIAM_ROLE_ERROR, "%s", line);
+		return PGIAM_REACT_REDRAW;
+	}
+	/* A reconnect (the user's statement, the browser's read) failed for want of a
+	 * code: ask for it as before the first connect, instead of leaving a message. */
+	if (pgiam_conn_take_mfa_wanted(app->conn) &&
+	    !(app->depth && app->stack[app->depth - 1].ops == &pgiam_screen_mfa)) {
+		unsigned r = renew_open(app, 1);
+
+		pgiam_app_message(app, PGIAM_ROLE_WARN, "the role session ended: assuming the "
+			"role again needs an MFA code (Esc: not now; F12 asks later)");
+		return r | PGIAM_REACT_REDRAW;
+	}
+	return PGIAM_REACT_NONE;
+}

@@ -113,7 +113,13 @@ void pgiam_statusbar_draw(pgiam_app *app, int y)
 		long secs = (long)(st->sts_expires - now);
 
 		pgiam_countdown_format(left, sizeof(left), secs);
-		snprintf(text, sizeof(text), "STS %s", left);
+		/* an MFA role is not renewed on its own: say so, and how */
+		if (st->mfa_serial[0] && secs <= PGIAM_COUNTDOWN_WARN_SECONDS)
+			snprintf(text, sizeof(text), "STS %s \xC2\xB7 %s", left, st->renewing
+				? "renewing\xE2\x80\xA6" : secs > 0 ? "ends soon: F12 renews (MFA)"
+				: "F12 renews (MFA)");
+		else
+			snprintf(text, sizeof(text), "STS %s", left);
 		x = segment(y, x, end, pgiam_statusbar_role_of(pgiam_countdown_level_of(secs)), text);
 	}
 	snprintf(text, sizeof(text), "%s@%s", st->db_user, st->endpoint);

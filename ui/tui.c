@@ -11,6 +11,7 @@
 #include "app.h"
 #include "error.h"
 #include "exitcode.h"
+#include "mfa.h"
 #include "sanitize.h"
 #include "profile.h"
 
@@ -167,6 +168,10 @@ int pgiam_tui_main(int argc, char **argv)
 	}
 	if (!terminal_usable())
 		return PGIAM_EXIT_USAGE;
+	/* a role that needs a new MFA code says how to give one here (also in a check or a
+	 * policy view, where no dialog is open: connecting opens it) */
+	pgiam_mfa_set_hint("enter it in the MFA dialog (connecting opens it; F12 while "
+		"connected)");
 	app = pgiam_xcalloc(1, sizeof(*app));
 	if (profile_dir_usable(&app->profiles_dir, dir) < 0) {
 		fputs("pgiam: ", stderr);

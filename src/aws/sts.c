@@ -391,6 +391,11 @@ int pgiam_sts_report_error(const pgiam_sts_error *err, const char *action, long 
 		return pgiam_error_set(PGIAM_EDENIED,
 			"STS denied %s: the role's trust policy does not trust this web identity (its "
 			"issuer, audience or subject) (%s: %s)", action, code, err->message);
+	/* the code, not the trust policy: said first, in AWS's words */
+	if (strcmp(code, "AccessDenied") == 0 && strstr(err->message, "MultiFactorAuthentication"))
+		return pgiam_error_set(PGIAM_EDENIED, "STS refused the MFA code: %s: %s (%s; a code "
+			"is good for 30 s: enter the one the device shows now)", code, err->message,
+			action);
 	if (strcmp(code, "AccessDenied") == 0 && strstr(action, " with an external ID"))
 		return pgiam_error_set(PGIAM_EDENIED,
 			"STS denied %s: the role's trust policy does not allow this principal with this external ID "

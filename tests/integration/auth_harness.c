@@ -2,7 +2,8 @@
  * integration tests can check credential reuse and refresh against the STS emulator
  * (with the clock moved forward) inside one process.
  *
- * usage: auth_harness REGION ROLE_ARN EXTERNAL_ID STS_URL DURATION
+ * usage: auth_harness REGION ROLE_ARN EXTERNAL_ID STS_URL DURATION ("" for no role or no
+ * external ID: without a role the source credentials are what get returns)
  * commands (one per line): "get SECONDS" (now + SECONDS), "getexp SECONDS" (session
  * expiry - SECONDS), "refresh", "par N" (N threads call get at once on the same
  * object), "race N" (one thread forces N refreshes while another keeps reading
@@ -196,6 +197,8 @@ int main(int argc, char **argv)
 		pgiam_auth_info_get(&info, auth);
 		json_object_object_add(out, "session_expiry", json_object_new_int64(info.session_expiry));
 		json_object_object_add(out, "assume_count", json_object_new_int(info.assume_count));
+		/* where the credentials came from ("web identity SUBJECT", …): no secret */
+		json_object_object_add(out, "source", json_object_new_string(info.source));
 		if (distinct >= 0)
 			json_object_object_add(out, "distinct", json_object_new_int(distinct));
 		json_object_object_add(out, "events", events);

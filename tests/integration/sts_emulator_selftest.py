@@ -433,6 +433,22 @@ def run(tmp):
                 - datetime.datetime.utcnow()).total_seconds()
         expect(j["expired"] is False and 100 <= left <= 121, "lookup after in_seconds=120: %r %.0f" % (j["expired"], left))
 
+    @check("faults: lifetime_seconds scoped to a role and session name touches no other session")
+    def _():
+        http_json(port, "POST", "/_sandbox/faults", {"lifetime_seconds": 90, "role_arn": ROLE,
+                                                     "session_name": "short"})
+        now = datetime.datetime.now(datetime.timezone.utc)
+        short = assume(RoleSessionName="short")["Credentials"]["Expiration"]
+        other = assume(RoleSessionName="other")["Credentials"]["Expiration"]
+        expect(80 <= (short - now).total_seconds() <= 91 and (other - now).total_seconds() > 3000,
+               "scoped lifetime: short %s, other %s" % (short, other))
+        status, _ = http_json(port, "POST", "/_sandbox/faults", {"role_arn": ROLE})
+        expect(status == 400, "role_arn without lifetime_seconds accepted: %d" % status)
+        http_json(port, "POST", "/_sandbox/faults", {"lifetime_seconds": None, "role_arn": ROLE,
+                                                     "session_name": "short"})
+        left = (assume(RoleSessionName="short")["Credentials"]["Expiration"] - now).total_seconds()
+        expect(left > 3000, "scoped lifetime removed, still %.0f s" % left)
+
     def signed_raw(akid, secret, body, method="POST", query="", tamper=None):
         url = endpoint + "/" + (("?" + query) if query else "")
         headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"} if method == "POST" else {}

@@ -165,6 +165,8 @@ class State:
             self.revoke_rules = []  # (role ARN, session name or None): born revoked
             self.skew = 0
             self.lifetime = None  # when set, issued credentials last this long
+            # {(role ARN, session name or None): seconds}: the same for one role's sessions
+            self.lifetime_rules = {}
             self.stats = {"requests": 0, "actions": {}, "results": {}, "faults": {}, "by_access_key": {}}
             if clear_credentials:
                 self.issued = {}
@@ -560,6 +562,10 @@ class Handler(BaseHTTPRequestHandler):
         now = st.now()
         with st.lock:
             lifetime = st.lifetime
+            for key in ((role_arn, session), (role_arn, None)):
+                if key in st.lifetime_rules:
+                    lifetime = st.lifetime_rules[key]
+                    break
         # The lifetime knob lets refresh tests get short-lived credentials.
         expires_at = now + (lifetime if lifetime is not None else duration)
         cred = {
@@ -825,11 +831,11 @@ class Handler(BaseHTTPRequestHandler):
     def add_faults(self, body):
         st = self.state
         known = {"throttle", "error500", "slow_ms", "slow_count", "malformed", "skew_seconds", "access_key_id",
-                 "lifetime_seconds", "error"}
+                 "lifetime_seconds", "error", "role_arn", "session_name"}
         unknown = set(body) - known
         if unknown:
             raise ValueError("unknown fault knob(s): %s" % ", ".join(sorted(unknown)))
-        for key in known - {"access_key_id", "error", "lifetime_seconds"}:
+        for key in known - {"access_key_id", "error", "lifetime_seconds", "role_arn", "session_name"}:
             if key in body and (not isinstance(body[key], (int, float)) or isinstance(body[key], bool)):
                 raise ValueError("%s must be a number" % key)
         scope = body.get("access_key_id")
@@ -844,6 +850,14 @@ class Handler(BaseHTTPRequestHandler):
         life = body.get("lifetime_seconds")
         if life is not None and (not isinstance(life, int) or isinstance(life, bool) or life < 1):
             raise ValueError("lifetime_seconds must be a positive integer or null")
+        # scoped to one role (and session name): tests running beside others
+        rule = None
+        if "role_arn" in body or "session_name" in body:
+            if "lifetime_seconds" not in body or not isinstance(body.get("role_arn"), str):
+                raise ValueError("role_arn (a string) scopes lifetime_seconds; give both")
+            if body.get("session_name") is not None and not isinstance(body["session_name"], str):
+                raise ValueError("session_name must be a string")
+            rule = (body["role_arn"], body.get("session_name"))
         if "slow_ms" in body:
             new.append({"kind": "slow", "ms": max(0, int(body["slow_ms"])),
                         "remaining": int(body.get("slow_count", 1))})
@@ -854,7 +868,12 @@ class Handler(BaseHTTPRequestHandler):
             st.faults.extend(new)
             if "skew_seconds" in body:
                 st.skew = float(body["skew_seconds"])
-            if "lifetime_seconds" in body:
+            if rule is not None:
+                if life is None:
+                    st.lifetime_rules.pop(rule, None)
+                else:
+                    st.lifetime_rules[rule] = life
+            elif "lifetime_seconds" in body:
                 st.lifetime = life
         st.log(action="_sandbox/faults", result="ok", reason=json.dumps(body, sort_keys=True))
 
@@ -864,7 +883,8 @@ class Handler(BaseHTTPRequestHandler):
             pending = {}
             for f in st.faults:
                 pending[f["kind"]] = pending.get(f["kind"], 0) + f["remaining"]
-            return {"pending_faults": pending, "skew_seconds": st.skew, "lifetime_seconds": st.lifetime}
+            return {"pending_faults": pending, "skew_seconds": st.skew, "lifetime_seconds": st.lifetime,
+                    "lifetime_rules": len(st.lifetime_rules)}
 
 
 KNOWN_MESSAGES = {
