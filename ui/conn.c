@@ -892,6 +892,8 @@ int pgiam_conn_query(pgiam_conn *c, const char *sql)
 {
 	int error = pgiam__conn_user_send(c, sql);
 
+	if (error < 0)
+		c->continue_sets = PGIAM_CONN_SETS_NEW;   /* for this query only */
 	free(c->user_sql);
 	c->user_sql = error < 0 ? NULL : strdup(sql);
 	return error;

@@ -56,6 +56,35 @@ static void sets_free(pgiam_conn *c)
 	c->nearlier = 0;
 }
 
+void pgiam_conn_continue_sets(pgiam_conn *c, int how)
+{
+	c->continue_sets = how;
+}
+
+/* Before the user's next statement: a new query's sets start empty; the next
+ * statement of a script keeps them, with the result shown as one of them (its cursor
+ * closed by now: the rows read stay, as a script's earlier set's do). */
+static void sets_next(pgiam_conn *c)
+{
+	pgiam_conn_result *r = &c->results[SLOT_USER];
+	int how = c->continue_sets;
+
+	c->continue_sets = PGIAM_CONN_SETS_NEW;
+	if (how == PGIAM_CONN_SETS_NEW) {
+		sets_free(c);
+		return;
+	}
+	if (how != PGIAM_CONN_SETS_KEEP || !r->done || r->failed || !pgiam__conn_keep_set(c))
+		return;   /* the shown result is cleared by the query sent */
+	c->earlier[c->nearlier - 1].cursor = 0;
+	c->earlier[c->nearlier - 1].cursor_open = 0;
+	c->earlier[c->nearlier - 1].fetching = 0;
+	free(r->notices);
+	memset(r, 0, sizeof(*r));   /* what it held is the kept set's now */
+	r->total = -1;
+	c->rows_cap[SLOT_USER] = 0;
+}
+
 void pgiam__conn_results_free(pgiam_conn *c)
 {
 	sets_free(c);
@@ -112,7 +141,7 @@ static int send_user(pgiam_conn *c, const char *sql)
 	pgiam_conn_txn t = c->status.txn;
 	int in_txn = t == PGIAM_CONN_TXN_OPEN, error = 0;
 
-	sets_free(c);
+	sets_next(c);
 	if (!pgiam_resultsql_is_plain_select(sql) || t == PGIAM_CONN_TXN_FAILED) {
 		c->phase = PH_PLAIN;
 		return pgiam__conn_query_in(c, SLOT_USER, sql);

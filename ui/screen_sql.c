@@ -243,7 +243,7 @@ static void draw_result(sql_view *v, pgiam_app *app, const pgiam_conn_result *r,
 		draw_error_notes(r, area, y);
 		return;
 	}
-	if (!ncols) {
+	if (!ncols && pgiam_conn_result_sets(app->conn) < 2) {
 		if (r->done) {
 			snprintf(line, sizeof(line), "%s%s", r->tag[0] ? r->tag : "done",
 				r->statements > 1 ? " \xC2\xB7 several statements: only the last "
@@ -652,7 +652,7 @@ static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	case PGIAM_ACTION_EXPLAIN_ANALYZE:
 		return explain(v, app, a == PGIAM_ACTION_EXPLAIN_ANALYZE);
 	case PGIAM_ACTION_RESULTS:
-		if (!r || !r->ncols)
+		if (!r || (!r->ncols && pgiam_conn_result_sets(app->conn) < 2))
 			return PGIAM_REACT_NONE;
 		return pgiam_app_push(app, &pgiam_screen_result, &v->rv);
 	case PGIAM_ACTION_PAGE_UP:
