@@ -254,6 +254,8 @@ def big_statement(t, env, state):
     t.send("F10")
     t.wait_for(r"PGIAM-EXITED")
     path = os.path.join(state, "pgiam", "draft-" + PROFILE)
+    if not os.path.exists(path):
+        raise Fail("no draft after the run: the buffer was not kept (%s)" % path)
     with open(path, "rb") as f:
         kept = f.read()
     if kept != stmt.encode():
