@@ -714,11 +714,32 @@ static void save_draft(sql_view *v, pgiam_app *app)
 		pgiam_eventlog_add(&app->log, "%s", pgiam_error_last());
 }
 
+/* Closing with a statement of the user's in flight (quit or disconnect asked while it
+ * runs): it was sent, so the history keeps it, with its outcome when that arrived
+ * and the tick has not taken it yet, else as unknown (pgiam went away first). A
+ * BEGIN of autocommit off is not the user's statement: the one behind it never ran. */
+static void keep_unanswered(sql_view *v, pgiam_app *app)
+{
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	const char *sql = NULL;
+
+	if (!v->runs.inflight || v->runs.begin_inflight || v->runs.cur >= v->runs.nitems)
+		return;
+	sql = v->runs.items[v->runs.cur].sql;
+	if (r && r->done)   /* (its cursor may still be closing) */
+		pgiam_sqlhook_ran(app, sql, r);
+	else
+		pgiam_sqlhook_unanswered(app, sql, app->conn ? pgiam_conn_query_seconds(app->conn)
+			: 0.0);
+	v->runs.inflight = 0;
+}
+
 static void sql_close(pgiam_screen *s, pgiam_app *app)
 {
 	sql_view *v = s->data;
 
 	save_draft(v, app);
+	keep_unanswered(v, app);
 	pgiam_sqlhooks_close(app);
 	if (app->conn) {
 		pgiam_conn_free(app->conn);

@@ -64,6 +64,19 @@ void pgiam_sqlhist_ran(pgiam_sqlhist *h, pgiam_app *app, const char *sql,
 		warn_once(h, app);
 }
 
+void pgiam_sqlhist_unanswered(pgiam_sqlhist *h, pgiam_app *app, const char *sql,
+	double seconds)
+{
+	pgiam_hist_entry e = { sql, h->profile, time(NULL), -1, PGIAM_HIST_UNKNOWN, "" };
+
+	if (!h->file || !sql)
+		return;
+	if (seconds > 0)
+		e.at -= (time_t)seconds;   /* when it was sent */
+	if (pgiam_histfile_add(h->file, &e) < 0)
+		warn_once(h, app);
+}
+
 void pgiam_sqlhist_close(pgiam_sqlhist *h)
 {
 	pgiam_histfile_free(h->file);
