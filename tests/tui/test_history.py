@@ -5,7 +5,7 @@ with its SQLSTATE, cancelled), the password literal masked in the file's bytes, 
 COMMIT and ROLLBACK that Alt-C and Alt-R send, and a statement still running when the
 user quit (outcome unknown, no duration: pgiam went away before the answer); the
 second run's Up recalls the first run's last statement, and Ctrl-R finds a statement
-of the first run as typing narrows, Ctrl-R again the next older one, Ctrl-P keeps to
+of the first run as typing narrows (what the query matched highlighted in it), Ctrl-R again the next older one, Ctrl-P keeps to
 the profile, Esc restores what was typed, Enter puts the match into the prompt (it runs
 only on Enter). A line written by hand in another profile is found; a malformed one
 is skipped with a one-line warning. Skipped (77) without PGIAM_SANDBOX_ENV."""
@@ -13,14 +13,35 @@ import json
 import os
 import re
 import stat
+import time
 
-from tuilib import Fail, Tmux, run, sandbox_env, tempdir
+from tuilib import TIMEOUT, Fail, Tmux, run, sandbox_env, styled_rows, tempdir
 
 EMPTY = r"(?m)^SQL>\s*$"
 
 
 def prompt(t, text):
     return t.wait_for(r"(?m)^SQL> %s\s*$" % re.escape(text))
+
+
+def highlighted(t, want):
+    """Waits until the search's match shows want highlighted (colors.c's SEARCH_MATCH:
+    a yellow background) and nothing else in it: the cells between the "history" rule
+    and the search prompt."""
+    deadline = time.monotonic() + TIMEOUT
+    got, plain = None, ""
+    while time.monotonic() < deadline:
+        rows = styled_rows(t.screen(escapes=True))
+        texts = ["".join(c for c, _ in row) for row in rows]
+        plain = "\n".join(texts)
+        top = next((i for i, x in enumerate(texts) if "─ history ─" in x), None)
+        end = next((i for i, x in enumerate(texts) if "reverse-i-search" in x), None)
+        if top is not None and end is not None:
+            got = "".join(c for row in rows[top + 1:end] for c, bg in row if bg in (3, 11))
+            if got == want:
+                return
+        time.sleep(0.05)
+    raise Fail("the match highlights %r, not %r:\n%s" % (got, want, plain))
 
 
 def first_run(env):
@@ -117,9 +138,10 @@ def second_run(env):
         t.type("SELECT 'draft'")
         t.send("C-r")
         t.wait_for(r"\(reverse-i-search\)'")
-        t.type("histm")
+        t.type("HISTm")   # as the search matches: ASCII case-insensitive
         t.wait_for(r"SELECT 'histmark-other'")
         t.wait_for(r"profile elsewhere")
+        highlighted(t, "histm")
         t.send("Escape")
         prompt(t, "SELECT 'draft'")
         t.send("C-u")
@@ -133,6 +155,7 @@ def second_run(env):
         t.wait_for(r"SELECT 'histmark-' \|\| 99\+1 AS newer_col;")
         t.send("C-r")
         s = t.wait_for(r"SELECT 'histmark-' \|\| 41\+1 AS older_col")
+        highlighted(t, "histmark")
         if not re.search(r"profile sandbox-ro · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · \d+ ms · ok", s):
             raise Fail("the match does not show its profile, time, duration, outcome:\n" + s)
         # no older match: it says so and keeps the match

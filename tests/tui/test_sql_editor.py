@@ -29,7 +29,8 @@ import os
 import re
 import time
 
-from tuilib import TIMEOUT, Fail, Tmux, admin_sql, run, sandbox_env, tempdir
+from tuilib import (TIMEOUT, Fail, Tmux, admin_sql, run, sandbox_env, styled_rows,
+                    tempdir)
 
 SCHEMA = "zz_sqled_%d" % os.getpid()
 PROFILE = "sandbox-rw"
@@ -79,62 +80,22 @@ def buffer_shown(t, text):
     raise Fail("the buffer is not as it was:\n%s\nwanted:\n%s" % (s, text))
 
 
-def red_cells(escaped):
-    """(screen row, column) of every cell drawn on a red background (the error mark:
-    colors.c's SQL_ERROR_MARK), from tmux's capture-pane -e: the SGR state is followed
-    through the whole capture, as the terminal does."""
-    cells = []
-    bg = None
-    for y, row in enumerate(escaped.split("\n")):
-        x, i = 0, 0
-        while i < len(row):
-            if row[i] == "\x1b":
-                m = re.match(r"\x1b\[([0-9;]*)m", row[i:])
-                if not m:
-                    m = re.match(r"\x1b.[^a-zA-Z]*[a-zA-Z]?", row[i:])
-                    i += len(m.group(0))
-                    continue
-                params = [int(p) if p else 0 for p in m.group(1).split(";")]
-                k = 0
-                while k < len(params):
-                    p = params[k]
-                    if p == 0 or p == 49:
-                        bg = None
-                    elif 40 <= p <= 47:
-                        bg = p - 40
-                    elif 100 <= p <= 107:
-                        bg = p - 100 + 8
-                    elif p in (38, 48) and k + 1 < len(params):
-                        skip = 2 if params[k + 1] == 5 else 4
-                        if p == 48 and params[k + 1] == 5 and k + 2 < len(params):
-                            bg = params[k + 2]
-                        elif p == 48:
-                            bg = "rgb"
-                        k += skip
-                    k += 1
-                i += len(m.group(0))
-                continue
-            if bg in (1, 9):
-                cells.append((y, x))
-            x += 1
-            i += 1
-    return cells
-
-
 def error_mark(t, what):
     """The buffer position (line, 0-based column) of the error mark: waits for one red
     cell on an editor row (and fails on more than one)."""
     deadline = time.monotonic() + TIMEOUT
     plain = ""
     while time.monotonic() < deadline:
-        esc = t.screen(escapes=True)
-        plain = t.screen()
-        rows = plain.split("\n")
+        rows = styled_rows(t.screen(escapes=True))
+        plain = "\n".join("".join(c for c, _ in row) for row in rows)
         marks = []
-        for y, x in red_cells(esc):
-            if y < len(rows):
-                m = re.match(r"^(SQL> |\s{0,3}(\d+) )", rows[y])
-                if m and len(m.group(1)) == GUTTER and x >= GUTTER:
+        for row in rows:
+            text = "".join(c for c, _ in row)
+            m = re.match(r"^(SQL> |\s{0,3}(\d+) )", text)
+            if not m or len(m.group(1)) != GUTTER:
+                continue
+            for x, (_, bg) in enumerate(row):
+                if x >= GUTTER and bg in (1, 9):   # red: colors.c's SQL_ERROR_MARK
                     marks.append((1 if m.group(1) == "SQL> " else int(m.group(2)), x - GUTTER))
         if len(marks) == 1:
             return marks[0]
