@@ -820,6 +820,11 @@ int pgiam_conn_busy(const pgiam_conn *c)
 	return c->connecting || c->querying;
 }
 
+int pgiam_conn_user_waiting(const pgiam_conn *c)
+{
+	return c->pending_sql != NULL;
+}
+
 void pgiam_conn_cancel(pgiam_conn *c)
 {
 	if (!c->session || !pgiam_conn_busy(c))

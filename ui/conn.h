@@ -148,6 +148,10 @@ int pgiam_conn_advance(pgiam_conn *c);
 
 /* Whether an operation (connecting, a query) is running; cancel stops it. */
 int pgiam_conn_busy(const pgiam_conn *c);
+/* 1 while a statement of the user's was taken but waits for pgiam's own step to end
+ * (closing the shown result's cursor): pgiam_conn_result_of() is still the result
+ * before it, which must not be taken for its own. */
+int pgiam_conn_user_waiting(const pgiam_conn *c);
 void pgiam_conn_cancel(pgiam_conn *c);
 /* 1 from a cancel request until its outcome is known: show "cancelling…", not
  * "cancelled" (the statement may still complete). */

@@ -67,15 +67,20 @@ void pgiam_conn_continue_sets(pgiam_conn *c, int how)
 static void sets_next(pgiam_conn *c)
 {
 	pgiam_conn_result *r = &c->results[SLOT_USER];
-	int how = c->continue_sets;
+	int how = c->continue_sets, partial = 0;
 
 	c->continue_sets = PGIAM_CONN_SETS_NEW;
 	if (how == PGIAM_CONN_SETS_NEW) {
 		sets_free(c);
 		return;
 	}
+	partial = r->cursor && r->total < 0;
 	if (how != PGIAM_CONN_SETS_KEEP || !r->done || r->failed || !pgiam__conn_keep_set(c))
 		return;   /* the shown result is cleared by the query sent */
+	if (partial)
+		snprintf(c->earlier[c->nearlier - 1].note, sizeof(c->earlier[0].note), "the rows "
+			"read before the next statement ran (its cursor closed): run it alone for "
+			"all");
 	c->earlier[c->nearlier - 1].cursor = 0;
 	c->earlier[c->nearlier - 1].cursor_open = 0;
 	c->earlier[c->nearlier - 1].fetching = 0;

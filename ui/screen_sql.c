@@ -261,20 +261,20 @@ static int running(const pgiam_app *app)
 {
 	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
 
-	return r && !r->done;
+	/* a statement waiting for pgiam's cursor to close counts as running */
+	return (r && !r->done) || (app->conn && pgiam_conn_user_waiting(app->conn));
 }
 
 /* The line above the results: what runs, why something did not, or the hint. */
 static void draw_status_line(sql_view *v, pgiam_app *app, pgiam_rect body)
 {
-	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
 	char line[160];
 	int n = 0;
 
 	if (!app->conn || !pgiam_conn_can_query(app->conn)) {
 		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_WARN,
 			"Queries need the core's session API, which this build does not have yet.");
-	} else if (r && !r->done) {
+	} else if (running(app)) {
 		if (pgiam_conn_cancelling(app->conn))
 			n = snprintf(line, sizeof(line), "cancelling\xE2\x80\xA6 %.0f s \xC2\xB7 "
 				"the statement may still complete", pgiam_conn_query_seconds(app->conn));
@@ -723,10 +723,12 @@ static void keep_unanswered(sql_view *v, pgiam_app *app)
 	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
 	const char *sql = NULL;
 
-	if (!v->runs.inflight || v->runs.begin_inflight || v->runs.cur >= v->runs.nitems)
+	/* waiting for pgiam's cursor to close: it never reached the server */
+	if (!v->runs.inflight || v->runs.begin_inflight || v->runs.cur >= v->runs.nitems ||
+	    (app->conn && pgiam_conn_user_waiting(app->conn)))
 		return;
 	sql = v->runs.items[v->runs.cur].sql;
-	if (r && r->done)   /* (its cursor may still be closing) */
+	if (r && r->done)   /* answered (its cursor may still be closing) */
 		pgiam_sqlhook_ran(app, sql, r);
 	else
 		pgiam_sqlhook_unanswered(app, sql, app->conn ? pgiam_conn_query_seconds(app->conn)

@@ -212,7 +212,10 @@ unsigned pgiam_sqlrun_tick(pgiam_sqlrun *q, pgiam_app *app, pgiam_editor *e)
 {
 	const pgiam_conn_result *r = NULL;
 
-	if (!q->inflight || !app->conn || pgiam_conn_busy(app->conn))
+	/* waiting: the result is the one before ours, ours is sent once pgiam's cursor
+	 * closed (taking it for ours would send the next statement in our place) */
+	if (!q->inflight || !app->conn || pgiam_conn_busy(app->conn) ||
+	    pgiam_conn_user_waiting(app->conn))
 		return PGIAM_REACT_NONE;
 	r = pgiam_conn_result_of(app->conn);
 	if (!r || !r->done)

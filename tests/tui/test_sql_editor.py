@@ -11,7 +11,11 @@ running beside it never share it, and it sorts after public).
     result is reachable: the tabs name all three (1: CREATE FUNCTION, 2: SELECT 1,
     3: SELECT 1) and F6 then Tab shows each set, the status-only ones with their
     tag. The buffer stays as pasted. F9 with the cursor inside the body runs the
-    statement under it, the whole CREATE OR REPLACE FUNCTION.
+    statement under it, the whole CREATE OR REPLACE FUNCTION. Then the same behind a
+    first statement read through a cursor (5,000 rows: its cursor stays open, and
+    closing it takes a second, a deferred trigger's, at pgiam's COMMIT): the second
+    statement runs too (it used to be replaced by the third while it waited), each
+    result a tab, the cursor's the rows read with a note.
 (b) A 100 KB statement (1,024 lines in a dollar-quoted literal) pasted in one
     bracketed paste runs with F9; its result shows the length and md5 the server
     computed, the same as the test's; after the run the buffer is byte for byte what
@@ -106,10 +110,10 @@ def error_mark(t, what):
 
 
 def schema_objects(env):
-    return admin_sql(env, "SELECT count(*) FROM pg_class WHERE relnamespace = '%s'::"
-                     "regnamespace" % SCHEMA).strip() + "/" + admin_sql(
-        env, "SELECT count(*) FROM pg_proc WHERE pronamespace = '%s'::regnamespace"
-        % SCHEMA).strip()
+    """What the script makes: "ran table/twice function" counts."""
+    return admin_sql(env, "SELECT (to_regclass('{s}.ran') IS NOT NULL)::int || '/' || "
+                     "(SELECT count(*) FROM pg_proc WHERE proname = 'twice' AND "
+                     "pronamespace = '{s}'::regnamespace)".format(s=SCHEMA)).strip()
 
 
 def proc_xmin(env):
@@ -160,6 +164,33 @@ def script_runs(t, env):
     if admin_sql(env, "SELECT %s.twice(7)" % SCHEMA).strip() != "14":
         raise Fail("F9 inside the body did not run the whole function")
     t.send("C-c")   # clears the buffer (into the history)
+    t.wait_for(EMPTY)
+
+
+def after_cursor(t, env):
+    """(a) again, behind a result read through a cursor: a first statement of more rows
+    than a window leaves its cursor open, so the second waits for pgiam to close it
+    (CLOSE, COMMIT of pgiam's transaction), which a deferred trigger makes last a
+    second. The second statement still runs, and the third after it (it used to take
+    the old result for the second's and send the third in its place)."""
+    text = ("SELECT g, {s}.slow_touch(g) AS t FROM generate_series(1, 5000) g;\nSELECT 'second ran' AS two;\n"
+            "SELECT 'third ran' AS three;").format(s=SCHEMA)
+    paste(t, text)
+    buffer_shown(t, text)
+    t.send("M-x")
+    # the last statement's result, or a failure (the commit takes a second)
+    s = t.wait_stable(r"(?m)^ *third ran *$|statement \d of 3 failed", timeout=TIMEOUT + 5)
+    if not re.search(r"1: SELECT\s+2: SELECT 1\s+3: SELECT 1", s) or \
+            not re.search(r"(?m)^ *third ran *$", s):
+        raise Fail("the statements after a cursor's result did not all run:\n" + s)
+    t.send("F6")
+    t.send("Tab")
+    t.wait_stable(r"(?m)^\s+1\s+1\s*$[\s\S]*rows read before the next statement ran")
+    t.send("Tab")
+    t.wait_stable(r"(?m)^ *second ran *$")
+    t.send("Escape")
+    t.wait_for(r"F9 runs")
+    t.send("C-c")
     t.wait_for(EMPTY)
 
 
@@ -231,12 +262,22 @@ def main():
     env["TERM"] = "screen-256color"
     state = os.path.join(tempdir(), "state")
     env["XDG_STATE_HOME"] = state
-    admin_sql(env, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s; GRANT USAGE, "
-              "CREATE ON SCHEMA %s TO iam_rw_user" % (SCHEMA, SCHEMA, SCHEMA))
+    admin_sql(env, "DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s}; GRANT USAGE, "
+              "CREATE ON SCHEMA {s} TO iam_rw_user".format(s=SCHEMA))
+    # a transaction that touched slow takes a second to commit
+    admin_sql(env, """CREATE TABLE {s}.slow (x int);
+        CREATE FUNCTION {s}.slow_touch(g int) RETURNS int LANGUAGE sql
+            AS 'INSERT INTO {s}.slow SELECT 1 WHERE g = 1; SELECT g';
+        CREATE FUNCTION {s}.slow_commit() RETURNS trigger LANGUAGE plpgsql
+            AS 'BEGIN PERFORM pg_sleep(1); RETURN NULL; END';
+        CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON {s}.slow
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {s}.slow_commit();
+        GRANT INSERT ON {s}.slow TO iam_rw_user""".format(s=SCHEMA))
     t = Tmux(110, 40)
     try:
         t.connect(env, PROFILE)
         script_runs(t, env)
+        after_cursor(t, env)
         error_marked(t)
         big_statement(t, env, state)
         t.check_sanitizers()
