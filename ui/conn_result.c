@@ -207,11 +207,26 @@ static void cursor_gone(pgiam_conn *c, const char *why)
 
 void pgiam__conn_cursor_lost(pgiam_conn *c)
 {
+	pgiam_conn_result *r = &c->results[SLOT_USER];
+
 	if (c->cur_open)
 		cursor_gone(c, "the connection was lost: the cursor is gone; the rows shown "
 			"stay, run the statement again to read further");
 	c->cur_txn = 0;
 	c->cur_open = 0;
+	if (!c->pending_sql)
+		return;
+	/* the statement waiting for the cursor's close never reached the server: its
+	 * failure, now (left waiting, it would run at some later close, unasked) */
+	free(c->pending_sql);
+	c->pending_sql = NULL;
+	c->continue_sets = PGIAM_CONN_SETS_NEW;
+	sets_free(c);
+	pgiam__conn_result_clear(c, SLOT_USER);
+	r->generation = ++c->generation;
+	r->failed = r->done = 1;
+	snprintf(r->message, sizeof(r->message), "not sent: the connection was lost while "
+		"pgiam closed the cursor of the result before it; run it again");
 }
 
 /* What runs after a close or a recovery. */

@@ -101,7 +101,7 @@ static void draw_tabs(pgiam_resultview *rv, pgiam_app *app, int y, int x, int w)
 		int used;
 
 		snprintf(tab, sizeof(tab), " %zu: %s ", i + 1, s && !s->done ? "\xE2\x80\xA6" :
-			s && s->tag[0] ? s->tag : "rows");
+			s && s->failed ? "failed" : s && s->tag[0] ? s->tag : "rows");
 		used = pgiam_draw_text(y, x, w, i == shown ? PGIAM_ROLE_SELECTED : PGIAM_ROLE_DIM,
 			tab);
 		x += used + 1;
@@ -160,9 +160,16 @@ void pgiam_resultview_draw(pgiam_resultview *rv, pgiam_app *app, pgiam_rect area
 		/* a script's statement without rows (CREATE, INSERT): its command tag */
 		if (!r->done)
 			return;   /* the script's next statement, running */
-		snprintf(line, sizeof(line), "%s \xC2\xB7 %.3f s", r->tag[0] ? r->tag : "done",
-			r->seconds);
-		pgiam_draw_text(area.y, area.x, area.w, PGIAM_ROLE_OK, line);
+		if (r->failed)   /* the statement that stopped the script */
+			snprintf(line, sizeof(line), "%s%s%s%s", r->cancelled ? "cancelled" : "ERROR",
+				r->sqlstate[0] ? " " : "", r->sqlstate, r->cancelled ? "" : ": ");
+		else
+			snprintf(line, sizeof(line), "%s \xC2\xB7 %.3f s", r->tag[0] ? r->tag :
+				"done", r->seconds);
+		if (r->failed && !r->cancelled)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s", r->message);
+		pgiam_draw_text(area.y, area.x, area.w, r->failed ? PGIAM_ROLE_ERROR :
+			PGIAM_ROLE_OK, line);
 		return;
 	}
 	src = source(r);

@@ -13,9 +13,10 @@ running beside it never share it, and it sorts after public).
     tag. The buffer stays as pasted. F9 with the cursor inside the body runs the
     statement under it, the whole CREATE OR REPLACE FUNCTION. Then the same behind a
     first statement read through a cursor (5,000 rows: its cursor stays open, and
-    closing it takes a second, a deferred trigger's, at pgiam's COMMIT): the second
+    closing it takes two seconds, a deferred trigger's, at pgiam's COMMIT): the second
     statement runs too (it used to be replaced by the third while it waited), each
-    result a tab, the cursor's the rows read with a note.
+    result a tab, the cursor's the rows read with a note; the connection cut during
+    that close fails the waiting statement as not sent, and it never runs later.
 (b) A 100 KB statement (1,024 lines in a dollar-quoted literal) pasted in one
     bracketed paste runs with F9; its result shows the length and md5 the server
     computed, the same as the test's; after the run the buffer is byte for byte what
@@ -167,22 +168,34 @@ def script_runs(t, env):
     t.wait_for(EMPTY)
 
 
+CURSOR_SCRIPT = """SELECT g, {s}.slow_touch(g) AS t FROM generate_series(1, 5000) g;
+INSERT INTO {s}.marks VALUES ('second ran') RETURNING m AS two;
+SELECT 'third ran' AS three;""".format(s=SCHEMA)
+
+
+def marks(env):
+    return int(admin_sql(env, "SELECT count(*) FROM %s.marks" % SCHEMA).strip())
+
+
 def after_cursor(t, env):
     """(a) again, behind a result read through a cursor: a first statement of more rows
     than a window leaves its cursor open, so the second waits for pgiam to close it
-    (CLOSE, COMMIT of pgiam's transaction), which a deferred trigger makes last a
-    second. The second statement still runs, and the third after it (it used to take
-    the old result for the second's and send the third in its place)."""
-    text = ("SELECT g, {s}.slow_touch(g) AS t FROM generate_series(1, 5000) g;\nSELECT 'second ran' AS two;\n"
-            "SELECT 'third ran' AS three;").format(s=SCHEMA)
-    paste(t, text)
-    buffer_shown(t, text)
+    (CLOSE, COMMIT of pgiam's transaction), which a deferred trigger makes last two
+    seconds. The second statement still runs, and the third after it (it used to take
+    the old result for the second's and send the third in its place).
+    Then again, the connection cut (the backend terminated) while it closes: the
+    second statement fails as not sent, the third does not run, and neither runs
+    later: the next statement typed runs alone (the waiting one used to stay, to be
+    sent at some later close)."""
+    paste(t, CURSOR_SCRIPT)
+    buffer_shown(t, CURSOR_SCRIPT)
     t.send("M-x")
-    # the last statement's result, or a failure (the commit takes a second)
+    # the last statement's result, or a failure (the commit takes two seconds)
     s = t.wait_stable(r"(?m)^ *third ran *$|statement \d of 3 failed", timeout=TIMEOUT + 5)
-    if not re.search(r"1: SELECT\s+2: SELECT 1\s+3: SELECT 1", s) or \
-            not re.search(r"(?m)^ *third ran *$", s):
-        raise Fail("the statements after a cursor's result did not all run:\n" + s)
+    if not re.search(r"1: SELECT\s+2: INSERT 0 1\s+3: SELECT 1", s) or \
+            not re.search(r"(?m)^ *third ran *$", s) or marks(env) != 1:
+        raise Fail("the statements after a cursor's result did not all run (%d marks):\n%s"
+                   % (marks(env), s))
     t.send("F6")
     t.send("Tab")
     t.wait_stable(r"(?m)^\s+1\s+1\s*$[\s\S]*rows read before the next statement ran")
@@ -190,8 +203,27 @@ def after_cursor(t, env):
     t.wait_stable(r"(?m)^ *second ran *$")
     t.send("Escape")
     t.wait_for(r"F9 runs")
+    # the connection lost while the cursor closes
+    t.send("M-x")
+    deadline = time.monotonic() + TIMEOUT
+    while not admin_sql(env, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                        "usename = 'iam_rw_user' AND state = 'active' AND query ILIKE "
+                        "'%COMMIT%'").strip():
+        if time.monotonic() > deadline:
+            raise Fail("no closing COMMIT to cut:\n" + t.screen())
+        time.sleep(0.02)
+    s = t.wait_stable(r"statement 2 of 3 failed[\s\S]*not sent: the connection was lost")
+    if re.search(r"(?m)^ *third ran *$", s):
+        raise Fail("the third statement ran after the second failed:\n" + s)
     t.send("C-c")
     t.wait_for(EMPTY)
+    t.type("SELECT 'alone after the loss' AS fine;")
+    t.send("Enter")
+    s = t.wait_stable(r"(?m)^ *alone after the loss *$", timeout=TIMEOUT + 5)
+    if re.search(r"\d: SELECT|\d: INSERT", s) or marks(env) != 1:
+        raise Fail("after the loss, more than the statement typed ran (%d marks):\n%s"
+                   % (marks(env), s))
+    t.wait_for(EMPTY)   # Enter cleared it
 
 
 MULTI = """SELECT v,
@@ -264,15 +296,17 @@ def main():
     env["XDG_STATE_HOME"] = state
     admin_sql(env, "DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s}; GRANT USAGE, "
               "CREATE ON SCHEMA {s} TO iam_rw_user".format(s=SCHEMA))
-    # a transaction that touched slow takes a second to commit
+    # a transaction that touched slow takes two seconds to commit
     admin_sql(env, """CREATE TABLE {s}.slow (x int);
         CREATE FUNCTION {s}.slow_touch(g int) RETURNS int LANGUAGE sql
             AS 'INSERT INTO {s}.slow SELECT 1 WHERE g = 1; SELECT g';
         CREATE FUNCTION {s}.slow_commit() RETURNS trigger LANGUAGE plpgsql
-            AS 'BEGIN PERFORM pg_sleep(1); RETURN NULL; END';
+            AS 'BEGIN PERFORM pg_sleep(2); RETURN NULL; END';
         CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON {s}.slow
             DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {s}.slow_commit();
-        GRANT INSERT ON {s}.slow TO iam_rw_user""".format(s=SCHEMA))
+        GRANT INSERT ON {s}.slow TO iam_rw_user;
+        CREATE TABLE {s}.marks (m text);
+        GRANT SELECT, INSERT ON {s}.marks TO iam_rw_user""".format(s=SCHEMA))
     t = Tmux(110, 40)
     try:
         t.connect(env, PROFILE)
