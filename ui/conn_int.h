@@ -77,6 +77,9 @@ struct pgiam_conn {
 	size_t nearlier;
 	int continue_sets;            /* the next user query continues a script
 	                                 (PGIAM_CONN_SETS_*) */
+	int stmt_ended;               /* the user's result holds a statement of the query
+	                                 that ended (its tag came): the next one is a set
+	                                 of its own */
 	/* an export of the user's result */
 	pgiam_export *exp;
 	int exp_stop;                 /* Esc: stop after the running batch */

@@ -161,13 +161,15 @@ void pgiam_resultview_draw(pgiam_resultview *rv, pgiam_app *app, pgiam_rect area
 		if (!r->done)
 			return;   /* the script's next statement, running */
 		if (r->failed)   /* the statement that stopped the script */
-			snprintf(line, sizeof(line), "%s%s%s%s", r->cancelled ? "cancelled" : "ERROR",
-				r->sqlstate[0] ? " " : "", r->sqlstate, r->cancelled ? "" : ": ");
+			snprintf(line, sizeof(line), "%s%s%s%s%s", r->cancelled ? "cancelled" : "ERROR",
+				r->sqlstate[0] ? " " : "", r->sqlstate, r->cancelled ? "" : ": ",
+				r->cancelled ? "" : r->message);
 		else
-			snprintf(line, sizeof(line), "%s \xC2\xB7 %.3f s", r->tag[0] ? r->tag :
-				"done", r->seconds);
-		if (r->failed && !r->cancelled)
-			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s", r->message);
+			snprintf(line, sizeof(line), "%s", r->tag[0] ? r->tag : "done");
+		/* (a set of a script sent as one query has no time of its own) */
+		if (!r->failed && r->seconds > 0)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), " \xC2\xB7 %.3f s",
+				r->seconds);
 		pgiam_draw_text(area.y, area.x, area.w, r->failed ? PGIAM_ROLE_ERROR :
 			PGIAM_ROLE_OK, line);
 		return;

@@ -10,7 +10,8 @@ running beside it never share it, and it sorts after public).
     third reads the table the second created), the body not cut at its ';'. Each
     result is reachable: the tabs name all three (1: CREATE FUNCTION, 2: SELECT 1,
     3: SELECT 1) and F6 then Tab shows each set, the status-only ones with their
-    tag. The buffer stays as pasted. F9 with the cursor inside the body runs the
+    tag. The buffer stays as pasted. Before that, the same paste run with Enter (one
+    query the server splits) shows each statement's result as a tab too. F9 with the cursor inside the body runs the
     statement under it, the whole CREATE OR REPLACE FUNCTION. Then the same behind a
     first statement read through a cursor (5,000 rows: its cursor stays open, and
     closing it takes two seconds, a deferred trigger's, at pgiam's COMMIT): the second
@@ -122,13 +123,46 @@ def proc_xmin(env):
                      "regnamespace" % SCHEMA).strip()
 
 
-def script_runs(t, env):
-    """(a)"""
+def script_by_enter(t, env):
+    """(a) with Enter: the buffer (complete: it ends with ';') goes as one query, which
+    the server splits; each statement's result is a tab too, those without rows with
+    their tag. The objects made are dropped for the Alt-X run."""
     paste(t, SCRIPT)
     s = buffer_shown(t, SCRIPT)
     t.wait_for(r"pasted 8 lines as one edit")
     if schema_objects(env) != "0/0" or re.search(r"CREATE FUNCTION|running", s.split(
             "SQL>")[0]):
+        raise Fail("the paste ran something (%s objects):\n%s" % (schema_objects(env), s))
+    t.send("Enter")
+    t.wait_for(r"1: CREATE FUNCTION\s+2: SELECT 1\s+3: SELECT 1")
+    t.wait_stable(r"42\s+second then third")
+    t.wait_for(EMPTY)   # run and cleared (Up recalls it)
+    if schema_objects(env) != "1/1":
+        raise Fail("Enter did not run the script (%s objects)" % schema_objects(env))
+    t.send("F6")
+    t.wait_stable(r"Tab next result[\s\S]*42\s+second then third")
+    t.send("Tab")
+    t.wait_stable(r"(?m)^\s*CREATE FUNCTION\s*$")
+    t.send("Tab")
+    t.wait_stable(r"(?m)^\s*SELECT 1\s*$")
+    t.send("Escape")
+    t.wait_for(r"F9 runs")
+    admin_sql(env, "DROP TABLE {s}.ran; DROP FUNCTION {s}.twice(int)".format(s=SCHEMA))
+    # a result of one set, so the Alt-X run's tabs are its own
+    t.type("SELECT 'between the runs' AS b;")
+    t.send("Enter")
+    s = t.wait_stable(r"(?m)^ *between the runs *$")
+    if "1: CREATE FUNCTION" in s:
+        raise Fail("the script's tabs outlive the next statement:\n" + s)
+    t.wait_for(EMPTY)
+
+
+def script_runs(t, env):
+    """(a)"""
+    paste(t, SCRIPT)
+    s = buffer_shown(t, SCRIPT)
+    t.wait_for(r"pasted 8 lines as one edit")
+    if schema_objects(env) != "0/0" or "running" in s:
         raise Fail("the paste ran something (%s objects):\n%s" % (schema_objects(env), s))
     t.send("M-x")   # Alt-X: every statement of the buffer
     s = t.wait_for(r"1: CREATE FUNCTION\s+2: SELECT 1\s+3: SELECT 1")
@@ -310,6 +344,7 @@ def main():
     t = Tmux(110, 40)
     try:
         t.connect(env, PROFILE)
+        script_by_enter(t, env)
         script_runs(t, env)
         after_cursor(t, env)
         error_marked(t)
