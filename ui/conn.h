@@ -94,6 +94,7 @@ typedef struct pgiam_conn_result {
 	int statements;         /* statements completed ("SELECT 1; SELECT 2": 2) */
 	int failed;
 	int cancelled;          /* failed because the user cancelled */
+	int not_sent;           /* failed before it reached the server */
 	char sqlstate[6];
 	char message[512], detail[512];
 	char hint[1600];        /* the server's HINT only */

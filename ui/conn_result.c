@@ -224,7 +224,7 @@ void pgiam__conn_cursor_lost(pgiam_conn *c)
 	sets_free(c);
 	pgiam__conn_result_clear(c, SLOT_USER);
 	r->generation = ++c->generation;
-	r->failed = r->done = 1;
+	r->failed = r->done = r->not_sent = 1;
 	snprintf(r->message, sizeof(r->message), "not sent: the connection was lost while "
 		"pgiam closed the cursor of the result before it; run it again");
 }

@@ -50,7 +50,8 @@ void pgiam_sqlhist_ran(pgiam_sqlhist *h, pgiam_app *app, const char *sql,
 {
 	pgiam_hist_entry e = { sql, h->profile, time(NULL), -1, PGIAM_HIST_UNKNOWN, "" };
 
-	if (!h->file || !sql)
+	/* the history keeps what reached the server */
+	if (!h->file || !sql || (r && r->not_sent))
 		return;
 	if (r) {
 		e.ms = (long)(r->seconds * 1000.0 + 0.5);

@@ -17,7 +17,8 @@ running beside it never share it, and it sorts after public).
     closing it takes two seconds, a deferred trigger's, at pgiam's COMMIT): the second
     statement runs too (it used to be replaced by the third while it waited), each
     result a tab, the cursor's the rows read with a note; the connection cut during
-    that close fails the waiting statement as not sent, and it never runs later.
+    that close fails the waiting statement as not sent, and it never runs later (nor
+    is it in the history, which keeps what reached the server).
 (b) A 100 KB statement (1,024 lines in a dollar-quoted literal) pasted in one
     bracketed paste runs with F9; its result shows the length and md5 the server
     computed, the same as the test's; after the run the buffer is byte for byte what
@@ -31,6 +32,7 @@ running beside it never share it, and it sorts after public).
     survives both, every line as it was.
 Skipped (77) without PGIAM_SANDBOX_ENV."""
 import hashlib
+import json
 import os
 import re
 import time
@@ -211,7 +213,7 @@ def marks(env):
     return int(admin_sql(env, "SELECT count(*) FROM %s.marks" % SCHEMA).strip())
 
 
-def after_cursor(t, env):
+def after_cursor(t, env, state):
     """(a) again, behind a result read through a cursor: a first statement of more rows
     than a window leaves its cursor open, so the second waits for pgiam to close it
     (CLOSE, COMMIT of pgiam's transaction), which a deferred trigger makes last two
@@ -257,6 +259,13 @@ def after_cursor(t, env):
     if re.search(r"\d: SELECT|\d: INSERT", s) or marks(env) != 1:
         raise Fail("after the loss, more than the statement typed ran (%d marks):\n%s"
                    % (marks(env), s))
+    # the history keeps what reached the server: the INSERT once, not the one not sent
+    with open(os.path.join(state, "pgiam", "history")) as f:
+        sent = [json.loads(line) for line in f]
+    inserts = [e["outcome"] for e in sent if e["sql"].startswith("INSERT INTO %s.marks"
+                                                                  % SCHEMA)]
+    if inserts != ["ok"]:
+        raise Fail("the history holds the INSERT as %s, not once as ok" % inserts)
     t.wait_for(EMPTY)   # Enter cleared it
 
 
@@ -346,7 +355,7 @@ def main():
         t.connect(env, PROFILE)
         script_by_enter(t, env)
         script_runs(t, env)
-        after_cursor(t, env)
+        after_cursor(t, env, state)
         error_marked(t)
         big_statement(t, env, state)
         t.check_sanitizers()
