@@ -4,21 +4,22 @@ CREATE granted to the user, dropped at the end; its name holds the test's pid, s
 running beside it never share it, and it sorts after public).
 
 (a) A pasted script of three statements, the first a CREATE FUNCTION whose
-    dollar-quoted body holds ';' (and a '$' and a quote): the paste runs nothing (the
-    schema is still empty, checked as the admin); Alt-X runs the three statements in
-    order as three statements (the second calls the function the first created, the
-    third reads the table the second created), the body not cut at its ';'. Each
-    result is reachable: the tabs name all three (1: CREATE FUNCTION, 2: SELECT 1,
-    3: SELECT 1) and F6 then Tab shows each set, the status-only ones with their
-    tag. The buffer stays as pasted. Before that, the same paste run with Enter (one
-    query the server splits) shows each statement's result as a tab too. F9 with the cursor inside the body runs the
-    statement under it, the whole CREATE OR REPLACE FUNCTION. Then the same behind a
-    first statement read through a cursor (5,000 rows: its cursor stays open, and
-    closing it takes two seconds, a deferred trigger's, at pgiam's COMMIT): the second
-    statement runs too (it used to be replaced by the third while it waited), each
-    result a tab, the cursor's the rows read with a note; the connection cut during
-    that close fails the waiting statement as not sent, and it never runs later (nor
-    is it in the history, which keeps what reached the server).
+    dollar-quoted body holds ';' (in code and in a comment beside a quote and a $1):
+    the paste runs nothing (checked as the admin). Enter sends the buffer as one query
+    (the server splits it): each statement's result is a tab, those without rows
+    with their tag. Pasted again, Alt-X runs the three as three statements in order
+    (the second calls the function the first created, the third reads the table the
+    second made), the body not cut at its ';': the tabs name all three (1: CREATE
+    FUNCTION, 2: SELECT 1, 3: SELECT 1), F6 then Tab shows each, those without rows
+    with their tag and time; the buffer stays as pasted. F9 with the cursor inside
+    the body runs the statement under it, the whole CREATE OR REPLACE FUNCTION.
+    Then a script behind a first statement read through a cursor (5,000 rows: its
+    cursor stays open, and closing it takes two seconds, a deferred trigger's, at
+    pgiam's COMMIT): the second statement runs too (it used to be replaced by the
+    third while it waited), each result a tab, the cursor's the rows read with a
+    note; the connection cut during that close fails the waiting statement as not
+    sent, and it never runs later (nor is it in the history, which keeps what
+    reached the server).
 (b) A 100 KB statement (1,024 lines in a dollar-quoted literal) pasted in one
     bracketed paste runs with F9; its result shows the length and md5 the server
     computed, the same as the test's; after the run the buffer is byte for byte what
