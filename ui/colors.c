@@ -39,6 +39,8 @@ static const scheme_entry scheme[PGIAM_ROLE__COUNT] = {
 	/* issue 12: the plan tree (their text marks say the same without colour) */
 	[PGIAM_ROLE_PLAN_MISESTIMATE] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
 	[PGIAM_ROLE_PLAN_SLOWEST]   = { COLOR_WHITE, COLOR_RED, A_BOLD, A_BOLD | A_UNDERLINE },
+	/* what Ctrl-R's query matched in the statement shown (readline's reverse video) */
+	[PGIAM_ROLE_SEARCH_MATCH]   = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE },
 };
 
 static int colors_on;

@@ -566,18 +566,19 @@ int pgiam_conn_take_alert(pgiam_conn *c, char *out, size_t outlen)
 	return 1;
 }
 
-/* A result's columns from session s: the next statement's rows replace the previous
- * one's. */
-void pgiam__conn_take_columns(pgiam_conn *c, pgiam_session *s, const pgiam_session_event *ev)
+/* The next statement of a script sent as one query begins (its columns, or the tag
+ * of one without rows): the statement before is kept as a set of its own, reachable
+ * beside the last one, with or without rows; else it is replaced. The notices since
+ * go with the new one. */
+static void next_statement(pgiam_conn *c)
 {
 	pgiam_conn_result *r = &c->results[c->slot];
 	int statements = r->statements;
 	char *notices = r->notices;
 	size_t nnotices = r->nnotices;
 
-	r->notices = NULL;   /* the statement's notices stay with the result */
-	/* a script's earlier result set is kept, reachable beside the last one */
-	if (c->slot == SLOT_USER && r->ncols && pgiam__conn_keep_set(c)) {
+	r->notices = NULL;
+	if (c->slot == SLOT_USER && (r->ncols || c->stmt_ended) && pgiam__conn_keep_set(c)) {
 		memset(r, 0, sizeof(*r));
 		c->rows_cap[c->slot] = 0;
 	}
@@ -586,6 +587,17 @@ void pgiam__conn_take_columns(pgiam_conn *c, pgiam_session *s, const pgiam_sessi
 	r->statements = statements;
 	r->notices = notices;
 	r->nnotices = nnotices;
+	if (c->slot == SLOT_USER)
+		c->stmt_ended = 0;
+}
+
+/* A result's columns from session s: the next statement's rows replace the previous
+ * one's. */
+void pgiam__conn_take_columns(pgiam_conn *c, pgiam_session *s, const pgiam_session_event *ev)
+{
+	pgiam_conn_result *r = &c->results[c->slot];
+
+	next_statement(c);
 	r->ncols = (size_t)ev->nfields;
 	r->colnames = calloc(r->ncols ? r->ncols : 1, sizeof(*r->colnames));
 	if (!r->colnames) {
@@ -791,8 +803,13 @@ static void handle_event(pgiam_conn *c, const pgiam_session_event *ev)
 		add_notice(c, ev);
 		break;
 	case PGIAM_SEV_COMMAND:
+		/* a statement without rows after another one: a set of its own */
+		if (c->slot == SLOT_USER && c->stmt_ended)
+			next_statement(c);
 		snprintf(r->tag, sizeof(r->tag), "%s", ev->text);
 		r->statements++;
+		if (c->slot == SLOT_USER)
+			c->stmt_ended = 1;
 		break;
 	case PGIAM_SEV_DONE:
 		r->done = 1;
@@ -873,6 +890,11 @@ int pgiam_conn_busy(const pgiam_conn *c)
 	return c->connecting || c->querying;
 }
 
+int pgiam_conn_user_waiting(const pgiam_conn *c)
+{
+	return c->pending_sql != NULL;
+}
+
 void pgiam_conn_cancel(pgiam_conn *c)
 {
 	if (!c->session || !pgiam_conn_busy(c))
@@ -924,8 +946,10 @@ static int query_in(pgiam_conn *c, int slot, const char *sql)
 	if (c->querying)
 		return pgiam_error_set(PGIAM_EAGAIN, "a query is running; Esc cancels it");
 	pgiam__conn_result_clear(c, slot);
-	if (slot == SLOT_USER)
+	if (slot == SLOT_USER) {
 		c->results[slot].generation = ++c->generation;
+		c->stmt_ended = 0;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &c->query_t0);
 	if ((error = slot == SLOT_INTERNAL ? pgiam_session_query_params(c->session, sql, 0, NULL) :
 	    pgiam_session_query(c->session, sql)) < 0)
@@ -945,6 +969,8 @@ int pgiam_conn_query(pgiam_conn *c, const char *sql)
 {
 	int error = pgiam__conn_user_send(c, sql);
 
+	if (error < 0)
+		c->continue_sets = PGIAM_CONN_SETS_NEW;   /* for this query only */
 	free(c->user_sql);
 	c->user_sql = error < 0 ? NULL : strdup(sql);
 	return error;

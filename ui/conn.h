@@ -97,6 +97,7 @@ typedef struct pgiam_conn_result {
 	int statements;         /* statements completed ("SELECT 1; SELECT 2": 2) */
 	int failed;
 	int cancelled;          /* failed because the user cancelled */
+	int not_sent;           /* failed before it reached the server */
 	char sqlstate[6];
 	char message[512], detail[512];
 	char hint[1600];        /* the server's HINT only */
@@ -151,6 +152,10 @@ int pgiam_conn_advance(pgiam_conn *c);
 
 /* Whether an operation (connecting, a query) is running; cancel stops it. */
 int pgiam_conn_busy(const pgiam_conn *c);
+/* 1 while a statement of the user's was taken but waits for pgiam's own step to end
+ * (closing the shown result's cursor): pgiam_conn_result_of() is still the result
+ * before it, which must not be taken for its own. */
+int pgiam_conn_user_waiting(const pgiam_conn *c);
 void pgiam_conn_cancel(pgiam_conn *c);
 /* 1 from a cancel request until its outcome is known: show "cancelling…", not
  * "cancelled" (the statement may still complete). */
@@ -176,6 +181,13 @@ const pgiam_conn_result *pgiam_conn_result_of(const pgiam_conn *c);
 #define PGIAM_CONN_WINDOW 1000
 /* Result sets of the last user query: the last one is pgiam_conn_result_of(). */
 size_t pgiam_conn_result_sets(const pgiam_conn *c);
+/* The next pgiam_conn_query continues a script run statement by statement (Alt-X), so
+ * the script's results stay reachable as its sets (tabs), as a script sent as one
+ * query keeps them: PGIAM_CONN_SETS_KEEP keeps the sets so far and the result shown
+ * (rows, or only its command tag, when it succeeded), PGIAM_CONN_SETS_EARLIER only the
+ * sets so far (the result shown is pgiam's BEGIN). Only the next query: reset after. */
+enum { PGIAM_CONN_SETS_NEW = 0, PGIAM_CONN_SETS_EARLIER, PGIAM_CONN_SETS_KEEP };
+void pgiam_conn_continue_sets(pgiam_conn *c, int how);
 const pgiam_conn_result *pgiam_conn_result_set(const pgiam_conn *c, size_t i);
 /* Reads the window of rows at+1 … (0-based row at first) of the cursor result;
  * PGIAM_EAGAIN while something runs, PGIAM_EINVAL without an open cursor. */

@@ -81,6 +81,11 @@ struct pgiam_conn {
 	char *pending_sql;            /* the user's statement, sent once the cursor closed */
 	pgiam_conn_result *earlier;   /* the finished result sets before the last one */
 	size_t nearlier;
+	int continue_sets;            /* the next user query continues a script
+	                                 (PGIAM_CONN_SETS_*) */
+	int stmt_ended;               /* the user's result holds a statement of the query
+	                                 that ended (its tag came): the next one is a set
+	                                 of its own */
 	/* an export of the user's result */
 	pgiam_export *exp;
 	int exp_stop;                 /* Esc: stop after the running batch */

@@ -56,6 +56,40 @@ static void sets_free(pgiam_conn *c)
 	c->nearlier = 0;
 }
 
+void pgiam_conn_continue_sets(pgiam_conn *c, int how)
+{
+	c->continue_sets = how;
+}
+
+/* Before the user's next statement: a new query's sets start empty; the next
+ * statement of a script keeps them, with the result shown as one of them (its cursor
+ * closed by now: the rows read stay, as a script's earlier set's do). */
+static void sets_next(pgiam_conn *c)
+{
+	pgiam_conn_result *r = &c->results[SLOT_USER];
+	int how = c->continue_sets, partial = 0;
+
+	c->continue_sets = PGIAM_CONN_SETS_NEW;
+	if (how == PGIAM_CONN_SETS_NEW) {
+		sets_free(c);
+		return;
+	}
+	partial = r->cursor && r->total < 0;
+	if (how != PGIAM_CONN_SETS_KEEP || !r->done || r->failed || !pgiam__conn_keep_set(c))
+		return;   /* the shown result is cleared by the query sent */
+	if (partial)
+		snprintf(c->earlier[c->nearlier - 1].note, sizeof(c->earlier[0].note), "the rows "
+			"read before the next statement ran (its cursor closed): run it alone for "
+			"all");
+	c->earlier[c->nearlier - 1].cursor = 0;
+	c->earlier[c->nearlier - 1].cursor_open = 0;
+	c->earlier[c->nearlier - 1].fetching = 0;
+	free(r->notices);
+	memset(r, 0, sizeof(*r));   /* what it held is the kept set's now */
+	r->total = -1;
+	c->rows_cap[SLOT_USER] = 0;
+}
+
 void pgiam__conn_results_free(pgiam_conn *c)
 {
 	sets_free(c);
@@ -112,7 +146,7 @@ static int send_user(pgiam_conn *c, const char *sql)
 	pgiam_conn_txn t = c->status.txn;
 	int in_txn = t == PGIAM_CONN_TXN_OPEN, error = 0;
 
-	sets_free(c);
+	sets_next(c);
 	if (!pgiam_resultsql_is_plain_select(sql) || t == PGIAM_CONN_TXN_FAILED) {
 		c->phase = PH_PLAIN;
 		return pgiam__conn_query_in(c, SLOT_USER, sql);
@@ -173,11 +207,26 @@ static void cursor_gone(pgiam_conn *c, const char *why)
 
 void pgiam__conn_cursor_lost(pgiam_conn *c)
 {
+	pgiam_conn_result *r = &c->results[SLOT_USER];
+
 	if (c->cur_open)
 		cursor_gone(c, "the connection was lost: the cursor is gone; the rows shown "
 			"stay, run the statement again to read further");
 	c->cur_txn = 0;
 	c->cur_open = 0;
+	if (!c->pending_sql)
+		return;
+	/* the statement waiting for the cursor's close never reached the server: its
+	 * failure, now (left waiting, it would run at some later close, unasked) */
+	free(c->pending_sql);
+	c->pending_sql = NULL;
+	c->continue_sets = PGIAM_CONN_SETS_NEW;
+	sets_free(c);
+	pgiam__conn_result_clear(c, SLOT_USER);
+	r->generation = ++c->generation;
+	r->failed = r->done = r->not_sent = 1;
+	snprintf(r->message, sizeof(r->message), "not sent: the connection was lost while "
+		"pgiam closed the cursor of the result before it; run it again");
 }
 
 /* What runs after a close or a recovery. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct hs_arg {
 	pgiam_editor *ed;
@@ -85,8 +86,48 @@ static void meta_line(char *out, size_t len, const pgiam_hist_entry *e)
 		e->sqlstate[0] ? " " : "", e->sqlstate);
 }
 
-/* Draws the search into r (its last row the prompt), the match's lines above it;
- * *cy, *cx: where the cursor goes. */
+/* Where the query is in sql, as pgiam_histfile_search matched it (ASCII
+ * case-insensitive, the first occurrence): [*from, *to), or none (from == to). */
+static void match_span(const char *sql, const char *query, size_t *from, size_t *to)
+{
+	size_t n = strlen(query);
+
+	*from = *to = 0;
+	if (!n)
+		return;
+	for (const char *p = sql; *p; p++)
+		if (!strncasecmp(p, query, n)) {
+			*from = (size_t)(p - sql);
+			*to = *from + n;
+			return;
+		}
+}
+
+/* One line of the match, [ls, le) of sql, from x: the part inside the query's span
+ * [mf, mt) highlighted (a span across lines is highlighted on each). */
+static void draw_match_line(int y, int x, int w, const char *sql, size_t ls, size_t le,
+	size_t mf, size_t mt)
+{
+	size_t cut[4] = { ls, mf > ls ? (mf < le ? mf : le) : ls, 0, le };
+	char *part;
+	int used;
+
+	cut[2] = mt > cut[1] ? (mt < le ? mt : le) : cut[1];
+	for (int i = 0; i < 3 && w > 0; i++) {
+		if (cut[i + 1] <= cut[i])
+			continue;
+		if (!(part = strndup(sql + cut[i], cut[i + 1] - cut[i])))
+			pgiam_ui_fail("out of memory");
+		used = pgiam_draw_text(y, x, w, i == 1 ? PGIAM_ROLE_SEARCH_MATCH :
+			PGIAM_ROLE_NORMAL, part);
+		free(part);
+		x += used;
+		w -= used;
+	}
+}
+
+/* Draws the search into r (its last row the prompt), the match's lines above it,
+ * what the query matched highlighted; *cy, *cx: where the cursor goes. */
 static void hs_draw_in(histsearch *h, pgiam_rect r, int *cy, int *cx)
 {
 	const pgiam_hist_entry *e = h->match >= 0 ? pgiam_histfile_at(h->file,
@@ -99,16 +140,15 @@ static void hs_draw_in(histsearch *h, pgiam_rect r, int *cy, int *cx)
 	pgiam_draw_text(y++, r.x, r.w, PGIAM_ROLE_DIM, "\xE2\x94\x80 history \xE2\x94\x80");
 	if (e) {
 		const char *p = e->sql;
+		size_t mf = 0, mt = 0;
 
 		meta_line(meta, sizeof(meta), e);
+		if (!h->failing)   /* failing: the match shown does not hold the query */
+			match_span(e->sql, pgiam_buf_cstr(&h->query), &mf, &mt);
 		while (*p && y < r.y + r.h - 2) {
-			size_t n = strcspn(p, "\n");
-			char *line = strndup(p, n);
+			size_t n = strcspn(p, "\n"), ls = (size_t)(p - e->sql);
 
-			if (!line)
-				pgiam_ui_fail("out of memory");
-			pgiam_draw_text(y++, r.x + 2, r.w - 2, PGIAM_ROLE_NORMAL, line);
-			free(line);
+			draw_match_line(y++, r.x + 2, r.w - 2, e->sql, ls, ls + n, mf, mt);
 			p += n + (p[n] ? 1 : 0);
 		}
 		if (*p && y < r.y + r.h - 2)

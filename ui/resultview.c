@@ -100,7 +100,8 @@ static void draw_tabs(pgiam_resultview *rv, pgiam_app *app, int y, int x, int w)
 		const pgiam_conn_result *s = pgiam_conn_result_set(app->conn, i);
 		int used;
 
-		snprintf(tab, sizeof(tab), " %zu: %s ", i + 1, s && s->tag[0] ? s->tag : "rows");
+		snprintf(tab, sizeof(tab), " %zu: %s ", i + 1, s && !s->done ? "\xE2\x80\xA6" :
+			s && s->failed ? "failed" : s && s->tag[0] ? s->tag : "rows");
 		used = pgiam_draw_text(y, x, w, i == shown ? PGIAM_ROLE_SELECTED : PGIAM_ROLE_DIM,
 			tab);
 		x += used + 1;
@@ -148,12 +149,30 @@ void pgiam_resultview_draw(pgiam_resultview *rv, pgiam_app *app, pgiam_rect area
 	pgiam_grid_source src;
 	char line[1400];
 
-	if (!r || !r->ncols || area.h < 3)
+	if (!r || area.h < 3 || (!r->ncols && pgiam_conn_result_sets(app->conn) < 2))
 		return;
 	if (pgiam_conn_result_sets(app->conn) > 1) {
 		draw_tabs(rv, app, area.y, area.x, area.w);
 		area.y++;
 		area.h--;
+	}
+	if (!r->ncols) {
+		/* a script's statement without rows (CREATE, INSERT): its command tag */
+		if (!r->done)
+			return;   /* the script's next statement, running */
+		if (r->failed)   /* the statement that stopped the script */
+			snprintf(line, sizeof(line), "%s%s%s%s%s", r->cancelled ? "cancelled" : "ERROR",
+				r->sqlstate[0] ? " " : "", r->sqlstate, r->cancelled ? "" : ": ",
+				r->cancelled ? "" : r->message);
+		else
+			snprintf(line, sizeof(line), "%s", r->tag[0] ? r->tag : "done");
+		/* (a set of a script sent as one query has no time of its own) */
+		if (!r->failed && r->seconds > 0)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), " \xC2\xB7 %.3f s",
+				r->seconds);
+		pgiam_draw_text(area.y, area.x, area.w, r->failed ? PGIAM_ROLE_ERROR :
+			PGIAM_ROLE_OK, line);
+		return;
 	}
 	src = source(r);
 	rv->grid.hide_current = !focused;
@@ -170,9 +189,8 @@ unsigned pgiam_resultview_action(pgiam_resultview *rv, pgiam_app *app, pgiam_act
 	pgiam_grid_source src;
 	size_t n = app->conn ? pgiam_conn_result_sets(app->conn) : 0;
 
-	if (!r || !r->ncols)
+	if (!r || (!r->ncols && n < 2))
 		return PGIAM_REACT_UNHANDLED;
-	src = source(r);
 	if (a == PGIAM_ACTION_NEXT_SET || a == PGIAM_ACTION_PREV_SET) {
 		size_t cur = rv->set < n ? rv->set : n - 1;
 		if (n < 2)
@@ -181,6 +199,9 @@ unsigned pgiam_resultview_action(pgiam_resultview *rv, pgiam_app *app, pgiam_act
 		pgiam_grid_reset(&rv->grid, COL_MAX);
 		return PGIAM_REACT_REDRAW;
 	}
+	if (!r->ncols)
+		return PGIAM_REACT_UNHANDLED;   /* a set without rows: nothing to move over */
+	src = source(r);
 	if (a == PGIAM_ACTION_CELL_LEFT)
 		a = PGIAM_ACTION_CURSOR_LEFT;
 	else if (a == PGIAM_ACTION_CELL_RIGHT)

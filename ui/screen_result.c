@@ -49,7 +49,7 @@ static void result_draw(pgiam_screen *s, pgiam_app *app, pgiam_rect body)
 	result_screen *v = s->data;
 	const pgiam_conn_result *r = pgiam_resultview_result(v->rv, app);
 
-	if (!r || !r->ncols) {
+	if (!r || (!r->ncols && pgiam_conn_result_sets(app->conn) < 2)) {
 		pgiam_draw_text(body.y, 1, body.w - 2, PGIAM_ROLE_DIM, "no result with rows: Esc "
 			"goes back to the prompt");
 		return;

@@ -243,7 +243,7 @@ static void draw_result(sql_view *v, pgiam_app *app, const pgiam_conn_result *r,
 		draw_error_notes(r, area, y);
 		return;
 	}
-	if (!ncols) {
+	if (!ncols && pgiam_conn_result_sets(app->conn) < 2) {
 		if (r->done) {
 			snprintf(line, sizeof(line), "%s%s", r->tag[0] ? r->tag : "done",
 				r->statements > 1 ? " \xC2\xB7 several statements: only the last "
@@ -261,20 +261,20 @@ static int running(const pgiam_app *app)
 {
 	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
 
-	return r && !r->done;
+	/* a statement waiting for pgiam's cursor to close counts as running */
+	return (r && !r->done) || (app->conn && pgiam_conn_user_waiting(app->conn));
 }
 
 /* The line above the results: what runs, why something did not, or the hint. */
 static void draw_status_line(sql_view *v, pgiam_app *app, pgiam_rect body)
 {
-	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
 	char line[160];
 	int n = 0;
 
 	if (!app->conn || !pgiam_conn_can_query(app->conn)) {
 		pgiam_draw_text(body.y, body.x + 1, body.w - 2, PGIAM_ROLE_WARN,
 			"Queries need the core's session API, which this build does not have yet.");
-	} else if (r && !r->done) {
+	} else if (running(app)) {
 		if (pgiam_conn_cancelling(app->conn))
 			n = snprintf(line, sizeof(line), "cancelling\xE2\x80\xA6 %.0f s \xC2\xB7 "
 				"the statement may still complete", pgiam_conn_query_seconds(app->conn));
@@ -652,7 +652,7 @@ static unsigned sql_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	case PGIAM_ACTION_EXPLAIN_ANALYZE:
 		return explain(v, app, a == PGIAM_ACTION_EXPLAIN_ANALYZE);
 	case PGIAM_ACTION_RESULTS:
-		if (!r || !r->ncols)
+		if (!r || (!r->ncols && pgiam_conn_result_sets(app->conn) < 2))
 			return PGIAM_REACT_NONE;
 		return pgiam_app_push(app, &pgiam_screen_result, &v->rv);
 	case PGIAM_ACTION_PAGE_UP:
@@ -714,11 +714,34 @@ static void save_draft(sql_view *v, pgiam_app *app)
 		pgiam_eventlog_add(&app->log, "%s", pgiam_error_last());
 }
 
+/* Closing with a statement of the user's in flight (quit or disconnect asked while it
+ * runs): it was sent, so the history keeps it, with its outcome when that arrived
+ * and the tick has not taken it yet, else as unknown (pgiam went away first). A
+ * BEGIN of autocommit off is not the user's statement: the one behind it never ran. */
+static void keep_unanswered(sql_view *v, pgiam_app *app)
+{
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_result_of(app->conn) : NULL;
+	const char *sql = NULL;
+
+	/* waiting for pgiam's cursor to close: it never reached the server */
+	if (!v->runs.inflight || v->runs.begin_inflight || v->runs.cur >= v->runs.nitems ||
+	    (app->conn && pgiam_conn_user_waiting(app->conn)))
+		return;
+	sql = v->runs.items[v->runs.cur].sql;
+	if (r && r->done)   /* answered (its cursor may still be closing) */
+		pgiam_sqlhook_ran(app, sql, r);
+	else
+		pgiam_sqlhook_unanswered(app, sql, app->conn ? pgiam_conn_query_seconds(app->conn)
+			: 0.0);
+	v->runs.inflight = 0;
+}
+
 static void sql_close(pgiam_screen *s, pgiam_app *app)
 {
 	sql_view *v = s->data;
 
 	save_draft(v, app);
+	keep_unanswered(v, app);
 	pgiam_sqlhooks_close(app);
 	if (app->conn) {
 		pgiam_conn_free(app->conn);

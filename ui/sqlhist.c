@@ -50,7 +50,8 @@ void pgiam_sqlhist_ran(pgiam_sqlhist *h, pgiam_app *app, const char *sql,
 {
 	pgiam_hist_entry e = { sql, h->profile, time(NULL), -1, PGIAM_HIST_UNKNOWN, "" };
 
-	if (!h->file || !sql)
+	/* the history keeps what reached the server */
+	if (!h->file || !sql || (r && r->not_sent))
 		return;
 	if (r) {
 		e.ms = (long)(r->seconds * 1000.0 + 0.5);
@@ -60,6 +61,19 @@ void pgiam_sqlhist_ran(pgiam_sqlhist *h, pgiam_app *app, const char *sql,
 		if (r->failed && !r->cancelled && strlen(r->sqlstate) == 5)
 			memcpy(e.sqlstate, r->sqlstate, 6);
 	}
+	if (pgiam_histfile_add(h->file, &e) < 0)
+		warn_once(h, app);
+}
+
+void pgiam_sqlhist_unanswered(pgiam_sqlhist *h, pgiam_app *app, const char *sql,
+	double seconds)
+{
+	pgiam_hist_entry e = { sql, h->profile, time(NULL), -1, PGIAM_HIST_UNKNOWN, "" };
+
+	if (!h->file || !sql)
+		return;
+	if (seconds > 0)
+		e.at -= (time_t)seconds;   /* when it was sent */
 	if (pgiam_histfile_add(h->file, &e) < 0)
 		warn_once(h, app);
 }

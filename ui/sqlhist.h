@@ -22,6 +22,10 @@ void pgiam_sqlhist_open(pgiam_sqlhist *h, pgiam_app *app, pgiam_history *mem);
 /* A statement the user ran ended (r: its result). */
 void pgiam_sqlhist_ran(pgiam_sqlhist *h, pgiam_app *app, const char *sql,
 	const pgiam_conn_result *r);
+/* A statement still running when pgiam goes away (quit, disconnect): kept with the
+ * outcome unknown, sent seconds ago, its duration not known. */
+void pgiam_sqlhist_unanswered(pgiam_sqlhist *h, pgiam_app *app, const char *sql,
+	double seconds);
 void pgiam_sqlhist_close(pgiam_sqlhist *h);
 
 #endif

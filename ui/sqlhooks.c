@@ -53,3 +53,8 @@ void pgiam_sqlhook_ran(pgiam_app *app, const char *sql, const pgiam_conn_result 
 	pgiam_sqlhist_ran(&hooks.hist, app, sql, r);
 	pgiam_complete_ui_sent(&hooks.comp, sql);
 }
+
+void pgiam_sqlhook_unanswered(pgiam_app *app, const char *sql, double seconds)
+{
+	pgiam_sqlhist_unanswered(&hooks.hist, app, sql, seconds);
+}

@@ -31,5 +31,8 @@ unsigned pgiam_sqlhook_search(pgiam_app *app, pgiam_editor *e, pgiam_history *h)
 
 /* A statement the user ran ended: sql as sent, r its result. */
 void pgiam_sqlhook_ran(pgiam_app *app, const char *sql, const pgiam_conn_result *r);
+/* The screen closes (quit, disconnect) while a statement of the user's runs: it is
+ * kept in the history with the outcome unknown (sent seconds ago). */
+void pgiam_sqlhook_unanswered(pgiam_app *app, const char *sql, double seconds);
 
 #endif

@@ -86,8 +86,11 @@ void pgiam_sqlrun_add(pgiam_sqlrun *q, size_t batch, size_t start, size_t len, i
 	it->total = total;
 }
 
-static int send_one(pgiam_sqlrun *q, pgiam_app *app, const char *sql)
+/* sets: how the result shown goes on (PGIAM_CONN_SETS_*): a script's statements after
+ * its first keep the results before them as tabs. */
+static int send_one(pgiam_sqlrun *q, pgiam_app *app, const char *sql, int sets)
 {
+	pgiam_conn_continue_sets(app->conn, sets);
 	if (pgiam_conn_query(app->conn, sql) < 0) {
 		pgiam_app_message(app, PGIAM_ROLE_ERROR, "%s", pgiam_error_last());
 		return -1;
@@ -102,10 +105,13 @@ static int send_one(pgiam_sqlrun *q, pgiam_app *app, const char *sql)
 int pgiam_sqlrun_send(pgiam_sqlrun *q, pgiam_app *app)
 {
 	pgiam_sqlrun_item *it;
+	int later = 0;
 
 	if (q->inflight || q->cur >= q->nitems)
 		return 0;
 	it = &q->items[q->cur];
+	/* not the first of its script (the one before it succeeded, or it would not run) */
+	later = it->number > 1;
 	if (!app->conn) {
 		runs_clear(q);
 		return -1;
@@ -115,14 +121,16 @@ int pgiam_sqlrun_send(pgiam_sqlrun *q, pgiam_app *app)
 	    pgiam_conn_status_of(app->conn)->txn == PGIAM_CONN_TXN_NONE &&
 	    pgiam_sql_needs_begin(it->sql, strlen(it->sql))) {
 		it->begun = 1;
-		if (send_one(q, app, "BEGIN") < 0) {
+		if (send_one(q, app, "BEGIN", later ? PGIAM_CONN_SETS_KEEP : PGIAM_CONN_SETS_NEW) < 0) {
 			runs_clear(q);
 			return -1;
 		}
 		q->begin_inflight = 1;
 		return 0;
 	}
-	if (send_one(q, app, it->sql) < 0) {
+	/* after its BEGIN (begun) the result shown is the BEGIN's: not one of the script's */
+	if (send_one(q, app, it->sql, !later ? PGIAM_CONN_SETS_NEW : it->begun ?
+	    PGIAM_CONN_SETS_EARLIER : PGIAM_CONN_SETS_KEEP) < 0) {
 		runs_clear(q);
 		return -1;
 	}
@@ -204,7 +212,10 @@ unsigned pgiam_sqlrun_tick(pgiam_sqlrun *q, pgiam_app *app, pgiam_editor *e)
 {
 	const pgiam_conn_result *r = NULL;
 
-	if (!q->inflight || !app->conn || pgiam_conn_busy(app->conn))
+	/* waiting: the result is the one before ours, ours is sent once pgiam's cursor
+	 * closed (taking it for ours would send the next statement in our place) */
+	if (!q->inflight || !app->conn || pgiam_conn_busy(app->conn) ||
+	    pgiam_conn_user_waiting(app->conn))
 		return PGIAM_REACT_NONE;
 	r = pgiam_conn_result_of(app->conn);
 	if (!r || !r->done)

@@ -54,7 +54,10 @@ def run_sql(t, sql):
     it first)."""
     if not sql.rstrip().endswith(";"):
         sql += ";"
-    s = t.wait_for(r"running…", absent=True)
+    t.wait_for(r"running…", absent=True)
+    # a settled screen: one capture can catch a frame half drawn (the prompt's row not
+    # yet), and Ctrl-C on the empty buffer would ask to disconnect
+    s = t.wait_stable(r"(?m)^SQL>")
     if not re.search(EMPTY, s):
         t.send("C-c")
     t.wait_for(EMPTY)

@@ -266,6 +266,46 @@ def select_line(t, pattern):
     raise Fail("no list item matches %r:\n%s" % (pattern, s))
 
 
+def styled_rows(escaped):
+    """A screen captured with escapes (Tmux.screen(escapes=True)) as rows of (character,
+    background) cells: the SGR state followed through the whole capture, as the
+    terminal does; the background is the colour number (0-7, 8-15 bright, 256-colour
+    index) or None for the default. For a mark drawn only as a colour (the SQL
+    editor's error position, the history search's match)."""
+    rows, bg = [], None
+    for line in escaped.split("\n"):
+        row, i = [], 0
+        while i < len(line):
+            if line[i] == "\x1b":
+                m = re.match(r"\x1b\[([0-9;]*)m", line[i:])
+                if not m:   # another sequence: skipped whole
+                    m = re.match(r"\x1b[^a-zA-Z]*[a-zA-Z]?", line[i:])
+                    i += len(m.group(0))
+                    continue
+                params = [int(p) if p else 0 for p in m.group(1).split(";")]
+                k = 0
+                while k < len(params):
+                    p = params[k]
+                    if p in (0, 49):
+                        bg = None
+                    elif 40 <= p <= 47:
+                        bg = p - 40
+                    elif 100 <= p <= 107:
+                        bg = p - 100 + 8
+                    elif p in (38, 48) and k + 1 < len(params):
+                        if p == 48:
+                            bg = params[k + 2] if params[k + 1] == 5 and k + 2 < len(params) \
+                                else "rgb"
+                        k += 2 if params[k + 1] == 5 else 4
+                    k += 1
+                i += len(m.group(0))
+                continue
+            row.append((line[i], bg))
+            i += 1
+        rows.append(row)
+    return rows
+
+
 def display_width(text):
     """Terminal columns of text as the tests count them (East Asian wide = 2)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -1,5 +1,5 @@
 /* test_histfile.c - the SQL history across runs (histfile.h): entries back after a
- * reopen, the file 0600 in a 0700 directory, password literals masked in the file's
+ * reopen, the file 0600 in a 0700 directory, an unanswered statement (unknown, no duration), password literals masked in the file's
  * bytes, a hostile file (garbage, wrong types, NUL escapes, stray bytes, a huge line, a
  * FIFO) costs only its bad lines, trimming keeps the newest, the search newest first. */
 #include <stdarg.h>
@@ -131,6 +131,46 @@ static void test_round_trip_and_modes(void **state)
 	assert_int_equal(got->outcome, PGIAM_HIST_ERROR);
 	assert_string_equal(got->sqlstate, "22012");
 	assert_string_equal(pgiam_histfile_at(h, 1)->sql, "select 'line1\nline2\t\x1b[31m'");
+	pgiam_histfile_free(h);
+}
+
+/* A statement still running when pgiam went away: outcome unknown and no duration in
+ * the file (not a made-up 0 or -1), read back as such; a line with neither "ms" nor
+ * "outcome" is unknown too. */
+static void test_unanswered(void **state)
+{
+	pgiam_histfile *h = NULL;
+	pgiam_hist_entry e = { "select pg_sleep(60)", "prod", 1700000100, -1, PGIAM_HIST_UNKNOWN,
+		"" };
+	const pgiam_hist_entry *got;
+	const char *other = "{\"t\":1700000200,\"profile\":\"dev\",\"sql\":\"select 2\"}\n";
+	char *bytes;
+	int fd;
+
+	(void)state;
+	assert_int_equal(pgiam_histfile_open(&h, path, 0), 0);
+	assert_int_equal(pgiam_histfile_add(h, &e), 0);
+	pgiam_histfile_free(h);
+	bytes = slurp(path);
+	assert_non_null(strstr(bytes, "\"outcome\":\"unknown\""));
+	assert_null(strstr(bytes, "\"ms\""));
+	free(bytes);
+	fd = open(path, O_WRONLY | O_APPEND);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, other, strlen(other)), (ssize_t)strlen(other));
+	close(fd);
+
+	assert_int_equal(pgiam_histfile_open(&h, path, 0), 0);
+	assert_int_equal(pgiam_histfile_count(h), 2);
+	got = pgiam_histfile_at(h, 0);
+	assert_string_equal(got->sql, "select pg_sleep(60)");
+	assert_int_equal(got->at, 1700000100);
+	assert_int_equal(got->ms, -1);
+	assert_int_equal(got->outcome, PGIAM_HIST_UNKNOWN);
+	assert_string_equal(pgiam_hist_outcome_name(got->outcome), "unknown");
+	got = pgiam_histfile_at(h, 1);
+	assert_int_equal(got->ms, -1);
+	assert_int_equal(got->outcome, PGIAM_HIST_UNKNOWN);
 	pgiam_histfile_free(h);
 }
 
@@ -292,6 +332,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test_setup_teardown(test_round_trip_and_modes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unanswered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_masked_in_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_file, setup, teardown),
