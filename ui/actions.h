@@ -77,7 +77,7 @@
 	_(DEL_FWD,     EDIT,     "Delete the character under the cursor", KEY_DC, PGIAM_CTRL('d'), 0, 0) \
 	_(DEL_LINE,    EDIT,     "Clear the text", PGIAM_CTRL('u'), 0, 0, 0) \
 	_(RETRY,       CONNECT,  "Try connecting again", 'r', 0, 0, 0) \
-	_(RUN,         SQL,      "psql's rule: when the buffer ends with a complete statement and its ';' (outside quotes, dollar quotes, comments and parentheses), run it statement by statement, stopping at the first error, and clear it (Up recalls it; a failed statement stays); otherwise insert a line break. While a statement runs, a complete buffer is queued (it runs if that one succeeds)", '\n', '\r', KEY_ENTER, 0) \
+	_(RUN,         SQL,      "psql's rule: when the buffer ends with a complete statement and its ';' (outside quotes, dollar quotes, comments and parentheses), send it as one query and clear it (Up recalls it; a failed buffer comes back); otherwise insert a line break. One query runs its statements in one implicit transaction unless they open their own, as psql -c does: an error undoes the ones before it (Alt-X runs them one by one). While a statement runs, a complete buffer is queued (it runs if that one succeeds)", '\n', '\r', KEY_ENTER, 0) \
 	_(BROWSE,      SQL,      "Browse schemas and tables (keyset paging: any table size, constant memory)", KEY_F(5), 0, 0, 0) \
 	_(HISTORY_PREV, SQL,     "Recall the previous statement (Up on the buffer's first line; on another line it moves up); what was typed is kept", KEY_UP, PGIAM_CTRL('p'), 0, 0) \
 	_(HISTORY_NEXT, SQL,     "Recall the next statement, then what was being typed (Down on the buffer's last line; on another line it moves down)", KEY_DOWN, PGIAM_CTRL('n'), 0, 0) \

@@ -401,7 +401,8 @@ static int start_run(sql_view *v, pgiam_app *app)
 	return pgiam_sqlrun_send(&v->runs, app);
 }
 
-/* Enter on a complete buffer: the buffer as one query, then cleared. */
+/* Enter on a complete buffer: the buffer as one query (an implicit transaction for
+ * its statements, as psql -c sends them), then cleared. */
 static unsigned run_buffer(sql_view *v, pgiam_app *app)
 {
 	size_t b;
