@@ -398,6 +398,14 @@ static int start_run(sql_view *v, pgiam_app *app)
 			"statement ends, if that one succeeds");
 		return 0;
 	}
+	/* pgiam's own read on the connection (completion's catalog, the browser's page):
+	 * short; the tick sends this once it ended, rather than refusing it */
+	if (app->conn && pgiam_conn_busy(app->conn)) {
+		v->runs.behind_own = 1;
+		pgiam_app_message(app, PGIAM_ROLE_DIM, "queued: it runs when pgiam's own read on "
+			"the connection ends (Esc drops it)");
+		return 0;
+	}
 	return pgiam_sqlrun_send(&v->runs, app);
 }
 
@@ -593,8 +601,11 @@ static unsigned back_or_cancel(sql_view *v, pgiam_app *app, pgiam_action a)
 		pgiam_sqlrun_drop(&v->runs, "cancel asked");
 		return PGIAM_REACT_UNHANDLED;   /* the loop cancels the statement */
 	}
-	if (busy)
+	if (busy) {
+		if (v->runs.behind_own)   /* Esc drops what waited behind pgiam's own read */
+			pgiam_sqlrun_drop(&v->runs, "cancel asked");
 		return PGIAM_REACT_UNHANDLED;
+	}
 	memset(&confirm, 0, sizeof(confirm));
 	pgiam_txnguard_question(app, confirm.question, sizeof(confirm.question),
 		"Disconnect and go back to the profiles");

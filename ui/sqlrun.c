@@ -28,7 +28,7 @@ static void runs_clear(pgiam_sqlrun *q)
 	q->items = NULL;
 	q->batches = NULL;
 	q->nitems = q->cap = q->cur = q->nbatches = 0;
-	q->inflight = q->begin_inflight = 0;
+	q->inflight = q->begin_inflight = q->behind_own = 0;
 }
 
 void pgiam_sqlrun_dispose(pgiam_sqlrun *q)
@@ -212,6 +212,15 @@ unsigned pgiam_sqlrun_tick(pgiam_sqlrun *q, pgiam_app *app, pgiam_editor *e)
 {
 	const pgiam_conn_result *r = NULL;
 
+	/* queued behind pgiam's own read: sent once the connection is free */
+	if (!q->inflight && q->behind_own) {
+		if (!app->conn || pgiam_conn_busy(app->conn) || pgiam_conn_user_waiting(app->conn))
+			return PGIAM_REACT_NONE;
+		q->behind_own = 0;
+		if (pgiam_sqlrun_send(q, app) < 0)
+			snprintf(q->line, sizeof(q->line), "not sent (%s)", pgiam_error_last());
+		return PGIAM_REACT_REDRAW;
+	}
 	/* waiting: the result is the one before ours, ours is sent once pgiam's cursor
 	 * closed (taking it for ours would send the next statement in our place) */
 	if (!q->inflight || !app->conn || pgiam_conn_busy(app->conn) ||

@@ -29,6 +29,8 @@ typedef struct pgiam_sqlrun {
 	size_t cur;         /* items before it are done; it is in flight or next */
 	int inflight;       /* items[cur] (or its BEGIN) was sent and has not ended */
 	int begin_inflight; /* … and it was the BEGIN */
+	int behind_own;     /* not sent yet: pgiam's own read (completion's catalog, the
+	                       browser's page) ran on the connection; the tick sends it */
 	pgiam_sqlrun_batch *batches;
 	size_t nbatches;
 	int autocommit;     /* 0: a BEGIN before a statement outside a transaction */
