@@ -61,6 +61,8 @@ typedef struct crumb {
 	int sel_index, hcol;
 } crumb;
 
+#define AHEAD_MAX 16
+
 typedef struct browse_view {
 	enum level level;
 	enum pending pending;
@@ -68,6 +70,10 @@ typedef struct browse_view {
 	 * the server, and the next read of the chain (columns, then the page) must not
 	 * start then, or the Esc would be lost: the chain stops, drawn as cancelled. */
 	int cancel_asked, stopped;
+	/* keys typed while a read runs (type-ahead, as less and vim keep them): acted on,
+	 * in order, once it ended; Esc or a failed read drops them */
+	pgiam_action ahead[AHEAD_MAX];
+	size_t nahead;
 	item *items;
 	size_t nitems;
 	int sel, top;
@@ -972,7 +978,30 @@ static void free_crumbs(browse_view *v)
 	v->jump.active = 0;
 }
 
+static unsigned tick_result(pgiam_screen *s, pgiam_app *app);
+static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a);
+
+/* The tick, then the keys typed while the read ran, until one starts a read again. */
 static unsigned browse_tick(pgiam_screen *s, pgiam_app *app)
+{
+	browse_view *v = s->data;
+	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
+	int failed = v->pending != Q_NONE && r && r->done && r->failed;
+	unsigned react = tick_result(s, app);
+
+	if (failed)
+		v->nahead = 0;   /* typed for what the read would have shown */
+	while (v->nahead && v->pending == Q_NONE &&
+	    !(react & (PGIAM_REACT_POP | PGIAM_REACT_PUSH | PGIAM_REACT_QUIT))) {
+		pgiam_action a = v->ahead[0];
+
+		memmove(v->ahead, v->ahead + 1, --v->nahead * sizeof(v->ahead[0]));
+		react |= browse_action(s, app, a) & ~(unsigned)PGIAM_REACT_UNHANDLED;
+	}
+	return react;
+}
+
+static unsigned tick_result(pgiam_screen *s, pgiam_app *app)
 {
 	browse_view *v = s->data;
 	const pgiam_conn_result *r = app->conn ? pgiam_conn_internal_result_of(app->conn) : NULL;
@@ -1578,6 +1607,23 @@ static unsigned page_action(browse_view *v, pgiam_app *app, pgiam_action a,
 		a == PGIAM_ACTION_FIRST_PAGE ? PGIAM_BROWSE_FIRST : PGIAM_BROWSE_LAST);
 }
 
+/* The keys kept while a read runs: the view's own moves and reads (not a probe or a
+ * screen of another kind, which a key typed ahead should not open unseen). */
+static int typed_ahead(pgiam_action a)
+{
+	switch (a) {
+	case PGIAM_ACTION_UP: case PGIAM_ACTION_DOWN: case PGIAM_ACTION_NEXT_PAGE:
+	case PGIAM_ACTION_PREV_PAGE: case PGIAM_ACTION_FIRST_PAGE: case PGIAM_ACTION_LAST_PAGE:
+	case PGIAM_ACTION_OPEN: case PGIAM_ACTION_FOLLOW: case PGIAM_ACTION_REFERENCED_BY:
+	case PGIAM_ACTION_STRUCTURE: case PGIAM_ACTION_SORT: case PGIAM_ACTION_FIND_NEXT:
+	case PGIAM_ACTION_FIND_PREV: case PGIAM_ACTION_SCROLL_LEFT:
+	case PGIAM_ACTION_SCROLL_RIGHT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 {
 	browse_view *v = s->data;
@@ -1585,13 +1631,25 @@ static unsigned browse_action(pgiam_screen *s, pgiam_app *app, pgiam_action a)
 	int n = v->level == LV_ROWS ? (v->have_page && r ? (int)r->nrows : 0) : (int)v->nitems;
 	int back = a == PGIAM_ACTION_BACK || a == PGIAM_ACTION_CANCEL;
 
+	if (back)
+		v->nahead = 0;   /* Esc drops the keys typed ahead with the read */
 	if (back && app->conn && pgiam_conn_busy(app->conn)) {
 		v->cancel_asked = v->pending != Q_NONE;
 		pgiam_conn_cancel(app->conn);
 		return PGIAM_REACT_REDRAW;
 	}
-	if (v->pending != Q_NONE && !back)
-		return PGIAM_REACT_NONE;   /* one statement at a time */
+	/* our read ended and the tick has not taken it yet (a chain's next read not sent):
+	 * Esc was pressed on "reading… Esc cancels", so it stops the chain there too */
+	if (back && v->pending != Q_NONE && r && r->done) {
+		v->cancel_asked = 1;
+		return PGIAM_REACT_REDRAW;
+	}
+	if (v->pending != Q_NONE && !back) {
+		/* one statement at a time; the view's own keys wait for it */
+		if (typed_ahead(a) && v->nahead < AHEAD_MAX)
+			v->ahead[v->nahead++] = a;
+		return PGIAM_REACT_NONE;
+	}
 	switch (a) {
 	case PGIAM_ACTION_BACK:
 	case PGIAM_ACTION_CANCEL: return go_back(v, app);

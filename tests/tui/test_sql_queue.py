@@ -6,7 +6,9 @@ connection; in the SQL editor pane a statement run then says it is queued behind
 pgiam's own read, and its result (a value only the server's concatenation makes)
 shows once the read ended. A second time, Esc while it waits drops it: the read is
 cancelled and the statement never runs (its marker never reaches the screen; a
-statement after it runs). Skipped (77) without PGIAM_SANDBOX_ENV."""
+statement after it runs). Keys typed in the rows pane while it reads are kept and
+acted on once the read ended (PgDn typed during a slow view's first page shows its
+second page). Skipped (77) without PGIAM_SANDBOX_ENV."""
 import re
 import subprocess
 import time
@@ -67,6 +69,7 @@ def main():
     admin(env, """
 DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s};
 CREATE VIEW {s}.slowv AS SELECT n, pg_sleep(2) IS NULL AS slept FROM generate_series(1, 3) n;
+CREATE VIEW {s}.pagedv AS SELECT n, pg_sleep(0.03) IS NULL AS slept FROM generate_series(1, 500) n;
 GRANT USAGE ON SCHEMA {s} TO iam_ro_user;
 GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO iam_ro_user;
 """.format(s=S))
@@ -107,6 +110,22 @@ GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO iam_ro_user;
         s = t.wait_for(r"\bafter-drop\b")
         if "dropped-never" in s:
             raise Fail("the dropped statement ran:\n" + s)
+        # keys typed while the rows pane reads are kept and acted on once it ended:
+        # PgDn typed during the first page's read shows the second page
+        t.send("BTab")
+        t.wait_for(r"▶ Rows")
+        t.send("BTab")
+        t.wait_for(r"▶ Tree")
+        select_by_info(t, r"^%s\.pagedv · " % S)
+        t.send("Enter")
+        t.wait_for(r"reading…")
+        t.send("Tab")
+        t.wait_for(r"▶ Rows")
+        t.send("NPage")
+        s = t.wait_stable(r"Rows: %s\.pagedv[\s\S]*│ \d+ rows · paged by offset" % S)
+        first = re.search(r"│ \d+ rows[^\n]*\n[^\n]*\n[^\n]*\n[^│\n]*│\s*(\d+)\s", s)
+        if not first or int(first.group(1)) < 10:
+            raise Fail("PgDn typed during the read did not show the next page:\n" + s)
         t.send("F10")
         t.wait_for(r"PGIAM-EXITED")
         t.check_sanitizers()
