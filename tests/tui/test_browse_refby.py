@@ -15,7 +15,7 @@ import re
 import subprocess
 import time
 
-from tuilib import BIN, TIMEOUT, Fail, run, sandbox_env, select_line, Tmux
+from tuilib import BIN, TIMEOUT, Fail, run, sandbox_env, select_line, tree_select, Tmux
 
 S = "zz13_refby"
 KIDS3 = 70   # kids of parent 3: about three pages at 100x30
@@ -91,30 +91,8 @@ def cli(env, key):
     return {o["table"]: o for o in map(json.loads, r.stdout.splitlines())}
 
 
-def info_line(s):
-    """The workbench tree's line about its selected entry (as test_workbench.py)."""
-    lines = [l.split("│")[0].rstrip() for l in s.splitlines()]
-    found = [l for l in lines if re.match(r"(schema \S+ · |\S+\.\S+ · )", l)]
-    return found[-1] if found else None
 
 
-def select_by_info(t, marker, tries=40):
-    """Home, then Down one tree entry at a time until the info line matches marker."""
-    t.send("Home")
-    last = None
-    for _ in range(tries):
-        s = t.wait_stable(r"▶ Tree")
-        info = info_line(s)
-        if info and re.search(marker, info):
-            return s
-        if info is not None and info == last:
-            break
-        last = info
-        t.send("Down")
-        deadline = time.monotonic() + TIMEOUT
-        while info_line(t.screen()) == last and time.monotonic() < deadline:
-            time.sleep(0.05)
-    raise Fail("no tree entry %r:\n%s" % (marker, t.screen()))
 
 
 def in_workbench(env):
@@ -124,10 +102,10 @@ def in_workbench(env):
     try:
         t.connect(env, "sandbox-ro", ready=r"READ-ONLY", editor=False)
         t.wait_stable(r"▶ Tree")
-        select_by_info(t, r"^schema %s · " % S)
+        tree_select(t, r"^schema %s · " % S)
         t.send("Right")
         t.wait_stable(r"▾ %s[\s\S]*secret" % S)
-        select_by_info(t, r"^%s\.parent · " % S)
+        tree_select(t, r"^%s\.parent · " % S)
         t.send("Enter")
         t.wait_stable(r"Rows: %s\.parent[\s\S]*parent 5" % S)
         t.send("Tab")

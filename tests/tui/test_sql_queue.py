@@ -11,9 +11,8 @@ acted on once the read ended (PgDn typed during a slow view's first page shows i
 second page). Skipped (77) without PGIAM_SANDBOX_ENV."""
 import re
 import subprocess
-import time
 
-from tuilib import TIMEOUT, Fail, run, sandbox_env, Tmux
+from tuilib import Fail, run, sandbox_env, tree_select, Tmux
 
 S = "zz_sqlqueue"   # after public: the tree opens public, the first usable schema
 
@@ -26,36 +25,14 @@ def admin(env, sql):
     return r.stdout.strip()
 
 
-def info_line(s):
-    """The workbench tree's line about its selected entry (as test_workbench.py)."""
-    lines = [l.split("│")[0].rstrip() for l in s.splitlines()]
-    found = [l for l in lines if re.match(r"(schema \S+ · |\S+\.\S+ · )", l)]
-    return found[-1] if found else None
 
 
-def select_by_info(t, marker, tries=60):
-    """Home, then Down one tree entry at a time until the info line matches marker."""
-    t.send("Home")
-    last = None
-    for _ in range(tries):
-        s = t.wait_stable(r"▶ Tree")
-        info = info_line(s)
-        if info and re.search(marker, info):
-            return s
-        if info is not None and info == last:
-            break
-        last = info
-        t.send("Down")
-        deadline = time.monotonic() + TIMEOUT
-        while info_line(t.screen()) == last and time.monotonic() < deadline:
-            time.sleep(0.05)
-    raise Fail("no tree entry %r:\n%s" % (marker, t.screen()))
 
 
 def open_slow(t):
     """Enter on the slow view from the tree, the focus then in the SQL editor pane
     while the rows pane still reads."""
-    select_by_info(t, r"^%s\.slowv · " % S)
+    tree_select(t, r"^%s\.slowv · " % S)
     t.send("Enter")
     t.wait_for(r"reading…")
     t.send("Tab")
@@ -77,7 +54,7 @@ GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO iam_ro_user;
     try:
         t.connect(env, "sandbox-ro", ready=r"READ-ONLY", editor=False)
         t.wait_stable(r"▶ Tree")
-        select_by_info(t, r"^schema %s · " % S)
+        tree_select(t, r"^schema %s · " % S)
         t.send("Right")
         t.wait_stable(r"▾ %s[\s\S]*slowv" % S)
 
@@ -116,7 +93,7 @@ GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO iam_ro_user;
         t.wait_for(r"▶ Rows")
         t.send("BTab")
         t.wait_for(r"▶ Tree")
-        select_by_info(t, r"^%s\.pagedv · " % S)
+        tree_select(t, r"^%s\.pagedv · " % S)
         t.send("Enter")
         t.wait_for(r"reading…")
         t.send("Tab")

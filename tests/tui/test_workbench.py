@@ -19,9 +19,8 @@ switches; Tab goes tree -> rows -> SQL editor -> tree, and the editor runs SQL.
 Skipped (77) without PGIAM_SANDBOX_ENV."""
 import re
 import subprocess
-import time
 
-from tuilib import TIMEOUT, Fail, run, sandbox_env, Tmux
+from tuilib import Fail, run, sandbox_env, tree_select, Tmux
 
 S = "zz13_wb"   # after public: the tree opens public, the first usable schema
 
@@ -57,31 +56,8 @@ def tree_part(screen):
     return "\n".join(l.split("│")[0] for l in screen.splitlines()[2:])
 
 
-def info_line(s):
-    """The tree's last line, about its selected entry ("schema NAME · …" or
-    "SCHEMA.NAME · …")."""
-    lines = [l.split("│")[0].rstrip() for l in s.splitlines()]
-    found = [l for l in lines if re.match(r"(schema \S+ · |\S+\.\S+ · )", l)]
-    return found[-1] if found else None
 
 
-def select_by_info(t, marker, tries=40):
-    """Home, then Down one entry at a time until the info line matches marker."""
-    t.send("Home")
-    last = None
-    for _ in range(tries):
-        s = t.wait_stable(r"▶ Tree")
-        info = info_line(s)
-        if info and re.search(marker, info):
-            return s
-        if info is not None and info == last:
-            break   # the last entry
-        last = info
-        t.send("Down")
-        deadline = time.monotonic() + TIMEOUT
-        while info_line(t.screen()) == last and time.monotonic() < deadline:
-            time.sleep(0.05)
-    raise Fail("no tree entry %r:\n%s" % (marker, t.screen()))
 
 
 def wide(env):
@@ -97,7 +73,7 @@ def wide(env):
         if re.search(r"▶ (Rows|SQL editor)", s):
             raise Fail("another pane is marked focused:\n" + s)
         # the test's schema: every kind with its mark, the partitions folded
-        select_by_info(t, r"^schema %s · " % S)
+        tree_select(t, r"^schema %s · " % S)
         t.send("Right")
         s = t.wait_stable(r"▾ %s[\s\S]*wb_seq\s+seq" % S)
         tree = tree_part(s)
@@ -107,7 +83,7 @@ def wide(env):
                 raise Fail("%s is not marked %s:\n%s" % (name, mark, s))
         if not re.search(r"▸ wb_parted\s", tree) or "wb_parted_p1" in s:
             raise Fail("the partitioned table is not folded with its partitions:\n" + s)
-        select_by_info(t, r"^%s\.wb_parted · partitioned table \(2 partitions\)" % S)
+        tree_select(t, r"^%s\.wb_parted · partitioned table \(2 partitions\)" % S)
         t.send("Right")
         s = t.wait_stable(r"▾ wb_parted[\s\S]*wb_parted_p1\s+table[\s\S]*wb_parted_p2\s+table")
         parent = next(l for l in s.splitlines() if "▾ wb_parted" in l)
@@ -133,7 +109,7 @@ def wide(env):
             raise Fail("Esc did not clear the filter:\n" + s)
 
         # Enter on a table: its rows on the right, the tree keeps the focus
-        select_by_info(t, r"^%s\.wb_alpha · table" % S)
+        tree_select(t, r"^%s\.wb_alpha · table" % S)
         t.send("Enter")
         s = t.wait_stable(r"Rows: %s\.wb_alpha[\s\S]*alpha-row-5" % S)
         line = next(l for l in s.splitlines() if "alpha-row-3" in l)
@@ -149,14 +125,14 @@ def wide(env):
 
         # a read of the tree replaces pgiam's own result that held the page: the rows
         # pane reads its page again
-        select_by_info(t, r"^schema information_schema · ")
+        tree_select(t, r"^schema information_schema · ")
         t.send("Right")
         t.wait_for(r"▾ information_schema")
         t.wait_stable(r"(?=[\s\S]*▾ information_schema)Rows: %s\.wb_alpha[\s\S]*alpha-row-5"
                       % S)
         t.send("Left")
         t.wait_for(r"▸ information_schema")
-        select_by_info(t, r"^%s\.wb_alpha · table" % S)
+        tree_select(t, r"^%s\.wb_alpha · table" % S)
         # Tab: the rows pane; its `/` is its own find, not the tree's filter
         t.send("Tab")
         t.wait_for(r"▶ Rows: %s\.wb_alpha" % S)

@@ -306,6 +306,34 @@ def styled_rows(escaped):
     return rows
 
 
+def tree_info(s):
+    """The workbench tree's last line, about its selected entry ("schema NAME · …" or
+    "SCHEMA.NAME · …"), or None."""
+    lines = [l.split("│")[0].rstrip() for l in s.splitlines()]
+    found = [l for l in lines if re.match(r"(schema \S+ · |\S+\.\S+ · )", l)]
+    return found[-1] if found else None
+
+
+def tree_select(t, marker, tries=60):
+    """In the workbench tree: Home, then Down one entry at a time (each waited for by
+    its info line changing) until the info line matches marker; returns the screen."""
+    t.send("Home")
+    last = None
+    for _ in range(tries):
+        s = t.wait_stable(r"▶ Tree")
+        info = tree_info(s)
+        if info and re.search(marker, info):
+            return s
+        if info is not None and info == last:
+            break   # the last entry
+        last = info
+        t.send("Down")
+        deadline = time.monotonic() + TIMEOUT
+        while tree_info(t.screen()) == last and time.monotonic() < deadline:
+            time.sleep(0.05)
+    raise Fail("no tree entry %r:\n%s" % (marker, t.screen()))
+
+
 def display_width(text):
     """Terminal columns of text as the tests count them (East Asian wide = 2)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
