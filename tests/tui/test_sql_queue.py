@@ -10,20 +10,10 @@ statement after it runs). Keys typed in the rows pane while it reads are kept an
 acted on once the read ended (PgDn typed during a slow view's first page shows its
 second page). Skipped (77) without PGIAM_SANDBOX_ENV."""
 import re
-import subprocess
 
-from tuilib import Fail, run, sandbox_env, tree_select, Tmux
+from tuilib import Fail, admin_sql, run, sandbox_env, tree_select, Tmux
 
 S = "zz_sqlqueue"   # after public: the tree opens public, the first usable schema
-
-
-def admin(env, sql):
-    r = subprocess.run(["psql", "-X", env["PGIAM_SANDBOX_ADMIN"], "-v", "ON_ERROR_STOP=1",
-                        "-qAtc", sql], capture_output=True, text=True)
-    if r.returncode:
-        raise Fail("admin SQL failed: %s\n%s" % (sql, r.stderr))
-    return r.stdout.strip()
-
 
 
 
@@ -43,7 +33,7 @@ def open_slow(t):
 
 def main():
     env = sandbox_env()
-    admin(env, """
+    admin_sql(env, """
 DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s};
 CREATE VIEW {s}.slowv AS SELECT n, pg_sleep(2) IS NULL AS slept FROM generate_series(1, 3) n;
 CREATE VIEW {s}.pagedv AS SELECT n, pg_sleep(0.03) IS NULL AS slept FROM generate_series(1, 500) n;
@@ -108,7 +98,7 @@ GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO iam_ro_user;
         t.check_sanitizers()
     finally:
         t.kill()
-        admin(env, "DROP SCHEMA IF EXISTS %s CASCADE" % S)
+        admin_sql(env, "DROP SCHEMA IF EXISTS %s CASCADE" % S)
 
 
 
