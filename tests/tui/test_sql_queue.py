@@ -16,9 +16,6 @@ from tuilib import Fail, admin_sql, run, sandbox_env, tree_select, Tmux
 S = "zz_sqlqueue"   # after public: the tree opens public, the first usable schema
 
 
-
-
-
 def open_slow(t):
     """Enter on the slow view from the tree, the focus then in the SQL editor pane
     while the rows pane still reads."""
